@@ -1,0 +1,159 @@
+"""Reading scenario files: TOML in, a validated :class:`Scenario` out, or one clear error.
+
+Loading never executes code. Every error names the file, the line and the dotted field, and
+suggests the nearest valid key for a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from custodiet.errors import UserError
+from custodiet.scenario._model import Scenario
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("no such scenario file", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"cannot read the scenario: {err}", where=str(path)) from None
+    return parse_scenario(text, source=str(path))
+
+
+def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
+    """Validate scenario text; ``source`` names it in error messages."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        match = _TOML_POSITION.search(message)
+        where = f"{source}:{match.group(1)}" if match else source
+        raise UserError(f"not valid TOML: {_TOML_POSITION.sub('', message).strip()}",
+                        where=where) from None
+    return scenario_from_mapping(data, source=source, text=text)
+
+
+def scenario_from_mapping(
+    data: Mapping[str, Any], *, source: str = "<scenario>", text: str | None = None
+) -> Scenario:
+    """Validate an already-parsed mapping (``text`` lets errors name a line)."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = tuple(first["loc"])
+        field = _dotted(loc)
+        message = _message(first, loc)
+        line = _find_line(text, loc) if text is not None else None
+        where = f"{source}:{line}" if line else source
+        raise UserError(message, where=where, field=field or None) from None
+
+
+def _dotted(loc: Sequence[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(error: Mapping[str, Any], loc: Sequence[Any]) -> str:
+    if error["type"] == "extra_forbidden":
+        model = _model_at(Scenario, loc[:-1])
+        name = str(loc[-1])
+        if model is not None:
+            close = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
+            if close:
+                return f"unknown field; did you mean {close[0]!r}?"
+        return "unknown field"
+    msg = str(error["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The pydantic model class that sits at ``loc`` (list indices skipped), if any."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        current = _inner_model(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
+
+
+def _find_line(text: str | None, loc: Sequence[Any]) -> int | None:
+    """The 1-based line of the key at ``loc`` in TOML ``text`` (best effort), else its table's."""
+    if text is None:
+        return None
+    names = [str(p) for p in loc if not isinstance(p, int)]
+    indices = [p for p in loc if isinstance(p, int)]
+    table: list[str] = []
+    counts: dict[str, int] = {}
+    best: int | None = None
+    best_depth = -1
+    for number, raw in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(raw)
+        if header:
+            table = [p.strip().strip("\"'") for p in header.group(2).split(".")]
+            key = ".".join(table)
+            if header.group(1) == "[[":
+                counts[key] = counts.get(key, -1) + 1
+            depth = _prefix_depth(table, names, counts.get(key), indices)
+            if depth > best_depth and depth == len(table):
+                best, best_depth = number, depth
+            continue
+        key_match = _KEY.match(raw)
+        if not key_match:
+            continue
+        dotted = [p.strip("\"'") for p in key_match.group(1).split(".")]
+        full = table + dotted
+        depth = _prefix_depth(full, names, counts.get(".".join(table)), indices)
+        if depth == len(full) and depth > best_depth and _prefix_depth(table, names, None, []) \
+                == len(table):
+            best, best_depth = number, depth
+    return best
+
+
+def _prefix_depth(path: list[str], names: list[str], array_index: int | None,
+                  indices: list[int]) -> int:
+    depth = 0
+    for a, b in zip(path, names, strict=False):
+        if a != b:
+            break
+        depth += 1
+    if array_index is not None and indices and array_index != indices[0]:
+        return 0
+    return depth
