@@ -31,7 +31,7 @@ INCIDENT_KINDS: tuple[str, ...] = (
 )
 #: Incidents that are lawful acts (the watch may still target them).
 LAWFUL_INCIDENT_KINDS: frozenset[str] = frozenset({"petition_trip", "protest"})
-ROLES: tuple[str, ...] = ("", "pickpocket", "dealer", "recruiter", "burglar")
+ROLES: tuple[str, ...] = ("", "pickpocket", "dealer", "recruiter", "burglar", "illegal_worker")
 
 _str = pa.string()
 _i64 = pa.int64()

@@ -204,8 +204,18 @@ class Behaviour(_Strict):
     """Household power per resident per day: assumption (~900 kWh/person/year residential)."""
     utility_noise_sd: Annotated[float, Field(ge=0.0)] = 0.25
     """Standard deviation of the log of daily meter noise: assumption."""
+    married_share: Share = 0.75
+    """Share of households with two adults whose first two are a married couple: assumption."""
     apart_couples_share: Share = 0.01
     """Married couples who live apart for ordinary reasons (work, care): assumption."""
+    apart_night_together_rate: Share = 0.3
+    """Nights an ordinary apart couple spends together (at one's home): assumption."""
+    sham_night_together_rate: Share = 0.03
+    """Nights a sham couple spends together: assumption."""
+    companion_visit_share: Share = 0.3
+    """Share of friend visits made together with another friend: assumption."""
+    foreign_language_work_share: Share = 0.7
+    """Share of working foreigners employed at language schools or bars: assumption."""
 
 
 class Incidents(_Strict):
@@ -221,6 +231,8 @@ class Incidents(_Strict):
     """Smallest and largest number of protesters: assumption."""
     drug_deal_rate: Rate = 0.02
     """Daily chance that a drug user buys from a dealer in a hotel: assumption."""
+    drug_call_rate: Rate = 0.3
+    """Daily calls a drug user makes to a new out-of-town number (NYT-6's footprint): assumption."""
     dealer_share: Share = 0.0003
     """Dealers among residents: assumption (drawn from people with true drug use first)."""
     pickpocket_share: Share = 0.0002

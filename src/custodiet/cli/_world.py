@@ -1,0 +1,61 @@
+"""``custodiet world``: build a synthetic city and stream its days into a run directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.errors import UserError
+from custodiet.scenario import Scenario, load_scenario, scenario_from_mapping
+from custodiet.store import check_destination
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("world", help="simulate a synthetic city and write its run directory",
+                       description=__doc__)
+    p.add_argument("--scenario", metavar="FILE", help="scenario file (TOML); its [world] is used")
+    p.add_argument("--people", type=positive_int, help="residents (default 100000)")
+    p.add_argument("--days", type=positive_int, help="days to simulate (default 7)")
+    p.add_argument("--seed", type=non_negative_int, help="root seed (default 0)")
+    p.add_argument("--out", required=True, metavar="DIR", help="run directory to create")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run)
+
+
+def scenario_with_overrides(args: argparse.Namespace) -> Scenario:
+    """The scenario file (or the default), with --people/--days/--seed applied on top."""
+    scenario = load_scenario(args.scenario) if args.scenario else Scenario()
+    if args.people is None and args.days is None and args.seed is None:
+        return scenario
+    data = scenario.model_dump()
+    if args.people is not None:
+        data["world"]["people"] = args.people
+    if args.days is not None:
+        data["world"]["days"] = args.days
+    if args.seed is not None:
+        data["seed"] = args.seed
+    return scenario_from_mapping(data, source="command line")
+
+
+def run(args: argparse.Namespace) -> int:
+    from custodiet._simulate import simulate_world
+
+    scenario = scenario_with_overrides(args)
+    check_destination(args.out, force=args.force)
+    days = scenario.world.days
+    bar = tqdm(total=days, unit="day", desc=f"city of {scenario.world.people:,}",
+               disable=args.quiet, file=sys.stderr)
+    try:
+        out = simulate_world(scenario, args.out, force=args.force,
+                             on_day=lambda _day: bar.update(1))
+    except OSError as err:
+        raise UserError(f"could not write the run: {err}", where=str(args.out)) from None
+    finally:
+        bar.close()
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,64 @@
+"""Opening a finished run directory read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from custodiet.engine import connect
+from custodiet.errors import UserError
+from custodiet.store._writer import DATABASE, MANIFEST
+
+
+class Run:
+    """A finished run: its manifest and a read-only DuckDB connection to its tables."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        manifest = self.path / MANIFEST
+        if not self.path.is_dir() or not manifest.is_file() or not (self.path / DATABASE).is_file():
+            raise UserError("not a custodiet run directory (no manifest.json and run.duckdb)",
+                            where=str(self.path))
+        try:
+            self.manifest: dict[str, Any] = json.loads(manifest.read_text())
+        except json.JSONDecodeError as err:
+            raise UserError(f"manifest.json is not valid JSON: {err}",
+                            where=str(manifest)) from None
+        self.con: duckdb.DuckDBPyConnection = connect(self.path / DATABASE, read_only=True)
+
+    def tables(self) -> list[str]:
+        """Names of the tables in the run."""
+        rows = self.con.execute("SELECT table_name FROM information_schema.tables "
+                                "ORDER BY table_name").fetchall()
+        return [r[0] for r in rows]
+
+    def table(self, name: str) -> pa.Table:
+        """A whole table as Arrow, in insertion order."""
+        return self.con.execute(f'SELECT * FROM "{name}"').to_arrow_table()
+
+    def digest(self, name: str) -> str:
+        """SHA-256 of a table's content in insertion order: equal digests, equal tables."""
+        table = self.table(name)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table.combine_chunks())
+        return hashlib.sha256(sink.getvalue().to_pybytes()).hexdigest()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Run:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_run(path: str | Path) -> Run:
+    """Open a finished run directory; a user error if it is not one."""
+    return Run(path)
