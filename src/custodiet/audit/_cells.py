@@ -65,7 +65,7 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
     sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _cells_src GROUP BY ALL"
-    table = rel.query("_cells_src", sql).fetch_arrow_table()
+    table = rel.query("_cells_src", sql).to_arrow_table()
     return _from_arrow(table, groups, labelled=label is not None)
 
 

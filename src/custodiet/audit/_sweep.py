@@ -86,7 +86,7 @@ def threshold_sweep(rel: duckdb.DuckDBPyRelation, *, score: str, groupings: Iter
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
     table = rel.query("_sw", f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _sw GROUP BY ALL"
-                      ).fetch_arrow_table()
+                      ).to_arrow_table()
     b = table.column("b").to_numpy()
     if grid == "distinct values":
         b = np.searchsorted(thresholds, b)
