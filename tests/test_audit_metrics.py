@@ -211,3 +211,65 @@ def test_flag_must_be_binary():
     t = pa.table({"g": ["a", "b"], "f": [1, 2]})
     with pytest.raises(UserError, match="0 or 1"):
         cells_from_arrow(t, groups=["g"], flag="f")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 400).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(0, 2), min_size=n, max_size=n),
+    st.lists(st.integers(0, 1), min_size=n, max_size=n),
+    st.lists(st.integers(0, 1), min_size=n, max_size=n))), st.integers(0, 25))
+def test_no_reported_value_reveals_a_small_count(data, min_cell):
+    """Whatever the table: no listed group is small, no shown count is small, and every shown
+    rate is built from counts that are each zero or at least min_cell."""
+    g, f, y = (np.asarray(x) for x in data)
+    res = group_metrics(cells_from_arrow(table(g, f, y), groups=["g"], flag="f", label="y"),
+                        min_cell=min_cell)
+    fr = res.frame("g")
+    small = lambda c: 0 < c < min_cell  # noqa: E731
+    for i, (level,) in enumerate(fr.keys):
+        m = np.asarray(LEVELS)[g] == level
+        assert not small(m.sum())
+        tp = int((m & (f == 1) & (y == 1)).sum())
+        fp = int((m & (f == 1) & (y == 0)).sum())
+        fn = int((m & (f == 0) & (y == 1)).sum())
+        tn = int((m & (f == 0) & (y == 0)).sum())
+        for name in ("flagged", "positives", "negatives", "tp", "fp", "fn", "tn"):
+            v = fr.count(i, name)
+            assert v is None or not small(v)
+        built = {"fpr": (fp, tn), "tpr": (tp, fn), "fnr": (tp, fn), "ppv": (tp, fp),
+                 "flag_rate": (tp + fp, fn + tn), "base_rate": (tp + fn, fp + tn)}
+        for metric, parts in built.items():
+            if fr.estimate(i, metric).status == "ok":
+                assert not any(small(c) for c in parts)
+    assert fr.suppressed_groups == sum(
+        small((g == k).sum()) for k in range(3))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 300).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(0, 2), min_size=n, max_size=n),
+    st.lists(st.integers(1, 6), min_size=n, max_size=n),
+    st.lists(st.integers(0, 1), min_size=n, max_size=n))))
+def test_sweep_equals_core_at_every_threshold(data):
+    """The sweep's cumulative sums give, at each threshold, what group_metrics gives for the
+    flag score >= threshold: one metric implementation, two routes."""
+    import duckdb
+
+    from custodiet.audit import threshold_sweep
+
+    g, s, y = (np.asarray(x) for x in data)
+    t = pa.table({"g": pa.array(np.asarray(LEVELS)[g]), "s": s, "y": y})
+    con = duckdb.connect()
+    sw = threshold_sweep(con.from_arrow(t), score="s", groupings=[Grouping(("g",))],
+                         groups=("g",), label="y", min_cell=0)
+    frame = sw.frames["g"]
+    for k, thr in enumerate(sw.thresholds):
+        flagged = t.append_column("f", pa.array((s >= thr).astype(np.int8)))
+        core = group_metrics(cells_from_arrow(flagged, groups=["g"], flag="f", label="y"),
+                             min_cell=0).frame("g")
+        assert core.keys == frame.keys
+        for j, m in enumerate(frame.metrics):
+            for gi in range(len(frame.keys)):
+                e = core.estimate(gi, m)
+                v = frame.values[gi, k, j]
+                assert (e.value is None and np.isnan(v)) or e.value == pytest.approx(v)

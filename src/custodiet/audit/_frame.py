@@ -15,6 +15,7 @@ import pyarrow as pa
 from custodiet.audit import _metrics as mt
 from custodiet.audit._bootstrap import percentile_interval, resample_counts
 from custodiet.audit._cells import Cells, Grouping, confusion, group_index
+from custodiet.audit._validate import suggest
 from custodiet.errors import UserError
 
 #: Aequitas's default fairness band for a ratio to the reference group (the "80% rule" and its
@@ -361,7 +362,6 @@ def group_metrics(cells: Cells, *, groupings: Iterable[Grouping] | None = None,
                             field="reference")
         levels = cells.levels[cells.group_cols.index(col)]
         if val not in levels:
-            from custodiet.audit._validate import suggest
             raise UserError(f"{val!r} is not a value of {col!r}{suggest(val, levels)}",
                             field="reference")
     groupings = list(groupings) if groupings is not None else default_groupings(

@@ -228,8 +228,8 @@ def real_audit_report(real: RealAudit, *, figures_dir: Path | None = None) -> Re
     add_overview(report, real.result, facts)
     add_group_metric_sections(report, real.result, figures_dir=figures_dir)
     if real.sweep is not None:
-        add_sweep_section(report, real.sweep, chosen=info.get("threshold") or info.get("cutoff"),
-                          figures_dir=figures_dir)
+        chosen = info["threshold"] if info.get("threshold") is not None else info.get("cutoff")
+        add_sweep_section(report, real.sweep, chosen=chosen, figures_dir=figures_dir)
     add_method_section(report, real.result)
     return report
 
