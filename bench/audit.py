@@ -6,7 +6,7 @@ once as Parquet; each tool then runs in its own process, which reports its wall 
 resident memory (VmHWM). Rows/s = rows audited / wall seconds (read, metrics, resamples).
 
     python bench/audit.py --rows 10000000 --boot 200 --fairlearn-rows 100000 \
-        --aequitas-rows 1000000
+        --aequitas-rows 200000
 
 fairlearn and Aequitas are far slower, so they get their own (smaller) sizes; custodiet is also
 run at those sizes for a like-for-like line. Aequitas is looked for in this interpreter, then in
@@ -163,7 +163,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--boot", type=int, default=200)
     ap.add_argument("--fairlearn-rows", type=int, default=100_000)
-    ap.add_argument("--aequitas-rows", type=int, default=1_000_000)
+    ap.add_argument("--aequitas-rows", type=int, default=200_000)
     ap.add_argument("--child", choices=sorted(TOOLS))
     ap.add_argument("--data", type=Path)
     ap.add_argument("--make", type=Path, help=argparse.SUPPRESS)

@@ -20,6 +20,9 @@ from custodiet.store import check_destination
 
 #: At most this many groups are drawn as lines in a sweep (the largest); the JSON has all.
 MAX_SWEEP_LINES: int = 8
+#: At most this many groups are drawn in a rate or disparity figure (the largest); the tables
+#: and the JSON have all.
+MAX_FIGURE_GROUPS: int = 30
 
 _TITLES = {"flag_rate": "Flag rate", "base_rate": "Base rate", "tpr": "True-positive rate",
            "fpr": "False-positive rate", "fnr": "False-negative rate",
@@ -91,15 +94,29 @@ def add_group_metric_sections(report: Report, result: AuditResult, *,
                           f"{result.min_cell:g} people are not listed.", css="small")
         _notes(sec, frame)
         shown = ["flag_rate", "fpr", "fnr", "ppv"] if result.labelled else ["flag_rate"]
-        panels = [(_TITLES[m], [_bar(frame, g, frame.estimate(g, m))
-                                for g in range(len(frame.keys))]) for m in shown]
+        drawn = _largest(frame)
+        panels = [(_TITLES[m], [_bar(frame, g, frame.estimate(g, m)) for g in drawn])
+                  for m in shown]
         fig = bars(panels, xlabel="share")
         fname = f"rates-{slug}"
         ci = "; lines are 95% bootstrap intervals" if result.bootstrap else ""
         sec.figure(Figure(export(fig, fname, figures_dir),
                           f"Rates by {name}{ci}. Missing points are suppressed or undefined "
-                          "(see the notes above).", fname))
+                          f"(see the notes above).{_more(frame, drawn)}", fname))
         _disparities(sec, frame, result, figures_dir, slug)
+
+
+def _largest(frame: GroupFrame) -> list[int]:
+    """The groups drawn in a figure: all, or the largest ``MAX_FIGURE_GROUPS`` in table order."""
+    n = frame.counts[:, frame.count_names.index("n")]
+    keep = np.sort(np.argsort(-n, kind="stable")[:MAX_FIGURE_GROUPS])
+    return [int(g) for g in keep]
+
+
+def _more(frame: GroupFrame, drawn: list[int]) -> str:
+    if len(drawn) == len(frame.keys):
+        return ""
+    return f" The {len(drawn)} largest of {len(frame.keys)} groups are drawn."
 
 
 def _bar(frame: GroupFrame, g: int, e: Estimate) -> Bar:
@@ -149,7 +166,7 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
     panels = []
     for m in disp:
         items = []
-        for g in range(len(frame.keys)):
+        for g in _largest(frame):
             if g == frame.reference:
                 continue
             e = frame.disparity(g, m)
@@ -162,7 +179,7 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
     fig = bars(panels, xlabel=f"ratio to {ref}", reference_line=1.0, band=result.band, log=True)
     sec.figure(Figure(export(fig, fname, figures_dir),
                       f"Ratio to the reference group ({ref}) on a log scale; the shaded band "
-                      f"is {lo:g}–{hi:g}.", fname))
+                      f"is {lo:g}–{hi:g}.{_more(frame, _largest(frame))}", fname))
 
 
 def add_sweep_section(report: Report, sw: Sweep, *, chosen: float | None = None,

@@ -76,7 +76,9 @@ def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = Non
     vertical axis. ``band`` shades a pass band; values not shown are written out as notes."""
     with plt.rc_context(_RC):
         labels = [b.label for b in panels[0][1]] if panels else []
-        ncols = min(len(panels), 2 if len(panels) == 4 else 3)
+        # few groups: panels in a grid; many: one row, so the figure stays a page tall
+        ncols = len(panels) if len(labels) > 12 else min(len(panels),
+                                                          2 if len(panels) == 4 else 3)
         nrows = -(-len(panels) // ncols)
         row_h = 0.75 + 0.27 * max(len(labels), 1)
         fig, axes = plt.subplots(nrows, ncols, figsize=(9.0, row_h * nrows + 0.3),
@@ -104,8 +106,7 @@ def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = Non
             lo_lim, hi_lim = _limits(items, vals, band, reference_line, log)
             if log:
                 ax.set_xscale("log")
-                ticks = [t for t in (0.1, 0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0, 10.0)
-                         if lo_lim <= t <= hi_lim]
+                ticks = [t for t in _log_ticks(hi_lim / lo_lim) if lo_lim <= t <= hi_lim]
                 ax.xaxis.set_major_locator(FixedLocator(ticks))
                 ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
                 ax.xaxis.set_minor_locator(NullLocator())
@@ -118,12 +119,21 @@ def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = Non
             ax.set_title(ptitle)
             ax.set_xlabel(xlabel)
             ax.grid(axis="y", visible=False)
-            ax.set_yticks(y, labels)
+            ax.set_yticks(y, labels if k % ncols == 0 else [])
             ax.set_ylim(-0.7, len(labels) - 0.3)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
         fig.tight_layout()
         return fig
+
+
+def _log_ticks(span: float) -> tuple[float, ...]:
+    """Ratio ticks that stay legible whatever the range of the axis."""
+    if span <= 6:
+        return (0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0)
+    if span <= 40:
+        return (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+    return (1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0, 1000.0)
 
 
 def _limits(items: Sequence[Bar], vals: list[float], band: tuple[float, float] | None,
