@@ -119,8 +119,9 @@ def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = Non
             ax.set_title(ptitle)
             ax.set_xlabel(xlabel)
             ax.grid(axis="y", visible=False)
-            ax.set_yticks(y, labels if k % ncols == 0 else [])
-            ax.set_ylim(-0.7, len(labels) - 0.3)
+            ax.tick_params(axis="y", labelleft=k % ncols == 0)
+        flat[0].set_yticks(y, labels)  # shared by every panel
+        flat[0].set_ylim(-0.7, len(labels) - 0.3)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
         fig.tight_layout()
