@@ -85,7 +85,7 @@ class UrnConfig:
             return self.true_share
         d_a, d_b = self.discovered_weight * self.rate_a, self.discovered_weight * self.rate_b
         r_a, r_b = self.reported_weight * self.rate_a, self.reported_weight * self.rate_b
-        a2, a1, a0 = d_a - d_b, r_a + d_b + r_b - d_a, -r_a
+        a2, a1, a0 = d_a - d_b, (r_a + r_b) + (d_b - d_a), -r_a  # keeps tiny reports
         if a2 == 0:
             if a1 == 0:
                 return None
