@@ -345,21 +345,28 @@ class World:
         err_place[visitors] = places.compound[self.home[friend]]
         err_dur[visitors] = rng.integers(60, 180, visitors.size)
 
-        # Illicit outings of people with a role.
+        # Outings together come first; a person who joined one does nothing else outside.
         appetite = self._intent * self._factor
-        pick_m = free & (people.role == ROLE["pickpocket"]) & (
+        joined = self._joint_outings(d, t0, free, visitors, friend, err_place, err_start,
+                                     err_dur, appetite, rng, ev)
+
+        # Illicit outings of people with a role.
+        pick_m = free & ~joined & (people.role == ROLE["pickpocket"]) & (
             rng.random(n) < np.clip(inc.pickpocket_day_share * appetite, 0, 1))
         err_place[pick_m] = pick("station", pick_m)
-        err_start[pick_m] = rng.integers(600, 900, int(pick_m.sum()))
-        err_dur[pick_m] = np.clip(rng.exponential(inc.pickpocket_dwell_minutes,
-                                                  int(pick_m.sum())), 60, 355)
+        # A pickpocket with a day job (or school) works the station after it.
+        err_start[pick_m] = np.where(works[pick_m], default_start[pick_m],
+                                     rng.integers(600, 900, int(pick_m.sum())))
+        longest = _NIGHT[0] - 1 - err_start[pick_m]  # back home before the night slot
+        err_dur[pick_m] = np.minimum(np.clip(rng.exponential(
+            inc.pickpocket_dwell_minutes, int(pick_m.sum())), 60, 355), longest)
         thieves = np.flatnonzero(pick_m)
         thefts = rng.poisson(inc.thefts_per_visit, thieves.size)
         who = np.repeat(thieves, thefts)
         when = err_start[who] + np.floor(rng.random(who.size) * err_dur[who]).astype(np.int64)
         self._add_incidents(ev, "pickpocket", who[:, None], when + t0, err_place[who])
 
-        burg = free & (people.role == ROLE["burglar"]) & (
+        burg = free & ~joined & (people.role == ROLE["burglar"]) & (
             rng.random(n) < -np.expm1(-inc.burglary_rate * appetite))
         b = np.flatnonzero(burg)
         victim = rng.integers(0, people.n_households, b.size)
@@ -368,16 +375,15 @@ class World:
         err_dur[b] = rng.integers(15, 46, b.size)
         self._add_incidents(ev, "burglary", b[:, None], err_start[b] + t0 + 5, victim)
 
-        self._joint_outings(d, t0, free, visitors, friend, err_place, err_start, err_dur,
-                            appetite, rng, ev)
         return err_place, err_start, err_dur
 
     def _joint_outings(self, d: int, t0: int, free: np.ndarray, visitors: np.ndarray,
                        friend: np.ndarray, err_place: np.ndarray, err_start: np.ndarray,
                        err_dur: np.ndarray, appetite: np.ndarray, rng: np.random.Generator,
-                       ev: _Events) -> None:
+                       ev: _Events) -> np.ndarray:
         """Outings of several people at one place and time: protests, pyramid-scheme recruiting
-        with a companion, and friends visiting together. A person joins at most one."""
+        with a companion, and friends visiting together. A person joins at most one. Returns
+        who joined one."""
         cfg, people, places = self.config, self.people, self.places
         inc, beh = cfg.incidents, cfg.behaviour
         n = people.n
@@ -433,15 +439,16 @@ class World:
             g_place.append(places.compound[self.home[host]])
             g_kind.append(np.full(guest.size, 2, np.int8))
             next_id += guest.size
+        joined = np.zeros(n, bool)
         if next_id == 0:
-            return
+            return joined
 
         member = np.concatenate(groups_member)
         gid = np.concatenate(groups_id)
         place_of = np.concatenate(g_place)
         kind_of = np.concatenate(g_kind)
         # A person joins only the first group that drew them, and only if free today.
-        order = np.lexsort((member, gid))
+        order = np.argsort(gid, kind="stable")  # keeps a recruiter before the companion
         member, gid = member[order], gid[order]
         _, first = np.unique(member, return_index=True)
         keep = np.zeros(member.size, bool)
@@ -458,6 +465,7 @@ class World:
         err_place[member] = place_of[gid]
         err_start[member] = g_start[gid]
         err_dur[member] = g_dur[gid]
+        joined[member] = True
 
         for code, kind in ((0, "protest"), (1, "pyramid_recruit")):
             sel = np.flatnonzero(valid & (kind_of == code))
@@ -470,6 +478,7 @@ class World:
             groups, counts = np.unique(g, return_counts=True)
             self._add_incidents(ev, kind, (m, counts), g_start[groups] + t0 + 1,
                                 place_of[groups])
+        return joined
 
     def _nights(self, d: int, t0: int, free: np.ndarray, night_start: np.ndarray,
                 ev: _Events) -> np.ndarray:
