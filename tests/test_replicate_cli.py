@@ -38,6 +38,13 @@ def test_writes_figures_numbers_and_summary(tmp_path, capsys, name):
     assert "wrote" in capsys.readouterr().out
 
 
+def test_missing_parent_directories_are_created(tmp_path):
+    out = tmp_path / "runs" / "deep" / "ensign"
+    assert main(["replicate", "ensign2018", "--out", str(out), "--runs", "2", "--days", "3",
+                 "--quiet"]) == 0
+    assert (out / "results.json").exists()
+
+
 def test_same_seed_same_numbers(tmp_path):
     for sub in ("a", "b"):
         assert main(["replicate", "ensign2018", "--out", str(tmp_path / sub), "--runs", "5",

@@ -12,10 +12,12 @@ def publish_directory(out: str | Path, fill: Callable[[Path], None], *,
                       force: bool = False) -> Path:
     """Call ``fill(tmp)`` on a fresh temporary directory beside ``out``, then rename it to ``out``.
 
-    If ``fill`` raises, the temporary directory is removed and ``out`` is untouched. With
-    ``force`` an existing ``out`` is replaced only after the new one is complete.
+    Missing parent directories are created. If ``fill`` raises, the temporary directory is
+    removed and ``out`` is untouched. With ``force`` an existing ``out`` is replaced only after
+    the new one is complete.
     """
     out = Path(out)
+    out.resolve().parent.mkdir(parents=True, exist_ok=True)  # as the run store does
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial",
                                 dir=out.resolve().parent))
     try:
