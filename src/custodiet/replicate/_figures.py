@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from custodiet.replicate._attention import AttentionResult
+from custodiet.replicate._attention import AttentionResult, delta
 from custodiet.replicate._urn import UrnResult
 
 #: Okabe and Ito (2008), "Color Universal Design": distinguishable with every common colour
@@ -127,10 +127,7 @@ def damour_figure(results: dict[tuple[str, float], AttentionResult],
             for d in dynamics:
                 r = results[name, d]
                 if metric == "delta":
-                    with np.errstate(divide="ignore", invalid="ignore"):
-                        ratio = np.nan_to_num(r.discovered / r.occurred, nan=0.0, posinf=1.0)
-                    per_site = ratio.mean(axis=0)
-                    values.append(per_site.max() - per_site.min())
+                    values.append(delta(r))
                     errors.append(0.0)
                 else:
                     totals = (r.discovered if metric == "discovered" else r.missed).sum(axis=1)
