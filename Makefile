@@ -26,6 +26,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/world.py
+	$(BIN)/python bench/replicate.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -109,3 +109,9 @@ def test_a_failure_mid_run_leaves_nothing_behind(tmp_path: Path,
     with pytest.raises(RuntimeError):
         _simulate.simulate_world(scenario, tmp_path / "run")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "run"
+    assert main(["world", "--people", "300", "--days", "1", "--out", str(out), "--quiet"]) == 0
+    assert (out / "manifest.json").is_file()

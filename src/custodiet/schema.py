@@ -31,6 +31,8 @@ INCIDENT_KINDS: tuple[str, ...] = (
 )
 #: Incidents that are lawful acts (the watch may still target them).
 LAWFUL_INCIDENT_KINDS: frozenset[str] = frozenset({"petition_trip", "protest"})
+#: Incidents that are standing states, not acts: recorded once at t = 0, true all along.
+STANDING_INCIDENT_KINDS: frozenset[str] = frozenset({"sham_marriage", "crowded_rental"})
 ROLES: tuple[str, ...] = ("", "pickpocket", "dealer", "recruiter", "burglar", "illegal_worker")
 
 _str = pa.string()

@@ -57,14 +57,18 @@ class Cells:
 def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], flag: str,
                         label: str | None = None, weight: str | None = None) -> Cells:
     """Aggregate a DuckDB relation with group columns, a 0/1 ``flag``, an optional 0/1 ``label``
-    and an optional non-negative ``weight`` (people per row; 1 when absent)."""
+    and an optional non-negative ``weight`` (people per row; 1 when absent).
+
+    Cells come out sorted, whatever the row order or thread count, so that a seeded bootstrap
+    draws the same resamples on every run.
+    """
     groups = tuple(groups)
     sel = [f"CAST({quote(g)} AS VARCHAR) AS g{i}" for i, g in enumerate(groups)]
     sel.append(f"CAST({quote(flag)} AS INTEGER) AS f")
     if label is not None:
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
-    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _cells_src GROUP BY ALL"
+    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _cells_src GROUP BY ALL ORDER BY ALL"
     table = rel.query("_cells_src", sql).to_arrow_table()
     return _from_arrow(table, groups, labelled=label is not None)
 

@@ -85,8 +85,8 @@ def threshold_sweep(rel: duckdb.DuckDBPyRelation, *, score: str, groupings: Iter
     if label is not None:
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
-    table = rel.query("_sw", f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _sw GROUP BY ALL"
-                      ).to_arrow_table()
+    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _sw GROUP BY ALL ORDER BY ALL"
+    table = rel.query("_sw", sql).to_arrow_table()
     b = table.column("b").to_numpy()
     if grid == "distinct values":
         b = np.searchsorted(thresholds, b)

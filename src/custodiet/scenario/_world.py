@@ -19,7 +19,8 @@ Minutes = Annotated[float, Field(gt=0.0)]
 class _Strict(BaseModel):
     """Unknown keys are an error, values are validated on assignment too."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True,
+                              use_attribute_docstrings=True)
 
 
 def _check_sums_to_one(values: list[float], name: str, tol: float = 1e-6) -> None:
@@ -90,7 +91,8 @@ class History(_Strict):
     of registered to estimated users)."""
     recording_multiplier: dict[str, float] = {}
     """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every recording
-    rate, e.g. where police patrol more. Default: none, the same rate for everyone."""
+    rate, e.g. where police patrol more. Default: none, the same rate for everyone (the neutral
+    assumption)."""
     grievance_share: Share = 0.01
     """Share with a grievance (a fraud, a land dispute, a tragedy): assumption."""
     grievance_kinds: list[Share] = [0.4, 0.35, 0.25]
@@ -257,7 +259,8 @@ class Incidents(_Strict):
     """Burglaries per burglar per day: assumption."""
     behaviour_multiplier: dict[str, float] = {}
     """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every incident
-    rate and share. Default: none, true behaviour is the same in every group."""
+    rate and share. Default: none, true behaviour is the same in every group (the neutral
+    assumption)."""
 
     @model_validator(mode="after")
     def _valid(self) -> Incidents:

@@ -28,8 +28,8 @@ def check_destination(out: str | Path, *, force: bool = False) -> Path:
     if out.exists() and not out.is_dir():
         raise UserError("exists and is not a directory", where=str(out))
     parent = out.resolve().parent
-    if not parent.exists():
-        raise UserError("parent directory does not exist", where=str(parent))
+    if parent.exists() and not parent.is_dir():
+        raise UserError("is not a directory", where=str(parent))
     return out
 
 
@@ -43,6 +43,7 @@ class RunWriter:
     def __init__(self, out: str | Path, *, schemas: dict[str, pa.Schema], force: bool = False):
         self.out = check_destination(out, force=force)
         self.force = force
+        self.out.resolve().parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".partial",
                                          dir=self.out.resolve().parent))
         self.con = connect(self.tmp / DATABASE)

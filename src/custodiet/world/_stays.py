@@ -27,18 +27,17 @@ def close_stays(open_place: np.ndarray, open_start: np.ndarray, place: np.ndarra
     ``place`` and ``start`` are (persons, slots) with starts strictly increasing over the used
     slots of a row and later than ``open_start``; consecutive slots at one place merge.
     """
-    n, k = place.shape
     places = np.concatenate([open_place[:, None], place], axis=1)
-    starts = np.concatenate([open_start[:, None], start], axis=1)
-    used = places >= 0
-    col = np.where(used, np.arange(k + 1), -1)
-    last_used = np.maximum.accumulate(col, axis=1)
-    prev = np.concatenate([np.full((n, 1), -1), last_used[:, :-1]], axis=1)
-    prev_place = np.take_along_axis(places, np.maximum(prev, 0), axis=1)
-    keep = used & ((prev < 0) | (prev_place != places))
-    rows, cols = np.nonzero(keep)
-    kept_place = places[rows, cols]
-    kept_start = starts[rows, cols]
+    rows, cols = np.nonzero(places >= 0)  # row-major: each person's used slots in order
+    used_place = places[rows, cols]
+    # Keep a slot unless it repeats the previous used slot's place (the same visit goes on).
+    new_row = np.ones(rows.size, dtype=bool)
+    new_row[1:] = rows[1:] != rows[:-1]
+    keep = new_row.copy()
+    keep[1:] |= used_place[1:] != used_place[:-1]
+    rows, cols, kept_place = rows[keep], cols[keep], used_place[keep]
+    kept_start = np.where(cols == 0, open_start[rows],
+                          start[rows, np.maximum(cols - 1, 0)])
     is_last = np.ones(rows.size, dtype=bool)
     is_last[:-1] = rows[1:] != rows[:-1]
     end = np.empty_like(kept_start)

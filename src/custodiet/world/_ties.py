@@ -47,7 +47,7 @@ class Ties:
 
 def _household_pairs(people: People) -> tuple[np.ndarray, np.ndarray]:
     a_parts, b_parts = [], []
-    for size in np.unique(people.hh_size):
+    for size in np.flatnonzero(np.bincount(people.hh_size)):
         if size < 2:
             continue
         starts = people.hh_start[people.hh_size == size]
@@ -62,7 +62,7 @@ def _household_pairs(people: People) -> tuple[np.ndarray, np.ndarray]:
 def _csr(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     src = np.concatenate([a, b])
     dst = np.concatenate([b, a])
-    order = np.argsort(src, kind="stable")
+    order = np.argsort(src)  # not stable, but deterministic: the same input, the same order
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
     return indptr, dst[order]
@@ -136,16 +136,20 @@ def build_ties(cfg: WorldConfig, people: People, places: Places, seed: int) -> T
         same = wp[off:] == wp[:-off]
         parts.append((workers[:-off][same], workers[off:][same], TIE["coworker"]))
 
-    a = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    b = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    kind = np.concatenate([np.full(p[0].size, p[2], np.int8) for p in parts])
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    keep = lo != hi
-    lo, hi, kind = lo[keep], hi[keep], kind[keep]
-    key = (kind.astype(np.int64) * n + lo) * n + hi
-    _, first = np.unique(key, return_index=True)
-    first.sort()
-    lo, hi, kind = lo[first], hi[first], kind[first]
+    # Household, spouse and coworker pairs are distinct by construction; the randomly drawn
+    # layers (kin, friends) may draw a pair twice or a person with themself.
+    los, his, kinds = [], [], []
+    for pa_, pb_, code in parts:
+        lo, hi = np.minimum(pa_, pb_).astype(np.int64), np.maximum(pa_, pb_).astype(np.int64)
+        if code in (TIE["kin"], TIE["friend"]):
+            keep = lo != hi
+            key = np.sort(lo[keep] * n + hi[keep])
+            key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+            lo, hi = key // n, key % n
+        los.append(lo)
+        his.append(hi)
+        kinds.append(np.full(lo.size, code, np.int8))
+    lo, hi, kind = np.concatenate(los), np.concatenate(his), np.concatenate(kinds)
 
     indptr, nbrs = _csr(lo, hi, n)
     is_friend = kind == TIE["friend"]

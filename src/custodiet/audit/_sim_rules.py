@@ -1,0 +1,112 @@
+"""What each rule of a simulated watch got right: alerts matched against ground truth in SQL.
+
+An alert *hits* when at least one of its persons took part in an incident of a kind the rule
+claims to detect, within ``horizon`` minutes of the alert (before or after: the rule may fire
+on the preparation or on the act). Standing states (a sham marriage, a crowded rental) hold for
+the whole run, so they match at any time. A person named in an alert who took part in no such
+incident is an *innocent* flagged by it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from custodiet.schema import MINUTES_PER_DAY, STANDING_INCIDENT_KINDS
+
+DEFAULT_HORIZON = 3 * MINUTES_PER_DAY
+"""Three days either side of the alert: assumption (a ticket is bought 1-3 days ahead)."""
+
+RULE_METRICS = pa.schema([
+    ("rule", pa.string()), ("alerts", pa.int64()), ("alerts_per_day", pa.float64()),
+    ("suppressed", pa.int64()), ("true_alerts", pa.int64()), ("precision", pa.float64()),
+    ("persons_flagged", pa.int64()), ("innocents_flagged", pa.int64()),
+    ("innocents_per_true_alert", pa.float64()), ("lawful_hit_share", pa.float64()),
+])
+"""One row per rule; a ratio is NULL (undefined) when its denominator is zero."""
+
+
+def _claims_table(rules: Mapping[str, Sequence[str]]) -> pa.Table:
+    names = [r for r, kinds in rules.items() for _ in kinds]
+    kinds = [k for _, ks in rules.items() for k in ks]
+    return pa.table({"rule": pa.array(names, pa.string()), "kind": pa.array(kinds, pa.string())})
+
+
+_SQL = """
+WITH flagged AS (
+    SELECT alert_id, rule, t, unnest(persons) AS person FROM alerts
+    WHERE NOT suppressed_by_redlist
+),
+involved AS (
+    SELECT incident_id, kind, t, lawful, unnest(persons) AS person FROM incidents
+),
+matched AS (
+    SELECT DISTINCT f.alert_id, f.rule, f.person, i.incident_id, i.lawful
+    FROM flagged f
+    JOIN _claims c ON c.rule = f.rule
+    JOIN involved i ON i.person = f.person AND i.kind = c.kind
+     AND (i.kind IN (SELECT unnest($standing)) OR abs(i.t - f.t) <= $horizon)
+),
+per_alert AS (
+    SELECT a.alert_id, a.rule,
+           count(m.incident_id) > 0 AS hit,
+           count(m.incident_id) > 0 AND bool_and(coalesce(m.lawful, false)) AS lawful_hit
+    FROM (SELECT DISTINCT alert_id, rule FROM flagged) a
+    LEFT JOIN matched m USING (alert_id, rule)
+    GROUP BY a.alert_id, a.rule
+),
+per_person AS (
+    SELECT f.rule, f.person, bool_or(m.incident_id IS NOT NULL) AS ever_guilty
+    FROM flagged f LEFT JOIN matched m USING (alert_id, rule, person)
+    GROUP BY f.rule, f.person
+),
+counts AS (
+    SELECT rule, count(*) AS alerts, count(*) FILTER (WHERE hit) AS true_alerts,
+           count(*) FILTER (WHERE lawful_hit) AS lawful_hits
+    FROM per_alert GROUP BY rule
+),
+people AS (
+    SELECT rule, count(*) AS persons_flagged,
+           count(*) FILTER (WHERE NOT ever_guilty) AS innocents_flagged
+    FROM per_person GROUP BY rule
+),
+suppressed AS (
+    SELECT rule, count(*) AS suppressed FROM alerts WHERE suppressed_by_redlist GROUP BY rule
+)
+SELECT r.rule,
+       coalesce(c.alerts, 0) AS alerts,
+       coalesce(c.alerts, 0) / $days AS alerts_per_day,
+       coalesce(s.suppressed, 0) AS suppressed,
+       coalesce(c.true_alerts, 0) AS true_alerts,
+       c.true_alerts / nullif(c.alerts, 0) AS precision,
+       coalesce(p.persons_flagged, 0) AS persons_flagged,
+       coalesce(p.innocents_flagged, 0) AS innocents_flagged,
+       p.innocents_flagged / nullif(c.true_alerts, 0) AS innocents_per_true_alert,
+       c.lawful_hits / nullif(c.true_alerts, 0) AS lawful_hit_share
+FROM (SELECT DISTINCT rule FROM _claims) r
+LEFT JOIN counts c USING (rule)
+LEFT JOIN people p USING (rule)
+LEFT JOIN suppressed s USING (rule)
+ORDER BY r.rule
+"""
+
+
+def rule_metrics(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequence[str]],
+                 days: int, horizon: int = DEFAULT_HORIZON) -> pa.Table:
+    """Per-rule alerts, precision, innocents per true alert and lawful share of hits.
+
+    ``con`` must hold ``alerts`` and ``incidents`` (see :mod:`custodiet.schema`); ``rules`` maps
+    each rule name to the incident kinds it claims to detect. Rules that never fired get a row
+    of zeros, with ratios undefined (NULL).
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    con.register("_claims", _claims_table(rules))
+    try:
+        result = con.execute(_SQL, {"standing": sorted(STANDING_INCIDENT_KINDS),
+                                    "horizon": int(horizon), "days": float(days)})
+        return result.to_arrow_table().cast(RULE_METRICS)
+    finally:
+        con.unregister("_claims")

@@ -1,0 +1,57 @@
+"""Twin runs: the same world and seed with one thing changed, compared incident by incident.
+
+Because the twins share every random draw until the first intervention, their difference is
+what the change caused, not noise. Against the twin without any police response, an alert's
+precision can be measured for real: in the world with the response, a person stopped before
+acting never shows whether the prediction was right (NYT-18).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from custodiet.audit._sim_rules import DEFAULT_HORIZON, rule_metrics
+
+_PREVENTED = """
+WITH a AS (SELECT kind, count(*) AS n FROM actual GROUP BY kind),
+     b AS (SELECT kind, count(*) AS n FROM twin GROUP BY kind),
+     k AS (SELECT kind FROM a UNION SELECT kind FROM b)
+SELECT k.kind, k.kind IN (SELECT unnest($lawful)) AS lawful,
+       coalesce(a.n, 0) AS with_watch, coalesce(b.n, 0) AS without_response,
+       coalesce(b.n, 0) - coalesce(a.n, 0) AS prevented
+FROM k LEFT JOIN a USING (kind) LEFT JOIN b USING (kind)
+ORDER BY k.kind
+"""
+
+
+def prevented_by_kind(actual: pa.Table, without_response: pa.Table) -> pa.Table:
+    """Incidents by kind with the watch and in the twin without any response; ``prevented`` is
+    the difference (negative when the response caused more incidents of a kind)."""
+    from custodiet.schema import LAWFUL_INCIDENT_KINDS
+
+    con = duckdb.connect()
+    con.register("actual", actual)
+    con.register("twin", without_response)
+    return con.execute(_PREVENTED, {"lawful": sorted(LAWFUL_INCIDENT_KINDS)}).to_arrow_table()
+
+
+def seen_versus_true_precision(alerts: pa.Table, actual: pa.Table, without_response: pa.Table,
+                               *, rules: Mapping[str, Sequence[str]], days: int,
+                               horizon: int = DEFAULT_HORIZON) -> pa.Table:
+    """For each rule, the precision the police can compute (alerts matched against what still
+    happened) beside the true precision (the same alerts against the twin without response)."""
+    con = duckdb.connect()
+    con.register("alerts", alerts)
+    con.register("incidents", actual)
+    seen = rule_metrics(con, rules=rules, days=days, horizon=horizon)
+    con.unregister("incidents")
+    con.register("incidents", without_response)
+    true = rule_metrics(con, rules=rules, days=days, horizon=horizon)
+    return pa.table({
+        "rule": seen["rule"], "alerts": seen["alerts"],
+        "precision_seen": seen["precision"], "precision_true": true["precision"],
+        "true_alerts_seen": seen["true_alerts"], "true_alerts_true": true["true_alerts"],
+    })
