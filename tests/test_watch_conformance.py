@@ -77,7 +77,7 @@ def test_template_conformance(rule: dict[str, Any], city: tuple[World, list]) ->
     for row in rows:
         persons = row["persons"]
         assert persons and persons == sorted(set(persons))
-        assert 0 <= min(persons) and max(persons) < world.people.n
+        assert min(persons) >= 0 and max(persons) < world.people.n
     # Each anchor alerts once: no identical alert on two days.
     keys = [(r["t"], tuple(r["persons"]), r["place"]) for r in rows]
     assert len(keys) == len(set(keys))

@@ -20,7 +20,7 @@ DAY = MINUTES_PER_DAY
 
 def capacity(response: Response, people: int) -> int:
     """Persons the police can act on per day."""
-    return int(round(response.capacity_per_100k * people / 1e5))
+    return round(response.capacity_per_100k * people / 1e5)
 
 
 def triage(alerts: pa.Table, rule_action: dict[str, str], rule_category: dict[str, str],
