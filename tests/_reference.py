@@ -131,8 +131,6 @@ def anomaly(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
         h = homes.get(r["household"])
         if h is None:
             continue
-        if listed is not None and not set(h["persons"]) & listed:
-            continue
         v = float(r[rule.meter])
         if rule.per_resident:
             v /= max(h["residents"], 1)
@@ -140,6 +138,9 @@ def anomaly(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
     out = []
     for a in u:
         if a["seen_day"] != day:
+            continue
+        h = homes[a["household"]]
+        if listed is not None and not set(h["persons"]) & listed:
             continue
         if rule.baseline == "own":
             prev = [b["v"] for b in u if b["household"] == a["household"]
@@ -151,7 +152,6 @@ def anomaly(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
             same = [b["v"] for b in u if b["district"] == a["district"] and b["day"] == a["day"]]
             base = sum(same) / len(same)
         if a["v"] > rule.factor * base:
-            h = homes[a["household"]]
             out.append((a["day"] * DAY + DAY - 1, tuple(h["persons"]), h["home_place"]))
     return sorted(out)
 

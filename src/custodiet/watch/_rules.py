@@ -8,7 +8,8 @@ copies; each event row carries ``seen_day``, the day the watch received it):
   destination, depart, cash, seen_day)``, ``phone_off(person, start, end, seen_day)``,
   ``utility(household, day, water, power, seen_day)``;
 * ``places(place_id, kind, x, y, district, compound)``, ``homes(household, home_place,
-  district, residents, persons)``, ``spouses(a, b)`` and ``members(list, person)``;
+  district, residents, persons)``, ``residence(person, household)``, ``spouses(a, b)`` and
+  ``members(list, person)``;
 * ``scores(scorer, person, level, prev_level)``: today's scorer levels.
 
 A rule evaluated on day ``$day`` is *anchored* on the rows received that day: each anchor that
@@ -94,7 +95,7 @@ def _gathering(rule: Gathering) -> str:
         pairs = "SELECT place_id AS p, place_id AS q FROM kp"
     return f"""
 WITH kp AS (SELECT place_id, x, y FROM places WHERE kind = '{rule.place_kind}'),
-s AS (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
+s AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
       WHERE st.place IN (SELECT place_id FROM kp) AND {_listed(rule, "st.person")}),
 a AS (SELECT * FROM s WHERE seen_day = $day),
 pairs AS ({pairs})
@@ -125,15 +126,26 @@ def _near(rule: Near) -> str:
     ``t = 660``; the first does not (only one counting stay by then).
     """
     r = float(rule.radius_m)
+    if r > 0:
+        # Grid cells of side r: a place within r of a target lies in one of the 3 × 3 cells
+        # around it, so the distance test runs on a hash join instead of all pairs.
+        zone = f"""tg AS (SELECT x, y, floor(x / {r})::BIGINT + dx AS cx,
+                       floor(y / {r})::BIGINT + dy AS cy
+                FROM places, (VALUES (-1), (0), (1)) AS a(dx), (VALUES (-1), (0), (1)) AS b(dy)
+                WHERE kind = '{rule.place_kind}' AND NOT isnan(x) AND NOT isnan(y)),
+zone AS (SELECT DISTINCT c.place_id FROM cand c JOIN tg g
+         ON floor(c.x / {r})::BIGINT = g.cx AND floor(c.y / {r})::BIGINT = g.cy
+         WHERE (c.x - g.x) * (c.x - g.x) + (c.y - g.y) * (c.y - g.y) <= {r * r}),"""
+    else:
+        zone = f"""zone AS (SELECT DISTINCT c.place_id FROM cand c JOIN places g
+         ON g.kind = '{rule.place_kind}' AND c.x = g.x AND c.y = g.y),"""
     return f"""
-WITH s AS (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
+WITH s AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
            WHERE st."end" - st.start >= {int(rule.min_minutes)}
              AND {_listed(rule, "st.person")}),
-targets AS (SELECT x, y FROM places WHERE kind = '{rule.place_kind}'),
-cand AS (SELECT place_id, x, y FROM places WHERE place_id IN (SELECT place FROM s)),
-zone AS (SELECT DISTINCT c.place_id FROM cand c JOIN targets g
-         ON c.x BETWEEN g.x - {r} AND g.x + {r} AND c.y BETWEEN g.y - {r} AND g.y + {r}
-         AND (c.x - g.x) * (c.x - g.x) + (c.y - g.y) * (c.y - g.y) <= {r * r}),
+cand AS (SELECT place_id, x, y FROM places
+         WHERE place_id IN (SELECT place FROM s) AND NOT isnan(x) AND NOT isnan(y)),
+{zone}
 q AS (SELECT * FROM s WHERE place IN (SELECT place_id FROM zone)),
 a AS (SELECT * FROM q WHERE seen_day = $day)
 SELECT a."end" AS t, [a.person] AS persons, a.place AS place
@@ -186,12 +198,14 @@ def _frequency(rule: Frequency) -> str:
     w, n, m = int(rule.window_minutes), int(rule.n), int(rule.distinct)
     if rule.event == "calls":
         oot = "AND c.out_of_town" if rule.out_of_town else ""
-        new = ("AND NOT EXISTS (SELECT 1 FROM calls e WHERE e.caller = c.caller "
+        new = ("AND NOT EXISTS (SELECT 1 FROM lc e WHERE e.caller = c.caller "
                "AND e.callee = c.callee AND e.t < c.t)") if rule.new_only else ""
         return f"""
-WITH f AS (SELECT c.caller AS person, c.callee AS other, c.t, c.seen_day,
-                  row_number() OVER () AS rid
-           FROM calls c WHERE {_listed(rule, "c.caller")} {oot} {new}),
+WITH lc AS MATERIALIZED (SELECT caller, callee, t, out_of_town, seen_day FROM calls
+            WHERE {_listed(rule, "caller")}),
+f AS MATERIALIZED (SELECT c.caller AS person, c.callee AS other, c.t, c.seen_day,
+             row_number() OVER () AS rid
+      FROM lc c WHERE TRUE {oot} {new}),
 a AS (SELECT * FROM f WHERE seen_day = $day)
 SELECT a.t AS t, [a.person] AS persons, -1::BIGINT AS place
 FROM a JOIN f b ON b.person = a.person AND b.t > a.t - {w} AND b.t <= a.t
@@ -199,7 +213,7 @@ GROUP BY a.rid, a.person, a.t
 HAVING count(*) >= {n} AND count(DISTINCT b.other) >= {m}
 """
     return f"""
-WITH e AS (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
+WITH e AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
            WHERE st.place IN (SELECT place_id FROM places WHERE kind = '{rule.place_kind}')
              AND {_listed(rule, "st.person")}),
 comp AS (SELECT e.person, e.start, o.person AS other FROM e JOIN stays o
@@ -220,9 +234,9 @@ def _anomaly(rule: Anomaly) -> str:
     Readings are divided by the household's registered residents when ``per_resident``. The
     baseline is ``own``: the mean of the household's readings on the ``baseline_days`` days
     before (none: no alert), or ``district``: the mean that day over households of its district
-    (itself included). Anchors are readings received today; with lists, only households with a
-    listed resident. ``t`` is the reading day's last minute, ``persons`` the registered
-    residents, the place the home.
+    (itself included, listed or not). Anchors are readings received today; with lists, only
+    households with a listed resident. ``t`` is the reading day's last minute, ``persons`` the
+    registered residents, the place the home.
 
     Example (district baseline, factor 2): four one-resident households of a district read
     100, 100, 100 and 700 litres: the mean is 250 and only the fourth (700 > 500) raises an
@@ -233,23 +247,28 @@ def _anomaly(rule: Anomaly) -> str:
         value = f"{value} / greatest(h.residents, 1)"
     listed = "TRUE"
     if rule.lists:
-        listed = f"list_has_any(h.persons, (SELECT list(person) FROM members WHERE " \
-                 f"{_listed(rule, 'person')}))"
-    if rule.baseline == "own":
+        listed = f"household IN (SELECT household FROM residence r " \
+                 f"WHERE {_listed(rule, 'r.person')})"
+    own = rule.baseline == "own"
+    back = int(rule.baseline_days) if own else 0
+    if own:
         base = f"""SELECT a.household, a.day, avg(b.v) AS base FROM a JOIN u b
-            ON b.household = a.household AND b.day < a.day
-            AND b.day >= a.day - {int(rule.baseline_days)} GROUP BY a.household, a.day"""
+            ON b.household = a.household AND b.day < a.day AND b.day >= a.day - {back}
+            GROUP BY a.household, a.day"""
+        join = "a.household = base.household AND a.day = base.day"
     else:
-        base = """SELECT household, day, avg(v) OVER (PARTITION BY district, day) AS base
-            FROM u WHERE day IN (SELECT day FROM a)"""
+        base = "SELECT district, day, avg(v) AS base FROM u GROUP BY district, day"
+        join = "a.district = base.district AND a.day = base.day"
     return f"""
-WITH u AS (SELECT u.household, u.day, {value} AS v, u.seen_day, h.district, h.persons,
-                  h.home_place
-           FROM utility u JOIN homes h ON h.household = u.household WHERE {listed}),
-a AS (SELECT * FROM u WHERE seen_day = $day),
+WITH u AS MATERIALIZED (
+    SELECT u.household, u.day, {value} AS v, u.seen_day, h.district
+    FROM utility u JOIN homes h ON h.household = u.household
+    WHERE u.day >= (SELECT min(day) FROM utility WHERE seen_day = $day) - {back}
+      AND u.day <= (SELECT max(day) FROM utility WHERE seen_day = $day)),
+a AS (SELECT * FROM u WHERE seen_day = $day AND {listed}),
 base AS ({base})
-SELECT a.day::BIGINT * {DAY} + {DAY - 1} AS t, a.persons AS persons, a.home_place AS place
-FROM a JOIN base USING (household, day)
+SELECT a.day::BIGINT * {DAY} + {DAY - 1} AS t, h.persons AS persons, h.home_place AS place
+FROM a JOIN base ON {join} JOIN homes h ON h.household = a.household
 WHERE a.v > {float(rule.factor)} * base.base
 """
 
@@ -287,16 +306,23 @@ def _apart(rule: Apart) -> str:
     w, nm = int(rule.window_days), int(rule.night_minute)
     either = f"({_listed(rule, 'sp.a')} OR {_listed(rule, 'sp.b')})"
     return f"""
-WITH sp AS (SELECT sp.a, sp.b FROM spouses sp WHERE ($day + 1) % {w} = 0 AND {either}),
-who AS (SELECT a AS person FROM sp UNION SELECT b FROM sp),
-nights AS (SELECT range AS n, range * {DAY} + {nm} AS i FROM range($day - {w - 1}, $day + 1)),
-loc AS (SELECT st.person, nights.n, st.place FROM stays st
-        JOIN nights ON st.start <= nights.i AND nights.i < st."end"
-        WHERE st.person IN (SELECT person FROM who)),
-j AS (SELECT sp.a, sp.b, count(*) AS observed,
-             count(*) FILTER (WHERE la.place = lb.place) AS together
-      FROM sp JOIN loc la ON la.person = sp.a JOIN loc lb ON lb.person = sp.b AND lb.n = la.n
-      GROUP BY sp.a, sp.b)
+WITH sp AS MATERIALIZED (SELECT sp.a, sp.b FROM spouses sp
+                        WHERE ($day + 1) % {w} = 0 AND {either}),
+ws AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end" FROM stays st
+        WHERE (st.person IN (SELECT sp.a FROM spouses sp WHERE {either})
+               OR st.person IN (SELECT sp.b FROM spouses sp WHERE {either}))
+          AND ($day + 1) % {w} = 0
+          AND st."end" > ($day - {w - 1}) * {DAY} + {nm} AND st.start <= $day * {DAY} + {nm}),
+-- the nights n whose minute n·1440 + night_minute lies in [start, end)
+loc AS MATERIALIZED (SELECT person, place, n FROM (
+          SELECT person, place, unnest(range(ceil((start - {nm}) / {DAY}.0)::BIGINT,
+                                             ceil(("end" - {nm}) / {DAY}.0)::BIGINT)) AS n
+          FROM ws) WHERE n BETWEEN $day - {w - 1} AND $day),
+xa AS MATERIALIZED (SELECT sp.a, sp.b, la.n, la.place FROM sp JOIN loc la ON la.person = sp.a),
+j AS (SELECT xa.a, xa.b, count(*) AS observed,
+             count(*) FILTER (WHERE xa.place = lb.place) AS together
+      FROM xa JOIN loc lb ON lb.person = xa.b AND lb.n = xa.n
+      GROUP BY xa.a, xa.b)
 SELECT $day::BIGINT * {DAY} + {DAY - 1} AS t, [a, b] AS persons, -1::BIGINT AS place
 FROM j WHERE observed >= {int(rule.min_observed)} AND together < {float(rule.max_share)} * observed
 """
@@ -317,7 +343,7 @@ def _travel(rule: Travel) -> str:
         f"k.destination IN (SELECT place_id FROM places WHERE kind = '{rule.destination}')"
     cash = "k.cash" if rule.cash_only else "TRUE"
     return f"""
-WITH tk AS (SELECT k.ticket_id, k.person, k.t, k.destination, k.seen_day FROM tickets k
+WITH tk AS MATERIALIZED (SELECT k.ticket_id, k.person, k.t, k.destination, k.seen_day FROM tickets k
             WHERE {dest} AND {cash} AND {_listed(rule, "k.person")}),
 a AS (SELECT * FROM tk WHERE seen_day = $day)
 SELECT a.t AS t, [a.person] AS persons, a.destination AS place

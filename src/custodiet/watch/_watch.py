@@ -109,6 +109,8 @@ class Watch:
         spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
         self._static = {
             "places": places, "homes": _homes(persons),
+            "residence": persons.select(["person_id", "household_id"]).rename_columns(
+                ["person", "household"]),
             "spouses": spouse.select(["a", "b"]).cast(SPOUSES),
         }
         self.keep_days = buffer_days(self.rules)
