@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from custodiet.errors import UserError
 from custodiet.scenario._model import Scenario
+from custodiet.scenario._watch import BadReference
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
@@ -52,14 +53,60 @@ def scenario_from_mapping(
     """Validate an already-parsed mapping (``text`` lets errors name a line)."""
     try:
         return Scenario.model_validate(dict(data))
+    except BadReference as err:
+        line = _find_line(text, err.loc) if text is not None else None
+        where = f"{source}:{line}" if line else source
+        raise UserError(err.message, where=where, field=_dotted(err.loc)) from None
     except ValidationError as err:
         first = err.errors()[0]
-        loc = tuple(first["loc"])
+        loc, parent = _without_tags(tuple(first["loc"]))
+        if first["type"] == "union_tag_invalid":
+            loc = (*loc, first["ctx"]["discriminator"].strip("'"))
         field = _dotted(loc)
-        message = _message(first, loc)
+        message = _message(first, loc, parent)
         line = _find_line(text, loc) if text is not None else None
         where = f"{source}:{line}" if line else source
         raise UserError(message, where=where, field=field or None) from None
+
+
+def _without_tags(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], type[BaseModel] | None]:
+    """Drop the tags pydantic puts in the locations of tagged-union members (``rules[0].near``);
+    also return the model that holds the last field of ``loc``."""
+    out: list[Any] = []
+    annotation: Any = Scenario
+    parent: type[BaseModel] | None = None
+    for part in loc:
+        if isinstance(part, int):
+            out.append(part)
+            continue
+        members = _members(annotation)
+        tagged = [m for m in members if part in _tags(m)]
+        if len(members) > 1 and tagged:
+            annotation = tagged[0]
+            continue
+        model = members[0] if members else None
+        parent = model
+        out.append(part)
+        field = model.model_fields.get(str(part)) if model is not None else None
+        annotation = field.annotation if field is not None else None
+    return tuple(out), parent
+
+
+def _tags(model: type[BaseModel]) -> tuple[Any, ...]:
+    for name in ("template", "kind"):
+        field = model.model_fields.get(name)
+        if field is not None:
+            return tuple(getattr(field.annotation, "__args__", ()))
+    return ()
+
+
+def _members(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in getattr(annotation, "__args__", ()) or ():
+        out.extend(_members(arg))
+    return out
 
 
 def _dotted(loc: Sequence[Any]) -> str:
@@ -72,15 +119,27 @@ def _dotted(loc: Sequence[Any]) -> str:
     return out
 
 
-def _message(error: Mapping[str, Any], loc: Sequence[Any]) -> str:
+def _message(error: Mapping[str, Any], loc: Sequence[Any],
+             parent: type[BaseModel] | None = None) -> str:
     if error["type"] == "extra_forbidden":
-        model = _model_at(Scenario, loc[:-1])
+        model = parent or _model_at(Scenario, loc[:-1])
         name = str(loc[-1])
         if model is not None:
             close = difflib.get_close_matches(name, list(model.model_fields), n=1, cutoff=0.6)
             if close:
                 return f"unknown field; did you mean {close[0]!r}?"
         return "unknown field"
+    if error["type"] == "union_tag_invalid":
+        tag = str(error["ctx"]["tag"])
+        expected = [t.strip().strip("'") for t in str(error["ctx"]["expected_tags"]).split(",")]
+        close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(expected)}"
+        return f"unknown {loc[-1]} {tag!r}; {hint}"
+    if error["type"] == "literal_error" and isinstance(error.get("input"), str):
+        expected = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
+        close = difflib.get_close_matches(error["input"], expected, n=1, cutoff=0.6)
+        if close:
+            return f"unknown value {error['input']!r}; did you mean {close[0]!r}?"
     msg = str(error["msg"])
     return msg.removeprefix("Value error, ")
 

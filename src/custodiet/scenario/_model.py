@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from custodiet.scenario._watch import (
+    AuditConfig,
+    KeyList,
+    RedList,
+    Response,
+    Rule,
+    Scorer,
+    Sensors,
+    check_watch_references,
+)
 from custodiet.scenario._world import WorldConfig
 
 
@@ -23,3 +33,15 @@ class Scenario(BaseModel):
     seed: Annotated[int, Field(ge=0)] = 0
     """Root seed of the run; every random draw derives from it."""
     world: WorldConfig = WorldConfig()
+    sensors: Sensors = Sensors()
+    lists: list[KeyList] = []
+    redlist: RedList = RedList()
+    rules: list[Rule] = []
+    scorers: list[Scorer] = []
+    response: Response = Response()
+    audit: AuditConfig = AuditConfig()
+
+    @model_validator(mode="after")
+    def _references(self) -> Scenario:
+        check_watch_references(self.lists, self.rules, self.scorers, self.sensors, self.redlist)
+        return self

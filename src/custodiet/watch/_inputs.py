@@ -1,0 +1,58 @@
+"""The watch's input gate: which tables it may read, with which columns, and never ground truth.
+
+Observed event tables carry one extra column, ``seen_day``: the day the watch received the row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import duckdb
+import pyarrow as pa
+
+from custodiet import schema
+
+_SEEN = pa.field("seen_day", pa.int32())
+
+OBSERVED: dict[str, pa.Schema] = {
+    name: schema.EVENT_TABLES[name].append(_SEEN)
+    for name in ("stays", "calls", "utility", "tickets", "phone_off")
+}
+"""Event tables as the watch holds them."""
+
+HOMES = pa.schema([("household", pa.int64()), ("home_place", pa.int64()),
+                   ("district", pa.int32()), ("residents", pa.int64()),
+                   ("persons", pa.list_(pa.int64()))])
+RESIDENCE = pa.schema([("person", pa.int64()), ("household", pa.int64())])
+SPOUSES = pa.schema([("a", pa.int64()), ("b", pa.int64())])
+MEMBERS = pa.schema([("list", pa.string()), ("person", pa.int64())])
+SCORES = pa.schema([("scorer", pa.string()), ("person", pa.int64()), ("level", pa.int32()),
+                    ("prev_level", pa.int32())])
+
+RELATIONS: dict[str, pa.Schema] = {
+    **OBSERVED, "places": schema.PLACES, "homes": HOMES, "residence": RESIDENCE,
+    "spouses": SPOUSES,
+    "members": MEMBERS, "scores": SCORES,
+}
+"""Every relation a compiled rule may read."""
+
+
+class TruthLeak(RuntimeError):  # noqa: N818 - the name says what happened
+    """Ground truth was handed to the watch."""
+
+
+def refuse_truth(tables: Mapping[str, object]) -> None:
+    """Raise :class:`TruthLeak` if any ground-truth table is among ``tables``."""
+    leaked = sorted(set(tables) & schema.TRUTH_TABLES)
+    if leaked:
+        raise TruthLeak(f"the watch must never read ground truth, got {', '.join(leaked)}")
+
+
+def register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
+    """Register ``tables`` (missing relations as empty tables) in ``con`` under their names."""
+    refuse_truth(tables)
+    for name, sch in RELATIONS.items():
+        table = tables.get(name)
+        if table is None:
+            table = sch.empty_table()
+        con.register(name, table)

@@ -1,0 +1,133 @@
+"""Risk scorers: a weighted checklist with levels (the Tianjin petitioner model, NYT-11) and a
+learned model trained on the recorded outcomes of earlier days (NYT-11: data "will be used to
+train machine-learning models")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from custodiet.scenario._watch import Checklist, Learned
+from custodiet.watch._inputs import SCORES
+from custodiet.watch._registry import attributes
+from custodiet.watch._rng import watch_rng
+
+
+class Features:
+    """Per-person scorer inputs: recorded attributes (static) and observed counts (cumulative)."""
+
+    def __init__(self, persons: pa.Table, ties: pa.Table, places: pa.Table):
+        n = persons.num_rows
+        attrs = attributes(persons)
+        grievance = persons.column("grievance_recorded").to_numpy(zero_copy_only=False).astype(str)
+        ses = persons.column("ses").to_numpy(zero_copy_only=False).astype(str)
+        static = {k: v.astype(np.float32) for k, v in attrs.items()}
+        for g in ("fraud", "land_dispute", "tragedy"):
+            static[g] = (grievance == g).astype(np.float32)
+        static["low_ses"] = (ses == "low").astype(np.float32)
+        a = ties.column("a").to_numpy()
+        b = ties.column("b").to_numpy()
+        pet = attrs["petition_history"]
+        static["ties_to_petitioners"] = (np.bincount(a[pet[b]], minlength=n)
+                                         + np.bincount(b[pet[a]], minlength=n)).astype(np.float32)
+        self.static = static
+        self.dynamic = {name: np.zeros(n, np.float32)
+                        for name in ("past_trips", "phone_off", "past_alerts")}
+        kind = places.column("kind").to_numpy(zero_copy_only=False).astype(str)
+        self.capital = np.flatnonzero(kind == "capital")
+        self.n = n
+
+    def capital_buyers(self, tickets: pa.Table) -> np.ndarray:
+        """Persons who bought a ticket to the capital in ``tickets``."""
+        dest = tickets.column("destination").to_numpy()
+        return tickets.column("person").to_numpy()[np.isin(dest, self.capital)]
+
+    def update(self, observed: dict[str, pa.Table], alerts: pa.Table) -> None:
+        """Add a day's observed trips, phone-off spells and (unsuppressed) alerts."""
+        n = self.n
+        self.dynamic["past_trips"] += np.bincount(
+            self.capital_buyers(observed["tickets"]), minlength=n).astype(np.float32)
+        self.dynamic["phone_off"] += np.bincount(
+            observed["phone_off"].column("person").to_numpy(), minlength=n).astype(np.float32)
+        kept = alerts.filter(pc.invert(alerts.column("suppressed_by_redlist")))
+        flat = pc.list_flatten(kept.column("persons")).to_numpy()
+        self.dynamic["past_alerts"] += np.bincount(flat, minlength=n).astype(np.float32)
+
+    def matrix(self, names: list[str]) -> np.ndarray:
+        """The named features as columns of a float32 matrix."""
+        both = {**self.static, **self.dynamic}
+        return np.column_stack([both[name] for name in names]) if names else \
+            np.zeros((self.n, 0), np.float32)
+
+
+def _levels(value: np.ndarray, thresholds: list[float]) -> np.ndarray:
+    """Level = number of thresholds reached (0 … len(thresholds))."""
+    return np.searchsorted(np.sort(np.asarray(thresholds)), value, side="right").astype(np.int32)
+
+
+class ChecklistScorer:
+    """Score = Σ weight × feature; level = thresholds reached. Worked example: weights
+    ``petition_history = 3, tragedy = 2``, levels ``[2, 4]``: a recorded petitioner with a
+    tragedy scores 5, level 2; one without, 3, level 1."""
+
+    def __init__(self, spec: Checklist, features: Features):
+        self.spec = spec
+        self.features = features
+        self.names = list(spec.weights)
+        self.weights = np.array([spec.weights[k] for k in self.names], np.float32)
+
+    def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
+        del day, observed
+        return _levels(self.features.matrix(self.names) @ self.weights, self.spec.levels)
+
+
+class LearnedScorer:
+    """Logistic regression of "bought a ticket to the capital the next day" on the features of
+    the day before, refitted each day on every earlier day's (sampled) rows; level = predicted
+    probability thresholds reached. Until a positive and a negative are seen, every level is 0."""
+
+    def __init__(self, spec: Learned, features: Features, seed: int):
+        self.spec = spec
+        self.features = features
+        self.seed = seed
+        self._prev: np.ndarray | None = None
+        self._x: list[np.ndarray] = []
+        self._y: list[np.ndarray] = []
+        self._w: list[np.ndarray] = []
+
+    def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
+        from sklearn.linear_model import LogisticRegression
+
+        x_now = self.features.matrix(self.spec.features)
+        n = x_now.shape[0]
+        if self._prev is not None:
+            y = np.zeros(n, bool)
+            y[self.features.capital_buyers(observed["tickets"])] = True
+            rng = watch_rng(self.seed, day, "scorers")
+            cap = self.spec.max_train_rows
+            rate = min(1.0, cap / max(n, 1))
+            keep = y | (rng.random(n) < rate)
+            self._x.append(self._prev[keep])
+            self._y.append(y[keep])
+            # Negatives are sampled: weigh them back so probabilities stay calibrated.
+            self._w.append(np.where(y[keep], 1.0, 1.0 / rate))
+        self._prev = x_now
+        if not self._y:
+            return np.zeros(n, np.int32)
+        y_all = np.concatenate(self._y)
+        if y_all.all() or not y_all.any():
+            return np.zeros(n, np.int32)
+        model = LogisticRegression(max_iter=200)
+        model.fit(np.concatenate(self._x), y_all, sample_weight=np.concatenate(self._w))
+        return _levels(model.predict_proba(x_now)[:, 1], self.spec.levels)
+
+
+def scores_table(name: str, level: np.ndarray, prev: np.ndarray) -> pa.Table:
+    """Rows of ``scores`` for persons with a non-zero level today or yesterday."""
+    who = np.flatnonzero((level > 0) | (prev > 0))
+    scorer = pa.DictionaryArray.from_arrays(pa.array(np.zeros(who.size, np.int32)),
+                                            pa.array([name])).cast(pa.string())
+    return pa.table({"scorer": scorer,
+                     "person": who.astype(np.int64), "level": level[who],
+                     "prev_level": prev[who]}, schema=SCORES)

@@ -1,0 +1,197 @@
+"""The watch, day by day: sensors → registry → rules and scorers → red list → triage → response.
+
+Usage by a simulation runner::
+
+    world = World(scenario.world, scenario.seed)
+    static = world.static_tables()
+    watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
+    while not world.finished:
+        out = watch.observe(observable(world.step()))   # alerts, actions, list_membership
+        watch.respond(world)                            # today's actions change the world
+
+The watch never reads ground truth: handing it ``person_truth``, ``incidents`` or
+``interventions`` raises :class:`TruthLeak` (use :func:`observable` to drop them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from custodiet import schema
+from custodiet.engine import connect
+from custodiet.scenario import Scenario
+from custodiet.scenario._watch import Checklist
+from custodiet.watch._inputs import HOMES, OBSERVED, SCORES, SPOUSES, refuse_truth, register
+from custodiet.watch._registry import Registry
+from custodiet.watch._rules import compile_rule
+from custodiet.watch._scorers import ChecklistScorer, Features, LearnedScorer, scores_table
+from custodiet.watch._sensors import Coverage
+from custodiet.watch._triage import triage
+
+DAY = schema.MINUTES_PER_DAY
+STATIC_INPUTS = ("persons", "places", "ties")
+
+
+def observable(events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+    """A day's events without the ground-truth tables (what a runner hands to the watch)."""
+    return {k: v for k, v in events.items() if k not in schema.TRUTH_TABLES}
+
+
+def buffer_days(rules: list[Any]) -> int:
+    """Days of observed events the watch keeps: enough for the longest look-back of any rule,
+    plus one day for stays that began the day before they were received."""
+    need = 1
+    for rule in rules:
+        minutes = 0
+        if rule.template in ("gathering",):
+            minutes = rule.window_minutes + DAY
+        elif rule.template in ("near", "frequency", "travel"):
+            minutes = rule.window_minutes
+        elif rule.template == "anomaly":
+            minutes = rule.baseline_days * DAY
+        elif rule.template == "apart":
+            minutes = rule.window_days * DAY
+        need = max(need, math.ceil(minutes / DAY) + 1)
+    return need + 1
+
+
+def _homes(persons: pa.Table) -> pa.Table:
+    con = duckdb.connect()
+    con.register("persons", persons)
+    table = con.execute("""
+        SELECT household_id AS household, min(home_place) AS home_place,
+               min(district) AS district, count(*) AS residents,
+               list(person_id ORDER BY person_id) AS persons
+        FROM persons GROUP BY household_id ORDER BY household_id""").to_arrow_table()
+    return table.cast(HOMES)
+
+
+class Watch:
+    """The system under audit, built from a scenario and the static tables the records hold
+    (``persons``, ``places``, ``ties``; never ``person_truth``).
+
+    Call :meth:`observe` once per day with that day's observable events; it returns
+    ``alerts`` (``schema.ALERTS``; red-listed ones kept with ``suppressed_by_redlist``),
+    ``actions`` (``schema.ACTIONS``) and ``list_membership`` (list sizes). Then
+    :meth:`respond` applies the day's actions to the world. Memory is bounded by the rules'
+    longest window (:func:`buffer_days`), not the horizon. Deterministic for a given seed.
+    """
+
+    def __init__(self, scenario: Scenario, static_tables: Mapping[str, pa.Table],
+                 seed: int | None = None):
+        refuse_truth(static_tables)
+        self.scenario = scenario
+        self.seed = int(scenario.seed if seed is None else seed)
+        persons = static_tables["persons"]
+        places = static_tables["places"]
+        ties = static_tables["ties"]
+        self.people = persons.num_rows
+        self.registry = Registry(scenario.lists, scenario.redlist, persons, self.seed)
+        cams = self.registry.members_of(scenario.sensors.home_camera_lists)
+        self.sensors = Coverage(scenario.sensors, places, persons, cams, self.seed)
+        self.features = Features(persons, ties, places)
+        self.scorers: dict[str, Any] = {
+            s.name: ChecklistScorer(s, self.features) if isinstance(s, Checklist)
+            else LearnedScorer(s, self.features, self.seed)
+            for s in scenario.scorers
+        }
+        self._prev_level = {name: np.zeros(self.people, np.int32) for name in self.scorers}
+        self.rules = list(scenario.rules)
+        self._sql = {rule.name: compile_rule(rule) for rule in self.rules}
+        spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
+        self._static = {
+            "places": places, "homes": _homes(persons),
+            "residence": persons.select(["person_id", "household_id"]).rename_columns(
+                ["person", "household"]),
+            "spouses": spouse.select(["a", "b"]).cast(SPOUSES),
+        }
+        self.keep_days = buffer_days(self.rules)
+        self._buffer: deque[dict[str, pa.Table]] = deque(maxlen=self.keep_days)
+        self.con = connect()
+        self.day = 0
+        self._next_alert = 0
+        self._next_action = 0
+        self._actions = schema.ACTIONS.empty_table()
+
+    # ---------------------------------------------------------------- one day
+    def observe(self, events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+        """Take one day's events, return the day's ``alerts``, ``actions``, ``list_membership``."""
+        refuse_truth(events)
+        day = self.day
+        membership = self.registry.advance(day)
+        observed = self.sensors.observe(events, day)
+        self._buffer.append(observed)
+        window = {name: pa.concat_tables([b[name] for b in self._buffer])
+                  for name in OBSERVED}
+        scores = []
+        for name, scorer in self.scorers.items():
+            level = scorer.levels(day, observed)
+            scores.append(scores_table(name, level, self._prev_level[name]))
+            self._prev_level[name] = level
+        tables = {**window, **self._static, "members": self.registry.members_table(),
+                  "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
+        register(self.con, tables)
+        alerts = self._alerts(day)
+        self.features.update(observed, alerts)
+        actions = schema.ACTIONS.empty_table()
+        if self.scenario.response.enabled:
+            actions = triage(alerts, {r.name: r.action for r in self.rules},
+                             {r.name: r.category for r in self.rules},
+                             self.scenario.response, self.people, day, self._next_action)
+        self._next_action += actions.num_rows
+        self._actions = actions
+        self.registry.record_contacts(actions.column("person").to_numpy())
+        self.day += 1
+        return {"alerts": alerts, "actions": actions, "list_membership": membership}
+
+    def _alerts(self, day: int) -> pa.Table:
+        parts = []
+        for rule in self.rules:
+            sql = f"SELECT '{rule.name}' AS rule, * FROM ({self._sql[rule.name]}) " \
+                "ORDER BY t, persons, place"
+            parts.append(self.con.execute(sql, {"day": day}).to_arrow_table())
+        if not parts:
+            return schema.ALERTS.empty_table()
+        table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
+        # Deterministic order: by time, rule and persons; ids follow it.
+        table = table.sort_by([("t", "ascending"), ("rule", "ascending"),
+                               ("place", "ascending")])
+        persons = table.column("persons")
+        flat = pc.list_flatten(persons).to_numpy()
+        hit = self.registry.redlisted[flat] if flat.size else np.zeros(0, bool)
+        suppressed = np.zeros(table.num_rows, bool)
+        np.logical_or.at(suppressed, pc.list_parent_indices(persons).to_numpy(), hit)
+        ids = np.arange(self._next_alert, self._next_alert + table.num_rows, dtype=np.int64)
+        self._next_alert += table.num_rows
+        return pa.table({
+            "alert_id": ids, "rule": table.column("rule"), "t": table.column("t"),
+            "persons": persons, "place": table.column("place"),
+            "suppressed_by_redlist": suppressed & self.scenario.redlist.enabled,
+        }, schema=schema.ALERTS)
+
+    def respond(self, world: Any) -> None:
+        """Apply today's actions to ``world`` (via ``world.intervene``), one call per kind."""
+        actions = self._actions
+        response = self.scenario.response
+        kinds = actions.column("kind").to_numpy(zero_copy_only=False).astype(str)
+        persons = actions.column("person").to_numpy()
+        t = self.day * DAY
+        for kind in ("visit", "block_travel", "detain"):
+            who = persons[kinds == kind]
+            if who.size == 0:
+                continue
+            if kind == "visit":
+                world.intervene(who, "visit", t, chill=response.chill)
+            elif kind == "block_travel":
+                world.intervene(who, "block_travel", t, until=t + response.block_days * DAY)
+            else:
+                world.intervene(who, "detain", t, until=t + response.detain_days * DAY)
+        self._actions = schema.ACTIONS.empty_table()

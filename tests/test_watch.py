@@ -1,0 +1,154 @@
+"""The watch as a whole: sensors, red list, triage and capacity, the feedback loop, response
+effects on the world, bounded memory and determinism."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from custodiet import schema
+from custodiet.scenario import scenario_from_mapping
+from custodiet.watch import Watch, observable
+from custodiet.world import World
+
+WORLD = {"people": 4000, "days": 4, "population": {"official_share": 0.05},
+         "incidents": {"petition_rate": 0.05, "protest_rate_per_100k": 20.0}}
+
+
+def _scenario(**watch: Any) -> Any:
+    base: dict[str, Any] = {
+        "seed": 11, "world": WORLD,
+        "lists": [{"name": "pet", "attributes": ["petition_history", "grievance"],
+                   "from_contacts": True},
+                  {"name": "contacts", "from_contacts": True}],
+        "rules": [
+            {"name": "station", "template": "dwell", "detects": ["pickpocket"],
+             "min_minutes": 30, "category": "crime"},
+            {"name": "capital", "template": "travel", "detects": ["petition_trip"],
+             "lists": ["pet"], "destination": "capital", "category": "political",
+             "action": "block_travel"},
+        ],
+    }
+    base.update(watch)
+    return scenario_from_mapping(base)
+
+
+def _static(world: World) -> dict[str, pa.Table]:
+    static = world.static_tables()
+    return {k: static[k] for k in ("persons", "places", "ties")}
+
+
+def _run(scenario: Any) -> tuple[World, Watch, list[dict[str, pa.Table]]]:
+    world = World(scenario.world, scenario.seed)
+    watch = Watch(scenario, _static(world))
+    outs = []
+    while not world.finished:
+        events = world.step()
+        outs.append({**watch.observe(observable(events)), "events": events})
+        watch.respond(world)
+    return world, watch, outs
+
+
+@pytest.fixture(scope="module")
+def run() -> tuple[World, Watch, list[dict[str, pa.Table]]]:
+    return _run(_scenario())
+
+
+def test_outputs_follow_the_schemas_and_ids_are_unique(run: Any) -> None:
+    _, _, outs = run
+    alerts = pa.concat_tables([o["alerts"] for o in outs])
+    actions = pa.concat_tables([o["actions"] for o in outs])
+    assert alerts.schema == schema.ALERTS and actions.schema == schema.ACTIONS
+    assert len(set(alerts.column("alert_id").to_pylist())) == alerts.num_rows
+    assert set(actions.column("alert_id").to_pylist()) <= set(alerts.column("alert_id").to_pylist())
+
+
+def test_red_list_suppresses_alerts_on_officials_and_logs_them(run: Any) -> None:
+    world, _, outs = run
+    official = world.static_tables()["persons"].column("official").to_numpy(
+        zero_copy_only=False)
+    alerts = pa.concat_tables([o["alerts"] for o in outs])
+    expected = [bool(official[p].any()) for p in alerts.column("persons").to_pylist()]
+    assert alerts.column("suppressed_by_redlist").to_pylist() == expected
+    assert any(expected), "no alert named an official: the check is vacuous"
+    acted = pa.concat_tables([o["actions"] for o in outs]).column("person").to_numpy()
+    assert not official[acted].any()
+
+
+def test_no_red_list_suppresses_nothing() -> None:
+    _, _, outs = _run(_scenario(redlist={"enabled": False}))
+    alerts = pa.concat_tables([o["alerts"] for o in outs])
+    assert not pc.any(alerts.column("suppressed_by_redlist")).as_py()
+
+
+def test_triage_respects_capacity_and_answers_political_first(run: Any) -> None:
+    world, watch, outs = run
+    cap = round(watch.scenario.response.capacity_per_100k * world.people.n / 1e5)
+    for out in outs:
+        actions, alerts = out["actions"], out["alerts"]
+        assert actions.num_rows <= cap
+        persons = actions.column("person").to_numpy()
+        assert len(set(persons.tolist())) == persons.size
+        acted_rules = set(alerts.filter(pc.is_in(alerts.column("alert_id"),
+                                                 actions.column("alert_id")))
+                          .column("rule").to_pylist())
+        open_political = alerts.filter(pc.and_(
+            pc.equal(alerts.column("rule"), "capital"),
+            pc.invert(alerts.column("suppressed_by_redlist"))))
+        if "station" in acted_rules:  # crime answered only once political alerts are all served
+            served = set(persons.tolist())
+            political_people = set(pc.list_flatten(open_political.column("persons")).to_pylist())
+            assert political_people <= served
+
+
+def test_actions_reach_the_world_and_feed_back_into_lists(run: Any) -> None:
+    _, watch, outs = run
+    actions = pa.concat_tables([o["actions"] for o in outs[:-1]])
+    assert actions.num_rows > 0
+    logged = pa.concat_tables([o["events"]["interventions"] for o in outs[1:]])
+    assert set(actions.column("person").to_pylist()) == set(logged.column("person").to_pylist())
+    kinds = dict(zip(actions.column("person").to_pylist(), actions.column("kind").to_pylist(),
+                     strict=False))
+    assert {"visit", "block_travel"} & set(kinds.values())
+    # The feedback loop: everyone acted on is now on the contacts list.
+    assert set(kinds) <= set(watch.registry.members_of(["contacts"]).tolist())
+    added = sum(o["list_membership"].to_pydict()["added"][1] for o in outs)
+    assert added == len(set(actions.column("person").to_pylist()))
+
+
+def test_unobserved_events_do_not_exist_for_the_watch() -> None:
+    blind = {"camera_coverage": {}, "hotel_registry": False, "tickets": False,
+             "telecom": False, "meters": False}
+    _, _, outs = _run(_scenario(sensors=blind))
+    assert sum(o["alerts"].num_rows for o in outs) == 0
+    _, watch, outs = _run(_scenario(sensors={"phone_location": True}))
+    stays = sum(o["events"]["stays"].num_rows for o in outs)
+    assert sum(b["stays"].num_rows for b in watch._buffer) <= stays
+    assert len(watch._buffer) <= watch.keep_days
+
+
+def test_cameras_follow_coverage_and_listed_homes() -> None:
+    scenario = _scenario(sensors={"camera_coverage": {"park": 0.5}, "hotel_registry": True,
+                                  "home_camera_lists": ["pet"], "home_camera_share": 1.0})
+    world = World(scenario.world, scenario.seed)
+    static = _static(world)
+    watch = Watch(scenario, static)
+    kind = np.array(static["places"].column("kind").to_pylist())
+    camera = watch.sensors.camera
+    assert camera[kind == "hotel"].all() and not camera[kind == "station"].any()
+    parks = camera[kind == "park"]
+    # Binomial(n, 0.5): within 4 standard errors.
+    assert abs(parks.mean() - 0.5) <= 4 * np.sqrt(0.25 / parks.size)
+    homes = static["persons"].column("home_place").to_numpy()[watch.registry.members_of(["pet"])]
+    assert camera[homes].all()
+
+
+def test_a_run_is_deterministic() -> None:
+    a = _run(_scenario())[2]
+    b = _run(_scenario())[2]
+    for x, y in zip(a, b, strict=True):
+        assert x["alerts"].equals(y["alerts"]) and x["actions"].equals(y["actions"])
