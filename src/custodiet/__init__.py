@@ -4,4 +4,20 @@ from custodiet.scenario import Scenario, WorldConfig, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Scenario", "WorldConfig", "__version__", "load_scenario"]
+
+def run(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Simulate, audit and report a study; see :func:`custodiet._api.run`."""
+    from custodiet._api import run as _run
+
+    return _run(*args, **kwargs)
+
+
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    if name == "StudyResult":
+        from custodiet._api import StudyResult
+
+        return StudyResult
+    raise AttributeError(name)
+
+
+__all__ = ["Scenario", "StudyResult", "WorldConfig", "__version__", "load_scenario", "run"]

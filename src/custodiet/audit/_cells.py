@@ -30,6 +30,10 @@ class Cells:
     flagged: np.ndarray
     label: np.ndarray | None
     count: np.ndarray
+    value_cols: tuple[str, ...] = ()
+    values: np.ndarray | None = None
+    """``values[k, v]``: each person of cell ``k`` has ``value_cols[v]`` equal to this (police
+    contacts, days on a list …); the per-person mean of each is reported beside the rates."""
 
     @property
     def labelled(self) -> bool:
@@ -55,9 +59,12 @@ class Cells:
 
 
 def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], flag: str,
-                        label: str | None = None, weight: str | None = None) -> Cells:
+                        label: str | None = None, weight: str | None = None,
+                        values: Sequence[str] = ()) -> Cells:
     """Aggregate a DuckDB relation with group columns, a 0/1 ``flag``, an optional 0/1 ``label``
-    and an optional non-negative ``weight`` (people per row; 1 when absent).
+    and an optional non-negative ``weight`` (people per row; 1 when absent). Each column of
+    ``values`` (a number per person) becomes part of the cell key, so that its per-person mean
+    by group is exact and is resampled with the people who carry it.
 
     Cells come out sorted, whatever the row order or thread count, so that a seeded bootstrap
     draws the same resamples on every run.
@@ -67,31 +74,44 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
     sel.append(f"CAST({quote(flag)} AS INTEGER) AS f")
     if label is not None:
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
+    values = tuple(values)
+    sel += [f"CAST({quote(v)} AS DOUBLE) AS v{i}" for i, v in enumerate(values)]
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
     sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _cells_src GROUP BY ALL ORDER BY ALL"
     table = rel.query("_cells_src", sql).to_arrow_table()
-    return _from_arrow(table, groups, labelled=label is not None)
+    return _from_arrow(table, groups, labelled=label is not None, values=values)
 
 
 def cells_from_arrow(table: pa.Table, *, groups: Sequence[str], flag: str,
-                     label: str | None = None, weight: str | None = None) -> Cells:
+                     label: str | None = None, weight: str | None = None,
+                     values: Sequence[str] = ()) -> Cells:
     """``cells_from_relation`` for an Arrow table (person-level arrays from a simulation)."""
     con = duckdb.connect()
     try:
         return cells_from_relation(con.from_arrow(table), groups=groups, flag=flag, label=label,
-                                   weight=weight)
+                                   weight=weight, values=values)
     finally:
         con.close()
 
 
-def _from_arrow(table: pa.Table, groups: tuple[str, ...], *, labelled: bool) -> Cells:
+def _from_arrow(table: pa.Table, groups: tuple[str, ...], *, labelled: bool,
+                values: tuple[str, ...] = ()) -> Cells:
     code_arr, levels = group_codes(table, groups)
     flagged = _binary(table.column("f"), "flag")
     label = _binary(table.column("y"), "label") if labelled else None
     count = np.asarray(table.column("n").to_numpy(zero_copy_only=False), dtype=np.float64)
     keep = count > 0
+    vals = None
+    if values:
+        cols = []
+        for i, v in enumerate(values):
+            col = table.column(f"v{i}")
+            if col.null_count:
+                raise UserError("has missing values", field=v)
+            cols.append(np.asarray(col.to_numpy(zero_copy_only=False), dtype=np.float64))
+        vals = np.stack(cols, axis=1)[keep]
     return Cells(groups, levels, code_arr[keep], flagged[keep],
-                 None if label is None else label[keep], count[keep])
+                 None if label is None else label[keep], count[keep], values, vals)
 
 
 def group_codes(table: pa.Table, groups: tuple[str, ...]

@@ -377,7 +377,8 @@ def group_metrics(cells: Cells, *, groupings: Iterable[Grouping] | None = None,
 def _frame(cells: Cells, grouping: Grouping, samples: np.ndarray | None,
            reference: dict[str, str], *, min_cell: float, band: tuple[float, float],
            confidence: float) -> GroupFrame:
-    defs = mt.metric_defs(cells.labelled)
+    rate_defs = mt.metric_defs(cells.labelled)
+    defs = rate_defs + mt.mean_defs(cells.value_cols)
     cdefs = mt.count_defs(cells.labelled)
     gid, keys = group_index(cells, grouping)
     conf = confusion(cells.count, gid, cells.slot, len(keys), cells.slots)
@@ -386,12 +387,18 @@ def _frame(cells: Cells, grouping: Grouping, samples: np.ndarray | None,
     keep = ~mt.small(conf.sum(axis=-1), min_cell) if grouping.cols else np.ones(1, bool)
     conf = conf[keep]
     keys = [k for k, kept in zip(keys, keep, strict=True) if kept]
-    values = mt.rates(conf, defs)
-    status = mt.statuses(conf, defs, min_cell)
+    totals, nonzero = _value_sums(cells, cells.count, gid, len(keep))
+    values = np.concatenate([mt.rates(conf, rate_defs),
+                             mt.mean_rates(totals[keep], conf.sum(axis=-1))], axis=-1)
+    status = np.concatenate([mt.statuses(conf, rate_defs, min_cell),
+                             mt.mean_statuses(conf.sum(axis=-1), nonzero[keep], min_cell)],
+                            axis=-1)
     low = high = share = reps = None
     if samples is not None:
         bconf = confusion(samples, gid, cells.slot, len(keep), cells.slots)[:, keep]
-        reps = mt.rates(bconf, defs)
+        btot, _ = _value_sums(cells, samples, gid, len(keep))
+        reps = np.concatenate([mt.rates(bconf, rate_defs),
+                               mt.mean_rates(btot[:, keep], bconf.sum(axis=-1))], axis=-1)
         low, high, share = percentile_interval(reps, confidence)
     frame = GroupFrame(grouping, keys, defs, tuple(cdefs), mt.count_values(conf, cdefs),
                        mt.count_statuses(conf, cdefs, min_cell), values, status, low, high,
@@ -402,6 +409,23 @@ def _frame(cells: Cells, grouping: Grouping, samples: np.ndarray | None,
         frame.reference, frame.reference_note = _pick_reference(frame, conf, reference,
                                                                 min_cell)
     return frame
+
+
+def _value_sums(cells: Cells, counts: np.ndarray, gid: np.ndarray, n_groups: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Per group (and resample), the total of each value column and the number of people with
+    a non-zero value: ``counts`` (..., K) -> two arrays (..., G, V)."""
+    v = cells.values if cells.values is not None else np.zeros((len(cells.count), 0))
+    lead = counts.shape[:-1]
+    if v.shape[1] == 0:
+        empty = np.zeros((*lead, n_groups, 0))
+        return empty, empty.copy()
+    slot = np.zeros(len(cells.count), np.int64)
+    totals = np.stack([confusion(counts * v[:, i], gid, slot, n_groups, 1)[..., 0]
+                       for i in range(v.shape[1])], axis=-1)
+    nonzero = np.stack([confusion(counts * (v[:, i] != 0), gid, slot, n_groups, 1)[..., 0]
+                        for i in range(v.shape[1])], axis=-1)
+    return totals, nonzero
 
 
 def _pick_reference(frame: GroupFrame, conf: np.ndarray, reference: dict[str, str],

@@ -32,6 +32,9 @@ class MetricDef:
     undefined: str
     needs_label: bool
     disparity: bool  # compared with the reference group
+    value: str | None = None
+    """Set for a per-person mean: the value column summed over the group's people, divided by
+    the number of people (numerator and denominator slots are then unused)."""
 
 
 _ALL = (TN, FN, FP, TP)
@@ -70,6 +73,30 @@ COUNTS_UNLABELLED: dict[str, tuple[int, ...]] = {
 def metric_defs(labelled: bool) -> tuple[MetricDef, ...]:
     """The rates computed for a table with (or without) an outcome label."""
     return LABELLED if labelled else UNLABELLED
+
+
+def mean_defs(value_cols: tuple[str, ...]) -> tuple[MetricDef, ...]:
+    """One per-person mean for each value column of the cells."""
+    return tuple(MetricDef(v, f"{v.replace('_', ' ')} per person", (), _ALL, "group is empty",
+                           False, True, value=v) for v in value_cols)
+
+
+def mean_rates(total: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Per-person means ``total / n`` (..., V) from value totals (..., V) and group sizes
+    (...,); NaN where the group is empty."""
+    n = n[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, total / np.where(n > 0, n, 1.0), np.nan)
+
+
+def mean_statuses(n: np.ndarray, nonzero: np.ndarray, min_cell: float) -> np.ndarray:
+    """Statuses of per-person means: undefined for an empty group; suppressed when the group,
+    the people with a non-zero value, or those with zero are a small count (as for a rate's
+    numerator and the rest of its denominator)."""
+    n_ = n[..., None]
+    out = np.where(n_ > 0, OK, UNDEFINED).astype(np.int8) * np.ones_like(nonzero, np.int8)
+    hide = small(n_, min_cell) | small(nonzero, min_cell) | small(n_ - nonzero, min_cell)
+    return np.where(hide, SUPPRESSED, out).astype(np.int8)
 
 
 def count_defs(labelled: bool) -> dict[str, tuple[int, ...]]:

@@ -34,8 +34,8 @@ def _claims_table(rules: Mapping[str, Sequence[str]]) -> pa.Table:
     return pa.table({"rule": pa.array(names, pa.string()), "kind": pa.array(kinds, pa.string())})
 
 
-_SQL = """
-WITH flagged AS (
+_MATCH = """
+flagged AS (
     SELECT alert_id, rule, t, unnest(persons) AS person FROM alerts
     WHERE NOT suppressed_by_redlist
 ),
@@ -48,7 +48,12 @@ matched AS (
     JOIN _claims c ON c.rule = f.rule
     JOIN involved i ON i.person = f.person AND i.kind = c.kind
      AND (i.kind IN (SELECT unnest($standing)) OR abs(i.t - f.t) <= $horizon)
-),
+)"""
+"""The matching every alert metric shares: ``flagged`` (alert, rule, t, person) of unsuppressed
+alerts, ``involved`` (incident, person) and ``matched`` (alert, rule, person, incident, lawful):
+the person took part in an incident of a kind the rule claims, within the horizon."""
+
+_SQL = "WITH " + _MATCH + """,
 per_alert AS (
     SELECT a.alert_id, a.rule,
            count(m.incident_id) > 0 AS hit,
@@ -108,5 +113,66 @@ def rule_metrics(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequence
         result = con.execute(_SQL, {"standing": sorted(STANDING_INCIDENT_KINDS),
                                     "horizon": int(horizon), "days": float(days)})
         return result.to_arrow_table().cast(RULE_METRICS)
+    finally:
+        con.unregister("_claims")
+
+
+_OVERALL = "WITH " + _MATCH + """,
+per_alert AS (
+    SELECT a.alert_id, count(m.incident_id) > 0 AS hit,
+           count(m.incident_id) > 0 AND bool_and(coalesce(m.lawful, false)) AS lawful_hit
+    FROM (SELECT DISTINCT alert_id FROM flagged) a
+    LEFT JOIN matched m USING (alert_id)
+    GROUP BY a.alert_id
+),
+per_person AS (
+    SELECT f.person, bool_or(m.incident_id IS NOT NULL) AS ever_guilty
+    FROM flagged f LEFT JOIN matched m USING (alert_id, rule, person)
+    GROUP BY f.person
+)
+SELECT (SELECT count(*) FROM per_alert) AS alerts,
+       (SELECT count(*) FROM per_alert) / $days AS alerts_per_day,
+       (SELECT count(*) FROM alerts WHERE suppressed_by_redlist) AS suppressed,
+       (SELECT count(*) FILTER (WHERE hit) FROM per_alert) AS true_alerts,
+       (SELECT count(*) FILTER (WHERE hit) / nullif(count(*), 0) FROM per_alert) AS precision,
+       (SELECT count(*) FROM per_person) AS persons_flagged,
+       (SELECT count(*) FILTER (WHERE NOT ever_guilty) FROM per_person) AS innocents_flagged,
+       (SELECT count(*) FILTER (WHERE NOT ever_guilty) FROM per_person)
+         / nullif((SELECT count(*) FILTER (WHERE hit) FROM per_alert), 0)
+         AS innocents_per_true_alert,
+       (SELECT count(*) FILTER (WHERE lawful_hit) / nullif(count(*) FILTER (WHERE hit), 0)
+          FROM per_alert) AS lawful_hit_share
+"""
+
+
+def overall_metrics(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequence[str]],
+                    days: int, horizon: int = DEFAULT_HORIZON) -> dict:
+    """The per-rule figures of :func:`rule_metrics` over all rules at once: an alert hits when
+    it matches an incident its own rule claims; a person flagged by several rules is innocent
+    when none of their alerts matched. Ratios are None when undefined."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    con.register("_claims", _claims_table(rules))
+    try:
+        cur = con.execute(_OVERALL, {"standing": sorted(STANDING_INCIDENT_KINDS),
+                                     "horizon": int(horizon), "days": float(days)})
+        row = cur.fetchone()
+        return dict(zip([d[0] for d in cur.description], row, strict=True))
+    finally:
+        con.unregister("_claims")
+
+
+_SEEN = "WITH " + _MATCH + """
+SELECT DISTINCT incident_id FROM matched
+"""
+
+
+def seen_incidents(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequence[str]],
+                   horizon: int = DEFAULT_HORIZON) -> pa.Table:
+    """Incidents some unsuppressed alert matched (``incident_id``): what the watch saw."""
+    con.register("_claims", _claims_table(rules))
+    try:
+        return con.execute(_SEEN, {"standing": sorted(STANDING_INCIDENT_KINDS),
+                                   "horizon": int(horizon)}).to_arrow_table()
     finally:
         con.unregister("_claims")

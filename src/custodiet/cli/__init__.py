@@ -11,7 +11,8 @@ from custodiet.errors import UserError
 
 # Each name maps to ``custodiet.cli._<name>``, which defines ``register(subparsers)``; the
 # registered handler takes the parsed arguments and returns an exit code.
-_COMMANDS: tuple[str, ...] = ("world", "inspect", "scenarios", "audit", "replicate")
+_COMMANDS: tuple[str, ...] = ("world", "inspect", "scenarios", "audit", "replicate", "run",
+                             "compare", "sweep")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -38,6 +38,25 @@ def _pct(e: Estimate) -> str | tuple[str, str]:
     return text
 
 
+def _num(e: Estimate) -> str | tuple[str, str]:
+    if e.value is None:
+        return (e.status, "note")
+    text = f"{e.value:.3g}"
+    if e.low is not None and e.high is not None:
+        text += f"\n{e.low:.3g}–{e.high:.3g}"
+    return text
+
+
+def _title(frame: GroupFrame, m: str) -> str:
+    return _TITLES.get(m) or frame.defs[frame.metrics.index(m)].title.capitalize()
+
+
+def _cell(frame: GroupFrame, g: int, m: str) -> str | tuple[str, str]:
+    """A rate as a percentage; a per-person mean (police contacts, days on a list) as is."""
+    e = frame.estimate(g, m)
+    return _num(e) if frame.defs[frame.metrics.index(m)].value else _pct(e)
+
+
 def _per1000(e: Estimate) -> str | tuple[str, str]:
     return (e.status, "note") if e.value is None else f"{1000 * e.value:.1f}"
 
@@ -61,7 +80,8 @@ def add_overview(report: Report, result: AuditResult, facts: list[tuple[str, Any
     sec = report.section("Overview")
     sec.facts(facts)
     of = result.overall_frame
-    rows = [[_TITLES[m], _pct(e)] for m, e in result.overall.items()]
+    rows = [[_title(of, m), _num(e) if of.defs[of.metrics.index(m)].value else _pct(e)]
+            for m, e in result.overall.items()]
     rows.insert(0, ["People", _count(of.count(0, "n"))])
     rows.insert(1, ["Flagged", _count(of.count(0, "flagged"))])
     ci = f" (95% interval from {result.bootstrap} bootstrap resamples)" if result.bootstrap else ""
@@ -80,14 +100,14 @@ def add_group_metric_sections(report: Report, result: AuditResult, *,
             continue
         header = ["Group", "People", "Flagged", "Flag rate", "per 1,000"]
         metrics = [m for m in frame.metrics if m != "flag_rate"]
-        header += [_TITLES[m] for m in metrics]
+        header += [_title(frame, m) for m in metrics]
         rows = []
         for g in range(len(frame.keys)):
             label = _label(frame, g) + (" (reference)" if g == frame.reference else "")
             fr = frame.estimate(g, "flag_rate")
             rows.append([label, _count(frame.count(g, "n")), _count(frame.count(g, "flagged")),
                          _pct(fr), _per1000(fr),
-                         *[_pct(frame.estimate(g, m)) for m in metrics]])
+                         *[_cell(frame, g, m) for m in metrics]])
         sec.table(Table(header, rows, caption=f"Rates by {name}"))
         if frame.suppressed_groups:
             sec.paragraph(f"{frame.suppressed_groups} group(s) with fewer than "
@@ -161,7 +181,7 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
     sec.heading(f"Disparities relative to {ref}")
     sec.paragraph(f"Ratio of each group's rate to the reference group's ({ref}, "
                   f"{frame.reference_note}); ✗ marks a ratio outside the band {lo:g}–{hi:g}.")
-    sec.table(Table(["Group", *[_TITLES[m] for m in disp]], rows,
+    sec.table(Table(["Group", *[_title(frame, m) for m in disp]], rows,
                     caption=f"Ratios to {ref}"))
     panels = []
     for m in disp:
@@ -172,7 +192,7 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
             e = frame.disparity(g, m)
             items.append(Bar(_label(frame, g), e.value, e.low, e.high,
                              None if e.value is not None else e.status))
-        panels.append((_TITLES[m], items))
+        panels.append((_title(frame, m), items))
     if not panels or not panels[0][1]:
         return
     fname = f"disparity-{slug}"

@@ -26,6 +26,8 @@ th, td { border-bottom: 1px solid var(--rule); padding: .25rem .45rem; text-alig
   vertical-align: top; }
 th { background: #f2f2f2; }
 th:first-child, td:first-child { text-align: left; }
+table.wide { font-size: .72rem; }
+table.wide th, table.wide td { padding: .2rem .25rem; }
 td .ci { font-size: .76rem; color: var(--muted); white-space: nowrap; }
 td.note { color: var(--muted); font-style: italic; }
 td.fail { font-weight: bold; }
@@ -33,6 +35,9 @@ figure { margin: 1rem 0 1.6rem; page-break-inside: avoid; break-inside: avoid; }
 figure svg { width: 100%; height: auto; }
 figcaption { font-size: .88rem; color: var(--muted); }
 .small { font-size: .85rem; color: var(--muted); }
+pre.source { font-size: .78rem; background: #f6f6f6; border: 1px solid var(--rule);
+  padding: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+p.summary { font-size: 1.02rem; border-left: 4px solid var(--accent); padding-left: .8rem; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
 dl.facts dt { font-weight: bold; }
 @media print { body { max-width: none; margin: 0; font-size: 11pt; }
@@ -57,7 +62,7 @@ class Table:
     caption: str | None = None
 
     def render(self) -> str:
-        out = ["<table>"]
+        out = ['<table class="wide">' if len(self.header) > 9 else "<table>"]
         if self.caption:
             out.append(f"<caption>{esc(self.caption)}</caption>")
         out.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in self.header)
@@ -111,6 +116,11 @@ class Section:
         """Add a definition list of label: value pairs."""
         body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
         self.blocks.append(f'<dl class="facts">{body}</dl>')
+        return self
+
+    def preformatted(self, text: str) -> Section:
+        """Add escaped preformatted text (a scenario file)."""
+        self.blocks.append(f'<pre class="source">{esc(text)}</pre>')
         return self
 
     def table(self, table: Table) -> Section:

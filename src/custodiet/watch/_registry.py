@@ -16,6 +16,12 @@ LIST_MEMBERSHIP = pa.schema([("day", pa.int32()), ("list", pa.string()),
                              ("removed", pa.int64())])
 """One row per list per day: its size and how many joined (contacts) or left (removal)."""
 
+LIST_CHANGES = pa.schema([("day", pa.int32()), ("list", pa.string()), ("person", pa.int64()),
+                          ("change", pa.string())])
+"""One row per person whose membership of a list changed that day: ``attribute`` (on the list
+from recorded attributes, day 0), ``contact`` (added after a police action) or ``removed``. The
+audit rebuilds membership spells from it (who was listed, since when and why)."""
+
 
 def attributes(persons: pa.Table) -> dict[str, np.ndarray]:
     """Each list attribute as a boolean array over persons, from recorded columns only."""
@@ -55,6 +61,7 @@ class Registry:
             for name in redlist.lists:
                 self.redlisted |= self.member[self.names.index(name)]
         self._contacts = np.zeros(0, np.int64)
+        self.changes = LIST_CHANGES.empty_table()
 
     def members_of(self, names: list[str]) -> np.ndarray:
         """Person ids on any of the named lists."""
@@ -71,22 +78,28 @@ class Registry:
         """Apply the day's removals and contacts; return the ``list_membership`` rows."""
         rng = watch_rng(self.seed, day, "registry")
         rows: dict[str, list] = {f.name: [] for f in LIST_MEMBERSHIP}
+        changes: list[tuple[str, np.ndarray, str]] = []
         for i, spec in enumerate(self.lists):
+            if day == 0:
+                changes.append((spec.name, np.flatnonzero(self.member[i]), "attribute"))
             removed = np.zeros(self.member.shape[1], bool)
             if spec.removal_rate > 0:
                 removed = self.member[i] & (rng.random(removed.size) < spec.removal_rate)
             self.member[i] &= ~removed
+            changes.append((spec.name, np.flatnonzero(removed), "removed"))
             added = 0
             if spec.from_contacts and self._contacts.size:
                 new = self._contacts[~self.member[i, self._contacts]]
                 self.member[i, new] = True
                 added = int(new.size)
+                changes.append((spec.name, new, "contact"))
             rows["day"].append(day)
             rows["list"].append(spec.name)
             rows["members"].append(int(self.member[i].sum()))
             rows["added"].append(added)
             rows["removed"].append(int(removed.sum()))
         self._contacts = np.zeros(0, np.int64)
+        self.changes = _changes_table(day, changes)
         return pa.table(rows, schema=LIST_MEMBERSHIP)
 
     def members_table(self) -> pa.Table:
@@ -96,3 +109,18 @@ class Registry:
         lists = pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), names)
         return pa.table({"list": lists.cast(pa.string()), "person": person.astype(np.int64)},
                         schema=MEMBERS)
+
+
+def _changes_table(day: int, changes: list[tuple[str, np.ndarray, str]]) -> pa.Table:
+    """The day's ``LIST_CHANGES`` rows, built from whole arrays (no loop over persons)."""
+    sizes = [p.size for _, p, _ in changes]
+    total = int(sum(sizes))
+    if total == 0:
+        return LIST_CHANGES.empty_table()
+    lists = np.repeat(np.array([n for n, _, _ in changes], dtype=object), sizes)
+    kinds = np.repeat(np.array([k for _, _, k in changes], dtype=object), sizes)
+    return pa.table({
+        "day": np.full(total, day, np.int32), "list": pa.array(lists, pa.string()),
+        "person": np.concatenate([p for _, p, _ in changes]).astype(np.int64),
+        "change": pa.array(kinds, pa.string()),
+    }, schema=LIST_CHANGES)

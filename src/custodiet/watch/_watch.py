@@ -80,7 +80,8 @@ class Watch:
 
     Call :meth:`observe` once per day with that day's observable events; it returns
     ``alerts`` (``schema.ALERTS``; red-listed ones kept with ``suppressed_by_redlist``),
-    ``actions`` (``schema.ACTIONS``) and ``list_membership`` (list sizes). Then
+    ``actions`` (``schema.ACTIONS``), ``list_membership`` (list sizes) and ``list_changes``
+    (who joined or left which list, and why). Then
     :meth:`respond` applies the day's actions to the world. Memory is bounded by the rules'
     longest window (:func:`buffer_days`), not the horizon. Deterministic for a given seed.
     """
@@ -123,7 +124,8 @@ class Watch:
 
     # ---------------------------------------------------------------- one day
     def observe(self, events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
-        """Take one day's events, return the day's ``alerts``, ``actions``, ``list_membership``."""
+        """Take one day's events, return the day's ``alerts``, ``actions``, ``list_membership``
+        and ``list_changes``."""
         refuse_truth(events)
         day = self.day
         membership = self.registry.advance(day)
@@ -150,7 +152,8 @@ class Watch:
         self._actions = actions
         self.registry.record_contacts(actions.column("person").to_numpy())
         self.day += 1
-        return {"alerts": alerts, "actions": actions, "list_membership": membership}
+        return {"alerts": alerts, "actions": actions, "list_membership": membership,
+                "list_changes": self.registry.changes}
 
     def _alerts(self, day: int) -> pa.Table:
         parts = []

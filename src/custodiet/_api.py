@@ -1,0 +1,165 @@
+"""The Python entry point for notebooks: ``custodiet.run(scenario, ...)`` simulates, audits and
+reports a study and returns a :class:`StudyResult`."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from custodiet._study import (
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_REMOVAL_RATES,
+    Study,
+    plan,
+    run_study,
+    sized,
+)
+from custodiet.audit import AuditResult
+from custodiet.errors import UserError
+from custodiet.scenario import Scenario, builtin_scenarios, load_scenario
+from custodiet.store import Run, open_run
+
+
+def resolve_scenario(spec: Scenario | str | Path) -> tuple[Scenario, str | None]:
+    """A scenario object, a path to a TOML file, or a built-in name (``default``); returns the
+    scenario and its file text when there is one."""
+    if isinstance(spec, Scenario):
+        return spec, None
+    path = Path(spec)
+    if not path.exists() and path.suffix == "" and "/" not in str(spec):
+        found = builtin_scenarios()
+        if str(spec) not in found:
+            import difflib
+
+            close = difflib.get_close_matches(str(spec), list(found), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UserError(f"no scenario file or built-in scenario of that name{hint} "
+                            "(see custodiet scenarios)", where=str(spec))
+        path = found[str(spec)]
+    scenario = load_scenario(path)
+    return scenario, path.read_text(encoding="utf-8")
+
+
+class StudyResult:
+    """A finished study: ``metrics`` (what ``metrics.json`` holds), ``by_group(...)``, the
+    first seed's ``alerts``, ``incidents`` and run ``store``, and ``path`` (the directory)."""
+
+    def __init__(self, path: Path, study: Study):
+        self.path = path
+        self.scenario = study.scenario
+        self.metrics: dict[str, Any] = study.metrics
+        self.groups: AuditResult = study.groups
+        self.seeds = study.seeds
+        self.seconds = study.seconds
+        self._store: Run | None = None
+
+    @property
+    def report(self) -> Path:
+        """The HTML report."""
+        return self.path / "report.html"
+
+    def run_path(self, variant: str = "watch", seed: int | None = None) -> Path:
+        """The run directory of one variant (``watch``, ``no_response``, ``no_redlist``,
+        ``null_world``, ``removal-R``) of one seed (default: the first)."""
+        seed = self.seeds[0] if seed is None else seed
+        return self.path / "runs" / f"seed-{seed}" / variant
+
+    def open(self, variant: str = "watch", seed: int | None = None) -> Run:
+        """Open one run store read-only (close it when done)."""
+        return open_run(self.run_path(variant, seed))
+
+    @property
+    def store(self) -> Run:
+        """The first seed's watch run, opened read-only (kept open)."""
+        if self._store is None:
+            self._store = self.open()
+        return self._store
+
+    @property
+    def alerts(self) -> pa.Table:
+        """Every alert of the first seed's watch run."""
+        return self.store.table("alerts")
+
+    @property
+    def incidents(self) -> pa.Table:
+        """Every incident (ground truth) of the first seed's watch run."""
+        return self.store.table("incidents")
+
+    def by_group(self, grouping: str | Sequence[str] | None = None) -> pa.Table:
+        """Group metrics (pooled over seeds) for a grouping: a column name, several columns (an
+        intersection) or None for the first one."""
+        if grouping is None:
+            return self.groups.by_group
+        name = grouping if isinstance(grouping, str) else " × ".join(grouping)
+        if name not in self.groups.frames:
+            raise UserError(f"no grouping {name!r}; have {sorted(self.groups.frames)}")
+        return self.groups.frames[name].by_group
+
+    @property
+    def headline(self) -> dict[str, float | None]:
+        """Each headline figure's mean over the seeds."""
+        return {k: v["mean"] for k, v in self.metrics["headline"].items()}
+
+    def close(self) -> None:
+        """Close the open store, if any."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def __repr__(self) -> str:
+        return f"StudyResult({str(self.path)!r}, seeds={self.seeds})"
+
+
+def seeds_from(seed: int, count: int) -> list[int]:
+    """The seeds of a study: ``seed``, ``seed + 1`` … (``count`` of them)."""
+    if count < 1:
+        raise UserError("must be at least 1", field="seeds")
+    return [seed + i for i in range(count)]
+
+
+def run(scenario: Scenario | str | Path = "default", out: str | Path | None = None, *,
+        people: int | None = None, days: int | None = None, seed: int | None = None,
+        seeds: int = 1, removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
+        bootstrap: int = DEFAULT_BOOTSTRAP, force: bool = False,
+        progress: Callable[[str, int], None] | None = None) -> StudyResult:
+    """Simulate, audit and report a study; write it to ``out`` (a new temporary directory when
+    None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``."""
+    from custodiet.report import publish
+    from custodiet.report._study_report import study_report
+
+    base, text = resolve_scenario(scenario)
+    for name, v in (("people", people), ("days", days)):
+        if v is not None and v < 1:
+            raise UserError("must be at least 1", field=name)
+    if seed is not None and seed < 0:
+        raise UserError("must be 0 or more", field="seed")
+    if bootstrap < 0:
+        raise UserError("must be 0 or more", field="bootstrap")
+    for r in removal_rates:
+        if not 0.0 <= r <= 1.0:
+            raise UserError(f"must be between 0 and 1, got {r:g}", field="removal rate")
+    sc = sized(base, people=people, days=days, seed=seed)
+    seed_list = seeds_from(sc.seed, seeds)
+    plan(sc, seed_list, removal_rates)  # refuse a scenario without a watch before any work
+    if out is None:
+        out = Path(tempfile.mkdtemp(prefix="custodiet-study-")) / "study"
+    holder: dict[str, Study] = {}
+
+    def build(fig_dir: Path):  # type: ignore[no-untyped-def]
+        study = run_study(sc, fig_dir.parent, seeds=seed_list, removal_rates=removal_rates,
+                          bootstrap=bootstrap, progress=progress)
+        t = time.perf_counter()
+        report = study_report(study.metrics, study.groups, sc, scenario_text=text,
+                              figures_dir=fig_dir)
+        study.seconds["report"] = round(time.perf_counter() - t, 3)
+        study.metrics["seconds"] = dict(study.seconds)
+        holder["study"] = study
+        return report, study.metrics
+
+    path = publish(out, build, force=force)
+    return StudyResult(Path(path), holder["study"])

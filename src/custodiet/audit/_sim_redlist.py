@@ -1,0 +1,73 @@
+"""What the red list hides (NYT-16): alerts suppressed because they name a red-listed person,
+and incidents by red-listed persons that no alert saw, beside the twin run without a red list.
+
+Red-listed persons are fixed when the watch starts: officials (when ``officials``) and the
+day-0 members of the named lists, as the registry decides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from custodiet.audit._sim_rules import DEFAULT_HORIZON, seen_incidents
+from custodiet.schema import LAWFUL_INCIDENT_KINDS
+
+
+def redlisted_persons(con: duckdb.DuckDBPyConnection, *, officials: bool,
+                      lists: Sequence[str]) -> pa.Table:
+    """``person`` ids on the red list, from ``persons`` and the day-0 ``list_changes``."""
+    names = ", ".join("'" + n.replace("'", "''") + "'" for n in lists) or "NULL"
+    return con.execute(f"""
+        SELECT person_id AS person FROM persons WHERE {'official' if officials else 'false'}
+        UNION
+        SELECT person FROM list_changes
+        WHERE day = 0 AND change = 'attribute' AND list IN ({names})
+        ORDER BY person""").to_arrow_table()
+
+
+def _unseen(con: duckdb.DuckDBPyConnection, red: pa.Table, rules: Mapping[str, Sequence[str]],
+            horizon: int) -> dict:
+    seen = seen_incidents(con, rules=rules, horizon=horizon)
+    con.register("_red", red)
+    con.register("_seen", seen)
+    try:
+        row = con.execute("""
+            WITH by_red AS (
+                SELECT DISTINCT i.incident_id, i.kind FROM
+                    (SELECT incident_id, kind, unnest(persons) AS person FROM incidents) i
+                JOIN _red r ON r.person = i.person)
+            SELECT count(*) AS incidents,
+                   count(*) FILTER (WHERE kind NOT IN (SELECT unnest($lawful))) AS unlawful,
+                   count(*) FILTER (WHERE incident_id NOT IN (SELECT incident_id FROM _seen))
+                       AS unseen,
+                   count(*) FILTER (WHERE incident_id NOT IN (SELECT incident_id FROM _seen)
+                                    AND kind NOT IN (SELECT unnest($lawful))) AS unseen_unlawful,
+                   (SELECT count(*) FROM alerts a WHERE NOT a.suppressed_by_redlist AND
+                       EXISTS (SELECT 1 FROM _red r WHERE list_contains(a.persons, r.person)))
+                       AS alerts_naming_redlisted
+            FROM by_red""", {"lawful": sorted(LAWFUL_INCIDENT_KINDS)})
+        return dict(zip([d[0] for d in row.description], row.fetchone(), strict=True))
+    finally:
+        con.unregister("_red")
+        con.unregister("_seen")
+
+
+def redlist_metrics(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConnection | None,
+                    *, officials: bool, lists: Sequence[str],
+                    rules: Mapping[str, Sequence[str]],
+                    horizon: int = DEFAULT_HORIZON) -> dict:
+    """Suppressed alerts and unseen incidents by red-listed persons in the run with the red
+    list (``watch``) and, when given, in the twin without it (``twin``): ``hidden`` is how many
+    more of their incidents went unseen because of the red list."""
+    red = redlisted_persons(watch, officials=officials, lists=lists)
+    suppressed = watch.execute(
+        "SELECT count(*) FROM alerts WHERE suppressed_by_redlist").fetchone()[0]
+    out: dict = {"redlisted_persons": red.num_rows, "alerts_suppressed": int(suppressed),
+                 "with_redlist": _unseen(watch, red, rules, horizon)}
+    if twin is not None:
+        out["without_redlist"] = _unseen(twin, red, rules, horizon)
+        out["hidden"] = out["with_redlist"]["unseen"] - out["without_redlist"]["unseen"]
+    return out

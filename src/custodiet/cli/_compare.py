@@ -1,0 +1,64 @@
+"""``custodiet compare``: two studies' headline figures side by side, and (with ``--out``) a
+report with a figure of their differences."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from custodiet.errors import UserError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("compare", help="compare the headline figures of two studies",
+                       description=__doc__)
+    p.add_argument("a", metavar="DIR_A", help="a study directory (custodiet run --out)")
+    p.add_argument("b", metavar="DIR_B", help="another study directory")
+    p.add_argument("--out", metavar="DIR", help="also write report.html and the diff figure")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.set_defaults(handler=run)
+
+
+def load_metrics(folder: str) -> dict[str, Any]:
+    """A study's metrics.json; a user error when the directory is not a study."""
+    path = Path(folder) / "metrics.json"
+    if not path.is_file():
+        raise UserError("not a study directory (no metrics.json; see custodiet run)",
+                        where=str(folder))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise UserError(f"metrics.json is not valid JSON: {err}", where=str(path)) from None
+    if not isinstance(data, dict) or "headline" not in data:
+        raise UserError("metrics.json has no headline figures (not written by custodiet run)",
+                        where=str(path))
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    from custodiet.report import publish
+    from custodiet.report._study_report import HEADLINES, compare_report, fmt, headline_text
+    from custodiet.store import check_destination
+
+    if args.out:
+        check_destination(args.out, force=args.force)
+    a, b = load_metrics(args.a), load_metrics(args.b)
+    width = max(len(label) for label, _ in HEADLINES.values())
+    print(f"{'':<{width}}  A = {args.a}\n{'':<{width}}  B = {args.b}")
+    for name, (label, kind) in HEADLINES.items():
+        ea, eb = a["headline"].get(name), b["headline"].get(name)
+        if ea is None and eb is None:
+            continue
+        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
+        diff = fmt(vb - va, kind) if va is not None and vb is not None else "undefined"
+        print(f"{label:<{width}}  A {headline_text(ea or {}, kind)} | "
+              f"B {headline_text(eb or {}, kind)} | B − A {diff}")
+    if args.out:
+        out = publish(args.out, lambda fig_dir: (
+            compare_report(a, b, [args.a, args.b], figures_dir=fig_dir),
+            {"a": {"path": args.a, "headline": a["headline"]},
+             "b": {"path": args.b, "headline": b["headline"]}}), force=args.force)
+        print(f"report: {out / 'report.html'}")
+    return 0

@@ -1,0 +1,104 @@
+"""``custodiet run``: simulate a scenario's watch and its twin runs for one or more seeds, audit
+them, and write the report, metrics, figures and run stores into one directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.errors import UserError
+
+
+def rate_list(text: str) -> list[float]:
+    """Comma-separated daily removal rates in [0, 1]; ``none`` for no sweep."""
+    if text.strip().lower() == "none":
+        return []
+    out = []
+    for part in text.split(","):
+        try:
+            value = float(part)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected numbers like 0,0.05, got {part!r}") \
+                from None
+        if not 0.0 <= value <= 1.0:
+            raise argparse.ArgumentTypeError(f"a removal rate must be in [0, 1], got {part}")
+        out.append(value)
+    return out
+
+
+def add_study_arguments(p: argparse.ArgumentParser) -> None:
+    """Arguments shared by ``run`` and ``sweep``."""
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="scenario file (TOML) or built-in name (see custodiet scenarios)")
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to create")
+    p.add_argument("--people", type=positive_int, help="residents (default: the scenario's)")
+    p.add_argument("--days", type=positive_int, help="days to simulate (default: the scenario's)")
+    p.add_argument("--seed", type=non_negative_int, help="first root seed (default: the "
+                   "scenario's)")
+    p.add_argument("--seeds", type=positive_int, default=1,
+                   help="simulated cities (seeds S, S+1 …); 2 or more give 95%% intervals")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("run", help="simulate, audit and report a study", description=__doc__)
+    add_study_arguments(p)
+    p.add_argument("--removal-rates", type=rate_list, default=None, metavar="R,R,…",
+                   help="daily list removal rates of the feedback sweep (default 0,0.03,0.15; "
+                   "'none' to skip)")
+    p.add_argument("--bootstrap", type=non_negative_int, default=None,
+                   help="bootstrap resamples for group-metric intervals (default 200)")
+    p.set_defaults(handler=run)
+
+
+def progress_bar(total: int, quiet: bool, desc: str) -> tuple[Any, Any]:
+    """A tqdm bar over simulated days and the callback that advances it."""
+    bar = tqdm(total=total, unit="day", desc=desc, disable=quiet, file=sys.stderr)
+
+    def tick(name: str, _day: int) -> None:
+        bar.set_postfix_str(name, refresh=False)
+        bar.update(1)
+    return bar, tick
+
+
+def run(args: argparse.Namespace) -> int:
+    from custodiet._api import resolve_scenario, seeds_from
+    from custodiet._api import run as run_study
+    from custodiet._study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, plan, sized
+    from custodiet.report._study_report import HEADLINES, headline_text
+    from custodiet.store import check_destination
+
+    check_destination(args.out, force=args.force)
+    scenario, _ = resolve_scenario(args.scenario)
+    sc = sized(scenario, people=args.people, days=args.days, seed=args.seed)
+    rates = DEFAULT_REMOVAL_RATES if args.removal_rates is None else args.removal_rates
+    runs = plan(sc, seeds_from(sc.seed, args.seeds), rates)
+    bar, tick = progress_bar(len(runs) * sc.world.days, args.quiet,
+                             f"{len(runs)} runs × {sc.world.people:,} people")
+    try:
+        result = run_study(args.scenario, args.out, people=args.people, days=args.days,
+                           seed=args.seed, seeds=args.seeds, removal_rates=rates,
+                           bootstrap=DEFAULT_BOOTSTRAP if args.bootstrap is None
+                           else args.bootstrap, force=args.force, progress=tick)
+    except OSError as err:
+        raise UserError(f"could not write the study: {err}", where=str(args.out)) from None
+    finally:
+        bar.close()
+    from custodiet.report._study_report import summary
+
+    print(summary(result.metrics))
+    print()
+    for name in ("alerts", "precision", "innocents_per_true_alert", "top1_share_of_flags",
+                 "precision_seen", "precision_true", "null_world_alerts",
+                 "contact_listed_alert_share", "alerts_suppressed"):
+        entry = result.metrics["headline"].get(name)
+        if entry is not None:
+            label, kind = HEADLINES[name]
+            print(f"  {label}: {headline_text(entry, kind)}")
+    print(f"\nreport: {result.report}")
+    return 0

@@ -1,0 +1,61 @@
+"""``custodiet sweep``: run a scenario for each value of one setting (the same seeds for every
+value) and draw the trade-off between true alerts and innocent people flagged."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from custodiet.cli._run import add_study_arguments, progress_bar
+from custodiet.errors import UserError
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("sweep", help="run a scenario for several values of one setting",
+                       description=__doc__)
+    add_study_arguments(p)
+    p.add_argument("--set", dest="setting", action="append", required=True,
+                   metavar="PATH=V1,V2,…",
+                   help="the setting and its values, e.g. rules.NAME.k=2,3,4 or "
+                   "lists.NAME.removal_rate=0,0.05")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from custodiet._api import resolve_scenario, seeds_from
+    from custodiet._study import sized
+    from custodiet._sweep import apply_setting, parse_setting, sweep
+    from custodiet.report import publish
+    from custodiet.report._study_report import HEADLINES, headline_text, sweep_report
+    from custodiet.store import check_destination
+
+    if len(args.setting) != 1:
+        raise UserError("sweep one setting at a time (give --set once)", field="--set")
+    check_destination(args.out, force=args.force)
+    path, values = parse_setting(args.setting[0])
+    scenario, _ = resolve_scenario(args.scenario)
+    sc = sized(scenario, people=args.people, days=args.days, seed=args.seed)
+    for v in values:  # every value is checked before any simulation
+        apply_setting(sc, path, v)
+    seeds = seeds_from(sc.seed, args.seeds)
+    bar, tick = progress_bar(len(values) * len(seeds) * sc.world.days, args.quiet,
+                             f"{len(values)} values × {len(seeds)} seeds")
+    holder: dict[str, Any] = {}
+
+    def build(fig_dir):  # type: ignore[no-untyped-def]
+        metrics = sweep(sc, path, values, fig_dir.parent, seeds=seeds, progress=tick)
+        holder["m"] = metrics
+        return sweep_report(metrics, figures_dir=fig_dir), metrics
+
+    try:
+        out = publish(args.out, build, force=args.force)
+    except OSError as err:
+        raise UserError(f"could not write the sweep: {err}", where=str(args.out)) from None
+    finally:
+        bar.close()
+    for p in holder["m"]["points"]:
+        cells = [f"{HEADLINES[k][0].lower()}: {headline_text(p.get(k) or {}, HEADLINES[k][1])}"
+                 for k in ("true_alerts", "innocents_flagged")]
+        print(f"{path} = {p['value']}: " + "; ".join(cells))
+    print(f"report: {out / 'report.html'}")
+    return 0
