@@ -35,3 +35,17 @@ def busy_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     out = tmp_path_factory.mktemp("runs") / "busy"
     simulate_world(busy_scenario(), out)
     return open_run(out)
+
+
+#: The study every study test shares: the default scenario on a small city, two seeds.
+STUDY = {"people": 6000, "days": 5, "seed": 11, "seeds": 2, "bootstrap": 50,
+         "removal_rates": (0.0, 0.2)}
+
+
+@pytest.fixture(scope="session")
+def study(tmp_path_factory: pytest.TempPathFactory):
+    """``custodiet.run`` of the default scenario (every variant, two seeds, a removal sweep)."""
+    import custodiet
+
+    out = tmp_path_factory.mktemp("study") / "default"
+    return custodiet.run("default", out, **STUDY)

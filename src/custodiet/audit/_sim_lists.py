@@ -110,13 +110,15 @@ def list_composition(con: duckdb.DuckDBPyConnection, *, days: int,
 
 def contact_listed_alerts(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Table:
     """Per day: unsuppressed alerts, and those naming someone who was on a list that day only
-    because of an earlier police contact (the feedback loop)."""
+    because of an earlier police contact, on no list by a recorded attribute (the feedback
+    loop)."""
     prepare_spells(con, days=days)
     return con.execute(f"""
         WITH per AS (
             SELECT day, list, person, bool_and(reason = 'contact') AS contact_only
             FROM list_days_on GROUP BY day, list, person),
-        contact_on AS (SELECT DISTINCT day, person FROM per WHERE contact_only),
+        contact_on AS (SELECT day, person FROM per GROUP BY day, person
+                       HAVING bool_and(contact_only)),
         fl AS (SELECT alert_id, least(t // {MINUTES_PER_DAY}, {int(days) - 1}) AS day,
                       unnest(persons) AS person
                FROM alerts WHERE NOT suppressed_by_redlist),

@@ -1,0 +1,164 @@
+"""List spells, person-days on a list, list sizes, the contact feedback share, the red list and
+the all-rules figures on tiny stores whose answers are worked out by hand below."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from custodiet import schema
+from custodiet.audit._sim_lists import (
+    contact_listed_alerts,
+    list_composition,
+    list_sizes,
+    person_list_days,
+    spells,
+)
+from custodiet.audit._sim_redlist import redlist_metrics
+from custodiet.audit._sim_rules import overall_metrics
+from custodiet.watch import LIST_CHANGES
+
+D = schema.MINUTES_PER_DAY
+DAYS = 6
+
+
+def _table(table_schema: pa.Schema, rows: list[tuple]) -> pa.Table:
+    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(table_schema.names)},
+                    schema=table_schema)
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect()
+    persons = pa.table({"person_id": list(range(10)),
+                        "ethnicity": ["minority" if i in (0, 4) else "majority"
+                                      for i in range(10)],
+                        "official": [i == 9 for i in range(10)]})
+    changes = _table(LIST_CHANGES, [
+        (0, "A", 0, "attribute"), (0, "A", 1, "attribute"), (0, "A", 2, "attribute"),
+        (0, "B", 2, "attribute"), (0, "B", 3, "attribute"),
+        (0, "A", 1, "removed"),                            # removed on day 0: never on A
+        (2, "A", 4, "contact"), (2, "B", 0, "contact"),
+        (3, "A", 0, "removed"),
+        (4, "A", 0, "contact"),                            # back on A, now by a contact
+    ])
+    alerts = _table(schema.ALERTS, [
+        (0, "r", D + 10, [0], -1, False),
+        (1, "r", 3 * D + 5, [0, 1], -1, False),
+        (2, "r", 2 * D, [2, 4], -1, False),
+        (3, "r", 2 * D + 1, [0], -1, False),
+        (4, "r", 4 * D, [4], -1, True),                    # suppressed: not counted
+        (5, "r", 6 * D, [4], -1, False),                   # at the horizon: the last day
+    ])
+    for name, table in (("persons", persons), ("list_changes", changes), ("alerts", alerts)):
+        c.register(name, table)
+    return c
+
+
+def test_spells(con: duckdb.DuckDBPyConnection) -> None:
+    got = {(r["list"], r["person"], r["start"]): (r["end"], r["reason"])
+           for r in spells(con, days=DAYS).to_pylist()}
+    assert got == {
+        ("A", 0, 0): (3, "attribute"), ("A", 0, 4): (6, "contact"),
+        ("A", 1, 0): (0, "attribute"), ("A", 2, 0): (6, "attribute"),
+        ("A", 4, 2): (6, "contact"), ("B", 0, 2): (6, "contact"),
+        ("B", 2, 0): (6, "attribute"), ("B", 3, 0): (6, "attribute"),
+    }
+
+
+def test_person_list_days(con: duckdb.DuckDBPyConnection) -> None:
+    rows = {r["person_id"]: (r["list_days"], r["contact_listed"])
+            for r in person_list_days(con, days=DAYS).to_pylist()}
+    # 0: A on days 0-2 and 4-5, B on 2-5: every day. 4: A from day 2. 1: removed on day 0.
+    assert rows[0] == (6, True)
+    assert rows[1] == (0, False)
+    assert rows[2] == (6, False) and rows[3] == (6, False)
+    assert rows[4] == (4, True)
+    assert all(rows[i] == (0, False) for i in range(5, 10))
+
+
+def test_list_sizes(con: duckdb.DuckDBPyConnection) -> None:
+    rows = {(r["list"], r["day"]): (r["members"], r["from_contact"])
+            for r in list_sizes(con, days=DAYS).to_pylist()}
+    assert [rows[("A", d)] for d in range(DAYS)] == [(2, 0), (2, 0), (3, 1), (2, 1), (3, 2),
+                                                     (3, 2)]
+    # Any list: on day 2 person 0 is on A by attribute (not contact-only), 4 contact-only; from
+    # day 3 person 0 is on lists only through contacts.
+    assert [rows[("(any list)", d)] for d in range(DAYS)] == [(3, 0), (3, 0), (4, 1), (4, 2),
+                                                              (4, 2), (4, 2)]
+
+
+def test_list_composition(con: duckdb.DuckDBPyConnection) -> None:
+    rows = {(r["day"], r["value"]): (r["members"], r["from_contact"])
+            for r in list_composition(con, days=DAYS, groups=["ethnicity"]).to_pylist()}
+    assert rows[(0, "majority")] == (2, 0) and rows[(0, "minority")] == (1, 0)  # 2, 3 and 0
+    assert rows[(2, "minority")] == (2, 1)   # 0 (by attribute on A) and 4 (contact)
+    assert rows[(3, "minority")] == (2, 2)
+    assert rows[(5, "majority")] == (2, 0)
+
+
+def test_contact_listed_alerts(con: duckdb.DuckDBPyConnection) -> None:
+    rows = [(r["alerts"], r["contact_listed"])
+            for r in contact_listed_alerts(con, days=DAYS).to_pylist()]
+    # day 1: alert 0 (0 on A by attribute); day 2: alert 2 (4 contact-only) and 3 (0 still on A
+    # by attribute); day 3: alert 1 (0 contact-only); day 5: alert 5 (at the horizon).
+    assert rows == [(0, 0), (1, 0), (2, 1), (1, 1), (0, 0), (1, 1)]
+
+
+RULES = {"r": ["drug_deal"], "r2": ["petition_trip"]}
+
+
+def _incidents() -> pa.Table:
+    return _table(schema.INCIDENTS, [(0, "drug_deal", [2, 5], 100, 1, False),
+                                     (1, "petition_trip", [9], 2000, 2, True),
+                                     (2, "burglary", [7], 0, 3, False)])
+
+
+def test_redlist_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    watch = duckdb.connect()
+    twin = duckdb.connect()
+    for c in (watch, twin):
+        c.register("persons", con.execute("SELECT * FROM persons").to_arrow_table())
+        c.register("list_changes", con.execute("SELECT * FROM list_changes").to_arrow_table())
+        c.register("incidents", _incidents())
+    watch.register("alerts", _table(schema.ALERTS, [
+        (0, "r", 200, [5], -1, False), (1, "r2", 2000, [9], -1, True),
+        (2, "r", 50, [3], -1, False)]))
+    twin.register("alerts", _table(schema.ALERTS, [
+        (0, "r", 200, [5], -1, False), (1, "r2", 2000, [9], -1, False)]))
+    # Red list: official 9, and day-0 members of B (2 and 3).
+    m = redlist_metrics(watch, twin, officials=True, lists=["B"], rules=RULES)
+    assert m["redlisted_persons"] == 3 and m["alerts_suppressed"] == 1
+    # Incidents with a red-listed participant: 0 (person 2) and 1 (person 9); 0 was seen through
+    # person 5's alert; 1 only by the suppressed alert.
+    assert m["with_redlist"] == {"incidents": 2, "unlawful": 1, "unseen": 1,
+                                 "unseen_unlawful": 0, "alerts_naming_redlisted": 1}
+    assert m["without_redlist"]["unseen"] == 0
+    assert m["without_redlist"]["alerts_naming_redlisted"] == 1
+    assert m["hidden"] == 1
+    no_officials = redlist_metrics(watch, None, officials=False, lists=[], rules=RULES)
+    assert no_officials["redlisted_persons"] == 0 and "hidden" not in no_officials
+
+
+def test_overall_metrics() -> None:
+    c = duckdb.connect()
+    c.register("incidents", _incidents())
+    c.register("alerts", _table(schema.ALERTS, [
+        (0, "r", 200, [5], -1, False),       # hits incident 0
+        (1, "r2", 2000, [9], -1, True),      # suppressed
+        (2, "r", 50, [3], -1, False),        # person 3 did nothing
+        (3, "r2", 100, [2], -1, False),      # 2 dealt drugs, but r2 claims petitions: a miss
+    ]))
+    m = overall_metrics(c, rules=RULES, days=2)
+    assert (m["alerts"], m["true_alerts"], m["suppressed"]) == (3, 1, 1)
+    assert m["precision"] == pytest.approx(1 / 3)
+    assert m["alerts_per_day"] == pytest.approx(1.5)
+    # flagged 5, 3 and 2; only 5's alert matched: 3 and 2 are innocents for these alerts.
+    assert (m["persons_flagged"], m["innocents_flagged"]) == (3, 2)
+    assert m["innocents_per_true_alert"] == pytest.approx(2.0)
+    assert m["lawful_hit_share"] == 0.0
+    c.register("alerts", schema.ALERTS.empty_table())
+    empty = overall_metrics(c, rules=RULES, days=2)
+    assert empty["alerts"] == 0 and empty["precision"] is None
+    assert empty["innocents_per_true_alert"] is None

@@ -1,0 +1,181 @@
+"""A whole study (``custodiet.run`` / ``custodiet run``): metrics.json, intervals across seeds,
+the result object, the run stores of every variant, the feedback sweep, and the compare and
+sweep commands; bad arguments are one line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from custodiet.cli import main
+from custodiet.errors import UserError
+from custodiet.report import clean
+from tests.conftest import STUDY
+
+
+def test_metrics_json_is_what_the_result_holds(study) -> None:
+    on_disk = json.loads((study.path / "metrics.json").read_text())
+    assert on_disk == json.loads(json.dumps(clean(study.metrics)))
+    assert on_disk["scenario"]["seeds"] == [11, 12]
+    assert {"headline", "seeds", "groups", "feedback_sweep"} <= set(on_disk)
+
+
+def test_headline_interval_is_the_t_interval_over_seeds(study) -> None:
+    e = study.metrics["headline"]["alerts"]
+    a, b = e["values"]
+    mean = (a + b) / 2
+    sd = abs(a - b) / math.sqrt(2)
+    assert e["mean"] == pytest.approx(mean)
+    assert e["low"] == pytest.approx(mean - 12.706 * sd / math.sqrt(2))
+    assert e["high"] == pytest.approx(mean + 12.706 * sd / math.sqrt(2))
+    for entry in study.metrics["headline"].values():
+        if entry["mean"] is not None and entry["low"] is not None:
+            assert entry["low"] <= entry["mean"] <= entry["high"]
+
+
+def test_headline_figures_agree_with_the_stores(study) -> None:
+    for i, s in enumerate(study.seeds):
+        head = {k: v["values"][i] for k, v in study.metrics["headline"].items()}
+        with study.open("watch", s) as run:
+            alerts, suppressed = run.con.execute(
+                "SELECT count(*) FILTER (WHERE NOT suppressed_by_redlist), "
+                "count(*) FILTER (WHERE suppressed_by_redlist) FROM alerts").fetchone()
+            actions = run.con.execute("SELECT count(*) FROM actions").fetchone()[0]
+            unlawful = run.con.execute("SELECT count(*) FROM incidents WHERE NOT lawful"
+                                       ).fetchone()[0]
+        with study.open("no_response", s) as twin:
+            twin_unlawful = twin.con.execute("SELECT count(*) FROM incidents WHERE NOT lawful"
+                                             ).fetchone()[0]
+            assert twin.con.execute("SELECT count(*) FROM actions").fetchone()[0] == 0
+        with study.open("null_world", s) as null:
+            null_alerts = null.con.execute("SELECT count(*) FROM alerts WHERE NOT "
+                                           "suppressed_by_redlist").fetchone()[0]
+        assert head["alerts"] == alerts and head["alerts_suppressed"] == suppressed
+        assert head["police_actions"] == actions
+        assert head["incidents_prevented"] == twin_unlawful - unlawful
+        assert head["null_world_alerts"] == null_alerts
+        assert head["listed_by_contact_at_end"] <= head["listed_at_end"]
+
+
+def test_result_object(study) -> None:
+    assert study.alerts.num_rows == study.store.table("alerts").num_rows
+    assert study.incidents.column_names[:2] == ["incident_id", "kind"]
+    table = study.by_group("ethnicity")
+    assert {"ethnicity", "flag_rate", "fpr", "contacts", "list_days",
+            "contacts_low"} <= set(table.column_names)
+    assert study.by_group(["ethnicity", "migrant"]).num_rows >= 2
+    with pytest.raises(UserError):
+        study.by_group("shoe_size")
+    assert study.report.is_file()
+    assert set(study.headline) >= {"alerts", "precision", "precision_true"}
+
+
+def test_every_variant_and_removal_rate_has_a_store(study) -> None:
+    for s in study.seeds:
+        for name in ("watch", "no_response", "no_redlist", "null_world", "removal-0",
+                     "removal-0.2"):
+            manifest = json.loads((study.run_path(name, s) / "manifest.json").read_text())
+            assert manifest["seed"] == s
+
+
+def test_removal_shrinks_lists(study) -> None:
+    rates = {r["removal_rate"]: r for r in study.metrics["feedback_sweep"]["rates"]}
+    # 0.2 a day for 5 days leaves about 0.8^5 ≈ a third of the day-0 members
+    assert rates[0.2]["listed_at_end"]["mean"] < 0.6 * rates[0.0]["listed_at_end"]["mean"]
+    for r in rates.values():
+        comp = r["composition_at_end"]["ethnicity"]
+        assert sum(comp.values()) == pytest.approx(1.0)
+
+
+def test_report_has_every_figure_as_svg_and_png(study) -> None:
+    html = (study.path / "report.html").read_text()
+    svgs = sorted(p.stem for p in (study.path / "figures").glob("*.svg"))
+    pngs = sorted(p.stem for p in (study.path / "figures").glob("*.png"))
+    assert svgs == pngs and len(svgs) >= 15
+    for name in svgs:
+        assert f'<figure id="fig-{name}"><svg' in html
+    for needed in ("alerts-by-rule", "list-size", "removal-sweep", "twins-incidents",
+                   "twins-precision", "contact-listed-alerts"):
+        assert needed in svgs
+    assert "<script" not in html.lower()
+    assert "Assumptions and scenario" in html and "source:" in html
+
+
+def test_compare_prints_and_writes_a_diff(study, tmp_path, capsys) -> None:
+    out = tmp_path / "cmp"
+    assert main(["compare", str(study.path), str(study.path), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "B − A 0" in text
+    assert (out / "report.html").is_file() and (out / "figures" / "compare-diff.svg").is_file()
+
+
+def test_run_command_end_to_end(tmp_path, capsys) -> None:
+    out = tmp_path / "tiny"
+    assert main(["run", "default", "--out", str(out), "--people", "2000", "--days", "2",
+                 "--removal-rates", "none", "--bootstrap", "0", "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "In a synthetic city of 2,000 people" in text
+    assert f"report: {out / 'report.html'}" in text
+    assert "feedback_sweep" not in json.loads((out / "metrics.json").read_text())
+
+
+def test_sweep_command(tmp_path, capsys) -> None:
+    out = tmp_path / "sweep"
+    assert main(["sweep", "default", "--set", "rules.drug_users_same_hotel.k=2,3",
+                 "--out", str(out), "--people", "3000", "--days", "2", "--quiet"]) == 0
+    m = json.loads((out / "metrics.json").read_text())
+    assert [p["value"] for p in m["points"]] == [2, 3]
+    assert m["scope"] == "rule drug_users_same_hotel"
+    # needing three together can only lower the rule's alerts (same seed, same city)
+    a2, a3 = (p["alerts"]["mean"] for p in m["points"])
+    assert a3 <= a2
+    assert (out / "figures" / "sweep-tradeoff.png").is_file()
+    assert "rules.drug_users_same_hotel.k = 2" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (["run", "nosuch", "--out", "{o}"], "nosuch"),
+    (["run", "default", "--out", "{o}", "--people", "0"], "--people"),
+    (["run", "default", "--out", "{o}", "--seeds", "0"], "--seeds"),
+    (["run", "default", "--out", "{o}", "--removal-rates", "2"], "removal rate"),
+    (["run", "{bad}", "--out", "{o}"], "bad.toml"),
+    (["sweep", "default", "--out", "{o}", "--set", "rules.nosuch.k=2,3"], "nosuch"),
+    (["sweep", "default", "--out", "{o}", "--set", "rules.drug_users_same_hotel.k=1,2"],
+     "k"),
+    (["sweep", "default", "--out", "{o}", "--set", "k"], "PATH=V1"),
+    (["compare", "{o}", "{o}"], "not a study directory"),
+])
+def test_bad_arguments_one_line_exit_2_nothing_written(argv, needle, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[[rules]]\nname = "r"\ntemplate = "gathering"\n'
+                   'detects = ["drug_deal"]\nk = "many"\n')
+    out = tmp_path / "out"
+    argv = [a.format(o=out, bad=bad) for a in argv]
+    with pytest.raises(SystemExit) as exc:
+        raise SystemExit(main(argv))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and needle in err, err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad.toml"]
+
+
+def test_existing_out_is_refused(tmp_path, capsys) -> None:
+    out = tmp_path / "there"
+    out.mkdir()
+    (out / "keep").write_text("x")
+    assert main(["run", "default", "--out", str(out)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (out / "keep").read_text() == "x"
+
+
+def test_study_is_deterministic_in_its_seed(study, tmp_path) -> None:
+    import custodiet
+
+    again = custodiet.run("default", tmp_path / "again", **{**STUDY, "seeds": 1,
+                                                            "removal_rates": ()})
+    first = {k: v["values"][0] for k, v in study.metrics["headline"].items()}
+    for k, v in again.metrics["headline"].items():
+        assert v["values"][0] == first[k], k
