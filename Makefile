@@ -13,8 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/custodiet world --people 20000 --days 7 --seed 1 --out runs/demo-world --force
-	$(BIN)/custodiet inspect runs/demo-world
+	$(BIN)/custodiet run default --people 20000 --days 7 --seed 1 --out runs/demo --force
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
@@ -29,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/world.py
 	$(BIN)/python bench/replicate.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
