@@ -343,7 +343,7 @@ def _travel(rule: Travel) -> str:
         f"k.destination IN (SELECT place_id FROM places WHERE kind = '{rule.destination}')"
     cash = "k.cash" if rule.cash_only else "TRUE"
     return f"""
-WITH tk AS MATERIALIZED (SELECT k.ticket_id, k.person, k.t, k.destination, k.seen_day FROM tickets k
+WITH tk AS (SELECT k.ticket_id, k.person, k.t, k.destination, k.seen_day FROM tickets k
             WHERE {dest} AND {cash} AND {_listed(rule, "k.person")}),
 a AS (SELECT * FROM tk WHERE seen_day = $day)
 SELECT a.t AS t, [a.person] AS persons, a.destination AS place
