@@ -19,7 +19,7 @@ from custodiet.scenario._watch import (
 #: Names, switches and choices of what to watch: settings of a study, not empirical claims.
 _STRUCTURAL = {"name", "template", "kind", "detects", "lists", "category", "action", "event",
                "place_kind", "meter", "baseline", "per_resident", "destination", "scorer",
-               "features", "label", "attributes", "enabled", "groups", "out_of_town",
+               "features", "label", "attributes", "enabled", "groups", "out_of_town", "train_days",
                "new_only", "cash_only", "home_camera_lists", "max_train_rows"}
 
 

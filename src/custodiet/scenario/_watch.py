@@ -322,7 +322,10 @@ class Learned(_Strict):
     levels: list[Share] = [0.01, 0.05, 0.2]
     """Predicted probabilities of levels 1, 2, 3 …: assumption."""
     max_train_rows: Count = 200_000
-    """Rows sampled for training (all positives kept): assumption, bounds the cost."""
+    """Rows sampled per day for training (all positives kept): assumption, bounds the cost."""
+    train_days: Count = 28
+    """Days of training rows kept (a sliding window, so memory does not grow with the run):
+    assumption."""
 
     @field_validator("features")
     @classmethod
