@@ -18,6 +18,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP)
@@ -26,6 +27,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/world.py
+	$(BIN)/python bench/replicate.py
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

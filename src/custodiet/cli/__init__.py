@@ -11,7 +11,7 @@ from custodiet.errors import UserError
 
 # Each name maps to ``custodiet.cli._<name>``, which defines ``register(subparsers)``; the
 # registered handler takes the parsed arguments and returns an exit code.
-_COMMANDS: tuple[str, ...] = ("world", "inspect", "scenarios")
+_COMMANDS: tuple[str, ...] = ("world", "inspect", "replicate", "audit", "scenarios")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,44 @@
+"""Group metrics against ground truth or recorded outcomes: rates, disparities to a reference
+group with a pass band, bootstrap intervals on aggregated cells, small-cell suppression, and
+threshold sweeps. Used by the simulation audit and by ``custodiet audit`` on real tables."""
+
+from custodiet.audit._bootstrap import resample_counts
+from custodiet.audit._cells import Cells, Grouping, cells_from_arrow, cells_from_relation
+from custodiet.audit._frame import (
+    DEFAULT_BAND,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MIN_CELL,
+    AuditResult,
+    Estimate,
+    GroupFrame,
+    default_groupings,
+    group_metrics,
+)
+from custodiet.audit._metrics import LABELLED, UNLABELLED, MetricDef
+from custodiet.audit._real import AuditSpec, RealAudit, audit_file
+from custodiet.audit._sweep import Sweep, SweepFrame, threshold_sweep
+
+__all__ = [
+    "DEFAULT_BAND",
+    "DEFAULT_CONFIDENCE",
+    "DEFAULT_MIN_CELL",
+    "LABELLED",
+    "UNLABELLED",
+    "AuditResult",
+    "AuditSpec",
+    "Cells",
+    "Estimate",
+    "GroupFrame",
+    "Grouping",
+    "MetricDef",
+    "RealAudit",
+    "Sweep",
+    "SweepFrame",
+    "audit_file",
+    "cells_from_arrow",
+    "cells_from_relation",
+    "default_groupings",
+    "group_metrics",
+    "resample_counts",
+    "threshold_sweep",
+]

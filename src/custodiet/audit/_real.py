@@ -1,0 +1,268 @@
+"""Real scored tables (CSV or Parquet of any size): read with DuckDB, validate, derive the flag
+(threshold, flag column, top-k, top-%), and run the shared group-metrics core on them."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from custodiet.audit._cells import cells_from_relation, quote
+from custodiet.audit._frame import (
+    DEFAULT_BAND,
+    DEFAULT_CONFIDENCE,
+    DEFAULT_MIN_CELL,
+    AuditResult,
+    default_groupings,
+    group_metrics,
+)
+from custodiet.audit._sweep import Sweep, threshold_sweep
+from custodiet.audit._validate import suggest
+from custodiet.engine import connect
+from custodiet.errors import UserError
+
+_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+            "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN")
+
+
+@dataclass
+class AuditSpec:
+    """What to audit in a table: the columns and the flag rule (exactly one of ``threshold``
+    with ``score``, ``flag``, ``top_k`` or ``top_pct`` with ``score``)."""
+
+    path: Path
+    groups: list[str]
+    label: str | None = None
+    score: str | None = None
+    threshold: float | None = None
+    flag: str | None = None
+    top_k: float | None = None
+    top_pct: float | None = None
+    weight: str | None = None
+    reference: dict[str, str] = field(default_factory=dict)
+    bootstrap: int = 0
+    seed: int = 0
+    min_cell: float = DEFAULT_MIN_CELL
+    band: tuple[float, float] = DEFAULT_BAND
+    confidence: float = DEFAULT_CONFIDENCE
+
+
+@dataclass
+class RealAudit:
+    """The result of auditing a table: metrics, the sweep (when there is a score) and a plain
+    description of the input (sizes and rules only, never a row)."""
+
+    result: AuditResult
+    sweep: Sweep | None
+    info: dict[str, Any]
+
+
+def _reader(path: Path) -> str:
+    name = path.name.lower()
+    lit = "'" + str(path).replace("'", "''") + "'"
+    if name.endswith((".parquet", ".pq")):
+        return f"read_parquet({lit})"
+    if name.endswith((".csv", ".csv.gz", ".tsv", ".txt", ".tsv.gz")):
+        return f"read_csv({lit}, header = true)"
+    raise UserError("unknown file type; give a .csv or .parquet file", where=str(path))
+
+
+def _check_spec(spec: AuditSpec) -> None:
+    where = str(spec.path)
+    rules = [spec.threshold is not None, spec.flag is not None, spec.top_k is not None,
+             spec.top_pct is not None]
+    if sum(rules) != 1:
+        raise UserError("give exactly one flag rule: --score with --threshold, --flag, "
+                        "--top-k or --top-pct")
+    if (spec.threshold is not None or spec.top_k is not None or spec.top_pct is not None) \
+            and spec.score is None:
+        raise UserError("--threshold, --top-k and --top-pct need --score")
+    if spec.top_k is not None and not spec.top_k > 0:
+        raise UserError(f"must be more than 0, got {spec.top_k:g}", field="--top-k")
+    if spec.top_pct is not None and not 0 < spec.top_pct <= 100:
+        raise UserError(f"must be in (0, 100], got {spec.top_pct:g}", field="--top-pct")
+    if spec.threshold is not None and not math.isfinite(spec.threshold):
+        raise UserError("must be a finite number", field="--threshold")
+    if not spec.groups:
+        raise UserError("give at least one --group column")
+    if spec.bootstrap < 0:
+        raise UserError("must be 0 or more", field="--bootstrap")
+    if spec.min_cell < 0:
+        raise UserError("must be 0 or more", field="--min-cell")
+    if not spec.path.exists():
+        raise UserError("no such file", where=where)
+    if spec.path.is_dir():
+        raise UserError("is a directory, not a table file", where=where)
+    if spec.path.stat().st_size == 0:
+        raise UserError("is empty", where=where)
+
+
+def _columns(spec: AuditSpec) -> dict[str, str]:
+    """Role -> column name for every column the audit reads."""
+    cols = {f"group {g}": g for g in spec.groups}
+    for role in ("label", "score", "flag", "weight"):
+        if getattr(spec, role) is not None:
+            cols[role] = getattr(spec, role)
+    return cols
+
+
+def _line(spec: AuditSpec, con: duckdb.DuckDBPyConnection, cond: str) -> str:
+    """``file:line`` of the first row matching ``cond`` (line 1 is a CSV header)."""
+    row = con.execute(f"SELECT min(rowid) FROM src WHERE {cond}").fetchone()[0]
+    if row is None:
+        return str(spec.path)
+    if spec.path.name.lower().endswith(".parquet") or spec.path.name.lower().endswith(".pq"):
+        return f"{spec.path}: row {row + 1}"
+    return f"{spec.path}:{row + 2}"
+
+
+def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Copy the columns the audit needs into table ``src`` and validate them; raise
+    ``UserError`` on the first problem. Returns facts about the input (row and people count)."""
+    _check_spec(spec)
+    where = str(spec.path)
+    try:
+        rel = con.sql(f"SELECT * FROM {_reader(spec.path)}")
+        available = list(rel.columns)
+        types = dict(zip(available, [str(t) for t in rel.types], strict=True))
+    except duckdb.Error as err:
+        msg = str(err).splitlines()[0]
+        raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
+    cols = _columns(spec)
+    for role, col in cols.items():
+        if col not in available:
+            raise UserError(f"no {role.split()[0]} column {col!r}{suggest(col, available)}",
+                            where=where, field=col)
+    needed = list(dict.fromkeys(cols.values()))
+    try:
+        con.execute(f"CREATE TABLE src AS SELECT {', '.join(quote(c) for c in needed)} "
+                    f"FROM {_reader(spec.path)}")
+    except duckdb.Error as err:
+        msg = str(err).splitlines()[0]
+        raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
+    rows = con.execute("SELECT count(*) FROM src").fetchone()[0]
+    if rows == 0:
+        raise UserError("has no data rows", where=where)
+
+    def numeric(col: str, role: str) -> None:
+        if not types[col].startswith(_NUMERIC) and not types[col].startswith("DECIMAL"):
+            raise UserError(f"the {role} column must be numeric, but it holds {types[col]}",
+                            where=where, field=col)
+
+    def missing(col: str) -> str:
+        q = quote(col)
+        if types[col] in ("FLOAT", "DOUBLE"):
+            return f"({q} IS NULL OR isnan({q}))"
+        return f"{q} IS NULL"
+
+    for role, col in cols.items():
+        if con.execute(f"SELECT count(*) FROM src WHERE {missing(col)}").fetchone()[0]:
+            raise UserError(f"the {role} column has a missing value (NaN or empty)",
+                            where=_line(spec, con, missing(col)), field=col)
+    for role in ("label", "flag"):
+        col = getattr(spec, role)
+        if col is None:
+            continue
+        numeric(col, role)
+        bad = f"{quote(col)}::DOUBLE NOT IN (0, 1)"
+        if con.execute(f"SELECT count(*) FROM src WHERE {bad}").fetchone()[0]:
+            val = con.execute(f"SELECT {quote(col)} FROM src WHERE {bad} LIMIT 1").fetchone()[0]
+            raise UserError(f"the {role} column must be 0 or 1, found {val}",
+                            where=_line(spec, con, bad), field=col)
+    if spec.score is not None:
+        numeric(spec.score, "score")
+    if spec.weight is not None:
+        numeric(spec.weight, "weight")
+        w = quote(spec.weight)
+        for cond, what in ((f"{w} < 0", "a negative weight"),
+                           (f"NOT isfinite({w}::DOUBLE)", "an infinite weight")):
+            if con.execute(f"SELECT count(*) FROM src WHERE {cond}").fetchone()[0]:
+                raise UserError(f"the weight column has {what}", where=_line(spec, con, cond),
+                                field=spec.weight)
+        people = con.execute(f"SELECT sum({w}::DOUBLE) FROM src").fetchone()[0]
+        if not people > 0:
+            raise UserError("the weights sum to 0", where=where, field=spec.weight)
+    else:
+        people = float(rows)
+    info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
+    if spec.score is not None:
+        s = quote(spec.score)
+        lo, hi = con.execute(f"SELECT min({s})::DOUBLE, max({s})::DOUBLE FROM src").fetchone()
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise UserError("the score column has an infinite value", where=where,
+                            field=spec.score)
+        info["score_range"] = [lo, hi]
+        if spec.threshold is not None and not lo <= spec.threshold <= hi:
+            raise UserError(f"threshold {spec.threshold:g} is outside the score's range "
+                            f"{lo:g} to {hi:g}", where=where, field="--threshold")
+    return info
+
+
+def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> str:
+    """SQL for the 0/1 flag, recording the rule in ``info``."""
+    if spec.flag is not None:
+        info["flag_rule"] = f"{spec.flag} = 1"
+        return f"CAST({quote(spec.flag)} AS INTEGER)"
+    s = quote(spec.score)  # type: ignore[arg-type]
+    if spec.threshold is not None:
+        info["flag_rule"] = f"{spec.score} >= {spec.threshold:g}"
+        return f"CAST({s} >= {spec.threshold!r} AS INTEGER)"
+    w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
+    k = spec.top_k if spec.top_k is not None else spec.top_pct / 100.0 * info["people"]
+    cut = con.execute(
+        f"WITH s AS (SELECT {s}::DOUBLE AS v, sum({w}) AS w FROM src GROUP BY 1), "
+        f"c AS (SELECT v, sum(w) OVER (ORDER BY v DESC) AS cum FROM s) "
+        f"SELECT max(v) FROM c WHERE cum >= ?", [k]).fetchone()[0]
+    if cut is None:  # k exceeds everyone: everyone is flagged
+        cut = info["score_range"][0]
+    what = f"top {spec.top_k:g}" if spec.top_k is not None else f"top {spec.top_pct:g}%"
+    info["flag_rule"] = (f"{what} by {spec.score}: {spec.score} >= {cut:g} "
+                         "(ties at the cut-off are all flagged)")
+    info["cutoff"] = cut
+    return f"CAST({s}::DOUBLE >= {cut!r} AS INTEGER)"
+
+
+def audit_file(spec: AuditSpec) -> RealAudit:
+    """Read, validate and audit ``spec.path``; raise ``UserError`` on bad input."""
+    with tempfile.TemporaryDirectory(prefix="custodiet-audit-") as spill:
+        con = connect()
+        try:
+            con.execute("SET temp_directory = ?", [spill])
+            info = load_table(spec, con)
+            flag = _flag_expr(spec, con, info)
+            sel = [quote(g) for g in dict.fromkeys(spec.groups)]
+            sel.append(f"{flag} AS __flagged")
+            if spec.label:
+                sel.append(f"{quote(spec.label)} AS __label")
+            if spec.weight:
+                sel.append(f"{quote(spec.weight)}::DOUBLE AS __weight")
+            if spec.score:
+                sel.append(f"{quote(spec.score)} AS __score")
+            rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
+            groups = list(dict.fromkeys(spec.groups))
+            cells = cells_from_relation(rel, groups=groups, flag="__flagged",
+                                        label="__label" if spec.label else None,
+                                        weight="__weight" if spec.weight else None)
+            result = group_metrics(cells, reference=spec.reference, band=spec.band,
+                                   min_cell=spec.min_cell, bootstrap=spec.bootstrap,
+                                   seed=spec.seed, confidence=spec.confidence)
+            sweep = None
+            if spec.score:
+                sweep = threshold_sweep(rel, score="__score", groupings=default_groupings(groups),
+                                        groups=tuple(groups),
+                                        label="__label" if spec.label else None,
+                                        weight="__weight" if spec.weight else None,
+                                        min_cell=spec.min_cell)
+                sweep.score = spec.score
+        finally:
+            con.close()
+    info.update({
+        "file": spec.path.name, "groups": groups, "label": spec.label, "score": spec.score,
+        "weight": spec.weight, "threshold": spec.threshold,
+    })
+    return RealAudit(result, sweep, info)
+

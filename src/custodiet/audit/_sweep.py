@@ -1,0 +1,129 @@
+"""Threshold sweep: flag rate, FPR and FNR per group at every threshold of a score, from one
+aggregation (group values, score bucket, label) and a reverse cumulative sum over buckets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+
+from custodiet.audit import _metrics as mt
+from custodiet.audit._cells import Cells, Grouping, confusion, group_codes, group_index, quote
+
+#: Scores with at most this many distinct values are swept at each value; others on an
+#: equal-width grid of this many thresholds (assumption: enough for a smooth curve).
+MAX_THRESHOLDS: int = 100
+SWEPT = ("flag_rate", "fpr", "fnr")
+
+
+@dataclass
+class SweepFrame:
+    """One grouping's sweep: ``values[g, t, m]`` with ``status`` alike, metrics ``metrics``."""
+
+    grouping: Grouping
+    keys: list[tuple[str, ...]]
+    metrics: tuple[str, ...]
+    values: np.ndarray
+    status: np.ndarray
+    n: np.ndarray
+
+
+@dataclass
+class Sweep:
+    """Thresholds (flagged when score >= threshold) and one ``SweepFrame`` per grouping."""
+
+    score: str
+    thresholds: np.ndarray
+    grid: str  # "distinct values" or "equal-width grid"
+    overall: SweepFrame
+    frames: dict[str, SweepFrame]
+
+    def to_dict(self) -> dict:
+        """JSON form: thresholds and, per grouping and group, each metric's curve (null where
+        undefined or suppressed)."""
+        def frame(f: SweepFrame) -> list[dict]:
+            out = []
+            for g, key in enumerate(f.keys):
+                curves = {}
+                for j, m in enumerate(f.metrics):
+                    ok = f.status[g, :, j] == mt.OK
+                    curves[m] = [float(v) if o else None
+                                 for v, o in zip(f.values[g, :, j], ok, strict=True)]
+                out.append({"group": dict(zip(f.grouping.cols, key, strict=True)), **curves})
+            return out
+        return {"score": self.score, "grid": self.grid,
+                "thresholds": [float(t) for t in self.thresholds],
+                "overall": frame(self.overall)[0] if self.overall.keys else None,
+                "groupings": {k: frame(f) for k, f in self.frames.items()}}
+
+
+def threshold_sweep(rel: duckdb.DuckDBPyRelation, *, score: str, groupings: Iterable[Grouping],
+                    groups: tuple[str, ...], label: str | None = None,
+                    weight: str | None = None, min_cell: float = 10,
+                    max_thresholds: int = MAX_THRESHOLDS) -> Sweep:
+    """Sweep ``score`` over its distinct values (or an equal-width grid when there are more
+    than ``max_thresholds``), applying the same suppression rules as ``group_metrics``."""
+    s = quote(score)
+    lo, hi, distinct = rel.query(
+        "_sw", f"SELECT min({s})::DOUBLE, max({s})::DOUBLE, count(DISTINCT {s}) FROM _sw"
+    ).fetchone()
+    if distinct <= max_thresholds:
+        thresholds = np.asarray(sorted(x[0] for x in rel.query(
+            "_sw", f"SELECT DISTINCT {s}::DOUBLE FROM _sw").fetchall()), dtype=np.float64)
+        bucket = f"{s}::DOUBLE"
+        grid = "distinct values"
+    else:
+        width = (hi - lo) / (max_thresholds - 1)
+        thresholds = lo + width * np.arange(max_thresholds)
+        bucket = (f"LEAST(FLOOR(({s}::DOUBLE - {lo!r}) / {width!r}), "
+                  f"{max_thresholds - 1})::DOUBLE")
+        grid = "equal-width grid"
+    sel = [f"CAST({quote(g)} AS VARCHAR) AS g{i}" for i, g in enumerate(groups)]
+    sel.append(f"{bucket} AS b")
+    if label is not None:
+        sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
+    w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
+    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _sw GROUP BY ALL ORDER BY ALL"
+    table = rel.query("_sw", sql).to_arrow_table()
+    b = table.column("b").to_numpy()
+    if grid == "distinct values":
+        b = np.searchsorted(thresholds, b)
+    b = b.astype(np.int64)
+    codes, levels = group_codes(table, groups)
+    labelled = label is not None
+    y = table.column("y").to_numpy().astype(np.int8) if labelled else None
+    base = Cells(groups, levels, codes, np.zeros(table.num_rows, dtype=np.int8), y,
+                 table.column("n").to_numpy().astype(np.float64))
+    n_t = len(thresholds)
+    metrics = SWEPT if labelled else ("flag_rate",)
+    frames = {g.name: _sweep_frame(base, b, g, n_t, labelled, metrics, min_cell)
+              for g in groupings}
+    overall = _sweep_frame(base, b, Grouping(()), n_t, labelled, metrics, min_cell)
+    return Sweep(score, thresholds, grid, overall, frames)
+
+
+def _sweep_frame(cells: Cells, bucket: np.ndarray, grouping: Grouping, n_t: int, labelled: bool,
+                 metrics: tuple[str, ...], min_cell: float) -> SweepFrame:
+    gid, keys = group_index(cells, grouping)
+    n_g = len(keys)
+    y = cells.label.astype(np.int64) if labelled else np.zeros(len(bucket), dtype=np.int64)
+    # histogram (G, T, 2) of people per (group, bucket, label); flagged at threshold t are
+    # those in buckets >= t: a reverse cumulative sum
+    hist = confusion(cells.count, gid * n_t + bucket, y, n_g * n_t, 2).reshape(n_g, n_t, 2)
+    flagged = np.flip(np.cumsum(np.flip(hist, axis=1), axis=1), axis=1)
+    total = hist.sum(axis=1, keepdims=True)
+    unflagged = total - flagged
+    if labelled:
+        conf = np.stack([unflagged[..., 0], unflagged[..., 1], flagged[..., 0],
+                         flagged[..., 1]], axis=-1)  # TN, FN, FP, TP
+    else:
+        conf = np.stack([unflagged[..., 0], flagged[..., 0]], axis=-1)
+    defs = tuple(d for d in mt.metric_defs(labelled) if d.name in metrics)
+    n = conf.sum(axis=-1)[:, 0]
+    keep = ~mt.small(n, min_cell) if grouping.cols else np.ones(n_g, bool)
+    conf = conf[keep]
+    return SweepFrame(grouping, [k for k, kp in zip(keys, keep, strict=True) if kp],
+                      tuple(d.name for d in defs), mt.rates(conf, defs),
+                      mt.statuses(conf, defs, min_cell), n[keep])

@@ -1,0 +1,98 @@
+"""``custodiet audit``: group metrics, disparities, a threshold sweep and a self-contained report
+for a real scored table (CSV or Parquet); aggregates only, small cells suppressed."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from custodiet.cli._args import non_negative_int
+from custodiet.errors import UserError
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("audit", help="audit a real scored table (CSV or Parquet)",
+                       description=__doc__)
+    p.add_argument("file", metavar="FILE", help="table to audit (.csv or .parquet)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory to create")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--label", metavar="COL", help="0/1 outcome column (optional)")
+    rule = p.add_argument_group("flag rule (exactly one)")
+    rule.add_argument("--score", metavar="COL", help="numeric score column")
+    rule.add_argument("--threshold", type=_number, metavar="T",
+                      help="flagged when score >= T (needs --score)")
+    rule.add_argument("--flag", metavar="COL", help="0/1 column: 1 means flagged")
+    rule.add_argument("--top-k", type=_number, metavar="K",
+                      help="flag the K highest scores (ties at the cut-off all flagged)")
+    rule.add_argument("--top-pct", type=_number, metavar="P",
+                      help="flag the highest-scoring P percent")
+    p.add_argument("--group", action="append", default=[], metavar="COL", required=True,
+                   help="group column (repeat for several; their intersection is added)")
+    p.add_argument("--reference", action="append", default=[], metavar="[COL=]VALUE",
+                   help="reference group per column (default: the largest group)")
+    p.add_argument("--weight", metavar="COL",
+                   help="people per row, for aggregated tables (default: 1)")
+    p.add_argument("--bootstrap", type=non_negative_int, default=0, metavar="B",
+                   help="bootstrap resamples for intervals (default 0: none)")
+    p.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
+                   help="bootstrap seed (default 0)")
+    p.add_argument("--min-cell", type=non_negative_int, default=10, metavar="N",
+                   help="suppress cells with fewer than N people (default 10)")
+    p.add_argument("--band", type=_number, nargs=2, default=(0.8, 1.25), metavar=("LO", "HI"),
+                   help="pass band for ratios to the reference (default 0.8 1.25)")
+    p.set_defaults(handler=run)
+
+
+def _references(items: list[str], groups: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        col, sep, value = item.partition("=")
+        if not (sep and col in groups):
+            if len(groups) != 1:
+                raise UserError(f"give COL=VALUE with COL one of the --group columns, got "
+                                f"{item!r}", field="--reference")
+            col, value = groups[0], item
+        out[col] = value
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from custodiet.audit import AuditSpec, audit_file
+    from custodiet.report import publish, real_audit_report
+    from custodiet.store import check_destination
+
+    check_destination(args.out, force=args.force)
+    spec = AuditSpec(
+        path=Path(args.file), groups=list(dict.fromkeys(args.group)), label=args.label,
+        score=args.score, threshold=args.threshold, flag=args.flag, top_k=args.top_k,
+        top_pct=args.top_pct, weight=args.weight,
+        reference=_references(args.reference, list(dict.fromkeys(args.group))),
+        bootstrap=args.bootstrap, seed=args.seed, min_cell=args.min_cell,
+        band=tuple(args.band))
+    real = audit_file(spec)
+
+    def build(figures: Path) -> tuple[Any, dict[str, Any]]:
+        report = real_audit_report(real, figures_dir=figures)
+        metrics = {"input": real.info, **real.result.to_dict()}
+        if real.sweep is not None:
+            metrics["threshold_sweep"] = real.sweep.to_dict()
+        return report, metrics
+
+    try:
+        out = publish(args.out, build, force=args.force)
+    except OSError as err:
+        raise UserError(f"could not write the output: {err}", where=str(args.out)) from None
+    print(f"wrote {out}")
+    return 0

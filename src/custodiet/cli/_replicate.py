@@ -1,0 +1,47 @@
+"""``custodiet replicate``: rerun a published feedback-loop result beside the paper's numbers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.errors import UserError
+from custodiet.store import check_destination
+
+
+def register(sub: Any) -> None:
+    from custodiet.replicate import REPLICATIONS
+
+    p = sub.add_parser("replicate", help="reproduce a published feedback-loop result",
+                       description=__doc__)
+    p.add_argument("replication", choices=REPLICATIONS,
+                   help="ensign2018 (runaway patrols) or damour2020 (attention allocation)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory to create")
+    p.add_argument("--runs", type=positive_int, default=1000, help="runs (default 1000)")
+    p.add_argument("--days", type=positive_int, default=1000, help="days per run (default 1000)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="root seed (default 0)")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from custodiet.replicate import replicate, total_days
+
+    check_destination(args.out, force=args.force)
+    bar = tqdm(total=total_days(args.replication, args.days), unit="day",
+               desc=f"{args.replication} ({args.runs} runs)", disable=args.quiet,
+               file=sys.stderr, unit_scale=True)
+    try:
+        out = replicate(args.replication, args.out, runs=args.runs, days=args.days,
+                        seed=args.seed, force=args.force, on_day=lambda _day: bar.update(1))
+    except OSError as err:
+        raise UserError(f"could not write the output: {err}", where=str(args.out)) from None
+    finally:
+        bar.close()
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,35 @@
+"""Reports: a generic self-contained HTML builder (sections, tables, inline SVG figures), figure
+helpers, a JSON metrics writer, and the sections that present group metrics."""
+
+from custodiet.report._audit_report import (
+    add_group_metric_sections,
+    add_method_section,
+    add_overview,
+    add_sweep_section,
+    publish,
+    real_audit_report,
+)
+from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
+from custodiet.report._html import Figure, Report, Section, Table, esc
+from custodiet.report._json import clean, write_json
+
+__all__ = [
+    "PALETTE",
+    "Bar",
+    "Figure",
+    "Report",
+    "Section",
+    "Table",
+    "add_group_metric_sections",
+    "add_method_section",
+    "add_overview",
+    "add_sweep_section",
+    "bars",
+    "clean",
+    "esc",
+    "export",
+    "publish",
+    "real_audit_report",
+    "sweep",
+    "write_json",
+]

@@ -1,0 +1,180 @@
+"""Figures for reports, made with matplotlib: small multiples with a colour-blind-safe palette
+(Okabe and Ito), markers and line styles that survive greyscale print, exported as inline SVG
+(text kept as text, ids made unique per figure) and as PNG."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+#: Okabe & Ito (2008) colour-blind-safe palette, black last.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1)), (0, (1, 1)), (0, (8, 2)))
+
+_RC = {
+    "font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 10,
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+    "grid.color": "#dddddd", "grid.linewidth": 0.6, "axes.axisbelow": True,
+    "svg.fonttype": "none", "legend.frameon": False, "figure.dpi": 100,
+}
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One group's value in a panel: ``value`` None means not shown, with ``note`` saying why."""
+
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    note: str | None = None
+
+
+def _svg(fig: MplFigure, name: str) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "_", name) + "-"
+    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', text)
+    text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", text)
+    text = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', text)
+    return text
+
+
+def export(fig: MplFigure, name: str, folder: Path | None = None) -> str:
+    """The figure as inline SVG markup; also written as ``name.svg`` and ``name.png`` into
+    ``folder`` when given. Closes the figure."""
+    svg = _svg(fig, name)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.svg").write_text(
+            '<?xml version="1.0" encoding="utf-8"?>\n' + svg, encoding="utf-8")
+        fig.savefig(folder / f"{name}.png", format="png", dpi=150, bbox_inches="tight",
+                    metadata={"Software": None})
+    plt.close(fig)
+    return svg
+
+
+def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = None,
+         xlabel: str = "", reference_line: float | None = None,
+         band: tuple[float, float] | None = None, log: bool = False) -> MplFigure:
+    """Horizontal dot-and-interval panels, one per (panel title, bars); the groups share the
+    vertical axis. ``band`` shades a pass band; values not shown are written out as notes."""
+    with plt.rc_context(_RC):
+        labels = [b.label for b in panels[0][1]] if panels else []
+        # few groups: panels in a grid; many: one row, so the figure stays a page tall
+        ncols = len(panels) if len(labels) > 12 else min(len(panels),
+                                                          2 if len(panels) == 4 else 3)
+        nrows = -(-len(panels) // ncols)
+        row_h = 0.75 + 0.27 * max(len(labels), 1)
+        fig, axes = plt.subplots(nrows, ncols, figsize=(9.0, row_h * nrows + 0.3),
+                                 sharey=True, squeeze=False)
+        flat = list(axes.ravel())
+        for ax in flat[len(panels):]:
+            ax.set_visible(False)
+        y = np.arange(len(labels))[::-1]
+        for k, (ax, (ptitle, items)) in enumerate(zip(flat, panels, strict=False)):
+            colour = PALETTE[k % len(PALETTE)]
+            vals = [b.value for b in items if b.value is not None]
+            if band is not None:
+                ax.axvspan(band[0], band[1], color="#e5e5e5", zorder=0, lw=0)
+            if reference_line is not None:
+                ax.axvline(reference_line, color="#555555", lw=0.8)
+            for yi, b in zip(y, items, strict=True):
+                if b.value is None:
+                    continue
+                if b.low is not None and b.high is not None:
+                    ax.plot([b.low, b.high], [yi, yi], color=colour, lw=1.8,
+                            solid_capstyle="butt")
+                ax.plot([b.value], [yi], marker=MARKERS[k % len(MARKERS)], color=colour,
+                        markersize=6, markeredgecolor="white", markeredgewidth=0.6,
+                        linestyle="none")
+            lo_lim, hi_lim = _limits(items, vals, band, reference_line, log)
+            if log:
+                ax.set_xscale("log")
+                ticks = [t for t in _log_ticks(hi_lim / lo_lim) if lo_lim <= t <= hi_lim]
+                ax.xaxis.set_major_locator(FixedLocator(ticks))
+                ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
+                ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xlim(lo_lim, hi_lim)
+            for yi, b in zip(y, items, strict=True):
+                if b.value is None:
+                    ax.text(0.01, yi, b.note or "n/a", transform=ax.get_yaxis_transform(),
+                            va="center", ha="left", fontsize=7.5, color="#666666",
+                            style="italic")
+            ax.set_title(ptitle)
+            ax.set_xlabel(xlabel)
+            ax.grid(axis="y", visible=False)
+            ax.tick_params(axis="y", labelleft=k % ncols == 0)
+        flat[0].set_yticks(y, labels)  # shared by every panel
+        flat[0].set_ylim(-0.7, len(labels) - 0.3)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        fig.tight_layout()
+        return fig
+
+
+def _log_ticks(span: float) -> tuple[float, ...]:
+    """Ratio ticks that stay legible whatever the range of the axis."""
+    if span <= 6:
+        return (0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0)
+    if span <= 40:
+        return (0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0)
+    return (1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0, 1000.0)
+
+
+def _limits(items: Sequence[Bar], vals: list[float], band: tuple[float, float] | None,
+            ref: float | None, log: bool) -> tuple[float, float]:
+    pts = list(vals)
+    pts += [b.low for b in items if b.low is not None and b.value is not None]
+    pts += [b.high for b in items if b.high is not None and b.value is not None]
+    if band:
+        pts += list(band)
+    if ref is not None:
+        pts.append(ref)
+    if log:
+        pts = [p for p in pts if p > 0] or [1.0]
+        return min(min(pts) / 1.15, 0.7), max(max(pts) * 1.15, 1.4)
+    hi = max(pts) if pts else 1.0
+    return 0.0, max(hi * 1.08, 0.05)
+
+
+def sweep(thresholds: np.ndarray, panels: Sequence[tuple[str, Sequence[tuple[str, np.ndarray]]]],
+          *, xlabel: str, chosen: float | None = None, title: str | None = None) -> MplFigure:
+    """Line panels over thresholds, one line per group (NaN leaves a gap), one panel per
+    metric; ``chosen`` marks the threshold in use."""
+    with plt.rc_context(_RC):
+        fig, axes = plt.subplots(1, len(panels), figsize=(9.0, 3.2),
+                                 squeeze=False, sharex=True)
+        for ax, (ptitle, lines) in zip(axes[0], panels, strict=True):
+            for i, (label, values) in enumerate(lines):
+                ax.plot(thresholds, values, color=PALETTE[i % len(PALETTE)],
+                        linestyle=LINESTYLES[i % len(LINESTYLES)],
+                        marker=MARKERS[i % len(MARKERS)] if len(thresholds) <= 25 else None,
+                        markersize=3.5, lw=1.4, label=label)
+            if chosen is not None:
+                ax.axvline(chosen, color="#555555", lw=0.8, linestyle=":")
+            ax.set_ylim(-0.02, 1.02)
+            ax.set_title(ptitle)
+            ax.set_xlabel(xlabel)
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4),
+                   bbox_to_anchor=(0.5, -0.02 - 0.045 * ((len(labels) - 1) // 4)))
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+        fig.tight_layout(rect=(0, 0.08 + 0.05 * ((len(labels) - 1) // 4), 1, 1))
+        return fig
