@@ -63,6 +63,19 @@ def buffer_days(rules: list[Any]) -> int:
     return need + 1
 
 
+def redlist_hits(persons: pa.ChunkedArray | pa.Array, redlisted: np.ndarray) -> np.ndarray:
+    """For each alert (a list of person ids), whether it names a red-listed person."""
+    persons = pa.chunked_array([persons]) if isinstance(persons, pa.Array) else persons
+    out = np.zeros(len(persons), bool)
+    offset = 0
+    for chunk in persons.chunks:
+        flat = pc.list_flatten(chunk).to_numpy()
+        parent = pc.list_parent_indices(chunk).to_numpy()
+        np.logical_or.at(out, parent + offset, redlisted[flat])
+        offset += len(chunk)
+    return out
+
+
 def _homes(persons: pa.Table) -> pa.Table:
     con = duckdb.connect()
     con.register("persons", persons)
@@ -165,10 +178,7 @@ class Watch:
         table = table.sort_by([("t", "ascending"), ("rule", "ascending"),
                                ("place", "ascending")])
         persons = table.column("persons")
-        flat = pc.list_flatten(persons).to_numpy()
-        hit = self.registry.redlisted[flat] if flat.size else np.zeros(0, bool)
-        suppressed = np.zeros(table.num_rows, bool)
-        np.logical_or.at(suppressed, pc.list_parent_indices(persons).to_numpy(), hit)
+        suppressed = redlist_hits(persons, self.registry.redlisted)
         ids = np.arange(self._next_alert, self._next_alert + table.num_rows, dtype=np.int64)
         self._next_alert += table.num_rows
         return pa.table({
