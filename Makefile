@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/world.py
 	$(BIN)/python bench/replicate.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/watch.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache
