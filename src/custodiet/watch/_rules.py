@@ -8,8 +8,8 @@ copies; each event row carries ``seen_day``, the day the watch received it):
   destination, depart, cash, seen_day)``, ``phone_off(person, start, end, seen_day)``,
   ``utility(household, day, water, power, seen_day)``;
 * ``places(place_id, kind, x, y, district, compound)``, ``homes(household, home_place,
-  district, residents, persons)``, ``residence(person, household)``, ``spouses(a, b)`` and
-  ``members(list, person)``;
+  district, residents, persons)``, ``spouses(a, b)``, ``members(list, person)`` and
+  ``member_homes(list, household)`` (households with a member of the list);
 * ``scores(scorer, person, level, prev_level)``: today's scorer levels.
 
 A rule evaluated on day ``$day`` is *anchored* on the rows received that day: each anchor that
@@ -247,8 +247,8 @@ def _anomaly(rule: Anomaly) -> str:
         value = f"{value} / greatest(h.residents, 1)"
     listed = "TRUE"
     if rule.lists:
-        listed = f"household IN (SELECT household FROM residence r " \
-                 f"WHERE {_listed(rule, 'r.person')})"
+        names = ", ".join(f"'{name}'" for name in rule.lists)
+        listed = f"household IN (SELECT household FROM member_homes WHERE list IN ({names}))"
     own = rule.baseline == "own"
     back = int(rule.baseline_days) if own else 0
     if own:
