@@ -102,6 +102,8 @@ class LearnedScorer:
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
         from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
 
         x_now = self.features.matrix(self.spec.features)
         n = x_now.shape[0]
@@ -122,8 +124,11 @@ class LearnedScorer:
         y_all = np.concatenate(self._y)
         if y_all.all() or not y_all.any():
             return np.zeros(n, np.int32)
-        model = LogisticRegression(max_iter=200)
-        model.fit(np.concatenate(self._x), y_all, sample_weight=np.concatenate(self._w))
+        # Standardised inputs: with rare positives, unscaled counts leave lbfgs far from the
+        # optimum after its iteration budget.
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        model.fit(np.concatenate(self._x), y_all,
+                  logisticregression__sample_weight=np.concatenate(self._w))
         return _levels(model.predict_proba(x_now)[:, 1], self.spec.levels)
 
 
