@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as err:
         sys.stderr.write(f"custodiet: error: {err.format()}\n")
         return 2
+    except BrokenPipeError:  # output piped into a pager or `head` that closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("custodiet: interrupted; nothing was written\n")
         return 130
