@@ -22,12 +22,12 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/world.py
 	$(BIN)/python bench/replicate.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/watch.py
 	$(BIN)/python bench/run.py
 
 clean:

@@ -25,7 +25,7 @@ from custodiet.scenario import scenario_from_mapping
 from custodiet.watch import TEMPLATE_INPUTS, buffer_days, compile_rule, observable
 from custodiet.watch._inputs import MEMBERS, OBSERVED, SCORES, SPOUSES, register
 from custodiet.watch._sensors import Coverage
-from custodiet.watch._watch import _homes
+from custodiet.watch._watch import _homes, member_homes
 from custodiet.world import World
 
 RULES: list[dict[str, Any]] = [
@@ -74,8 +74,8 @@ def prepare(args: argparse.Namespace) -> tuple[list[dict[str, pa.Table]], dict[s
     ties = static["ties"]
     spouses = ties.filter(pc.equal(ties.column("kind"), "spouse")).select(["a", "b"])
     base = {"places": static["places"], "homes": _homes(static["persons"]),
-            "residence": static["persons"].select(["person_id", "household_id"])
-            .rename_columns(["person", "household"]),
+            "member_homes": member_homes(
+                members, static["persons"].column("household_id").to_numpy()),
             "spouses": spouses.cast(SPOUSES), "members": members}
     scores = []
     prev = np.zeros(args.people, np.int32)

@@ -78,3 +78,12 @@ def test_cli_lists_scenarios_one_line_each(capsys: pytest.CaptureFixture[str]) -
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(FOUND)
     assert [line.split()[0] for line in lines] == list(FOUND)
+
+
+def test_cli_without_scenarios_folder_is_one_line_exit_2(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CUSTODIET_SCENARIOS", str(tmp_path / "nowhere"))
+    assert main(["scenarios"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "scenarios folder is missing" in err

@@ -71,7 +71,6 @@ def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     utility = [{"household": h, "day": d, "water": float(draw(st.integers(0, 6)) * 100),
                 "power": float(draw(st.integers(1, 6))), "seen_day": d}
                for h in range(3) for d in range(DAYS) if draw(st.integers(0, 4))]
-    residence = [{"person": p, "household": h["household"]} for h in homes for p in h["persons"]]
     members = [{"list": name, "person": p} for name in ("a", "b") for p in range(PERSONS)
                if draw(st.booleans())]
     spouses = [{"a": 0, "b": 1}, {"a": 2, "b": 3}][: draw(st.integers(1, 2))]
@@ -80,8 +79,11 @@ def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     for p in places:  # places out of the city have no coordinates, as in the world
         if p["kind"] in ("capital", "out_of_town"):
             p["x"] = p["y"] = float("nan")
-    return {"places": places, "stays": stays, "phone_off": phone_off, "calls": calls,
-            "tickets": tickets, "homes": homes, "residence": residence, "utility": utility,
+    member_homes = sorted({(m["list"], h["household"]) for m in members for h in homes
+                           if m["person"] in h["persons"]})
+    return {"member_homes": [{"list": a, "household": b} for a, b in member_homes],
+            "places": places, "stays": stays, "phone_off": phone_off, "calls": calls,
+            "tickets": tickets, "homes": homes, "utility": utility,
             "members": members, "spouses": spouses, "scores": scores}
 
 

@@ -11,7 +11,7 @@ from custodiet.errors import UserError
 
 # Each name maps to ``custodiet.cli._<name>``, which defines ``register(subparsers)``; the
 # registered handler takes the parsed arguments and returns an exit code.
-_COMMANDS: tuple[str, ...] = ("world", "inspect", "scenarios", "audit", "replicate", "run",
+_COMMANDS: tuple[str, ...] = ("world", "inspect", "replicate", "audit", "scenarios", "run",
                              "compare", "sweep")
 
 
@@ -45,6 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as err:
         sys.stderr.write(f"custodiet: error: {err.format()}\n")
         return 2
+    except BrokenPipeError:  # output piped into a pager or `head` that closed early
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("custodiet: interrupted; nothing was written\n")
         return 130

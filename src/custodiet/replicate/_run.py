@@ -11,7 +11,7 @@ from typing import Any
 from custodiet.errors import UserError
 from custodiet.replicate._damour import AGENTS, DYNAMICS, damour_report, run_damour
 from custodiet.replicate._ensign import CASES, VARIANTS, ensign_report, run_ensign
-from custodiet.replicate._publish import publish_directory
+from custodiet.store import check_destination, publish_directory
 
 REPLICATIONS = ("ensign2018", "damour2020")
 
@@ -53,7 +53,7 @@ def replicate(name: str, out: str | Path, *, runs: int, days: int, seed: int,
         text = _ensign_readme(report) if name == "ensign2018" else _damour_readme(report)
         (tmp / "README.md").write_text(text, encoding="utf-8")
 
-    return publish_directory(out, fill, force=force)
+    return publish_directory(check_destination(out, force=force), fill)
 
 
 def _ensign_readme(report: dict[str, Any]) -> str:

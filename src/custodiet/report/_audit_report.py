@@ -3,8 +3,6 @@ the real-data audit report; ``publish`` writes report, metrics and figures atomi
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from custodiet.audit import AuditResult, Estimate, GroupFrame, RealAudit, Sweep
 from custodiet.report._figures import Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._json import write_json
-from custodiet.store import check_destination
+from custodiet.store import check_destination, publish_directory
 
 #: At most this many groups are drawn as lines in a sweep (the largest); the JSON has all.
 MAX_SWEEP_LINES: int = 8
@@ -277,21 +275,10 @@ def publish(out: str | Path, build: Callable[[Path], tuple[Report, dict[str, Any
     gets the figures folder and returns the report and the metrics; nothing appears at ``out``
     if it fails."""
     out = check_destination(out, force=force)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial",
-                                dir=out.resolve().parent))
-    try:
+
+    def fill(tmp: Path) -> None:
         report, metrics = build(tmp / "figures")
         write_json(tmp / "metrics.json", metrics)
         report.write(tmp / "report.html")
-        if out.exists():
-            trash = out.with_name(f".{out.name}.old")
-            shutil.rmtree(trash, ignore_errors=True)
-            out.rename(trash)
-            tmp.rename(out)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
+
+    return publish_directory(out, fill)

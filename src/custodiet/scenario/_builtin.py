@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 from custodiet.errors import UserError
 
 
 def builtin_dir() -> Path:
-    """The folder of built-in scenarios: ``$CUSTODIET_SCENARIOS`` or the repository's
-    ``scenarios/``."""
+    """The folder of built-in scenarios: ``$CUSTODIET_SCENARIOS``, or the ``scenarios`` folder
+    shipped inside the package (``scenarios/`` at the repository's root links to it)."""
     env = os.environ.get("CUSTODIET_SCENARIOS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "scenarios"
+    return Path(str(resources.files("custodiet") / "scenarios"))
 
 
 def builtin_scenarios() -> dict[str, Path]:

@@ -140,28 +140,33 @@ class Gathering(_Rule):
     """≥ k listed persons at one place (or places within r metres) within a window."""
 
     template: Literal["gathering"]
+    """Selects this template."""
     k: Annotated[int, Field(ge=2)] = 2
     """Persons needed (NYT-3: two drug users; NYT-4: four protesters; NYT-5: more than three)."""
     place_kind: PlaceKind = "hotel"
-    """Kind of place watched."""
+    """Kind of place watched (NYT-3: hotel)."""
     radius_m: Annotated[float, Field(ge=0.0)] = 0.0
-    """Places within this distance count as one (NYT-5: "the same or nearby hotels")."""
+    """Places within this distance count as one (NYT-5: "the same or nearby hotels"; 0: the
+    same place only, NYT-3)."""
     window_minutes: NonNegMinutes = 0
-    """Stays closer than this in time count as together (0: present at once)."""
+    """Stays closer than this in time count as together (0: present at once, as in NYT-3):
+    assumption."""
 
 
 class Near(_Rule):
     """A listed person within r metres of a place kind, optionally long or often."""
 
     template: Literal["near"]
+    """Selects this template."""
     place_kind: PlaceKind = "school"
     """Kind of place (NYT-8: a school)."""
     radius_m: Annotated[float, Field(ge=0.0)] = 200.0
     """Distance counted as near: assumption."""
     min_minutes: NonNegMinutes = 0
-    """A stay must last at least this long to count."""
+    """A stay must last at least this long to count (0: any stay, NYT-8 "each time"):
+    assumption."""
     min_times: Count = 1
-    """Counting stays within ``window_minutes``; alert at this many."""
+    """Counting stays within ``window_minutes``; alert at this many (1: each time, NYT-8)."""
     window_minutes: NonNegMinutes = 1440
     """Look-back for ``min_times``: assumption, a day."""
 
@@ -170,6 +175,7 @@ class Dwell(_Rule):
     """A listed person (or anyone) at a place kind longer than D minutes."""
 
     template: Literal["dwell"]
+    """Selects this template."""
     place_kind: PlaceKind = "station"
     """Kind of place (NYT-15: a train station)."""
     min_minutes: Count = 120
@@ -180,6 +186,7 @@ class Frequency(_Rule):
     """≥ n events of a kind in a window, optionally with ≥ m distinct counterparts."""
 
     template: Literal["frequency"]
+    """Selects this template."""
     event: Literal["calls", "entries"] = "calls"
     """``calls`` (counterpart: the number called) or ``entries`` into places of ``place_kind``
     (counterpart: the persons present at the same time, NYT-14)."""
@@ -201,6 +208,7 @@ class Anomaly(_Rule):
     """A household's water or power above a baseline by a factor (NYT-10, HRW-1)."""
 
     template: Literal["anomaly"]
+    """Selects this template."""
     meter: Literal["water", "power"] = "water"
     """Which meter."""
     baseline: Literal["own", "district"] = "district"
@@ -211,13 +219,14 @@ class Anomaly(_Rule):
     factor: Annotated[float, Field(gt=1.0)] = 2.0
     """Alert above this multiple of the baseline: assumption ("exceeded normal use")."""
     baseline_days: Count = 7
-    """For ``own``: earlier days averaged (at least one needed)."""
+    """For ``own``: earlier days averaged (at least one needed): assumption, a week."""
 
 
 class Absence(_Rule):
     """A listed person's phone off for longer than D minutes (NYT-12, HRW-1)."""
 
     template: Literal["absence"]
+    """Selects this template."""
     min_minutes: Count = 240
     """Phone-off time that triggers: assumption."""
 
@@ -226,6 +235,7 @@ class Apart(_Rule):
     """Spouses together on less than a share of observed nights (NYT-13)."""
 
     template: Literal["apart"]
+    """Selects this template."""
     max_share: Share = 0.3
     """Alert below this share of nights together: assumption."""
     window_days: Count = 7
@@ -240,6 +250,7 @@ class Travel(_Rule):
     """A listed person buying tickets to a destination (NYT-11, NYT-12)."""
 
     template: Literal["travel"]
+    """Selects this template."""
     destination: Literal["capital", "out_of_town", "any"] = "capital"
     """Kind of destination."""
     min_tickets: Count = 1
@@ -254,10 +265,12 @@ class Score(_Rule):
     """A scorer's level at or above a threshold (NYT-11)."""
 
     template: Literal["score"]
+    """Selects this template."""
     scorer: Name
     """The scorer's name."""
     min_level: Count = 2
-    """Alert when a person's level first reaches this."""
+    """Alert when a person's level first reaches this: assumption (NYT-11 names levels, not
+    which one sends officers)."""
 
 
 Rule = Annotated[
@@ -273,6 +286,7 @@ class Checklist(_Strict):
     """A weighted checklist with levels, like the Tianjin petitioner model (NYT-11)."""
 
     kind: Literal["checklist"]
+    """Selects this kind of scorer."""
     name: Name
     """The scorer's name."""
     weights: dict[str, float] = {
@@ -295,6 +309,7 @@ class Learned(_Strict):
     machine-learning models")."""
 
     kind: Literal["learned"]
+    """Selects this kind of scorer."""
     name: Name
     """The scorer's name."""
     features: list[str] = [
@@ -307,7 +322,10 @@ class Learned(_Strict):
     levels: list[Share] = [0.01, 0.05, 0.2]
     """Predicted probabilities of levels 1, 2, 3 …: assumption."""
     max_train_rows: Count = 200_000
-    """Rows sampled for training (all positives kept): assumption, bounds the cost."""
+    """Rows sampled per day for training (all positives kept): assumption, bounds the cost."""
+    train_days: Count = 28
+    """Days of training rows kept (a sliding window, so memory does not grow with the run):
+    assumption."""
 
     @field_validator("features")
     @classmethod

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +14,7 @@ import pyarrow as pa
 
 from custodiet.engine import connect
 from custodiet.errors import UserError
+from custodiet.store._atomic import move_into_place, partial_directory
 
 DATABASE = "run.duckdb"
 MANIFEST = "manifest.json"
@@ -43,9 +43,7 @@ class RunWriter:
     def __init__(self, out: str | Path, *, schemas: dict[str, pa.Schema], force: bool = False):
         self.out = check_destination(out, force=force)
         self.force = force
-        self.out.resolve().parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", suffix=".partial",
-                                         dir=self.out.resolve().parent))
+        self.tmp = partial_directory(self.out)
         self.con = connect(self.tmp / DATABASE)
         self.rows: dict[str, int] = {}
         self._started = time.perf_counter()
@@ -80,15 +78,7 @@ class RunWriter:
         self.con.execute("CHECKPOINT")
         self.con.close()
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        if self.out.exists():
-            trash = self.out.with_name(f".{self.out.name}.old")
-            shutil.rmtree(trash, ignore_errors=True)
-            self.out.rename(trash)
-            self.tmp.rename(self.out)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            self.tmp.rename(self.out)
-        return self.out
+        return move_into_place(self.tmp, self.out)
 
     def abort(self) -> None:
         """Drop everything written so far."""

@@ -23,14 +23,14 @@ OBSERVED: dict[str, pa.Schema] = {
 HOMES = pa.schema([("household", pa.int64()), ("home_place", pa.int64()),
                    ("district", pa.int32()), ("residents", pa.int64()),
                    ("persons", pa.list_(pa.int64()))])
-RESIDENCE = pa.schema([("person", pa.int64()), ("household", pa.int64())])
+MEMBER_HOMES = pa.schema([("list", pa.string()), ("household", pa.int64())])
 SPOUSES = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 MEMBERS = pa.schema([("list", pa.string()), ("person", pa.int64())])
 SCORES = pa.schema([("scorer", pa.string()), ("person", pa.int64()), ("level", pa.int32()),
                     ("prev_level", pa.int32())])
 
 RELATIONS: dict[str, pa.Schema] = {
-    **OBSERVED, "places": schema.PLACES, "homes": HOMES, "residence": RESIDENCE,
+    **OBSERVED, "places": schema.PLACES, "homes": HOMES, "member_homes": MEMBER_HOMES,
     "spouses": SPOUSES,
     "members": MEMBERS, "scores": SCORES,
 }

@@ -8,8 +8,8 @@ copies; each event row carries ``seen_day``, the day the watch received it):
   destination, depart, cash, seen_day)``, ``phone_off(person, start, end, seen_day)``,
   ``utility(household, day, water, power, seen_day)``;
 * ``places(place_id, kind, x, y, district, compound)``, ``homes(household, home_place,
-  district, residents, persons)``, ``residence(person, household)``, ``spouses(a, b)`` and
-  ``members(list, person)``;
+  district, residents, persons)``, ``spouses(a, b)``, ``members(list, person)`` and
+  ``member_homes(list, household)`` (households with a member of the list);
 * ``scores(scorer, person, level, prev_level)``: today's scorer levels.
 
 A rule evaluated on day ``$day`` is *anchored* on the rows received that day: each anchor that
@@ -247,8 +247,8 @@ def _anomaly(rule: Anomaly) -> str:
         value = f"{value} / greatest(h.residents, 1)"
     listed = "TRUE"
     if rule.lists:
-        listed = f"household IN (SELECT household FROM residence r " \
-                 f"WHERE {_listed(rule, 'r.person')})"
+        names = ", ".join(f"'{name}'" for name in rule.lists)
+        listed = f"household IN (SELECT household FROM member_homes WHERE list IN ({names}))"
     own = rule.baseline == "own"
     back = int(rule.baseline_days) if own else 0
     if own:
@@ -343,7 +343,7 @@ def _travel(rule: Travel) -> str:
         f"k.destination IN (SELECT place_id FROM places WHERE kind = '{rule.destination}')"
     cash = "k.cash" if rule.cash_only else "TRUE"
     return f"""
-WITH tk AS MATERIALIZED (SELECT k.ticket_id, k.person, k.t, k.destination, k.seen_day FROM tickets k
+WITH tk AS (SELECT k.ticket_id, k.person, k.t, k.destination, k.seen_day FROM tickets k
             WHERE {dest} AND {cash} AND {_listed(rule, "k.person")}),
 a AS (SELECT * FROM tk WHERE seen_day = $day)
 SELECT a.t AS t, [a.person] AS persons, a.destination AS place

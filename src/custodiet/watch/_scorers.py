@@ -4,6 +4,8 @@ train machine-learning models")."""
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -84,20 +86,24 @@ class ChecklistScorer:
 
 class LearnedScorer:
     """Logistic regression of "bought a ticket to the capital the next day" on the features of
-    the day before, refitted each day on every earlier day's (sampled) rows; level = predicted
-    probability thresholds reached. Until a positive and a negative are seen, every level is 0."""
+    the day before, refitted each day on the last ``train_days`` days' (sampled) rows; level =
+    predicted probability thresholds reached. Until a positive and a negative are seen, every
+    level is 0."""
 
     def __init__(self, spec: Learned, features: Features, seed: int):
         self.spec = spec
         self.features = features
         self.seed = seed
         self._prev: np.ndarray | None = None
-        self._x: list[np.ndarray] = []
-        self._y: list[np.ndarray] = []
-        self._w: list[np.ndarray] = []
+        keep = spec.train_days
+        self._x: deque[np.ndarray] = deque(maxlen=keep)
+        self._y: deque[np.ndarray] = deque(maxlen=keep)
+        self._w: deque[np.ndarray] = deque(maxlen=keep)
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
         from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
 
         x_now = self.features.matrix(self.spec.features)
         n = x_now.shape[0]
@@ -118,8 +124,11 @@ class LearnedScorer:
         y_all = np.concatenate(self._y)
         if y_all.all() or not y_all.any():
             return np.zeros(n, np.int32)
-        model = LogisticRegression(max_iter=200)
-        model.fit(np.concatenate(self._x), y_all, sample_weight=np.concatenate(self._w))
+        # Standardised inputs: with rare positives, unscaled counts leave lbfgs far from the
+        # optimum after its iteration budget.
+        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+        model.fit(np.concatenate(self._x), y_all,
+                  logisticregression__sample_weight=np.concatenate(self._w))
         return _levels(model.predict_proba(x_now)[:, 1], self.spec.levels)
 
 

@@ -29,7 +29,15 @@ from custodiet import schema
 from custodiet.engine import connect
 from custodiet.scenario import Scenario
 from custodiet.scenario._watch import Checklist
-from custodiet.watch._inputs import HOMES, OBSERVED, SCORES, SPOUSES, refuse_truth, register
+from custodiet.watch._inputs import (
+    HOMES,
+    MEMBER_HOMES,
+    OBSERVED,
+    SCORES,
+    SPOUSES,
+    refuse_truth,
+    register,
+)
 from custodiet.watch._registry import Registry
 from custodiet.watch._rules import compile_rule
 from custodiet.watch._scorers import ChecklistScorer, Features, LearnedScorer, scores_table
@@ -61,6 +69,26 @@ def buffer_days(rules: list[Any]) -> int:
             minutes = rule.window_days * DAY
         need = max(need, math.ceil(minutes / DAY) + 1)
     return need + 1
+
+
+def redlist_hits(persons: pa.ChunkedArray | pa.Array, redlisted: np.ndarray) -> np.ndarray:
+    """For each alert (a list of person ids), whether it names a red-listed person."""
+    persons = pa.chunked_array([persons]) if isinstance(persons, pa.Array) else persons
+    out = np.zeros(len(persons), bool)
+    offset = 0
+    for chunk in persons.chunks:
+        flat = pc.list_flatten(chunk).to_numpy()
+        parent = pc.list_parent_indices(chunk).to_numpy()
+        np.logical_or.at(out, parent + offset, redlisted[flat])
+        offset += len(chunk)
+    return out
+
+
+def member_homes(members: pa.Table, household: np.ndarray) -> pa.Table:
+    """``member_homes(list, household)``: the distinct households of each list's members."""
+    homes = pa.table({"list": members.column("list"),
+                      "household": household[members.column("person").to_numpy()]})
+    return homes.group_by(["list", "household"]).aggregate([]).cast(MEMBER_HOMES)
 
 
 def _homes(persons: pa.Table) -> pa.Table:
@@ -95,6 +123,7 @@ class Watch:
         places = static_tables["places"]
         ties = static_tables["ties"]
         self.people = persons.num_rows
+        self._household = persons.column("household_id").to_numpy()
         self.registry = Registry(scenario.lists, scenario.redlist, persons, self.seed)
         cams = self.registry.members_of(scenario.sensors.home_camera_lists)
         self.sensors = Coverage(scenario.sensors, places, persons, cams, self.seed)
@@ -110,8 +139,6 @@ class Watch:
         spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
         self._static = {
             "places": places, "homes": _homes(persons),
-            "residence": persons.select(["person_id", "household_id"]).rename_columns(
-                ["person", "household"]),
             "spouses": spouse.select(["a", "b"]).cast(SPOUSES),
         }
         self.keep_days = buffer_days(self.rules)
@@ -138,7 +165,9 @@ class Watch:
             level = scorer.levels(day, observed)
             scores.append(scores_table(name, level, self._prev_level[name]))
             self._prev_level[name] = level
-        tables = {**window, **self._static, "members": self.registry.members_table(),
+        members = self.registry.members_table()
+        tables = {**window, **self._static, "members": members,
+                  "member_homes": member_homes(members, self._household),
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
         register(self.con, tables)
         alerts = self._alerts(day)
@@ -168,10 +197,7 @@ class Watch:
         table = table.sort_by([("t", "ascending"), ("rule", "ascending"),
                                ("place", "ascending")])
         persons = table.column("persons")
-        flat = pc.list_flatten(persons).to_numpy()
-        hit = self.registry.redlisted[flat] if flat.size else np.zeros(0, bool)
-        suppressed = np.zeros(table.num_rows, bool)
-        np.logical_or.at(suppressed, pc.list_parent_indices(persons).to_numpy(), hit)
+        suppressed = redlist_hits(persons, self.registry.redlisted)
         ids = np.arange(self._next_alert, self._next_alert + table.num_rows, dtype=np.int64)
         self._next_alert += table.num_rows
         return pa.table({

@@ -9,14 +9,14 @@ draw the same numbers until an intervention makes them differ.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
 from custodiet.scenario import WorldConfig
 from custodiet.world._geography import Places, assign_daily_places, build_places
+from custodiet.world._ledger import Ledger
+from custodiet.world._meters import meter_readings
 from custodiet.world._population import ROLE, People, build_people
 from custodiet.world._rng import day_rng, intervention_rng
 from custodiet.world._stays import close_stays
@@ -39,14 +39,6 @@ _NIGHT = (1260, 1380)
 _DEPART = (600, 1140)
 
 _TRIP_NONE, _TRIP_PENDING, _TRIP_AWAY = 0, 1, 2
-
-
-@dataclass
-class _Events:
-    """Columns gathered while simulating one day, turned into Arrow tables at the end."""
-
-    incidents: list[tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]]
-    tickets: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]
 
 
 class World:
@@ -80,8 +72,7 @@ class World:
         self._blocked_until = np.zeros(n, np.int64)
         self._intent = np.ones(n)
         self._factor = self.people.group_factor(config.incidents.behaviour_multiplier)
-        self._next_ticket = 0
-        self._next_incident = 0
+        self._ledger = Ledger()
         self._calls_today = 0
         self._log: list[tuple[np.ndarray, int, str, np.ndarray]] = []
         self._out_of_town = self.places.ids("out_of_town")
@@ -108,10 +99,9 @@ class World:
         d = self.day
         t0 = d * DAY
         last = d == self.config.days - 1
-        ev = _Events(incidents=[], tickets=[])
         status = self._status(d, t0)
-        self._decide_trips(d, t0, status, ev)
-        place, start = self._schedule(d, t0, status, ev)
+        self._decide_trips(d, t0, status)
+        place, start = self._schedule(d, t0, status)
         self._phones_start(d, t0, status)
         closed = close_stays(self._open_place, self._open_start, place, start)
         self._open_place, self._open_start = closed.open_place, closed.open_start
@@ -126,9 +116,10 @@ class World:
                               schema=schema.STAYS),
             "calls": self._calls(d, t0),
             "phone_off": self._phones_done(t0, last),
-            "utility": self._utility(d),
-            "tickets": self._tickets_table(ev),
-            "incidents": self._incidents_table(ev),
+            "utility": meter_readings(d, self.people.hh_size, self.config.behaviour,
+                                      day_rng(self.seed, d, "utility")),
+            "tickets": self._ledger.take_tickets(),
+            "incidents": self._ledger.take_incidents(),
             "interventions": self._interventions_table(),
         }
         self.day += 1
@@ -185,7 +176,7 @@ class World:
         return {"detained": detained, "departing": departing, "returning": returning,
                 "away": away, "free": free, "weekend": np.bool_(weekday >= 5)}
 
-    def _decide_trips(self, d: int, t0: int, status: dict[str, np.ndarray], ev: _Events) -> None:
+    def _decide_trips(self, d: int, t0: int, status: dict[str, np.ndarray]) -> None:
         """Ordinary trips and petition trips are decided 1-3 days ahead and ticketed today."""
         cfg, people = self.config, self.people
         rng = day_rng(self.seed, d, "trips")
@@ -216,17 +207,17 @@ class World:
         self._trip_dest[who] = dest
         self._trip_petition[who] = is_pet
         self._trip_evasive[who] = evasive
-        ev.tickets.append((who, bought, dest, depart, cash))
+        self._ledger.tickets(who, bought, dest, depart, cash)
         # Decoy tickets: an evasive petitioner also buys one or two to other destinations.
         n_decoy = np.where(evasive, rng.integers(1, 3, k), 0)
         dp = np.repeat(np.arange(k), n_decoy)
         if dp.size:
             decoy_dest = self._out_of_town[rng.integers(0, self._out_of_town.size, dp.size)]
-            ev.tickets.append((who[dp], bought[dp], decoy_dest, depart[dp],
-                               np.ones(dp.size, bool)))
+            self._ledger.tickets(who[dp], bought[dp], decoy_dest, depart[dp],
+                                 np.ones(dp.size, bool))
 
-    def _schedule(self, d: int, t0: int, status: dict[str, np.ndarray],
-                  ev: _Events) -> tuple[np.ndarray, np.ndarray]:
+    def _schedule(self, d: int, t0: int,
+                  status: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Every person's slots for the day: (places, absolute starts), -1 for unused slots."""
         people, places = self.people, self.places
         rng = day_rng(self.seed, d, "schedule")
@@ -249,10 +240,10 @@ class World:
         start[:, ERRAND] = np.where(works, rng.integers(*_ERRAND_AFTER_WORK, n),
                                     rng.integers(*_ERRAND_FREE, n))
         ill = np.flatnonzero(works & illegal)
-        self._add_incidents(ev, "illegal_work", ill[:, None], start[ill, WORK] + t0,
+        self._ledger.incidents("illegal_work", ill[:, None], start[ill, WORK] + t0,
                             people.work_place[ill])
 
-        err_place, err_start, err_dur = self._errands(d, t0, free, works, start[:, ERRAND], ev)
+        err_place, err_start, err_dur = self._errands(d, t0, free, works, start[:, ERRAND])
         has = err_place >= 0
         place[has, ERRAND] = err_place[has]
         start[has, ERRAND] = err_start[has]
@@ -260,12 +251,12 @@ class World:
         place[has, BACK] = self.home[has]
         start[has, BACK] = back[has]
 
-        place[:, NIGHT] = self._nights(d, t0, free, start[:, NIGHT], ev)
+        place[:, NIGHT] = self._nights(d, t0, free, start[:, NIGHT])
 
         # Travel, detention: these override the ordinary day.
         dep = np.flatnonzero(status["departing"])
         if dep.size:
-            self._depart(d, t0, dep, place, start, ev)
+            self._depart(d, t0, dep, place, start)
         ret = np.flatnonzero(status["returning"])
         if ret.size:
             dwell = rng.integers(10, 31, ret.size)
@@ -286,8 +277,8 @@ class World:
         place[held, WAKE] = self._detain_place[held]
         return place, start + t0
 
-    def _depart(self, d: int, t0: int, dep: np.ndarray, place: np.ndarray, start: np.ndarray,
-                ev: _Events) -> None:
+    def _depart(self, d: int, t0: int, dep: np.ndarray, place: np.ndarray,
+                start: np.ndarray) -> None:
         cfg, places = self.config, self.places
         rng = day_rng(self.seed, d, "trips")
         stations = places.ids("station")
@@ -301,12 +292,11 @@ class World:
         start[dep, BACK] = minute
         self._trip_state[dep] = _TRIP_AWAY
         pet = dep[self._trip_petition[dep]]
-        self._add_incidents(ev, "petition_trip", pet[:, None], self._trip_depart[pet],
+        self._ledger.incidents("petition_trip", pet[:, None], self._trip_depart[pet],
                             self._trip_dest[pet])
 
     def _errands(self, d: int, t0: int, free: np.ndarray, works: np.ndarray,
-                 default_start: np.ndarray, ev: _Events
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 default_start: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """At most one outing per person: leisure, visits, and the illicit ones (ground truth)."""
         cfg, people, places = self.config, self.people, self.places
         beh, inc = cfg.behaviour, cfg.incidents
@@ -348,7 +338,7 @@ class World:
         # Outings together come first; a person who joined one does nothing else outside.
         appetite = self._intent * self._factor
         joined = self._joint_outings(d, t0, free, visitors, friend, err_place, err_start,
-                                     err_dur, appetite, rng, ev)
+                                     err_dur, appetite, rng)
 
         # Illicit outings of people with a role.
         pick_m = free & ~joined & (people.role == ROLE["pickpocket"]) & (
@@ -364,7 +354,7 @@ class World:
         thefts = rng.poisson(inc.thefts_per_visit, thieves.size)
         who = np.repeat(thieves, thefts)
         when = err_start[who] + np.floor(rng.random(who.size) * err_dur[who]).astype(np.int64)
-        self._add_incidents(ev, "pickpocket", who[:, None], when + t0, err_place[who])
+        self._ledger.incidents("pickpocket", who[:, None], when + t0, err_place[who])
 
         burg = free & ~joined & (people.role == ROLE["burglar"]) & (
             rng.random(n) < -np.expm1(-inc.burglary_rate * appetite))
@@ -373,14 +363,14 @@ class World:
         victim = np.where(victim == self.home[b], (victim + 1) % people.n_households, victim)
         err_place[b] = victim
         err_dur[b] = rng.integers(15, 46, b.size)
-        self._add_incidents(ev, "burglary", b[:, None], err_start[b] + t0 + 5, victim)
+        self._ledger.incidents("burglary", b[:, None], err_start[b] + t0 + 5, victim)
 
         return err_place, err_start, err_dur
 
     def _joint_outings(self, d: int, t0: int, free: np.ndarray, visitors: np.ndarray,
                        friend: np.ndarray, err_place: np.ndarray, err_start: np.ndarray,
-                       err_dur: np.ndarray, appetite: np.ndarray, rng: np.random.Generator,
-                       ev: _Events) -> np.ndarray:
+                       err_dur: np.ndarray, appetite: np.ndarray,
+                       rng: np.random.Generator) -> np.ndarray:
         """Outings of several people at one place and time: protests, pyramid-scheme recruiting
         with a companion, and friends visiting together. A person joins at most one. Returns
         who joined one."""
@@ -476,12 +466,11 @@ class World:
             o = np.argsort(g, kind="stable")
             m, g = m[o], g[o]
             groups, counts = np.unique(g, return_counts=True)
-            self._add_incidents(ev, kind, (m, counts), g_start[groups] + t0 + 1,
+            self._ledger.incidents(kind, (m, counts), g_start[groups] + t0 + 1,
                                 place_of[groups])
         return joined
 
-    def _nights(self, d: int, t0: int, free: np.ndarray, night_start: np.ndarray,
-                ev: _Events) -> np.ndarray:
+    def _nights(self, d: int, t0: int, free: np.ndarray, night_start: np.ndarray) -> np.ndarray:
         """Where each person sleeps: home, a hotel (guests, couples, drug deals), or a spouse's
         home for couples who live apart."""
         cfg, people, places = self.config, self.people, self.places
@@ -511,21 +500,21 @@ class World:
             night[seller] = dealer_hotel[k]
             when = np.maximum(night_start[buyers], night_start[seller]) + t0
             pairs = np.stack([buyers, seller], axis=1)
-            self._add_incidents(ev, "drug_deal", pairs, when, dealer_hotel[k])
+            self._ledger.incidents("drug_deal", pairs, when, dealer_hotel[k])
         if d == 0:
-            self._standing_incidents(ev)
+            self._standing_incidents()
         return night
 
-    def _standing_incidents(self, ev: _Events) -> None:
+    def _standing_incidents(self) -> None:
         """Wrongdoing that is a standing state rather than an act: sham marriages and crowded
         rentals, recorded once on day 0."""
         ties, people = self.ties, self.people
         sham = ties.apart[ties.sham]
-        self._add_incidents(ev, "sham_marriage", sham, np.zeros(sham.shape[0], np.int64),
+        self._ledger.incidents("sham_marriage", sham, np.zeros(sham.shape[0], np.int64),
                             np.full(sham.shape[0], -1, np.int64))
         crowded = np.flatnonzero(people.hh_crowded)
         members = np.flatnonzero(people.hh_crowded[people.household])
-        self._add_incidents(ev, "crowded_rental", (members, people.hh_size[crowded]),
+        self._ledger.incidents("crowded_rental", (members, people.hh_size[crowded]),
                             np.zeros(crowded.size, np.int64), crowded.astype(np.int64))
 
     def _phones_start(self, d: int, t0: int, status: dict[str, np.ndarray]) -> None:
@@ -591,68 +580,7 @@ class World:
         return pa.table({"caller": caller[on], "callee": callee[on], "t": t[on],
                          "out_of_town": out[on]}, schema=schema.CALLS)
 
-    def _utility(self, d: int) -> pa.Table:
-        """Daily water and power per household: per-resident use times log-normal noise."""
-        beh = self.config.behaviour
-        rng = day_rng(self.seed, d, "utility")
-        size = self.people.hh_size.astype(np.float64)
-        h = size.size
-        noise_w = rng.lognormal(0.0, beh.utility_noise_sd, h)
-        noise_p = rng.lognormal(0.0, beh.utility_noise_sd, h)
-        return pa.table({
-            "household": np.arange(h, dtype=np.int64), "day": np.full(h, d, np.int32),
-            "water": (beh.water_litres_per_person * size * noise_w).astype(np.float32),
-            "power": (beh.power_kwh_per_person * size * noise_p).astype(np.float32),
-        }, schema=schema.UTILITY)
-
     # ------------------------------------------------------------------ tables
-    def _add_incidents(self, ev: _Events, kind: str,
-                       persons: np.ndarray | tuple[np.ndarray, np.ndarray], t: np.ndarray,
-                       place: np.ndarray) -> None:
-        """Queue incidents of one kind; ``persons`` is (incidents, k) or (flat, group sizes)."""
-        if isinstance(persons, np.ndarray):
-            count = persons.shape[0]
-            offsets = np.arange(0, persons.size + 1, max(persons.shape[1], 1), dtype=np.int32)
-            flat = persons.reshape(-1).astype(np.int64)
-        else:
-            flat, sizes = persons[0].astype(np.int64), persons[1]
-            count = sizes.size
-            offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
-        if count == 0:
-            return
-        ids = np.arange(self._next_incident, self._next_incident + count, dtype=np.int64)
-        self._next_incident += count
-        lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, pa.int64()))
-        ev.incidents.append((kind, ids, lists, np.asarray(t, np.int64),
-                             np.asarray(place, np.int64), count))
-
-    def _incidents_table(self, ev: _Events) -> pa.Table:
-        if not ev.incidents:
-            return schema.INCIDENTS.empty_table()
-        parts = []
-        for kind, ids, lists, t, place, count in ev.incidents:
-            parts.append(pa.table({
-                "incident_id": ids, "kind": pa.array([kind] * count, pa.string()),
-                "persons": lists, "t": t, "place": place,
-                "lawful": np.full(count, kind in schema.LAWFUL_INCIDENT_KINDS),
-            }, schema=schema.INCIDENTS))
-        return pa.concat_tables(parts)
-
-    def _tickets_table(self, ev: _Events) -> pa.Table:
-        if not ev.tickets:
-            return schema.TICKETS.empty_table()
-        person = np.concatenate([p[0] for p in ev.tickets])
-        k = person.size
-        ids = np.arange(self._next_ticket, self._next_ticket + k, dtype=np.int64)
-        self._next_ticket += k
-        return pa.table({
-            "ticket_id": ids, "person": person,
-            "t": np.concatenate([p[1] for p in ev.tickets]),
-            "destination": np.concatenate([p[2] for p in ev.tickets]),
-            "depart": np.concatenate([p[3] for p in ev.tickets]),
-            "cash": np.concatenate([p[4] for p in ev.tickets]),
-        }, schema=schema.TICKETS)
-
     def _interventions_table(self) -> pa.Table:
         if not self._log:
             return schema.INTERVENTIONS.empty_table()
