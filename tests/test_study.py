@@ -179,3 +179,26 @@ def test_study_is_deterministic_in_its_seed(study, tmp_path) -> None:
     first = {k: v["values"][0] for k, v in study.metrics["headline"].items()}
     for k, v in again.metrics["headline"].items():
         assert v["values"][0] == first[k], k
+
+
+def test_twins_share_every_draw_until_the_first_intervention(study) -> None:
+    s = study.seeds[0]
+    with study.open("watch", s) as run, study.open("no_response", s) as twin:
+        first = run.con.execute("SELECT min(t) FROM actions").fetchone()[0]
+        assert first is not None
+        # an action's t is when it takes effect: the start of the day after the alert
+        assert first % 1440 == 0
+        cut = first
+
+        def rows(con, sql):  # type: ignore[no-untyped-def]
+            return con.execute(sql, [cut]).fetchall()
+
+        for sql in ('SELECT * FROM stays WHERE "end" <= ? ORDER BY ALL',
+                    "SELECT * FROM calls WHERE t < ? ORDER BY ALL",
+                    "SELECT * FROM tickets WHERE t < ? ORDER BY ALL",
+                    "SELECT kind, persons, t, place FROM incidents WHERE t < ? ORDER BY ALL"):
+            a, b = rows(run.con, sql), rows(twin.con, sql)
+            assert a and a == b, sql
+        # and the response does change the world afterwards (here: who calls whom)
+        later = "SELECT count(*), sum(hash(caller, callee, t)) FROM calls WHERE t >= ?"
+        assert rows(run.con, later) != rows(twin.con, later)
