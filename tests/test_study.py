@@ -202,3 +202,19 @@ def test_twins_share_every_draw_until_the_first_intervention(study) -> None:
         # and the response does change the world afterwards (here: who calls whom)
         later = "SELECT count(*), sum(hash(caller, callee, t)) FROM calls WHERE t >= ?"
         assert rows(run.con, later) != rows(twin.con, later)
+
+
+def test_user_strings_are_escaped_in_the_report(tmp_path) -> None:
+    from custodiet.scenario import builtin_scenarios
+
+    hostile = '<script>alert(1)</script> & "quoted"'
+    text = builtin_scenarios()["tianjin_petitioners"].read_text()
+    text = text.replace('name = "tianjin_petitioners"', f"name = '{hostile}'", 1)
+    src = tmp_path / "hostile.toml"
+    src.write_text(text)
+    out = tmp_path / "out"
+    assert main(["run", str(src), "--out", str(out), "--people", "2000", "--days", "2",
+                 "--removal-rates", "none", "--bootstrap", "0", "--quiet"]) == 0
+    html = (out / "report.html").read_text()
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot;" in html

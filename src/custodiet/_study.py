@@ -166,6 +166,7 @@ def audit_study(scenario: Scenario, runs: dict[int, dict[str, Path]], *,
         "headline": summarise_headlines([a.headline for a in per_seed]),
         "seeds": [a.metrics for a in per_seed],
         "groups": groups.to_dict(),
+        "runs": {str(s): {name: f"runs/seed-{s}/{name}" for name in runs[s]} for s in seeds},
     }
     if sweep:
         metrics["feedback_sweep"] = _feedback_sweep(scenario, sweep)
