@@ -119,3 +119,16 @@ def test_study_groups_match_fairlearn(study) -> None:
                 means.by_group.loc[key, "contacts"])
             assert frame.estimate(g, "list_days").value == pytest.approx(
                 days.by_group.loc[key, "list_days"])
+
+
+def test_summarise_across_seeds() -> None:
+    from custodiet.audit._sim_summary import summarise
+
+    s = summarise([1.0, 3.0, None])
+    # mean 2, sd √2, t(0.975, 1) = 12.706: 2 ± 12.706 · √2 / √2, cut at 0
+    assert s["mean"] == 2.0 and s["n"] == 2 and s["undefined_seeds"] == 1
+    assert s["low"] == 0.0 and s["high"] == pytest.approx(2 + 12.706)
+    neg = summarise([-1.0, 1.0, 3.0])
+    assert neg["low"] == pytest.approx(1 - 4.303 * 2 / np.sqrt(3))
+    assert summarise([None])["mean"] is None
+    assert summarise([5.0])["low"] is None

@@ -28,7 +28,7 @@ def test_headline_interval_is_the_t_interval_over_seeds(study) -> None:
     mean = (a + b) / 2
     sd = abs(a - b) / math.sqrt(2)
     assert e["mean"] == pytest.approx(mean)
-    assert e["low"] == pytest.approx(mean - 12.706 * sd / math.sqrt(2))
+    assert e["low"] == pytest.approx(max(mean - 12.706 * sd / math.sqrt(2), 0.0))
     assert e["high"] == pytest.approx(mean + 12.706 * sd / math.sqrt(2))
     for entry in study.metrics["headline"].values():
         if entry["mean"] is not None and entry["low"] is not None:

@@ -31,7 +31,8 @@ def t_quantile(df: int) -> float:
 
 def summarise(values: Sequence[float | None]) -> dict[str, Any]:
     """Mean over the seeds where the figure is defined, with a 95% t interval when two or more
-    are; ``undefined_seeds`` counts the rest."""
+    are (its lower end cut at 0 when every value is non-negative); ``undefined_seeds`` counts
+    the rest."""
     ok = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     out: dict[str, Any] = {"values": list(values), "n": len(ok),
                            "undefined_seeds": len(values) - len(ok)}
@@ -45,7 +46,10 @@ def summarise(values: Sequence[float | None]) -> dict[str, Any]:
         return out
     sd = math.sqrt(sum((v - mean) ** 2 for v in ok) / (len(ok) - 1))
     half = t_quantile(len(ok) - 1) * sd / math.sqrt(len(ok))
-    out.update(sd=sd, low=mean - half, high=mean + half)
+    low = mean - half
+    if min(ok) >= 0:  # a count or share cannot be negative: the interval stops at 0
+        low = max(low, 0.0)
+    out.update(sd=sd, low=low, high=mean + half)
     return out
 
 
