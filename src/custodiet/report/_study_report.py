@@ -110,8 +110,10 @@ def summary(metrics: dict[str, Any]) -> str:
                      f"without any response it was {fmt(pt, 'share')}.")
     prev, law = _h(metrics, "incidents_prevented"), _h(metrics, "lawful_acts_prevented")
     if prev is not None:
-        parts.append(f"The response prevented {fmt(prev, 'count')} unlawful incidents and "
-                     f"{fmt(law, 'count')} lawful acts (petitions, protests).")
+        incidents = "incident" if prev == 1 else "incidents"
+        acts = "act" if law == 1 else "acts"
+        parts.append(f"The response prevented {fmt(prev, 'count')} unlawful {incidents} and "
+                     f"{fmt(law, 'count')} lawful {acts} (petitions, protests).")
     null = _h(metrics, "null_to_actual_alerts")
     if null is not None:
         parts.append(f"In a world where nobody does anything wrong the same rules still raise "
