@@ -16,12 +16,12 @@ demo: $(STAMP)
 	$(BIN)/custodiet run default --people 20000 --days 7 --seed 1 --out runs/demo --force
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest -m "not slow" -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench examples
 
 bench: $(STAMP)
 	$(BIN)/python bench/world.py
