@@ -18,14 +18,11 @@ from custodiet.audit._sim_lists import (
 from custodiet.audit._sim_redlist import redlist_metrics
 from custodiet.audit._sim_rules import overall_metrics
 from custodiet.watch import LIST_CHANGES
+from tests._tables import table_of
 
 D = schema.MINUTES_PER_DAY
 DAYS = 6
 
-
-def _table(table_schema: pa.Schema, rows: list[tuple]) -> pa.Table:
-    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(table_schema.names)},
-                    schema=table_schema)
 
 
 @pytest.fixture
@@ -35,7 +32,7 @@ def con() -> duckdb.DuckDBPyConnection:
                         "ethnicity": ["minority" if i in (0, 4) else "majority"
                                       for i in range(10)],
                         "official": [i == 9 for i in range(10)]})
-    changes = _table(LIST_CHANGES, [
+    changes = table_of(LIST_CHANGES, [
         (0, "A", 0, "attribute"), (0, "A", 1, "attribute"), (0, "A", 2, "attribute"),
         (0, "B", 2, "attribute"), (0, "B", 3, "attribute"),
         (0, "A", 1, "removed"),                            # removed on day 0: never on A
@@ -43,7 +40,7 @@ def con() -> duckdb.DuckDBPyConnection:
         (3, "A", 0, "removed"),
         (4, "A", 0, "contact"),                            # back on A, now by a contact
     ])
-    alerts = _table(schema.ALERTS, [
+    alerts = table_of(schema.ALERTS, [
         (0, "r", D + 10, [0], -1, False),
         (1, "r", 3 * D + 5, [0, 1], -1, False),
         (2, "r", 2 * D, [2, 4], -1, False),
@@ -110,7 +107,7 @@ RULES = {"r": ["drug_deal"], "r2": ["petition_trip"]}
 
 
 def _incidents() -> pa.Table:
-    return _table(schema.INCIDENTS, [(0, "drug_deal", [2, 5], 100, 1, False),
+    return table_of(schema.INCIDENTS, [(0, "drug_deal", [2, 5], 100, 1, False),
                                      (1, "petition_trip", [9], 2000, 2, True),
                                      (2, "burglary", [7], 0, 3, False)])
 
@@ -122,10 +119,10 @@ def test_redlist_metrics(con: duckdb.DuckDBPyConnection) -> None:
         c.register("persons", con.execute("SELECT * FROM persons").to_arrow_table())
         c.register("list_changes", con.execute("SELECT * FROM list_changes").to_arrow_table())
         c.register("incidents", _incidents())
-    watch.register("alerts", _table(schema.ALERTS, [
+    watch.register("alerts", table_of(schema.ALERTS, [
         (0, "r", 200, [5], -1, False), (1, "r2", 2000, [9], -1, True),
         (2, "r", 50, [3], -1, False)]))
-    twin.register("alerts", _table(schema.ALERTS, [
+    twin.register("alerts", table_of(schema.ALERTS, [
         (0, "r", 200, [5], -1, False), (1, "r2", 2000, [9], -1, False)]))
     # Red list: official 9, and day-0 members of B (2 and 3).
     m = redlist_metrics(watch, twin, officials=True, lists=["B"], rules=RULES)
@@ -144,7 +141,7 @@ def test_redlist_metrics(con: duckdb.DuckDBPyConnection) -> None:
 def test_overall_metrics() -> None:
     c = duckdb.connect()
     c.register("incidents", _incidents())
-    c.register("alerts", _table(schema.ALERTS, [
+    c.register("alerts", table_of(schema.ALERTS, [
         (0, "r", 200, [5], -1, False),       # hits incident 0
         (1, "r2", 2000, [9], -1, True),      # suppressed
         (2, "r", 50, [3], -1, False),        # person 3 did nothing

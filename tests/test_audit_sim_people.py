@@ -8,11 +8,7 @@ import pytest
 
 from custodiet import schema
 from custodiet.audit._sim_people import burden_concentration, person_outcomes
-
-
-def _table(table_schema: pa.Schema, rows: list[tuple]) -> pa.Table:
-    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(table_schema.names)},
-                    schema=table_schema)
+from tests._tables import table_of
 
 
 @pytest.fixture
@@ -20,16 +16,16 @@ def con() -> duckdb.DuckDBPyConnection:
     c = duckdb.connect()
     persons = pa.table({"person_id": list(range(200)),
                         "ethnicity": ["minority" if i < 20 else "majority" for i in range(200)]})
-    alerts = _table(schema.ALERTS, [
+    alerts = table_of(schema.ALERTS, [
         (0, "r", 0, [0, 1], -1, False),
         (1, "r", 0, [0], -1, False),
         (2, "r", 0, [0, 2], -1, False),
         (3, "r", 0, [5], -1, True),     # suppressed: does not count
         (4, "r", 0, [30], -1, False),
     ])
-    actions = _table(schema.ACTIONS, [(0, 0, "visit", 0, 10, ""), (1, 2, "visit", 0, 20, ""),
+    actions = table_of(schema.ACTIONS, [(0, 0, "visit", 0, 10, ""), (1, 2, "visit", 0, 20, ""),
                                       (2, 4, "detain", 30, 30, "")])
-    incidents = _table(schema.INCIDENTS, [(0, "petition_trip", [1], 5, 9, True),
+    incidents = table_of(schema.INCIDENTS, [(0, "petition_trip", [1], 5, 9, True),
                                           (1, "drug_deal", [2, 150], 5, 9, False)])
     for name, table in (("persons", persons), ("alerts", alerts), ("actions", actions),
                         ("incidents", incidents)):

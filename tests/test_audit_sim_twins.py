@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pytest
 
 from custodiet import schema
 from custodiet.audit._sim_twins import prevented_by_kind, seen_versus_true_precision
+from tests._tables import table_of
 
 DAY = schema.MINUTES_PER_DAY
 
-
-def _table(table_schema: pa.Schema, rows: list[tuple]) -> pa.Table:
-    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(table_schema.names)},
-                    schema=table_schema)
 
 
 # Without a response, persons 1 and 2 petition on day 3 and person 4 deals on day 2. With the
 # watch, the travel rule flagged 1, 2 and 3 on day 1 and the police blocked their travel: no
 # petition happens; the deal (never flagged) still happens.
-TWIN = _table(schema.INCIDENTS, [(0, "petition_trip", [1], 3 * DAY, 9, True),
+TWIN = table_of(schema.INCIDENTS, [(0, "petition_trip", [1], 3 * DAY, 9, True),
                                  (1, "petition_trip", [2], 3 * DAY, 9, True),
                                  (2, "drug_deal", [4, 5], 2 * DAY, 7, False)])
-ACTUAL = _table(schema.INCIDENTS, [(0, "drug_deal", [4, 5], 2 * DAY, 7, False)])
-ALERTS = _table(schema.ALERTS, [(0, "travel", DAY, [1], -1, False),
+ACTUAL = table_of(schema.INCIDENTS, [(0, "drug_deal", [4, 5], 2 * DAY, 7, False)])
+ALERTS = table_of(schema.ALERTS, [(0, "travel", DAY, [1], -1, False),
                                 (1, "travel", DAY, [2], -1, False),
                                 (2, "travel", DAY, [3], -1, False)])
 
