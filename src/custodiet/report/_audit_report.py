@@ -27,22 +27,24 @@ _TITLES = {"flag_rate": "Flag rate", "base_rate": "Base rate", "tpr": "True-posi
            "ppv": "Precision (PPV)"}
 
 
-def _pct(e: Estimate) -> str | tuple[str, str]:
+def _estimate_text(e: Estimate, show: Callable[[float], str],
+                   unit: str = "") -> str | tuple[str, str]:
+    """An estimate (with ``unit``) and its interval on a second line; undefined or suppressed
+    values as a note."""
     if e.value is None:
         return (e.status, "note")
-    text = f"{100 * e.value:.1f}%"
+    text = show(e.value) + unit
     if e.low is not None and e.high is not None:
-        text += f"\n{100 * e.low:.1f}–{100 * e.high:.1f}"
+        text += f"\n{show(e.low)}–{show(e.high)}"
     return text
+
+
+def _pct(e: Estimate) -> str | tuple[str, str]:
+    return _estimate_text(e, lambda v: f"{100 * v:.1f}", unit="%")
 
 
 def _num(e: Estimate) -> str | tuple[str, str]:
-    if e.value is None:
-        return (e.status, "note")
-    text = f"{e.value:.3g}"
-    if e.low is not None and e.high is not None:
-        text += f"\n{e.low:.3g}–{e.high:.3g}"
-    return text
+    return _estimate_text(e, lambda v: f"{v:.3g}")
 
 
 def _title(frame: GroupFrame, m: str) -> str:
