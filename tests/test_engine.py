@@ -1,0 +1,31 @@
+"""The engine session: bound parameters, quoted identifiers, registered Arrow relations."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from custodiet.engine import Session, quote_ident
+
+
+def test_parameters_are_bound_not_pasted() -> None:
+    with Session() as s:
+        s.register("t", pa.table({"name": ["a", "b'; DROP TABLE t; --"]}))
+        hostile = "b'; DROP TABLE t; --"
+        assert s.scalar("SELECT count(*) FROM t WHERE name = $v", v=hostile) == 1
+        assert s.scalar("SELECT count(*) FROM t") == 2
+
+
+@pytest.mark.parametrize("name", ['plain', 'with "quotes"', "semi; colon", "ünï"])
+def test_quoted_identifiers_round_trip(name: str) -> None:
+    with Session() as s:
+        s.execute(f"CREATE TABLE {quote_ident(name)} (x INTEGER)")
+        s.execute(f"INSERT INTO {quote_ident(name)} VALUES (1)")
+        names = [r[0] for r in s.rows("SELECT table_name FROM information_schema.tables")]
+        assert names == [name]
+
+
+@pytest.mark.parametrize("bad", ["", "a\x00b"])
+def test_impossible_identifiers_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        quote_ident(bad)
