@@ -22,9 +22,9 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
-from custodiet._simulate import simulate_world
 from custodiet.scenario import Scenario
 from custodiet.store import RunWriter, open_run
+from custodiet.study._simulate import simulate_world
 
 _EVENT_ROWS = ("stays", "calls", "utility", "tickets", "phone_off", "incidents")
 
