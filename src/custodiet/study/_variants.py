@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from custodiet.scenario import Scenario
+from custodiet.schema import INCIDENT_TABLE
 from custodiet.study._overrides import with_changes
 
 #: Incident parameters set to zero in the null world: acts of wrongdoing (and lawful petitions
 #: and protests) stop; standing states of the population (crowded rentals, sham marriages) are
 #: kept, because removing them would change the population itself and break the twinning.
-NULL_WORLD_ZEROED: tuple[str, ...] = (
-    "petition_rate", "protest_rate_per_100k", "drug_deal_rate", "dealer_share",
-    "pickpocket_share", "illegal_work_share", "recruiter_share", "burglar_share",
-)
+#: Derived from ``schema.INCIDENT_TABLE`` (each act's ``incidents.*`` parameters).
+NULL_WORLD_ZEROED: tuple[str, ...] = tuple(
+    p.removeprefix("incidents.") for k in INCIDENT_TABLE if not k.standing for p in k.removed_by)
 
 
 def no_response(scenario: Scenario) -> Scenario:
