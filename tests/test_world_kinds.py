@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from custodiet import schema
-from custodiet._simulate import simulate_world
-from custodiet._variants import NULL_WORLD_ZEROED, null_world
 from custodiet.scenario import WorldConfig
 from custodiet.store import open_run
+from custodiet.study._simulate import simulate_world
+from custodiet.study._variants import NULL_WORLD_ZEROED, null_world
 from custodiet.world import INTERVENTION_ACTIONS
 from custodiet.world._ledger import Ledger
 from tests.conftest import busy_scenario
