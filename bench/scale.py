@@ -77,6 +77,7 @@ def _floor(run_dir: Path, days: int, work: Path) -> float:
 def measure_custodiet(people: int, days: int, work: Path) -> dict[str, Any]:
     """One city through ``simulate_world`` into a store, then the floor on its rows."""
     from custodiet._simulate import simulate_world
+
     from custodiet.scenario import Scenario
     from custodiet.store import open_run
 
