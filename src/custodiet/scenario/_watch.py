@@ -282,7 +282,8 @@ class Movement(_Rule):
     """Selects this template."""
     mode: Literal["places", "districts", "leaves_home"] = "districts"
     """``places`` / ``districts``: ≥ ``n`` distinct ones among the observed stays in the window;
-    ``leaves_home``: a stay outside the recorded home district (out of the city included)."""
+    ``leaves_home``: a stay outside the recorded home district (out of the city included).
+    NYT-2 names the blank, not its reading: which one is an assumption."""
     n: Annotated[int, Field(ge=2)] = 3
     """Distinct places or districts needed: assumption."""
     window_minutes: Count = 1440
