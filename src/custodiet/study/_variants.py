@@ -36,6 +36,13 @@ def null_world(scenario: Scenario) -> Scenario:
     return with_changes(scenario, {f"world.incidents.{k}": 0.0 for k in NULL_WORLD_ZEROED})
 
 
+def no_system(scenario: Scenario) -> Scenario:
+    """No system at all: no lists anyone knows of, no cameras, no response. Simulated as the
+    world alone (see ``WORLD_ONLY``), so nobody is watched or acted on; against
+    ``no_response`` it measures deterrence, the effect of being watched."""
+    return with_changes(scenario, {"response.enabled": False})
+
+
 def with_seed(scenario: Scenario, seed: int) -> Scenario:
     """The same scenario with another root seed."""
     return with_changes(scenario, {"seed": int(seed)})
@@ -46,5 +53,9 @@ VARIANTS: dict[str, Callable[[Scenario], Scenario]] = {
     "no_response": no_response,
     "no_redlist": no_redlist,
     "null_world": null_world,
+    "no_system": no_system,
 }
 """Every variant a study runs, by name; ``watch`` is the scenario as written."""
+
+#: Variants simulated without the watch (the world alone).
+WORLD_ONLY: frozenset[str] = frozenset({"no_system"})
