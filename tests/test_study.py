@@ -97,6 +97,27 @@ def test_every_rule_shows_lift_and_the_listed_categories_are_default_groups(stud
     assert w["answered"] == sum(h for h in m["headline"]["police_actions"]["values"])
 
 
+def test_everyone_else_part_of_every_twin_difference_is_zero(study) -> None:
+    """With per-person common random numbers, people out of reach of what a twin changed live
+    the same days: for every kind and seed, interception and deterrence differences among
+    everyone else are exactly zero (and the headline's prevented counts leave nothing out)."""
+    for seed in study.metrics["seeds"]:
+        twins = seed["twins"]
+        for part in ("interception_by_kind", "deterrence_by_kind"):
+            assert twins[part], part
+            for row in twins[part]:
+                assert row["everyone_else"] == 0, (seed["seed"], part, row)
+                assert row["other"] - row["base"] == row["touched"] + row["spillover"]
+    for name in ("prevented_everyone_else", "deterred_everyone_else"):
+        assert study.metrics["headline"][name]["values"] == [0, 0]
+
+
+def test_the_null_world_is_strict(study) -> None:
+    for s in study.seeds:
+        with study.open("null_world", s) as null:
+            assert null.con.execute("SELECT count(*) FROM incidents").fetchone()[0] == 0
+
+
 def test_removal_shrinks_lists(study) -> None:
     rates = {r["removal_rate"]: r for r in study.metrics["feedback_sweep"]["rates"]}
     # 0.2 a day for 5 days leaves about 0.8^5 ≈ a third of the day-0 members

@@ -81,8 +81,8 @@ def test_every_headline_figure_reads_its_own_field() -> None:
         "contact_listed_alert_share": 9 / 101, "list_days_per_person": 0.125,
         "redlisted_incidents_unseen": 27, "incidents_hidden_by_redlist": 6,
         "incidents_prevented": 3, "incidents_prevented_acted_on": 2,
-        "incidents_prevented_ties": 1, "lawful_acts_prevented": 6,
-        "lawful_acts_prevented_acted_on": 5, "lawful_acts_prevented_ties": 1,
+        "incidents_prevented_spillover": 1, "lawful_acts_prevented": 6,
+        "lawful_acts_prevented_acted_on": 5, "lawful_acts_prevented_spillover": 1,
         "prevented_everyone_else": 0, "interception_lawful_share": 6 / 9,
         "unlawful_deterred": 1, "lawful_deterred": 10, "deterred_everyone_else": 0,
         "deterrence_lawful_share": 10 / 11, "precision_seen": 13 / 101,
@@ -97,7 +97,7 @@ def test_lawful_and_unlawful_prevented_stay_apart() -> None:
     assert Twins.effect(split, lawful=True) == 7
     h = headline(hand_built(twins=Twins(interception_by_kind=split)))
     assert (h["incidents_prevented"], h["lawful_acts_prevented"]) == (1, 7)
-    assert (h["lawful_acts_prevented_acted_on"], h["lawful_acts_prevented_ties"]) == (5, 2)
+    assert (h["lawful_acts_prevented_acted_on"], h["lawful_acts_prevented_spillover"]) == (5, 2)
 
 
 def test_everyone_else_is_left_out_of_prevented() -> None:

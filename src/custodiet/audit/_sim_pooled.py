@@ -180,7 +180,7 @@ def knowability_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | No
 def effects_by_kind(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
     """Per incident kind, over seeds: deterrence (``no_system`` − ``no_response``) and
     interception (``no_response`` − ``watch``), each only the part by touched persons and
-    their ties, and their sum, the total effect of the system; mean with intervals and range."""
+    the spillover, and their sum, the total effect of the system; mean with intervals and range."""
     from custodiet.audit._sim_summary import summarise
 
     twins = [a.twins for a in audits if a.twins is not None and

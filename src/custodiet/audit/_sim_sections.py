@@ -218,20 +218,21 @@ class NullWorldAlerts(Row):
 @dataclass(frozen=True)
 class Split(Row):
     """Incidents of one kind in a base run and in a twin, and the difference (twin − base)
-    split into the persons the change touched, their ties and everyone else."""
+    split into the persons the change touched, the spillover (their ties and co-participants)
+    and everyone else."""
 
     kind: str
     lawful: bool
     base: int
     other: int
     touched: int
-    ties: int
+    spillover: int
     everyone_else: int
 
     @property
     def effect(self) -> int:
-        """The part of the difference the change caused: touched persons and their ties."""
-        return self.touched + self.ties
+        """The part of the difference the change caused: touched persons and spillover."""
+        return self.touched + self.spillover
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ class Twins(Row):
 
     @staticmethod
     def effect(rows: list[Split] | None, *, lawful: bool, part: str = "effect") -> int | None:
-        """A split's ``part`` (``effect`` = touched + ties, or one part) over lawful or
+        """A split's ``part`` (``effect`` = touched + spillover, or one part) over lawful or
         unlawful kinds."""
         if rows is None:
             return None

@@ -181,15 +181,15 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
 
 def _effects(t: Twins) -> dict[str, float | None]:
     """Prevented (interception) and deterred incidents, each only the part the change caused
-    (touched persons and their ties), with the parts and the lawful shares."""
+    (touched persons and the spillover), with the parts and the lawful shares."""
     i, d = t.interception_by_kind, t.deterrence_by_kind
     out: dict[str, float | None] = {
         "incidents_prevented": t.effect(i, lawful=False),
         "incidents_prevented_acted_on": t.effect(i, lawful=False, part="touched"),
-        "incidents_prevented_ties": t.effect(i, lawful=False, part="ties"),
+        "incidents_prevented_spillover": t.effect(i, lawful=False, part="spillover"),
         "lawful_acts_prevented": t.effect(i, lawful=True),
         "lawful_acts_prevented_acted_on": t.effect(i, lawful=True, part="touched"),
-        "lawful_acts_prevented_ties": t.effect(i, lawful=True, part="ties"),
+        "lawful_acts_prevented_spillover": t.effect(i, lawful=True, part="spillover"),
         "prevented_everyone_else": sum(r.everyone_else for r in i or []),
     }
     out["interception_lawful_share"] = _share(out["lawful_acts_prevented"],
@@ -275,8 +275,11 @@ def _splits(runs: Mapping[str, Con]) -> dict[str, Any]:
     ties = watch.execute("SELECT a, b FROM ties").to_arrow_table()
     if "no_response" in runs:
         acted = watch.execute("SELECT DISTINCT person FROM actions").to_arrow_table()
+        visited = watch.execute("SELECT DISTINCT person FROM actions WHERE kind = 'visit'"
+                                ).to_arrow_table()
         out["interception_by_kind"] = Split.of(split_difference(
-            _incidents(watch), _incidents(runs["no_response"]), touched=acted, ties=ties))
+            _incidents(watch), _incidents(runs["no_response"]), touched=acted, ties=ties,
+            visited=visited))
         if "no_system" in runs:
             out["deterrence_by_kind"] = Split.of(split_difference(
                 _incidents(runs["no_response"]), _incidents(runs["no_system"]),

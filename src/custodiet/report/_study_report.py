@@ -205,14 +205,15 @@ def _effects_table(sec: Section, metrics: dict[str, Any], first: SeedAudit) -> N
               *[headline_text(e[k], "count") for k in ("deterred", "intercepted", "total")]]
              for e in effects],
             caption="What the system changed, per incident kind: only the incidents of people "
-                    "it touched (exposed to the watch, or acted on) and of their ties"))
+                    "it touched (exposed to the watch, or acted on) and of the spillover "
+                    "(their ties and co-participants)"))
     split = first.twins.interception_by_kind if first.twins else None
     if split:
         sec.table(Table(
             ["Incident kind", "With the watch", "Twin without response", "…difference among "
-             "people acted on", "…among their ties", "…among everyone else"],
+             "people acted on", "…spillover (ties, co-participants)", "…everyone else"],
             [[r.kind + (" (lawful)" if r.lawful else ""), fmt(r.base, "count"),
-              fmt(r.other, "count"), fmt(r.touched, "count"), fmt(r.ties, "count"),
+              fmt(r.other, "count"), fmt(r.touched, "count"), fmt(r.spillover, "count"),
               fmt(r.everyone_else, "count")] for r in split],
             caption=f"The twin difference split by whom it concerns (seed {first.seed}); the "
                     "last column is zero when every person draws from their own random "
