@@ -1,0 +1,447 @@
+"""The workbench's one adapter to the rest of custodiet: the runner simulates the city (once,
+cached), the watch replays it to recover what it observed, compiles and runs one rule, and the
+audit scores it. Nothing here re-implements validation, compilation or a metric; when those
+parts move, only this module changes.
+
+The city is simulated without police response (the ``no_response`` twin): an alert changes
+nothing, so a rule can be tried again and again over the same observed days and the same ground
+truth, and its figures are what it would flag if the police acted on none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from custodiet import schema
+from custodiet._simulate import simulate
+from custodiet._variants import no_response
+from custodiet.audit._bootstrap import percentile_interval, resample_counts
+from custodiet.audit._cells import Grouping, cells_from_relation
+from custodiet.audit._frame import DEFAULT_MIN_CELL, group_metrics
+from custodiet.audit._lift import DEFAULT_REPLICATES, lift_over_chance
+from custodiet.audit._sim_people import person_outcomes
+from custodiet.audit._sim_rules import rule_metrics
+from custodiet.audit._sim_study import _alerts_by_day
+from custodiet.engine import connect, quote_ident
+from custodiet.errors import UserError
+from custodiet.scenario import Scenario, scenario_from_mapping
+from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES, KeyList
+from custodiet.store import open_run
+from custodiet.watch import Watch, buffer_days, compile_rule, run_rule
+from custodiet.watch._inputs import OBSERVED, register
+from custodiet.watch._registry import Registry
+from custodiet.watch._watch import member_homes, redlist_hits
+
+DAY = schema.MINUTES_PER_DAY
+#: Bootstrap resamples of a rule's alerts for its precision interval (assumption: enough for
+#: a 95% percentile interval to be stable to about a percentage point).
+PRECISION_RESAMPLES: int = 1000
+#: Recorded categories the people flagged are broken down by, beside the scenario's groups:
+#: the categories the reporting names (NYT-1) as the persons' recorded attributes.
+CATEGORY_COLUMNS: tuple[str, ...] = (
+    "mental_illness_recorded", "drug_use_recorded", "criminal_record_recorded",
+    "petition_history_recorded", "protest_history_recorded", "foreign", "migrant",
+)
+#: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
+#: alert, fewer for a rule with more than 1,000 alerts (assumption: 20,000 chance alerts bound
+#: the standard error of the chance precision by 0.35 percentage points).
+CHANCE_ALERTS: int = 20_000
+Progress = Callable[[int, int], None]
+"""Called with (days done, days in all) while the city is simulated or replayed."""
+
+__all__ = [
+    "LIST_ATTRIBUTES", "TEMPLATES", "City", "KeyList", "Scenario", "UserError", "choices",
+    "common_fields", "compose", "load", "prepare_city", "rule_answer", "rule_models",
+    "run_alerts", "scenario_toml", "sized", "validate",
+]
+
+
+# --------------------------------------------------------------------------- scenarios
+def load(spec: str | Path) -> Scenario:
+    """A built-in scenario's name or a TOML path, validated by the scenario loader."""
+    from custodiet._api import resolve_scenario
+
+    return resolve_scenario(spec)[0]
+
+
+def validate(data: Mapping[str, Any]) -> Scenario:
+    """The scenario loader's validation of a mapping: a :class:`UserError` naming the dotted
+    field (``rules.2.k``) and the loader's message, or the scenario."""
+    return scenario_from_mapping(data, source="workbench")
+
+
+def compose(base: Scenario, rules: Sequence[Mapping[str, Any]],
+            new_lists: Sequence[Mapping[str, Any]] = ()) -> Scenario:
+    """``base`` with its rules replaced by ``rules`` and ``new_lists`` appended to its lists
+    (after them, so the registry's draws for the existing lists are unchanged), validated as a
+    whole by the scenario loader."""
+    data = base.model_dump(mode="json")
+    data["lists"].extend(dict(x) for x in new_lists)
+    data["rules"] = [dict(r) for r in rules]
+    return validate(data)
+
+
+def rule_models() -> dict[str, type]:
+    """Each rule template's pydantic model, by template name (its fields are the blanks)."""
+    from typing import get_args
+
+    from custodiet.scenario._watch import Rule
+
+    union = get_args(Rule)[0]
+    models = {m.model_fields["template"].annotation.__args__[0]: m for m in get_args(union)}
+    return {t: models[t] for t in TEMPLATES}
+
+
+def common_fields() -> tuple[str, ...]:
+    """The fields every rule has (name, claims, lists, triage): the rest are its blanks."""
+    from custodiet.scenario._watch import _Rule
+
+    return tuple(_Rule.model_fields)
+
+
+def choices() -> dict[str, tuple[str, ...]]:
+    """Values the menu offers: incident kinds, place kinds, list attributes, categories,
+    actions."""
+    from custodiet.scenario._watch import ACTIONS, CATEGORIES
+
+    return {"detects": schema.INCIDENT_KINDS, "place_kind": schema.PLACE_KINDS,
+            "attributes": LIST_ATTRIBUTES, "category": CATEGORIES, "action": ACTIONS}
+
+
+def scenario_toml(scenario: Scenario, header: str = "") -> str:
+    """The scenario as TOML that ``custodiet run`` loads unchanged (checked by loading it)."""
+    import tomli_w
+
+    from custodiet.scenario import parse_scenario
+
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    for key in ("name", "description"):
+        data.setdefault(key, getattr(scenario, key))
+    text = "".join(f"# {line}\n" for line in header.splitlines()) + tomli_w.dumps(data)
+    if parse_scenario(text, source="saved scenario") != scenario:  # pragma: no cover
+        raise RuntimeError("the saved scenario does not load back to the same scenario")
+    return text
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A digest of everything the simulated city depends on (the whole scenario)."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- the city
+@dataclass
+class City:
+    """The cached no-response run, replayed: what the watch observed on each day, who was on
+    which list, the red list, the scorers' levels, and the ground truth."""
+
+    scenario: Scenario
+    store: Path
+    persons: pa.Table
+    incidents: pa.Table
+    observed: list[dict[str, pa.Table]]
+    static: dict[str, pa.Table]
+    scores: list[pa.Table]
+    redlisted: np.ndarray
+    stored_alerts: pa.Table
+    _lists: tuple = ()
+    _members: list[pa.Table] = field(default_factory=list)
+    _changes: pa.Table | None = None
+    _homes: list[pa.Table] = field(default_factory=list)
+    _db: duckdb.DuckDBPyConnection | None = None
+    _audit: duckdb.DuckDBPyConnection | None = None
+    _cons: dict[int, list[duckdb.DuckDBPyConnection]] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        return self.scenario.world.days
+
+    @property
+    def people(self) -> int:
+        return self.persons.num_rows
+
+    def set_lists(self, lists: Sequence[KeyList]) -> None:
+        """Membership of ``lists`` on each day, as the registry decides it (no police contacts,
+        so nobody joins from one); re-registered on the day connections only when it changed."""
+        key = tuple(x.model_dump_json() for x in lists)
+        if key == self._lists:
+            return
+        registry = Registry(list(lists), self.scenario.redlist, self.persons, self.scenario.seed)
+        household = self.persons.column("household_id").to_numpy()
+        self._members, changes = [], []
+        for day in range(self.days):
+            registry.advance(day)
+            changes.append(registry.changes)
+            self._members.append(registry.members_table())
+        self._changes = pa.concat_tables(changes)
+        self._homes = [member_homes(m, household) for m in self._members]
+        self._lists = key
+        for cons in self._cons.values():
+            for day, con in enumerate(cons):
+                con.register("members", self._members[day])
+                con.register("member_homes", self._homes[day])
+
+    @property
+    def list_changes(self) -> pa.Table:
+        return self._changes
+
+    def day_connections(self, keep: int) -> list[duckdb.DuckDBPyConnection]:
+        """One cursor per day on a database holding every observed event once (as native
+        tables, sorted by the day received): each sees that day's relations, the events as
+        views over the ``keep`` days the watch's buffer would hold for the rules at hand.
+        Built once per buffer length and reused by every edit."""
+        if self._db is None:
+            self._db = connect()
+            for name in OBSERVED:
+                rows = pa.concat_tables([day[name] for day in self.observed])
+                self._db.register("_rows", rows)
+                self._db.execute(f"CREATE TABLE {quote_ident('all_' + name)} AS "
+                                 "SELECT * FROM _rows ORDER BY seen_day")
+                self._db.unregister("_rows")
+        if keep not in self._cons:
+            cons = []
+            for day in range(self.days):
+                con = self._db.cursor()
+                # The watch's own registration (events empty), then each event relation
+                # replaced by its window: the days a watch with this buffer holds today.
+                register(con, {**self.static, "members": self._members[day],
+                               "member_homes": self._homes[day], "scores": self.scores[day]})
+                for name in OBSERVED:
+                    con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS SELECT * "
+                                f"FROM {quote_ident('all_' + name)} WHERE seen_day BETWEEN "
+                                f"{max(0, day - keep + 1)} AND {day}")
+                cons.append(con)
+            self._cons[keep] = cons
+        return self._cons[keep]
+
+    def audit_connection(self) -> duckdb.DuckDBPyConnection:
+        """A connection holding the ground truth and the records (``incidents``, ``persons``,
+        ``actions`` (none), ``list_changes``) as native tables, for the audit of each edit."""
+        if self._audit is None:
+            con = connect()
+            # persons: only the columns the audit breaks flags down by (the rest is not read)
+            wanted = ["person_id", *dict.fromkeys([*CATEGORY_COLUMNS,
+                                                   *self.scenario.audit.groups])]
+            persons = self.persons.select([c for c in wanted if c in self.persons.column_names])
+            for name, table in (("incidents", self.incidents), ("persons", persons),
+                                ("actions", schema.ACTIONS.empty_table())):
+                con.register("_rows", table)
+                con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM _rows")
+                con.unregister("_rows")
+            self._audit = con
+        self._audit.register("list_changes", self.list_changes)
+        return self._audit
+
+
+def cache_path(scenario: Scenario, cache: Path) -> Path:
+    """Where the no-response run of ``scenario`` is kept: keyed by name, hash, size and seed."""
+    w = scenario.world
+    return cache / f"{scenario.name}-{scenario_hash(scenario)}-{w.people}x{w.days}-s{scenario.seed}"
+
+
+def sized(scenario: Scenario, *, people: int | None, days: int | None,
+          seed: int | None) -> Scenario:
+    """The scenario at another size or seed (the study runner's own resizing)."""
+    from custodiet._study import sized as resize
+
+    return resize(scenario, people=people, days=days, seed=seed)
+
+
+def _day_of(table: pa.Table, column: str, days: int) -> np.ndarray:
+    """The day a stored event reached the watch: a stay or a phone-off spell on the day it
+    ended (the last day's open ones at the horizon), a call or a ticket on its day."""
+    t = table.column(column).to_numpy()
+    return np.minimum(t // DAY, days - 1)
+
+
+def _events_by_day(run: Any, days: int) -> list[dict[str, pa.Table]]:
+    out: list[dict[str, pa.Table]] = [{} for _ in range(days)]
+    when = {"stays": "end", "phone_off": "end", "calls": "t", "tickets": "t", "utility": "day"}
+    for name, column in when.items():
+        table = run.con.execute(f'SELECT * FROM "{name}" ORDER BY rowid').to_arrow_table()
+        table = table.cast(schema.EVENT_TABLES[name])
+        day = table.column("day").to_numpy() if name == "utility" else \
+            _day_of(table, column, days)
+        for d in range(days):
+            out[d][name] = table.filter(pa.array(day == d))
+    return out
+
+
+def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None = None) -> City:
+    """Simulate ``scenario``'s no-response twin into ``cache`` (unless already there), then
+    replay the watch over its stored events to recover each day's observed relations."""
+    twin = no_response(scenario)
+    path = cache_path(twin, Path(cache))
+    days = twin.world.days
+    if not (path / "manifest.json").is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        simulate(twin, path, variant="no_response", force=True,
+                 on_day=(lambda d: progress(d, 2 * days)) if progress else None)
+    with open_run(path) as run:
+        static = {k: run.table(k) for k in ("persons", "places", "ties")}
+        incidents = run.table("incidents")
+        stored = run.table("alerts") if "alerts" in run.tables() else \
+            schema.ALERTS.empty_table()
+        events = _events_by_day(run, days)
+    watch = Watch(twin, static)
+    observed: list[dict[str, pa.Table]] = []
+    seen: dict[str, pa.Table] = {}
+    spy_sensors(watch, observed)
+    spy_relations(watch, seen)
+    scores = []
+    for d in range(days):
+        watch.observe(events[d])
+        scores.append(seen["scores"])
+        if progress:
+            progress(days + d + 1, 2 * days)
+    city = City(twin, path, static["persons"], incidents, observed,
+                {k: seen[k] for k in ("places", "homes", "spouses")}, scores,
+                watch.registry.redlisted.copy(), stored)
+    city.set_lists(twin.lists)
+    return city
+
+
+def spy_sensors(watch: Watch, into: list[dict[str, pa.Table]]) -> None:
+    """Keep each day's observed tables as the watch's sensors hand them over."""
+    observe = watch.sensors.observe
+
+    def keep(events: Mapping[str, pa.Table], day: int) -> dict[str, pa.Table]:
+        out = observe(events, day)
+        into.append(out)
+        return out
+    watch.sensors.observe = keep  # type: ignore[method-assign]
+
+
+def spy_relations(watch: Watch, into: dict[str, pa.Table]) -> None:
+    """Keep the relations the watch registers for its rules (the latest day's)."""
+    con = watch.con
+
+    class _Recorder:
+        def register(self, name: str, table: pa.Table) -> Any:
+            into[name] = table
+            return con.register(name, table)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(con, name)
+    watch.con = _Recorder()  # type: ignore[assignment]
+
+
+# --------------------------------------------------------------------------- one rule
+def run_alerts(city: City, rule: Any, rules: Sequence[Any], *, threads: int = 2) -> pa.Table:
+    """The alerts ``rule`` raises over the city (``schema.ALERTS``), day by day on the watch's
+    relations, with the watch's buffer for ``rules`` (the whole rule set being edited) and the
+    red list's suppression."""
+    sql = compile_rule(rule)
+    cons = city.day_connections(buffer_days(list(rules)))
+
+    def one(day: int) -> pa.Table:
+        return run_rule(cons[day], rule, day, sql)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(one, range(city.days)))
+    table = pa.concat_tables(parts).sort_by([("t", "ascending"), ("place", "ascending")])
+    persons = table.column("persons")
+    suppressed = redlist_hits(persons, city.redlisted) & city.scenario.redlist.enabled
+    n = table.num_rows
+    return pa.table({
+        "alert_id": np.arange(n, dtype=np.int64),
+        "rule": pa.repeat(pa.scalar(rule.name, pa.string()), n), "t": table.column("t"),
+        "persons": persons, "place": table.column("place"), "suppressed_by_redlist": suppressed,
+    }, schema=schema.ALERTS)
+
+
+def _none(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def precision_interval(hits: int, alerts: int, *, seed: int,
+                       confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """Bootstrap percentile interval of hits / alerts (the audit's resampler on two cells)."""
+    if alerts == 0:
+        return None, None
+    draws = resample_counts(np.array([hits, alerts - hits], float),
+                            resamples=PRECISION_RESAMPLES, seed=seed)
+    lo, hi, _ = percentile_interval((draws[:, 0] / draws.sum(axis=1))[:, None], confidence)
+    return _none(lo[0]), _none(hi[0])
+
+
+def _groups(con: duckdb.DuckDBPyConnection, people: pa.Table, columns: Sequence[str]
+            ) -> list[dict[str, Any]]:
+    """Flag rate by each column through the audit's group metrics (small cells suppressed)."""
+    cols = [c for c in dict.fromkeys(columns) if c in people.column_names]
+    table = people.select([*cols, "flagged", "label"])
+    cells = cells_from_relation(con.from_arrow(table), groups=cols, flag="flagged",
+                                label="label")
+    result = group_metrics(cells, groupings=[Grouping((c,)) for c in cols],
+                           min_cell=DEFAULT_MIN_CELL)
+    out = []
+    for c in cols:
+        frame = result.frame(c)
+        rows = []
+        for g, key in enumerate(frame.keys):
+            est = frame.estimate(g, "flag_rate")
+            rows.append({"value": key[0], "n": frame.count(g, "n"),
+                         "flagged": frame.count(g, "flagged"), "flag_rate": est.value,
+                         "status": est.status})
+        out.append({"column": c, "groups": rows, "suppressed_groups": frame.suppressed_groups})
+    return out
+
+
+def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
+    """Everything the workbench shows for one rule's alerts, computed by the audit."""
+    days = city.days
+    horizon = city.scenario.audit.horizon_minutes
+    claims = {rule.name: list(rule.detects)}
+    con = city.audit_connection()
+    con.register("alerts", alerts)
+    try:
+        metrics = rule_metrics(con, rules=claims, days=days, horizon=horizon).to_pylist()[0]
+        replicates = max(1, min(DEFAULT_REPLICATES, math.ceil(CHANCE_ALERTS / max(
+            metrics["alerts"], 1))))
+        lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
+                                days=days, horizon=horizon, replicates=replicates,
+                                seed=city.scenario.seed).to_pylist()[0]
+        by_day = _alerts_by_day(con, days)
+        people = person_outcomes(con)
+        groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
+    finally:
+        con.unregister("alerts")
+    low, high = precision_interval(metrics["true_alerts"], metrics["alerts"],
+                                   seed=city.scenario.seed)
+    return {"metrics": metrics, "precision_low": low, "precision_high": high,
+            "lift": lift["lift"], "chance_precision": lift["chance_precision"],
+            "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
+            "days": days}
+
+
+def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
+    """The alerts the red list suppressed and what they would have found (the same matching
+    applied to them as if they had been raised)."""
+    hidden = alerts.filter(alerts.column("suppressed_by_redlist"))
+    hidden = hidden.set_column(5, "suppressed_by_redlist",
+                               pa.array(np.zeros(hidden.num_rows, bool)))
+    con = city.audit_connection()
+    con.register("alerts", hidden)
+    try:
+        row = rule_metrics(con, rules={rule.name: list(rule.detects)},
+                           days=city.days,
+                           horizon=city.scenario.audit.horizon_minutes).to_pylist()[0]
+    finally:
+        con.unregister("alerts")
+    return {"enabled": city.scenario.redlist.enabled, "suppressed": row["alerts"],
+            "true_alerts": row["true_alerts"], "persons": row["persons_flagged"],
+            "redlisted_people": int(city.redlisted.sum())}
+
+
+def stored_alerts_of(city: City, name: str) -> pa.Table:
+    """The alerts the replayed run's own watch raised for rule ``name`` (for checks)."""
+    return city.stored_alerts.filter(pc.equal(city.stored_alerts.column("rule"), name))
