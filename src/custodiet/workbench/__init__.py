@@ -19,9 +19,10 @@ Progress = Callable[[str, int, int], None]
 
 def open_bench(scenario: str | Path, *, people: int | None = None, days: int | None = None,
                seed: int | None = None, cache: str | Path, threads: int = 2,
-               progress: Progress | None = None) -> Bench:
+               answer: bool = True, progress: Progress | None = None) -> Bench:
     """Load ``scenario`` (a built-in name or a TOML file) at the given size, simulate or reuse
-    its no-response city under ``cache``, and answer every rule once."""
+    its no-response city under ``cache``, and (unless ``answer`` is False) answer every rule
+    once."""
     from custodiet.workbench import _engine as engine
 
     sc = engine.sized(engine.load(scenario), people=people, days=days, seed=seed)
@@ -29,7 +30,9 @@ def open_bench(scenario: str | Path, *, people: int | None = None, days: int | N
         sc, cache=Path(cache),
         progress=(lambda d, n: progress("simulating the city", d, n)) if progress else None)
     bench = Bench(city, sc, threads=threads)
-    bench.answer_all((lambda d, n: progress("answering each rule", d, n)) if progress else None)
+    if answer:
+        bench.answer_all((lambda d, n: progress("answering each rule", d, n))
+                         if progress else None)
     return bench
 
 

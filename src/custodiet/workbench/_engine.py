@@ -54,9 +54,9 @@ CATEGORY_COLUMNS: tuple[str, ...] = (
     "petition_history_recorded", "protest_history_recorded", "foreign", "migrant",
 )
 #: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
-#: alert, fewer for a rule with more than 1,000 alerts (assumption: 20,000 chance alerts bound
-#: the standard error of the chance precision by 0.35 percentage points).
-CHANCE_ALERTS: int = 20_000
+#: alert, fewer for a rule with more than 500 alerts (assumption: 10,000 chance alerts bound
+#: the standard error of the chance precision by 0.5 percentage points).
+CHANCE_ALERTS: int = 10_000
 Progress = Callable[[int, int], None]
 """Called with (days done, days in all) while the city is simulated or replayed."""
 
@@ -159,6 +159,7 @@ class City:
     _changes: pa.Table | None = None
     _homes: list[pa.Table] = field(default_factory=list)
     _db: duckdb.DuckDBPyConnection | None = None
+    _changes_of: dict[str, Any] = field(default_factory=dict)
     _audit: duckdb.DuckDBPyConnection | None = None
     _cons: dict[int, list[duckdb.DuckDBPyConnection]] = field(default_factory=dict)
 
@@ -193,7 +194,17 @@ class City:
 
     @property
     def list_changes(self) -> pa.Table:
+        """The registry's change log of every list (``LIST_CHANGES``)."""
         return self._changes
+
+    def changes_of(self, lists: Sequence[str]) -> pa.Table:
+        """The change log of ``lists`` only (what a rule's chance alerts draw from)."""
+        key = (self._lists, tuple(lists))
+        if self._changes_of.get("key") != key:
+            names = pa.array(list(lists), pa.string())
+            self._changes_of = {"key": key, "table": self._changes.filter(
+                pc.is_in(self._changes.column("list"), value_set=names))}
+        return self._changes_of["table"]
 
     def day_connections(self, keep: int) -> list[duckdb.DuckDBPyConnection]:
         """One cursor per day on a database holding every observed event once (as native
@@ -404,12 +415,14 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
     con = city.audit_connection()
     con.register("alerts", alerts)
     try:
-        metrics = rule_metrics(con, rules=claims, days=days, horizon=horizon).to_pylist()[0]
+        table = rule_metrics(con, rules=claims, days=days, horizon=horizon)
+        metrics = table.to_pylist()[0]
         replicates = max(1, min(DEFAULT_REPLICATES, math.ceil(CHANCE_ALERTS / max(
             metrics["alerts"], 1))))
+        con.register("list_changes", city.changes_of(rule.lists))
         lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
                                 days=days, horizon=horizon, replicates=replicates,
-                                seed=city.scenario.seed).to_pylist()[0]
+                                seed=city.scenario.seed, metrics=table).to_pylist()[0]
         by_day = _alerts_by_day(con, days)
         people = person_outcomes(con)
         groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
@@ -427,6 +440,9 @@ def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
     """The alerts the red list suppressed and what they would have found (the same matching
     applied to them as if they had been raised)."""
     hidden = alerts.filter(alerts.column("suppressed_by_redlist"))
+    if hidden.num_rows == 0:
+        return {"enabled": city.scenario.redlist.enabled, "suppressed": 0, "true_alerts": 0,
+                "persons": 0, "redlisted_people": int(city.redlisted.sum())}
     hidden = hidden.set_column(5, "suppressed_by_redlist",
                                pa.array(np.zeros(hidden.num_rows, bool)))
     con = city.audit_connection()

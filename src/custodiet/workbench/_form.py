@@ -103,7 +103,7 @@ def sections(template: str, values: Mapping[str, Any], *, lists: Sequence[str],
             kind, options = "select", tuple(scorers)
         value = values.get(name, None if info.is_required() else info.default)
         spec = Field(name, LABELS.get(name, name.replace("_", " ")), kind,
-                     info.description or "", options, value)
+                     (info.description or "").replace("``", ""), options, value)
         out[placed.get(name, 5)].fields.append(spec)
         if name == "lists":
             out[0].fields.append(Field("new_list", LABELS["new_list"], "checkboxes",

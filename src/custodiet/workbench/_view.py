@@ -87,6 +87,7 @@ class Chart:
     note: str
 
 
+_YES_NO = {"true": "yes", "false": "no"}
 BAR_WIDTH = 260.0
 ROW = 22.0
 
@@ -99,7 +100,8 @@ def chart(grouping: dict[str, Any], top: float) -> Chart:
         rate = g["flag_rate"]
         text = share(rate) if rate is not None else g["status"]
         width = 0.0 if not rate or not top else BAR_WIDTH * rate / top
-        bars.append(Bar(str(g["value"]), width, f"{text} of {count(g['n'])}", ROW * len(bars)))
+        label = _YES_NO.get(str(g["value"]).lower(), str(g["value"]))
+        bars.append(Bar(label, width, f"{text} of {count(g['n'])}", ROW * len(bars)))
     note = ""
     if grouping["suppressed_groups"]:
         note = f"{grouping['suppressed_groups']} group(s) under 10 people not shown"
