@@ -88,6 +88,7 @@ class Chart:
 
 
 _YES_NO = {"true": "yes", "false": "no"}
+_STATUS = {"suppressed": "not shown (a cell under 10 people)", "undefined": "undefined"}
 BAR_WIDTH = 260.0
 ROW = 22.0
 
@@ -98,7 +99,7 @@ def chart(grouping: dict[str, Any], top: float) -> Chart:
     bars = []
     for g in grouping["groups"]:
         rate = g["flag_rate"]
-        text = share(rate) if rate is not None else g["status"]
+        text = share(rate) if rate is not None else _STATUS.get(g["status"], g["status"])
         width = 0.0 if not rate or not top else BAR_WIDTH * rate / top
         label = _YES_NO.get(str(g["value"]).lower(), str(g["value"]))
         bars.append(Bar(label, width, f"{text} of {count(g['n'])}", ROW * len(bars)))
