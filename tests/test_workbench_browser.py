@@ -63,6 +63,11 @@ def test_edit_save_and_run(server) -> None:
         page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
         page.on("pageerror", lambda e: messages.append(f"error: {e}"))
         page.goto(url)
+        unlabelled = page.evaluate("""[...document.querySelectorAll('input, select, button')]
+            .filter(e => e.tagName !== 'BUTTON' && e.labels.length === 0).map(e => e.id)""")
+        assert unlabelled == []
+        assert page.locator(".answer[aria-live=polite]").count() == page.locator(
+            "section.card").count()
         heading = page.get_by_role("heading", name=re.compile(RULE))
         card = page.locator("section.card", has=heading)
         index = card.get_attribute("id").removeprefix("card-")
