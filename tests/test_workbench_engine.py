@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
@@ -18,6 +19,7 @@ from custodiet.audit._sim_rules import rule_metrics
 from custodiet.engine import connect
 from custodiet.workbench import Bench
 from custodiet.workbench import _engine as engine
+from custodiet.workbench._answer import rule_answer
 
 PEOPLE, DAYS, SEED = 3000, 4, 1
 
@@ -35,6 +37,20 @@ def fresh_bench() -> Bench:
     """A bench of its own over the shared city (edits do not leak between tests)."""
     city, scenario, _ = small_city()
     return Bench(city, scenario, threads=2)
+
+
+def _same(a, b) -> bool:
+    """Equal tables, NaN equal to NaN (places outside the city have no coordinates)."""
+    if a.schema != b.schema or a.num_rows != b.num_rows:
+        return False
+    for name in a.column_names:
+        x, y = a.column(name), b.column(name)
+        if pa.types.is_floating(x.type):
+            if not np.array_equal(x.to_numpy(), y.to_numpy(), equal_nan=True):
+                return False
+        elif not x.equals(y):
+            return False
+    return True
 
 
 def _key(table) -> list[tuple]:
@@ -59,8 +75,14 @@ def test_the_city_is_simulated_once_per_scenario_size_and_seed(monkeypatch) -> N
     def refuse(*args, **kwargs):
         raise AssertionError("simulated again")
     monkeypatch.setattr(engine, "simulate", refuse)
-    again = engine.prepare_city(scenario, cache=cache)
+    again = engine.prepare_city(scenario, cache=cache)  # the replay is read back too
     assert again.store == city.store
+    for day in range(DAYS):
+        for name, table in city.observed[day].items():
+            assert again.observed[day][name].equals(table), (day, name)
+        assert again.scores[day].equals(city.scores[day])
+    assert np.array_equal(again.redlisted, city.redlisted)
+    assert all(_same(again.static[k], v) for k, v in city.static.items())
     other = engine.sized(scenario, people=None, days=None, seed=SEED + 1)
     assert engine.cache_path(engine.no_response(other), cache) != city.store
     with pytest.raises(AssertionError, match="simulated again"):
@@ -72,7 +94,7 @@ def test_answer_agrees_with_the_audit_on_the_same_alerts() -> None:
     rules = city.scenario.rules
     rule = max(rules, key=lambda r: engine.stored_alerts_of(city, r.name).num_rows)
     alerts = engine.run_alerts(city, rule, rules)
-    answer = engine.rule_answer(city, rule, alerts)
+    answer = rule_answer(city, rule, alerts)
     con = connect()
     con.register("alerts", engine.stored_alerts_of(city, rule.name))
     con.register("incidents", city.incidents)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from custodiet.workbench import _engine as engine
+from custodiet.workbench._answer import rule_answer
 from custodiet.workbench._form import field_of, new_list_name, rule_from_form
 
 
@@ -74,7 +75,7 @@ class Bench:
         self.city.set_lists(self.scenario.lists)
         rule = self.scenario.rules[index]
         alerts = engine.run_alerts(self.city, rule, self.scenario.rules, threads=self.threads)
-        card.answer = engine.rule_answer(self.city, rule, alerts)
+        card.answer = rule_answer(self.city, rule, alerts)
         card.seconds = time.perf_counter() - started
         return card
 

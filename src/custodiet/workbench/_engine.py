@@ -1,7 +1,7 @@
-"""The workbench's one adapter to the rest of custodiet: the runner simulates the city (once,
-cached), the watch replays it to recover what it observed, compiles and runs one rule, and the
-audit scores it. Nothing here re-implements validation, compilation or a metric; when those
-parts move, only this module changes.
+"""The workbench's adapter to the scenario, the runner and the watch: the runner simulates the
+city (once, cached), the watch replays it to recover what it observed, then compiles and runs
+one rule at a time (the audit's side is ``_answer``). Nothing here re-implements validation,
+compilation or a metric; when those parts move, only this module changes.
 
 The city is simulated without police response (the ``no_response`` twin): an alert changes
 nothing, so a rule can be tried again and again over the same observed days and the same ground
@@ -11,7 +11,6 @@ truth, and its figures are what it would flag if the police acted on none of it.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,13 +25,6 @@ import pyarrow.compute as pc
 from custodiet import schema
 from custodiet._simulate import simulate
 from custodiet._variants import no_response
-from custodiet.audit._bootstrap import percentile_interval, resample_counts
-from custodiet.audit._cells import Grouping, cells_from_relation
-from custodiet.audit._frame import DEFAULT_MIN_CELL, group_metrics
-from custodiet.audit._lift import DEFAULT_REPLICATES, lift_over_chance
-from custodiet.audit._sim_people import person_outcomes
-from custodiet.audit._sim_rules import rule_metrics
-from custodiet.audit._sim_study import _alerts_by_day
 from custodiet.engine import connect, quote_ident
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, scenario_from_mapping
@@ -44,25 +36,18 @@ from custodiet.watch._registry import Registry
 from custodiet.watch._watch import member_homes, redlist_hits
 
 DAY = schema.MINUTES_PER_DAY
-#: Bootstrap resamples of a rule's alerts for its precision interval (assumption: enough for
-#: a 95% percentile interval to be stable to about a percentage point).
-PRECISION_RESAMPLES: int = 1000
 #: Recorded categories the people flagged are broken down by, beside the scenario's groups:
 #: the categories the reporting names (NYT-1) as the persons' recorded attributes.
 CATEGORY_COLUMNS: tuple[str, ...] = (
     "mental_illness_recorded", "drug_use_recorded", "criminal_record_recorded",
     "petition_history_recorded", "protest_history_recorded", "foreign", "migrant",
 )
-#: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
-#: alert, fewer for a rule with more than 500 alerts (assumption: 10,000 chance alerts bound
-#: the standard error of the chance precision by 0.5 percentage points).
-CHANCE_ALERTS: int = 10_000
 Progress = Callable[[int, int], None]
 """Called with (days done, days in all) while the city is simulated or replayed."""
 
 __all__ = [
     "LIST_ATTRIBUTES", "TEMPLATES", "City", "KeyList", "Scenario", "UserError", "choices",
-    "common_fields", "compose", "load", "prepare_city", "rule_answer", "rule_models",
+    "common_fields", "compose", "load", "prepare_city", "rule_models",
     "run_alerts", "scenario_toml", "sized", "validate",
 ]
 
@@ -135,8 +120,12 @@ def scenario_toml(scenario: Scenario, header: str = "") -> str:
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """A digest of everything the simulated city depends on (the whole scenario)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:12]
+    """A digest of everything the simulated city depends on: the whole scenario and the
+    package's version (a new version may simulate differently)."""
+    from custodiet import __version__
+
+    text = f"{__version__}\n{scenario.model_dump_json()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------- the city
@@ -303,7 +292,27 @@ def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None =
         incidents = run.table("incidents")
         stored = run.table("alerts") if "alerts" in run.tables() else \
             schema.ALERTS.empty_table()
-        events = _events_by_day(run, days)
+        replay = _load_replay(path, days)
+        if replay is None:
+            replay = _replay(twin, static, _events_by_day(run, days), progress)
+            _save_replay(path, replay)
+    observed, relations, scores, redlisted = replay
+    city = City(twin, path, static["persons"], incidents, observed, relations, scores,
+                redlisted, stored)
+    city.set_lists(twin.lists)
+    return city
+
+
+Replay = tuple[list[dict[str, pa.Table]], dict[str, pa.Table], list[pa.Table], np.ndarray]
+"""What the replayed watch saw: each day's observed tables, the static relations its rules
+read, each day's scorer levels, and who is red-listed."""
+_STATIC = ("places", "homes", "spouses")
+
+
+def _replay(twin: Scenario, static: dict[str, pa.Table], events: list[dict[str, pa.Table]],
+            progress: Progress | None) -> Replay:
+    """Run the watch over the stored days (as a run does) and keep what it observed."""
+    days = len(events)
     watch = Watch(twin, static)
     observed: list[dict[str, pa.Table]] = []
     seen: dict[str, pa.Table] = {}
@@ -315,11 +324,46 @@ def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None =
         scores.append(seen["scores"])
         if progress:
             progress(days + d + 1, 2 * days)
-    city = City(twin, path, static["persons"], incidents, observed,
-                {k: seen[k] for k in ("places", "homes", "spouses")}, scores,
-                watch.registry.redlisted.copy(), stored)
-    city.set_lists(twin.lists)
-    return city
+    return observed, {k: seen[k] for k in _STATIC}, scores, watch.registry.redlisted.copy()
+
+
+def _replay_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".replay")
+
+
+def _save_replay(path: Path, replay: Replay) -> None:
+    """Keep the replay beside the run store (Arrow IPC files, written then renamed)."""
+    import shutil
+
+    import pyarrow.feather as feather
+
+    observed, relations, scores, redlisted = replay
+    final = _replay_dir(path)
+    tmp = final.with_name(final.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for d, tables in enumerate(observed):
+        for name, table in tables.items():
+            feather.write_feather(table, tmp / f"observed-{d}-{name}.arrow")
+        feather.write_feather(scores[d], tmp / f"scores-{d}.arrow")
+    for name, table in relations.items():
+        feather.write_feather(table, tmp / f"{name}.arrow")
+    np.save(tmp / "redlisted.npy", redlisted)
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+
+
+def _load_replay(path: Path, days: int) -> Replay | None:
+    import pyarrow.feather as feather
+
+    where = _replay_dir(path)
+    if not (where / "redlisted.npy").is_file():
+        return None
+    observed = [{name: feather.read_table(where / f"observed-{d}-{name}.arrow")
+                 for name in OBSERVED} for d in range(days)]
+    scores = [feather.read_table(where / f"scores-{d}.arrow") for d in range(days)]
+    relations = {name: feather.read_table(where / f"{name}.arrow") for name in _STATIC}
+    return observed, relations, scores, np.load(where / "redlisted.npy")
 
 
 def spy_sensors(watch: Watch, into: list[dict[str, pa.Table]]) -> None:
@@ -368,94 +412,6 @@ def run_alerts(city: City, rule: Any, rules: Sequence[Any], *, threads: int = 2)
         "rule": pa.repeat(pa.scalar(rule.name, pa.string()), n), "t": table.column("t"),
         "persons": persons, "place": table.column("place"), "suppressed_by_redlist": suppressed,
     }, schema=schema.ALERTS)
-
-
-def _none(x: Any) -> float | None:
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-
-
-def precision_interval(hits: int, alerts: int, *, seed: int,
-                       confidence: float = 0.95) -> tuple[float | None, float | None]:
-    """Bootstrap percentile interval of hits / alerts (the audit's resampler on two cells)."""
-    if alerts == 0:
-        return None, None
-    draws = resample_counts(np.array([hits, alerts - hits], float),
-                            resamples=PRECISION_RESAMPLES, seed=seed)
-    lo, hi, _ = percentile_interval((draws[:, 0] / draws.sum(axis=1))[:, None], confidence)
-    return _none(lo[0]), _none(hi[0])
-
-
-def _groups(con: duckdb.DuckDBPyConnection, people: pa.Table, columns: Sequence[str]
-            ) -> list[dict[str, Any]]:
-    """Flag rate by each column through the audit's group metrics (small cells suppressed)."""
-    cols = [c for c in dict.fromkeys(columns) if c in people.column_names]
-    table = people.select([*cols, "flagged", "label"])
-    cells = cells_from_relation(con.from_arrow(table), groups=cols, flag="flagged",
-                                label="label")
-    result = group_metrics(cells, groupings=[Grouping((c,)) for c in cols],
-                           min_cell=DEFAULT_MIN_CELL)
-    out = []
-    for c in cols:
-        frame = result.frame(c)
-        rows = []
-        for g, key in enumerate(frame.keys):
-            est = frame.estimate(g, "flag_rate")
-            rows.append({"value": key[0], "n": frame.count(g, "n"),
-                         "flagged": frame.count(g, "flagged"), "flag_rate": est.value,
-                         "status": est.status})
-        out.append({"column": c, "groups": rows, "suppressed_groups": frame.suppressed_groups})
-    return out
-
-
-def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
-    """Everything the workbench shows for one rule's alerts, computed by the audit."""
-    days = city.days
-    horizon = city.scenario.audit.horizon_minutes
-    claims = {rule.name: list(rule.detects)}
-    con = city.audit_connection()
-    con.register("alerts", alerts)
-    try:
-        table = rule_metrics(con, rules=claims, days=days, horizon=horizon)
-        metrics = table.to_pylist()[0]
-        replicates = max(1, min(DEFAULT_REPLICATES, math.ceil(CHANCE_ALERTS / max(
-            metrics["alerts"], 1))))
-        con.register("list_changes", city.changes_of(rule.lists))
-        lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
-                                days=days, horizon=horizon, replicates=replicates,
-                                seed=city.scenario.seed, metrics=table).to_pylist()[0]
-        by_day = _alerts_by_day(con, days)
-        people = person_outcomes(con)
-        groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
-    finally:
-        con.unregister("alerts")
-    low, high = precision_interval(metrics["true_alerts"], metrics["alerts"],
-                                   seed=city.scenario.seed)
-    return {"metrics": metrics, "precision_low": low, "precision_high": high,
-            "lift": lift["lift"], "chance_precision": lift["chance_precision"],
-            "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
-            "days": days}
-
-
-def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
-    """The alerts the red list suppressed and what they would have found (the same matching
-    applied to them as if they had been raised)."""
-    hidden = alerts.filter(alerts.column("suppressed_by_redlist"))
-    if hidden.num_rows == 0:
-        return {"enabled": city.scenario.redlist.enabled, "suppressed": 0, "true_alerts": 0,
-                "persons": 0, "redlisted_people": int(city.redlisted.sum())}
-    hidden = hidden.set_column(5, "suppressed_by_redlist",
-                               pa.array(np.zeros(hidden.num_rows, bool)))
-    con = city.audit_connection()
-    con.register("alerts", hidden)
-    try:
-        row = rule_metrics(con, rules={rule.name: list(rule.detects)},
-                           days=city.days,
-                           horizon=city.scenario.audit.horizon_minutes).to_pylist()[0]
-    finally:
-        con.unregister("alerts")
-    return {"enabled": city.scenario.redlist.enabled, "suppressed": row["alerts"],
-            "true_alerts": row["true_alerts"], "persons": row["persons_flagged"],
-            "redlisted_people": int(city.redlisted.sum())}
 
 
 def stored_alerts_of(city: City, name: str) -> pa.Table:
