@@ -1,10 +1,17 @@
 """Writing a run directory atomically: tables go into ``run.duckdb`` in a temporary directory
-beside the destination, which is renamed into place only once the manifest is written."""
+beside the destination, which is renamed into place only once the manifest is written.
+
+Appends run on one background thread, in the order they were made, while the caller computes
+the next batch (DuckDB releases the GIL while it inserts): the store's time overlaps the
+simulation's instead of adding to it. A bounded queue keeps at most a few batches waiting.
+"""
 
 from __future__ import annotations
 
 import json
+import queue
 import shutil
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +25,8 @@ from custodiet.store._atomic import move_into_place, partial_directory
 
 DATABASE = "run.duckdb"
 MANIFEST = "manifest.json"
+#: Batches that may wait for the background appender before ``append`` blocks (a day's tables).
+QUEUE_DEPTH = 8
 
 
 def check_destination(out: str | Path, *, force: bool = False) -> Path:
@@ -33,11 +42,71 @@ def check_destination(out: str | Path, *, force: bool = False) -> Path:
     return out
 
 
+class _Appender:
+    """One background thread running inserts on a connection, in submission order.
+
+    The first error stops it; it is re-raised in the caller by the next ``submit`` or ``drain``.
+    """
+
+    def __init__(self, con: Any, depth: int = QUEUE_DEPTH):
+        self.con = con
+        self.queue: queue.Queue[tuple[str, pa.Table, bool] | None] = queue.Queue(depth)
+        self.error: BaseException | None = None
+        self.busy_s = 0.0
+        self.thread = threading.Thread(target=self._loop, name="custodiet-store", daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            item = self.queue.get()
+            try:
+                if item is None:
+                    return
+                if self.error is None:
+                    t = time.perf_counter()
+                    self._insert(*item)
+                    self.busy_s += time.perf_counter() - t
+            except BaseException as err:  # handed to the caller's thread
+                self.error = err
+            finally:
+                self.queue.task_done()
+
+    def _insert(self, name: str, table: pa.Table, create: bool) -> None:
+        self.con.register("_batch", table)
+        try:
+            if create:
+                self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _batch')
+            else:
+                self.con.execute(f'INSERT INTO "{name}" SELECT * FROM _batch')
+        finally:
+            self.con.unregister("_batch")
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def submit(self, name: str, table: pa.Table, create: bool) -> None:
+        self._raise()
+        self.queue.put((name, table, create))
+
+    def drain(self) -> None:
+        """Wait for every submitted insert; re-raise the first failure."""
+        self.queue.join()
+        self._raise()
+
+    def stop(self) -> None:
+        """Let the queued inserts finish (or skip them after an error) and end the thread."""
+        self.queue.put(None)
+        self.thread.join()
+
+
 class RunWriter:
     """Collects a run's tables and files, then publishes the directory in one rename.
 
     Use as a context manager: on an exception the temporary directory is removed and nothing
-    appears at the destination.
+    appears at the destination. Appended tables must not be changed afterwards (Arrow tables
+    are immutable; do not write into the numpy arrays behind them): they are inserted later,
+    on the store's thread.
     """
 
     def __init__(self, out: str | Path, *, schemas: dict[str, pa.Schema], force: bool = False):
@@ -47,11 +116,13 @@ class RunWriter:
         self.con = connect(self.tmp / DATABASE)
         self.rows: dict[str, int] = {}
         self._started = time.perf_counter()
+        self._waited = 0.0
         for name, table_schema in schemas.items():
             self.con.register("_empty", table_schema.empty_table())
             self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _empty')
             self.con.unregister("_empty")
             self.rows[name] = 0
+        self._appender: _Appender | None = _Appender(self.con)
 
     @property
     def path(self) -> Path:
@@ -60,21 +131,33 @@ class RunWriter:
 
     def append(self, name: str, table: pa.Table) -> None:
         """Append an Arrow table to a table of the run (created on first use if unknown)."""
+        if self._appender is None:
+            raise RuntimeError("the run is finished or aborted")
         if table.num_rows == 0 and name in self.rows:
             return
-        self.con.register("_batch", table)
-        if name in self.rows:
-            self.con.execute(f'INSERT INTO "{name}" SELECT * FROM _batch')
-        else:
-            self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _batch')
-            self.rows[name] = 0
-        self.con.unregister("_batch")
-        self.rows[name] += table.num_rows
+        t = time.perf_counter()
+        self._appender.submit(name, table, create=name not in self.rows)
+        self._waited += time.perf_counter() - t
+        self.rows[name] = self.rows.get(name, 0) + table.num_rows
+
+    def flush(self) -> None:
+        """Wait until every appended table is in the database."""
+        if self._appender is not None:
+            t = time.perf_counter()
+            self._appender.drain()
+            self._waited += time.perf_counter() - t
 
     def finish(self, manifest: dict[str, Any]) -> Path:
         """Write ``manifest.json`` (with row counts), close the database, publish the directory."""
+        self.flush()
+        appender, self._appender = self._appender, None
+        if appender is not None:
+            appender.stop()
         manifest = {**manifest, "rows": dict(self.rows),
-                    "seconds_total": round(time.perf_counter() - self._started, 3)}
+                    "seconds_total": round(time.perf_counter() - self._started, 3),
+                    "store_seconds": {
+                        "inserting": round(appender.busy_s if appender else 0.0, 3),
+                        "waited": round(self._waited, 3)}}
         self.con.execute("CHECKPOINT")
         self.con.close()
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -82,7 +165,11 @@ class RunWriter:
 
     def abort(self) -> None:
         """Drop everything written so far."""
+        appender, self._appender = self._appender, None
         try:
+            if appender is not None:
+                appender.error = appender.error or RuntimeError("aborted")  # skip the queue
+                appender.stop()
             self.con.close()
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)

@@ -42,7 +42,14 @@ class Ties:
         start = indptr[persons]
         deg = indptr[persons + 1] - start
         pick = start + np.floor(rng.random(persons.size) * deg).astype(np.int64)
-        return np.where(deg > 0, nb[np.minimum(pick, max(nb.size - 1, 0))], -1)
+        found = nb[np.minimum(pick, max(nb.size - 1, 0))].astype(np.int64)
+        return np.where(deg > 0, found, -1)
+
+
+#: Edges gathered per slice when filling adjacency (bounds the temporaries of the gather).
+_CHUNK = 1 << 22
+#: Populations below this size keep adjacency keys and neighbours in int32.
+_INT32_IDS = 2**31
 
 
 def _household_pairs(people: People) -> tuple[np.ndarray, np.ndarray]:
@@ -59,25 +66,53 @@ def _household_pairs(people: People) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(a_parts), np.concatenate(b_parts)
 
 
-def _csr(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    src = np.concatenate([a, b])
-    dst = np.concatenate([b, a])
-    # int32 keys sort faster; not stable, but deterministic: the same input, the same order.
-    order = np.argsort(src.astype(np.int32) if n < 2**31 else src)
+def _csr(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR adjacency of the undirected edges (lo, hi): each edge listed under both ends.
+
+    Equal to sorting ``src = lo ++ hi`` (int32 keys: faster; not stable, but deterministic: the
+    same input, the same order) and taking ``dst = hi ++ lo`` in that order, but without
+    materialising ``dst`` in int64: the neighbours are gathered slice by slice into the buffer
+    of the sort keys, and are int32 when ids fit (about 12 bytes per directed edge at the peak).
+    """
+    m = lo.size
+    key = np.int32 if n < _INT32_IDS else np.int64
+    src = np.empty(2 * m, key)
+    src[:m], src[m:] = lo, hi
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    return indptr, dst[order]
+    order = np.argsort(src)
+    out = src  # the keys are not needed any more: reuse their memory for the neighbours
+    for i in range(0, 2 * m, _CHUNK):
+        o = order[i:i + _CHUNK]
+        first = o < m
+        part = np.empty(o.size, key)
+        part[first] = hi[o[first]]
+        part[~first] = lo[o[~first] - m]
+        out[i:i + o.size] = part
+    return indptr, out
 
 
-def build_ties(cfg: WorldConfig, people: People, places: Places, seed: int) -> Ties:
-    """Draw every tie layer; couples living apart (ordinary and sham) are spouses in two homes."""
+def _unique_pairs(pa_: np.ndarray, pb_: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct unordered pairs without self-pairs, sorted by (lo, hi)."""
+    lo, hi = (np.minimum(pa_, pb_).astype(np.int64, copy=False),
+              np.maximum(pa_, pb_).astype(np.int64, copy=False))
+    keep = lo != hi
+    key = lo[keep] * n + hi[keep]
+    del lo, hi, keep
+    key.sort()
+    key = key[np.concatenate([[True], key[1:] != key[:-1]])]
+    return key // n, key % n
+
+
+def _ordered(pa_: np.ndarray, pb_: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return (np.minimum(pa_, pb_).astype(np.int64, copy=False),
+            np.maximum(pa_, pb_).astype(np.int64, copy=False))
+
+
+def _couples(cfg: WorldConfig, people: People, rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Spouse pairs (co-resident and apart), each person's spouse, apart couples, shams."""
     beh = cfg.behaviour
-    rng = setup_rng(seed, "ties")
-    n = people.n
-    parts: list[tuple[np.ndarray, np.ndarray, int]] = []
-
-    parts.append((*_household_pairs(people), TIE["household"]))
-
     # Co-resident couples: the first two adults of a household of two or more.
     second = people.hh_start + 1
     has_two = people.hh_size >= 2
@@ -101,21 +136,18 @@ def build_ties(cfg: WorldConfig, people: People, places: Places, seed: int) -> T
     sham[: min(n_sham, k)] = True
     perm = rng.permutation(k)
     apart, sham = apart[perm], sham[perm]
-    spouse = np.full(n, -1, np.int64)
+    spouse = np.full(people.n, -1, np.int64)
     sa = np.concatenate([ca, apart[:, 0]])
     sb = np.concatenate([cb, apart[:, 1]])
     spouse[sa], spouse[sb] = sb, sa
-    parts.append((sa, sb, TIE["spouse"]))
+    return np.stack(_ordered(sa, sb)), spouse, apart, sham
 
-    # Kin: each household's head linked to a few other households' heads.
-    heads = people.hh_start
-    n_kin = rng.poisson(beh.kin_households / 2.0, heads.size)
-    ka = np.repeat(heads, n_kin)
-    kb = heads[rng.integers(0, heads.size, ka.size)]
-    parts.append((ka, kb, TIE["kin"]))
 
-    # Friends: stubs paired mostly within the home district (80%: assumption).
-    n_f = rng.poisson(beh.friends_mean / 2.0, n)
+def _friends(cfg: WorldConfig, people: People, places: Places, rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Friendship stubs paired mostly within the home district (80%: assumption)."""
+    n = people.n
+    n_f = rng.poisson(cfg.behaviour.friends_mean / 2.0, n)
     fa = np.repeat(np.arange(n, dtype=np.int64), n_f)
     home_d = places.district[people.household]
     order = np.argsort(home_d, kind="stable")
@@ -126,34 +158,67 @@ def build_ties(cfg: WorldConfig, people: People, places: Places, seed: int) -> T
     d = home_d[fa]
     local = order[np.minimum(start[d] + np.floor(rng.random(fa.size) * count[d]).astype(np.int64),
                              n - 1)]
+    del d
     fb = np.where(rng.random(fa.size) < 0.8, local, rng.integers(0, n, fa.size))
-    parts.append((fa, fb, TIE["friend"]))
+    return fa, fb
 
-    # Coworkers: a ring within each workplace (persons sorted by workplace).
+
+def _coworkers(cfg: WorldConfig, people: People) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A ring within each workplace (persons sorted by workplace), one layer per offset."""
     workers = np.flatnonzero(people.employed & (people.work_place >= 0))
     workers = workers[np.argsort(people.work_place[workers], kind="stable")]
     wp = people.work_place[workers]
-    for off in range(1, beh.coworkers // 2 + 1):
+    out = []
+    for off in range(1, cfg.behaviour.coworkers // 2 + 1):
         same = wp[off:] == wp[:-off]
-        parts.append((workers[:-off][same], workers[off:][same], TIE["coworker"]))
+        out.append(_ordered(workers[:-off][same], workers[off:][same]))
+    return out
 
+
+def build_ties(cfg: WorldConfig, people: People, places: Places, seed: int) -> Ties:
+    """Draw every tie layer; couples living apart (ordinary and sham) are spouses in two homes.
+
+    Each layer is put in canonical form (``a < b``; the randomly drawn kin and friend layers
+    deduplicated) as soon as it is drawn, so at most one layer's raw draws are alive at a time.
+    """
+    beh = cfg.behaviour
+    rng = setup_rng(seed, "ties")
+    n = people.n
+    layers: list[tuple[np.ndarray, np.ndarray, int]] = []
     # Household, spouse and coworker pairs are distinct by construction; the randomly drawn
     # layers (kin, friends) may draw a pair twice or a person with themself.
-    los, his, kinds = [], [], []
-    for pa_, pb_, code in parts:
-        lo, hi = np.minimum(pa_, pb_).astype(np.int64), np.maximum(pa_, pb_).astype(np.int64)
-        if code in (TIE["kin"], TIE["friend"]):
-            keep = lo != hi
-            key = np.sort(lo[keep] * n + hi[keep])
-            key = key[np.concatenate([[True], key[1:] != key[:-1]])]
-            lo, hi = key // n, key % n
-        los.append(lo)
-        his.append(hi)
-        kinds.append(np.full(lo.size, code, np.int8))
-    lo, hi, kind = np.concatenate(los), np.concatenate(his), np.concatenate(kinds)
+    layers.append((*_ordered(*_household_pairs(people)), TIE["household"]))
+    pairs, spouse, apart, sham = _couples(cfg, people, rng)
+    layers.append((pairs[0], pairs[1], TIE["spouse"]))
+    del pairs
+
+    # Kin: each household's head linked to a few other households' heads.
+    heads = people.hh_start
+    n_kin = rng.poisson(beh.kin_households / 2.0, heads.size)
+    ka = np.repeat(heads, n_kin)
+    kb = heads[rng.integers(0, heads.size, ka.size)]
+    layers.append((*_unique_pairs(ka, kb, n), TIE["kin"]))
+    del ka, kb
+    layers.append((*_unique_pairs(*_friends(cfg, people, places, rng), n), TIE["friend"]))
+    layers.extend((lo, hi, TIE["coworker"]) for lo, hi in _coworkers(cfg, people))
+
+    sizes = [lo.size for lo, _, _ in layers]
+    bounds = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    lo, hi = np.empty(bounds[-1], np.int64), np.empty(bounds[-1], np.int64)
+    kind = np.empty(bounds[-1], np.int8)
+    friend = (0, 0)
+    for i in range(len(layers)):
+        la, lb, code = layers[i]
+        layers[i] = (la[:0], lb[:0], code)  # drop the layer as soon as it is copied
+        lo[bounds[i]:bounds[i + 1]], hi[bounds[i]:bounds[i + 1]] = la, lb
+        kind[bounds[i]:bounds[i + 1]] = code
+        if code == TIE["friend"]:
+            friend = (int(bounds[i]), int(bounds[i + 1]))
+        del la, lb
+    del layers
 
     indptr, nbrs = _csr(lo, hi, n)
-    is_friend = kind == TIE["friend"]
-    f_indptr, f_nbrs = _csr(lo[is_friend], hi[is_friend], n)
+    # The friend layer is one contiguous block: its adjacency is built from views.
+    f_indptr, f_nbrs = _csr(lo[friend[0]:friend[1]], hi[friend[0]:friend[1]], n)
     return Ties(a=lo, b=hi, kind=kind, indptr=indptr, neighbours=nbrs, friend_indptr=f_indptr,
                 friends=f_nbrs, spouse=spouse, apart=apart, sham=sham)

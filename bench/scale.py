@@ -1,0 +1,221 @@
+"""Scale benchmark: a city of 1M, 3M and 14M people (a Tianjin) for a week, end to end through
+the store, against the write floor measured on the city's own rows in the same run, and 1M × 7
+against a Mesa 3 peer (``bench/peers/mesa_city.py``) side by side.
+
+For each size: wall seconds, person-days/s, events/s, peak RSS of the process, and the ratio
+to the floor: the time to append the very rows the world wrote (read back from its store, one
+day's rows at a time) to a fresh store with nothing else to do. Each measurement runs in its
+own child process (its own peak RSS), optionally under an address-space cap. The machine's load
+average is printed with every row: on a shared machine, compare rows measured under equal load.
+
+    python bench/scale.py                              # 1M, 3M, 14M × 7 and the Mesa peer
+    python bench/scale.py --sizes 1000000 --mesa-people 200000
+    python bench/scale.py --sizes 14000000 --month     # 14M × 30 as well
+    python bench/scale.py --max-memory-gb 16 --json runs/scale.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+EVENT_TABLES = ("stays", "calls", "utility", "tickets", "phone_off", "incidents", "interventions")
+TIANJIN = 13_866_009  # residents, 2020 census (Tianjin Municipal Bureau of Statistics)
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _floor(run_dir: Path, days: int, work: Path) -> float:
+    """Seconds to append the run's own rows to a fresh store (one day's rows per append)."""
+    import pyarrow as pa
+
+    from custodiet import schema
+    from custodiet.store import RunWriter, open_run
+
+    seconds = 0.0
+    out = work / "floor"
+    with open_run(run_dir) as run, RunWriter(out, schemas={**schema.STATIC_TABLES,
+                                                           **schema.EVENT_TABLES}) as w:
+        for name in run.tables():
+            rows = run.manifest["rows"].get(name, 0)
+            if rows == 0:
+                continue
+            per = rows if name not in EVENT_TABLES else max(1, rows // days)
+            reader = run.con.execute(f'SELECT * FROM "{name}"').fetch_record_batch(per)
+            buffered: list[pa.RecordBatch] = []
+            count = 0
+            for batch in [*reader, None]:
+                if batch is not None:
+                    buffered.append(batch)
+                    count += batch.num_rows
+                if buffered and (count >= per or batch is None):
+                    table = pa.Table.from_batches(buffered)
+                    buffered, count = [], 0
+                    t = time.perf_counter()
+                    w.append(name, table)
+                    w.flush()
+                    seconds += time.perf_counter() - t
+        t = time.perf_counter()
+        w.finish({})
+        seconds += time.perf_counter() - t
+    shutil.rmtree(out, ignore_errors=True)
+    return seconds
+
+
+def measure_custodiet(people: int, days: int, work: Path) -> dict[str, Any]:
+    """One city through ``simulate_world`` into a store, then the floor on its rows."""
+    from custodiet._simulate import simulate_world
+
+    from custodiet.scenario import Scenario
+    from custodiet.store import open_run
+
+    scenario = Scenario.model_validate({"world": {"people": people, "days": days}, "seed": 1})
+    out = work / f"world-{people}-{days}"
+    started = time.perf_counter()
+    simulate_world(scenario, out)
+    seconds = time.perf_counter() - started
+    peak = _peak_rss_mb()
+    with open_run(out) as run:
+        rows = dict(run.manifest["rows"])
+        timing = run.manifest["seconds"]
+        store = run.manifest.get("store_seconds", {})
+    events = sum(rows.get(name, 0) for name in EVENT_TABLES)
+    size = (out / "run.duckdb").stat().st_size
+    floor = _floor(out, days, work)
+    shutil.rmtree(out, ignore_errors=True)
+    return {"model": "custodiet", "people": people, "days": days, "seconds": seconds,
+            "events": events, "person_days_per_s": people * days / seconds,
+            "events_per_s": events / seconds, "bytes_per_event": size / max(events, 1),
+            "peak_rss_mb": peak, "floor_s": floor, "ratio_to_floor": seconds / floor,
+            "build_s": timing.get("build"), "simulate_s": timing.get("simulate"),
+            "store_inserting_s": store.get("inserting"), "store_waited_s": store.get("waited")}
+
+
+def measure_mesa(people: int, days: int, work: Path) -> dict[str, Any]:
+    """The Mesa 3 peer at this size."""
+    sys.path.insert(0, str(HERE / "peers"))
+    import mesa_city
+
+    result = mesa_city.run(people, days, work / "mesa")
+    shutil.rmtree(work / "mesa", ignore_errors=True)
+    return {"model": "mesa", **result, "peak_rss_mb": _peak_rss_mb()}
+
+
+def _limit(max_gb: float | None):  # type: ignore[no-untyped-def]
+    if not max_gb:
+        return None
+    cap = int(max_gb * 1024**3)
+    return lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def child(model: str, people: int, days: int, max_gb: float | None) -> dict[str, Any]:
+    """Run one measurement in a fresh process (its own peak RSS); a failure is reported."""
+    load = os.getloadavg()[0]
+    cmd = [sys.executable, __file__, "--child", model, "--sizes", str(people),
+           "--days", str(days)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=_limit(max_gb),
+                          check=False)
+    row: dict[str, Any] = {"model": model, "people": people, "days": days}
+    if proc.returncode == 0:
+        row = json.loads(proc.stdout.strip().splitlines()[-1])
+    else:
+        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
+        row["failed"] = f"exit {proc.returncode}: {tail[:200]}"
+    row["load_before"], row["load_after"] = round(load, 2), round(os.getloadavg()[0], 2)
+    return row
+
+
+def estimate_text(people: int, days: int) -> str:
+    """The memory estimate for a world of this size, when the package provides one."""
+    try:
+        from custodiet import _memory
+    except ImportError:
+        return ""
+    try:
+        return str(_memory.describe(people=people, days=days))  # type: ignore[attr-defined]
+    except Exception:  # an estimate is a courtesy here, never a reason to stop
+        return ""
+
+
+def _print_row(r: dict[str, Any]) -> None:
+    load = f"load {r['load_before']:.1f}→{r['load_after']:.1f}"
+    head = f"{r['model']:>9} {r['people']:>11,} {r['days']:>4}"
+    if "failed" in r:
+        print(f"{head}  FAILED ({r['failed']})  {load}", flush=True)
+        return
+    floor = (f"{r['floor_s']:>8.1f} {r['ratio_to_floor']:>6.2f}" if "floor_s" in r
+             else f"{'':>8} {'':>6}")
+    print(f"{head} {r['seconds']:>8.1f} {r['person_days_per_s']:>12,.0f} "
+          f"{r['events_per_s']:>11,.0f} {r['peak_rss_mb']:>8,.0f} {floor}  {load}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        default=[1_000_000, 3_000_000, 14_000_000])
+    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--month", action="store_true", help="also run the largest size × 30")
+    parser.add_argument("--mesa-people", type=int, default=1_000_000,
+                        help="size of the Mesa peer run (0: none); below 1M its rate is "
+                        "extrapolated to 1M per person-day")
+    parser.add_argument("--max-memory-gb", type=float, default=None,
+                        help="address-space cap of each measured process")
+    parser.add_argument("--json", type=Path, help="append every row as a JSON line here")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        with tempfile.TemporaryDirectory(dir=os.environ.get("CUSTODIET_BENCH_TMP")) as work:
+            fn = measure_custodiet if args.child == "custodiet" else measure_mesa
+            print(json.dumps(fn(args.sizes[0], args.days, Path(work))))
+        return
+    jobs = [("custodiet", p, args.days) for p in args.sizes]
+    if args.month:
+        jobs.append(("custodiet", max(args.sizes), 30))
+    if args.mesa_people:
+        jobs.append(("mesa", args.mesa_people, 7))
+    print(f"{os.cpu_count()} cores; load average now {os.getloadavg()[0]:.1f}")
+    print(f"{'model':>9} {'people':>11} {'days':>4} {'seconds':>8} {'person-days/s':>12} "
+          f"{'events/s':>11} {'peak MB':>8} {'floor s':>8} {'×floor':>6}")
+    rows = []
+    for model, people, days in jobs:
+        if model == "custodiet" and (text := estimate_text(people, days)):
+            print(f"{'':>9} estimate: {text}", flush=True)
+        row = child(model, people, days, args.max_memory_gb)
+        rows.append(row)
+        _print_row(row)
+        if args.json:
+            with args.json.open("a") as fh:
+                fh.write(json.dumps(row) + "\n")
+    _side_by_side(rows)
+
+
+def _side_by_side(rows: list[dict[str, Any]]) -> None:
+    """custodiet 1M × 7 against the Mesa peer, per person-day (extrapolated when smaller)."""
+    ours = next((r for r in rows if r["model"] == "custodiet" and r["people"] == 1_000_000
+                 and r["days"] == 7 and "failed" not in r), None)
+    peer = next((r for r in rows if r["model"] == "mesa" and "failed" not in r), None)
+    if ours is None or peer is None:
+        return
+    peer_s = 7_000_000 / peer["person_days_per_s"]
+    how = "measured" if peer["people"] == 1_000_000 else (
+        f"extrapolated from {peer['people']:,} × {peer['days']} per person-day")
+    print(f"\n1M × 7: custodiet {ours['seconds']:.1f} s ({ours['events']:,} events, every kind);"
+          f" Mesa 3 peer {peer_s:.1f} s ({how}; stays and calls only) → custodiet is "
+          f"{peer_s / ours['seconds']:.1f}× faster per person-day")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""The store's background appender: tables arrive whole and in order, an insert that fails is
+reported to the caller, and nothing is published after a failure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from custodiet.store import RunWriter, open_run
+
+SCHEMA = pa.schema([("person", pa.int64()), ("t", pa.int64()), ("kind", pa.string())])
+
+
+def _batch(rng: np.random.Generator, rows: int) -> pa.Table:
+    return pa.table({"person": rng.integers(0, 1 << 40, rows), "t": rng.integers(0, 99, rows),
+                     "kind": np.array(["a", "bb", ""], object)[rng.integers(0, 3, rows)]},
+                    schema=SCHEMA)
+
+
+def test_many_appends_arrive_in_order(tmp_path) -> None:
+    rng = np.random.default_rng(5)
+    batches = {name: [_batch(rng, int(k)) for k in rng.integers(0, 3000, 25)]
+               for name in ("one", "two")}
+    with RunWriter(tmp_path / "run", schemas={"one": SCHEMA}) as w:
+        for i in range(25):  # interleaved, and "two" is created on first use
+            for name in ("one", "two"):
+                w.append(name, batches[name][i])
+        w.finish({"kind": "test"})
+    with open_run(tmp_path / "run") as run:
+        for name, parts in batches.items():
+            assert run.table(name).equals(pa.concat_tables(parts).cast(run.table(name).schema))
+            assert run.manifest["rows"][name] == sum(p.num_rows for p in parts)
+        assert set(run.manifest["store_seconds"]) == {"inserting", "waited"}
+
+
+def test_a_failed_insert_reaches_the_caller_and_nothing_is_published(tmp_path) -> None:
+    rng = np.random.default_rng(1)
+    wrong = pa.table({"person": pa.array([1, 2])})  # one column where the table has three
+    with pytest.raises(Exception, match=r"(?i)column|insert|values"), \
+            RunWriter(tmp_path / "run", schemas={"one": SCHEMA}) as w:
+        w.append("one", _batch(rng, 10))
+        w.append("one", wrong)
+        for _ in range(50):
+            w.append("one", _batch(rng, 10))
+        w.finish({})
+    assert not (tmp_path / "run").exists()
+    assert list(tmp_path.iterdir()) == []  # the partial directory is gone too
+
+
+def test_no_append_after_finish(tmp_path) -> None:
+    with RunWriter(tmp_path / "run", schemas={"one": SCHEMA}) as w:
+        w.finish({})
+        with pytest.raises(RuntimeError, match="finished"):
+            w.append("one", _batch(np.random.default_rng(0), 3))
