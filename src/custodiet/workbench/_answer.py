@@ -4,6 +4,7 @@ per true alert, flags by group, alerts by day, and what the red list suppressed.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -82,7 +83,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
         lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
                                 days=days, horizon=horizon, replicates=replicates,
                                 seed=city.scenario.seed, metrics=table).to_pylist()[0]
-        by_day = _alerts_by_day(con, days)
+        by_day = [dataclasses.asdict(row) for row in _alerts_by_day(con, days)]
         people = person_outcomes(con)
         groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
     finally:

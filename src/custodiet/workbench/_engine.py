@@ -23,13 +23,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet import schema
-from custodiet._simulate import simulate
-from custodiet._variants import no_response
-from custodiet.engine import connect, quote_ident
+from custodiet.engine import Session, connect, quote_ident
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, scenario_from_mapping
 from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES, KeyList
 from custodiet.store import open_run
+from custodiet.study import VARIANTS, simulate
 from custodiet.watch import Watch, buffer_days, compile_rule, run_rule
 from custodiet.watch._inputs import OBSERVED, register
 from custodiet.watch._registry import Registry
@@ -55,7 +54,7 @@ __all__ = [
 # --------------------------------------------------------------------------- scenarios
 def load(spec: str | Path) -> Scenario:
     """A built-in scenario's name or a TOML path, validated by the scenario loader."""
-    from custodiet._api import resolve_scenario
+    from custodiet.study import resolve_scenario
 
     return resolve_scenario(spec)[0]
 
@@ -150,7 +149,7 @@ class City:
     _db: duckdb.DuckDBPyConnection | None = None
     _changes_of: dict[str, Any] = field(default_factory=dict)
     _audit: duckdb.DuckDBPyConnection | None = None
-    _cons: dict[int, list[duckdb.DuckDBPyConnection]] = field(default_factory=dict)
+    _cons: dict[int, list[Session]] = field(default_factory=dict)
 
     @property
     def days(self) -> int:
@@ -195,7 +194,7 @@ class City:
                 pc.is_in(self._changes.column("list"), value_set=names))}
         return self._changes_of["table"]
 
-    def day_connections(self, keep: int) -> list[duckdb.DuckDBPyConnection]:
+    def day_connections(self, keep: int) -> list[Session]:
         """One cursor per day on a database holding every observed event once (as native
         tables, sorted by the day received): each sees that day's relations, the events as
         views over the ``keep`` days the watch's buffer would hold for the rules at hand.
@@ -211,7 +210,7 @@ class City:
         if keep not in self._cons:
             cons = []
             for day in range(self.days):
-                con = self._db.cursor()
+                con = _Cursor(self._db.cursor())
                 # The watch's own registration (events empty), then each event relation
                 # replaced by its window: the days a watch with this buffer holds today.
                 register(con, {**self.static, "members": self._members[day],
@@ -243,6 +242,18 @@ class City:
         return self._audit
 
 
+def no_response(scenario: Scenario) -> Scenario:
+    """The study's no-response twin: alerts are raised, nobody acts on them."""
+    return VARIANTS["no_response"](scenario)
+
+
+class _Cursor(Session):
+    """An engine session on one cursor of a shared database (a day's relations)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+
 def cache_path(scenario: Scenario, cache: Path) -> Path:
     """Where the no-response run of ``scenario`` is kept: keyed by name, hash, size and seed."""
     w = scenario.world
@@ -252,7 +263,7 @@ def cache_path(scenario: Scenario, cache: Path) -> Path:
 def sized(scenario: Scenario, *, people: int | None, days: int | None,
           seed: int | None) -> Scenario:
     """The scenario at another size or seed (the study runner's own resizing)."""
-    from custodiet._study import sized as resize
+    from custodiet.study import sized as resize
 
     return resize(scenario, people=people, days=days, seed=seed)
 
@@ -379,16 +390,16 @@ def spy_sensors(watch: Watch, into: list[dict[str, pa.Table]]) -> None:
 
 def spy_relations(watch: Watch, into: dict[str, pa.Table]) -> None:
     """Keep the relations the watch registers for its rules (the latest day's)."""
-    con = watch.con
+    session = watch.session
 
-    class _Recorder:
-        def register(self, name: str, table: pa.Table) -> Any:
+    class _Recorder(Session):
+        def __init__(self) -> None:
+            self.con = session.con
+
+        def register(self, name: str, table: pa.Table) -> None:
             into[name] = table
-            return con.register(name, table)
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(con, name)
-    watch.con = _Recorder()  # type: ignore[assignment]
+            session.register(name, table)
+    watch.session = _Recorder()
 
 
 # --------------------------------------------------------------------------- one rule
