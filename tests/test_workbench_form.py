@@ -4,6 +4,8 @@ a scenario that loads back unchanged, and the app refuses requests from elsewher
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -171,7 +173,7 @@ def test_a_fetched_edit_returns_the_card_with_the_message(client) -> None:
     card = wb.bench.cards[0]
     pairs = [(k, "0" if k == "min_level" else v)
              for k, v in form_of(card, wb.bench.list_names, wb.bench.scorer_names)]
-    response = c.post("/card/0", content="&".join(f"{k}={v}" for k, v in pairs),
+    response = c.post("/card/0", content=urlencode(pairs),
                       headers={"x-requested-with": "fetch",
                                "content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 200
@@ -186,3 +188,12 @@ def test_save_writes_a_file_and_refuses_odd_names(client) -> None:
     ok = c.post("/save", data={"filename": "mine.toml"}, follow_redirects=False)
     assert ok.status_code == 303
     assert parse_scenario((wb.save_dir / "mine.toml").read_text()) == wb.bench.scenario
+
+
+def test_without_the_script_an_edit_comes_back_to_the_page(client) -> None:
+    c, wb = client
+    card = wb.bench.cards[1]
+    pairs = form_of(card, wb.bench.list_names, wb.bench.scorer_names)
+    response = c.post("/card/1", content=urlencode(pairs), follow_redirects=False,
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 303 and response.headers["location"] == "/#card-1"

@@ -89,5 +89,10 @@ def run(args: argparse.Namespace) -> int:
     for bar in bars.values():
         bar.close()
     print(f"custodiet workbench: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+    finally:
+        from custodiet.workbench._study import stop
+
+        stop(app.state.workbench.study)  # a study still running ends with the workbench
     return 0

@@ -118,7 +118,8 @@ def create_app(wb: Workbench) -> Starlette:
         if fetched(request):
             return HTMLResponse(wb.env.get_template("_card.html").render(
                 card=edited, i=index_, sections=wb.sections, **_globals(wb)))
-        return page()
+        # without the script: the page again, at the card (its messages are in its state)
+        return RedirectResponse(f"/#card-{index_}", status_code=303)
 
     async def add(request: Request) -> Response:
         from starlette.concurrency import run_in_threadpool
@@ -178,6 +179,7 @@ def create_app(wb: Workbench) -> Starlette:
         return _security(response)
 
     app = Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)])
+    app.state.workbench = wb
     return app
 
 
