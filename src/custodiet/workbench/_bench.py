@@ -94,12 +94,9 @@ class Bench:
             card = self.cards[index]
             rule, attributes = rule_from_form(card.template, form)
             card.values = {**rule, "new_list": attributes}
-            trial = Card(card.template, card.rule, card.values, attributes)
-            cards = list(self.cards)
-            cards[index] = trial
-            data = [c.rule.model_dump(mode="json") for c in cards]
+            data = [c.rule.model_dump(mode="json") for c in self.cards]
             data[index] = rule
-            lists = self._new_lists(cards[:index] + cards[index + 1:])
+            lists = self._new_lists(self.cards[:index] + self.cards[index + 1:])
             if attributes:
                 lists.append({"name": new_list_name(rule["name"]), "attributes": attributes})
             try:
