@@ -61,7 +61,7 @@ def load(spec: str | Path) -> Scenario:
 
 def validate(data: Mapping[str, Any]) -> Scenario:
     """The scenario loader's validation of a mapping: a :class:`UserError` naming the dotted
-    field (``rules.2.k``) and the loader's message, or the scenario."""
+    field (``rules[2].k``) and the loader's message, or the scenario."""
     return scenario_from_mapping(data, source="workbench")
 
 

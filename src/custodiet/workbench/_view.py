@@ -30,11 +30,11 @@ def precision_text(answer: dict[str, Any]) -> str:
     m = answer["metrics"]
     if not m["alerts"]:
         return "undefined: no alert"
-    text = share(m["precision"])
+    text = f"{share(m['precision'])} ({count(m['true_alerts'])} of {count(m['alerts'])}"
     if answer["precision_low"] is not None:
-        text += f" (95% interval {share(answer['precision_low'])} to " \
-                f"{share(answer['precision_high'])})"
-    return text
+        text += f"; 95% interval {share(answer['precision_low'])} to " \
+                f"{share(answer['precision_high'])}"
+    return text + ")"
 
 
 def innocents_text(answer: dict[str, Any]) -> str:
