@@ -76,10 +76,9 @@ def _floor(run_dir: Path, days: int, work: Path) -> float:
 
 def measure_custodiet(people: int, days: int, work: Path) -> dict[str, Any]:
     """One city through ``simulate_world`` into a store, then the floor on its rows."""
-    from custodiet._simulate import simulate_world
-
     from custodiet.scenario import Scenario
     from custodiet.store import open_run
+    from custodiet.study._simulate import simulate_world
 
     scenario = Scenario.model_validate({"world": {"people": people, "days": days}, "seed": 1})
     out = work / f"world-{people}-{days}"
