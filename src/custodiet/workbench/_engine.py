@@ -118,12 +118,26 @@ def scenario_toml(scenario: Scenario, header: str = "") -> str:
     return text
 
 
-def scenario_hash(scenario: Scenario) -> str:
-    """A digest of everything the simulated city depends on: the whole scenario and the
-    package's version (a new version may simulate differently)."""
-    from custodiet import __version__
+def code_digest() -> str:
+    """A digest of the package's code that simulates and watches (every module but the
+    workbench's and the command line's) and of the versions of its dependencies: a city
+    cached by other code is simulated again."""
+    import custodiet
+    from custodiet._versions import package_versions
 
-    text = f"{__version__}\n{scenario.model_dump_json()}"
+    root = Path(custodiet.__file__).parent
+    digest = hashlib.sha256(repr(sorted(package_versions().items())).encode())
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if not rel.startswith(("workbench/", "cli/")):
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A digest of everything the simulated city depends on: the whole scenario and the code
+    (:func:`code_digest`)."""
+    text = f"{code_digest()}\n{scenario.model_dump_json()}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
