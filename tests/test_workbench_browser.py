@@ -109,3 +109,22 @@ def test_edit_save_and_run(server) -> None:
         capture_output=True, text=True, env=env, timeout=300, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     assert (tmp / "study" / "report.html").is_file()
+
+
+@pytest.mark.slow
+def test_run_the_full_study_links_its_report(server) -> None:
+    url, _, _ = server
+    messages: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+        page.goto(url)
+        page.get_by_role("button", name="Run the full study").click()
+        page.locator("#study-progress").wait_for(timeout=20_000)
+        page.locator("#study-report").wait_for(timeout=600_000)
+        page.locator("#study-report").click()
+        page.wait_for_load_state()
+        assert page.title().startswith("Study of")
+        browser.close()
+    assert messages == []
