@@ -45,7 +45,8 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
         if run_watch:
             from custodiet.watch import Watch
 
-            the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
+            the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")},
+                              start_weekday=scenario.world.start_weekday)
         timings["build"] = time.perf_counter() - started
         while not world.finished:
             t = time.perf_counter()
