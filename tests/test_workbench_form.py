@@ -24,6 +24,9 @@ def form_of(card, lists, scorers) -> list[tuple[str, str]]:
         for f in section.fields:
             if f.kind == "checkboxes":
                 pairs += [(f.name, v) for v in (f.value or [])]
+            elif f.kind == "hours":
+                pair = f.value or ["", ""]
+                pairs += [("hours_from", str(pair[0])), ("hours_to", str(pair[1]))]
             elif f.kind == "checkbox":
                 if f.value:
                     pairs.append((f.name, "on"))
@@ -33,21 +36,28 @@ def form_of(card, lists, scorers) -> list[tuple[str, str]]:
 
 
 def test_every_template_round_trips_through_its_form() -> None:
+    from custodiet.workbench._bench import Card
+
     base = engine.load("default")
     lists = [x.name for x in base.lists]
     scorers = [s.name for s in base.scorers]
-    seen = set()
-    for rule in base.rules:
-        from custodiet.workbench._bench import Card
-
+    rules = [r.model_dump(mode="json") for r in base.rules]
+    used = {r["template"] for r in rules}
+    # a rule of each template the scenario does not use, at the template's defaults, and one
+    # with hours and weekdays set
+    rules += [{"template": t, "name": f"extra_{t}", "detects": ["burglary"]}
+              for t in engine.TEMPLATES if t not in used]
+    rules.append({"template": "dwell", "name": "nightly", "detects": ["pickpocket"],
+                  "hours": [22, 6], "weekdays": [5, 6]})
+    full = engine.compose(base, rules)
+    assert {r.template for r in full.rules} == set(engine.TEMPLATES)
+    for i, rule in enumerate(full.rules):
         card = Card(rule.template, rule, rule.model_dump(mode="json"))
         data, attributes = rule_from_form(rule.template, form_of(card, lists, scorers))
         assert attributes == []
-        again = engine.compose(base, [data if r is rule else r.model_dump(mode="json")
-                                      for r in base.rules])
-        assert again.rules[base.rules.index(rule)] == rule
-        seen.add(rule.template)
-    assert seen == set(engine.TEMPLATES)  # the default scenario uses every template
+        again = engine.compose(base, [data if j == i else r.model_dump(mode="json")
+                                      for j, r in enumerate(full.rules)])
+        assert again.rules[i] == rule, rule.name
 
 
 def _loader_message(toml_rule: str) -> UserError:
@@ -85,6 +95,18 @@ def test_an_invalid_blank_gets_the_loaders_message_beside_it(blank, typed, toml)
     assert edited.errors == {blank: expected.message}
     assert edited.rule == before  # the last valid rule is kept
     assert edited.values[blank] == typed  # and what was typed stays in the field
+
+
+def test_bad_hours_get_the_loaders_message_beside_them() -> None:
+    bench = fresh_bench()
+    card = bench.cards[0]
+    pairs = [(k, v) for k, v in form_of(card, bench.list_names, bench.scorer_names)
+             if not k.startswith("hours_")] + [("hours_from", "3"), ("hours_to", "3")]
+    edited = bench.edit(0, pairs)
+    assert edited.errors == {"hours": "hours [from, to) must differ (use [0, 24] for the "
+                                      "whole day)"}
+    pairs[-1] = ("hours_to", "25")
+    assert bench.edit(0, pairs).errors == {"hours": "Input should be less than or equal to 24"}
 
 
 def test_an_unknown_list_is_named_on_the_lists_field() -> None:

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from custodiet.workbench import _engine as engine
 from custodiet.workbench import _study, _view
 from custodiet.workbench._bench import Bench, Card
-from custodiet.workbench._form import sections
+from custodiet.workbench._form import WEEKDAYS, sections
 
 #: No script but the package's own, no style but its own, nothing from the network; forms post
 #: only here; the page cannot be framed.
@@ -42,7 +42,7 @@ def environment() -> Environment:
     env.globals.update(number=_view.number, share=_view.share, count=_view.count,
                        precision_text=_view.precision_text, lift_text=_view.lift_text,
                        innocents_text=_view.innocents_text, charts=_view.charts,
-                       before_after=_view.before_after)
+                       before_after=_view.before_after, weekday_names=WEEKDAYS)
     return env
 
 

@@ -30,7 +30,7 @@ from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES, KeyList
 from custodiet.store import open_run
 from custodiet.study import VARIANTS, simulate
 from custodiet.watch import Watch, buffer_days, compile_rule, run_rule
-from custodiet.watch._inputs import OBSERVED, register
+from custodiet.watch._inputs import OBSERVED, RELATIONS, register
 from custodiet.watch._registry import Registry
 from custodiet.watch._watch import member_homes, redlist_hits
 
@@ -331,14 +331,16 @@ def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None =
 Replay = tuple[list[dict[str, pa.Table]], dict[str, pa.Table], list[pa.Table], np.ndarray]
 """What the replayed watch saw: each day's observed tables, the static relations its rules
 read, each day's scorer levels, and who is red-listed."""
-_STATIC = ("places", "homes", "spouses")
+_PER_DAY = ("members", "member_homes", "scores")
+#: The relations the watch registers that are the same every day (places, homes, records …).
+_STATIC = tuple(n for n in RELATIONS if n not in OBSERVED and n not in _PER_DAY)
 
 
 def _replay(twin: Scenario, static: dict[str, pa.Table], events: list[dict[str, pa.Table]],
             progress: Progress | None) -> Replay:
     """Run the watch over the stored days (as a run does) and keep what it observed."""
     days = len(events)
-    watch = Watch(twin, static)
+    watch = Watch(twin, static, start_weekday=twin.world.start_weekday)
     observed: list[dict[str, pa.Table]] = []
     seen: dict[str, pa.Table] = {}
     spy_sensors(watch, observed)
@@ -382,7 +384,8 @@ def _load_replay(path: Path, days: int) -> Replay | None:
     import pyarrow.feather as feather
 
     where = _replay_dir(path)
-    if not (where / "redlisted.npy").is_file():
+    needed = [f"{name}.arrow" for name in _STATIC] + ["redlisted.npy"]
+    if not all((where / name).is_file() for name in needed):
         return None
     observed = [{name: feather.read_table(where / f"observed-{d}-{name}.arrow")
                  for name in OBSERVED} for d in range(days)]
@@ -421,7 +424,7 @@ def run_alerts(city: City, rule: Any, rules: Sequence[Any], *, threads: int = 2)
     """The alerts ``rule`` raises over the city (``schema.ALERTS``), day by day on the watch's
     relations, with the watch's buffer for ``rules`` (the whole rule set being edited) and the
     red list's suppression."""
-    sql = compile_rule(rule)
+    sql = compile_rule(rule, start_weekday=city.scenario.world.start_weekday)
     cons = city.day_connections(buffer_days(list(rules)))
 
     def one(day: int) -> pa.Table:

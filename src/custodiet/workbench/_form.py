@@ -20,9 +20,11 @@ from custodiet.workbench import _engine as engine
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Blacklist type", ("lists",)),
     ("Where", ("place_kind", "radius_m", "destination", "event")),
-    ("When", ("window_minutes", "window_days", "night_minute", "min_minutes")),
+    ("When", ("hours", "weekdays", "window_minutes", "window_days", "night_minute",
+              "min_minutes")),
     ("Meets with", ("k",)),
-    ("How often", ("n", "distinct", "min_times", "min_tickets", "out_of_town", "new_only")),
+    ("How often", ("n", "counterpart", "distinct", "min_times", "min_tickets", "out_of_town",
+                   "new_only")),
     ("The template's own blanks", ()),
     ("What it claims to detect, and what the police do", ("detects", "category", "action")),
 )
@@ -42,7 +44,13 @@ LABELS: dict[str, str] = {
     "min_observed": "Nights both observed (at least)", "cash_only": "Only tickets paid in cash",
     "scorer": "Scorer", "min_level": "Level reached (at least)",
     "new_list": "Or a new list of people recorded with",
+    "hours": "Between the hours", "weekdays": "On the weekdays",
+    "counterpart": "Counterparts counted", "exclude_own": "Not at the person's own places",
+    "mode": "Movement counted",
 }
+#: Weekday numbers of the rules (0 = Monday) as the form shows them.
+WEEKDAYS: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                             "Saturday", "Sunday")
 #: Name of the list a card creates from recorded attributes.
 NEW_LIST_SUFFIX = "_list"
 
@@ -92,16 +100,23 @@ def sections(template: str, values: Mapping[str, Any], *, lists: Sequence[str],
     choice = engine.choices()
     out = [Section(legend, []) for legend, _ in SECTIONS]
     placed = {n: i for i, (_, names) in enumerate(SECTIONS) for n in names}
-    for name in ("lists", *own, "detects", "category", "action"):
+    when = [n for n in ("hours", "weekdays") if n in model.model_fields]
+    for name in ("lists", *when, *own, "detects", "category", "action"):
         info = model.model_fields[name]
         kind, options = _kind(info.annotation)
         if name == "lists":
             kind, options = "checkboxes", tuple(lists)
+        elif name == "hours":
+            kind = "hours"
+        elif name == "weekdays":
+            kind, options = "checkboxes", tuple(str(i) for i in range(7))
         elif name == "detects":
             kind, options = "checkboxes", tuple(choice["detects"])
         elif name == "scorer":
             kind, options = "select", tuple(scorers)
         value = values.get(name, None if info.is_required() else info.default)
+        if name == "weekdays":
+            value = [str(v) for v in value or []]
         spec = Field(name, LABELS.get(name, name.replace("_", " ")), kind,
                      (info.description or "").replace("``", ""), options, value)
         out[placed.get(name, 5)].fields.append(spec)
@@ -126,8 +141,11 @@ def rule_from_form(template: str, form: Sequence[tuple[str, str]]
         if name in ("template", "name"):
             continue
         kind, _ = _kind(info.annotation)
-        if name in ("lists", "detects"):
+        if name in ("lists", "detects", "weekdays"):
             rule[name] = multi.get(name, [])
+        elif name == "hours":
+            pair = [multi.get(f"hours_{end}", [""])[0].strip() for end in ("from", "to")]
+            rule[name] = pair if any(pair) else None
         elif kind == "checkbox":
             rule[name] = "on" in multi.get(name, [])
         elif name in multi:
