@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 
 from custodiet.audit._sim_lists import prepare_spells
 from custodiet.audit._sim_rules import DEFAULT_HORIZON, rule_metrics
-from custodiet.engine import Session, connect
+from custodiet.engine import Session
 from custodiet.schema import ALERTS, MINUTES_PER_DAY
 
 #: Draws of every alert's chance version (assumption: the standard error of ``C`` is then at
@@ -120,13 +120,15 @@ def chance_alerts(con: duckdb.DuckDBPyConnection, *, rule: str, lists: Sequence[
 def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
                      rules: Mapping[str, Sequence[str]], lists: Mapping[str, Sequence[str]],
                      days: int, horizon: int = DEFAULT_HORIZON,
-                     replicates: int = DEFAULT_REPLICATES, seed: int = 0) -> pa.Table:
+                     replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+                     metrics: pa.Table | None = None) -> pa.Table:
     """Each rule's precision, chance precision and lift over chance (see the module docstring).
 
     ``source`` holds ``alerts``, ``incidents``, ``persons`` and, when a rule has lists,
     ``list_changes`` (a run store's tables, or the same relations registered as Arrow tables);
     ``rules`` maps each rule to the incident kinds it claims, ``lists`` each rule to the lists
-    it watches (missing or empty: everyone). Deterministic for a given ``seed``.
+    it watches (missing or empty: everyone); ``metrics``, the rules' :func:`rule_metrics` on
+    ``source`` when the caller has it already. Deterministic for a given ``seed``.
     """
     if days < 1:
         raise ValueError("days must be at least 1")
@@ -135,7 +137,8 @@ def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
     con = source.con if isinstance(source, Session) else source
     if any(lists.get(r) for r in rules):
         prepare_spells(con, days=days)
-    real = rule_metrics(con, rules=rules, days=days, horizon=horizon)
+    real = metrics if metrics is not None else rule_metrics(con, rules=rules, days=days,
+                                                            horizon=horizon)
     incidents = con.execute("SELECT * FROM incidents").to_arrow_table()
     parts = [chance_alerts(con, rule=r, lists=lists.get(r, ()), days=days,
                            replicates=replicates, seed=seed) for r in rules]
@@ -143,7 +146,7 @@ def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
     for i, part in enumerate(parts):
         parts[i] = part.set_column(0, "alert_id", pc.add(part.column("alert_id"), offset))
         offset += part.num_rows
-    scratch = connect()
+    scratch = con.cursor()  # the same database, its own relations: the chance alerts
     try:
         scratch.register("alerts", pa.concat_tables(parts) if parts else ALERTS.empty_table())
         scratch.register("incidents", incidents)
