@@ -85,10 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
     def build(figures: Path) -> tuple[Any, dict[str, Any]]:
         report = real_audit_report(real, figures_dir=figures)
-        metrics = {"input": real.info, **real.result.to_dict()}
-        if real.sweep is not None:
-            metrics["threshold_sweep"] = real.sweep.to_dict()
-        return report, metrics
+        return report, real.to_dict()
 
     try:
         out = publish(args.out, build, force=args.force)
