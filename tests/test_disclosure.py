@@ -100,3 +100,60 @@ def test_no_small_count_is_derivable(tmp_path_factory, table):
                   label if labelled else None, np.ones(len(score)))
     assert leaks(metrics, cells, 5) == []
     _check_ratios(metrics)
+
+
+@needs_compas
+@pytest.mark.parametrize("extra, needle", [
+    (["--group", "name", "--min-cell", "1"], "--min-cell: must be at least 5"),
+    (["--group", "name", "--min-cell", "0"], "--min-cell: must be at least 5"),
+    (["--group", "name"], "name: looks like an identifier"),
+    (["--group", "id", "--group", "race"], "id: looks like an identifier"),
+])
+def test_identifying_outputs_are_refused(tmp_path, capsys, extra, needle):
+    """--min-cell 1 with --group name used to write every defendant's name with an outcome."""
+    out = tmp_path / "o"
+    rc = main(["audit", str(COMPAS), "--out", str(out), "--label", "two_year_recid",
+               "--score", "decile_score", "--threshold", "5", *extra])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_top_pct_is_exact_and_weights_leave_no_residual(tmp_path):
+    """--top-pct 7 on 100 rows flags 7 (0.07 * 100 is 7.000000000000001); non-integer weights
+    do not suppress the lowest sweep threshold with a 1e-15 residual; a zero-weight group is
+    not in the sweep; a score on a grid point is in that point's bucket."""
+    src = tmp_path / "t.csv"
+    rows = [f"{'a' if i % 2 else 'b'},{i},{i % 3 == 0:d},1" for i in range(100)]
+    src.write_text("g,s,y,w\n" + "\n".join(rows) + "\n")
+    real = audit_file(AuditSpec(path=src, groups=["g"], score="s", top_pct=7.0, label="y",
+                                min_cell=5))
+    assert real.info["cutoff"] == 93  # scores 93..99: seven people
+    rows = [f"{'a' if i % 2 else 'b'},{i / 10},{i % 3 == 0:d},{0.1 + (i % 7) / 10}"
+            for i in range(300)] + ["z,5,1,0", "z,6,0,0"]
+    src.write_text("g,s,y,w\n" + "\n".join(rows) + "\n")
+    real = audit_file(AuditSpec(path=src, groups=["g"], score="s", threshold=0.0, label="y",
+                                weight="w", min_cell=5))
+    sw = real.to_dict()["threshold_sweep"]
+    assert {e["group"]["g"] for e in sw["groupings"]["g"]} == {"a", "b"}
+    assert sw["overall"]["flag_rate"][0] == pytest.approx(1.0)
+    assert sw["overall"]["fnr"][0] == 0.0
+
+
+def test_score_on_a_grid_point_is_flagged_at_that_threshold():
+    """On an equal-width grid, a score equal to a threshold is flagged at that threshold
+    (the division used to round some grid points into the bucket below)."""
+    from custodiet.audit import Grouping, threshold_sweep
+
+    lo, hi = 0.1, 0.7
+    width = (hi - lo) / 99
+    grid = lo + width * np.arange(100)
+    scores = np.concatenate([grid, grid[:-1] + width / 3, [lo, hi]])
+    con = duckdb.connect()
+    rel = con.from_arrow(__import__("pyarrow").table({"s": scores, "g": ["a"] * len(scores)}))
+    sw = threshold_sweep(rel, score="s", groupings=[Grouping(("g",))], groups=("g",),
+                         min_cell=0)
+    assert sw.grid == "equal-width grid"
+    np.testing.assert_array_equal(sw.thresholds, grid)
+    want = np.array([(scores >= t).mean() for t in grid])
+    np.testing.assert_array_equal(sw.overall.values[0, :, 0], want)

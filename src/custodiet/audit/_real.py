@@ -209,6 +209,10 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any
             raise UserError("the weights sum to 0", where=where, field=spec.weight)
     else:
         people = float(rows)
+    if people < spec.min_cell:
+        raise UserError(f"has {people:g} people, fewer than --min-cell {spec.min_cell:g}: "
+                        "nothing could be published", where=where)
+    _refuse_identifiers(spec, con)
     info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
     if spec.score is not None:
         s = quote(spec.score)
@@ -221,6 +225,22 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any
             raise UserError(f"threshold {spec.threshold:g} is outside the score's range "
                             f"{lo:g} to {hi:g}", where=where, field="--threshold")
     return info
+
+
+def _refuse_identifiers(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a group column whose values mostly single people out (a name, an id): more than
+    ``IDENTIFIER_SHARE`` of the people share their value with fewer than ``min_cell``."""
+    w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
+    for g in dict.fromkeys(spec.groups):
+        distinct, share = con.execute(
+            f"WITH v AS (SELECT {quote(g)} AS v, sum({w}) AS n FROM src GROUP BY 1 "
+            f"HAVING sum({w}) > 0) SELECT count(*), sum(CASE WHEN n < $m THEN n ELSE 0 END) "
+            f"/ sum(n) FROM v", {"m": spec.min_cell}).fetchone()
+        if share is not None and share > IDENTIFIER_SHARE:
+            raise UserError(f"looks like an identifier: {distinct:,} distinct values, and "
+                            f"{share:.0%} of the people share theirs with fewer than "
+                            f"{spec.min_cell:g}; group by a column whose values many people "
+                            "share", where=str(spec.path), field=g)
 
 
 def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> str:
