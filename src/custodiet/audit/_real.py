@@ -34,6 +34,10 @@ MIN_CELL_FLOOR: int = 5
 #: their value with fewer than ``min_cell`` people (a name, an id, a date of birth).
 IDENTIFIER_SHARE: float = 0.5
 
+#: With survey weights the bootstrap draws one count per distinct (groups, flag, label,
+#: weight) row and resample; above this many such rows it is refused (assumption: memory).
+MAX_SURVEY_CELLS: int = 1_000_000
+
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN")
 
@@ -303,8 +307,17 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
     label = "__label" if spec.label else None
     weight = "__weight" if spec.weight else None
+    survey = bool(spec.weight) and bool(con.execute(
+        f"SELECT bool_or({quote(spec.weight)}::DOUBLE <> round({quote(spec.weight)}::DOUBLE)) "
+        "FROM src").fetchone()[0])
+    info["weights"] = None if not spec.weight else ("survey" if survey else "counts")
     cells = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight)
+                                weight=weight, survey=survey and spec.bootstrap > 0)
+    if cells.rows is not None and len(cells.count) > MAX_SURVEY_CELLS:
+        raise UserError(f"--bootstrap with survey (non-integer) weights resamples respondents, "
+                        f"and this table has {len(cells.count):,} distinct (groups, flag, "
+                        f"label, weight) rows, more than {MAX_SURVEY_CELLS:,}; drop --bootstrap "
+                        "or round the weights", where=str(spec.path), field=spec.weight)
     result = group_metrics(cells, reference=spec.reference, band=spec.band,
                            min_cell=spec.min_cell, bootstrap=spec.bootstrap,
                            seed=spec.seed, confidence=spec.confidence)
