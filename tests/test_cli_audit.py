@@ -46,7 +46,10 @@ def test_threshold_run_writes_all_outputs(tmp_path, capsys):
     m = json.loads((out / "metrics.json").read_text())
     assert set(m["groupings"]) == {"grp", "sex", "grp × sex"}
     assert m["input"]["rows"] == 400 and m["settings"]["bootstrap_resamples"] == 30
-    assert len(m["threshold_sweep"]["thresholds"]) == 10
+    # thresholds are score values; those that would isolate a small interval are left out
+    thr = m["threshold_sweep"]["thresholds"]
+    assert set(thr) <= set(range(1, 11)) and thr[0] == 1 and len(thr) >= 5
+    assert m["disclosure"]["sweep_thresholds_dropped"] == 10 - len(thr)
     html = (out / "report.html").read_text()
     figs = sorted(p.stem for p in (out / "figures").glob("*.svg"))
     assert sorted(p.stem for p in (out / "figures").glob("*.png")) == figs

@@ -25,7 +25,7 @@ def resample_counts(count: np.ndarray, *, resamples: int, seed: int,
     if resamples <= 0:
         return np.empty((0, len(count)))
     if rows is not None:
-        n_rows = int(round(rows.sum()))
+        n_rows = round(float(rows.sum()))
         rng = np.random.default_rng(np.random.SeedSequence(seed))
         draws = rng.multinomial(n_rows, rows / rows.sum(), size=resamples).astype(np.float64)
         return draws * (count / np.where(rows > 0, rows, 1.0))
