@@ -170,9 +170,16 @@ def test_existing_output_is_refused(tmp_path, capsys):
     (out / "keep").write_text("x")
     rc, err = run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp"], capsys)
     assert rc == 2 and "already exists" in err and (out / "keep").exists()
-    assert run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp", "--force"],
-               capsys)[0] == 0
-    assert not (out / "keep").exists() and (out / "report.html").exists()
+    # --force replaces only a directory custodiet wrote (see tests/test_cli_outputs.py)
+    rc, err = run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp",
+                   "--force"], capsys)
+    assert rc == 2 and "not written by custodiet" in err and (out / "keep").exists()
+    (out / "keep").unlink()
+    out.rmdir()
+    for _ in range(2):
+        assert run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp",
+                    "--force"], capsys)[0] == 0
+    assert (out / "report.html").exists()
 
 
 def test_missing_file(tmp_path, capsys):

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.report import publish, real_audit_report
     from custodiet.store import check_destination
 
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[args.file])
     spec = AuditSpec(
         path=Path(args.file), groups=list(dict.fromkeys(args.group)), label=args.label,
         score=args.score, threshold=args.threshold, flag=args.flag, top_k=args.top_k,

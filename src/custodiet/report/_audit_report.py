@@ -302,4 +302,4 @@ def publish(out: str | Path, build: Callable[[Path], tuple[Report, dict[str, Any
         write_json(tmp / "metrics.json", metrics)
         report.write(tmp / "report.html")
 
-    return publish_directory(out, fill)
+    return publish_directory(out, fill, force=force)

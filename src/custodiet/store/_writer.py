@@ -13,24 +13,10 @@ from typing import Any
 import pyarrow as pa
 
 from custodiet.engine import connect
-from custodiet.errors import UserError
-from custodiet.store._atomic import move_into_place, partial_directory
+from custodiet.store._atomic import check_destination, move_into_place, partial_directory
 
 DATABASE = "run.duckdb"
 MANIFEST = "manifest.json"
-
-
-def check_destination(out: str | Path, *, force: bool = False) -> Path:
-    """Refuse an existing destination (unless ``force``) before any work is done."""
-    out = Path(out)
-    if out.exists() and not force:
-        raise UserError("already exists; choose another --out or pass --force", where=str(out))
-    if out.exists() and not out.is_dir():
-        raise UserError("exists and is not a directory", where=str(out))
-    parent = out.resolve().parent
-    if parent.exists() and not parent.is_dir():
-        raise UserError("is not a directory", where=str(parent))
-    return out
 
 
 class RunWriter:
@@ -78,7 +64,11 @@ class RunWriter:
         self.con.execute("CHECKPOINT")
         self.con.close()
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        return move_into_place(self.tmp, self.out)
+        try:
+            return move_into_place(self.tmp, self.out, force=self.force)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
     def abort(self) -> None:
         """Drop everything written so far."""
