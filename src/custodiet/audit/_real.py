@@ -62,6 +62,9 @@ class AuditSpec:
     min_cell: float = DEFAULT_MIN_CELL
     band: tuple[float, float] = DEFAULT_BAND
     confidence: float = DEFAULT_CONFIDENCE
+    glob: bool = False
+    """Read ``path`` as a pattern of several files (``data/*.csv``); by default the path is
+    that one file, whatever characters its name holds."""
 
 
 @dataclass
@@ -118,6 +121,8 @@ def _check_spec(spec: AuditSpec) -> None:
     if not spec.min_cell >= MIN_CELL_FLOOR:
         raise UserError(f"must be at least {MIN_CELL_FLOOR} on real data (smaller cells could "
                         f"single out people), got {spec.min_cell:g}", field="--min-cell")
+    if spec.glob:
+        return
     if not spec.path.exists():
         raise UserError("no such file", where=where)
     if spec.path.is_dir():
@@ -145,13 +150,26 @@ def _line(spec: AuditSpec, con: duckdb.DuckDBPyConnection, cond: str) -> str:
     return f"{spec.path}:{row + 2}"
 
 
-def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def literal_source(path: Path, scratch: Path) -> Path:
+    """A path DuckDB reads as exactly ``path``: DuckDB expands ``*``, ``?``, ``[...]`` and
+    ``{...}`` in file names, so a name holding them is read through a plain-named link."""
+    if not any(c in str(path) for c in "*?[]{}"):
+        return path
+    link = scratch / ("input" + "".join(path.suffixes[-2:]).lower())
+    link.symlink_to(path.resolve())
+    return link
+
+
+def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
+               source: Path | None = None) -> dict[str, Any]:
     """Copy the columns the audit needs into table ``src`` and validate them; raise
-    ``UserError`` on the first problem. Returns facts about the input (row and people count)."""
+    ``UserError`` on the first problem. Returns facts about the input (row and people count).
+    ``source`` is the path handed to DuckDB (see :func:`literal_source`)."""
     _check_spec(spec)
     where = str(spec.path)
+    source = source or spec.path
     try:
-        rel = con.sql(f"SELECT * FROM {_reader(spec.path)}")
+        rel = con.sql(f"SELECT * FROM {_reader(source)}")
         available = list(rel.columns)
         types = dict(zip(available, [str(t) for t in rel.types], strict=True))
     except duckdb.Error as err:
@@ -165,7 +183,7 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any
     needed = list(dict.fromkeys(cols.values()))
     try:
         con.execute(f"CREATE TABLE src AS SELECT {', '.join(quote(c) for c in needed)} "
-                    f"FROM {_reader(spec.path)}")
+                    f"FROM {_reader(source)}")
     except duckdb.Error as err:
         msg = str(err).splitlines()[0]
         raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
@@ -281,7 +299,8 @@ def audit_file(spec: AuditSpec) -> RealAudit:
         con = connect()
         try:
             con.execute("SET temp_directory = ?", [spill])
-            info = load_table(spec, con)
+            source = spec.path if spec.glob else literal_source(spec.path, Path(spill))
+            info = load_table(spec, con, source)
             real = _audit_loaded(spec, con, info)
         finally:
             con.close()
