@@ -14,6 +14,7 @@ from custodiet.cli import main
 from custodiet.errors import UserError
 from custodiet.scenario import parse_scenario
 
+
 def fast(n: int) -> settings:
     """Few examples, no deadline, the same examples on every run."""
     return settings(max_examples=n, deadline=None, derandomize=True, database=None,
@@ -122,5 +123,5 @@ def test_every_command_handles_random_arguments(command, tokens):
 def _accepts(command: str, flag: str) -> bool:
     from custodiet.cli import build_parser
 
-    sub = build_parser()._subparsers._group_actions[0].choices[command]  # noqa: SLF001
-    return any(flag in a.option_strings for a in sub._actions)  # noqa: SLF001
+    sub = build_parser()._subparsers._group_actions[0].choices[command]
+    return any(flag in a.option_strings for a in sub._actions)
