@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/custodiet run default --people 20000 --days 7 --seed 1 --out runs/demo --force
+	@echo "custodiet is installed in $(BIN): run 'source $(BIN)/activate' to put it on your PATH"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench examples

@@ -46,7 +46,10 @@ def test_threshold_run_writes_all_outputs(tmp_path, capsys):
     m = json.loads((out / "metrics.json").read_text())
     assert set(m["groupings"]) == {"grp", "sex", "grp × sex"}
     assert m["input"]["rows"] == 400 and m["settings"]["bootstrap_resamples"] == 30
-    assert len(m["threshold_sweep"]["thresholds"]) == 10
+    # thresholds are score values; those that would isolate a small interval are left out
+    thr = m["threshold_sweep"]["thresholds"]
+    assert set(thr) <= set(range(1, 11)) and thr[0] == 1 and len(thr) >= 5
+    assert m["disclosure"]["sweep_thresholds_dropped"] == 10 - len(thr)
     html = (out / "report.html").read_text()
     figs = sorted(p.stem for p in (out / "figures").glob("*.svg"))
     assert sorted(p.stem for p in (out / "figures").glob("*.png")) == figs
@@ -167,9 +170,16 @@ def test_existing_output_is_refused(tmp_path, capsys):
     (out / "keep").write_text("x")
     rc, err = run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp"], capsys)
     assert rc == 2 and "already exists" in err and (out / "keep").exists()
-    assert run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp", "--force"],
-               capsys)[0] == 0
-    assert not (out / "keep").exists() and (out / "report.html").exists()
+    # --force replaces only a directory custodiet wrote (see tests/test_cli_outputs.py)
+    rc, err = run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp",
+                   "--force"], capsys)
+    assert rc == 2 and "not written by custodiet" in err and (out / "keep").exists()
+    (out / "keep").unlink()
+    out.rmdir()
+    for _ in range(2):
+        assert run([str(src), "--out", str(out), "--flag", "flagged", "--group", "grp",
+                    "--force"], capsys)[0] == 0
+    assert (out / "report.html").exists()
 
 
 def test_missing_file(tmp_path, capsys):

@@ -50,7 +50,7 @@ def _bad_scenario(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProces
     [
         ("[world]\npeople = 100\npeeple = 3\n", 3, "did you mean 'people'"),
         ("[world]\npeople = -5\n", 2, "world.people"),
-        ("[world]\npeople = 10\n[world.population]\nminority_share = 1.5\n", 4,
+        ("[world]\npeople = 1000\n[world.population]\nminority_share = 1.5\n", 4,
          "world.population.minority_share"),
         ("[world.households]\nsize_shares = [0.5, 0.4]\n", 1, "add up to 1"),
         ("[world]\npeople = \n", 2, "not valid TOML"),

@@ -4,6 +4,7 @@ threshold sweeps. Used by the simulation audit and by ``custodiet audit`` on rea
 
 from custodiet.audit._bootstrap import resample_counts
 from custodiet.audit._cells import Cells, Grouping, cells_from_arrow, cells_from_relation
+from custodiet.audit._disclosure import Disclosure, protect
 from custodiet.audit._frame import (
     DEFAULT_BAND,
     DEFAULT_CONFIDENCE,
@@ -27,6 +28,7 @@ __all__ = [
     "AuditResult",
     "AuditSpec",
     "Cells",
+    "Disclosure",
     "Estimate",
     "GroupFrame",
     "Grouping",
@@ -39,6 +41,7 @@ __all__ = [
     "cells_from_relation",
     "default_groupings",
     "group_metrics",
+    "protect",
     "resample_counts",
     "threshold_sweep",
 ]

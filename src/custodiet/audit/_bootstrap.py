@@ -12,16 +12,25 @@ import warnings
 import numpy as np
 
 
-def resample_counts(count: np.ndarray, *, resamples: int, seed: int) -> np.ndarray:
+def resample_counts(count: np.ndarray, *, resamples: int, seed: int,
+                    rows: np.ndarray | None = None) -> np.ndarray:
     """``resamples`` bootstrap replicates of the cell counts, shape (B, K).
 
-    Weights that are not whole numbers (survey weights) are treated as frequencies: the total
-    is rounded to the nearest person and the cell shares are kept.
+    Without ``rows``, each count is that many people (individual rows, or an aggregated table
+    of frequencies), and people are resampled. With ``rows`` (survey weights: cell ``k`` holds
+    ``rows[k]`` respondents of equal weight ``count[k] / rows[k]``), respondents are resampled,
+    each carrying its weight: treating a weighted total as that many independent people makes
+    intervals too narrow by the square root of the average weight.
     """
     if resamples <= 0:
         return np.empty((0, len(count)))
+    if rows is not None:
+        n_rows = round(float(rows.sum()))
+        rng = np.random.default_rng(np.random.SeedSequence(seed))
+        draws = rng.multinomial(n_rows, rows / rows.sum(), size=resamples).astype(np.float64)
+        return draws * (count / np.where(rows > 0, rows, 1.0))
     total = count.sum()
-    n = round(total)
+    n = round(total)  # whole-number frequencies: the total number of people
     if n <= 0:
         return np.zeros((resamples, len(count)))
     p = count / total

@@ -5,7 +5,7 @@ the cost of a table's size is one DuckDB aggregation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
@@ -34,6 +34,9 @@ class Cells:
     values: np.ndarray | None = None
     """``values[k, v]``: each person of cell ``k`` has ``value_cols[v]`` equal to this (police
     contacts, days on a list …); the per-person mean of each is reported beside the rates."""
+    rows: np.ndarray | None = None
+    """Sample rows per cell when the weights are survey weights (each row stands for ``count /
+    rows`` people): the bootstrap then resamples rows, each with its weight."""
 
     @property
     def labelled(self) -> bool:
@@ -60,11 +63,15 @@ class Cells:
 
 def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], flag: str,
                         label: str | None = None, weight: str | None = None,
-                        values: Sequence[str] = ()) -> Cells:
+                        values: Sequence[str] = (), survey: bool = False) -> Cells:
     """Aggregate a DuckDB relation with group columns, a 0/1 ``flag``, an optional 0/1 ``label``
     and an optional non-negative ``weight`` (people per row; 1 when absent). Each column of
     ``values`` (a number per person) becomes part of the cell key, so that its per-person mean
     by group is exact and is resampled with the people who carry it.
+
+    With ``survey``, the weight is a survey weight (a row is one respondent standing for
+    ``weight`` people): it becomes part of the cell key and each cell records its rows, so
+    that the bootstrap resamples respondents rather than people.
 
     Cells come out sorted, whatever the row order or thread count, so that a seeded bootstrap
     draws the same resamples on every run.
@@ -77,9 +84,19 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
     values = tuple(values)
     sel += [f"CAST({quote(v)} AS DOUBLE) AS v{i}" for i, v in enumerate(values)]
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
-    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _cells_src GROUP BY ALL ORDER BY ALL"
+    survey = survey and weight is not None
+    if survey:
+        sel.append(f"{w} AS sw")
+    rows = ", count(*) AS r" if survey else ""
+    sql = (f"SELECT {', '.join(sel)}, SUM({w}) AS n{rows} FROM _cells_src GROUP BY ALL "
+           "ORDER BY ALL")
     table = rel.query("_cells_src", sql).to_arrow_table()
-    return _from_arrow(table, groups, labelled=label is not None, values=values)
+    cells = _from_arrow(table, groups, labelled=label is not None, values=values)
+    if not survey:
+        return cells
+    r = np.asarray(table.column("r").to_numpy(), dtype=np.float64)
+    n = np.asarray(table.column("n").to_numpy(zero_copy_only=False), dtype=np.float64)
+    return replace(cells, rows=r[n > 0])
 
 
 def cells_from_arrow(table: pa.Table, *, groups: Sequence[str], flag: str,

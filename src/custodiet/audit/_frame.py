@@ -297,6 +297,7 @@ class AuditResult:
     seed: int
     confidence: float
     total: float
+    survey: bool = False  # survey weights: the bootstrap resampled respondents
 
     @property
     def overall(self) -> dict[str, Estimate]:
@@ -320,9 +321,7 @@ class AuditResult:
                 "min_cell": self.min_cell, "band": list(self.band),
                 "bootstrap_resamples": self.bootstrap, "seed": self.seed,
                 "confidence": self.confidence if self.bootstrap else None,
-                "bootstrap_method": "multinomial resampling of aggregated cells "
-                                    "(equivalent to resampling rows with replacement); "
-                                    "percentile intervals" if self.bootstrap else None,
+                "bootstrap_method": _method(self) if self.bootstrap else None,
             },
             "overall": {
                 "counts": {name: of.count(0, name) for name in of.count_names},
@@ -330,6 +329,14 @@ class AuditResult:
             },
             "groupings": {name: f.to_dict() for name, f in self.frames.items()},
         }
+
+
+def _method(result: AuditResult) -> str:
+    if result.survey:
+        return ("respondents (rows) resampled with replacement, each carrying its survey "
+                "weight, as multinomial counts of aggregated cells; percentile intervals")
+    return ("multinomial resampling of aggregated cells (equivalent to resampling people "
+            "with replacement); percentile intervals")
 
 
 def default_groupings(groups: Sequence[str]) -> list[Grouping]:
@@ -366,12 +373,15 @@ def group_metrics(cells: Cells, *, groupings: Iterable[Grouping] | None = None,
                             field="reference")
     groupings = list(groupings) if groupings is not None else default_groupings(
         cells.group_cols)
-    samples = resample_counts(cells.count, resamples=bootstrap, seed=seed) if bootstrap else None
+    samples = resample_counts(cells.count, resamples=bootstrap, seed=seed,
+                              rows=cells.rows) if bootstrap else None
     kw = {"min_cell": min_cell, "band": band, "confidence": confidence}
     overall = _frame(cells, Grouping(()), samples, reference, **kw)
     frames = {g.name: _frame(cells, g, samples, reference, **kw) for g in groupings}
-    return AuditResult(overall, frames, cells.labelled, min_cell, band, bootstrap, seed,
-                       confidence, cells.total)
+    result = AuditResult(overall, frames, cells.labelled, min_cell, band, bootstrap, seed,
+                         confidence, cells.total)
+    result.survey = cells.rows is not None
+    return result
 
 
 def _frame(cells: Cells, grouping: Grouping, samples: np.ndarray | None,

@@ -13,6 +13,9 @@ TN, FN, FP, TP = 0, 1, 2, 3
 UNFLAGGED, FLAGGED = 0, 1
 
 OK, UNDEFINED, SUPPRESSED = 0, 1, 2
+#: A count of people at or below this is nobody: sums and differences of non-integer (survey)
+#: weights leave residuals of about 1e-15 where the exact answer is 0.
+ZERO: float = 1e-9
 STATUS_NAMES = ("ok", "undefined", "suppressed")
 
 
@@ -119,8 +122,9 @@ def rates(conf: np.ndarray, defs: tuple[MetricDef, ...]) -> np.ndarray:
 
 
 def small(count: np.ndarray, min_cell: float) -> np.ndarray:
-    """A disclosive count: some people, but fewer than ``min_cell`` (zero is not small)."""
-    return (count > 0) & (count < min_cell)
+    """A disclosive count: some people, but fewer than ``min_cell`` (zero is not small, nor
+    is the rounding residual of a sum of non-integer weights)."""
+    return (count > ZERO) & (count < min_cell)
 
 
 def statuses(conf: np.ndarray, defs: tuple[MetricDef, ...], min_cell: float) -> np.ndarray:

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
-from custodiet.audit._cells import cells_from_relation, quote
+from custodiet.audit._cells import Cells, cells_from_relation, quote
+from custodiet.audit._disclosure import Disclosure, Joint, protect
 from custodiet.audit._frame import (
     DEFAULT_BAND,
     DEFAULT_CONFIDENCE,
@@ -20,10 +22,21 @@ from custodiet.audit._frame import (
     default_groupings,
     group_metrics,
 )
-from custodiet.audit._sweep import Sweep, threshold_sweep
+from custodiet.audit._sweep import Grid, Sweep, bucket_index, sweep_grid, threshold_sweep
 from custodiet.audit._validate import suggest
 from custodiet.engine import connect
 from custodiet.errors import UserError
+
+#: The smallest ``min_cell`` a real-data audit accepts: below it a published count could single
+#: out a handful of people (assumption: the floor many statistical agencies use, 5).
+MIN_CELL_FLOOR: int = 5
+#: A group column is refused as identifying when more than this share of the people share
+#: their value with fewer than ``min_cell`` people (a name, an id, a date of birth).
+IDENTIFIER_SHARE: float = 0.5
+
+#: With survey weights the bootstrap draws one count per distinct (groups, flag, label,
+#: weight) row and resample; above this many such rows it is refused (assumption: memory).
+MAX_SURVEY_CELLS: int = 1_000_000
 
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN")
@@ -49,6 +62,9 @@ class AuditSpec:
     min_cell: float = DEFAULT_MIN_CELL
     band: tuple[float, float] = DEFAULT_BAND
     confidence: float = DEFAULT_CONFIDENCE
+    glob: bool = False
+    """Read ``path`` as a pattern of several files (``data/*.csv``); by default the path is
+    that one file, whatever characters its name holds."""
 
 
 @dataclass
@@ -59,6 +75,17 @@ class RealAudit:
     result: AuditResult
     sweep: Sweep | None
     info: dict[str, Any]
+    disclosure: Disclosure | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``metrics.json`` holds: the input's description, every value with its status,
+        the sweep and what disclosure control withheld."""
+        out = {"input": self.info, **self.result.to_dict()}
+        if self.sweep is not None:
+            out["threshold_sweep"] = self.sweep.to_dict()
+        if self.disclosure is not None:
+            out["disclosure"] = self.disclosure.to_dict()
+        return out
 
 
 def _reader(path: Path) -> str:
@@ -91,8 +118,11 @@ def _check_spec(spec: AuditSpec) -> None:
         raise UserError("give at least one --group column")
     if spec.bootstrap < 0:
         raise UserError("must be 0 or more", field="--bootstrap")
-    if spec.min_cell < 0:
-        raise UserError("must be 0 or more", field="--min-cell")
+    if not spec.min_cell >= MIN_CELL_FLOOR:
+        raise UserError(f"must be at least {MIN_CELL_FLOOR} on real data (smaller cells could "
+                        f"single out people), got {spec.min_cell:g}", field="--min-cell")
+    if spec.glob:
+        return
     if not spec.path.exists():
         raise UserError("no such file", where=where)
     if spec.path.is_dir():
@@ -120,13 +150,26 @@ def _line(spec: AuditSpec, con: duckdb.DuckDBPyConnection, cond: str) -> str:
     return f"{spec.path}:{row + 2}"
 
 
-def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+def literal_source(path: Path, scratch: Path) -> Path:
+    """A path DuckDB reads as exactly ``path``: DuckDB expands ``*``, ``?``, ``[...]`` and
+    ``{...}`` in file names, so a name holding them is read through a plain-named link."""
+    if not any(c in str(path) for c in "*?[]{}"):
+        return path
+    link = scratch / ("input" + "".join(path.suffixes[-2:]).lower())
+    link.symlink_to(path.resolve())
+    return link
+
+
+def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
+               source: Path | None = None) -> dict[str, Any]:
     """Copy the columns the audit needs into table ``src`` and validate them; raise
-    ``UserError`` on the first problem. Returns facts about the input (row and people count)."""
+    ``UserError`` on the first problem. Returns facts about the input (row and people count).
+    ``source`` is the path handed to DuckDB (see :func:`literal_source`)."""
     _check_spec(spec)
     where = str(spec.path)
+    source = source or spec.path
     try:
-        rel = con.sql(f"SELECT * FROM {_reader(spec.path)}")
+        rel = con.sql(f"SELECT * FROM {_reader(source)}")
         available = list(rel.columns)
         types = dict(zip(available, [str(t) for t in rel.types], strict=True))
     except duckdb.Error as err:
@@ -140,7 +183,7 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any
     needed = list(dict.fromkeys(cols.values()))
     try:
         con.execute(f"CREATE TABLE src AS SELECT {', '.join(quote(c) for c in needed)} "
-                    f"FROM {_reader(spec.path)}")
+                    f"FROM {_reader(source)}")
     except duckdb.Error as err:
         msg = str(err).splitlines()[0]
         raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
@@ -188,6 +231,10 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any
             raise UserError("the weights sum to 0", where=where, field=spec.weight)
     else:
         people = float(rows)
+    if people < spec.min_cell:
+        raise UserError(f"has {people:g} people, fewer than --min-cell {spec.min_cell:g}: "
+                        "nothing could be published", where=where)
+    _refuse_identifiers(spec, con)
     info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
     if spec.score is not None:
         s = quote(spec.score)
@@ -202,6 +249,22 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> dict[str, Any
     return info
 
 
+def _refuse_identifiers(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a group column whose values mostly single people out (a name, an id): more than
+    ``IDENTIFIER_SHARE`` of the people share their value with fewer than ``min_cell``."""
+    w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
+    for g in dict.fromkeys(spec.groups):
+        distinct, share = con.execute(
+            f"WITH v AS (SELECT {quote(g)} AS v, sum({w}) AS n FROM src GROUP BY 1 "
+            f"HAVING sum({w}) > 0) SELECT count(*), sum(CASE WHEN n < $m THEN n ELSE 0 END) "
+            f"/ sum(n) FROM v", {"m": spec.min_cell}).fetchone()
+        if share is not None and share > IDENTIFIER_SHARE:
+            raise UserError(f"looks like an identifier: {distinct:,} distinct values, and "
+                            f"{share:.0%} of the people share theirs with fewer than "
+                            f"{spec.min_cell:g}; group by a column whose values many people "
+                            "share", where=str(spec.path), field=g)
+
+
 def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> str:
     """SQL for the 0/1 flag, recording the rule in ``info``."""
     if spec.flag is not None:
@@ -212,7 +275,10 @@ def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, 
         info["flag_rule"] = f"{spec.score} >= {spec.threshold:g}"
         return f"CAST({s} >= {spec.threshold!r} AS INTEGER)"
     w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
-    k = spec.top_k if spec.top_k is not None else spec.top_pct / 100.0 * info["people"]
+    # P% of N as P * N / 100 (exact for whole numbers: 7 * 100 / 100 is 7, where 0.07 * 100
+    # is 7.000000000000001 and would flag one more), compared with a tolerance of rounding
+    k = spec.top_k if spec.top_k is not None else spec.top_pct * info["people"] / 100.0
+    k -= 1e-9 * max(1.0, k)
     cut = con.execute(
         f"WITH s AS (SELECT {s}::DOUBLE AS v, sum({w}) AS w FROM src GROUP BY 1), "
         f"c AS (SELECT v, sum(w) OVER (ORDER BY v DESC) AS cum FROM s) "
@@ -227,42 +293,80 @@ def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, 
 
 
 def audit_file(spec: AuditSpec) -> RealAudit:
-    """Read, validate and audit ``spec.path``; raise ``UserError`` on bad input."""
+    """Read, validate and audit ``spec.path``; raise ``UserError`` on bad input. Every value
+    published is protected: see :func:`custodiet.audit._disclosure.protect`."""
     with tempfile.TemporaryDirectory(prefix="custodiet-audit-") as spill:
         con = connect()
         try:
             con.execute("SET temp_directory = ?", [spill])
-            info = load_table(spec, con)
-            flag = _flag_expr(spec, con, info)
-            sel = [quote(g) for g in dict.fromkeys(spec.groups)]
-            sel.append(f"{flag} AS __flagged")
-            if spec.label:
-                sel.append(f"{quote(spec.label)} AS __label")
-            if spec.weight:
-                sel.append(f"{quote(spec.weight)}::DOUBLE AS __weight")
-            if spec.score:
-                sel.append(f"{quote(spec.score)} AS __score")
-            rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
-            groups = list(dict.fromkeys(spec.groups))
-            cells = cells_from_relation(rel, groups=groups, flag="__flagged",
-                                        label="__label" if spec.label else None,
-                                        weight="__weight" if spec.weight else None)
-            result = group_metrics(cells, reference=spec.reference, band=spec.band,
-                                   min_cell=spec.min_cell, bootstrap=spec.bootstrap,
-                                   seed=spec.seed, confidence=spec.confidence)
-            sweep = None
-            if spec.score:
-                sweep = threshold_sweep(rel, score="__score", groupings=default_groupings(groups),
-                                        groups=tuple(groups),
-                                        label="__label" if spec.label else None,
-                                        weight="__weight" if spec.weight else None,
-                                        min_cell=spec.min_cell)
-                sweep.score = spec.score
+            source = spec.path if spec.glob else literal_source(spec.path, Path(spill))
+            info = load_table(spec, con, source)
+            real = _audit_loaded(spec, con, info)
         finally:
             con.close()
     info.update({
-        "file": spec.path.name, "groups": groups, "label": spec.label, "score": spec.score,
-        "weight": spec.weight, "threshold": spec.threshold,
+        "file": spec.path.name, "groups": real.info["groups"], "label": spec.label,
+        "score": spec.score, "weight": spec.weight, "threshold": spec.threshold,
     })
-    return RealAudit(result, sweep, info)
+    return real
 
+
+def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
+                  info: dict[str, Any]) -> RealAudit:
+    flag = _flag_expr(spec, con, info)
+    groups = list(dict.fromkeys(spec.groups))
+    sel = [quote(g) for g in groups]
+    sel.append(f"{flag} AS __flagged")
+    if spec.label:
+        sel.append(f"{quote(spec.label)} AS __label")
+    if spec.weight:
+        sel.append(f"{quote(spec.weight)}::DOUBLE AS __weight")
+    if spec.score:
+        sel.append(f"{quote(spec.score)} AS __score")
+    rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
+    label = "__label" if spec.label else None
+    weight = "__weight" if spec.weight else None
+    survey = bool(spec.weight) and bool(con.execute(
+        f"SELECT bool_or({quote(spec.weight)}::DOUBLE <> round({quote(spec.weight)}::DOUBLE)) "
+        "FROM src").fetchone()[0])
+    info["weights"] = None if not spec.weight else ("survey" if survey else "counts")
+    cells = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
+                                weight=weight, survey=survey and spec.bootstrap > 0)
+    if cells.rows is not None and len(cells.count) > MAX_SURVEY_CELLS:
+        raise UserError(f"--bootstrap with survey (non-integer) weights resamples respondents, "
+                        f"and this table has {len(cells.count):,} distinct (groups, flag, "
+                        f"label, weight) rows, more than {MAX_SURVEY_CELLS:,}; drop --bootstrap "
+                        "or round the weights", where=str(spec.path), field=spec.weight)
+    result = group_metrics(cells, reference=spec.reference, band=spec.band,
+                           min_cell=spec.min_cell, bootstrap=spec.bootstrap,
+                           seed=spec.seed, confidence=spec.confidence)
+    sweep = grid = None
+    if spec.score:
+        grid = sweep_grid(rel, "__score")
+        sweep = threshold_sweep(rel, score="__score", groupings=default_groupings(groups),
+                                groups=tuple(groups), label=label, weight=weight,
+                                min_cell=spec.min_cell, grid=grid)
+        sweep.score = spec.score
+    cut = None if spec.flag is not None else (
+        spec.threshold if spec.threshold is not None else info.get("cutoff"))
+    joint = _joint(rel, groups, label, weight, grid, cut)
+    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell)
+    info["groups"] = groups
+    return RealAudit(result, sweep, info, disclosure)
+
+
+def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
+           weight: str | None, grid: Grid | None, cut: float | None) -> Joint:
+    """People per (group values, score bucket, flagged, label), for disclosure control."""
+    if grid is not None:
+        rel = rel.project(f"*, {grid.bucket} AS __bucket")
+    else:
+        rel = rel.project("*, 0.0 AS __bucket")
+    withb = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
+                                weight=weight, values=("__bucket",))
+    assert withb.values is not None
+    raw = withb.values[:, 0]
+    bucket = bucket_index(grid, raw) if grid is not None else np.zeros(len(raw), np.int64)
+    cells = Cells(withb.group_cols, withb.levels, withb.codes, withb.flagged, withb.label,
+                  withb.count)
+    return Joint(cells, bucket, grid, cut)

@@ -18,6 +18,60 @@ MAX_THRESHOLDS: int = 100
 SWEPT = ("flag_rate", "fpr", "fnr")
 
 
+@dataclass(frozen=True)
+class Grid:
+    """The thresholds of a sweep and the SQL that puts a score into its bucket: bucket ``b``
+    holds the scores ``thresholds[b] <= s < thresholds[b + 1]``, so flagged at threshold
+    ``t`` are exactly the buckets ``>= t``."""
+
+    thresholds: np.ndarray
+    kind: str  # "distinct values" or "equal-width grid"
+    bucket: str
+    top: float  # the largest score
+
+    def flag_possible(self, cut: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per bucket, whether a score in it can be below ``cut`` and whether it can be at or
+        above it (what anyone knows from the rule and the published thresholds)."""
+        t = self.thresholds
+        if self.kind == "distinct values":
+            return t < cut, t >= cut
+        upper = np.append(t[1:], np.nextafter(self.top, np.inf))
+        return t < cut, upper > cut
+
+
+def sweep_grid(rel: duckdb.DuckDBPyRelation, score: str,
+               max_thresholds: int = MAX_THRESHOLDS) -> Grid:
+    """The score's distinct values, or an equal-width grid when there are more than
+    ``max_thresholds``; a score on a grid point is in that point's bucket (not the one below,
+    whatever the rounding of the division)."""
+    s = quote(score)
+    lo, hi, distinct = rel.query(
+        "_sw", f"SELECT min({s})::DOUBLE, max({s})::DOUBLE, count(DISTINCT {s}) FROM _sw"
+    ).fetchone()
+    if distinct <= max_thresholds:
+        thresholds = np.asarray(sorted(x[0] for x in rel.query(
+            "_sw", f"SELECT DISTINCT {s}::DOUBLE FROM _sw").fetchall()), dtype=np.float64)
+        return Grid(thresholds, "distinct values", f"{s}::DOUBLE", hi)
+    last = max_thresholds - 1
+    width = (hi - lo) / last
+    thresholds = lo + width * np.arange(max_thresholds, dtype=np.float64)
+    v = f"{s}::DOUBLE"
+    b0 = f"LEAST(GREATEST(FLOOR(({v} - {lo!r}) / {width!r}), 0), {last})"
+    # the division can round a grid point down (or up) by one: compare with the published
+    # threshold values themselves, computed as numpy computes them
+    bucket = (f"({b0} + CASE WHEN {b0} < {last} AND {v} >= {lo!r} + {width!r} * ({b0} + 1) "
+              f"THEN 1 WHEN {b0} > 0 AND {v} < {lo!r} + {width!r} * {b0} THEN -1 ELSE 0 END)"
+              "::DOUBLE")
+    return Grid(thresholds, "equal-width grid", bucket, hi)
+
+
+def bucket_index(grid: Grid, b: np.ndarray) -> np.ndarray:
+    """Bucket numbers from the aggregated bucket column (a score value or a grid index)."""
+    if grid.kind == "distinct values":
+        return np.searchsorted(grid.thresholds, b).astype(np.int64)
+    return np.asarray(b).astype(np.int64)
+
+
 @dataclass
 class SweepFrame:
     """One grouping's sweep: ``values[g, t, m]`` with ``status`` alike, metrics ``metrics``."""
@@ -62,46 +116,33 @@ class Sweep:
 def threshold_sweep(rel: duckdb.DuckDBPyRelation, *, score: str, groupings: Iterable[Grouping],
                     groups: tuple[str, ...], label: str | None = None,
                     weight: str | None = None, min_cell: float = 10,
-                    max_thresholds: int = MAX_THRESHOLDS) -> Sweep:
+                    max_thresholds: int = MAX_THRESHOLDS, grid: Grid | None = None) -> Sweep:
     """Sweep ``score`` over its distinct values (or an equal-width grid when there are more
     than ``max_thresholds``), applying the same suppression rules as ``group_metrics``."""
-    s = quote(score)
-    lo, hi, distinct = rel.query(
-        "_sw", f"SELECT min({s})::DOUBLE, max({s})::DOUBLE, count(DISTINCT {s}) FROM _sw"
-    ).fetchone()
-    if distinct <= max_thresholds:
-        thresholds = np.asarray(sorted(x[0] for x in rel.query(
-            "_sw", f"SELECT DISTINCT {s}::DOUBLE FROM _sw").fetchall()), dtype=np.float64)
-        bucket = f"{s}::DOUBLE"
-        grid = "distinct values"
-    else:
-        width = (hi - lo) / (max_thresholds - 1)
-        thresholds = lo + width * np.arange(max_thresholds)
-        bucket = (f"LEAST(FLOOR(({s}::DOUBLE - {lo!r}) / {width!r}), "
-                  f"{max_thresholds - 1})::DOUBLE")
-        grid = "equal-width grid"
+    grid = grid or sweep_grid(rel, score, max_thresholds)
+    thresholds = grid.thresholds
     sel = [f"CAST({quote(g)} AS VARCHAR) AS g{i}" for i, g in enumerate(groups)]
-    sel.append(f"{bucket} AS b")
+    sel.append(f"{grid.bucket} AS b")
     if label is not None:
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
     sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _sw GROUP BY ALL ORDER BY ALL"
     table = rel.query("_sw", sql).to_arrow_table()
-    b = table.column("b").to_numpy()
-    if grid == "distinct values":
-        b = np.searchsorted(thresholds, b)
-    b = b.astype(np.int64)
+    count = table.column("n").to_numpy().astype(np.float64)
+    keep = count > 0  # people with weight 0 are nobody: no group, no bucket
+    table = table.filter(keep)
+    b = bucket_index(grid, table.column("b").to_numpy())
     codes, levels = group_codes(table, groups)
     labelled = label is not None
     y = table.column("y").to_numpy().astype(np.int8) if labelled else None
     base = Cells(groups, levels, codes, np.zeros(table.num_rows, dtype=np.int8), y,
-                 table.column("n").to_numpy().astype(np.float64))
+                 count[keep])
     n_t = len(thresholds)
     metrics = SWEPT if labelled else ("flag_rate",)
     frames = {g.name: _sweep_frame(base, b, g, n_t, labelled, metrics, min_cell)
               for g in groupings}
     overall = _sweep_frame(base, b, Grouping(()), n_t, labelled, metrics, min_cell)
-    return Sweep(score, thresholds, grid, overall, frames)
+    return Sweep(score, thresholds, grid.kind, overall, frames)
 
 
 def _sweep_frame(cells: Cells, bucket: np.ndarray, grouping: Grouping, n_t: int, labelled: bool,
@@ -110,18 +151,19 @@ def _sweep_frame(cells: Cells, bucket: np.ndarray, grouping: Grouping, n_t: int,
     n_g = len(keys)
     y = cells.label.astype(np.int64) if labelled else np.zeros(len(bucket), dtype=np.int64)
     # histogram (G, T, 2) of people per (group, bucket, label); flagged at threshold t are
-    # those in buckets >= t: a reverse cumulative sum
+    # those in buckets >= t (a reverse cumulative sum), unflagged those below (a forward one:
+    # exactly 0 at the lowest threshold, never a rounding residual of a subtraction)
     hist = confusion(cells.count, gid * n_t + bucket, y, n_g * n_t, 2).reshape(n_g, n_t, 2)
     flagged = np.flip(np.cumsum(np.flip(hist, axis=1), axis=1), axis=1)
-    total = hist.sum(axis=1, keepdims=True)
-    unflagged = total - flagged
+    unflagged = np.concatenate([np.zeros_like(hist[:, :1]), np.cumsum(hist, axis=1)[:, :-1]],
+                               axis=1)
     if labelled:
         conf = np.stack([unflagged[..., 0], unflagged[..., 1], flagged[..., 0],
                          flagged[..., 1]], axis=-1)  # TN, FN, FP, TP
     else:
         conf = np.stack([unflagged[..., 0], flagged[..., 0]], axis=-1)
     defs = tuple(d for d in mt.metric_defs(labelled) if d.name in metrics)
-    n = conf.sum(axis=-1)[:, 0]
+    n = hist.sum(axis=(1, 2))
     keep = ~mt.small(n, min_cell) if grouping.cols else np.ones(n_g, bool)
     conf = conf[keep]
     return SweepFrame(grouping, [k for k, kp in zip(keys, keep, strict=True) if kp],

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import signal
 import sys
+import threading
+import unicodedata
 from collections.abc import Sequence
 
 from custodiet.errors import UserError
@@ -19,8 +23,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line on stderr and exit code 2 (no usage dump)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"custodiet: error: {message}\n")
-        raise SystemExit(2)
+        raise SystemExit(_error(message))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,21 +39,61 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every partial output is cleaned up the same way."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (a user's file or column name could carry terminal
+    escape sequences); tabs become spaces."""
+    return "".join(" " if c == "\t" else c for c in text
+                   if c == "\t" or unicodedata.category(c)[0] != "C")
+
+
+def _error(message: str) -> int:
+    sys.stderr.write(f"custodiet: error: {printable(message)}\n")
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.handler(args) or 0)
     except UserError as err:
-        sys.stderr.write(f"custodiet: error: {err.format()}\n")
-        return 2
+        return _error(err.format())
     except BrokenPipeError:  # output piped into a pager or `head` that closed early
         sys.stderr.close()
         return 0
+    except OSError as err:  # disk full, permissions, a vanished directory: one line
+        what = err.strerror or str(err)
+        if err.errno == errno.ENOSPC:
+            what = "no space left on the device; free some space or choose another --out"
+        where = f"{err.filename}: " if err.filename else ""
+        return _error(f"{where}{what}")
+    except MemoryError:
+        return _error("out of memory; try fewer people or days (or set "
+                      "CUSTODIET_MEMORY_LIMIT for the engine)")
+    except Terminated:
+        sys.stderr.write("custodiet: terminated; nothing was written\n")
+        return 143
     except KeyboardInterrupt:
         sys.stderr.write("custodiet: interrupted; nothing was written\n")
         return 130
+    finally:
+        from custodiet.store._atomic import discard_partials
+
+        discard_partials()  # whatever was interrupted, no half-written directory stays
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -27,7 +27,11 @@ def register(sub: Any) -> None:
                        description=__doc__)
     p.add_argument("file", metavar="FILE", help="table to audit (.csv or .parquet)")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory to create")
-    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace DIR if it exists and custodiet wrote it")
+    p.add_argument("--glob", action="store_true",
+                   help="read FILE as a pattern of several files (e.g. 'parts/*.csv'); "
+                        "by default FILE is that one file, whatever its name holds")
     p.add_argument("--label", metavar="COL", help="0/1 outcome column (optional)")
     rule = p.add_argument_group("flag rule (exactly one)")
     rule.add_argument("--score", metavar="COL", help="numeric score column")
@@ -73,22 +77,19 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.report import publish, real_audit_report
     from custodiet.store import check_destination
 
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[] if args.glob else [args.file])
     spec = AuditSpec(
         path=Path(args.file), groups=list(dict.fromkeys(args.group)), label=args.label,
         score=args.score, threshold=args.threshold, flag=args.flag, top_k=args.top_k,
         top_pct=args.top_pct, weight=args.weight,
         reference=_references(args.reference, list(dict.fromkeys(args.group))),
         bootstrap=args.bootstrap, seed=args.seed, min_cell=args.min_cell,
-        band=tuple(args.band))
+        band=tuple(args.band), glob=args.glob)
     real = audit_file(spec)
 
     def build(figures: Path) -> tuple[Any, dict[str, Any]]:
         report = real_audit_report(real, figures_dir=figures)
-        metrics = {"input": real.info, **real.result.to_dict()}
-        if real.sweep is not None:
-            metrics["threshold_sweep"] = real.sweep.to_dict()
-        return report, metrics
+        return report, real.to_dict()
 
     try:
         out = publish(args.out, build, force=args.force)

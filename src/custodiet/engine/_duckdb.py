@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from custodiet.errors import UserError
+
 
 def connect(path: str | Path | None = None, *, read_only: bool = False,
             threads: int | None = None, memory_limit: str | None = None
@@ -16,11 +18,31 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
     ``threads`` defaults to the ``CUSTODIET_THREADS`` environment variable or DuckDB's own
     choice; ``memory_limit`` (e.g. ``"4GB"``) to ``CUSTODIET_MEMORY_LIMIT`` or DuckDB's default.
     """
+    threads = threads or _env_threads()
+    memory_limit = memory_limit or os.environ.get("CUSTODIET_MEMORY_LIMIT") or None
     con = duckdb.connect(str(path) if path is not None else ":memory:", read_only=read_only)
-    threads = threads or int(os.environ.get("CUSTODIET_THREADS", "0") or 0) or None
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    memory_limit = memory_limit or os.environ.get("CUSTODIET_MEMORY_LIMIT")
     if memory_limit:
-        con.execute("SET memory_limit = ?", [memory_limit])
+        try:
+            con.execute("SET memory_limit = ?", [memory_limit])
+        except duckdb.Error:
+            con.close()
+            raise UserError(f"is not a memory size like 4GB or 512MB: {memory_limit!r}",
+                            field="CUSTODIET_MEMORY_LIMIT") from None
     return con
+
+
+def _env_threads() -> int | None:
+    """``CUSTODIET_THREADS`` as a positive whole number (unset or empty: DuckDB's choice)."""
+    text = os.environ.get("CUSTODIET_THREADS", "").strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise UserError(f"must be a whole number of at least 1, got {text!r}",
+                        field="CUSTODIET_THREADS")
+    return value

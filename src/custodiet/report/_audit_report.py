@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from custodiet import __version__
-from custodiet.audit import AuditResult, Estimate, GroupFrame, RealAudit, Sweep
+from custodiet.audit import AuditResult, Disclosure, Estimate, GroupFrame, RealAudit, Sweep
 from custodiet.report._figures import Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._json import write_json
@@ -229,7 +229,8 @@ def add_sweep_section(report: Report, sw: Sweep, *, chosen: float | None = None,
                           f"use.{more}", fname))
 
 
-def add_method_section(report: Report, result: AuditResult) -> None:
+def add_method_section(report: Report, result: AuditResult,
+                       disclosure: Disclosure | None = None) -> None:
     """Definitions, suppression and bootstrap method, stated in the report itself."""
     sec = report.section("Method")
     sec.paragraph("TP: flagged with label 1; FP: flagged with label 0; FN: not flagged with "
@@ -240,6 +241,16 @@ def add_method_section(report: Report, result: AuditResult) -> None:
     sec.paragraph(f"Small cells: a group with fewer than {result.min_cell:g} people is not "
                   "listed; a count between 1 and that number, or whose complement in its "
                   "group is, is suppressed, and so is every rate built from such a count.")
+    if disclosure is not None:
+        sec.paragraph(
+            "Complementary suppression: every published count and rate is treated as "
+            "revealing its counts, and further values are withheld until no count below "
+            f"{disclosure.min_cell:g} is a linear combination of what is published — within "
+            "a table, across groupings and their intersection, from the totals and from the "
+            f"threshold sweep. {disclosure.primary:,} values are withheld as small, "
+            f"{disclosure.secondary:,} to protect them, of {disclosure.values:,}. Not covered: "
+            "bounds that follow from counts being non-negative whole numbers, the bootstrap "
+            "intervals, and outputs of other audits of the same data.")
     if result.bootstrap:
         sec.paragraph(f"Intervals: {result.bootstrap} bootstrap resamples (seed {result.seed})"
                       " drawn as multinomial counts of the aggregated cells, which is the same "
@@ -263,11 +274,19 @@ def real_audit_report(real: RealAudit, *, figures_dir: Path | None = None) -> Re
     if info.get("weight"):
         facts.append(("People per row", f"column {info['weight']}"))
     add_overview(report, real.result, facts)
+    if real.disclosure is not None and real.disclosure.heavy:
+        d = real.disclosure
+        report.sections[-1].paragraph(
+            f"Suppression is heavy: {d.primary + d.secondary:,} of {d.values:,} values "
+            f"({100 * d.withheld_share:.0f}%) are withheld, {d.primary:,} because they are "
+            f"built from a count below {d.min_cell:g} and {d.secondary:,} so that those "
+            "counts cannot be derived from the rest. Fewer or coarser groups (or fewer group "
+            "columns) leave more to publish.", css="warn")
     add_group_metric_sections(report, real.result, figures_dir=figures_dir)
     if real.sweep is not None:
         chosen = info["threshold"] if info.get("threshold") is not None else info.get("cutoff")
         add_sweep_section(report, real.sweep, chosen=chosen, figures_dir=figures_dir)
-    add_method_section(report, real.result)
+    add_method_section(report, real.result, real.disclosure)
     return report
 
 
@@ -283,4 +302,4 @@ def publish(out: str | Path, build: Callable[[Path], tuple[Report, dict[str, Any
         write_json(tmp / "metrics.json", metrics)
         report.write(tmp / "report.html")
 
-    return publish_directory(out, fill)
+    return publish_directory(out, fill, force=force)

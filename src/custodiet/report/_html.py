@@ -35,6 +35,7 @@ figure { margin: 1rem 0 1.6rem; page-break-inside: avoid; break-inside: avoid; }
 figure svg { width: 100%; height: auto; }
 figcaption { font-size: .88rem; color: var(--muted); }
 .small { font-size: .85rem; color: var(--muted); }
+.warn { font-weight: bold; }
 pre.source { font-size: .78rem; background: #f6f6f6; border: 1px solid var(--rule);
   padding: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 p.summary { font-size: 1.02rem; border-left: 4px solid var(--accent); padding-left: .8rem; }

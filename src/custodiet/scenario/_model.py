@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from custodiet.scenario._watch import (
     AuditConfig,
+    BadReference,
     KeyList,
     RedList,
     Response,
@@ -17,6 +19,52 @@ from custodiet.scenario._watch import (
     check_watch_references,
 )
 from custodiet.scenario._world import WorldConfig
+
+#: The smallest city the world model can build (fewer people leave some kinds of place or
+#: household empty and the model has nothing to draw from; assumption: a tenfold margin).
+MIN_PEOPLE: int = 100
+
+
+def non_finite(data: Any, loc: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    """The location of the first NaN or infinite float in parsed scenario data, if any."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return loc
+    if isinstance(data, dict):
+        items: Any = data.items()
+    elif isinstance(data, (list, tuple)):
+        items = enumerate(data)
+    else:
+        return None
+    for key, value in items:
+        found = non_finite(value, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
+def check_raw(data: Any) -> Any:
+    """Checks every model of the scenario shares, on the data before validation: no NaN or
+    infinity anywhere (TOML allows ``nan`` and ``inf``; no parameter means them), and a
+    whole-number population of at least ``MIN_PEOPLE`` that fits in memory."""
+    if not isinstance(data, dict):
+        return data
+    loc = non_finite(data)
+    if loc is not None:
+        raise BadReference(loc, "must be a finite number (not nan or inf)")
+    world = data.get("world")
+    people = world.get("people") if isinstance(world, dict) else None
+    if isinstance(people, bool):
+        raise BadReference(("world", "people"), "must be a whole number, not true or false")
+    if isinstance(people, int) and 1 <= people < MIN_PEOPLE:
+        raise BadReference(("world", "people"), f"must be at least {MIN_PEOPLE}, got {people}")
+    if isinstance(people, int) and people >= MIN_PEOPLE:
+        from custodiet._memory import fits, gib
+
+        ok, need, have = fits(people)
+        if not ok:
+            raise BadReference(("world", "people"), f"{people:,} people need about {gib(need)} "
+                               f"of memory; this machine has {gib(have or 0)}")
+    return data
 
 
 class Scenario(BaseModel):
@@ -40,6 +88,11 @@ class Scenario(BaseModel):
     scorers: list[Scorer] = []
     response: Response = Response()
     audit: AuditConfig = AuditConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _raw(cls, data: Any) -> Any:
+        return check_raw(data)
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:

@@ -19,27 +19,13 @@ from typing import Any
 
 import pyarrow as pa
 
-from custodiet.engine import connect
-from custodiet.errors import UserError
-from custodiet.store._atomic import move_into_place, partial_directory
+from custodiet.engine import connect, quote_ident
+from custodiet.store._atomic import check_destination, move_into_place, partial_directory
 
 DATABASE = "run.duckdb"
 MANIFEST = "manifest.json"
 #: Batches that may wait for the background appender before ``append`` blocks (a day's tables).
 QUEUE_DEPTH = 8
-
-
-def check_destination(out: str | Path, *, force: bool = False) -> Path:
-    """Refuse an existing destination (unless ``force``) before any work is done."""
-    out = Path(out)
-    if out.exists() and not force:
-        raise UserError("already exists; choose another --out or pass --force", where=str(out))
-    if out.exists() and not out.is_dir():
-        raise UserError("exists and is not a directory", where=str(out))
-    parent = out.resolve().parent
-    if parent.exists() and not parent.is_dir():
-        raise UserError("is not a directory", where=str(parent))
-    return out
 
 
 class _Appender:
@@ -75,9 +61,9 @@ class _Appender:
         self.con.register("_batch", table)
         try:
             if create:
-                self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _batch')
+                self.con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM _batch")
             else:
-                self.con.execute(f'INSERT INTO "{name}" SELECT * FROM _batch')
+                self.con.execute(f"INSERT INTO {quote_ident(name)} SELECT * FROM _batch")
         finally:
             self.con.unregister("_batch")
 
@@ -119,7 +105,7 @@ class RunWriter:
         self._waited = 0.0
         for name, table_schema in schemas.items():
             self.con.register("_empty", table_schema.empty_table())
-            self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _empty')
+            self.con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM _empty")
             self.con.unregister("_empty")
             self.rows[name] = 0
         self._appender: _Appender | None = _Appender(self.con)
@@ -161,7 +147,11 @@ class RunWriter:
         self.con.execute("CHECKPOINT")
         self.con.close()
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        return move_into_place(self.tmp, self.out)
+        try:
+            return move_into_place(self.tmp, self.out, force=self.force)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
 
     def abort(self) -> None:
         """Drop everything written so far."""

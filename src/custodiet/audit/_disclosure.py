@@ -1,0 +1,406 @@
+"""Disclosure control for a real-data audit, as statistical agencies do it: primary suppression
+of every value built from a small count, then complementary (secondary) suppression until no
+small count can be derived from what is published, by any linear combination of the published
+counts and rates, within a table, across groupings and intersections, from the totals and from
+the threshold sweep.
+
+The attacker modelled here is stronger than a reader of the output: every published rate is
+taken to reveal its numerator, its denominator and their difference as counts. Every count
+published (or so revealed) is a linear equation over the *atoms*: people per (combination of
+all group values, score interval, flagged, label). A count of a set of atoms is derivable when
+its indicator vector lies in the row space of those equations; the loop below hides, for each
+derivable small count, the smallest published count its derivation uses, until none is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from custodiet.audit import _metrics as mt
+from custodiet.audit._cells import Cells, Grouping
+from custodiet.audit._frame import AuditResult, GroupFrame
+from custodiet.audit._sweep import Grid, Sweep, SweepFrame
+
+#: Every union of groups is checked for groupings with at most this many groups (4,095
+#: unions); larger groupings are checked group by group and for the union of the left-out ones.
+MAX_UNION_GROUPS: int = 12
+#: Share of withheld values from which the report warns that suppression is heavy.
+HEAVY_SHARE: float = 0.25
+#: At most this many sweep thresholds are published on real data (evenly spaced over the
+#: score's grid; assumption: enough to read a trade-off, few enough to protect small groups).
+MAX_PROTECTED_THRESHOLDS: int = 20
+#: Bound on combinations x score intervals x flagged x label, the unknowns of the check.
+MAX_UNKNOWNS: int = 4000
+_MAX_ROUNDS = 500
+
+
+@dataclass
+class Joint:
+    """People per (combination of group values, score bucket, flagged, label): the finest
+    table everything published is a sum of."""
+
+    cells: Cells
+    bucket: np.ndarray
+    grid: Grid | None = None
+    cut: float | None = None  # the flag rule's cut-off on the score; None for a flag column
+
+
+@dataclass
+class Disclosure:
+    """What suppression withheld: values hidden because they are built from a small count
+    (primary), values hidden so that those cannot be derived (secondary), and sweep
+    thresholds left out so that no score interval of a published group is small."""
+
+    min_cell: float
+    values: int
+    primary: int
+    secondary: int
+    thresholds_dropped: int
+    thresholds: int
+
+    @property
+    def withheld_share(self) -> float:
+        """Share of the values that are not published."""
+        return (self.primary + self.secondary) / self.values if self.values else 0.0
+
+    @property
+    def heavy(self) -> bool:
+        """Whether so much is withheld that the report should say so up front."""
+        return self.withheld_share >= HEAVY_SHARE
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form, with the method in one sentence."""
+        return {"min_cell": self.min_cell, "values": self.values, "primary": self.primary,
+                "secondary": self.secondary, "withheld_share": round(self.withheld_share, 4),
+                "heavy": self.heavy, "sweep_thresholds_dropped": self.thresholds_dropped,
+                "method": "primary suppression of counts below min_cell and of every value "
+                          "built from one; complementary suppression until no such count is "
+                          "a linear combination of the published counts and rates"}
+
+
+class _Model:
+    """Atoms, the published items and the counts (functionals) each reveals."""
+
+    def __init__(self, joint: Joint, bounds: np.ndarray, labelled: bool):
+        c = joint.cells
+        combos, self.u = np.unique(c.codes, axis=0, return_inverse=True)
+        self.u = self.u.reshape(-1)
+        self.combos = combos
+        self.keys = [tuple(c.levels[j][combos[i, j]] for j in range(combos.shape[1]))
+                     for i in range(len(combos))]
+        self.cols = c.group_cols
+        n_b = len(joint.grid.thresholds) if joint.grid is not None else 1
+        interval = np.searchsorted(bounds, np.arange(n_b), side="right") - 1
+        if joint.cut is not None and joint.grid is not None:
+            below, above = joint.grid.flag_possible(joint.cut)
+        else:
+            below = above = np.ones(n_b, bool)
+        ys = (0, 1) if labelled else (0,)
+        atoms = [(i, f, y) for i in range(len(bounds)) for f in (0, 1) for y in ys
+                 if (below if f == 0 else above)[interval == i].any()]
+        self.atoms = np.array(atoms, dtype=np.int64).reshape(-1, 3)
+        index = {a: k for k, a in enumerate(atoms)}
+        y = c.label.astype(int) if labelled else np.zeros(len(c.count), int)
+        a = np.array([index[(int(interval[b]), int(f), int(v))] for b, f, v in
+                      zip(joint.bucket, c.flagged, y, strict=True)], dtype=np.int64)
+        self.x = np.zeros((len(combos), len(atoms)))
+        np.add.at(self.x, (self.u, a), c.count)
+        self.bounds = bounds
+        self.labelled = labelled
+        self.funcs: dict[tuple[bytes, bytes], int] = {}
+        self.vecs: list[tuple[np.ndarray, np.ndarray]] = []
+        self.items: list[tuple[Any, list[int]]] = []
+        self.off: set[int] = set()  # items already withheld before this step
+
+    def mask(self, cols: tuple[str, ...], key: tuple[str, ...]) -> np.ndarray:
+        """Combinations of group values that belong to the group ``key`` of grouping ``cols``."""
+        pos = [self.cols.index(col) for col in cols]
+        return np.array([tuple(k[p] for p in pos) == key for k in self.keys], dtype=bool)
+
+    def slots(self, slots: tuple[int, ...]) -> np.ndarray:
+        """Atoms whose confusion slot (2 f + y with a label, f without) is one of ``slots``."""
+        s = 2 * self.atoms[:, 1] + self.atoms[:, 2] if self.labelled else self.atoms[:, 1]
+        return np.isin(s, slots)
+
+    def func(self, s: np.ndarray, w: np.ndarray) -> int:
+        """The id of the count of the people in combinations ``s`` and atoms ``w``."""
+        key = (np.packbits(s).tobytes(), np.packbits(w).tobytes())
+        if key not in self.funcs:
+            self.funcs[key] = len(self.vecs)
+            self.vecs.append((s.copy(), w.copy()))
+        return self.funcs[key]
+
+    def value(self, f: int) -> float:
+        s, w = self.vecs[f]
+        return float(self.x[s][:, w].sum())
+
+    def vector(self, f: int) -> np.ndarray:
+        s, w = self.vecs[f]
+        return np.outer(s, w).ravel().astype(np.float64)
+
+
+def retained_thresholds(joint: Joint, sweep: Sweep, min_cell: float, combos: int) -> np.ndarray:
+    """Threshold indices kept in the sweep. At most ``MAX_PROTECTED_THRESHOLDS`` evenly spaced
+    ones are candidates (fewer when there are many group combinations, to bound the work);
+    from the lowest up, a candidate is kept when, in the whole table and for each label, the
+    people between it and the last kept one, and those at or above it, are none or at least
+    ``min_cell``. Each group's points are then suppressed where they must be."""
+    n_b = len(sweep.thresholds)
+    cap = max(2, min(MAX_PROTECTED_THRESHOLDS, MAX_UNKNOWNS // max(1, 4 * combos)))
+    cands = np.unique(np.linspace(0, n_b - 1, min(cap, n_b)).round().astype(np.int64))
+    h = _label_histograms(joint, sweep)
+    h = h[:2 if joint.cells.label is not None else 1]  # the whole table's rows come first
+    tail = np.flip(np.cumsum(np.flip(h, axis=1), axis=1), axis=1)
+    cum = np.cumsum(h, axis=1)
+    kept, last = [0], 0
+    for t in cands[cands > 0]:
+        seg = cum[:, t - 1] - (cum[:, last - 1] if last else 0)
+        if not (mt.small(seg, min_cell).any() or mt.small(tail[:, t], min_cell).any()):
+            kept.append(int(t))
+            last = int(t)
+    return np.array(kept, dtype=np.int64)
+
+
+def _label_histograms(joint: Joint, sweep: Sweep) -> np.ndarray:
+    """People per score bucket, one row per (published sweep group, label)."""
+    c = joint.cells
+    n_b = len(sweep.thresholds)
+    y = c.label.astype(int) if c.label is not None else np.zeros(len(c.count), int)
+    hist = []
+    pos_of = {col: i for i, col in enumerate(c.group_cols)}
+    for fr in [sweep.overall, *sweep.frames.values()]:
+        pos = [pos_of[col] for col in fr.grouping.cols]
+        for key in fr.keys:
+            inside = np.ones(len(c.count), bool)
+            for p, v in zip(pos, key, strict=True):
+                inside &= np.asarray(c.levels[p], dtype=object)[c.codes[:, p]] == v
+            for lab in sorted(set(y.tolist())):
+                sel = inside & (y == lab)
+                hist.append(np.bincount(joint.bucket[sel], weights=c.count[sel],
+                                        minlength=n_b))
+    return np.array(hist).reshape(-1, n_b)
+
+
+def _frame_items(m: _Model, name: str, frame: GroupFrame) -> None:
+    counts = mt.count_defs(m.labelled)
+    for g, key in enumerate(frame.keys):
+        s = m.mask(frame.grouping.cols, key) if frame.grouping.cols else np.ones(len(m.keys), bool)
+        for j, cname in enumerate(frame.count_names):
+            m.items.append((("count", name, g, j), [m.func(s, m.slots(counts[cname]))]))
+        for j, d in enumerate(frame.defs):
+            if d.value is not None:
+                continue
+            num, den = m.slots(d.numerator), m.slots(d.denominator)
+            fs = [m.func(s, num), m.func(s, den), m.func(s, den & ~num)]
+            m.items.append((("rate", name, g, j), fs))
+
+
+def _sweep_items(m: _Model, name: str, frame: SweepFrame, kept: np.ndarray) -> None:
+    lab = m.atoms[:, 2]
+    start = m.bounds[m.atoms[:, 0]]
+    for g, key in enumerate(frame.keys):
+        s = m.mask(frame.grouping.cols, key) if frame.grouping.cols else np.ones(len(m.keys), bool)
+        for k, bt in enumerate(kept):
+            above = start >= bt
+            for j, metric in enumerate(frame.metrics):
+                if metric == "flag_rate":
+                    num, den = above, np.ones(len(lab), bool)
+                elif metric == "fpr":
+                    num, den = above & (lab == 0), lab == 0
+                else:  # fnr
+                    num, den = ~above & (lab == 1), lab == 1
+                fs = [m.func(s, num), m.func(s, den), m.func(s, den & ~num)]
+                m.items.append((("sweep", name, g, k, j), fs))
+
+
+def _group_family(m: _Model, result: AuditResult) -> list[np.ndarray]:
+    """Sets of combinations whose counts must stay protected: each combination, and the
+    groups (and unions of groups) of every grouping of one or more columns."""
+    out = [np.eye(len(m.keys), dtype=bool)[i] for i in range(len(m.keys))]
+    cols_sets = {(c,) for c in m.cols} | {f.grouping.cols for f in result.frames.values()}
+    for cols in sorted(cols_sets):
+        pos = [m.cols.index(c) for c in cols]
+        keys = sorted({tuple(k[p] for p in pos) for k in m.keys})
+        masks = [m.mask(cols, k) for k in keys]
+        if len(masks) <= MAX_UNION_GROUPS:
+            for r in range(1, len(masks) + 1):
+                out += [np.logical_or.reduce(c) for c in combinations(masks, r)]
+        else:
+            shown = set(result.frames[" × ".join(cols)].keys) if " × ".join(cols) in \
+                result.frames else set()
+            hidden = [mk for k, mk in zip(keys, masks, strict=True) if k not in shown]
+            out += masks + ([np.logical_or.reduce(hidden)] if hidden else [])
+    return out
+
+
+def _outcome_family(m: _Model) -> list[np.ndarray]:
+    """Sets of atoms whose counts must stay protected: every run of score intervals, crossed
+    with flagged or not (or either) and label 1 or 0 (or either)."""
+    iv, f, y = m.atoms[:, 0], m.atoms[:, 1], m.atoms[:, 2]
+    k = len(m.bounds)
+    out = []
+    ys = ((0,), (1,), (0, 1)) if m.labelled else ((0,),)
+    for fs in ((0,), (1,), (0, 1)):
+        for yv in ys:
+            base = np.isin(f, fs) & np.isin(y, yv)
+            for lo in range(k):
+                for hi in range(lo + 1, k + 1):
+                    w = base & (iv >= lo) & (iv < hi)
+                    if w.any():
+                        out.append(w)
+    return out
+
+
+def _small_candidates(m: _Model, result: AuditResult, min_cell: float) -> np.ndarray:
+    """Indicator vectors (rows) of every protected count that is small."""
+    groups = np.array(_group_family(m, result), dtype=np.float64)
+    outcomes = np.array(_outcome_family(m), dtype=np.float64)
+    values = groups @ m.x @ outcomes.T
+    gi, wi = np.nonzero(mt.small(values, min_cell))
+    return np.einsum("ci,cj->cij", groups[gi], outcomes[wi]).reshape(
+        len(gi), groups.shape[1] * outcomes.shape[1])
+
+
+def _row_space(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An orthonormal basis (columns) of the row space of ``a`` and its eigenvalues in
+    ``a.T @ a``: an eigendecomposition of the small square matrix instead of an SVD of ``a``."""
+    lam, vec = np.linalg.eigh(a.T @ a)
+    keep = lam > max(lam.max(), 1.0) * 1e-11
+    return vec[:, keep], lam[keep]
+
+
+def _hide(m: _Model, hidden: set[int], fixed: set[int], cand: np.ndarray) -> bool:
+    """One round: hide, for each derivable small count, the smallest published count that its
+    derivation uses. False when nothing small is derivable any more."""
+    live = [(ref, fs) for i, (ref, fs) in enumerate(m.items)
+            if i not in m.off and not hidden.intersection(fs)]
+    published = sorted({f for _, fs in live for f in fs} | fixed)
+    a = np.array([m.vector(f) for f in published]).reshape(len(published), -1)
+    if len(cand) == 0:
+        return False
+    basis, lam = _row_space(a)
+    proj = cand @ basis
+    resid = np.linalg.norm(cand - proj @ basis.T, axis=1)
+    found = resid < 1e-6 * np.maximum(np.linalg.norm(cand, axis=1), 1.0)
+    if not found.any():
+        return False
+    # the least-norm combination of published counts giving each derivable small count
+    coef = a @ (basis @ (proj[found] / lam).T)  # (P, found)
+    cost = _costs(m, live, published)
+    movable = np.array([f not in fixed for f in published])
+    for col in coef.T:
+        used = (np.abs(col) > 1e-7) & movable
+        if not used.any():
+            raise RuntimeError("a small count follows from the table's total alone")
+        hidden.add(published[int(np.flatnonzero(used)[np.argmin(cost[used])])])
+    return True
+
+
+def _costs(m: _Model, live: list[tuple[Any, list[int]]], published: list[int]) -> np.ndarray:
+    """Which published count to hide first: one of the smallest group (so that suppression
+    gathers in the groups already hit instead of spreading over large ones); within a group,
+    one only the sweep reveals before a table value; then the smallest (the classical choice
+    of a complementary cell)."""
+    in_table = {f for ref, fs in live if ref[0] != "sweep" for f in fs}
+    total = max(float(m.x.sum()), 1.0)
+    out = np.empty(len(published))
+    for i, f in enumerate(published):
+        s, _ = m.vecs[f]
+        size = float(m.x[s].sum()) / total
+        out[i] = 4.0 * size + (1.0 if f in in_table else 0.0) + m.value(f) / total / 4.0
+    return out
+
+
+def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
+            min_cell: float) -> Disclosure:
+    """Suppress (in place) every value of ``result`` and ``sweep`` from which a count below
+    ``min_cell`` could be derived; drop sweep thresholds that would isolate a small interval."""
+    n_thr = dropped = 0
+    kept = np.zeros(1, np.int64)
+    if sweep is not None and joint.grid is not None:
+        combos = len(np.unique(joint.cells.codes, axis=0))
+        kept = retained_thresholds(joint, sweep, min_cell, combos)
+        n_thr, dropped = len(sweep.thresholds), len(sweep.thresholds) - len(kept)
+        _slice_sweep(sweep, kept)
+    bounds = kept
+    if joint.cut is not None and joint.grid is not None:
+        b_cut = int(np.searchsorted(joint.grid.thresholds, joint.cut, side="left"))
+        bounds = np.union1d(kept, [b_cut]) if b_cut < len(joint.grid.thresholds) else kept
+    m = _Model(joint, bounds.astype(np.int64), result.labelled)
+    frames = {"": result.overall_frame, **result.frames}
+    for name, fr in frames.items():
+        _frame_items(m, name, fr)
+    if sweep is not None:
+        sframes = {"": sweep.overall, **sweep.frames}
+        for name, sf in sframes.items():
+            _sweep_items(m, name, sf, kept)
+    m.off = {i for i, (ref, _) in enumerate(m.items) if _withheld(frames, sweep, ref)}
+    everyone = m.func(np.ones(len(m.keys), bool), np.ones(len(m.atoms), bool))
+    fixed = {everyone}
+    small = {f for f in range(len(m.vecs)) if mt.small(np.array(m.value(f)), min_cell)}
+    hidden = set(small) - fixed
+    cand = _small_candidates(m, result, min_cell)
+    rounds = 0
+    # small matrices: one BLAS thread is fastest, and far faster on a busy machine
+    with threadpool_limits(limits=1):
+        while _hide(m, hidden, fixed, cand):
+            rounds += 1
+            if rounds > _MAX_ROUNDS:  # never publish unchecked: withhold everything instead
+                hidden = set(range(len(m.vecs))) - fixed
+                break
+    return _apply(m, frames, sweep, hidden, small, min_cell, n_thr, dropped)
+
+
+def _slice_sweep(sweep: Sweep, kept: np.ndarray) -> None:
+    sweep.thresholds = sweep.thresholds[kept]
+    for sf in (sweep.overall, *sweep.frames.values()):
+        sf.values = sf.values[:, kept]
+        sf.status = sf.status[:, kept]
+
+
+def _apply(m: _Model, frames: dict[str, GroupFrame], sweep: Sweep | None, hidden: set[int],
+           small: set[int], min_cell: float, n_thr: int, dropped: int) -> Disclosure:
+    values = primary = secondary = 0
+    for i, (ref, fs) in enumerate(m.items):
+        values += 1
+        status, idx = _status(frames, sweep, ref)
+        if i in m.off or small.intersection(fs):
+            primary += 1
+            status[idx] = mt.SUPPRESSED
+        elif hidden.intersection(fs):
+            secondary += 1
+            status[idx] = mt.SUPPRESSED
+    for fr in frames.values():
+        fr._ratio.clear()
+    return Disclosure(min_cell, values, primary, secondary, dropped, n_thr)
+
+
+def _status(frames: dict[str, GroupFrame], sweep: Sweep | None, ref: tuple[Any, ...]
+            ) -> tuple[np.ndarray, tuple[int, ...]]:
+    """The status array an item's value lives in, and its index there."""
+    kind, name = ref[0], ref[1]
+    if kind == "count":
+        return frames[name].count_status, (ref[2], ref[3])
+    if kind == "rate":
+        return frames[name].status, (ref[2], ref[3])
+    assert sweep is not None
+    sf = sweep.overall if name == "" else sweep.frames[name]
+    return sf.status, (ref[2], ref[3], ref[4])
+
+
+def _withheld(frames: dict[str, GroupFrame], sweep: Sweep | None, ref: tuple[Any, ...]) -> bool:
+    status, idx = _status(frames, sweep, ref)
+    return bool(status[idx] == mt.SUPPRESSED)
+
+
+def joint_cells(cells: Cells, bucket: np.ndarray, grid: Grid | None, cut: float | None) -> Joint:
+    """A :class:`Joint` from aggregated cells and each cell's score bucket."""
+    return Joint(cells, np.asarray(bucket, dtype=np.int64), grid, cut)
+
+
+__all__ = ["Disclosure", "Grouping", "Joint", "joint_cells", "protect"]

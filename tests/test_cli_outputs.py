@@ -1,0 +1,114 @@
+"""Outputs never destroy: --force replaces only a directory custodiet wrote and never one that
+holds the input; a directory that appears during a run is not replaced; publishing is locked;
+SIGTERM cleans up like Ctrl-C; a leftover partial directory is never taken for a run."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from custodiet.cli import main
+from custodiet.errors import UserError
+from custodiet.store import MARKER, open_run, publish_directory
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _table(path: Path) -> Path:
+    rows = [f"{'ab'[i % 2]},{i % 10},{i % 3 == 0:d}" for i in range(200)]
+    path.write_text("g,s,y\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _audit(src: Path, out: Path, *extra: str) -> int:
+    return main(["audit", str(src), "--out", str(out), "--score", "s", "--threshold", "5",
+                 "--label", "y", "--group", "g", *extra])
+
+
+def test_force_never_deletes_the_input(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    src = _table(data / "t.csv")
+    assert _audit(src, data, "--force") == 2
+    assert "holds the input" in capsys.readouterr().err
+    assert src.is_file()
+    assert _audit(src, tmp_path, "--force") == 2  # a parent of the input, too
+    assert src.is_file()
+
+
+def test_force_replaces_only_what_custodiet_wrote(tmp_path, capsys):
+    src = _table(tmp_path / "t.csv")
+    mine = tmp_path / "notes"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    assert _audit(src, mine, "--force") == 2
+    assert "was not written by custodiet" in capsys.readouterr().err
+    assert (mine / "thesis.txt").read_text() == "years of work"
+    out = tmp_path / "out"
+    assert _audit(src, out) == 0 and (out / MARKER).is_file()
+    assert _audit(src, out) == 2  # exists, no --force
+    assert _audit(src, out, "--force") == 0
+
+
+def test_a_directory_that_appears_during_the_run_is_not_replaced(tmp_path):
+    out = tmp_path / "out"
+
+    def fill(tmp: Path) -> None:
+        out.mkdir()
+        (out / "theirs").write_text("x")
+        (tmp / "mine").write_text("y")
+
+    with pytest.raises(UserError, match="appeared while this command ran"):
+        publish_directory(out, fill, force=False)
+    assert (out / "theirs").read_text() == "x"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_concurrent_publishers_are_locked_out(tmp_path):
+    out = tmp_path / "out"
+    fd = os.open(tmp_path / ".out.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(UserError, match="another command is publishing"):
+            publish_directory(out, lambda tmp: (tmp / "x").write_text("1"), force=False)
+    finally:
+        os.close(fd)
+    assert not out.exists()
+    publish_directory(out, lambda tmp: (tmp / "x").write_text("1"), force=False)
+    assert (out / "x").read_text() == "1"
+
+
+def test_partial_directory_is_not_a_run(tmp_path, capsys):
+    partial = tmp_path / ".runs.abc123.partial"
+    partial.mkdir()
+    (partial / "manifest.json").write_text("{}")
+    (partial / "run.duckdb").write_bytes(b"")
+    assert main(["inspect", str(partial)]) == 2
+    assert "unfinished output" in capsys.readouterr().err
+    with pytest.raises(UserError):
+        open_run(partial)
+
+
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
+    out = tmp_path / "city"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "custodiet", "world", "--people", "30000",
+                             "--days", "60", "--quiet", "--out", str(out)], env=env,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(p.name.endswith(".partial")
+                                             for p in tmp_path.iterdir()):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143, err
+    assert "terminated; nothing was written" in err and "Traceback" not in err
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []

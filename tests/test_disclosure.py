@@ -1,0 +1,159 @@
+"""Disclosure control: nothing published in ``metrics.json`` lets anyone derive a count below
+the cell threshold, by any linear combination of the published counts and rates (within a
+table, across groupings and intersections, from totals and from the threshold sweep)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from custodiet.audit import AuditSpec, audit_file
+from custodiet.cli import main
+from custodiet.report import clean
+from tests._derive import Cells, leaks
+from tests.conftest import SHARED_DATA
+
+COMPAS = SHARED_DATA / "compas" / "compas-scores-two-years.csv"
+needs_compas = pytest.mark.skipif(not COMPAS.exists(), reason=f"shared data absent: {COMPAS}")
+
+
+def _cells_from_csv(path: Path, groups: list[str], score: str | None, flag_sql: str,
+                    label: str | None) -> Cells:
+    con = duckdb.connect()
+    cols = ", ".join(f'"{g}"::VARCHAR AS "{g}"' for g in groups)
+    extra = (f', "{score}"::DOUBLE AS s' if score else "") + (f', "{label}" AS y' if label else "")
+    t = con.execute(f"SELECT {cols}, ({flag_sql})::INT AS f{extra} FROM read_csv('{path}')"
+                    ).fetchnumpy()
+    return Cells({g: np.asarray(t[g]) for g in groups}, np.asarray(t["s"]) if score else None,
+                 np.asarray(t["f"]), np.asarray(t["y"]) if label else None,
+                 np.ones(len(t["f"])))
+
+
+def _check_ratios(metrics: dict) -> None:
+    """A ratio or difference to the reference is published only beside both its rates."""
+    for g in metrics["groupings"].values():
+        ref = next((e for e in g["groups"] if e["is_reference"]), None)
+        for e in g["groups"]:
+            for kind in ("ratio_to_reference", "difference_to_reference"):
+                for name, v in e.get(kind, {}).items():
+                    if v["value"] is not None:
+                        assert e["metrics"][name]["value"] is not None
+                        assert ref["metrics"][name]["value"] is not None
+
+
+@needs_compas
+def test_compas_race_sex_reveals_no_small_count(tmp_path):
+    """The README's COMPAS command with --group race --group sex: 18 small counts were
+    derivable by subtraction (negatives - tn, a total minus the listed groups, the sweep)."""
+    out = tmp_path / "audit"
+    assert main(["audit", str(COMPAS), "--out", str(out), "--label", "two_year_recid",
+                 "--score", "decile_score", "--threshold", "5", "--group", "race",
+                 "--group", "sex", "--reference", "race=Caucasian"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    cells = _cells_from_csv(COMPAS, ["race", "sex"], "decile_score", "decile_score >= 5",
+                            "two_year_recid")
+    assert leaks(metrics, cells, 10) == []
+    _check_ratios(metrics)
+    assert metrics["disclosure"]["secondary"] > 0
+    html = (out / "report.html").read_text()
+    assert "suppression is heavy" in html.lower()
+
+
+@st.composite
+def tables(draw):
+    n = draw(st.integers(30, 160))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    k1, k2 = draw(st.integers(2, 4)), draw(st.integers(1, 3))
+    p1 = rng.dirichlet(np.ones(k1) * 0.6)
+    p2 = rng.dirichlet(np.ones(k2))
+    g1 = rng.choice([f"a{i}" for i in range(k1)], n, p=p1)
+    g2 = rng.choice([f"b{i}" for i in range(k2)], n, p=p2)
+    levels = draw(st.integers(2, 6))
+    score = rng.integers(1, levels + 1, n)
+    label = (rng.random(n) < (score / (levels + 1))).astype(int)
+    cut = draw(st.integers(2, levels))
+    return g1, g2, score, label, cut, draw(st.booleans())
+
+
+@settings(max_examples=20, deadline=None, phases=[Phase.generate], derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(tables())
+def test_no_small_count_is_derivable(tmp_path_factory, table):
+    """On random small tables with tiny groups, every count the published output determines
+    is 0 or at least --min-cell."""
+    g1, g2, score, label, cut, labelled = table
+    tmp = tmp_path_factory.mktemp("t")
+    src = tmp / "t.csv"
+    rows = "\n".join(f"{a},{b},{s},{y}" for a, b, s, y in zip(g1, g2, score, label,
+                                                                strict=True))
+    src.write_text("g1,g2,score,y\n" + rows + "\n")
+    spec = AuditSpec(path=src, groups=["g1", "g2"], score="score", threshold=float(cut),
+                     label="y" if labelled else None, min_cell=5)
+    metrics = json.loads(json.dumps(clean(audit_file(spec).to_dict())))
+    cells = Cells({"g1": g1, "g2": g2}, score.astype(float), (score >= cut).astype(int),
+                  label if labelled else None, np.ones(len(score)))
+    assert leaks(metrics, cells, 5) == []
+    _check_ratios(metrics)
+
+
+@needs_compas
+@pytest.mark.parametrize("extra, needle", [
+    (["--group", "name", "--min-cell", "1"], "--min-cell: must be at least 5"),
+    (["--group", "name", "--min-cell", "0"], "--min-cell: must be at least 5"),
+    (["--group", "name"], "name: looks like an identifier"),
+    (["--group", "id", "--group", "race"], "id: looks like an identifier"),
+])
+def test_identifying_outputs_are_refused(tmp_path, capsys, extra, needle):
+    """--min-cell 1 with --group name used to write every defendant's name with an outcome."""
+    out = tmp_path / "o"
+    rc = main(["audit", str(COMPAS), "--out", str(out), "--label", "two_year_recid",
+               "--score", "decile_score", "--threshold", "5", *extra])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_top_pct_is_exact_and_weights_leave_no_residual(tmp_path):
+    """--top-pct 7 on 100 rows flags 7 (0.07 * 100 is 7.000000000000001); non-integer weights
+    do not suppress the lowest sweep threshold with a 1e-15 residual; a zero-weight group is
+    not in the sweep; a score on a grid point is in that point's bucket."""
+    src = tmp_path / "t.csv"
+    rows = [f"{'a' if i % 2 else 'b'},{i},{i % 3 == 0:d},1" for i in range(100)]
+    src.write_text("g,s,y,w\n" + "\n".join(rows) + "\n")
+    real = audit_file(AuditSpec(path=src, groups=["g"], score="s", top_pct=7.0, label="y",
+                                min_cell=5))
+    assert real.info["cutoff"] == 93  # scores 93..99: seven people
+    rows = [f"{'a' if i % 2 else 'b'},{i / 10},{i % 3 == 0:d},{0.1 + (i % 7) / 10}"
+            for i in range(300)] + ["z,5,1,0", "z,6,0,0"]
+    src.write_text("g,s,y,w\n" + "\n".join(rows) + "\n")
+    real = audit_file(AuditSpec(path=src, groups=["g"], score="s", threshold=0.0, label="y",
+                                weight="w", min_cell=5))
+    sw = real.to_dict()["threshold_sweep"]
+    assert {e["group"]["g"] for e in sw["groupings"]["g"]} == {"a", "b"}
+    assert sw["overall"]["flag_rate"][0] == pytest.approx(1.0)
+    assert sw["overall"]["fnr"][0] == 0.0
+
+
+def test_score_on_a_grid_point_is_flagged_at_that_threshold():
+    """On an equal-width grid, a score equal to a threshold is flagged at that threshold
+    (the division used to round some grid points into the bucket below)."""
+    from custodiet.audit import Grouping, threshold_sweep
+
+    lo, hi = 0.1, 0.7
+    width = (hi - lo) / 99
+    grid = lo + width * np.arange(100)
+    scores = np.concatenate([grid, grid[:-1] + width / 3, [lo, hi]])
+    con = duckdb.connect()
+    rel = con.from_arrow(__import__("pyarrow").table({"s": scores, "g": ["a"] * len(scores)}))
+    sw = threshold_sweep(rel, score="s", groupings=[Grouping(("g",))], groups=("g",),
+                         min_cell=0)
+    assert sw.grid == "equal-width grid"
+    np.testing.assert_array_equal(sw.thresholds, grid)
+    want = np.array([(scores >= t).mean() for t in grid])
+    np.testing.assert_array_equal(sw.overall.values[0, :, 0], want)
