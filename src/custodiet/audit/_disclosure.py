@@ -35,7 +35,7 @@ HEAVY_SHARE: float = 0.25
 #: score's grid; assumption: enough to read a trade-off, few enough to protect small groups).
 MAX_PROTECTED_THRESHOLDS: int = 20
 #: Bound on combinations x score intervals x flagged x label, the unknowns of the check.
-MAX_UNKNOWNS: int = 4000
+MAX_UNKNOWNS: int = 1200
 _MAX_ROUNDS = 500
 
 
