@@ -77,6 +77,7 @@ def test_every_command_says_how_long_it_takes():
             above = line if line.startswith("#") else ""
 
 
+@pytest.mark.slow  # about 3 minutes on a quiet 2-core machine (16 on a saturated one)
 @pytest.mark.skipif(not all(p.exists() for p in DATA.values()), reason="shared data absent")
 def test_readme_commands_run_in_order(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
