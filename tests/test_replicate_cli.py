@@ -70,6 +70,7 @@ def test_force_replaces_only_when_complete(tmp_path):
     out = tmp_path / "again"
     out.mkdir()
     (out / "old.txt").write_text("old")
+    (out / ".custodiet").write_text("")  # --force replaces only what custodiet wrote
     assert main(["replicate", "ensign2018", "--out", str(out), "--runs", "3", "--days", "5",
                  "--force", "--quiet"]) == 0
     assert not (out / "old.txt").exists() and (out / "results.json").exists()

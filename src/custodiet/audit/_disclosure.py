@@ -35,7 +35,7 @@ HEAVY_SHARE: float = 0.25
 #: score's grid; assumption: enough to read a trade-off, few enough to protect small groups).
 MAX_PROTECTED_THRESHOLDS: int = 20
 #: Bound on combinations x score intervals x flagged x label, the unknowns of the check.
-MAX_UNKNOWNS: int = 4000
+MAX_UNKNOWNS: int = 1200
 _MAX_ROUNDS = 500
 
 
@@ -134,6 +134,13 @@ class _Model:
             self.funcs[key] = len(self.vecs)
             self.vecs.append((s.copy(), w.copy()))
         return self.funcs[key]
+
+    def freeze(self) -> None:
+        """Every count's vector, value and group size as arrays, once all are known."""
+        self.matrix = np.array([self.vector(f) for f in range(len(self.vecs))]).reshape(
+            len(self.vecs), -1)
+        self.values = np.array([self.value(f) for f in range(len(self.vecs))])
+        self.sizes = np.array([float(self.x[s].sum()) for s, _ in self.vecs])
 
     def value(self, f: int) -> float:
         s, w = self.vecs[f]
@@ -280,7 +287,7 @@ def _hide(m: _Model, hidden: set[int], fixed: set[int], cand: np.ndarray) -> boo
     live = [(ref, fs) for i, (ref, fs) in enumerate(m.items)
             if i not in m.off and not hidden.intersection(fs)]
     published = sorted({f for _, fs in live for f in fs} | fixed)
-    a = np.array([m.vector(f) for f in published]).reshape(len(published), -1)
+    a = m.matrix[published]
     if len(cand) == 0:
         return False
     basis, lam = _row_space(a)
@@ -306,14 +313,11 @@ def _costs(m: _Model, live: list[tuple[Any, list[int]]], published: list[int]) -
     gathers in the groups already hit instead of spreading over large ones); within a group,
     one only the sweep reveals before a table value; then the smallest (the classical choice
     of a complementary cell)."""
-    in_table = {f for ref, fs in live if ref[0] != "sweep" for f in fs}
+    in_table = np.zeros(len(m.vecs), bool)
+    in_table[[f for ref, fs in live if ref[0] != "sweep" for f in fs]] = True
     total = max(float(m.x.sum()), 1.0)
-    out = np.empty(len(published))
-    for i, f in enumerate(published):
-        s, _ = m.vecs[f]
-        size = float(m.x[s].sum()) / total
-        out[i] = 4.0 * size + (1.0 if f in in_table else 0.0) + m.value(f) / total / 4.0
-    return out
+    p = np.asarray(published)
+    return 4.0 * m.sizes[p] / total + in_table[p] + m.values[p] / total / 4.0
 
 
 def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
@@ -341,8 +345,9 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
             _sweep_items(m, name, sf, kept)
     m.off = {i for i, (ref, _) in enumerate(m.items) if _withheld(frames, sweep, ref)}
     everyone = m.func(np.ones(len(m.keys), bool), np.ones(len(m.atoms), bool))
+    m.freeze()
     fixed = {everyone}
-    small = {f for f in range(len(m.vecs)) if mt.small(np.array(m.value(f)), min_cell)}
+    small = set(np.flatnonzero(mt.small(m.values, min_cell)).tolist())
     hidden = set(small) - fixed
     cand = _small_candidates(m, result, min_cell)
     rounds = 0

@@ -335,8 +335,8 @@ def _method(result: AuditResult) -> str:
     if result.survey:
         return ("respondents (rows) resampled with replacement, each carrying its survey "
                 "weight, as multinomial counts of aggregated cells; percentile intervals")
-    return ("multinomial resampling of aggregated cells (equivalent to resampling people "
-            "with replacement); percentile intervals")
+    return ("multinomial resampling of aggregated cells (equivalent to resampling rows with "
+            "replacement); percentile intervals")
 
 
 def default_groupings(groups: Sequence[str]) -> list[Grouping]:
