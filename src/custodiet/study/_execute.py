@@ -21,6 +21,6 @@ def execute(plan: Sequence[RunSpec], folder: Path, *, progress: Progress | None 
     for spec in plan:
         on_day = (lambda day, n=spec.label: progress(n, day)) if progress else None
         path = Path(folder) / spec.path
-        simulate(spec.scenario, path, variant=spec.variant, on_day=on_day)
+        simulate(spec.scenario, path, variant=spec.variant, watch=spec.watch, on_day=on_day)
         out.append(path)
     return out
