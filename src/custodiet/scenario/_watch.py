@@ -12,7 +12,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from custodiet.scenario._world import Share
-from custodiet.schema import HISTORY_FLAGS, INCIDENT_KINDS, PLACE_KINDS
+from custodiet.schema import HISTORY_FLAGS, INCIDENT_KINDS, PLACE_KINDS, POLICE_ACTION_NAMES
 
 
 class _Strict(BaseModel):
@@ -24,14 +24,10 @@ class _Strict(BaseModel):
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 """Names of lists, rules and scorers: lower-case identifiers (they appear in SQL and reports)."""
-PlaceKind = Literal[
-    "home", "work", "school", "hotel", "park", "station", "bar", "language_school",
-    "compound", "government", "police", "capital", "out_of_town",
-]
-IncidentKind = Literal[
-    "petition_trip", "protest", "drug_deal", "pickpocket", "illegal_work", "pyramid_recruit",
-    "sham_marriage", "burglary", "crowded_rental",
-]
+PlaceKind = Literal[PLACE_KINDS]  # type: ignore[valid-type]
+"""A kind of place (``schema.PLACE_KINDS``)."""
+IncidentKind = Literal[INCIDENT_KINDS]  # type: ignore[valid-type]
+"""A kind of ground-truth incident (``schema.INCIDENT_KINDS``, from its incident table)."""
 NonNegMinutes = Annotated[int, Field(ge=0)]
 Hour = Annotated[int, Field(ge=0, le=24)]
 Count = Annotated[int, Field(ge=1)]
@@ -41,8 +37,12 @@ LIST_ATTRIBUTES: tuple[str, ...] = (
     *HISTORY_FLAGS, "grievance", "migrant", "minority", "foreigner_without_permit",
     "idle_youth", "official", "everyone",
 )
-ACTIONS: tuple[str, ...] = ("none", "visit", "block_travel", "detain")
+ACTIONS: tuple[str, ...] = ("none", *POLICE_ACTION_NAMES)
+"""What a rule may order: nothing, or one of ``schema.POLICE_ACTIONS``."""
 CATEGORIES: tuple[str, ...] = ("political", "stability", "crime", "social")
+"""Triage categories (NYT-17)."""
+Action = Literal[ACTIONS]  # type: ignore[valid-type]
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 SCORER_FEATURES: tuple[str, ...] = (
     *[f"{h}" for h in HISTORY_FLAGS], "grievance", "fraud", "land_dispute", "tragedy",
     "low_ses", "migrant", "minority", "ties_to_petitioners", "past_trips", "phone_off",
@@ -50,9 +50,6 @@ SCORER_FEATURES: tuple[str, ...] = (
 )
 """Inputs a scorer may weigh: recorded histories and grievances, status, ties to people with a
 recorded petition history, observed capital tickets, observed phone-off spells, past alerts."""
-
-assert set(PlaceKind.__args__) == set(PLACE_KINDS)  # type: ignore[attr-defined]
-assert set(IncidentKind.__args__) == set(INCIDENT_KINDS)  # type: ignore[attr-defined]
 
 
 class Sensors(_Strict):
@@ -131,9 +128,9 @@ class _Rule(_Strict):
     """Incident kinds the rule claims to detect; the audit scores it against these."""
     lists: list[Name] = []
     """Lists whose members the rule watches (any of them); empty means everyone."""
-    category: Literal["political", "stability", "crime", "social"] = "stability"
+    category: Category = "stability"
     """Triage category; police answer political alerts first (NYT-17)."""
-    action: Literal["none", "visit", "block_travel", "detain"] = "visit"
+    action: Action = "visit"
     """What the police do to the persons of an alert (HRW-2: an alert becomes a mission)."""
     hours: tuple[Hour, Hour] | None = None
     """Hours of the day ``[from, to)`` during which an alert is raised (``[22, 6]`` wraps past
@@ -398,7 +395,7 @@ class Response(_Strict):
 
     capacity_per_100k: Annotated[float, Field(ge=0.0)] = 50.0
     """Persons the police can act on per day per 100,000 residents: assumption."""
-    priority: list[Literal["political", "stability", "crime", "social"]] = [
+    priority: list[Category] = [
         "political", "stability", "crime", "social"]
     """Order categories are answered in: political first (NYT-17)."""
     chill: Share = 0.5
