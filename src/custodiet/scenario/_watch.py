@@ -173,6 +173,11 @@ class Learned(_Strict):
     train_days: Count = 28
     """Days of training rows kept (a sliding window, so memory does not grow with the run):
     assumption."""
+    refit_days: Count = 1
+    """Days between refits: the model is fitted on the first day it can be and then every
+    ``refit_days`` days, and the last fit scores the days in between (training rows are still
+    collected daily). 1: refit every day. Assumption: a cost bound, not a claim about any
+    deployed system (NYT-11 does not say how often its models are retrained)."""
 
     @field_validator("features")
     @classmethod
