@@ -60,7 +60,8 @@ def example_rule(template: str, example: Example) -> Any:
 class _Engine:
     """One engine session for every check, with the relations of the last log registered:
     opening a connection and registering a dozen relations cost more than running a rule on
-    the small logs, so a log evaluated many times (each day, each check) is registered once."""
+    the small logs, so a log evaluated many times (each day, each check) is registered once.
+    A log is known by its identity: the checks never change a log in place."""
 
     def __init__(self) -> None:
         self.session: Session | None = None
