@@ -37,6 +37,7 @@ RULES: list[dict[str, Any]] = [
     {"template": "frequency", "event": "calls", "counterpart": "same", "out_of_town": True,
      "new_only": True, "n": 3, "window_minutes": 7 * 1440},
     {"template": "anomaly", "meter": "water", "baseline": "district"},
+    {"template": "anomaly", "meter": "power", "baseline": "own", "baseline_days": 7},
     {"template": "absence", "min_minutes": 240},
     {"template": "apart", "window_days": 7},
     {"template": "movement", "mode": "districts", "n": 3},
