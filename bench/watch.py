@@ -4,6 +4,7 @@ daily windows). Every stay is observed (phone location on): the heaviest load.
 
     python bench/watch.py                          # 1M persons × 7 days, a 1% list
     python bench/watch.py --people 100000 --list-share 0.05
+    python bench/watch.py --people 200000 --days 14 --refit 1 3 7   # the learned scorer
 
 Target: every template at most 3× its floor at a 1% list.
 """
@@ -36,6 +37,7 @@ RULES: list[dict[str, Any]] = [
     {"template": "frequency", "event": "calls", "counterpart": "same", "out_of_town": True,
      "new_only": True, "n": 3, "window_minutes": 7 * 1440},
     {"template": "anomaly", "meter": "water", "baseline": "district"},
+    {"template": "anomaly", "meter": "power", "baseline": "own", "baseline_days": 7},
     {"template": "absence", "min_minutes": 240},
     {"template": "apart", "window_days": 7},
     {"template": "movement", "mode": "districts", "n": 3},
@@ -101,6 +103,44 @@ def prepare(args: argparse.Namespace) -> tuple[list[dict[str, pa.Table]], dict[s
     return days, base, scores, simulate_s
 
 
+def bench_refit(args: argparse.Namespace) -> None:
+    """The learned scorer refit every k days: seconds spent scoring, fits, and how its levels
+    differ from a daily refit (share of person-days at another level, level counts)."""
+    from custodiet.watch._scorers import Features, LearnedScorer
+
+    scenario = scenario_from_mapping({
+        "seed": args.seed, "world": {"people": args.people, "days": args.days},
+        "scorers": [{"kind": "learned", "name": "m"}]})
+    world = World(scenario.world, scenario.seed)
+    static = world.static_tables()
+    coverage = Coverage(scenario.sensors, static["places"], static["persons"],
+                        np.zeros(0, np.int64), scenario.seed)
+    days = []
+    while not world.finished:
+        days.append(coverage.observe(observable(world.step()), world.day - 1))
+    no_alerts = pa.table({"persons": pa.array([], pa.list_(pa.int64())),
+                          "suppressed_by_redlist": pa.array([], pa.bool_())})
+    daily: list[np.ndarray] = []
+    for k in sorted(set(args.refit)):
+        spec = scenario.scorers[0].model_copy(update={"refit_days": k})
+        features = Features(static["persons"], static["ties"], static["places"])
+        scorer = LearnedScorer(spec, features, scenario.seed)
+        levels, seconds = [], 0.0
+        for day, observed in enumerate(days):
+            t = time.perf_counter()
+            levels.append(scorer.levels(day, observed))
+            seconds += time.perf_counter() - t
+            features.update(observed, no_alerts)
+        daily = daily or levels
+        changed = float(np.mean([np.mean(a != b) for a, b in zip(levels, daily, strict=True)]))
+        print(json.dumps({
+            "refit_days": k, "fits": scorer.fits, "seconds": round(seconds, 2),
+            "person_days_at_another_level_than_daily": round(changed, 6),
+            "last_day_level_counts": np.bincount(levels[-1], minlength=4).tolist(),
+            "all_days_level_counts": np.bincount(np.concatenate(levels), minlength=4).tolist(),
+        }), flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--people", type=int, default=1_000_000)
@@ -108,7 +148,12 @@ def main() -> None:
     ap.add_argument("--list-share", type=float, default=0.01)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", nargs="*", default=None, help="templates to run")
+    ap.add_argument("--refit", nargs="*", type=int, default=None,
+                    help="time the learned scorer refit every k days instead (1 first)")
     args = ap.parse_args()
+    if args.refit:
+        bench_refit(args)
+        return
     days, base, scores, simulate_s = prepare(args)
     session = Session()
     results = []

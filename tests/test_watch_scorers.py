@@ -62,3 +62,36 @@ def test_learned_scorer_ranks_the_people_who_travel_higher() -> None:
     # Fitted on ~3 × 5000 rows: the rates' standard errors (≤ 0.008 for 0.2, ≤ 0.001 for 0.01)
     # are far from the level thresholds 0.1 and 0.02.
     assert set(levels[petition].tolist()) == {2} and set(levels[~petition].tolist()) == {0}
+
+
+def _learned_days(refit_days: int, days: int = 7) -> tuple[list[np.ndarray], LearnedScorer]:
+    """A learned scorer's levels over ``days`` days of the petitioners' tickets above."""
+    n = 3000
+    rng = np.random.default_rng(2)
+    petition = rng.random(n) < 0.2
+    features = Features(_persons(n, petition, [""] * n), TIES.empty_table(), _places())
+    scorer = LearnedScorer(Learned(kind="learned", name="m", features=["petition_history"],
+                                   levels=[0.02, 0.1], refit_days=refit_days), features, seed=1)
+    out = []
+    for day in range(days):
+        buys = np.flatnonzero(rng.random(n) < np.where(petition, 0.2, 0.01))
+        tickets = pa.table({"ticket_id": np.arange(buys.size), "person": buys,
+                            "t": np.full(buys.size, day * 1440), "destination": np.zeros(
+                                buys.size, np.int64), "depart": np.full(buys.size, 1),
+                            "cash": np.zeros(buys.size, bool)}, schema=TICKETS)
+        observed = {"tickets": tickets, "phone_off": OBSERVED["phone_off"].empty_table()}
+        out.append(scorer.levels(day, observed))
+    return out, scorer
+
+
+def test_learned_scorer_refits_every_k_days() -> None:
+    daily, every_day = _learned_days(1)
+    sparse, every_third = _learned_days(3)
+    # Day 0 has no labelled rows; fits on days 1..6 daily, on days 1 and 4 every third day.
+    assert (every_day.fits, every_third.fits) == (6, 2)
+    # A refit day sees the same training rows either way, so gives the same levels.
+    for day in (0, 1, 4):
+        assert np.array_equal(daily[day], sparse[day]), day
+    # Between refits the last fit scores today's (here unchanged) features.
+    assert all(np.array_equal(sparse[d], sparse[1]) for d in (2, 3))
+    assert all(np.array_equal(sparse[d], sparse[4]) for d in (5, 6))

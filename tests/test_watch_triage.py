@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
@@ -13,7 +15,8 @@ from custodiet.watch._triage import triage
 from custodiet.watch._watch import redlist_hits
 
 PEOPLE = 8
-RULES = {"pol": ("political", "visit"), "cri": ("crime", "detain"), "soc": ("social", "none")}
+RULES = {"pol": ("political", "visit"), "cri": ("crime", "detain"), "soc": ("social", "none"),
+         "sta": ("stability", "block_travel")}
 
 
 @st.composite
@@ -69,3 +72,19 @@ def test_triage_matches_brute_force(data: tuple[pa.Table, np.ndarray], cap: int)
     assert got.column("person").to_pylist() == [c[3] for c in chosen]
     assert got.column("alert_id").to_pylist() == [c[2] for c in chosen]
     assert got.column("kind").to_pylist() == [c[4] for c in chosen]
+    # Actions take effect at the start of the next day (day 0 here: minute 1440).
+    effect = {"visit": f"chill={response.chill}",
+              "block_travel": f"until={1440 + response.block_days * 1440}",
+              "detain": f"until={1440 + response.detain_days * 1440}"}
+    assert got.column("effect").to_pylist() == [effect[c[4]] for c in chosen]
+
+
+def test_actions_and_incident_kinds_have_one_definition() -> None:
+    """A rule's ``action`` and ``detects`` accept exactly the schema's police actions (and
+    "none") and incident kinds, and every police action has a triage effect."""
+    from custodiet.scenario._watch import ACTIONS, Action, IncidentKind
+    from custodiet.watch._triage import effects
+
+    assert get_args(Action) == ACTIONS == ("none", *schema.POLICE_ACTION_NAMES)
+    assert get_args(IncidentKind) == schema.INCIDENT_KINDS
+    assert set(effects(Response(), 0)) == set(schema.POLICE_ACTION_NAMES)

@@ -13,9 +13,10 @@ import pyarrow as pa
 
 from custodiet.scenario._watch import Response
 from custodiet.schema import MINUTES_PER_DAY as DAY
+from custodiet.schema import POLICE_ACTIONS
 
 #: Kinds of action that change the world, in the order they are applied.
-APPLIED = ("visit", "block_travel", "detain")
+APPLIED = tuple(a.name for a in POLICE_ACTIONS)
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,13 @@ def interventions(actions: pa.Table, day: int, response: Response) -> list[Inter
     persons = actions.column("person").to_numpy()
     t = day * DAY
     out = []
-    for kind in APPLIED:
-        who = persons[kinds == kind]
+    for action in POLICE_ACTIONS:
+        who = persons[kinds == action.name]
         if who.size == 0:
             continue
-        if kind == "visit":
-            out.append(Intervention(who, kind, t, chill=response.chill))
-        elif kind == "block_travel":
-            out.append(Intervention(who, kind, t, until=t + response.block_days * DAY))
+        if action.lasts:
+            until = t + getattr(response, action.lasts) * DAY
+            out.append(Intervention(who, action.name, t, until=until))
         else:
-            out.append(Intervention(who, kind, t, until=t + response.detain_days * DAY))
+            out.append(Intervention(who, action.name, t, chill=response.chill))
     return out

@@ -5,6 +5,7 @@ train machine-learning models")."""
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -87,9 +88,11 @@ class ChecklistScorer:
 
 class LearnedScorer:
     """Logistic regression of "bought a ticket to the capital the next day" on the features of
-    the day before, refitted each day on the last ``train_days`` days' (sampled) rows; level =
+    the day before, fitted on the last ``train_days`` days' (sampled) rows on the first day it
+    can be and then every ``refit_days`` days (the last fit scores the days between); level =
     predicted probability thresholds reached. Until a positive and a negative are seen, every
-    level is 0."""
+    level is 0. No warm start: lbfgs started from the last fit stops at a different point than
+    from zero, so a warm start would change the daily-refit levels (``refit_days = 1``)."""
 
     def __init__(self, spec: Learned, features: Features, seed: int):
         self.spec = spec
@@ -100,13 +103,24 @@ class LearnedScorer:
         self._x: deque[np.ndarray] = deque(maxlen=keep)
         self._y: deque[np.ndarray] = deque(maxlen=keep)
         self._w: deque[np.ndarray] = deque(maxlen=keep)
+        self._model: Any = None
+        self._fitted_day = 0
+        self.fits = 0
+        """Fits so far (for benchmarks)."""
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
         x_now = self.features.matrix(self.spec.features)
+        self._collect(day, observed, x_now)
+        if self._model is None or day - self._fitted_day >= self.spec.refit_days:
+            # A due refit that cannot be made (no positive or no negative left in the window)
+            # leaves no model, as a daily refit would.
+            self._model, self._fitted_day = self._fit(), day
+        if self._model is None:
+            return np.zeros(x_now.shape[0], np.int32)
+        return _levels(self._model.predict_proba(x_now)[:, 1], self.spec.levels)
+
+    def _collect(self, day: int, observed: dict[str, pa.Table], x_now: np.ndarray) -> None:
+        """Keep yesterday's features labelled with today's capital tickets (sampled)."""
         n = x_now.shape[0]
         if self._prev is not None:
             y = np.zeros(n, bool)
@@ -120,17 +134,25 @@ class LearnedScorer:
             # Negatives are sampled: weigh them back so probabilities stay calibrated.
             self._w.append(np.where(y[keep], 1.0, 1.0 / rate))
         self._prev = x_now
+
+    def _fit(self) -> Any:
+        """A model fitted on the kept rows, or None until they hold a positive and a negative."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
         if not self._y:
-            return np.zeros(n, np.int32)
+            return None
         y_all = np.concatenate(self._y)
         if y_all.all() or not y_all.any():
-            return np.zeros(n, np.int32)
+            return None
         # Standardised inputs: with rare positives, unscaled counts leave lbfgs far from the
         # optimum after its iteration budget.
         model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
         model.fit(np.concatenate(self._x), y_all,
                   logisticregression__sample_weight=np.concatenate(self._w))
-        return _levels(model.predict_proba(x_now)[:, 1], self.spec.levels)
+        self.fits += 1
+        return model
 
 
 def scores_table(name: str, level: np.ndarray, prev: np.ndarray) -> pa.Table:

@@ -3,7 +3,7 @@
 A template module defines ``TEMPLATE = Template(...)``: its compiler (rule → SQL with bound
 parameters), the relations and columns it reads, its look-back (how many minutes of earlier
 events a rule needs) and worked examples that the conformance checks run. Its parameters live in
-the scenario (``scenario/_watch.py``), one pydantic model per template.
+the scenario (``scenario/_rules.py``), one pydantic model per template.
 """
 
 from __future__ import annotations

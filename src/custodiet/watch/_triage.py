@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet.scenario._watch import Response
-from custodiet.schema import ACTIONS, MINUTES_PER_DAY
+from custodiet.schema import ACTIONS, MINUTES_PER_DAY, POLICE_ACTIONS
 
 DAY = MINUTES_PER_DAY
 
@@ -21,6 +21,13 @@ DAY = MINUTES_PER_DAY
 def capacity(response: Response, people: int) -> int:
     """Persons the police can act on per day."""
     return round(response.capacity_per_100k * people / 1e5)
+
+
+def effects(response: Response, when: int) -> dict[str, str]:
+    """The ``effect`` string of each police action (``schema.POLICE_ACTIONS``) taken at minute
+    ``when``: ``until=<minute>`` for an action that lasts, else ``chill=<probability>``."""
+    return {a.name: (f"until={when + getattr(response, a.lasts) * DAY}" if a.lasts
+                     else f"chill={response.chill}") for a in POLICE_ACTIONS}
 
 
 def triage(alerts: pa.Table, rule_action: dict[str, str], rule_category: dict[str, str],
@@ -50,9 +57,10 @@ def triage(alerts: pa.Table, rule_action: dict[str, str], rule_category: dict[st
     parent, person = parent[first], person[first]
     kind = alert_action[parent]
     when = (day + 1) * DAY
-    effect = np.where(kind == "visit", f"chill={response.chill}",
-                      np.where(kind == "block_travel", f"until={when + response.block_days * DAY}",
-                               f"until={when + response.detain_days * DAY}"))
+    effect_of = effects(response, when)
+    effect = np.full(kind.size, "", dtype=object)
+    for name, text in effect_of.items():
+        effect[kind == name] = text
     return pa.table({
         "action_id": np.arange(first_action_id, first_action_id + person.size, dtype=np.int64),
         "alert_id": alert_id[parent].astype(np.int64), "kind": pa.array(kind, pa.string()),

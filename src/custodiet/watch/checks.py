@@ -17,6 +17,7 @@ Checks run on small synthetic inputs (``watch/_synthetic.py``), so they need no 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,6 +33,7 @@ from custodiet.watch._scorers import SCORERS, Features, scores_table
 from custodiet.watch._synthetic import (
     DAYS,
     PERSONS,
+    Rows,
     arrow,
     received_since,
     synthetic_days,
@@ -55,11 +57,30 @@ def example_rule(template: str, example: Example) -> Any:
                                   **example.rule})
 
 
-def _alerts(rule: Any, rows: dict[str, list[dict[str, Any]]], day: int,
-            start_weekday: int = 0) -> list[tuple]:
-    with Session() as session:
-        register(session, arrow(rows))
-        table = run_rule(session, rule, day, compile_rule(rule, start_weekday=start_weekday))
+class _Engine:
+    """One engine session for every check, with the relations of the last log registered:
+    opening a connection and registering a dozen relations cost more than running a rule on
+    the small logs, so a log evaluated many times (each day, each check) is registered once.
+    A log is known by its identity: the checks never change a log in place."""
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+        self.rows: Rows | None = None  # held, so that its identity is not reused
+
+    def alerts(self, rule: Any, rows: Rows, day: int, start_weekday: int) -> pa.Table:
+        if self.session is None:
+            self.session = Session(threads=1)
+        if rows is not self.rows:
+            register(self.session, arrow(rows))
+            self.rows = rows
+        return run_rule(self.session, rule, day, compile_rule(rule, start_weekday=start_weekday))
+
+
+_ENGINE = _Engine()
+
+
+def _alerts(rule: Any, rows: Rows, day: int, start_weekday: int = 0) -> list[tuple]:
+    table = _ENGINE.alerts(rule, rows, day, start_weekday)
     assert table.schema == RULE_OUTPUT, f"{rule.template}: output schema {table.schema}"
     return [(r["t"], tuple(r["persons"]), r["place"]) for r in table.to_pylist()]
 
@@ -68,8 +89,14 @@ def _with(rule: Any, **changes: Any) -> Any:
     return rule.model_copy(update=changes)
 
 
-def _log(rule: Any, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
-    return synthetic_log(seed, lists=rule.lists)
+def _log(rule: Any, seed: int = 0) -> Rows:
+    return _cached_log(seed, tuple(rule.lists))
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_log(seed: int, lists: tuple[str, ...]) -> Rows:
+    """The synthetic log of a seed and lists, drawn once (checks only read it)."""
+    return synthetic_log(seed, lists=lists)
 
 
 # ---------------------------------------------------------------------------- rule checks
@@ -104,8 +131,10 @@ def check_declared_inputs(rule: Any) -> None:
     rows = _log(rule)
     events = set(OBSERVED) | {"scores"}
     only = {k: v for k, v in rows.items() if k not in events or k in inputs}
+    # Each log's days in a row, so that each log is registered once.
+    full = [_alerts(rule, rows, day) for day in range(DAYS)]
     for day in range(DAYS):
-        assert _alerts(rule, only, day) == _alerts(rule, rows, day), \
+        assert _alerts(rule, only, day) == full[day], \
             f"{rule.template}: reads a relation it does not declare"
 
 
@@ -151,9 +180,10 @@ def check_lookback_suffices(rule: Any) -> None:
     keep = buffer_days([rule])
     for seed in (4, 5):
         rows = _log(rule, seed=seed)
+        full = [_alerts(rule, rows, day) for day in range(DAYS)]
         for day in range(DAYS):
             kept = received_since(rows, day - keep + 1)
-            assert _alerts(rule, kept, day) == _alerts(rule, rows, day), \
+            assert _alerts(rule, kept, day) == full[day], \
                 f"{rule.template}: look-back too short on day {day}"
 
 
