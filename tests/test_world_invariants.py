@@ -104,7 +104,9 @@ def test_utility_has_one_reading_per_household_per_day(busy_run: Run) -> None:
     assert _count(busy_run, "SELECT count(*) FROM utility") == households * days
     assert _count(busy_run, "SELECT count(*) FROM (SELECT DISTINCT household, day FROM utility)") \
         == households * days
-    assert _count(busy_run, "SELECT count(*) FROM utility WHERE water <= 0 OR power <= 0") == 0
+    assert _count(busy_run, "SELECT count(*) FROM utility WHERE water < 0 OR power < 0") == 0
+    # A meter reads zero only when nobody is home all day: then both meters do.
+    assert _count(busy_run, "SELECT count(*) FROM utility WHERE (water = 0) <> (power = 0)") == 0
 
 
 def test_ties_are_normalised_and_unique(busy_run: Run) -> None:

@@ -29,6 +29,9 @@ HISTORY_FLAGS: tuple[str, ...] = (
 GRIEVANCES: tuple[str, ...] = ("fraud", "land_dispute", "tragedy")
 
 
+INCIDENT_CATEGORIES: tuple[str, ...] = ("act", "standing", "administrative")
+
+
 @dataclass(frozen=True)
 class IncidentKind:
     """One kind of ground-truth incident: the single place a kind is declared."""
@@ -42,6 +45,16 @@ class IncidentKind:
     """What it leaves in the event tables the watch can see."""
     removed_by: tuple[str, ...]
     """World parameters (dotted, under ``world``) that, set to zero, remove the kind."""
+    category: str = "act"
+    """``act`` (something a person does), ``standing`` (a state of wrongdoing that lasts, such
+    as a sham marriage) or ``administrative`` (a status that breaks a registration rule and
+    wrongs nobody, such as a crowded rental): the audit reports the last apart from incidents."""
+
+    def __post_init__(self) -> None:
+        if self.category not in INCIDENT_CATEGORIES:
+            raise ValueError(f"{self.kind}: category must be one of {INCIDENT_CATEGORIES}")
+        if self.standing != (self.category != "act"):
+            raise ValueError(f"{self.kind}: only an act may be a non-standing kind")
 
 
 INCIDENT_TABLE: tuple[IncidentKind, ...] = (
@@ -63,20 +76,27 @@ INCIDENT_TABLE: tuple[IncidentKind, ...] = (
                  ("incidents.recruiter_share",)),
     IncidentKind("sham_marriage", False, True,
                  "spouses who live apart and seldom spend a night together",
-                 ("incidents.sham_marriage_share",)),
+                 ("incidents.sham_marriage_share",), "standing"),
     IncidentKind("burglary", False, False, "a short stay at a stranger's home",
                  ("incidents.burglar_share",)),
     IncidentKind("crowded_rental", False, True,
-                 "a household's water and power far above its registered size",
-                 ("households.migrant_crowded_share",)),
+                 "a household's water and power above its registered residents' (unregistered "
+                 "occupants)",
+                 ("households.migrant_crowded_share", "households.unregistered_occupants_mean"),
+                 "administrative"),
 )
-"""Every incident kind; the enum, the lawful and standing sets and the null world derive from it."""
+"""Every incident kind; the enum, the lawful, standing and administrative sets and the null world
+derive from it."""
 
 INCIDENT_KINDS: tuple[str, ...] = tuple(k.kind for k in INCIDENT_TABLE)
 #: Incidents that are lawful acts (the watch may still target them).
 LAWFUL_INCIDENT_KINDS: frozenset[str] = frozenset(k.kind for k in INCIDENT_TABLE if k.lawful)
 #: Incidents that are standing states, not acts: recorded once at t = 0, true all along.
 STANDING_INCIDENT_KINDS: frozenset[str] = frozenset(k.kind for k in INCIDENT_TABLE if k.standing)
+#: Statuses that break an administrative rule and wrong nobody (a crowded rental): reported
+#: apart from incidents, and never the guilt of the people living in them.
+ADMINISTRATIVE_INCIDENT_KINDS: frozenset[str] = frozenset(
+    k.kind for k in INCIDENT_TABLE if k.category == "administrative")
 
 
 @dataclass(frozen=True)

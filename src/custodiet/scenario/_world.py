@@ -6,6 +6,7 @@ in [0, 1], rates are per person (or per place) per day unless the name says othe
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -127,9 +128,13 @@ class Households(_Strict):
     size_shares: list[Share] = [0.2539, 0.2970, 0.2099, 0.1317, 0.0619, 0.0456]
     """Households of 1, 2, 3, 4, 5, 6 persons: census 2020 household-size shares (6 = 6 or more)."""
     migrant_crowded_share: Share = 0.3
-    """Share of migrants living in crowded shared rentals: assumption."""
-    crowded_size: Annotated[int, Field(ge=2)] = 8
-    """Persons in a crowded shared rental: assumption."""
+    """Share of (registered) migrants living in crowded shared rentals: assumption."""
+    crowded_size: Annotated[int, Field(ge=2)] = 4
+    """Registered residents of a crowded shared rental (the persons records know): assumption."""
+    unregistered_occupants_mean: Rate = 4.0
+    """Mean occupants of a crowded rental beyond its registered residents (Poisson per rental),
+    who use water and power but appear in no record (NYT-10: migrant workers living together
+    beyond their registration): assumption, about twice the registered number."""
     compound_size: Annotated[int, Field(ge=1)] = 200
     """Households per residential compound: assumption."""
 
@@ -206,6 +211,16 @@ class Behaviour(_Strict):
     """Household power per resident per day: assumption (~900 kWh/person/year residential)."""
     utility_noise_sd: Annotated[float, Field(ge=0.0)] = 0.25
     """Standard deviation of the log of daily meter noise: assumption."""
+    household_use_sd: Annotated[float, Field(ge=0.0)] = 0.3
+    """Standard deviation of the log of a household's lasting use factor (habits, appliances,
+    a garden), drawn once: assumption. Heavy users are the crowded rental's look-alikes."""
+    water_seasonal_amplitude: Share = 0.15
+    """Relative swing of water use over the year, highest in mid-July: assumption."""
+    power_seasonal_amplitude: Share = 0.3
+    """Relative swing of power use over the year, highest in mid-January and mid-July (heating
+    and cooling): assumption."""
+    weekend_use_factor: Positive = 1.1
+    """Household use on Saturdays and Sundays relative to weekdays (people at home): assumption."""
     married_share: Share = 0.75
     """Share of households with two adults whose first two are a married couple: assumption."""
     apart_couples_share: Share = 0.01
@@ -282,8 +297,8 @@ class WorldConfig(_Strict):
     """Residents of the synthetic city."""
     days: Annotated[int, Field(ge=1)] = 7
     """Days simulated."""
-    start_weekday: Annotated[int, Field(ge=0, le=6)] = 0
-    """Weekday of day 0 (0 = Monday)."""
+    start_date: dt.date = dt.date(2026, 3, 2)
+    """Calendar date of day 0 (a Monday by default); weekdays and seasons follow from it."""
     population: Population = Population()
     history: History = History()
     households: Households = Households()

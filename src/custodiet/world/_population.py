@@ -40,6 +40,10 @@ class People:
     hh_size: np.ndarray
     hh_crowded: np.ndarray
     work_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    hh_unregistered: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    """Occupants of each household beyond its registered residents (ground truth)."""
+    hh_use: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    """Each household's lasting water and power use factor (ground truth)."""
 
     @property
     def n(self) -> int:
@@ -134,9 +138,20 @@ def build_people(cfg: WorldConfig, seed: int) -> People:
         grievance=np.full(n, -1, np.int8), grievance_recorded=np.zeros(n, bool),
         role=np.zeros(n, np.int8), hh_start=hh_start, hh_size=hh_size, hh_crowded=hh_crowded,
     )
+    _draw_occupancy(people, cfg, seed)
     _draw_histories(people, cfg, seed)
     _draw_roles(people, cfg, seed)
     return people
+
+
+def _draw_occupancy(people: People, cfg: WorldConfig, seed: int) -> None:
+    """Unregistered occupants of crowded rentals and each household's lasting use factors
+    (one draw per household, indexed by household id)."""
+    rng = setup_rng(seed, "occupancy")
+    h = people.n_households
+    extra = rng.poisson(cfg.households.unregistered_occupants_mean, h)
+    people.hh_unregistered = np.where(people.hh_crowded, extra, 0).astype(np.int64)
+    people.hh_use = rng.lognormal(0.0, cfg.behaviour.household_use_sd, (h, 2))
 
 
 def _draw_histories(people: People, cfg: WorldConfig, seed: int) -> None:

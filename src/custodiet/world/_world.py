@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from custodiet import schema
 from custodiet.scenario import WorldConfig
+from custodiet.world import _calendar as calendar
 from custodiet.world import _incidents as incidents
 from custodiet.world import _travel as travel
 from custodiet.world._calls import calls
@@ -38,7 +39,7 @@ from custodiet.world._day import (
 from custodiet.world._geography import Places, assign_daily_places, build_places
 from custodiet.world._interventions import INTERVENTION_ACTIONS, Custody, Interventions
 from custodiet.world._ledger import Ledger
-from custodiet.world._meters import meter_readings
+from custodiet.world._meters import meter_readings, occupants_present
 from custodiet.world._nights import nights
 from custodiet.world._outings import Outings, outings
 from custodiet.world._phones import Phones
@@ -101,7 +102,7 @@ class World:
         d = self.day
         t0 = d * DAY
         last = d == self.config.days - 1
-        weekday = (self.config.start_weekday + d) % 7
+        weekday = calendar.weekday(self.config.start_date, d)
         status = travel.status(self._trips, self._police.custody.detained_until, d, t0, weekday)
         self._decide_trips(d, t0, status)
         plan = self._plan_day(d, t0, status)
@@ -110,7 +111,7 @@ class World:
             "stays": self._stays(plan, last),
             "calls": calls(self._city, self._intent, self._phones, t0, self._rng(d, "calls")),
             "phone_off": self._phones.take_done(t0, last, self.horizon),
-            "utility": meter_readings(d, self.people.hh_size, self.config.behaviour,
+            "utility": meter_readings(d, self._city, occupants_present(self._city, status),
                                       self._rng(d, "utility")),
             "tickets": self._ledger.take_tickets(),
             "incidents": self._ledger.take_incidents(),
