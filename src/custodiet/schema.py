@@ -60,9 +60,11 @@ class IncidentKind:
 INCIDENT_TABLE: tuple[IncidentKind, ...] = (
     IncidentKind("petition_trip", True, False,
                  "a ticket to the capital (evasive: cash, decoys, phone off) and a stay there",
-                 ("incidents.petition_rate",)),
-    IncidentKind("protest", True, False, "a group of stays at one park at one time",
-                 ("incidents.protest_rate_per_100k",)),
+                 ("incidents.petition_rate", "incidents.group_petition_rate")),
+    IncidentKind("protest", True, False,
+                 "a group of stays at one park or government building at one time, often after "
+                 "the group's meetings at its park",
+                 ("incidents.protest_rate_per_100k", "incidents.group_protest_rate")),
     IncidentKind("drug_deal", False, False,
                  "a user and a dealer at one hotel for the night; calls to new out-of-town numbers",
                  ("incidents.drug_deal_rate", "incidents.dealer_share")),
@@ -142,10 +144,11 @@ PERSON_TRUTH = pa.schema(
     [
         ("person_id", _i64),
         *[(h, pa.bool_()) for h in HISTORY_FLAGS],
-        ("grievance", _str), ("role", _str),
+        ("grievance", _str), ("role", _str), ("grievance_group", _i64),
     ]
 )
-"""Ground truth about a person: true histories, grievance, and any illicit role."""
+"""Ground truth about a person: true histories, grievance, any illicit role, and the grievance
+group they meet, protest and petition with (-1 for none)."""
 
 PLACES = pa.schema(
     [

@@ -246,6 +246,28 @@ class Incidents(_Strict):
     """Protests per day per 100,000 residents: assumption."""
     protest_size: Annotated[tuple[int, int], Field()] = (4, 12)
     """Smallest and largest number of protesters: assumption."""
+    grievance_group_share: Share = 0.8
+    """Share of fraud victims and parties to a land dispute who belong to a grievance group that
+    meets, protests and petitions together (NYT-4, NYT-17): assumption."""
+    grievance_group_size: Annotated[float, Field(ge=2.0)] = 15.0
+    """Mean members of a grievance group (2 + Poisson): assumption. Fraud victims group across
+    the city, land disputes within a district."""
+    group_meeting_rate: Rate = 0.1
+    """Meetings per grievance group per day, at the group's park (planning; lawful, no
+    incident): assumption."""
+    group_protest_rate: Rate = 0.025
+    """Protests per grievance group per day: assumption, chosen so a city of 200,000 sees about
+    two dozen protests in two weeks (about 300 a month per million residents, counting small
+    sit-ins of a few members, which official "mass incident" counts leave out)."""
+    protest_government_share: Share = 0.5
+    """Share of group protests held at a government building (the rest at the group's park):
+    assumption."""
+    group_petition_rate: Rate = 0.005
+    """Group petitions (members travel to the capital together) per grievance group per day:
+    assumption."""
+    group_turnout: Share = 0.6
+    """Chance that a member free that day joins the group's meeting, protest or petition:
+    assumption."""
     drug_deal_rate: Rate = 0.02
     """Daily chance that a drug user buys from a dealer in a hotel: assumption."""
     drug_call_rate: Rate = 0.3

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from custodiet.world import _incidents as incidents
+from custodiet.world._collective import Today
 from custodiet.world._day import ERRAND_AFTER_WORK, City, pick_place
 from custodiet.world._ledger import Ledger
 
 # Kinds of group outing, and the incident each one is (None: ordinary life).
-PROTEST, RECRUIT, FRIENDS = 0, 1, 2
+PROTEST, RECRUIT, FRIENDS, MEETING = 0, 1, 2, 3
 _GROUP_INCIDENTS = ((PROTEST, "protest"), (RECRUIT, "pyramid_recruit"))
 # Leisure outings by choice code: (place kind, shortest, longest + 1 minutes).
 _LEISURE = ((0, "park", 30, 120), (1, "bar", 60, 180), (3, "language_school", 60, 120))
@@ -54,14 +55,17 @@ class Groups:
 
 
 def outings(city: City, free: np.ndarray, works: np.ndarray, default_start: np.ndarray,
-            appetite: np.ndarray, ledger: Ledger, t0: int,
+            appetite: np.ndarray, together: Today, ledger: Ledger, t0: int,
             rng: np.random.Generator) -> Outings:
-    """Everyone's outing of the day; incidents among them go to ``ledger``."""
+    """Everyone's outing of the day, with the grievance groups' meetings and protests
+    (``together``); incidents among them go to ``ledger``."""
     out, visitors, friend = _leisure(city, free, default_start, rng)
     # Outings together come first; a person who joined one does nothing else outside.
     groups = Groups()
+    groups.add(together.protests, PROTEST)
     groups.add(incidents.propose_protests(city, free, appetite, rng), PROTEST)
     groups.add(incidents.propose_recruiting(city, free, appetite, rng), RECRUIT)
+    groups.add(together.meetings, MEETING)
     groups.add(_propose_friends_together(city, visitors, friend, rng), FRIENDS)
     joined = _join(groups, free, out, ledger, t0, rng)
     incidents.illicit_outings(city, free & ~joined, works, default_start, appetite, out,

@@ -19,7 +19,8 @@ def _labels(codes: np.ndarray, labels: tuple[str, ...] | list[str]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
 
 
-def static_tables(people: People, places: Places, ties: Ties) -> dict[str, pa.Table]:
+def static_tables(people: People, places: Places, ties: Ties,
+                  grievance_group: np.ndarray) -> dict[str, pa.Table]:
     """Build ``persons``, ``person_truth``, ``places`` and ``ties``."""
     n = people.n
     illegal = people.role == ROLE["illegal_worker"]
@@ -48,6 +49,7 @@ def static_tables(people: People, places: Places, ties: Ties) -> dict[str, pa.Ta
         **{h: people.history[h] for h in schema.HISTORY_FLAGS},
         "grievance": _labels(people.grievance, schema.GRIEVANCES),
         "role": _labels(people.role.astype(np.int32) - 1, schema.ROLES[1:]),
+        "grievance_group": grievance_group,
     }
     place_table = {
         "place_id": np.arange(places.n, dtype=np.int64),

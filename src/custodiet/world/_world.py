@@ -22,6 +22,8 @@ from custodiet.world import _calendar as calendar
 from custodiet.world import _incidents as incidents
 from custodiet.world import _travel as travel
 from custodiet.world._calls import calls
+from custodiet.world._collective import Groups, Today, build_groups
+from custodiet.world._collective import today as groups_today
 from custodiet.world._day import (
     AFTER_WORK,
     BACK,
@@ -63,6 +65,7 @@ class World:
         self.places, _ = build_places(config, self.people, self.seed)
         assign_daily_places(config, self.people, self.places, self.seed)
         self.ties: Ties = build_ties(config, self.people, self.places, self.seed)
+        self.groups: Groups = build_groups(config, self.people, self.places, self.seed)
         self.day = 0
         self.horizon = config.days * DAY
         n = self.people.n
@@ -84,7 +87,7 @@ class World:
     # ------------------------------------------------------------------ public interface
     def static_tables(self) -> dict[str, pa.Table]:
         """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables."""
-        return static_tables(self.people, self.places, self.ties)
+        return static_tables(self.people, self.places, self.ties, self.groups.of)
 
     @property
     def finished(self) -> bool:
@@ -104,8 +107,10 @@ class World:
         last = d == self.config.days - 1
         weekday = calendar.weekday(self.config.start_date, d)
         status = travel.status(self._trips, self._police.custody.detained_until, d, t0, weekday)
-        self._decide_trips(d, t0, status)
-        plan = self._plan_day(d, t0, status)
+        together = groups_today(self.config, self.groups, status.free,
+                                self._intent * self._factor, self.seed, d)
+        self._decide_trips(d, t0, status, together)
+        plan = self._plan_day(d, t0, status, together)
         self._phones.switch_off(self._city, self._trips, status, t0, self._rng(d, "phones"))
         tables = {
             "stays": self._stays(plan, last),
@@ -137,17 +142,19 @@ class World:
     def _rng(self, d: int, module: str) -> np.random.Generator:
         return day_rng(self.seed, d, module)
 
-    def _decide_trips(self, d: int, t0: int, status: Status) -> None:
-        """New trips (ordinary and petition) among people free, home and not blocked."""
+    def _decide_trips(self, d: int, t0: int, status: Status, together: Today) -> None:
+        """New trips (ordinary and petition, alone or with a grievance group) among people
+        free, home and not blocked."""
         rng = self._rng(d, "trips")
         idle = (status.free & (self._trips.state == travel.NONE)
                 & (self._police.custody.blocked_until <= t0))
         grievance = self.people.grievance >= 0
         p_petition = self.config.incidents.petition_rate * self._intent * self._factor * grievance
+        p_petition = np.where(together.petitioners, 1.0, p_petition)
         travel.decide(self._city, self._trips, self._destinations, self._ledger, d, t0, idle,
                       p_petition, rng)
 
-    def _plan_day(self, d: int, t0: int, status: Status) -> Schedule:
+    def _plan_day(self, d: int, t0: int, status: Status, together: Today) -> Schedule:
         """Every person's slots for the day, with absolute starts: home, work, an outing, the
         night; then travel and custody override the ordinary day."""
         city, free = self._city, status.free
@@ -156,7 +163,7 @@ class World:
         works = self._work(plan, status, rng)
         incidents.illegal_work(city, works, plan.start[:, WORK], self._ledger, t0)
         out = outings(city, free, works, plan.start[:, ERRAND], self._intent * self._factor,
-                      self._ledger, t0, self._rng(d, "errands"))
+                      together, self._ledger, t0, self._rng(d, "errands"))
         self._place_outings(plan, out)
         p_deal = np.clip(self.config.incidents.drug_deal_rate * self._intent * self._factor,
                          0, 1)
