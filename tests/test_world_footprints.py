@@ -41,6 +41,14 @@ def test_protesters_are_all_at_a_park_or_government_building_together(busy_run: 
     assert total > 0 and missing == 0
 
 
+def test_school_violence_is_a_stay_at_a_school_not_ones_own(busy_run: Run) -> None:
+    total, missing = _missing(busy_run, "school_violence", f"""
+        {_at()} AND NOT i.lawful AND len(i.persons) = 1
+        AND (SELECT kind FROM places WHERE place_id = i.place) = 'school'
+        AND (SELECT work_place FROM persons WHERE person_id = i.persons[1]) <> i.place""")
+    assert total > 0 and missing == 0
+
+
 def test_drug_deal_puts_buyer_and_dealer_in_one_hotel_at_once(busy_run: Run) -> None:
     total, missing = _missing(busy_run, "drug_deal", f"""
         {_at(person='i.persons[1]')} AND {_at(person='i.persons[2]')} AND NOT i.lawful

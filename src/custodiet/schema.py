@@ -81,6 +81,9 @@ INCIDENT_TABLE: tuple[IncidentKind, ...] = (
                  ("incidents.sham_marriage_share",), "standing"),
     IncidentKind("burglary", False, False, "a short stay at a stranger's home",
                  ("incidents.burglar_share",)),
+    IncidentKind("school_violence", False, False,
+                 "a short stay at a school the person neither attends nor works at",
+                 ("incidents.school_violence_rate",)),
     IncidentKind("crowded_rental", False, True,
                  "a household's water and power above its registered residents' (unregistered "
                  "occupants)",

@@ -30,7 +30,7 @@ PlaceKind = Literal[
 ]
 IncidentKind = Literal[
     "petition_trip", "protest", "drug_deal", "pickpocket", "illegal_work", "pyramid_recruit",
-    "sham_marriage", "burglary", "crowded_rental",
+    "sham_marriage", "burglary", "school_violence", "crowded_rental",
 ]
 NonNegMinutes = Annotated[int, Field(ge=0)]
 Count = Annotated[int, Field(ge=1)]

@@ -294,6 +294,14 @@ class Incidents(_Strict):
     """Burglars among residents: assumption."""
     burglary_rate: Rate = 0.1
     """Burglaries per burglar per day: assumption."""
+    school_violence_rate: Rate = 1e-6
+    """Violent incidents at a school (an assault, a threat with a weapon) per adult per day, by
+    someone who neither studies nor works there: assumption, generous (about 300 a year per
+    million adults) so that NYT-8's near-school rule has something it can honestly claim."""
+    school_violence_mental_illness_factor: Annotated[float, Field(ge=0.0)] = 1.0
+    """Factor on ``school_violence_rate`` for people with a serious mental illness: assumption,
+    no higher than anyone's (people with serious mental illness are more often victims than
+    perpetrators of violence); sweep it to see what the near-school rule would need."""
     behaviour_multiplier: dict[str, float] = {}
     """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every incident
     rate and share. Default: none, true behaviour is the same in every group (the neutral

@@ -11,8 +11,9 @@ import numpy as np
 
 from custodiet.world import _incidents as incidents
 from custodiet.world._collective import Today
-from custodiet.world._day import ERRAND_AFTER_WORK, City, pick_place
+from custodiet.world._day import DAY, ERRAND_AFTER_WORK, City, pick_place
 from custodiet.world._ledger import Ledger
+from custodiet.world._school import school_violence
 
 # Kinds of group outing, and the incident each one is (None: ordinary life).
 PROTEST, RECRUIT, FRIENDS, MEETING = 0, 1, 2, 3
@@ -68,8 +69,9 @@ def outings(city: City, free: np.ndarray, works: np.ndarray, default_start: np.n
     groups.add(together.meetings, MEETING)
     groups.add(_propose_friends_together(city, visitors, friend, rng), FRIENDS)
     joined = _join(groups, free, out, ledger, t0, rng)
-    incidents.illicit_outings(city, free & ~joined, works, default_start, appetite, out,
-                              ledger, t0, rng)
+    attacked = school_violence(city, free & ~joined, appetite, out, ledger, t0, t0 // DAY)
+    incidents.illicit_outings(city, free & ~joined & ~attacked, works, default_start, appetite,
+                              out, ledger, t0, rng)
     return out
 
 

@@ -14,7 +14,7 @@ _MODULES = {
         (
             "households", "persons", "histories", "roles", "geography", "ties", "schedule",
             "errands", "trips", "incidents", "calls", "utility", "phones", "interventions",
-            "occupancy", "groups", "collective",
+            "occupancy", "groups", "collective", "school",
         )
     )
 }
