@@ -22,11 +22,14 @@ def _at(place: str = "i.place", person: str = "i.persons[1]") -> str:
             f"AND s.start <= i.t AND i.t < s.\"end\")")
 
 
-def test_petition_trip_has_a_ticket_to_the_capital_and_a_stay_there(busy_run: Run) -> None:
+def test_petition_trip_has_a_ticket_to_the_capital_or_goes_by_road_and_a_stay_there(
+        busy_run: Run) -> None:
     total, missing = _missing(busy_run, "petition_trip", f"""
-        EXISTS (SELECT 1 FROM tickets k JOIN places p ON p.place_id = k.destination
-                WHERE k.person = i.persons[1] AND p.kind = 'capital' AND k.depart = i.t
-                  AND k.t < i.t)
+        (EXISTS (SELECT 1 FROM tickets k JOIN places p ON p.place_id = k.destination
+                 WHERE k.person = i.persons[1] AND p.kind = 'capital' AND k.depart = i.t
+                   AND k.t < i.t)
+         OR EXISTS (SELECT 1 FROM trips tr WHERE tr.person = i.persons[1] AND tr.depart = i.t
+                    AND tr.mode = 'road' AND tr.petition))
         AND {_at()} AND i.lawful""")
     assert total > 0 and missing == 0
 

@@ -59,7 +59,8 @@ class IncidentKind:
 
 INCIDENT_TABLE: tuple[IncidentKind, ...] = (
     IncidentKind("petition_trip", True, False,
-                 "a ticket to the capital (evasive: cash, decoys, phone off) and a stay there",
+                 "a ticket to the capital or, by road, none (a checkpoint may read the ID); "
+                 "evasive: cash, decoys, phone off; a stay there",
                  ("incidents.petition_rate", "incidents.group_petition_rate")),
     IncidentKind("protest", True, False,
                  "a group of stays at one park or government building at one time, often after "
@@ -183,6 +184,21 @@ TICKETS = pa.schema(
 
 PHONE_OFF = pa.schema([("person", _i64), ("start", _i64), ("end", _i64)])
 
+CHECKPOINTS = pa.schema([("person", _i64), ("t", _i64), ("place", _i64)])
+"""A road checkpoint read the person's ID card at ``t`` on the road to ``place`` (the trip's
+destination outside the city)."""
+
+TRIPS = pa.schema(
+    [
+        ("person", _i64), ("depart", _i64), ("return_day", pa.int32()), ("destination", _i64),
+        ("mode", _str), ("petition", pa.bool_()), ("evasive", pa.bool_()),
+        ("ticketed", pa.bool_()), ("checkpoint", pa.bool_()),
+    ]
+)
+"""Ground truth: every trip out of the city as it departs; ``mode`` is ``ticket`` (rail or air,
+ID-registered) or ``road`` (a car, a driver: no ticket); ``checkpoint`` whether an ID
+checkpoint read the traveller on the way."""
+
 INCIDENTS = pa.schema(
     [
         ("incident_id", _i64), ("kind", _str), ("persons", pa.list_(_i64)), ("t", _i64),
@@ -217,9 +233,10 @@ STATIC_TABLES: dict[str, pa.Schema] = {
 #: Event tables, appended day by day.
 EVENT_TABLES: dict[str, pa.Schema] = {
     "stays": STAYS, "calls": CALLS, "utility": UTILITY, "tickets": TICKETS,
-    "phone_off": PHONE_OFF, "incidents": INCIDENTS, "interventions": INTERVENTIONS,
+    "phone_off": PHONE_OFF, "checkpoints": CHECKPOINTS, "incidents": INCIDENTS,
+    "interventions": INTERVENTIONS, "trips": TRIPS,
 }
 #: Tables only ground truth may hold: never handed to the watch.
-TRUTH_TABLES: frozenset[str] = frozenset({"person_truth", "incidents", "interventions"})
+TRUTH_TABLES: frozenset[str] = frozenset({"person_truth", "incidents", "interventions", "trips"})
 WATCH_TABLES: dict[str, pa.Schema] = {"alerts": ALERTS, "actions": ACTIONS}
 ALL_TABLES: dict[str, pa.Schema] = {**STATIC_TABLES, **EVENT_TABLES, **WATCH_TABLES}

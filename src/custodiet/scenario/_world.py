@@ -162,6 +162,11 @@ class Geography(_Strict):
     billion, hotels from ~280k; the rest assumption."""
     out_of_town_destinations: Annotated[int, Field(ge=1)] = 5
     """Destinations outside the city besides the capital."""
+    checkpoint_capital_share: Share = 0.5
+    """Chance that a road trip to the capital passes a checkpoint that reads ID cards (the
+    ``checkpoints`` table): assumption."""
+    checkpoint_other_share: Share = 0.1
+    """Chance that a road trip elsewhere passes an ID checkpoint: assumption."""
 
 
 class Behaviour(_Strict):
@@ -189,6 +194,9 @@ class Behaviour(_Strict):
     """Mean length of a trip in days (geometric): assumption."""
     cash_ticket_share: Share = 0.1
     """Share of ordinary tickets paid in cash: assumption."""
+    road_trip_share: Share = 0.3
+    """Share of trips (ordinary, and petitions without evasion) made by car or with a driver:
+    no ID-registered ticket, only road checkpoints on some routes may see them: assumption."""
     calls_per_day: Rate = 3.0
     """Mean calls a person makes per day (Poisson): assumption."""
     out_of_town_call_share: Share = 0.05
@@ -242,6 +250,9 @@ class Incidents(_Strict):
     """Daily chance that a person with a grievance leaves to petition in the capital: assumption."""
     anti_reconnaissance: Share = 0.3
     """Share of petition trips with evasion: phone off, cash, decoy tickets (NYT-12): assumption."""
+    evasive_road_share: Share = 0.5
+    """Share of evasive petition trips made with a private driver or a changed vehicle (NYT-12:
+    people who "regularly change vehicles"): no ticket, only decoys: assumption."""
     protest_rate_per_100k: Rate = 0.05
     """Protests per day per 100,000 residents: assumption."""
     protest_size: Annotated[tuple[int, int], Field()] = (4, 12)

@@ -21,6 +21,7 @@ from custodiet.world._day import (
     Status,
 )
 from custodiet.world._ledger import Ledger
+from custodiet.world._rng import day_rng
 
 NONE, PENDING, AWAY = 0, 1, 2
 
@@ -36,13 +37,15 @@ class Trips:
     dest: np.ndarray
     petition: np.ndarray
     evasive: np.ndarray
+    road: np.ndarray
+    """By car or with a driver: no ticket, no station."""
 
     @classmethod
     def none(cls, n: int) -> Trips:
         return cls(state=np.zeros(n, np.int8), depart=np.zeros(n, np.int64),
                    return_day=np.zeros(n, np.int64), arrive=np.zeros(n, np.int64),
                    dest=np.full(n, -1, np.int64), petition=np.zeros(n, bool),
-                   evasive=np.zeros(n, bool))
+                   evasive=np.zeros(n, bool), road=np.zeros(n, bool))
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
     evasive = is_pet & (rng.random(k) < cfg.incidents.anti_reconnaissance)
     cash = evasive | (rng.random(k) < cfg.behaviour.cash_ticket_share)
     length = rng.geometric(1.0 / cfg.behaviour.trip_days_mean, k)
+    road = by_road(city, d, who, evasive)
     trips.state[who] = PENDING
     trips.depart[who] = depart
     trips.return_day[who] = d + lead + length
@@ -81,7 +85,10 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
     trips.dest[who] = where
     trips.petition[who] = is_pet
     trips.evasive[who] = evasive
-    ledger.tickets(who, bought, where, depart, cash)
+    trips.road[who] = road
+    ticketed = ~road
+    ledger.tickets(who[ticketed], bought[ticketed], where[ticketed], depart[ticketed],
+                   cash[ticketed])
     # Decoy tickets: an evasive petitioner also buys one or two to other destinations.
     n_decoy = np.where(evasive, rng.integers(1, 3, k), 0)
     dp = np.repeat(np.arange(k), n_decoy)
@@ -90,31 +97,63 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
         ledger.tickets(who[dp], bought[dp], decoy_dest, depart[dp], np.ones(dp.size, bool))
 
 
+def by_road(city: City, d: int, who: np.ndarray, evasive: np.ndarray) -> np.ndarray:
+    """Which of today's new trips go by road (one draw per person, keyed by the day)."""
+    cfg = city.config
+    u = day_rng(city.seed, d, "road").random(city.people.n)[who]
+    share = np.where(evasive, cfg.incidents.evasive_road_share, cfg.behaviour.road_trip_share)
+    return u < share
+
+
 def depart(city: City, trips: Trips, ledger: Ledger, t0: int, dep: np.ndarray,
            plan: Schedule, rng: np.random.Generator) -> None:
-    """Departures: home, a wait at a station, then the destination; petition trips are
+    """Departures: home, a wait at a station (by road: none), then the destination; a road
+    trip may pass an ID checkpoint; every trip is logged (ground truth) and petition trips are
     recorded as incidents as they leave."""
     stations = city.places.ids("station")
     minute = trips.depart[dep] - t0
     dwell = np.clip(rng.exponential(city.config.behaviour.station_dwell_minutes, dep.size),
                     10, 120)
+    station = stations[rng.integers(0, stations.size, dep.size)]
     plan.only(dep, WAKE, city.home[dep])
-    plan.place[dep, ERRAND] = stations[rng.integers(0, stations.size, dep.size)]
-    plan.start[dep, ERRAND] = minute - dwell.astype(np.int64)
+    rail = ~trips.road[dep]
+    plan.place[dep[rail], ERRAND] = station[rail]
+    plan.start[dep[rail], ERRAND] = (minute - dwell.astype(np.int64))[rail]
     plan.place[dep, BACK] = trips.dest[dep]
     plan.start[dep, BACK] = minute
     trips.state[dep] = AWAY
+    checked = _checkpoints(city, trips, ledger, t0 // DAY, dep)
+    ledger.trips(dep, trips.depart[dep], trips.return_day[dep], trips.dest[dep],
+                 trips.road[dep], trips.petition[dep], trips.evasive[dep], checked)
     pet = dep[trips.petition[dep]]
     ledger.incidents("petition_trip", pet[:, None], trips.depart[pet], trips.dest[pet])
 
 
+def _checkpoints(city: City, trips: Trips, ledger: Ledger, d: int,
+                 dep: np.ndarray) -> np.ndarray:
+    """Road departures that pass an ID checkpoint on the way (one draw per person and day)."""
+    geo = city.config.geography
+    rng = day_rng(city.seed, d, "checkpoint")
+    u_pass, u_minute = rng.random(city.people.n)[dep], rng.random(city.people.n)[dep]
+    to_capital = trips.dest[dep] == city.places.ids("capital")[0]
+    share = np.where(to_capital, geo.checkpoint_capital_share, geo.checkpoint_other_share)
+    checked = trips.road[dep] & (u_pass < share)
+    who = dep[checked]
+    ledger.checkpoints(who, trips.depart[who] + 30 + (u_minute[checked] * 120).astype(np.int64),
+                       trips.dest[who])
+    return checked
+
+
 def come_back(city: City, trips: Trips, ret: np.ndarray, plan: Schedule,
               rng: np.random.Generator) -> None:
-    """Returns: the morning away, arrival at a station in the evening, then home."""
+    """Returns: the morning away, arrival at a station in the evening (by road: straight
+    home), then home."""
     stations = city.places.ids("station")
     dwell = rng.integers(10, 31, ret.size)
+    station = stations[rng.integers(0, stations.size, ret.size)]
+    road = trips.road[ret]
     plan.only(ret, WAKE, trips.dest[ret])
-    plan.place[ret, AFTER_WORK] = stations[rng.integers(0, stations.size, ret.size)]
+    plan.place[ret, AFTER_WORK] = np.where(road, city.home[ret], station)
     plan.start[ret, AFTER_WORK] = trips.arrive[ret]
     plan.place[ret, ERRAND] = city.home[ret]
     plan.start[ret, ERRAND] = trips.arrive[ret] + dwell

@@ -119,6 +119,8 @@ class World:
             "utility": meter_readings(d, self._city, occupants_present(self._city, status),
                                       self._rng(d, "utility")),
             "tickets": self._ledger.take_tickets(),
+            "checkpoints": self._ledger.take_checkpoints(),
+            "trips": self._ledger.take_trips(),
             "incidents": self._ledger.take_incidents(),
             "interventions": self._police.take_table(),
         }
