@@ -91,7 +91,8 @@ class History(_Strict):
     """Probability that a true history is in the records: assumption (drug use from the ratio
     of registered to estimated users)."""
     recording_multiplier: dict[str, float] = {}
-    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every recording
+    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
+    every recording
     rate, e.g. where police patrol more. Default: none, the same rate for everyone (the neutral
     assumption)."""
     grievance_share: Share = 0.01
@@ -119,7 +120,7 @@ class History(_Strict):
 
 _HISTORY_NAMES = ("mental_illness", "drug_use", "criminal_record", "petition_history",
                   "protest_history", "hiv")
-_GROUP_NAMES = ("minority", "migrant", "foreign", "low_ses")
+_GROUP_NAMES = ("minority", "migrant", "foreign", "low_ses", "official")
 
 
 class Households(_Strict):
@@ -314,9 +315,10 @@ class Incidents(_Strict):
     no higher than anyone's (people with serious mental illness are more often victims than
     perpetrators of violence); sweep it to see what the near-school rule would need."""
     behaviour_multiplier: dict[str, float] = {}
-    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every incident
-    rate and share. Default: none, true behaviour is the same in every group (the neutral
-    assumption)."""
+    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
+    every incident rate and share. Default: none, true behaviour is the same in every group (the
+    neutral assumption); officials too do what everyone does at the same rates (NYT-16), so the
+    red list hides real incidents unless ``official`` is set below 1."""
 
     @model_validator(mode="after")
     def _valid(self) -> Incidents:

@@ -57,7 +57,7 @@ class People:
         """Per-person product of the group multipliers that apply to them (1.0 when none)."""
         out = np.ones(self.n)
         groups = {"minority": self.minority, "migrant": self.migrant, "foreign": self.foreign,
-                  "low_ses": self.ses == 0}
+                  "low_ses": self.ses == 0, "official": self.official}
         for name, factor in multipliers.items():
             out[groups[name]] *= factor
         return out
@@ -183,11 +183,12 @@ def _draw_histories(people: People, cfg: WorldConfig, seed: int) -> None:
 
 def _draw_roles(people: People, cfg: WorldConfig, seed: int) -> None:
     """Illicit roles (ground truth): dealers among drug users, burglars and pickpockets mostly
-    among people with a criminal past, recruiters anywhere; group multipliers apply."""
+    among people with a criminal past, recruiters anywhere; officials as likely as anyone
+    (NYT-16); group multipliers apply."""
     inc = cfg.incidents
     rng = setup_rng(seed, "roles")
     n = people.n
-    adult = (people.age >= 18) & ~people.official
+    adult = people.age >= 18
     factor = people.group_factor(inc.behaviour_multiplier)
     drug = people.history["drug_use"]
     crim = people.history["criminal_record"]
@@ -203,5 +204,6 @@ def _draw_roles(people: People, cfg: WorldConfig, seed: int) -> None:
     role[pick(inc.burglar_share, 1.0 + 9.0 * crim)] = ROLE["burglar"]
     role[pick(inc.recruiter_share, np.ones(n))] = ROLE["recruiter"]
     people.role = role
-    # People who live off an illicit role keep no regular job in this model.
-    people.employed &= ~np.isin(role, [ROLE["pickpocket"], ROLE["burglar"]])
+    # People who live off an illicit role keep no regular job in this model, except officials,
+    # who keep their post and steal on the side.
+    people.employed &= ~np.isin(role, [ROLE["pickpocket"], ROLE["burglar"]]) | people.official
