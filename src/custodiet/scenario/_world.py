@@ -238,6 +238,13 @@ class Behaviour(_Strict):
     """Nights an ordinary apart couple spends together (at one's home): assumption."""
     sham_night_together_rate: Share = 0.03
     """Nights a sham couple spends together: assumption."""
+    festival_night_together_rate: Share = 0.9
+    """Nights of the Spring Festival an ordinary apart couple spends together (NYT-13: couples
+    spend the holiday together; a sham couple keeps its usual rate): assumption."""
+    festival_home_share: Share = 0.6
+    """Share of migrants who go home (a trip out of town) for the Spring Festival, leaving one
+    to three days before it and coming back one or two days after: assumption (the
+    Spring Festival travel rush)."""
     companion_visit_share: Share = 0.3
     """Share of friend visits made together with another friend: assumption."""
     foreign_language_work_share: Share = 0.7
@@ -342,9 +349,20 @@ class WorldConfig(_Strict):
     """Days simulated."""
     start_date: dt.date = dt.date(2026, 3, 2)
     """Calendar date of day 0 (a Monday by default); weekdays and seasons follow from it."""
+    spring_festival: tuple[dt.date, dt.date] = (dt.date(2026, 2, 15), dt.date(2026, 2, 23))
+    """First and last day of the Spring Festival holiday (NYT-13): the 2026 statutory holiday
+    around the lunar new year of 17 February, taken as 15-23 February: assumption for runs in
+    other years (move it with the run)."""
     population: Population = Population()
     history: History = History()
     households: Households = Households()
     geography: Geography = Geography()
     behaviour: Behaviour = Behaviour()
     incidents: Incidents = Incidents()
+
+    @model_validator(mode="after")
+    def _festival_in_order(self) -> WorldConfig:
+        first, last = self.spring_festival
+        if last < first:
+            raise ValueError("spring_festival must be [first day, last day]")
+        return self

@@ -11,8 +11,10 @@ from custodiet.world._ledger import Ledger
 
 
 def nights(city: City, free: np.ndarray, night_start: np.ndarray, p_deal: np.ndarray,
-           ledger: Ledger, t0: int, rng: np.random.Generator) -> np.ndarray:
-    """Each person's place for the night; drug deals (at the dealer's hotel) go to ``ledger``."""
+           ledger: Ledger, t0: int, rng: np.random.Generator, festival: bool = False
+           ) -> np.ndarray:
+    """Each person's place for the night; drug deals (at the dealer's hotel) go to ``ledger``.
+    During the Spring Festival (``festival``) ordinary apart couples are mostly together."""
     cfg, people, places = city.config, city.people, city.places
     n = people.n
     night = city.home.copy()
@@ -22,8 +24,9 @@ def nights(city: City, free: np.ndarray, night_start: np.ndarray, p_deal: np.nda
 
     apart, sham = city.ties.apart, city.ties.sham
     if apart.size:
-        rate = np.where(sham, cfg.behaviour.sham_night_together_rate,
-                        cfg.behaviour.apart_night_together_rate)
+        ordinary = (cfg.behaviour.festival_night_together_rate if festival
+                    else cfg.behaviour.apart_night_together_rate)
+        rate = np.where(sham, cfg.behaviour.sham_night_together_rate, ordinary)
         meet = free[apart[:, 0]] & free[apart[:, 1]] & (rng.random(sham.size) < rate)
         night[apart[meet, 1]] = city.home[apart[meet, 0]]
 

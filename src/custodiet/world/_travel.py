@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from custodiet.world._calendar import days_until
 from custodiet.world._day import (
     AFTER_WORK,
     AFTER_WORK_WINDOW,
@@ -95,6 +96,45 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
     if dp.size:
         decoy_dest = dest.out_of_town[rng.integers(0, dest.out_of_town.size, dp.size)]
         ledger.tickets(who[dp], bought[dp], decoy_dest, depart[dp], np.ones(dp.size, bool))
+
+
+def festival_trips(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
+                   t0: int, idle: np.ndarray) -> None:
+    """Migrants going home for the Spring Festival (NYT-13's holiday): decided three days
+    before it (or on day 0 of a run that starts closer), leaving one to three days before and
+    coming back one or two days after it. Draws are one per person, keyed by the day."""
+    cfg = city.config
+    first, last = cfg.spring_festival
+    to_first = days_until(cfg.start_date, d, first)
+    if not (to_first == 3 or (d == 0 and 1 <= to_first < 3)):
+        return
+    n = city.people.n
+    u_go, u_lead, u_back, u_dest, u_minute, u_cash = day_rng(city.seed, d, "festival").random(
+        (6, n))
+    who = np.flatnonzero(idle & (trips.state == NONE) & city.people.migrant
+                         & (u_go < cfg.behaviour.festival_home_share))
+    k = who.size
+    if k == 0:
+        return
+    depart_day = d + 1 + np.floor(u_lead[who] * max(to_first - 1, 1)).astype(np.int64)
+    depart = depart_day * DAY + DEPART_WINDOW[0] + (
+        u_minute[who] * (DEPART_WINDOW[1] - DEPART_WINDOW[0])).astype(np.int64)
+    where = dest.out_of_town[np.minimum((u_dest[who] * dest.out_of_town.size).astype(np.int64),
+                                        dest.out_of_town.size - 1)]
+    road = by_road(city, d, who, np.zeros(k, bool))
+    trips.state[who] = PENDING
+    trips.depart[who] = depart
+    trips.return_day[who] = d + to_first + (last - first).days + 1 + (u_back[who] * 2).astype(
+        np.int64)
+    trips.arrive[who] = AFTER_WORK_WINDOW[0] + (u_minute[who] * 60).astype(np.int64)
+    trips.dest[who] = where
+    trips.petition[who] = False
+    trips.evasive[who] = False
+    trips.road[who] = road
+    cash = u_cash[who] < cfg.behaviour.cash_ticket_share
+    t = ~road
+    ledger.tickets(who[t], (t0 + 420 + u_minute[who] * 900).astype(np.int64)[t], where[t],
+                   depart[t], cash[t])
 
 
 def by_road(city: City, d: int, who: np.ndarray, evasive: np.ndarray) -> np.ndarray:

@@ -155,6 +155,8 @@ class World:
         p_petition = np.where(together.petitioners, 1.0, p_petition)
         travel.decide(self._city, self._trips, self._destinations, self._ledger, d, t0, idle,
                       p_petition, rng)
+        travel.festival_trips(self._city, self._trips, self._destinations, self._ledger, d, t0,
+                              idle)
 
     def _plan_day(self, d: int, t0: int, status: Status, together: Today) -> Schedule:
         """Every person's slots for the day, with absolute starts: home, work, an outing, the
@@ -169,8 +171,9 @@ class World:
         self._place_outings(plan, out)
         p_deal = np.clip(self.config.incidents.drug_deal_rate * self._intent * self._factor,
                          0, 1)
+        festival = calendar.festival_day(self.config.start_date, d, self.config.spring_festival)
         plan.place[:, NIGHT] = nights(city, free, plan.start[:, NIGHT], p_deal, self._ledger,
-                                      t0, self._rng(d, "incidents"))
+                                      t0, self._rng(d, "incidents"), festival)
         if d == 0:
             incidents.standing(city, self._ledger)
         self._travel_and_custody(d, t0, status, plan, rng)
