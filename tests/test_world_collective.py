@@ -17,12 +17,20 @@ import numpy as np
 import pytest
 
 from custodiet.scenario import WorldConfig
+from custodiet.scenario._world import ACTS
 from custodiet.schema import GRIEVANCES
 from custodiet.world import World
 from custodiet.world._collective import today
+from custodiet.world._crn import Draws
+from custodiet.world._day import Appetite
 from tests.test_world_occupancy import _zeroed
 
 Z = 4.0
+
+
+def _plain(n: int) -> Appetite:
+    """Nobody chilled, no group factor, nobody deterred."""
+    return Appetite(intent=np.ones(n), factor=np.ones(n), deterrence=dict.fromkeys(ACTS, 1.0))
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +61,9 @@ def test_protests_per_day_match_the_group_rates(world: World) -> None:
     two = 1 - (1 - q) ** sizes - sizes * q * (1 - q) ** (sizes - 1)
     p = -np.expm1(-inc.group_protest_rate) * np.exp(-inc.group_petition_rate) * two
     days = 60
-    counts = [today(world.config, world.groups, np.ones(n, bool), np.ones(n), 123, d)
+    counts = [today(world.config, world.groups, np.ones(n, bool), _plain(n), Draws(123, d, n))
               for d in range(days)]
-    got = sum(np.unique(c.protests[1]).size if c.protests else 0 for c in counts)
+    got = sum(int((np.bincount(c.protests.group) >= 2).sum()) for c in counts)
     expected, se = days * p.sum(), np.sqrt(days * (p * (1 - p)).sum())
     assert abs(got - expected) <= Z * se, (got, expected, se)
     assert expected - Z * se > 0.5 * expected  # dozens: well clear of zero
@@ -90,9 +98,10 @@ def test_null_world_removes_protests_and_group_petitions_but_keeps_meetings() ->
     config = _zeroed(_zeroed(WorldConfig(people=50_000, days=10), "protest"), "petition_trip")
     world = World(config, seed=8)
     n = world.people.n
-    days = [today(config, world.groups, np.ones(n, bool), np.ones(n), 8, d) for d in range(10)]
-    assert all(c.protests is None and not c.petitioners.any() for c in days)
-    assert any(c.meetings is not None for c in days)  # the look-alike stays
+    days = [today(config, world.groups, np.ones(n, bool), _plain(n), Draws(8, d, n))
+            for d in range(10)]
+    assert all(c.protests.member.size == 0 and not c.petitioners.any() for c in days)
+    assert any(c.meetings.member.size for c in days)  # the look-alike stays
     for _ in range(config.days):
         kinds = set(world.step()["incidents"]["kind"].to_pylist())
         assert not kinds & {"protest", "petition_trip"}

@@ -34,7 +34,7 @@ def _run(config: WorldConfig, seed: int = 4) -> tuple[World, dict[str, pa.Table]
 @pytest.fixture(scope="module")
 def city() -> tuple[World, dict[str, pa.Table]]:
     return _run(WorldConfig.model_validate({
-        "people": 60_000, "days": 14, "incidents": {"petition_rate": 0.05}}))
+        "people": 80_000, "days": 14, "incidents": {"petition_rate": 0.05}}))
 
 
 def _share(observed: np.ndarray, p: float) -> None:

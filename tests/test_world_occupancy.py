@@ -80,18 +80,16 @@ def test_crowded_rentals_use_more_per_registered_resident_by_the_implied_factor(
     assert expected - tol > 1.5  # the signal is there, not just consistent with it
 
 
-def test_removing_crowded_rentals_removes_the_excess() -> None:
-    config = _zeroed(WorldConfig(people=60_000, days=1), "crowded_rental")
-    world = World(config, seed=11)
-    assert world.people.hh_unregistered.sum() == 0 and not world.people.hh_crowded.any()
-    sh, se = config.behaviour.household_use_sd, config.behaviour.utility_noise_sd
-    per, _ = _per_resident_water(world)
-    size = world.people.hh_size
-    big = size >= config.households.crowded_size
-    cv2 = np.exp(sh**2 + se**2) - 1.0
-    observed = per[big].mean() / per[~big].mean()
-    tol = Z * _ratio_se(1.0, cv2, int(big.sum()), cv2, int((~big).sum()))
-    assert abs(observed - 1.0) <= tol, (observed, tol)
+def test_null_world_keeps_the_rentals_but_no_incident() -> None:
+    """The strict null world keeps the city (the same rentals and meters) and makes living in
+    a crowded rental lawful: the whistle's alerts on them are then false by construction."""
+    base = WorldConfig(people=20_000, days=1)
+    plain, null = World(base, seed=11), World(_zeroed(base, "crowded_rental"), seed=11)
+    assert (plain.people.hh_unregistered == null.people.hh_unregistered).all()
+    a, b = plain.step(), null.step()
+    assert a["utility"].equals(b["utility"])
+    assert "crowded_rental" in a["incidents"]["kind"].to_pylist()
+    assert "crowded_rental" not in b["incidents"]["kind"].to_pylist()
 
 
 def test_meters_follow_the_weekday_and_the_season(world: World) -> None:

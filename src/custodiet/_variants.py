@@ -12,12 +12,11 @@ from collections.abc import Callable
 from custodiet.scenario import Scenario
 from custodiet.schema import INCIDENT_TABLE
 
-#: Incident parameters set to zero in the null world: acts of wrongdoing (and lawful petitions
-#: and protests) stop; standing states of the population (crowded rentals, sham marriages) are
-#: kept, because removing them would change the population itself and break the twinning.
-#: Derived from ``schema.INCIDENT_TABLE`` (each act's ``incidents.*`` parameters).
+#: Incident parameters set to zero (or false) in the null world: nobody does anything wrong,
+#: standing states included (crowded rentals are lawful, no marriage is a sham) and nobody
+#: petitions or protests; the city itself is unchanged. Derived from ``schema.INCIDENT_TABLE``.
 NULL_WORLD_ZEROED: tuple[str, ...] = tuple(
-    p.removeprefix("incidents.") for k in INCIDENT_TABLE if not k.standing for p in k.removed_by)
+    p.removeprefix("incidents.") for k in INCIDENT_TABLE for p in k.removed_by)
 
 
 def _updated(scenario: Scenario, section: str, **changes: object) -> Scenario:

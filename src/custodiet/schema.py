@@ -44,7 +44,8 @@ class IncidentKind:
     footprint: str
     """What it leaves in the event tables the watch can see."""
     removed_by: tuple[str, ...]
-    """World parameters (dotted, under ``world``) that, set to zero, remove the kind."""
+    """World parameters (dotted, under ``world``) that, set to zero (or false), remove the kind
+    without changing who lives in the city; the null worlds set them."""
     category: str = "act"
     """``act`` (something a person does), ``standing`` (a state of wrongdoing that lasts, such
     as a sham marriage) or ``administrative`` (a status that breaks a registration rule and
@@ -79,7 +80,7 @@ INCIDENT_TABLE: tuple[IncidentKind, ...] = (
                  ("incidents.recruiter_share",)),
     IncidentKind("sham_marriage", False, True,
                  "spouses who live apart and seldom spend a night together",
-                 ("incidents.sham_marriage_share",), "standing"),
+                 ("incidents.sham_marriages",), "standing"),
     IncidentKind("burglary", False, False, "a short stay at a stranger's home",
                  ("incidents.burglar_share",)),
     IncidentKind("school_violence", False, False,
@@ -88,8 +89,7 @@ INCIDENT_TABLE: tuple[IncidentKind, ...] = (
     IncidentKind("crowded_rental", False, True,
                  "a household's water and power above its registered residents' (unregistered "
                  "occupants)",
-                 ("households.migrant_crowded_share", "households.unregistered_occupants_mean"),
-                 "administrative"),
+                 ("incidents.crowded_rentals_unlawful",), "administrative"),
 )
 """Every incident kind; the enum, the lawful, standing and administrative sets and the null world
 derive from it."""

@@ -4,7 +4,8 @@ petition the capital as a group.
 
 Groups are drawn once; each day every group draws (one uniform per group, indexed by group id)
 whether it meets, protests or petitions, and every member (one uniform per person, indexed by
-person id) whether they turn out, so nobody's draws depend on anyone else's state.
+person id) whether they turn out, so nobody's draws depend on anyone else's state (a protest of
+one needs a second member, so it depends on the people one acts with).
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ import numpy as np
 
 from custodiet.scenario import WorldConfig
 from custodiet.schema import GRIEVANCES
+from custodiet.world._crn import Draws, integers
+from custodiet.world._day import ERRAND_AFTER_WORK, Appetite
 from custodiet.world._geography import Places, nearest_in_district
+from custodiet.world._incidents import Protests
 from custodiet.world._population import People
-from custodiet.world._rng import day_rng, setup_rng
+from custodiet.world._rng import setup_rng
 
 _GROUPED = (GRIEVANCES.index("fraud"), GRIEVANCES.index("land_dispute"))
 _LAND = GRIEVANCES.index("land_dispute")
-Proposal = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -83,40 +86,44 @@ def build_groups(cfg: WorldConfig, people: People, places: Places, seed: int) ->
 
 @dataclass(frozen=True)
 class Today:
-    """What the groups do today: proposals for meetings and protests (members, group index,
-    place), and who leaves to petition with their group."""
+    """What the groups do today: meetings and protests (members with their event's place,
+    start and length), and who leaves to petition with their group."""
 
-    meetings: Proposal | None
-    protests: Proposal | None
+    meetings: Protests
+    protests: Protests
     petitioners: np.ndarray
 
 
-def today(cfg: WorldConfig, groups: Groups, free: np.ndarray, appetite: np.ndarray,
-          seed: int, d: int) -> Today:
-    """Draw the day's group events and turnouts (fixed-size draws: per group, per person)."""
+def today(cfg: WorldConfig, groups: Groups, free: np.ndarray, appetite: Appetite,
+          draws: Draws) -> Today:
+    """Draw the day's group events (a fixed number of draws per group, in group order) and
+    each member's turnout (their own draw)."""
     inc = cfg.incidents
-    n, g = free.size, groups.n
-    rng = day_rng(seed, d, "collective")
-    u_meet, u_protest, u_petition, u_where = (rng.random(g) for _ in range(4))
-    u_turnout = rng.random(n)
+    g = groups.n
+    u_meet, u_protest, u_petition, u_where, u_start, u_dur = draws.generator(
+        "group_events").random((6, g))
     event = np.full(g, -1, np.int8)  # one event per group a day: petition, protest, meeting
     event[u_meet < -np.expm1(-inc.group_meeting_rate)] = 0
     event[u_protest < -np.expm1(-inc.group_protest_rate)] = 1
     event[u_petition < -np.expm1(-inc.group_petition_rate)] = 2
     member = groups.of >= 0
-    grp = np.where(member, groups.of, 0)
-    turns_out = (member & free
-                 & (u_turnout < np.clip(inc.group_turnout * appetite, 0.0, 1.0)))
-    what = np.where(member, event[grp], -1) if g else np.full(n, -1, np.int8)
+    what = np.full(free.size, -1, np.int8)
+    what[member] = event[groups.of[member]]
+    u_turnout = draws.uniform("group_turnout")
+    act = {0: "protest", 1: "protest", 2: "petition_trip"}
+    comes = np.zeros(free.size, bool)
+    for code, name in act.items():
+        p = np.clip(inc.group_turnout * appetite.of(name), 0.0, 1.0)
+        comes |= (what == code) & (u_turnout < p)
+    comes &= free
+    start = integers(u_start, *ERRAND_AFTER_WORK)
+    place = np.where(u_where < inc.protest_government_share, groups.government, groups.park)
 
-    def proposal(code: int, place: np.ndarray) -> Proposal | None:
-        who = np.flatnonzero(turns_out & (what == code))
-        if who.size == 0:
-            return None
-        ids, group = np.unique(groups.of[who], return_inverse=True)
-        return who, group, place[ids]
+    def event_of(code: int, where: np.ndarray, lo: int, hi: int) -> Protests:
+        who = np.flatnonzero(comes & (what == code))
+        grp = groups.of[who]
+        return Protests(who, grp, where[grp], start[grp], integers(u_dur, lo, hi)[grp])
 
-    at_government = u_where < inc.protest_government_share
-    protest_place = np.where(at_government, groups.government, groups.park)
-    return Today(meetings=proposal(0, groups.park), protests=proposal(1, protest_place),
-                 petitioners=turns_out & (what == 2))
+    return Today(meetings=event_of(0, groups.park, 45, 121),
+                 protests=event_of(1, place, 60, 121),
+                 petitioners=comes & (what == 2))
