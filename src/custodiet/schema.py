@@ -27,6 +27,11 @@ HISTORY_FLAGS: tuple[str, ...] = (
     "mental_illness", "drug_use", "criminal_record", "petition_history", "protest_history", "hiv",
 )
 GRIEVANCES: tuple[str, ...] = ("fraud", "land_dispute", "tragedy")
+#: Labels of the key-person lists that records carry with no true history behind them
+#: (NYT-1, MPS-1): ``{label}_recorded`` columns of ``persons``.
+RECORD_LABELS: tuple[str, ...] = (
+    "fugitive", "terrorism_suspect", "political_agitator", "stability_threat",
+)
 
 
 INCIDENT_CATEGORIES: tuple[str, ...] = ("act", "standing", "administrative")
@@ -140,9 +145,12 @@ PERSONS = pa.schema(
         ("work_place", _i64), ("student", pa.bool_()), ("official", pa.bool_()),
         *[(f"{h}_recorded", pa.bool_()) for h in HISTORY_FLAGS],
         ("grievance_recorded", _str),
+        *[(f"{label}_recorded", pa.bool_()) for label in RECORD_LABELS],
+        ("temperament", _str),
     ]
 )
-"""What records hold about a person: demographics and *recorded* histories."""
+"""What records hold about a person: demographics, *recorded* histories (incomplete, and
+sometimes false), the lists' labels, and an officer's temperament label ("" when none)."""
 
 PERSON_TRUTH = pa.schema(
     [

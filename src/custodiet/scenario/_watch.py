@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from custodiet.scenario._world import Share
-from custodiet.schema import HISTORY_FLAGS, INCIDENT_KINDS, PLACE_KINDS
+from custodiet.schema import HISTORY_FLAGS, INCIDENT_KINDS, PLACE_KINDS, RECORD_LABELS
 
 
 class _Strict(BaseModel):
@@ -37,7 +37,8 @@ Count = Annotated[int, Field(ge=1)]
 
 #: Recorded attributes a key-person list can be defined by (NYT-1, MPS-1).
 LIST_ATTRIBUTES: tuple[str, ...] = (
-    *HISTORY_FLAGS, "grievance", "migrant", "minority", "foreigner_without_permit",
+    *HISTORY_FLAGS, *RECORD_LABELS, "grievance", "migrant", "minority",
+    "foreigner_without_permit",
     "idle_youth", "official", "everyone",
 )
 ACTIONS: tuple[str, ...] = ("none", "visit", "block_travel", "detain")

@@ -97,6 +97,35 @@ class History(_Strict):
     every recording
     rate, e.g. where police patrol more. Default: none, the same rate for everyone (the neutral
     assumption)."""
+    false_record_rate: dict[str, Share] = {
+        "mental_illness": 0.0002, "drug_use": 0.0002, "criminal_record": 0.0002,
+    }
+    """Probability that a person *without* the history is recorded with it anyway (a mistaken
+    identity, a rumour, a file never corrected; NYT-1, MPS-1): assumption. Records are then
+    wrong as well as incomplete."""
+    false_record_multiplier: dict[str, float] = {}
+    """Per group (as ``recording_multiplier``): a factor on every false-record rate
+    (over-recording of a group). Default: none (the neutral assumption)."""
+    label_share: dict[str, Share] = {
+        "fugitive": 0.0003, "terrorism_suspect": 0.0001, "political_agitator": 0.0005,
+        "stability_threat": 0.002,
+    }
+    """Share of residents whose records carry each label of the key-person lists (NYT-1:
+    "fugitives, … suspected terrorists, political agitators and threats to social stability";
+    MPS-1): assumption. A label is what the records say, not something the person did: it goes
+    ten times as often to people with a related record (a criminal record; a recorded protest
+    history; a recorded grievance or petition history; none for terrorism) and follows
+    ``recording_multiplier``."""
+    temperament_labels: list[str] = ["paranoid", "meticulous", "short tempered"]
+    """Temperament labels officers write into a profile: the three NYT-11 quotes from Tianjin's
+    profile fields (the list itself an assumption)."""
+    temperament_fill_rate: Share = 0.5
+    """Share of people with a record whose profile has a temperament label, drawn uniformly
+    from ``temperament_labels`` with no relation to behaviour: assumption."""
+    temperament_link: Share = 0.0
+    """Chance that a labelled person with an illicit role or a grievance gets the last label
+    (``short tempered``) whatever the draw: assumption, none by default (the labels are
+    noise); raise it to give scorers a label that carries signal."""
     grievance_share: Share = 0.01
     """Share with a grievance (a fraud, a land dispute, a tragedy): assumption."""
     grievance_kinds: list[Share] = [0.4, 0.35, 0.25]
@@ -112,17 +141,27 @@ class History(_Strict):
         for key in (*self.recording_rate, ):
             if key not in _HISTORY_NAMES:
                 raise ValueError(f"recording_rate has an unknown history {key!r}")
-        for key, value in self.recording_multiplier.items():
-            if key not in _GROUP_NAMES:
-                raise ValueError(f"recording_multiplier has an unknown group {key!r}")
-            if value < 0:
-                raise ValueError(f"recording_multiplier.{key} must be >= 0")
+        for key in self.false_record_rate:
+            if key not in _HISTORY_NAMES:
+                raise ValueError(f"false_record_rate has an unknown history {key!r}")
+        for key in self.label_share:
+            if key not in _LABEL_NAMES:
+                raise ValueError(f"label_share has an unknown label {key!r}")
+        if not self.temperament_labels:
+            raise ValueError("temperament_labels needs at least one label")
+        for name in ("recording_multiplier", "false_record_multiplier"):
+            for key, value in getattr(self, name).items():
+                if key not in _GROUP_NAMES:
+                    raise ValueError(f"{name} has an unknown group {key!r}")
+                if value < 0:
+                    raise ValueError(f"{name}.{key} must be >= 0")
         return self
 
 
 _HISTORY_NAMES = ("mental_illness", "drug_use", "criminal_record", "petition_history",
                   "protest_history", "hiv")
 _GROUP_NAMES = ("minority", "migrant", "foreign", "low_ses", "official")
+_LABEL_NAMES = ("fugitive", "terrorism_suspect", "political_agitator", "stability_threat")
 
 
 class Households(_Strict):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from custodiet.scenario import WorldConfig
-from custodiet.schema import GRIEVANCES, HISTORY_FLAGS, ROLES
+from custodiet.schema import GRIEVANCES, HISTORY_FLAGS, RECORD_LABELS, ROLES
 from custodiet.world._rng import setup_rng
 
 ROLE = {name: i for i, name in enumerate(ROLES)}
@@ -44,6 +44,10 @@ class People:
     """Occupants of each household beyond its registered residents (ground truth)."""
     hh_use: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
     """Each household's lasting water and power use factor (ground truth)."""
+    labels: dict[str, np.ndarray] = field(default_factory=dict)
+    """The key-person lists' labels the records carry (``schema.RECORD_LABELS``)."""
+    temperament: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))
+    """Index of each person's temperament label in ``temperament_labels`` (-1: none)."""
 
     @property
     def n(self) -> int:
@@ -141,7 +145,57 @@ def build_people(cfg: WorldConfig, seed: int) -> People:
     _draw_occupancy(people, cfg, seed)
     _draw_histories(people, cfg, seed)
     _draw_roles(people, cfg, seed)
+    _draw_false_records_and_labels(people, cfg, seed)
+    _draw_profiles(people, cfg, seed)
     return people
+
+
+def _draw_false_records_and_labels(people: People, cfg: WorldConfig, seed: int) -> None:
+    """Records that are wrong (a history recorded for someone without it, at a rate per group)
+    and the lists' labels, which follow related records; whole-population draws."""
+    hist = cfg.history
+    rng = setup_rng(seed, "records")
+    n = people.n
+    adult = people.age >= 15
+    false_factor = people.group_factor(hist.false_record_multiplier)
+    for name in HISTORY_FLAGS:
+        u = rng.random(n)
+        rate = np.clip(hist.false_record_rate.get(name, 0.0) * false_factor, 0.0, 1.0)
+        eligible = np.ones(n, bool) if name in ("mental_illness", "hiv") else adult
+        people.recorded[name] = people.recorded[name] | (
+            eligible & ~people.history[name] & (u < rate))
+    related = {
+        "fugitive": people.recorded["criminal_record"],
+        "terrorism_suspect": np.zeros(n, bool),
+        "political_agitator": people.recorded["protest_history"],
+        "stability_threat": people.grievance_recorded | people.recorded["petition_history"],
+    }
+    record_factor = people.group_factor(hist.recording_multiplier)
+    for label in RECORD_LABELS:
+        u = rng.random(n)
+        w = (1.0 + 9.0 * related[label]) * record_factor * (people.age >= 18)
+        p = np.clip(hist.label_share.get(label, 0.0) * n * w / max(w.sum(), 1e-12), 0.0, 1.0)
+        people.labels[label] = u < p
+
+
+def _draw_profiles(people: People, cfg: WorldConfig, seed: int) -> None:
+    """Officer-filled temperament labels (NYT-11) for people with a record, drawn with no
+    relation to behaviour unless ``temperament_link`` adds one."""
+    hist = cfg.history
+    rng = setup_rng(seed, "profiles")
+    n = people.n
+    u_fill, u_label, u_link = rng.random(n), rng.random(n), rng.random(n)
+    k = len(hist.temperament_labels)
+    has_record = people.grievance_recorded.copy()
+    for name in HISTORY_FLAGS:
+        has_record |= people.recorded[name]
+    for label in RECORD_LABELS:
+        has_record |= people.labels[label]
+    filled = has_record & (u_fill < hist.temperament_fill_rate)
+    label = np.minimum((u_label * k).astype(np.int8), k - 1)
+    wrongdoer = (people.role > 0) | (people.grievance >= 0)
+    label = np.where(wrongdoer & (u_link < hist.temperament_link), k - 1, label)
+    people.temperament = np.where(filled, label, -1).astype(np.int8)
 
 
 def _draw_occupancy(people: People, cfg: WorldConfig, seed: int) -> None:

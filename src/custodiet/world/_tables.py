@@ -19,8 +19,8 @@ def _labels(codes: np.ndarray, labels: tuple[str, ...] | list[str]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
 
 
-def static_tables(people: People, places: Places, ties: Ties,
-                  grievance_group: np.ndarray) -> dict[str, pa.Table]:
+def static_tables(people: People, places: Places, ties: Ties, grievance_group: np.ndarray,
+                  temperament_labels: list[str]) -> dict[str, pa.Table]:
     """Build ``persons``, ``person_truth``, ``places`` and ``ties``."""
     n = people.n
     illegal = people.role == ROLE["illegal_worker"]
@@ -43,6 +43,8 @@ def static_tables(people: People, places: Places, ties: Ties,
         **{f"{h}_recorded": people.recorded[h] for h in schema.HISTORY_FLAGS},
         "grievance_recorded": _labels(np.where(people.grievance_recorded, people.grievance, -1),
                                       schema.GRIEVANCES),
+        **{f"{label}_recorded": people.labels[label] for label in schema.RECORD_LABELS},
+        "temperament": _labels(people.temperament, temperament_labels),
     }
     truth = {
         "person_id": np.arange(n, dtype=np.int64),

@@ -113,7 +113,8 @@ class World:
     # ------------------------------------------------------------------ public interface
     def static_tables(self) -> dict[str, pa.Table]:
         """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables."""
-        return static_tables(self.people, self.places, self.ties, self.groups.of)
+        return static_tables(self.people, self.places, self.ties, self.groups.of,
+                             self.config.history.temperament_labels)
 
     @property
     def finished(self) -> bool:
