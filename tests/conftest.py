@@ -20,7 +20,7 @@ BUSY_WORLD = {
     "incidents": {
         "protest_rate_per_100k": 10.0, "pickpocket_share": 0.002, "burglar_share": 0.002,
         "recruiter_share": 0.001, "dealer_share": 0.001, "sham_marriage_share": 0.02,
-        "petition_rate": 0.05,
+        "petition_rate": 0.05, "school_violence_rate": 2e-4,
     },
 }
 

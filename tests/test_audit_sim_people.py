@@ -26,7 +26,8 @@ def con() -> duckdb.DuckDBPyConnection:
     actions = table_of(schema.ACTIONS, [(0, 0, "visit", 0, 10, ""), (1, 2, "visit", 0, 20, ""),
                                       (2, 4, "detain", 30, 30, "")])
     incidents = table_of(schema.INCIDENTS, [(0, "petition_trip", [1], 5, 9, True),
-                                          (1, "drug_deal", [2, 150], 5, 9, False)])
+                                          (1, "drug_deal", [2, 150], 5, 9, False),
+                                          (2, "crowded_rental", [30, 31], 0, 4, False)])
     for name, table in (("persons", persons), ("alerts", alerts), ("actions", actions),
                         ("incidents", incidents)):
         c.register(name, table)
@@ -39,6 +40,7 @@ def test_person_outcomes(con: duckdb.DuckDBPyConnection) -> None:
     assert (rows[0]["flags"], rows[0]["flagged"], rows[0]["contacts"]) == (3, True, 2)
     assert rows[5]["flagged"] is False  # red-listed alert
     assert rows[1]["label"] is False    # a petition is lawful
+    assert rows[30]["label"] is False   # living in a crowded rental is an administrative status
     assert rows[2]["label"] and rows[150]["label"] and not rows[150]["flagged"]
     any_rows = {r["person_id"]: r for r in person_outcomes(con, label="any").to_pylist()}
     assert any_rows[1]["label"] is True

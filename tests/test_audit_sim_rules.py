@@ -67,6 +67,9 @@ def test_worked_example() -> None:
     assert travel["lawful_hit_share"] == pytest.approx(1.0)
 
     assert got["whistle"]["true_alerts"] == 1 and got["whistle"]["precision"] == 1.0
+    # A crowded rental is an administrative status: the alert hits what the rule claims, but
+    # the person living there is no wrongdoer.
+    assert got["whistle"]["innocents_flagged"] == 1
 
     silent = got["silent"]
     assert silent["alerts"] == 0 and silent["precision"] is None

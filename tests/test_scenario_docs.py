@@ -8,7 +8,7 @@ from custodiet.scenario._docs import parameter_markdown, parameter_rows
 from custodiet.scenario._world import WorldConfig
 
 #: Sizes and layout choices of a run, not empirical claims: no source to cite.
-_STRUCTURAL = {"world.people", "world.days", "world.start_weekday",
+_STRUCTURAL = {"world.people", "world.days", "world.start_date",
                "world.geography.districts_per_side", "world.geography.out_of_town_destinations"}
 
 

@@ -88,3 +88,23 @@ def test_cli_without_scenarios_folder_is_one_line_exit_2(
     assert main(["scenarios"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "scenarios folder is missing" in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(FOUND))
+def test_scenario_raises_alerts_with_its_own_world(name: str) -> None:
+    """Each system, in its own scenario's city at default rates (only smaller: 40,000 people,
+    14 days), raises alerts: the world carries what the rules look for."""
+    scenario = load_scenario(FOUND[name]).model_copy(deep=True)
+    data = scenario.world.model_dump()
+    data.update(people=40_000, days=14)
+    scenario.world = scenario.world.model_validate(data)
+    world = World(scenario.world, scenario.seed)
+    static = world.static_tables()
+    watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
+    fired = 0
+    while not world.finished:
+        out = watch.observe(observable(world.step()))
+        watch.respond(world)
+        fired += out["alerts"].num_rows
+    assert fired > 0, f"{name}: no rule fired"

@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet.scenario._watch import Checklist, Learned
-from custodiet.schema import HISTORY_FLAGS, PERSONS, PLACES, TICKETS, TIES
+from custodiet.schema import HISTORY_FLAGS, PERSONS, PLACES, RECORD_LABELS, TICKETS, TIES
 from custodiet.watch._inputs import OBSERVED
 from custodiet.watch._scorers import ChecklistScorer, Features, LearnedScorer
 
@@ -22,6 +22,8 @@ def _persons(n: int, petition: np.ndarray, grievance: list[str]) -> pa.Table:
         **{f"{h}_recorded": (petition if h == "petition_history" else np.zeros(n, bool))
            for h in HISTORY_FLAGS},
         "grievance_recorded": grievance,
+        **{f"{label}_recorded": np.zeros(n, bool) for label in RECORD_LABELS},
+        "temperament": [""] * n,
     }
     return pa.table(cols, schema=PERSONS)
 

@@ -20,8 +20,9 @@ from custodiet.world._deterrence import tied_to
 def _cfg(**deterrence: object) -> WorldConfig:
     return WorldConfig.model_validate({
         "people": 8000, "days": 4, "history": {"grievance_share": 0.2},
-        "behaviour": {"trip_rate": 0.0},
+        "behaviour": {"trip_rate": 0.0, "road_trip_share": 0.0},
         "incidents": {"petition_rate": 0.2, "anti_reconnaissance": 0.0,
+                      "group_petition_rate": 0.0,
                       "burglar_share": 0.01, "burglary_rate": 0.5},
         "deterrence": deterrence,
     })

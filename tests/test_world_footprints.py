@@ -22,21 +22,33 @@ def _at(place: str = "i.place", person: str = "i.persons[1]") -> str:
             f"AND s.start <= i.t AND i.t < s.\"end\")")
 
 
-def test_petition_trip_has_a_ticket_to_the_capital_and_a_stay_there(busy_run: Run) -> None:
+def test_petition_trip_has_a_ticket_to_the_capital_or_goes_by_road_and_a_stay_there(
+        busy_run: Run) -> None:
     total, missing = _missing(busy_run, "petition_trip", f"""
-        EXISTS (SELECT 1 FROM tickets k JOIN places p ON p.place_id = k.destination
-                WHERE k.person = i.persons[1] AND p.kind = 'capital' AND k.depart = i.t
-                  AND k.t < i.t)
+        (EXISTS (SELECT 1 FROM tickets k JOIN places p ON p.place_id = k.destination
+                 WHERE k.person = i.persons[1] AND p.kind = 'capital' AND k.depart = i.t
+                   AND k.t < i.t)
+         OR EXISTS (SELECT 1 FROM trips tr WHERE tr.person = i.persons[1] AND tr.depart = i.t
+                    AND tr.mode = 'road' AND tr.petition))
         AND {_at()} AND i.lawful""")
     assert total > 0 and missing == 0
 
 
-def test_protesters_are_all_at_the_park_together(busy_run: Run) -> None:
+def test_protesters_are_all_at_a_park_or_government_building_together(busy_run: Run) -> None:
     total, missing = _missing(busy_run, "protest", """
         len(i.persons) >= 2 AND i.lawful AND
         (SELECT count(*) FROM stays s JOIN places p ON p.place_id = s.place
-         WHERE list_contains(i.persons, s.person) AND s.place = i.place AND p.kind = 'park'
+         WHERE list_contains(i.persons, s.person) AND s.place = i.place
+           AND p.kind IN ('park', 'government')
            AND s.start <= i.t AND i.t < s."end") = len(i.persons)""")
+    assert total > 0 and missing == 0
+
+
+def test_school_violence_is_a_stay_at_a_school_not_ones_own(busy_run: Run) -> None:
+    total, missing = _missing(busy_run, "school_violence", f"""
+        {_at()} AND NOT i.lawful AND len(i.persons) = 1
+        AND (SELECT kind FROM places WHERE place_id = i.place) = 'school'
+        AND (SELECT work_place FROM persons WHERE person_id = i.persons[1]) <> i.place""")
     assert total > 0 and missing == 0
 
 

@@ -62,26 +62,35 @@ def test_everyone_is_home_at_night_unless_in_a_hotel_travelling_or_held(busy_run
     assert own_or_spouse == 0
 
 
-def test_every_trip_out_of_the_city_follows_a_ticket_bought_before_it(busy_run: Run) -> None:
+def test_every_trip_out_of_the_city_is_logged_and_ticketed_unless_by_road(busy_run: Run) -> None:
     trips = _count(busy_run, """
         SELECT count(*) FROM stays s JOIN places p ON p.place_id = s.place
         WHERE p.kind IN ('capital', 'out_of_town')""")
     assert trips > 0
-    unticketed = _count(busy_run, """
+    unlogged = _count(busy_run, """
         SELECT count(*) FROM stays s JOIN places p ON p.place_id = s.place
         WHERE p.kind IN ('capital', 'out_of_town')
-          AND NOT EXISTS (SELECT 1 FROM tickets k WHERE k.person = s.person
-                          AND k.destination = s.place AND k.depart = s.start AND k.t < s.start)""")
-    assert unticketed == 0
+          AND NOT EXISTS (SELECT 1 FROM trips tr WHERE tr.person = s.person
+                          AND tr.destination = s.place AND tr.depart = s.start)""")
+    assert unlogged == 0
+    ticket = """(SELECT count(*) FROM tickets k WHERE k.person = tr.person
+                 AND k.destination = tr.destination AND k.depart = tr.depart
+                 AND k.t < tr.depart)"""
+    assert _count(busy_run, f"SELECT count(*) FROM trips tr WHERE tr.ticketed <> ({ticket} > 0)"
+                  ) == 0
+    assert _count(busy_run, "SELECT count(*) FROM trips WHERE ticketed = (mode = 'road')") == 0
+    assert _count(busy_run, "SELECT count(*) FROM trips WHERE mode = 'road'") > 0
 
 
-def test_every_trip_leaves_from_a_station(busy_run: Run) -> None:
+def test_every_trip_leaves_from_a_station_or_by_road_from_home(busy_run: Run) -> None:
     assert _count(busy_run, """
         WITH s AS (SELECT person, place, start,
                           lag(place) OVER (PARTITION BY person ORDER BY start) AS prev FROM stays)
         SELECT count(*) FROM s JOIN places p ON p.place_id = s.place
         JOIN places q ON q.place_id = s.prev
-        WHERE p.kind IN ('capital', 'out_of_town') AND q.kind <> 'station'""") == 0
+        JOIN trips tr ON tr.person = s.person AND tr.depart = s.start
+        WHERE p.kind IN ('capital', 'out_of_town')
+          AND q.kind <> CASE WHEN tr.mode = 'road' THEN 'home' ELSE 'station' END""") == 0
 
 
 def test_phone_off_spells_are_positive_and_never_overlap(busy_run: Run) -> None:
@@ -104,7 +113,9 @@ def test_utility_has_one_reading_per_household_per_day(busy_run: Run) -> None:
     assert _count(busy_run, "SELECT count(*) FROM utility") == households * days
     assert _count(busy_run, "SELECT count(*) FROM (SELECT DISTINCT household, day FROM utility)") \
         == households * days
-    assert _count(busy_run, "SELECT count(*) FROM utility WHERE water <= 0 OR power <= 0") == 0
+    assert _count(busy_run, "SELECT count(*) FROM utility WHERE water < 0 OR power < 0") == 0
+    # A meter reads zero only when nobody is home all day: then both meters do.
+    assert _count(busy_run, "SELECT count(*) FROM utility WHERE (water = 0) <> (power = 0)") == 0
 
 
 def test_ties_are_normalised_and_unique(busy_run: Run) -> None:

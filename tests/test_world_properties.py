@@ -3,6 +3,7 @@ a world stepped with interventions keeps every invariant."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import numpy as np
@@ -40,7 +41,8 @@ def _check_tiling(stays: pa.Table, people: int, horizon: int) -> None:
 def test_stays_tile_time_for_random_cities(seed: int, people: int, days: int, weekday: int,
                                            hotel: float, trips: float, intervene: bool) -> None:
     cfg = WorldConfig.model_validate({
-        "people": people, "days": days, "start_weekday": weekday,
+        "people": people, "days": days,
+        "start_date": dt.date(2026, 3, 2) + dt.timedelta(days=weekday),
         "behaviour": {"hotel_night_rate": hotel, "trip_rate": trips},
         "incidents": {"petition_rate": 0.2, "pickpocket_share": 0.01, "recruiter_share": 0.01},
     })

@@ -27,6 +27,14 @@ HISTORY_FLAGS: tuple[str, ...] = (
     "mental_illness", "drug_use", "criminal_record", "petition_history", "protest_history", "hiv",
 )
 GRIEVANCES: tuple[str, ...] = ("fraud", "land_dispute", "tragedy")
+#: Labels of the key-person lists that records carry with no true history behind them
+#: (NYT-1, MPS-1): ``{label}_recorded`` columns of ``persons``.
+RECORD_LABELS: tuple[str, ...] = (
+    "fugitive", "terrorism_suspect", "political_agitator", "stability_threat",
+)
+
+
+INCIDENT_CATEGORIES: tuple[str, ...] = ("act", "standing", "administrative")
 
 
 @dataclass(frozen=True)
@@ -43,14 +51,27 @@ class IncidentKind:
     removed_by: tuple[str, ...]
     """World parameters (dotted, under ``world``) that, set to zero (or false), remove the kind
     without changing who lives in the city; the null worlds set them."""
+    category: str = "act"
+    """``act`` (something a person does), ``standing`` (a state of wrongdoing that lasts, such
+    as a sham marriage) or ``administrative`` (a status that breaks a registration rule and
+    wrongs nobody, such as a crowded rental): the audit reports the last apart from incidents."""
+
+    def __post_init__(self) -> None:
+        if self.category not in INCIDENT_CATEGORIES:
+            raise ValueError(f"{self.kind}: category must be one of {INCIDENT_CATEGORIES}")
+        if self.standing != (self.category != "act"):
+            raise ValueError(f"{self.kind}: only an act may be a non-standing kind")
 
 
 INCIDENT_TABLE: tuple[IncidentKind, ...] = (
     IncidentKind("petition_trip", True, False,
-                 "a ticket to the capital (evasive: cash, decoys, phone off) and a stay there",
-                 ("incidents.petition_rate",)),
-    IncidentKind("protest", True, False, "a group of stays at one park at one time",
-                 ("incidents.protest_rate_per_100k",)),
+                 "a ticket to the capital or, by road, none (a checkpoint may read the ID); "
+                 "evasive: cash, decoys, phone off; a stay there",
+                 ("incidents.petition_rate", "incidents.group_petition_rate")),
+    IncidentKind("protest", True, False,
+                 "a group of stays at one park or government building at one time, often after "
+                 "the group's meetings at its park",
+                 ("incidents.protest_rate_per_100k", "incidents.group_protest_rate")),
     IncidentKind("drug_deal", False, False,
                  "a user and a dealer at one hotel for the night; calls to new out-of-town numbers",
                  ("incidents.drug_deal_rate", "incidents.dealer_share")),
@@ -64,20 +85,29 @@ INCIDENT_TABLE: tuple[IncidentKind, ...] = (
                  ("incidents.recruiter_share",)),
     IncidentKind("sham_marriage", False, True,
                  "spouses who live apart and seldom spend a night together",
-                 ("incidents.sham_marriages",)),
+                 ("incidents.sham_marriages",), "standing"),
     IncidentKind("burglary", False, False, "a short stay at a stranger's home",
                  ("incidents.burglar_share",)),
+    IncidentKind("school_violence", False, False,
+                 "a short stay at a school the person neither attends nor works at",
+                 ("incidents.school_violence_rate",)),
     IncidentKind("crowded_rental", False, True,
-                 "a household's water and power far above its registered size",
-                 ("incidents.crowded_rentals_unlawful",)),
+                 "a household's water and power above its registered residents' (unregistered "
+                 "occupants)",
+                 ("incidents.crowded_rentals_unlawful",), "administrative"),
 )
-"""Every incident kind; the enum, the lawful and standing sets and the null world derive from it."""
+"""Every incident kind; the enum, the lawful, standing and administrative sets and the null world
+derive from it."""
 
 INCIDENT_KINDS: tuple[str, ...] = tuple(k.kind for k in INCIDENT_TABLE)
 #: Incidents that are lawful acts (the watch may still target them).
 LAWFUL_INCIDENT_KINDS: frozenset[str] = frozenset(k.kind for k in INCIDENT_TABLE if k.lawful)
 #: Incidents that are standing states, not acts: recorded once at t = 0, true all along.
 STANDING_INCIDENT_KINDS: frozenset[str] = frozenset(k.kind for k in INCIDENT_TABLE if k.standing)
+#: Statuses that break an administrative rule and wrong nobody (a crowded rental): reported
+#: apart from incidents, and never the guilt of the people living in them.
+ADMINISTRATIVE_INCIDENT_KINDS: frozenset[str] = frozenset(
+    k.kind for k in INCIDENT_TABLE if k.category == "administrative")
 
 
 @dataclass(frozen=True)
@@ -115,18 +145,22 @@ PERSONS = pa.schema(
         ("work_place", _i64), ("student", pa.bool_()), ("official", pa.bool_()),
         *[(f"{h}_recorded", pa.bool_()) for h in HISTORY_FLAGS],
         ("grievance_recorded", _str),
+        *[(f"{label}_recorded", pa.bool_()) for label in RECORD_LABELS],
+        ("temperament", _str),
     ]
 )
-"""What records hold about a person: demographics and *recorded* histories."""
+"""What records hold about a person: demographics, *recorded* histories (incomplete, and
+sometimes false), the lists' labels, and an officer's temperament label ("" when none)."""
 
 PERSON_TRUTH = pa.schema(
     [
         ("person_id", _i64),
         *[(h, pa.bool_()) for h in HISTORY_FLAGS],
-        ("grievance", _str), ("role", _str),
+        ("grievance", _str), ("role", _str), ("grievance_group", _i64),
     ]
 )
-"""Ground truth about a person: true histories, grievance, and any illicit role."""
+"""Ground truth about a person: true histories, grievance, any illicit role, and the grievance
+group they meet, protest and petition with (-1 for none)."""
 
 PLACES = pa.schema(
     [
@@ -157,6 +191,21 @@ TICKETS = pa.schema(
 """Travel tickets (ID-registered): bought at ``t`` for a departure at ``depart``."""
 
 PHONE_OFF = pa.schema([("person", _i64), ("start", _i64), ("end", _i64)])
+
+CHECKPOINTS = pa.schema([("person", _i64), ("t", _i64), ("place", _i64)])
+"""A road checkpoint read the person's ID card at ``t`` on the road to ``place`` (the trip's
+destination outside the city)."""
+
+TRIPS = pa.schema(
+    [
+        ("person", _i64), ("depart", _i64), ("return_day", pa.int32()), ("destination", _i64),
+        ("mode", _str), ("petition", pa.bool_()), ("evasive", pa.bool_()),
+        ("ticketed", pa.bool_()), ("checkpoint", pa.bool_()),
+    ]
+)
+"""Ground truth: every trip out of the city as it departs; ``mode`` is ``ticket`` (rail or air,
+ID-registered) or ``road`` (a car, a driver: no ticket); ``checkpoint`` whether an ID
+checkpoint read the traveller on the way."""
 
 INCIDENTS = pa.schema(
     [
@@ -192,9 +241,10 @@ STATIC_TABLES: dict[str, pa.Schema] = {
 #: Event tables, appended day by day.
 EVENT_TABLES: dict[str, pa.Schema] = {
     "stays": STAYS, "calls": CALLS, "utility": UTILITY, "tickets": TICKETS,
-    "phone_off": PHONE_OFF, "incidents": INCIDENTS, "interventions": INTERVENTIONS,
+    "phone_off": PHONE_OFF, "checkpoints": CHECKPOINTS, "incidents": INCIDENTS,
+    "interventions": INTERVENTIONS, "trips": TRIPS,
 }
 #: Tables only ground truth may hold: never handed to the watch.
-TRUTH_TABLES: frozenset[str] = frozenset({"person_truth", "incidents", "interventions"})
+TRUTH_TABLES: frozenset[str] = frozenset({"person_truth", "incidents", "interventions", "trips"})
 WATCH_TABLES: dict[str, pa.Schema] = {"alerts": ALERTS, "actions": ACTIONS}
 ALL_TABLES: dict[str, pa.Schema] = {**STATIC_TABLES, **EVENT_TABLES, **WATCH_TABLES}

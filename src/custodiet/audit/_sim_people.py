@@ -12,7 +12,7 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 
-from custodiet.schema import LAWFUL_INCIDENT_KINDS
+from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, LAWFUL_INCIDENT_KINDS
 
 Label = Literal["unlawful", "any"]
 
@@ -44,12 +44,14 @@ def person_outcomes(con: duckdb.DuckDBPyConnection, *, label: Label = "unlawful"
     """Every person with ``flags``, ``flagged``, ``contacts`` and the truth ``label``.
 
     ``label="unlawful"`` (default) counts only wrongdoing: a petition or a protest is lawful and
-    makes nobody guilty. ``label="any"`` counts every incident the world records.
+    makes nobody guilty, nor does living in a crowded rental (an administrative status).
+    ``label="any"`` counts every incident the world records.
     """
     if label not in ("unlawful", "any"):
         raise ValueError(f"label must be 'unlawful' or 'any', not {label!r}")
+    innocent_kinds = sorted(LAWFUL_INCIDENT_KINDS | ADMINISTRATIVE_INCIDENT_KINDS)
     return con.execute(_SQL, {"any_kind": label == "any",
-                              "lawful": sorted(LAWFUL_INCIDENT_KINDS)}).to_arrow_table()
+                              "lawful": innocent_kinds}).to_arrow_table()
 
 
 _BURDEN = """

@@ -4,7 +4,9 @@ An alert *hits* when at least one of its persons took part in an incident of a k
 claims to detect, within ``horizon`` minutes of the alert (before or after: the rule may fire
 on the preparation or on the act). Standing states (a sham marriage, a crowded rental) hold for
 the whole run, so they match at any time. A person named in an alert who took part in no such
-incident is an *innocent* flagged by it.
+incident is an *innocent* flagged by it; so is one whose only match is an administrative status
+(a crowded rental: ``schema.ADMINISTRATIVE_INCIDENT_KINDS``), which breaks a registration rule
+and wrongs nobody, though the alert still counts as a hit of the rule that claims it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pyarrow as pa
 
-from custodiet.schema import MINUTES_PER_DAY, STANDING_INCIDENT_KINDS
+from custodiet.schema import (
+    ADMINISTRATIVE_INCIDENT_KINDS,
+    MINUTES_PER_DAY,
+    STANDING_INCIDENT_KINDS,
+)
 
 DEFAULT_HORIZON = 3 * MINUTES_PER_DAY
 """Three days either side of the alert: assumption (a ticket is bought 1-3 days ahead)."""
@@ -26,6 +32,9 @@ RULE_METRICS = pa.schema([
     ("innocents_per_true_alert", pa.float64()), ("lawful_hit_share", pa.float64()),
 ])
 """One row per rule; a ratio is NULL (undefined) when its denominator is zero."""
+
+
+_ADMIN = {"administrative": sorted(ADMINISTRATIVE_INCIDENT_KINDS)}
 
 
 def _claims_table(rules: Mapping[str, Sequence[str]]) -> pa.Table:
@@ -43,7 +52,8 @@ involved AS (
     SELECT incident_id, kind, t, lawful, unnest(persons) AS person FROM incidents
 ),
 matched AS (
-    SELECT DISTINCT f.alert_id, f.rule, f.person, i.incident_id, i.lawful
+    SELECT DISTINCT f.alert_id, f.rule, f.person, i.incident_id, i.lawful,
+           i.kind IN (SELECT unnest($administrative)) AS administrative
     FROM flagged f
     JOIN _claims c ON c.rule = f.rule
     JOIN involved i ON i.person = f.person AND i.kind = c.kind
@@ -63,7 +73,9 @@ per_alert AS (
     GROUP BY a.alert_id, a.rule
 ),
 per_person AS (
-    SELECT f.rule, f.person, bool_or(m.incident_id IS NOT NULL) AS ever_guilty
+    SELECT f.rule, f.person,
+           coalesce(bool_or(m.incident_id IS NOT NULL AND NOT m.administrative), false)
+             AS ever_guilty
     FROM flagged f LEFT JOIN matched m USING (alert_id, rule, person)
     GROUP BY f.rule, f.person
 ),
@@ -110,7 +122,7 @@ def rule_metrics(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequence
         raise ValueError("days must be at least 1")
     con.register("_claims", _claims_table(rules))
     try:
-        result = con.execute(_SQL, {"standing": sorted(STANDING_INCIDENT_KINDS),
+        result = con.execute(_SQL, {"standing": sorted(STANDING_INCIDENT_KINDS), **_ADMIN,
                                     "horizon": int(horizon), "days": float(days)})
         return result.to_arrow_table().cast(RULE_METRICS)
     finally:
@@ -126,7 +138,9 @@ per_alert AS (
     GROUP BY a.alert_id
 ),
 per_person AS (
-    SELECT f.person, bool_or(m.incident_id IS NOT NULL) AS ever_guilty
+    SELECT f.person,
+           coalesce(bool_or(m.incident_id IS NOT NULL AND NOT m.administrative), false)
+             AS ever_guilty
     FROM flagged f LEFT JOIN matched m USING (alert_id, rule, person)
     GROUP BY f.person
 )
@@ -154,7 +168,7 @@ def overall_metrics(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Seque
         raise ValueError("days must be at least 1")
     con.register("_claims", _claims_table(rules))
     try:
-        cur = con.execute(_OVERALL, {"standing": sorted(STANDING_INCIDENT_KINDS),
+        cur = con.execute(_OVERALL, {"standing": sorted(STANDING_INCIDENT_KINDS), **_ADMIN,
                                      "horizon": int(horizon), "days": float(days)})
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True))
@@ -172,7 +186,7 @@ def seen_incidents(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequen
     """Incidents some unsuppressed alert matched (``incident_id``): what the watch saw."""
     con.register("_claims", _claims_table(rules))
     try:
-        return con.execute(_SEEN, {"standing": sorted(STANDING_INCIDENT_KINDS),
+        return con.execute(_SEEN, {"standing": sorted(STANDING_INCIDENT_KINDS), **_ADMIN,
                                    "horizon": int(horizon)}).to_arrow_table()
     finally:
         con.unregister("_claims")

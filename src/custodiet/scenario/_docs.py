@@ -24,7 +24,8 @@ def parameter_rows(model: type[BaseModel], prefix: str = "") -> list[tuple[str, 
         default = field.get_default(call_default_factory=True)
         if isinstance(default, BaseModel):
             default = default.model_dump()
-        rows.append((name, json.dumps(default), " ".join((field.description or "").split())))
+        text = " ".join((field.description or "").split())
+        rows.append((name, json.dumps(default, default=str), text))
     return rows
 
 

@@ -37,7 +37,7 @@ from custodiet.scenario._types import (
     PlaceKind,
 )
 from custodiet.scenario._world import Share
-from custodiet.schema import HISTORY_FLAGS
+from custodiet.schema import HISTORY_FLAGS, RECORD_LABELS
 
 
 class _Strict(BaseModel):
@@ -48,7 +48,8 @@ class _Strict(BaseModel):
 
 #: Recorded attributes a key-person list can be defined by (NYT-1, MPS-1).
 LIST_ATTRIBUTES: tuple[str, ...] = (
-    *HISTORY_FLAGS, "grievance", "migrant", "minority", "foreigner_without_permit",
+    *HISTORY_FLAGS, *RECORD_LABELS, "grievance", "migrant", "minority",
+    "foreigner_without_permit",
     "idle_youth", "official", "everyone",
 )
 SCORER_FEATURES: tuple[str, ...] = (

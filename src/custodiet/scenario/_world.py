@@ -6,6 +6,7 @@ in [0, 1], rates are per person (or per place) per day unless the name says othe
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -92,9 +93,39 @@ class History(_Strict):
     """Probability that a true history is in the records: assumption (drug use from the ratio
     of registered to estimated users)."""
     recording_multiplier: dict[str, float] = {}
-    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every recording
+    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
+    every recording
     rate, e.g. where police patrol more. Default: none, the same rate for everyone (the neutral
     assumption)."""
+    false_record_rate: dict[str, Share] = {
+        "mental_illness": 0.0002, "drug_use": 0.0002, "criminal_record": 0.0002,
+    }
+    """Probability that a person *without* the history is recorded with it anyway (a mistaken
+    identity, a rumour, a file never corrected; NYT-1, MPS-1): assumption. Records are then
+    wrong as well as incomplete."""
+    false_record_multiplier: dict[str, float] = {}
+    """Per group (as ``recording_multiplier``): a factor on every false-record rate
+    (over-recording of a group). Default: none (the neutral assumption)."""
+    label_share: dict[str, Share] = {
+        "fugitive": 0.0003, "terrorism_suspect": 0.0001, "political_agitator": 0.0005,
+        "stability_threat": 0.002,
+    }
+    """Share of residents whose records carry each label of the key-person lists (NYT-1:
+    "fugitives, … suspected terrorists, political agitators and threats to social stability";
+    MPS-1): assumption. A label is what the records say, not something the person did: it goes
+    ten times as often to people with a related record (a criminal record; a recorded protest
+    history; a recorded grievance or petition history; none for terrorism) and follows
+    ``recording_multiplier``."""
+    temperament_labels: list[str] = ["paranoid", "meticulous", "short tempered"]
+    """Temperament labels officers write into a profile: the three NYT-11 quotes from Tianjin's
+    profile fields (the list itself an assumption)."""
+    temperament_fill_rate: Share = 0.5
+    """Share of people with a record whose profile has a temperament label, drawn uniformly
+    from ``temperament_labels`` with no relation to behaviour: assumption."""
+    temperament_link: Share = 0.0
+    """Chance that a labelled person with an illicit role or a grievance gets the last label
+    (``short tempered``) whatever the draw: assumption, none by default (the labels are
+    noise); raise it to give scorers a label that carries signal."""
     grievance_share: Share = 0.01
     """Share with a grievance (a fraud, a land dispute, a tragedy): assumption."""
     grievance_kinds: list[Share] = [0.4, 0.35, 0.25]
@@ -110,17 +141,27 @@ class History(_Strict):
         for key in (*self.recording_rate, ):
             if key not in _HISTORY_NAMES:
                 raise ValueError(f"recording_rate has an unknown history {key!r}")
-        for key, value in self.recording_multiplier.items():
-            if key not in _GROUP_NAMES:
-                raise ValueError(f"recording_multiplier has an unknown group {key!r}")
-            if value < 0:
-                raise ValueError(f"recording_multiplier.{key} must be >= 0")
+        for key in self.false_record_rate:
+            if key not in _HISTORY_NAMES:
+                raise ValueError(f"false_record_rate has an unknown history {key!r}")
+        for key in self.label_share:
+            if key not in _LABEL_NAMES:
+                raise ValueError(f"label_share has an unknown label {key!r}")
+        if not self.temperament_labels:
+            raise ValueError("temperament_labels needs at least one label")
+        for name in ("recording_multiplier", "false_record_multiplier"):
+            for key, value in getattr(self, name).items():
+                if key not in _GROUP_NAMES:
+                    raise ValueError(f"{name} has an unknown group {key!r}")
+                if value < 0:
+                    raise ValueError(f"{name}.{key} must be >= 0")
         return self
 
 
 _HISTORY_NAMES = ("mental_illness", "drug_use", "criminal_record", "petition_history",
                   "protest_history", "hiv")
-_GROUP_NAMES = ("minority", "migrant", "foreign", "low_ses")
+_GROUP_NAMES = ("minority", "migrant", "foreign", "low_ses", "official")
+_LABEL_NAMES = ("fugitive", "terrorism_suspect", "political_agitator", "stability_threat")
 
 
 class Households(_Strict):
@@ -129,9 +170,13 @@ class Households(_Strict):
     size_shares: list[Share] = [0.2539, 0.2970, 0.2099, 0.1317, 0.0619, 0.0456]
     """Households of 1, 2, 3, 4, 5, 6 persons: census 2020 household-size shares (6 = 6 or more)."""
     migrant_crowded_share: Share = 0.3
-    """Share of migrants living in crowded shared rentals: assumption."""
-    crowded_size: Annotated[int, Field(ge=2)] = 8
-    """Persons in a crowded shared rental: assumption."""
+    """Share of (registered) migrants living in crowded shared rentals: assumption."""
+    crowded_size: Annotated[int, Field(ge=2)] = 4
+    """Registered residents of a crowded shared rental (the persons records know): assumption."""
+    unregistered_occupants_mean: Rate = 4.0
+    """Mean occupants of a crowded rental beyond its registered residents (Poisson per rental),
+    who use water and power but appear in no record (NYT-10: migrant workers living together
+    beyond their registration): assumption, about twice the registered number."""
     compound_size: Annotated[int, Field(ge=1)] = 200
     """Households per residential compound: assumption."""
 
@@ -159,6 +204,11 @@ class Geography(_Strict):
     billion, hotels from ~280k; the rest assumption."""
     out_of_town_destinations: Annotated[int, Field(ge=1)] = 5
     """Destinations outside the city besides the capital."""
+    checkpoint_capital_share: Share = 0.5
+    """Chance that a road trip to the capital passes a checkpoint that reads ID cards (the
+    ``checkpoints`` table): assumption."""
+    checkpoint_other_share: Share = 0.1
+    """Chance that a road trip elsewhere passes an ID checkpoint: assumption."""
 
 
 class Behaviour(_Strict):
@@ -186,6 +236,9 @@ class Behaviour(_Strict):
     """Mean length of a trip in days (geometric): assumption."""
     cash_ticket_share: Share = 0.1
     """Share of ordinary tickets paid in cash: assumption."""
+    road_trip_share: Share = 0.3
+    """Share of trips (ordinary, and petitions without evasion) made by car or with a driver:
+    no ID-registered ticket, only road checkpoints on some routes may see them: assumption."""
     calls_per_day: Rate = 3.0
     """Mean calls a person makes per day (Poisson): assumption."""
     out_of_town_call_share: Share = 0.05
@@ -208,6 +261,16 @@ class Behaviour(_Strict):
     """Household power per resident per day: assumption (~900 kWh/person/year residential)."""
     utility_noise_sd: Annotated[float, Field(ge=0.0)] = 0.25
     """Standard deviation of the log of daily meter noise: assumption."""
+    household_use_sd: Annotated[float, Field(ge=0.0)] = 0.3
+    """Standard deviation of the log of a household's lasting use factor (habits, appliances,
+    a garden), drawn once: assumption. Heavy users are the crowded rental's look-alikes."""
+    water_seasonal_amplitude: Share = 0.15
+    """Relative swing of water use over the year, highest in mid-July: assumption."""
+    power_seasonal_amplitude: Share = 0.3
+    """Relative swing of power use over the year, highest in mid-January and mid-July (heating
+    and cooling): assumption."""
+    weekend_use_factor: Positive = 1.1
+    """Household use on Saturdays and Sundays relative to weekdays (people at home): assumption."""
     married_share: Share = 0.75
     """Share of households with two adults whose first two are a married couple: assumption."""
     apart_couples_share: Share = 0.01
@@ -216,6 +279,13 @@ class Behaviour(_Strict):
     """Nights an ordinary apart couple spends together (at one's home): assumption."""
     sham_night_together_rate: Share = 0.03
     """Nights a sham couple spends together: assumption."""
+    festival_night_together_rate: Share = 0.9
+    """Nights of the Spring Festival an ordinary apart couple spends together (NYT-13: couples
+    spend the holiday together; a sham couple keeps its usual rate): assumption."""
+    festival_home_share: Share = 0.6
+    """Share of migrants who go home (a trip out of town) for the Spring Festival, leaving one
+    to three days before it and coming back one or two days after: assumption (the
+    Spring Festival travel rush)."""
     companion_visit_share: Share = 0.3
     """Share of friend visits made together with another friend: assumption."""
     foreign_language_work_share: Share = 0.7
@@ -229,10 +299,35 @@ class Incidents(_Strict):
     """Daily chance that a person with a grievance leaves to petition in the capital: assumption."""
     anti_reconnaissance: Share = 0.3
     """Share of petition trips with evasion: phone off, cash, decoy tickets (NYT-12): assumption."""
+    evasive_road_share: Share = 0.5
+    """Share of evasive petition trips made with a private driver or a changed vehicle (NYT-12:
+    people who "regularly change vehicles"): no ticket, only decoys: assumption."""
     protest_rate_per_100k: Rate = 0.05
     """Protests per day per 100,000 residents: assumption."""
     protest_size: Annotated[tuple[int, int], Field()] = (4, 12)
     """Smallest and largest number of protesters: assumption."""
+    grievance_group_share: Share = 0.8
+    """Share of fraud victims and parties to a land dispute who belong to a grievance group that
+    meets, protests and petitions together (NYT-4, NYT-17): assumption."""
+    grievance_group_size: Annotated[float, Field(ge=2.0)] = 15.0
+    """Mean members of a grievance group (2 + Poisson): assumption. Fraud victims group across
+    the city, land disputes within a district."""
+    group_meeting_rate: Rate = 0.1
+    """Meetings per grievance group per day, at the group's park (planning; lawful, no
+    incident): assumption."""
+    group_protest_rate: Rate = 0.025
+    """Protests per grievance group per day: assumption, chosen so a city of 200,000 sees about
+    two dozen protests in two weeks (about 300 a month per million residents, counting small
+    sit-ins of a few members, which official "mass incident" counts leave out)."""
+    protest_government_share: Share = 0.5
+    """Share of group protests held at a government building (the rest at the group's park):
+    assumption."""
+    group_petition_rate: Rate = 0.005
+    """Group petitions (members travel to the capital together) per grievance group per day:
+    assumption."""
+    group_turnout: Share = 0.6
+    """Chance that a member free that day joins the group's meeting, protest or petition:
+    assumption."""
     drug_deal_rate: Rate = 0.02
     """Daily chance that a drug user buys from a dealer in a hotel: assumption."""
     drug_call_rate: Rate = 0.3
@@ -259,6 +354,14 @@ class Incidents(_Strict):
     """Burglars among residents: assumption."""
     burglary_rate: Rate = 0.1
     """Burglaries per burglar per day: assumption."""
+    school_violence_rate: Rate = 1e-6
+    """Violent incidents at a school (an assault, a threat with a weapon) per adult per day, by
+    someone who neither studies nor works there: assumption, generous (about 300 a year per
+    million adults) so that NYT-8's near-school rule has something it can honestly claim."""
+    school_violence_mental_illness_factor: Annotated[float, Field(ge=0.0)] = 1.0
+    """Factor on ``school_violence_rate`` for people with a serious mental illness: assumption,
+    no higher than anyone's (people with serious mental illness are more often victims than
+    perpetrators of violence); sweep it to see what the near-school rule would need."""
     sham_marriages: bool = True
     """Whether the couples drawn as sham marriages (``sham_marriage_share``) are shams. False:
     the same couples, living apart and seldom meeting for ordinary reasons, and no incident (the
@@ -269,9 +372,10 @@ class Incidents(_Strict):
     lawful (the strict null world): the city itself is unchanged. A switch, on by default
     (assumption: the law as it stands)."""
     behaviour_multiplier: dict[str, float] = {}
-    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``): a factor on every incident
-    rate and share. Default: none, true behaviour is the same in every group (the neutral
-    assumption)."""
+    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
+    every incident rate and share. Default: none, true behaviour is the same in every group (the
+    neutral assumption); officials too do what everyone does at the same rates (NYT-16), so the
+    red list hides real incidents unless ``official`` is set below 1."""
 
     @model_validator(mode="after")
     def _valid(self) -> Incidents:
@@ -373,8 +477,12 @@ class WorldConfig(_Strict):
     """Residents of the synthetic city."""
     days: Annotated[int, Field(ge=1)] = 7
     """Days simulated."""
-    start_weekday: Annotated[int, Field(ge=0, le=6)] = 0
-    """Weekday of day 0 (0 = Monday)."""
+    start_date: dt.date = dt.date(2026, 3, 2)
+    """Calendar date of day 0 (a Monday by default); weekdays and seasons follow from it."""
+    spring_festival: tuple[dt.date, dt.date] = (dt.date(2026, 2, 15), dt.date(2026, 2, 23))
+    """First and last day of the Spring Festival holiday (NYT-13): the 2026 statutory holiday
+    around the lunar new year of 17 February, taken as 15-23 February: assumption for runs in
+    other years (move it with the run)."""
     population: Population = Population()
     history: History = History()
     households: Households = Households()
@@ -383,3 +491,15 @@ class WorldConfig(_Strict):
     incidents: Incidents = Incidents()
     deterrence: Deterrence = Deterrence()
     """How being watched lowers the rate of each act (NYT-17, NYT-18): assumption."""
+
+    @property
+    def start_weekday(self) -> int:
+        """Weekday of day 0 (0 = Monday), for rules with ``weekdays``."""
+        return self.start_date.weekday()
+
+    @model_validator(mode="after")
+    def _festival_in_order(self) -> WorldConfig:
+        first, last = self.spring_festival
+        if last < first:
+            raise ValueError("spring_festival must be [first day, last day]")
+        return self

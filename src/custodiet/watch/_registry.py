@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet.scenario._watch import KeyList, RedList
-from custodiet.schema import HISTORY_FLAGS
+from custodiet.schema import HISTORY_FLAGS, RECORD_LABELS
 from custodiet.watch._inputs import MEMBERS
 from custodiet.watch._rng import watch_rng
 
@@ -28,7 +28,7 @@ def attributes(persons: pa.Table) -> dict[str, np.ndarray]:
     col = {name: persons.column(name).to_numpy(zero_copy_only=False)
            for name in persons.column_names}
     n = persons.num_rows
-    out = {h: col[f"{h}_recorded"].astype(bool) for h in HISTORY_FLAGS}
+    out = {h: col[f"{h}_recorded"].astype(bool) for h in (*HISTORY_FLAGS, *RECORD_LABELS)}
     out["grievance"] = col["grievance_recorded"].astype(str) != ""
     out["migrant"] = col["migrant"].astype(bool)
     out["minority"] = col["ethnicity"].astype(str) == "minority"

@@ -39,6 +39,10 @@ DECISIONS: tuple[str, ...] = (
     "drug_call_number", "utility",
     # police
     "chill", "custody_place",
+    # road trips and checkpoints, the Spring Festival, school violence, grievance groups
+    "trip_road", "checkpoint", "checkpoint_minute", "festival_go", "festival_minute",
+    "festival_lead", "festival_dest", "festival_back", "festival_cash", "school_violence",
+    "school_pick", "school_minutes", "group_events", "group_turnout",
 )
 _ID = {name: i for i, name in enumerate(DECISIONS)}
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)

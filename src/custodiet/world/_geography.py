@@ -105,7 +105,7 @@ def build_places(cfg: WorldConfig, people: People, seed: int) -> tuple[Places, n
     return places, np.arange(n_hh, dtype=np.int64)
 
 
-def _nearest_in_district(rng: np.random.Generator, district: np.ndarray, ids: np.ndarray,
+def nearest_in_district(rng: np.random.Generator, district: np.ndarray, ids: np.ndarray,
                          places: Places) -> np.ndarray:
     """For each district value, a random place among ``ids`` in that district (any if none)."""
     pd = places.district[ids]
@@ -146,6 +146,6 @@ def assign_daily_places(cfg: WorldConfig, people: People, places: Places, seed: 
                & (rng.random(n) < cfg.behaviour.foreign_language_work_share)) | illegal
     spot = foreign_spots[rng.integers(0, foreign_spots.size, n)]
     work[at_spot] = spot[at_spot]
-    school = _nearest_in_district(rng, home_district, places.ids("school"), places)
+    school = nearest_in_district(rng, home_district, places.ids("school"), places)
     work = np.where(people.student, school, work)
     people.work_place = work

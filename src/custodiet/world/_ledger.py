@@ -20,6 +20,8 @@ class Ledger:
         self._next_ticket = 0
         self._incidents: list[pa.Table] = []
         self._tickets: list[tuple[np.ndarray, ...]] = []
+        self._checkpoints: list[tuple[np.ndarray, ...]] = []
+        self._trips: list[tuple[np.ndarray, ...]] = []
 
     def incidents(self, kind: str, persons: np.ndarray | tuple[np.ndarray, np.ndarray],
                   t: np.ndarray, place: np.ndarray) -> None:
@@ -50,6 +52,39 @@ class Ledger:
                 depart: np.ndarray, cash: np.ndarray) -> None:
         """Record tickets bought (numbered when the day's table is taken)."""
         self._tickets.append((person, t, destination, depart, cash))
+
+    def checkpoints(self, person: np.ndarray, t: np.ndarray, place: np.ndarray) -> None:
+        """Record ID cards read at road checkpoints."""
+        self._checkpoints.append((person, t, place))
+
+    def trips(self, person: np.ndarray, depart: np.ndarray, return_day: np.ndarray,
+              destination: np.ndarray, road: np.ndarray, petition: np.ndarray,
+              evasive: np.ndarray, checkpoint: np.ndarray) -> None:
+        """Record departing trips (ground truth)."""
+        self._trips.append((person, depart, return_day, destination, road, petition, evasive,
+                            checkpoint))
+
+    def take_checkpoints(self) -> pa.Table:
+        """The day's checkpoint readings."""
+        parts, self._checkpoints = self._checkpoints, []
+        if not parts:
+            return schema.CHECKPOINTS.empty_table()
+        cols = [np.concatenate([p[i] for p in parts]) for i in range(3)]
+        return pa.table(dict(zip(schema.CHECKPOINTS.names, cols, strict=True)),
+                        schema=schema.CHECKPOINTS)
+
+    def take_trips(self) -> pa.Table:
+        """The day's departures, with whether a ticket or a checkpoint recorded each."""
+        parts, self._trips = self._trips, []
+        if not parts:
+            return schema.TRIPS.empty_table()
+        c = [np.concatenate([p[i] for p in parts]) for i in range(8)]
+        return pa.table({
+            "person": c[0], "depart": c[1], "return_day": c[2].astype(np.int32),
+            "destination": c[3],
+            "mode": pa.array(np.where(c[4], "road", "ticket").astype(object), pa.string()),
+            "petition": c[5], "evasive": c[6], "ticketed": ~c[4], "checkpoint": c[7],
+        }, schema=schema.TRIPS)
 
     def take_incidents(self) -> pa.Table:
         """The day's incidents, in the order recorded."""

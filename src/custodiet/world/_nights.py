@@ -12,8 +12,9 @@ from custodiet.world._ledger import Ledger
 
 
 def nights(city: City, free: np.ndarray, night_start: np.ndarray, appetite: Appetite,
-           ledger: Ledger, t0: int, draws: Draws) -> np.ndarray:
-    """Each person's place for the night; drug deals (at the dealer's hotel) go to ``ledger``."""
+           ledger: Ledger, t0: int, draws: Draws, festival: bool = False) -> np.ndarray:
+    """Each person's place for the night; drug deals (at the dealer's hotel) go to ``ledger``.
+    During the Spring Festival (``festival``) ordinary apart couples are mostly together."""
     beh = city.config.behaviour
     night = city.home.copy()
     guest = np.flatnonzero(free & (draws.uniform("hotel") < beh.hotel_night_rate))
@@ -21,7 +22,9 @@ def nights(city: City, free: np.ndarray, night_start: np.ndarray, appetite: Appe
 
     apart, sham = city.ties.apart, city.ties.sham
     if apart.size:
-        rate = np.where(sham, beh.sham_night_together_rate, beh.apart_night_together_rate)
+        ordinary = (beh.festival_night_together_rate if festival
+                    else beh.apart_night_together_rate)
+        rate = np.where(sham, beh.sham_night_together_rate, ordinary)
         together = draws.at("apart_night", apart[:, 0]) < rate
         meet = free[apart[:, 0]] & free[apart[:, 1]] & together
         night[apart[meet, 1]] = city.home[apart[meet, 0]]

@@ -1,5 +1,6 @@
-"""Outings: at most one a day per person. Own outings first, by priority: a protest, recruiting
-(a recruiter), an illicit outing (a pickpocket, a burglar), then an ordinary one (a park, a bar,
+"""Outings: at most one a day per person. Own outings first, by priority: a grievance group's
+meeting or protest (:mod:`._collective`), a protest, recruiting (a recruiter), violence at a
+school, an illicit outing (a pickpocket, a burglar), then an ordinary one (a park, a bar,
 a class, a station, a friend's compound). Then people with no outing of their own may be taken
 along by a tie: a recruiter's companion, a friend visiting with another friend.
 
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from custodiet.world import _incidents as incidents
+from custodiet.world._collective import Today
 from custodiet.world._crn import Draws, exponential, integers, neighbour
 from custodiet.world._day import ERRAND_AFTER_WORK, Appetite, City, pick_place
 from custodiet.world._ledger import Ledger
+from custodiet.world._school import school_violence
 
 # Leisure outings by choice code: (place kind, shortest, longest + 1 minutes).
 _LEISURE = ((0, "park", 30, 120), (1, "bar", 60, 180), (3, "language_school", 60, 120))
@@ -37,20 +40,28 @@ class Outings:
 
 
 def outings(city: City, free: np.ndarray, works: np.ndarray, default_start: np.ndarray,
-            appetite: Appetite, ledger: Ledger, t0: int, draws: Draws) -> Outings:
-    """Everyone's outing of the day; incidents among them go to ``ledger``."""
+            appetite: Appetite, together: Today, ledger: Ledger, t0: int,
+            draws: Draws) -> Outings:
+    """Everyone's outing of the day, the grievance groups' meetings and protests
+    (``together``) first; incidents among them go to ``ledger``."""
     out, visitors, host = _leisure(city, free, default_start, draws)
-    protest = incidents.protests(city, free, appetite, draws)
-    protesting = np.zeros(free.size, bool)
+    grouped = np.zeros(free.size, bool)
+    for event in (together.protests, together.meetings):
+        grouped[event.member] = True
+    protest = incidents.protests(city, free & ~grouped, appetite, draws)
+    protesting = grouped.copy()
     protesting[protest.member] = True
     recruit = incidents.recruiting(city, free & ~protesting, appetite, draws)
     busy = protesting.copy()
     busy[recruit.recruiter] = True
+    busy |= school_violence(city, free & ~busy, appetite, out, ledger, t0, draws)
     illicit = incidents.illicit_outings(city, free & ~busy, works, default_start, appetite,
                                         out, ledger, t0, draws)
     out.set(recruit.recruiter, recruit.place, recruit.start, recruit.dur)
-    out.set(protest.member, protest.place, protest.start, protest.dur)
+    for event in (protest, together.protests, together.meetings):
+        out.set(event.member, event.place, event.start, event.dur)
     protest.record(ledger, t0)
+    together.protests.record(ledger, t0)
     # Companions: a visitor still going on their visit may take a friend along.
     visiting = ~(busy | illicit)[visitors]
     mate_of, mate = _mates(city, visitors[visiting], host[visiting], draws)

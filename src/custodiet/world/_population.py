@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from custodiet.scenario import WorldConfig
-from custodiet.schema import GRIEVANCES, HISTORY_FLAGS, ROLES
+from custodiet.schema import GRIEVANCES, HISTORY_FLAGS, RECORD_LABELS, ROLES
 from custodiet.world._rng import setup_rng
 
 ROLE = {name: i for i, name in enumerate(ROLES)}
@@ -40,6 +40,14 @@ class People:
     hh_size: np.ndarray
     hh_crowded: np.ndarray
     work_place: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    hh_unregistered: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    """Occupants of each household beyond its registered residents (ground truth)."""
+    hh_use: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    """Each household's lasting water and power use factor (ground truth)."""
+    labels: dict[str, np.ndarray] = field(default_factory=dict)
+    """The key-person lists' labels the records carry (``schema.RECORD_LABELS``)."""
+    temperament: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))
+    """Index of each person's temperament label in ``temperament_labels`` (-1: none)."""
 
     @property
     def n(self) -> int:
@@ -53,7 +61,7 @@ class People:
         """Per-person product of the group multipliers that apply to them (1.0 when none)."""
         out = np.ones(self.n)
         groups = {"minority": self.minority, "migrant": self.migrant, "foreign": self.foreign,
-                  "low_ses": self.ses == 0}
+                  "low_ses": self.ses == 0, "official": self.official}
         for name, factor in multipliers.items():
             out[groups[name]] *= factor
         return out
@@ -134,9 +142,70 @@ def build_people(cfg: WorldConfig, seed: int) -> People:
         grievance=np.full(n, -1, np.int8), grievance_recorded=np.zeros(n, bool),
         role=np.zeros(n, np.int8), hh_start=hh_start, hh_size=hh_size, hh_crowded=hh_crowded,
     )
+    _draw_occupancy(people, cfg, seed)
     _draw_histories(people, cfg, seed)
     _draw_roles(people, cfg, seed)
+    _draw_false_records_and_labels(people, cfg, seed)
+    _draw_profiles(people, cfg, seed)
     return people
+
+
+def _draw_false_records_and_labels(people: People, cfg: WorldConfig, seed: int) -> None:
+    """Records that are wrong (a history recorded for someone without it, at a rate per group)
+    and the lists' labels, which follow related records; whole-population draws."""
+    hist = cfg.history
+    rng = setup_rng(seed, "records")
+    n = people.n
+    adult = people.age >= 15
+    false_factor = people.group_factor(hist.false_record_multiplier)
+    for name in HISTORY_FLAGS:
+        u = rng.random(n)
+        rate = np.clip(hist.false_record_rate.get(name, 0.0) * false_factor, 0.0, 1.0)
+        eligible = np.ones(n, bool) if name in ("mental_illness", "hiv") else adult
+        people.recorded[name] = people.recorded[name] | (
+            eligible & ~people.history[name] & (u < rate))
+    related = {
+        "fugitive": people.recorded["criminal_record"],
+        "terrorism_suspect": np.zeros(n, bool),
+        "political_agitator": people.recorded["protest_history"],
+        "stability_threat": people.grievance_recorded | people.recorded["petition_history"],
+    }
+    record_factor = people.group_factor(hist.recording_multiplier)
+    for label in RECORD_LABELS:
+        u = rng.random(n)
+        w = (1.0 + 9.0 * related[label]) * record_factor * (people.age >= 18)
+        p = np.clip(hist.label_share.get(label, 0.0) * n * w / max(w.sum(), 1e-12), 0.0, 1.0)
+        people.labels[label] = u < p
+
+
+def _draw_profiles(people: People, cfg: WorldConfig, seed: int) -> None:
+    """Officer-filled temperament labels (NYT-11) for people with a record, drawn with no
+    relation to behaviour unless ``temperament_link`` adds one."""
+    hist = cfg.history
+    rng = setup_rng(seed, "profiles")
+    n = people.n
+    u_fill, u_label, u_link = rng.random(n), rng.random(n), rng.random(n)
+    k = len(hist.temperament_labels)
+    has_record = people.grievance_recorded.copy()
+    for name in HISTORY_FLAGS:
+        has_record |= people.recorded[name]
+    for label in RECORD_LABELS:
+        has_record |= people.labels[label]
+    filled = has_record & (u_fill < hist.temperament_fill_rate)
+    label = np.minimum((u_label * k).astype(np.int8), k - 1)
+    wrongdoer = (people.role > 0) | (people.grievance >= 0)
+    label = np.where(wrongdoer & (u_link < hist.temperament_link), k - 1, label)
+    people.temperament = np.where(filled, label, -1).astype(np.int8)
+
+
+def _draw_occupancy(people: People, cfg: WorldConfig, seed: int) -> None:
+    """Unregistered occupants of crowded rentals and each household's lasting use factors
+    (one draw per household, indexed by household id)."""
+    rng = setup_rng(seed, "occupancy")
+    h = people.n_households
+    extra = rng.poisson(cfg.households.unregistered_occupants_mean, h)
+    people.hh_unregistered = np.where(people.hh_crowded, extra, 0).astype(np.int64)
+    people.hh_use = rng.lognormal(0.0, cfg.behaviour.household_use_sd, (h, 2))
 
 
 def _draw_histories(people: People, cfg: WorldConfig, seed: int) -> None:
@@ -168,11 +237,12 @@ def _draw_histories(people: People, cfg: WorldConfig, seed: int) -> None:
 
 def _draw_roles(people: People, cfg: WorldConfig, seed: int) -> None:
     """Illicit roles (ground truth): dealers among drug users, burglars and pickpockets mostly
-    among people with a criminal past, recruiters anywhere; group multipliers apply."""
+    among people with a criminal past, recruiters anywhere; officials as likely as anyone
+    (NYT-16); group multipliers apply."""
     inc = cfg.incidents
     rng = setup_rng(seed, "roles")
     n = people.n
-    adult = (people.age >= 18) & ~people.official
+    adult = people.age >= 18
     factor = people.group_factor(inc.behaviour_multiplier)
     drug = people.history["drug_use"]
     crim = people.history["criminal_record"]
@@ -188,5 +258,6 @@ def _draw_roles(people: People, cfg: WorldConfig, seed: int) -> None:
     role[pick(inc.burglar_share, 1.0 + 9.0 * crim)] = ROLE["burglar"]
     role[pick(inc.recruiter_share, np.ones(n))] = ROLE["recruiter"]
     people.role = role
-    # People who live off an illicit role keep no regular job in this model.
-    people.employed &= ~np.isin(role, [ROLE["pickpocket"], ROLE["burglar"]])
+    # People who live off an illicit role keep no regular job in this model, except officials,
+    # who keep their post and steal on the side.
+    people.employed &= ~np.isin(role, [ROLE["pickpocket"], ROLE["burglar"]]) | people.official

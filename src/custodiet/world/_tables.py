@@ -19,7 +19,8 @@ def _labels(codes: np.ndarray, labels: tuple[str, ...] | list[str]) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.string())
 
 
-def static_tables(people: People, places: Places, ties: Ties) -> dict[str, pa.Table]:
+def static_tables(people: People, places: Places, ties: Ties, grievance_group: np.ndarray,
+                  temperament_labels: list[str]) -> dict[str, pa.Table]:
     """Build ``persons``, ``person_truth``, ``places`` and ``ties``."""
     n = people.n
     illegal = people.role == ROLE["illegal_worker"]
@@ -42,12 +43,15 @@ def static_tables(people: People, places: Places, ties: Ties) -> dict[str, pa.Ta
         **{f"{h}_recorded": people.recorded[h] for h in schema.HISTORY_FLAGS},
         "grievance_recorded": _labels(np.where(people.grievance_recorded, people.grievance, -1),
                                       schema.GRIEVANCES),
+        **{f"{label}_recorded": people.labels[label] for label in schema.RECORD_LABELS},
+        "temperament": _labels(people.temperament, temperament_labels),
     }
     truth = {
         "person_id": np.arange(n, dtype=np.int64),
         **{h: people.history[h] for h in schema.HISTORY_FLAGS},
         "grievance": _labels(people.grievance, schema.GRIEVANCES),
         "role": _labels(people.role.astype(np.int32) - 1, schema.ROLES[1:]),
+        "grievance_group": grievance_group,
     }
     place_table = {
         "place_id": np.arange(places.n, dtype=np.int64),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from custodiet.world._calendar import days_until
 from custodiet.world._crn import Draws, exponential, geometric, integers, pick
 from custodiet.world._day import (
     AFTER_WORK,
@@ -38,13 +39,15 @@ class Trips:
     dest: np.ndarray
     petition: np.ndarray
     evasive: np.ndarray
+    road: np.ndarray
+    """By car or with a driver: no ticket, no station."""
 
     @classmethod
     def none(cls, n: int) -> Trips:
         return cls(state=np.zeros(n, np.int8), depart=np.zeros(n, np.int64),
                    return_day=np.zeros(n, np.int64), arrive=np.zeros(n, np.int64),
                    dest=np.full(n, -1, np.int64), petition=np.zeros(n, bool),
-                   evasive=np.zeros(n, bool))
+                   evasive=np.zeros(n, bool), road=np.zeros(n, bool))
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
     evasive = is_pet & (draws.at("trip_evasive", who) < cfg.incidents.anti_reconnaissance)
     cash = evasive | (draws.at("trip_cash", who) < beh.cash_ticket_share)
     length = geometric(draws.at("trip_days", who), 1.0 / beh.trip_days_mean)
+    road = by_road(city, who, evasive, draws)
     trips.state[who] = PENDING
     trips.depart[who] = depart
     trips.return_day[who] = d + lead + length
@@ -81,7 +85,10 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
     trips.dest[who] = where
     trips.petition[who] = is_pet
     trips.evasive[who] = evasive
-    ledger.tickets(who, bought, where, depart, cash)
+    trips.road[who] = road
+    ticketed = ~road
+    ledger.tickets(who[ticketed], bought[ticketed], where[ticketed], depart[ticketed],
+                   cash[ticketed])
     # Decoy tickets: an evasive petitioner also buys one or two to other destinations.
     n_decoy = np.where(evasive, integers(draws.at("trip_decoys", who), 1, 3), 0)
     dp = np.repeat(np.arange(who.size), n_decoy)
@@ -91,29 +98,91 @@ def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
         ledger.tickets(who[dp], bought[dp], decoy_dest, depart[dp], np.ones(dp.size, bool))
 
 
+def festival_trips(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int,
+                   t0: int, idle: np.ndarray, draws: Draws) -> None:
+    """Migrants going home for the Spring Festival (NYT-13's holiday): decided three days
+    before it (or on day 0 of a run that starts closer), leaving one to three days before and
+    coming back one or two days after it. Draws are one per person, keyed by the day."""
+    cfg = city.config
+    first, last = cfg.spring_festival
+    to_first = days_until(cfg.start_date, d, first)
+    if not (to_first == 3 or (d == 0 and 1 <= to_first < 3)):
+        return
+    who = np.flatnonzero(idle & (trips.state == NONE) & city.people.migrant
+                         & (draws.uniform("festival_go") < cfg.behaviour.festival_home_share))
+    if who.size == 0:
+        return
+    u_minute = draws.at("festival_minute", who)
+    depart_day = d + 1 + integers(draws.at("festival_lead", who), 0, max(to_first - 1, 1))
+    depart = depart_day * DAY + integers(u_minute, *DEPART_WINDOW)
+    where = pick(draws.at("festival_dest", who), dest.out_of_town)
+    road = by_road(city, who, np.zeros(who.size, bool), draws)
+    trips.state[who] = PENDING
+    trips.depart[who] = depart
+    trips.return_day[who] = (d + to_first + (last - first).days + 1
+                             + integers(draws.at("festival_back", who), 0, 2))
+    trips.arrive[who] = integers(u_minute, *AFTER_WORK_WINDOW)
+    trips.dest[who] = where
+    trips.petition[who] = False
+    trips.evasive[who] = False
+    trips.road[who] = road
+    cash = draws.at("festival_cash", who) < cfg.behaviour.cash_ticket_share
+    t = ~road
+    ledger.tickets(who[t], t0 + integers(u_minute[t], 420, 1320), where[t], depart[t], cash[t])
+
+
+def by_road(city: City, who: np.ndarray, evasive: np.ndarray, draws: Draws) -> np.ndarray:
+    """Which of today's new trips go by road (one draw per person and day)."""
+    cfg = city.config
+    u = draws.at("trip_road", who)
+    share = np.where(evasive, cfg.incidents.evasive_road_share, cfg.behaviour.road_trip_share)
+    return u < share
+
+
 def depart(city: City, trips: Trips, ledger: Ledger, t0: int, dep: np.ndarray,
            plan: Schedule, draws: Draws) -> None:
-    """Departures: home, a wait at a station, then the destination; petition trips are
+    """Departures: home, a wait at a station (by road: none), then the destination; a road
+    trip may pass an ID checkpoint; every trip is logged (ground truth) and petition trips are
     recorded as incidents as they leave."""
     minute = trips.depart[dep] - t0
     dwell = np.clip(exponential(draws.at("depart_dwell", dep),
                                 city.config.behaviour.station_dwell_minutes), 10, 120)
+    station = pick_place(city.places, "station", draws.at("depart_station", dep))
     plan.only(dep, WAKE, city.home[dep])
-    plan.place[dep, ERRAND] = pick_place(city.places, "station", draws.at("depart_station", dep))
-    plan.start[dep, ERRAND] = minute - dwell.astype(np.int64)
+    rail = ~trips.road[dep]
+    plan.place[dep[rail], ERRAND] = station[rail]
+    plan.start[dep[rail], ERRAND] = (minute - dwell.astype(np.int64))[rail]
     plan.place[dep, BACK] = trips.dest[dep]
     plan.start[dep, BACK] = minute
     trips.state[dep] = AWAY
+    checked = _checkpoints(city, trips, ledger, dep, draws)
+    ledger.trips(dep, trips.depart[dep], trips.return_day[dep], trips.dest[dep],
+                 trips.road[dep], trips.petition[dep], trips.evasive[dep], checked)
     pet = dep[trips.petition[dep]]
     ledger.incidents("petition_trip", pet[:, None], trips.depart[pet], trips.dest[pet])
 
 
+def _checkpoints(city: City, trips: Trips, ledger: Ledger, dep: np.ndarray,
+                 draws: Draws) -> np.ndarray:
+    """Road departures that pass an ID checkpoint on the way (one draw per person and day)."""
+    geo = city.config.geography
+    u_pass, u_minute = draws.at("checkpoint", dep), draws.at("checkpoint_minute", dep)
+    to_capital = trips.dest[dep] == city.places.ids("capital")[0]
+    share = np.where(to_capital, geo.checkpoint_capital_share, geo.checkpoint_other_share)
+    checked = trips.road[dep] & (u_pass < share)
+    who = dep[checked]
+    ledger.checkpoints(who, trips.depart[who] + 30 + (u_minute[checked] * 120).astype(np.int64),
+                       trips.dest[who])
+    return checked
+
+
 def come_back(city: City, trips: Trips, ret: np.ndarray, plan: Schedule, draws: Draws) -> None:
-    """Returns: the morning away, arrival at a station in the evening, then home."""
+    """Returns: the morning away, arrival at a station in the evening (by road: straight
+    home), then home."""
     dwell = integers(draws.at("return_dwell", ret), 10, 31)
+    station = pick_place(city.places, "station", draws.at("return_station", ret))
     plan.only(ret, WAKE, trips.dest[ret])
-    plan.place[ret, AFTER_WORK] = pick_place(city.places, "station",
-                                             draws.at("return_station", ret))
+    plan.place[ret, AFTER_WORK] = np.where(trips.road[ret], city.home[ret], station)
     plan.start[ret, AFTER_WORK] = trips.arrive[ret]
     plan.place[ret, ERRAND] = city.home[ret]
     plan.start[ret, ERRAND] = trips.arrive[ret] + dwell

@@ -30,9 +30,12 @@ import pyarrow as pa
 from custodiet import schema
 from custodiet.scenario import WorldConfig
 from custodiet.scenario._world import ACTS
+from custodiet.world import _calendar as calendar
 from custodiet.world import _incidents as incidents
 from custodiet.world import _travel as travel
 from custodiet.world._calls import calls
+from custodiet.world._collective import Groups, Today, build_groups
+from custodiet.world._collective import today as groups_today
 from custodiet.world._crn import Draws
 from custodiet.world._day import (
     AFTER_WORK,
@@ -53,7 +56,7 @@ from custodiet.world._deterrence import EXPOSURE_CAUSES, Exposure
 from custodiet.world._geography import Places, assign_daily_places, build_places
 from custodiet.world._interventions import INTERVENTION_ACTIONS, Custody, Interventions
 from custodiet.world._ledger import Ledger
-from custodiet.world._meters import meter_readings
+from custodiet.world._meters import meter_readings, occupants_present
 from custodiet.world._nights import nights
 from custodiet.world._outings import Outings, outings
 from custodiet.world._phones import Phones
@@ -85,6 +88,7 @@ class World:
         self.places, _ = build_places(config, self.people, self.seed)
         assign_daily_places(config, self.people, self.places, self.seed)
         self.ties: Ties = build_ties(config, self.people, self.places, self.seed)
+        self.groups: Groups = build_groups(config, self.people, self.places, self.seed)
         self.day = 0
         self.horizon = config.days * DAY
         n = self.people.n
@@ -109,7 +113,8 @@ class World:
     # ------------------------------------------------------------------ public interface
     def static_tables(self) -> dict[str, pa.Table]:
         """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables."""
-        return static_tables(self.people, self.places, self.ties)
+        return static_tables(self.people, self.places, self.ties, self.groups.of,
+                             self.config.history.temperament_labels)
 
     @property
     def finished(self) -> bool:
@@ -128,19 +133,22 @@ class World:
         t0 = d * DAY
         last = d == self.config.days - 1
         draws = Draws(self.seed, d, self.people.n)
-        weekday = (self.config.start_weekday + d) % 7
+        weekday = calendar.weekday(self.config.start_date, d)
         status = travel.status(self._trips, self._police.custody.detained_until, d, t0, weekday)
         appetite = self._appetite(t0)
-        self._decide_trips(d, t0, status, appetite, draws)
-        plan = self._plan_day(d, t0, status, appetite, draws)
+        together = groups_today(self.config, self.groups, status.free, appetite, draws)
+        self._decide_trips(d, t0, status, appetite, together, draws)
+        plan = self._plan_day(d, t0, status, appetite, together, draws)
         self._phones.switch_off(self._city, self._trips, status, t0, draws)
         tables = {
             "stays": self._stays(plan, last),
             "calls": calls(self._city, self._intent, self._phones, t0, draws),
             "phone_off": self._phones.take_done(t0, last, self.horizon),
-            "utility": meter_readings(d, self.people.hh_size, self.config.behaviour,
+            "utility": meter_readings(d, self._city, occupants_present(self._city, status),
                                       draws.generator("utility")),
             "tickets": self._ledger.take_tickets(),
+            "checkpoints": self._ledger.take_checkpoints(),
+            "trips": self._ledger.take_trips(),
             "incidents": self._ledger.take_incidents(),
             "interventions": self._police.take_table(),
         }
@@ -180,27 +188,32 @@ class World:
                         deterrence={a: self._exposure.multiplier(a, codes) for a in ACTS})
 
     def _decide_trips(self, d: int, t0: int, status: Status, appetite: Appetite,
-                      draws: Draws) -> None:
-        """New trips (ordinary and petition) among people free, home and not blocked."""
+                      together: Today, draws: Draws) -> None:
+        """New trips (ordinary and petition, alone or with a grievance group, and home for
+        the Spring Festival) among people free, home and not blocked."""
         idle = (status.free & (self._trips.state == travel.NONE)
                 & (self._police.custody.blocked_until <= t0))
         grievance = self.people.grievance >= 0
         p_petition = self.config.incidents.petition_rate * appetite.of("petition_trip") * grievance
+        p_petition = np.where(together.petitioners, 1.0, p_petition)
         travel.decide(self._city, self._trips, self._destinations, self._ledger, d, t0, idle,
                       p_petition, draws)
+        travel.festival_trips(self._city, self._trips, self._destinations, self._ledger, d, t0,
+                              idle, draws)
 
-    def _plan_day(self, d: int, t0: int, status: Status, appetite: Appetite,
+    def _plan_day(self, d: int, t0: int, status: Status, appetite: Appetite, together: Today,
                   draws: Draws) -> Schedule:
         """Every person's slots for the day, with absolute starts: home, work, an outing, the
         night; then travel and custody override the ordinary day."""
         city, free = self._city, status.free
         plan = Schedule.ordinary(city, draws)
         works = self._work(plan, status, appetite, t0, draws)
-        out = outings(city, free, works, plan.start[:, ERRAND], appetite, self._ledger, t0,
-                      draws)
+        out = outings(city, free, works, plan.start[:, ERRAND], appetite, together,
+                      self._ledger, t0, draws)
         self._place_outings(plan, out)
+        festival = calendar.festival_day(self.config.start_date, d, self.config.spring_festival)
         plan.place[:, NIGHT] = nights(city, free, plan.start[:, NIGHT], appetite, self._ledger,
-                                      t0, draws)
+                                      t0, draws, festival)
         if d == 0:
             incidents.standing(city, self._ledger)
         self._travel_and_custody(status, plan, t0, draws)

@@ -1,0 +1,46 @@
+"""Trips nobody saw (NYT-12): petition trips that left no ticket and passed no checkpoint, and
+those no alert matched, counted from ground truth (``trips``, ``incidents``) beside what the
+watch recorded (``alerts``). A helper for the study; it reads truth, so it lives in the audit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+
+from custodiet.audit._sim_rules import DEFAULT_HORIZON, seen_incidents
+
+_SQL = """
+WITH pet AS (
+    SELECT i.incident_id, i.persons[1] AS person, i.t FROM incidents i
+    WHERE i.kind = 'petition_trip'
+),
+joined AS (
+    SELECT p.incident_id, tr.ticketed, tr.checkpoint, tr.evasive,
+           p.incident_id IN (SELECT incident_id FROM _seen) AS alerted
+    FROM pet p JOIN trips tr ON tr.person = p.person AND tr.depart = p.t AND tr.petition
+)
+SELECT count(*) AS petition_trips,
+       count(*) FILTER (WHERE NOT ticketed) AS no_ticket,
+       count(*) FILTER (WHERE NOT ticketed AND NOT checkpoint) AS unrecorded,
+       count(*) FILTER (WHERE NOT alerted) AS no_alert,
+       count(*) FILTER (WHERE NOT ticketed AND NOT checkpoint AND NOT alerted) AS unseen,
+       count(*) FILTER (WHERE evasive) AS evasive
+FROM joined
+"""
+
+
+def unseen_trips(con: duckdb.DuckDBPyConnection, *, rules: Mapping[str, Sequence[str]],
+                 horizon: int = DEFAULT_HORIZON) -> dict[str, int]:
+    """Petition trips: all of them, with no ticket, with no ticket and no checkpoint reading
+    (``unrecorded``), matched by no alert of a rule claiming them (``no_alert``), and neither
+    recorded nor alerted (``unseen``: trips nobody saw). ``con`` holds ``incidents``, ``trips``
+    and ``alerts``; ``rules`` maps each rule to the kinds it claims."""
+    seen = seen_incidents(con, rules=rules, horizon=horizon)
+    con.register("_seen", seen)
+    try:
+        cur = con.execute(_SQL)
+        row = cur.fetchone()
+        return {d[0]: int(v) for d, v in zip(cur.description, row, strict=True)}
+    finally:
+        con.unregister("_seen")
