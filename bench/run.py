@@ -30,13 +30,13 @@ def _peak_rss_mb() -> float:
 
 def one(people: int, days: int) -> dict:
     """Time each stage for one city size (run in its own process)."""
-    from custodiet._simulate import simulate
-    from custodiet._study import sized
     from custodiet.audit._sim_study import audit_seed
     from custodiet.audit._sim_summary import pooled_group_metrics
     from custodiet.report._study_report import study_report
     from custodiet.scenario import builtin_scenarios, load_scenario
     from custodiet.store import open_run
+    from custodiet.study import sized
+    from custodiet.study._simulate import simulate
 
     sc = sized(load_scenario(builtin_scenarios()["default"]), people=people, days=days, seed=1)
     with tempfile.TemporaryDirectory(prefix="custodiet-bench-run-") as tmp:
@@ -57,7 +57,8 @@ def one(people: int, days: int) -> dict:
                    "headline": {k: {"mean": v, "values": [v], "low": None, "high": None}
                                 for k, v in audit.headline.items()},
                    "seeds": [audit.metrics], "groups": groups.to_dict()}
-        report = study_report(metrics, groups, sc, figures_dir=Path(tmp) / "figures")
+        report = study_report(metrics, groups, sc, audits=[audit],
+                              figures_dir=Path(tmp) / "figures")
         report.write(Path(tmp) / "report.html")
         t3 = time.perf_counter()
     world = secs["build"] + secs["simulate"] + secs["store"]

@@ -20,9 +20,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.engine import connect
+from custodiet.engine import Session, quote_ident
 from custodiet.scenario import scenario_from_mapping
-from custodiet.watch import TEMPLATE_INPUTS, buffer_days, compile_rule, observable
+from custodiet.watch import buffer_days, compile_rule, observable, rule_inputs
 from custodiet.watch._inputs import MEMBERS, OBSERVED, SCORES, SPOUSES, register
 from custodiet.watch._sensors import Coverage
 from custodiet.watch._watch import _homes, member_homes
@@ -41,11 +41,11 @@ RULES: list[dict[str, Any]] = [
 ]
 
 
-def _floor_sql(template: str) -> list[str]:
+def _floor_sql(rule: Any) -> list[str]:
     """One scan per input relation reading every input column (results are fetched, so the
     engine cannot skip them)."""
-    return [f"SELECT {', '.join(f'max(hash({c!r}))' for c in cols)} FROM {table}"
-            .replace("'", '"') for table, cols in TEMPLATE_INPUTS[template].items()]
+    return [f"SELECT {', '.join(f'max(hash({quote_ident(c)}))' for c in cols)} "
+            f"FROM {quote_ident(table)}" for table, cols in rule_inputs(rule).items()]
 
 
 def prepare(args: argparse.Namespace) -> tuple[list[dict[str, pa.Table]], dict[str, pa.Table],
@@ -97,7 +97,7 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", default=None, help="templates to run")
     args = ap.parse_args()
     days, base, scores, simulate_s = prepare(args)
-    con = connect()
+    session = Session()
     results = []
     for spec in RULES:
         if args.only and spec["template"] not in args.only:
@@ -106,24 +106,25 @@ def main() -> None:
             "lists": [{"name": "bench"}], "scorers": [{"kind": "checklist", "name": "s"}],
             "rules": [{"name": "r", "detects": ["protest"], "lists": ["bench"], **spec}],
         }).rules[0]
-        sql = compile_rule(rule)
-        floor = _floor_sql(rule.template)
+        compiled = compile_rule(rule)
+        floor = _floor_sql(rule)
         buffer: deque[dict[str, pa.Table]] = deque(maxlen=buffer_days([rule]))
         rule_s = floor_s = 0.0
         events = alerts = 0
         for day, observed in enumerate(days):
             buffer.append(observed)
             window = {n: pa.concat_tables([b[n] for b in buffer]) for n in OBSERVED}
-            register(con, {**window, **base, "scores": scores[day]})
-            for table in TEMPLATE_INPUTS[rule.template]:
+            register(session, {**window, **base, "scores": scores[day]})
+            for table in rule_inputs(rule):
                 events += (observed[table].num_rows if table in observed
                            else scores[day].num_rows)
             t = time.perf_counter()
             for query in floor:
-                con.execute(query).fetchall()
+                session.rows(query)
             floor_s += time.perf_counter() - t
             t = time.perf_counter()
-            alerts += con.execute(f"SELECT count(*) FROM ({sql})", {"day": day}).fetchone()[0]
+            alerts += session.scalar(f"SELECT count(*) FROM ({compiled.sql})", day=day,
+                                     **compiled.params)
             rule_s += time.perf_counter() - t
         results.append({
             "template": rule.template, "events": events, "alerts": alerts,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from custodiet._simulate import simulate_world
 from custodiet.scenario import Scenario, scenario_from_mapping
 from custodiet.store import Run, open_run
+from custodiet.study._simulate import simulate_world
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

@@ -81,7 +81,7 @@ def test_bootstrap_interval_contains_the_mean() -> None:
 def test_study_groups_match_fairlearn(study) -> None:
     fairlearn = pytest.importorskip("fairlearn.metrics")
     sk = pytest.importorskip("sklearn.metrics")
-    from custodiet._study import people_table
+    from custodiet.study._study import people_table
 
     people = people_table({s: {"watch": study.run_path("watch", s)} for s in study.seeds},
                           study.scenario)

@@ -92,8 +92,8 @@ def test_inspect_rejects_a_directory_that_is_not_a_run(tmp_path: Path) -> None:
 
 def test_a_failure_mid_run_leaves_nothing_behind(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from custodiet import _simulate
     from custodiet.scenario import Scenario
+    from custodiet.study import _simulate
 
     calls = {"n": 0}
     original = _simulate.World.step

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from custodiet._executor import CLUSTER_ENV, JOBS_ENV, Task, TaskError, default_jobs, run_all
-from custodiet._simulate import simulate
-from custodiet._variants import VARIANTS
 from custodiet.errors import UserError
 from custodiet.scenario import builtin_scenarios, load_scenario
 from custodiet.store import open_run
+from custodiet.study._simulate import simulate
+from custodiet.study._variants import VARIANTS
 
 DAYS = 3
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from custodiet._simulate import simulate
-from custodiet._variants import null_world
 from custodiet.scenario import scenario_from_mapping
 from custodiet.store import open_run
+from custodiet.study._simulate import simulate
+from custodiet.study._variants import null_world
 
 PLACES = {"work": 25.0, "school": 0.4, "hotel": 2.0, "park": 0.1, "station": 0.01, "bar": 0.3,
           "language_school": 0.05, "government": 0.02, "police": 0.02}

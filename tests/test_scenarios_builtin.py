@@ -66,7 +66,8 @@ def test_scenario_runs_on_a_small_city(name: str) -> None:
     alerts = []
     while not world.finished:
         out = watch.observe(observable(world.step()))
-        watch.respond(world)
+        for r in watch.interventions():
+            world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
         alerts.append(out["alerts"])
     fired = set(pa.concat_tables(alerts).column("rule").to_pylist())
     # Each system raises some alert in a busy week (a dead rule would go unnoticed otherwise).

@@ -118,7 +118,14 @@ def test_run_command_end_to_end(tmp_path, capsys) -> None:
     text = capsys.readouterr().out
     assert "In a synthetic city of 2,000 people" in text
     assert f"report: {out / 'report.html'}" in text
-    assert "feedback_sweep" not in json.loads((out / "metrics.json").read_text())
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert "feedback_sweep" not in metrics
+    from custodiet.audit._sim_figures import FIGURES
+    from custodiet.report._study_report import headline_text
+
+    for f in FIGURES:  # the printout is the registry's printed figures, labelled from it
+        if f.printed and f.name in metrics["headline"]:
+            assert f"  {f.label}: {headline_text(metrics['headline'][f.name], f.unit)}" in text
 
 
 def test_sweep_command(tmp_path, capsys) -> None:

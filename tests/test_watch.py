@@ -49,7 +49,8 @@ def _run(scenario: Any) -> tuple[World, Watch, list[dict[str, pa.Table]]]:
     while not world.finished:
         events = world.step()
         outs.append({**watch.observe(observable(events)), "events": events})
-        watch.respond(world)
+        for r in watch.interventions():
+            world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
     return world, watch, outs
 
 

@@ -19,6 +19,9 @@ from custodiet.scenario._watch import (
     Travel,
 )
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
+from custodiet.watch import TEMPLATES
+from custodiet.watch._inputs import RELATIONS
+from custodiet.watch.checks import example_rule
 from tests._reference import REFERENCES
 from tests.test_watch_rules import engine
 
@@ -45,6 +48,14 @@ def _both(rule: Any, log: dict[str, list[dict[str, Any]]], day: int = 0) -> list
     got = engine(rule, log, day)
     assert got == REFERENCES[rule.template](rule, log, day)
     return got
+
+
+@pytest.mark.parametrize("template", list(TEMPLATES))
+def test_each_registered_worked_example_holds_for_engine_and_reference(template: str) -> None:
+    for example in TEMPLATES[template].examples:
+        rule = example_rule(template, example)
+        log = {name: example.tables.get(name, []) for name in RELATIONS}
+        assert _both(rule, log, example.day) == sorted(example.alerts), example.doc
 
 
 def _gathering(**kw: Any) -> Gathering:

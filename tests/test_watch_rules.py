@@ -1,14 +1,17 @@
-"""Rule templates: the SQL engine agrees with a brute-force reference on random small logs."""
+"""Rule templates: the SQL engine agrees with a brute-force reference on random small logs, for
+every registered template (a template without a strategy here or a reference in
+``tests/_reference.py`` fails)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from custodiet.engine import Session
 from custodiet.scenario._watch import (
     Absence,
     Anomaly,
@@ -21,6 +24,7 @@ from custodiet.scenario._watch import (
     Travel,
 )
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE
+from custodiet.watch import TEMPLATES
 from custodiet.watch._inputs import RELATIONS, register
 from custodiet.watch._rules import run_rule
 from tests._reference import REFERENCES
@@ -132,23 +136,23 @@ def arrow(log: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
 
 
 def engine(rule: Any, log: dict[str, list[dict[str, Any]]], day: int) -> list[tuple]:
-    con = duckdb.connect()
-    register(con, arrow(log))
-    table = run_rule(con, rule, day)
+    with Session() as session:
+        register(session, arrow(log))
+        table = run_rule(session, rule, day)
     return sorted((r["t"], tuple(r["persons"]), r["place"]) for r in table.to_pylist())
 
 
-def _agree(template: str):  # type: ignore[no-untyped-def]
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(rule=RULES[template], log=logs())
-    def check(rule: Any, log: dict[str, list[dict[str, Any]]]) -> None:
-        for day in range(DAYS + 1):
-            expected = REFERENCES[template](rule, log, day)
-            assert engine(rule, log, day) == expected, (template, day)
-
-    check.__name__ = f"test_{template}_engine_agrees_with_reference"
-    return check
+def test_every_template_has_a_strategy_and_a_reference() -> None:
+    assert set(RULES) == set(TEMPLATES)
+    assert set(REFERENCES) == set(TEMPLATES)
 
 
-for _template in RULES:
-    globals()[f"test_{_template}_engine_agrees_with_reference"] = _agree(_template)
+@pytest.mark.parametrize("template", list(TEMPLATES))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), log=logs())
+def test_engine_agrees_with_reference(template: str, data: st.DataObject,
+                                      log: dict[str, list[dict[str, Any]]]) -> None:
+    rule = data.draw(RULES[template], label="rule")
+    for day in range(DAYS + 1):
+        expected = REFERENCES[template](rule, log, day)
+        assert engine(rule, log, day) == expected, (template, day)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from custodiet import schema
-from custodiet._simulate import simulate_world
 from custodiet.store import Run, open_run
+from custodiet.study._simulate import simulate_world
 from tests.conftest import busy_scenario
 
 

@@ -6,15 +6,15 @@ __version__ = "0.1.0"
 
 
 def run(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """Simulate, audit and report a study; see :func:`custodiet._api.run`."""
-    from custodiet._api import run as _run
+    """Simulate, audit and report a study; see :func:`custodiet.study._api.run`."""
+    from custodiet.study._api import run as _run
 
     return _run(*args, **kwargs)
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]
     if name == "StudyResult":
-        from custodiet._api import StudyResult
+        from custodiet.study._api import StudyResult
 
         return StudyResult
     raise AttributeError(name)

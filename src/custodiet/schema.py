@@ -7,6 +7,8 @@ table (through its sensors) but never those two.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 MINUTES_PER_DAY = 1440
@@ -25,14 +27,80 @@ HISTORY_FLAGS: tuple[str, ...] = (
     "mental_illness", "drug_use", "criminal_record", "petition_history", "protest_history", "hiv",
 )
 GRIEVANCES: tuple[str, ...] = ("fraud", "land_dispute", "tragedy")
-INCIDENT_KINDS: tuple[str, ...] = (
-    "petition_trip", "protest", "drug_deal", "pickpocket", "illegal_work", "pyramid_recruit",
-    "sham_marriage", "burglary", "crowded_rental",
+
+
+@dataclass(frozen=True)
+class IncidentKind:
+    """One kind of ground-truth incident: the single place a kind is declared."""
+
+    kind: str
+    lawful: bool
+    """A lawful act (the watch may still target it)."""
+    standing: bool
+    """A standing state, not an act: recorded once at t = 0 and true all along."""
+    footprint: str
+    """What it leaves in the event tables the watch can see."""
+    removed_by: tuple[str, ...]
+    """World parameters (dotted, under ``world``) that, set to zero, remove the kind."""
+
+
+INCIDENT_TABLE: tuple[IncidentKind, ...] = (
+    IncidentKind("petition_trip", True, False,
+                 "a ticket to the capital (evasive: cash, decoys, phone off) and a stay there",
+                 ("incidents.petition_rate",)),
+    IncidentKind("protest", True, False, "a group of stays at one park at one time",
+                 ("incidents.protest_rate_per_100k",)),
+    IncidentKind("drug_deal", False, False,
+                 "a user and a dealer at one hotel for the night; calls to new out-of-town numbers",
+                 ("incidents.drug_deal_rate", "incidents.dealer_share")),
+    IncidentKind("pickpocket", False, False, "long stays at a station without a ticket",
+                 ("incidents.pickpocket_share",)),
+    IncidentKind("illegal_work", False, False,
+                 "a foreigner without a permit at a language school or bar on weekdays",
+                 ("incidents.illegal_work_share",)),
+    IncidentKind("pyramid_recruit", False, False,
+                 "a recruiter and a new companion at a compound neither lives in",
+                 ("incidents.recruiter_share",)),
+    IncidentKind("sham_marriage", False, True,
+                 "spouses who live apart and seldom spend a night together",
+                 ("incidents.sham_marriage_share",)),
+    IncidentKind("burglary", False, False, "a short stay at a stranger's home",
+                 ("incidents.burglar_share",)),
+    IncidentKind("crowded_rental", False, True,
+                 "a household's water and power far above its registered size",
+                 ("households.migrant_crowded_share",)),
 )
+"""Every incident kind; the enum, the lawful and standing sets and the null world derive from it."""
+
+INCIDENT_KINDS: tuple[str, ...] = tuple(k.kind for k in INCIDENT_TABLE)
 #: Incidents that are lawful acts (the watch may still target them).
-LAWFUL_INCIDENT_KINDS: frozenset[str] = frozenset({"petition_trip", "protest"})
+LAWFUL_INCIDENT_KINDS: frozenset[str] = frozenset(k.kind for k in INCIDENT_TABLE if k.lawful)
 #: Incidents that are standing states, not acts: recorded once at t = 0, true all along.
-STANDING_INCIDENT_KINDS: frozenset[str] = frozenset({"sham_marriage", "crowded_rental"})
+STANDING_INCIDENT_KINDS: frozenset[str] = frozenset(k.kind for k in INCIDENT_TABLE if k.standing)
+
+
+@dataclass(frozen=True)
+class PoliceAction:
+    """One police action the watch can order and the world applies."""
+
+    name: str
+    effect: str
+    """What it does to the person acted on."""
+    lasts: str | None
+    """The ``response`` parameter (days) it lasts for, or None when it has no duration."""
+
+
+POLICE_ACTIONS: tuple[PoliceAction, ...] = (
+    PoliceAction("visit", "with probability chill a pending petition trip is dropped and the "
+                 "appetite for every incident multiplied by 1 - chill", None),
+    PoliceAction("block_travel", "pending trips cancelled, no ticket sold until it ends",
+                 "block_days"),
+    PoliceAction("detain", "held at a police station until it ends, pending trips cancelled, "
+                 "brought back from the capital", "detain_days"),
+)
+"""Every police action, in the order the watch applies them."""
+#: The names of :data:`POLICE_ACTIONS`.
+POLICE_ACTION_NAMES: tuple[str, ...] = tuple(a.name for a in POLICE_ACTIONS)
 ROLES: tuple[str, ...] = ("", "pickpocket", "dealer", "recruiter", "burglar", "illegal_worker")
 
 _str = pa.string()

@@ -89,9 +89,9 @@ def list_composition(con: duckdb.DuckDBPyConnection, *, days: int,
     from_contact."""
     prepare_spells(con, days=days)
     parts = []
-    for g in groups:
+    for i, g in enumerate(groups):
         parts.append(f"""
-            SELECT a.day, '{g.replace("'", "''")}' AS "column",
+            SELECT a.day, $col{i}::VARCHAR AS "column",
                    CAST(p.{quote(g)} AS VARCHAR) AS value, count(*) AS members,
                    count(*) FILTER (WHERE a.contact_only) AS from_contact
             FROM anyl a JOIN persons p ON p.person_id = a.person GROUP BY ALL""")
@@ -105,7 +105,7 @@ def list_composition(con: duckdb.DuckDBPyConnection, *, days: int,
                  FROM per GROUP BY day, person)
         SELECT day::INTEGER AS day, "column", value, members, from_contact
         FROM ({' UNION ALL '.join(parts)}) ORDER BY "column", value, day"""
-    return con.execute(sql).to_arrow_table()
+    return con.execute(sql, {f"col{i}": g for i, g in enumerate(groups)}).to_arrow_table()
 
 
 def contact_listed_alerts(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Table:
@@ -113,13 +113,13 @@ def contact_listed_alerts(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Ta
     because of an earlier police contact, on no list by a recorded attribute (the feedback
     loop)."""
     prepare_spells(con, days=days)
-    return con.execute(f"""
+    return con.execute("""
         WITH per AS (
             SELECT day, list, person, bool_and(reason = 'contact') AS contact_only
             FROM list_days_on GROUP BY day, list, person),
         contact_on AS (SELECT day, person FROM per GROUP BY day, person
                        HAVING bool_and(contact_only)),
-        fl AS (SELECT alert_id, least(t // {MINUTES_PER_DAY}, {int(days) - 1}) AS day,
+        fl AS (SELECT alert_id, least(t // $per_day, $last) AS day,
                       unnest(persons) AS person
                FROM alerts WHERE NOT suppressed_by_redlist),
         pa AS (SELECT fl.alert_id, min(fl.day) AS day,
@@ -128,5 +128,6 @@ def contact_listed_alerts(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Ta
                GROUP BY fl.alert_id)
         SELECT r.day::INTEGER AS day, count(pa.alert_id) AS alerts,
                count(pa.alert_id) FILTER (WHERE pa.on_contact) AS contact_listed
-        FROM range(0, {int(days)}) r(day) LEFT JOIN pa ON pa.day = r.day
-        GROUP BY r.day ORDER BY r.day""").to_arrow_table()
+        FROM range(0, $days) r(day) LEFT JOIN pa ON pa.day = r.day
+        GROUP BY r.day ORDER BY r.day""",
+        {"per_day": MINUTES_PER_DAY, "last": int(days) - 1, "days": int(days)}).to_arrow_table()

@@ -25,7 +25,7 @@ WITH flags AS (
 contacts AS (SELECT person, count(*) AS contacts FROM actions GROUP BY person),
 guilty AS (
     SELECT DISTINCT unnest(persons) AS person FROM incidents
-    WHERE {label_filter}
+    WHERE $any_kind OR kind NOT IN (SELECT unnest($lawful))
 )
 SELECT p.*,
        coalesce(f.flags, 0) AS flags,
@@ -46,14 +46,10 @@ def person_outcomes(con: duckdb.DuckDBPyConnection, *, label: Label = "unlawful"
     ``label="unlawful"`` (default) counts only wrongdoing: a petition or a protest is lawful and
     makes nobody guilty. ``label="any"`` counts every incident the world records.
     """
-    if label == "unlawful":
-        kinds = ", ".join(f"'{k}'" for k in sorted(LAWFUL_INCIDENT_KINDS))
-        label_filter = f"kind NOT IN ({kinds})"
-    elif label == "any":
-        label_filter = "true"
-    else:
+    if label not in ("unlawful", "any"):
         raise ValueError(f"label must be 'unlawful' or 'any', not {label!r}")
-    return con.execute(_SQL.format(label_filter=label_filter)).to_arrow_table()
+    return con.execute(_SQL, {"any_kind": label == "any",
+                              "lawful": sorted(LAWFUL_INCIDENT_KINDS)}).to_arrow_table()
 
 
 _BURDEN = """

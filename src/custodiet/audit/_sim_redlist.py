@@ -19,13 +19,13 @@ from custodiet.schema import LAWFUL_INCIDENT_KINDS
 def redlisted_persons(con: duckdb.DuckDBPyConnection, *, officials: bool,
                       lists: Sequence[str]) -> pa.Table:
     """``person`` ids on the red list, from ``persons`` and the day-0 ``list_changes``."""
-    names = ", ".join("'" + n.replace("'", "''") + "'" for n in lists) or "NULL"
-    return con.execute(f"""
-        SELECT person_id AS person FROM persons WHERE {'official' if officials else 'false'}
+    return con.execute("""
+        SELECT person_id AS person FROM persons WHERE $officials AND official
         UNION
         SELECT person FROM list_changes
-        WHERE day = 0 AND change = 'attribute' AND list IN ({names})
-        ORDER BY person""").to_arrow_table()
+        WHERE day = 0 AND change = 'attribute' AND list IN (SELECT unnest($lists::VARCHAR[]))
+        ORDER BY person""", {"officials": bool(officials), "lists": list(lists)}
+    ).to_arrow_table()
 
 
 def _unseen(con: duckdb.DuckDBPyConnection, red: pa.Table, rules: Mapping[str, Sequence[str]],

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import duckdb
 import pyarrow as pa
 
 from custodiet.audit._sim_rules import DEFAULT_HORIZON, rule_metrics
+from custodiet.engine import Session
 
 _PREVENTED = """
 WITH a AS (SELECT kind, count(*) AS n FROM actual GROUP BY kind),
@@ -32,10 +32,9 @@ def prevented_by_kind(actual: pa.Table, without_response: pa.Table) -> pa.Table:
     the difference (negative when the response caused more incidents of a kind)."""
     from custodiet.schema import LAWFUL_INCIDENT_KINDS
 
-    con = duckdb.connect()
-    con.register("actual", actual)
-    con.register("twin", without_response)
-    return con.execute(_PREVENTED, {"lawful": sorted(LAWFUL_INCIDENT_KINDS)}).to_arrow_table()
+    with Session() as s:
+        s.register_all({"actual": actual, "twin": without_response})
+        return s.query(_PREVENTED, lawful=sorted(LAWFUL_INCIDENT_KINDS))
 
 
 def seen_versus_true_precision(alerts: pa.Table, actual: pa.Table, without_response: pa.Table,
@@ -43,13 +42,12 @@ def seen_versus_true_precision(alerts: pa.Table, actual: pa.Table, without_respo
                                horizon: int = DEFAULT_HORIZON) -> pa.Table:
     """For each rule, the precision the police can compute (alerts matched against what still
     happened) beside the true precision (the same alerts against the twin without response)."""
-    con = duckdb.connect()
-    con.register("alerts", alerts)
-    con.register("incidents", actual)
-    seen = rule_metrics(con, rules=rules, days=days, horizon=horizon)
-    con.unregister("incidents")
-    con.register("incidents", without_response)
-    true = rule_metrics(con, rules=rules, days=days, horizon=horizon)
+    with Session() as s:
+        s.register_all({"alerts": alerts, "incidents": actual})
+        seen = rule_metrics(s.con, rules=rules, days=days, horizon=horizon)
+        s.unregister("incidents")
+        s.register("incidents", without_response)
+        true = rule_metrics(s.con, rules=rules, days=days, horizon=horizon)
     return pa.table({
         "rule": seen["rule"], "alerts": seen["alerts"],
         "precision_seen": seen["precision"], "precision_true": true["precision"],

@@ -38,16 +38,19 @@ def load_metrics(folder: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from custodiet.audit._sim_figures import FIGURES
     from custodiet.report import publish
-    from custodiet.report._study_report import HEADLINES, compare_report, fmt, headline_text
+    from custodiet.report._study_report import fmt, headline_text
+    from custodiet.report._sweep_report import compare_report
     from custodiet.store import check_destination
 
     if args.out:
         check_destination(args.out, force=args.force)
     a, b = load_metrics(args.a), load_metrics(args.b)
-    width = max(len(label) for label, _ in HEADLINES.values())
+    width = max(len(f.label) for f in FIGURES)
     print(f"{'':<{width}}  A = {args.a}\n{'':<{width}}  B = {args.b}")
-    for name, (label, kind) in HEADLINES.items():
+    for f in FIGURES:
+        name, label, kind = f.name, f.label, f.unit
         ea, eb = a["headline"].get(name), b["headline"].get(name)
         if ea is None and eb is None:
             continue

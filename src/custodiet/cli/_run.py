@@ -67,38 +67,33 @@ def progress_bar(total: int, quiet: bool, desc: str) -> tuple[Any, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet._api import resolve_scenario, seeds_from
-    from custodiet._api import run as run_study
-    from custodiet._study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, plan, sized
-    from custodiet.report._study_report import HEADLINES, headline_text
+    from custodiet.audit._sim_figures import FIGURES
+    from custodiet.report._study_report import headline_text, summary
     from custodiet.store import check_destination
+    from custodiet.study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, prepare
+    from custodiet.study._api import run_prepared
 
     check_destination(args.out, force=args.force)
-    scenario, _ = resolve_scenario(args.scenario)
-    sc = sized(scenario, people=args.people, days=args.days, seed=args.seed)
-    rates = DEFAULT_REMOVAL_RATES if args.removal_rates is None else args.removal_rates
-    runs = plan(sc, seeds_from(sc.seed, args.seeds), rates)
-    bar, tick = progress_bar(len(runs) * sc.world.days, args.quiet,
-                             f"{len(runs)} runs × {sc.world.people:,} people")
+    prepared = prepare(args.scenario, people=args.people, days=args.days, seed=args.seed,
+                       seeds=args.seeds,
+                       removal_rates=DEFAULT_REMOVAL_RATES if args.removal_rates is None
+                       else args.removal_rates,
+                       bootstrap=DEFAULT_BOOTSTRAP if args.bootstrap is None
+                       else args.bootstrap)
+    sc = prepared.scenario
+    bar, tick = progress_bar(prepared.days_to_simulate, args.quiet,
+                             f"{len(prepared.plan)} runs × {sc.world.people:,} people")
     try:
-        result = run_study(args.scenario, args.out, people=args.people, days=args.days,
-                           seed=args.seed, seeds=args.seeds, removal_rates=rates,
-                           bootstrap=DEFAULT_BOOTSTRAP if args.bootstrap is None
-                           else args.bootstrap, force=args.force, progress=tick)
+        result = run_prepared(prepared, args.out, force=args.force, progress=tick)
     except OSError as err:
         raise UserError(f"could not write the study: {err}", where=str(args.out)) from None
     finally:
         bar.close()
-    from custodiet.report._study_report import summary
-
     print(summary(result.metrics))
     print()
-    for name in ("alerts", "precision", "innocents_per_true_alert", "top1_share_of_flags",
-                 "precision_seen", "precision_true", "null_world_alerts",
-                 "contact_listed_alert_share", "alerts_suppressed"):
-        entry = result.metrics["headline"].get(name)
-        if entry is not None:
-            label, kind = HEADLINES[name]
-            print(f"  {label}: {headline_text(entry, kind)}")
+    for f in FIGURES:
+        entry = result.metrics["headline"].get(f.name)
+        if f.printed and entry is not None:
+            print(f"  {f.label}: {headline_text(entry, f.unit)}")
     print(f"\nreport: {result.report}")
     return 0

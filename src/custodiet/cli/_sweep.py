@@ -22,12 +22,19 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet._api import resolve_scenario, seeds_from
-    from custodiet._study import sized
-    from custodiet._sweep import apply_setting, parse_setting, sweep
+    from custodiet.audit._sim_figures import REGISTRY
     from custodiet.report import publish
-    from custodiet.report._study_report import HEADLINES, headline_text, sweep_report
+    from custodiet.report._study_report import headline_text
+    from custodiet.report._sweep_report import sweep_report
     from custodiet.store import check_destination
+    from custodiet.study import (
+        apply_setting,
+        parse_setting,
+        resolve_scenario,
+        seeds_from,
+        sized,
+        sweep,
+    )
 
     if len(args.setting) != 1:
         raise UserError("sweep one setting at a time (give --set once)", field="--set")
@@ -54,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     for p in holder["m"]["points"]:
-        cells = [f"{HEADLINES[k][0].lower()}: {headline_text(p.get(k) or {}, HEADLINES[k][1])}"
+        cells = [f"{REGISTRY[k].label.lower()}: {headline_text(p.get(k) or {}, REGISTRY[k].unit)}"
                  for k in ("true_alerts", "innocents_flagged")]
         print(f"{path} = {p['value']}: " + "; ".join(cells))
     print(f"report: {out / 'report.html'}")

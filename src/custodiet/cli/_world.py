@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from custodiet.cli._args import non_negative_int, positive_int
 from custodiet.errors import UserError
-from custodiet.scenario import Scenario, load_scenario, scenario_from_mapping
+from custodiet.scenario import Scenario, load_scenario
 from custodiet.store import check_destination
 
 
@@ -32,18 +32,15 @@ def scenario_with_overrides(args: argparse.Namespace) -> Scenario:
     scenario = load_scenario(args.scenario) if args.scenario else Scenario()
     if args.people is None and args.days is None and args.seed is None:
         return scenario
-    data = scenario.model_dump()
-    if args.people is not None:
-        data["world"]["people"] = args.people
-    if args.days is not None:
-        data["world"]["days"] = args.days
-    if args.seed is not None:
-        data["seed"] = args.seed
-    return scenario_from_mapping(data, source="command line")
+    from custodiet.study import with_changes
+
+    changes = {"world.people": args.people, "world.days": args.days, "seed": args.seed}
+    return with_changes(scenario, {k: v for k, v in changes.items() if v is not None},
+                        source="command line")
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet._simulate import simulate_world
+    from custodiet.study._simulate import simulate_world
 
     scenario = scenario_with_overrides(args)
     check_destination(args.out, force=args.force)

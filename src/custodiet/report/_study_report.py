@@ -5,51 +5,19 @@ is one a reader can find in the JSON."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from custodiet.audit import AuditResult
+from custodiet.audit._sim_figures import FIGURES, REGISTRY, figure
+from custodiet.audit._sim_study import SeedAudit
+from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
 from custodiet.report._figures import Bar, bars, export
-from custodiet.report._html import Figure, Report, Table
-from custodiet.report._study_figures import grouped_bars, lines, stacked, tradeoff
+from custodiet.report._html import Figure, Report, Section, Table
+from custodiet.report._study_figures import grouped_bars, lines, stacked
 from custodiet.scenario import Scenario
-
-#: Headline figures: name → (label, kind) where kind is "count", "share" or "number".
-HEADLINES: dict[str, tuple[str, str]] = {
-    "alerts": ("Alerts raised (not suppressed)", "count"),
-    "alerts_per_day": ("Alerts per day", "number"),
-    "true_alerts": ("Alerts that matched an incident the rule claims", "count"),
-    "precision": ("Precision of alerts", "share"),
-    "persons_flagged": ("People flagged at least once", "count"),
-    "innocents_flagged": ("Innocent people flagged", "count"),
-    "innocents_per_true_alert": ("Innocent people flagged per true alert", "number"),
-    "lawful_hit_share": ("Share of true alerts that caught a lawful act", "share"),
-    "flagged_per_1000": ("People flagged per 1,000 residents", "number"),
-    "top1_share_of_flags": ("Share of flags carried by the top 1% of residents", "share"),
-    "repeat_flag_share": ("Share of flagged people flagged more than once", "share"),
-    "police_actions": ("Police actions", "count"),
-    "persons_acted_on": ("People the police acted on", "count"),
-    "alerts_suppressed": ("Alerts suppressed by the red list", "count"),
-    "listed_at_end": ("People on a key-person list on the last day", "count"),
-    "listed_by_contact_at_end": ("…of whom listed only because of a police contact", "count"),
-    "contact_listed_alert_share": ("Share of alerts naming someone listed because of a contact",
-                                   "share"),
-    "list_days_per_person": ("Days on a list per resident", "number"),
-    "redlisted_incidents_unseen": ("Incidents by red-listed people no alert saw", "count"),
-    "incidents_hidden_by_redlist": ("…that an alert would have seen without the red list",
-                                    "count"),
-    "incidents_prevented": ("Unlawful incidents prevented (twin without response)", "count"),
-    "lawful_acts_prevented": ("Lawful acts prevented (petitions, protests)", "count"),
-    "precision_seen": ("Precision the police can compute", "share"),
-    "precision_true": ("True precision (twin without response)", "share"),
-    "null_world_alerts": ("Alerts in a world where nobody does anything wrong", "count"),
-    "null_to_actual_alerts": ("Null-world alerts per actual alert", "number"),
-}
 
 
 def fmt(value: float | None, kind: str) -> str:
@@ -72,7 +40,7 @@ def headline_text(entry: dict[str, Any], kind: str) -> str:
 
 
 def _h(metrics: dict[str, Any], name: str) -> float | None:
-    return metrics["headline"].get(name, {}).get("mean")
+    return metrics["headline"].get(figure(name).name, {}).get("mean")
 
 
 def summary(metrics: dict[str, Any]) -> str:
@@ -151,39 +119,39 @@ def _worst_disparity(metrics: dict[str, Any]) -> str | None:
 def _headline_table(metrics: dict[str, Any]) -> Table:
     rows = []
     seeds = len(metrics["scenario"]["seeds"])
-    for name, (label, kind) in HEADLINES.items():
-        entry = metrics["headline"].get(name)
+    for f in FIGURES:
+        entry = metrics["headline"].get(f.name)
         if entry is None:
             continue
-        rows.append([label, headline_text(entry, kind)])
+        rows.append([f.label, headline_text(entry, f.unit)])
     cap = (f"Mean over {seeds} seeds with a 95% t interval across seeds" if seeds > 1
            else "One seed; run with --seeds K for intervals across simulated cities")
     return Table(["Figure", "Value"], rows, caption=cap)
 
 
-def _rules_section(report: Report, metrics: dict[str, Any], fig_dir: Path | None) -> None:
+def _rules_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
+                   fig_dir: Path | None) -> None:
     sec = report.section("Rules")
-    first = metrics["seeds"][0]
-    null = {r["rule"]: r["null_world_alerts"]
-            for r in first.get("twins", {}).get("null_world_alerts_by_rule", [])}
-    true = {r["rule"]: r["precision_true"]
-            for r in first.get("twins", {}).get("precision_by_rule", [])}
+    twins = first.twins
+    null = {r.rule: r.null_world_alerts for r in (twins.null_world_alerts_by_rule or [])} \
+        if twins else {}
+    true = {r.rule: r.precision_true for r in (twins.precision_by_rule or [])} if twins else {}
     rows = []
-    for r in first["rules"]:
-        rows.append([r["rule"], fmt(r["alerts"], "count"), fmt(r["alerts_per_day"], "number"),
-                     fmt(r["suppressed"], "count"), fmt(r["precision"], "share"),
-                     fmt(true.get(r["rule"]), "share") if r["rule"] in true else "",
-                     fmt(r["innocents_per_true_alert"], "number"),
-                     fmt(r["lawful_hit_share"], "share"),
-                     fmt(null.get(r["rule"]), "count") if r["rule"] in null else ""])
-    seed = first["seed"]
+    for r in first.rules:
+        rows.append([r.rule, fmt(r.alerts, "count"), fmt(r.alerts_per_day, "number"),
+                     fmt(r.suppressed, "count"), fmt(r.precision, "share"),
+                     fmt(true.get(r.rule), "share") if r.rule in true else "",
+                     fmt(r.innocents_per_true_alert, "number"),
+                     fmt(r.lawful_hit_share, "share"),
+                     fmt(null.get(r.rule), "count") if r.rule in null else ""])
+    seed = first.seed
     sec.table(Table(["Rule", "Alerts", "Per day", "Suppressed", "Precision (seen)",
                      "Precision (true)", "Innocents per true alert", "Lawful share of hits",
                      "Alerts in null world"], rows,
                     caption=f"Per rule (seed {seed}); 'undefined' where a denominator is 0"))
     by_rule: dict[str, dict[int, int]] = {}
-    for r in first["alerts_by_day"]:
-        by_rule.setdefault(r["rule"], {})[r["day"]] = r["alerts"]
+    for r in first.alerts_by_day:
+        by_rule.setdefault(r.rule, {})[r.day] = r.alerts
     days = list(range(metrics["scenario"]["days"]))
     top = sorted(by_rule, key=lambda k: -sum(by_rule[k].values()))[:8]
     if top:
@@ -240,48 +208,53 @@ def _bar(frame, g: int, e) -> Bar:  # type: ignore[no-untyped-def]
                None if e.value is not None else e.status)
 
 
-def _lists_section(report: Report, metrics: dict[str, Any], fig_dir: Path | None) -> None:
-    first = metrics["seeds"][0]
-    lists = first.get("lists")
-    if not lists:
+def _lists_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
+                   fig_dir: Path | None) -> None:
+    lists = first.lists
+    if lists is None:
         return
     sec = report.section("Lists and the feedback loop")
     sec.paragraph("A police action puts its target on every list fed by contacts; removal is "
                   "rare. The figures show who is on a list each day, why, and how many alerts "
                   "fall on people listed only because of an earlier contact.")
-    anyl = [r for r in lists["sizes"] if r["list"] == "(any list)"]
-    days = [r["day"] for r in anyl]
+    anyl = [r for r in lists.sizes if r.list == "(any list)"]
+    days = [r.day for r in anyl]
     if anyl:
         fig = stacked(days, [("listed by recorded attributes",
-                              [r["members"] - r["from_contact"] for r in anyl]),
+                              [r.members - r.from_contact for r in anyl]),
                              ("listed only because of a police contact",
-                              [r["from_contact"] for r in anyl])],
+                              [r.from_contact for r in anyl])],
                       xlabel="day", ylabel="people on a list")
         sec.figure(Figure(export(fig, "list-size", fig_dir),
                           f"People on at least one key-person list each day, by why they are "
-                          f"on it (seed {first['seed']}).", "list-size"))
-    comp = lists["composition"]
+                          f"on it (seed {first.seed}).", "list-size"))
+    comp = lists.composition
     for col in metrics["scenario"]["groups"]:
-        rows = [r for r in comp if r["column"] == col]
+        rows = [r for r in comp if r.column == col]
         if not rows:
             continue
-        values = sorted({r["value"] for r in rows})
-        total = {d: sum(r["members"] for r in rows if r["day"] == d) for d in days}
+        values = sorted({r.value for r in rows})
+        total = {d: sum(r.members for r in rows if r.day == d) for d in days}
         series = [(f"{col} = {v}", days,
-                   [next((r["members"] / total[d] for r in rows
-                          if r["day"] == d and r["value"] == v and total[d]), 0.0)
+                   [next((r.members / total[d] for r in rows
+                          if r.day == d and r.value == v and total[d]), 0.0)
                     for d in days]) for v in values]
         fig = lines(series, xlabel="day", ylabel="share of listed people", percent=True)
         fname = f"list-composition-{col}"
         sec.figure(Figure(export(fig, fname, fig_dir),
                           f"Composition of the people on a list by {col}, each day.", fname))
-    fb = lists["contact_listed_alerts"]
-    fig = lines([("alerts naming someone listed because of a contact", [r["day"] for r in fb],
-                  [r["contact_listed"] / r["alerts"] if r["alerts"] else None for r in fb])],
+    fb = lists.contact_listed_alerts
+    fig = lines([("alerts naming someone listed because of a contact", [r.day for r in fb],
+                  [r.contact_listed / r.alerts if r.alerts else None for r in fb])],
                 xlabel="day", ylabel="share of alerts", percent=True)
     sec.figure(Figure(export(fig, "contact-listed-alerts", fig_dir),
                       "Share of each day's alerts that name someone on a list only because "
                       "of an earlier police contact.", "contact-listed-alerts"))
+    _removal_sweep(sec, metrics, fig_dir)
+
+
+def _removal_sweep(sec: Section, metrics: dict[str, Any], fig_dir: Path | None) -> None:
+    """The removal-rate sweep: a table and a figure of the feedback loop per rate."""
     sweep = metrics.get("feedback_sweep")
     if sweep:
         rates = sweep["rates"]
@@ -292,7 +265,7 @@ def _lists_section(report: Report, metrics: dict[str, Any], fig_dir: Path | None
             for name in ("listed_at_end", "listed_by_contact_at_end",
                          "contact_listed_alert_share", "list_days_per_person", "alerts"):
                 entry = r.get(name) or {}
-                row.append(headline_text(entry, HEADLINES[name][1]))
+                row.append(headline_text(entry, REGISTRY[name].unit))
             rows.append(row)
         sec.table(Table(["Removal rate per day", "Listed on the last day",
                          "…because of a contact", "Alerts on contact-listed people",
@@ -313,98 +286,69 @@ def _ratio(row: dict[str, Any], a: str, b: str) -> float | None:
     return x / y if x is not None and y else None
 
 
-def _redlist_section(report: Report, metrics: dict[str, Any]) -> None:
-    red = metrics["seeds"][0].get("redlist")
-    if not red:
+def _redlist_section(report: Report, first: SeedAudit) -> None:
+    red = first.redlist
+    if red is None:
         return
     sec = report.section("Red list")
-    rows = [["Red-listed people", fmt(red["redlisted_persons"], "count"), ""],
-            ["Alerts suppressed", fmt(red["alerts_suppressed"], "count"), ""]]
-    w, wo = red["with_redlist"], red.get("without_redlist")
+    rows = [["Red-listed people", fmt(red.redlisted_persons, "count"), ""],
+            ["Alerts suppressed", fmt(red.alerts_suppressed, "count"), ""]]
+    w, wo = red.with_redlist, red.without_redlist
     for key, label in (("incidents", "Incidents with a red-listed participant"),
                        ("unseen", "…that no alert saw"),
                        ("alerts_naming_redlisted", "Unsuppressed alerts naming a red-listed "
                                                    "person")):
-        rows.append([label, fmt(w[key], "count"), fmt(wo[key], "count") if wo else ""])
+        rows.append([label, fmt(getattr(w, key), "count"),
+                     fmt(getattr(wo, key), "count") if wo else ""])
     sec.table(Table(["", "With the red list", "Twin without it"], rows,
-                    caption=f"What the red list hides (seed {metrics['seeds'][0]['seed']})"))
+                    caption=f"What the red list hides (seed {first.seed})"))
 
 
-def _twins_section(report: Report, metrics: dict[str, Any], fig_dir: Path | None) -> None:
-    twins = metrics["seeds"][0].get("twins")
-    if not twins:
+def _twins_section(report: Report, first: SeedAudit, fig_dir: Path | None) -> None:
+    twins = first.twins
+    if twins is None or twins.empty:
         return
     sec = report.section("Twin runs")
     sec.paragraph("Each twin is the same city with the same random draws, with one thing "
                   "changed: no police response, no red list, or nobody doing anything wrong. "
                   "Differences are effects, not noise.")
-    prev = twins.get("prevented_by_kind", [])
+    prev = twins.prevented_by_kind or []
     if prev:
-        kinds = [r["kind"] + (" (lawful)" if r["lawful"] else "") for r in prev]
-        fig = grouped_bars(kinds, [("with the watch", [r["with_watch"] for r in prev]),
+        kinds = [r.kind + (" (lawful)" if r.lawful else "") for r in prev]
+        fig = grouped_bars(kinds, [("with the watch", [r.with_watch for r in prev]),
                                    ("twin without response",
-                                    [r["without_response"] for r in prev])],
+                                    [r.without_response for r in prev])],
                            xlabel="incidents", log=True)
         sec.figure(Figure(export(fig, "twins-incidents", fig_dir),
                           "Incidents by kind with the watch and in its twin without any police "
                           "response (symmetric log scale).", "twins-incidents"))
-    prec = [r for r in twins.get("precision_by_rule", []) if r["alerts"]]
+    prec = [r for r in twins.precision_by_rule or [] if r.alerts]
     if prec:
-        fig = grouped_bars([r["rule"] for r in prec],
-                           [("precision the police see", [r["precision_seen"] for r in prec]),
-                            ("true precision", [r["precision_true"] for r in prec])],
+        fig = grouped_bars([r.rule for r in prec],
+                           [("precision the police see", [r.precision_seen for r in prec]),
+                            ("true precision", [r.precision_true for r in prec])],
                            xlabel="precision")
         sec.figure(Figure(export(fig, "twins-precision", fig_dir),
                           "Precision per rule as the police can compute it and as it truly "
                           "was (against the twin without response).", "twins-precision"))
-    null = [r for r in twins.get("null_world_alerts_by_rule", []) if r["alerts"] or
-            r["null_world_alerts"]]
+    null = [r for r in twins.null_world_alerts_by_rule or [] if r.alerts or
+            r.null_world_alerts]
     if null:
-        fig = grouped_bars([r["rule"] for r in null],
-                           [("actual run", [r["alerts"] for r in null]),
-                            ("null world", [r["null_world_alerts"] for r in null])],
+        fig = grouped_bars([r.rule for r in null],
+                           [("actual run", [r.alerts for r in null]),
+                            ("null world", [r.null_world_alerts for r in null])],
                            xlabel="alerts", log=True)
         sec.figure(Figure(export(fig, "twins-null-world", fig_dir),
                           "Alerts per rule in the actual run and in a world where nobody does "
                           "anything wrong (coincidence alone).", "twins-null-world"))
 
 
-def assumption_rows(model: BaseModel, prefix: str = "") -> list[list[str]]:
-    """(parameter, value used, default, meaning and source) for every leaf of ``model``; lists
-    of named items (lists, rules, scorers) are expanded by name."""
-    rows: list[list[str]] = []
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        key = f"{prefix}{name}"
-        if isinstance(value, BaseModel):
-            rows += assumption_rows(value, f"{key}.")
-        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-            for item in value:
-                rows += assumption_rows(item, f"{key}.{getattr(item, 'name', '?')}.")
-        else:
-            default = field.get_default(call_default_factory=True)
-            rows.append([key, json.dumps(value, default=str),
-                         "(required)" if field.is_required() else json.dumps(default,
-                                                                              default=str),
-                         " ".join((field.description or "").split())])
-    return rows
-
-
-def _assumptions(report: Report, scenario: Scenario, text: str | None) -> None:
-    sec = report.section("Assumptions and scenario")
-    sec.paragraph("Every parameter of the study with the value used, its default, and where "
-                  "the default comes from (a source id of SOURCES.md, or 'assumption').")
-    rows = assumption_rows(scenario)
-    sec.table(Table(["Parameter", "Used", "Default", "Meaning and source"], rows,
-                    caption="Parameters"))
-    if text:
-        sec.heading("Scenario file (with its source quotes)")
-        sec.preformatted(text)
-
-
 def study_report(metrics: dict[str, Any], groups: AuditResult, scenario: Scenario, *,
-                 scenario_text: str | None = None, figures_dir: Path | None = None) -> Report:
-    """The report of ``custodiet run``."""
+                 audits: Sequence[SeedAudit], scenario_text: str | None = None,
+                 figures_dir: Path | None = None) -> Report:
+    """The report of ``custodiet run``: ``metrics`` across seeds (headline, groups, sweep) and
+    the first seed's typed sections from ``audits``."""
+    first = audits[0]
     sc = metrics["scenario"]
     report = Report(f"Study of {sc['name']}",
                     "A surveillance system rebuilt over a synthetic city and audited against "
@@ -418,69 +362,14 @@ def study_report(metrics: dict[str, Any], groups: AuditResult, scenario: Scenari
                ("Alert matches an incident within",
                 f"{sc['horizon_minutes'] / 1440:g} days either side")])
     sec.table(_headline_table(metrics))
-    _rules_section(report, metrics, figures_dir)
+    _rules_section(report, metrics, first, figures_dir)
     _burden_figures(report, groups, figures_dir)
     add_group_metric_sections(report, groups, figures_dir=figures_dir)
-    _lists_section(report, metrics, figures_dir)
-    _redlist_section(report, metrics)
-    _twins_section(report, metrics, figures_dir)
-    _assumptions(report, scenario, scenario_text)
+    _lists_section(report, metrics, first, figures_dir)
+    _redlist_section(report, first)
+    _twins_section(report, first, figures_dir)
+    add_assumptions(report, scenario, scenario_text)
     add_method_section(report, groups)
     report.sections[-1].paragraph("Every figure is defined with its formula in "
                                   "docs/metrics.md.", css="small")
-    return report
-
-
-def sweep_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) -> Report:
-    """The report of ``custodiet sweep``: the trade-off between true alerts and innocent people
-    flagged as a parameter changes."""
-    setting = metrics["setting"]
-    report = Report(f"Sweep of {setting}", f"Scenario {metrics['scenario']['name']}, the same "
-                    "seeds for every value.")
-    sec = report.section("Trade-off")
-    pts = metrics["points"]
-    names = [str(p["value"]) for p in pts]
-    x = [(p["innocents_flagged"] or {}).get("mean") or 0.0 for p in pts]
-    y = [(p["true_alerts"] or {}).get("mean") or 0.0 for p in pts]
-    fig = tradeoff([(setting, x, y, names)], xlabel="innocent people flagged",
-                   ylabel="true alerts")
-    sec.figure(Figure(export(fig, "sweep-tradeoff", figures_dir),
-                      f"True alerts against innocent people flagged for each value of "
-                      f"{setting} (mean over seeds); each point is labelled with its value.",
-                      "sweep-tradeoff"))
-    rows = []
-    for p in pts:
-        rows.append([str(p["value"]), *[headline_text(p.get(k) or {}, HEADLINES[k][1])
-                                        for k in ("alerts", "true_alerts", "precision",
-                                                  "innocents_flagged",
-                                                  "contact_listed_alert_share")]])
-    sec.table(Table(["Value", "Alerts", "True alerts", "Precision", "Innocents flagged",
-                     "Alerts on contact-listed people"], rows,
-                    caption=f"Figures for each value of {setting} ({metrics['scope']})"))
-    return report
-
-
-def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *,
-                   figures_dir: Path | None = None) -> Report:
-    """Side-by-side headline figures of two studies and a figure of their differences."""
-    report = Report("Comparison of two studies", f"{names[0]} and {names[1]}")
-    sec = report.section("Headline figures")
-    rows, labels, diffs = [], [], []
-    for name, (label, kind) in HEADLINES.items():
-        ea, eb = a["headline"].get(name), b["headline"].get(name)
-        if ea is None and eb is None:
-            continue
-        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
-        rows.append([label, headline_text(ea or {}, kind), headline_text(eb or {}, kind),
-                     fmt(vb - va, kind) if va is not None and vb is not None else "undefined"])
-        if va is not None and vb is not None and va != 0:
-            labels.append(label)
-            diffs.append((vb - va) / abs(va))
-    sec.table(Table(["Figure", names[0], names[1], "Difference (B − A)"], rows))
-    if labels:
-        fig = grouped_bars(labels, [("relative change B vs A", diffs)],
-                           xlabel="(B − A) / |A|")
-        sec.figure(Figure(export(fig, "compare-diff", figures_dir),
-                          "Relative change of each headline figure from A to B.",
-                          "compare-diff"))
     return report

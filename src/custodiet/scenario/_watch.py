@@ -7,7 +7,7 @@ those). Defaults cite a source id of SOURCES.md or say plainly "assumption".
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -277,9 +277,10 @@ Rule = Annotated[
     Gathering | Near | Dwell | Frequency | Anomaly | Absence | Apart | Travel | Score,
     Field(discriminator="template"),
 ]
-TEMPLATES: tuple[str, ...] = (
-    "gathering", "near", "dwell", "frequency", "anomaly", "absence", "apart", "travel", "score",
-)
+TEMPLATES: tuple[str, ...] = tuple(
+    get_args(model.model_fields["template"].annotation)[0]
+    for model in get_args(get_args(Rule)[0]))
+"""The templates of the ``Rule`` union (each has its watch module in ``watch/_templates/``)."""
 
 
 class Checklist(_Strict):

@@ -2,15 +2,22 @@
 
 It sees only what its sensors observe, keeps key-person lists from recorded attributes, raises
 tripwire alerts (rule templates compiled to SQL), scores persons, and answers alerts with police
-actions that feed back into the world. It never reads ground truth.
+actions, handed back as intervention records that the runner applies to the world. It never
+reads ground truth and never holds the world. ``custodiet.watch.checks`` is the conformance
+suite every rule template and scorer passes.
 """
 
 from custodiet.watch._inputs import TruthLeak, refuse_truth
 from custodiet.watch._registry import LIST_CHANGES, LIST_MEMBERSHIP
-from custodiet.watch._rules import TEMPLATE_INPUTS, compile_rule, run_rule
-from custodiet.watch._watch import Watch, buffer_days, observable
+from custodiet.watch._response import Intervention, interventions
+from custodiet.watch._rules import buffer_days, compile_rule, rule_inputs, run_rule
+from custodiet.watch._scorers import SCORERS
+from custodiet.watch._template import Compiled, Example, Template
+from custodiet.watch._templates import TEMPLATES
+from custodiet.watch._watch import Watch, observable
 
 __all__ = [
-    "LIST_CHANGES", "LIST_MEMBERSHIP", "TEMPLATE_INPUTS", "TruthLeak", "Watch", "buffer_days",
-    "compile_rule", "observable", "refuse_truth", "run_rule",
+    "LIST_CHANGES", "LIST_MEMBERSHIP", "SCORERS", "TEMPLATES", "Compiled", "Example",
+    "Intervention", "Template", "TruthLeak", "Watch", "buffer_days", "compile_rule",
+    "interventions", "observable", "refuse_truth", "rule_inputs", "run_rule",
 ]

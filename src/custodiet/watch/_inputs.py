@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import duckdb
 import pyarrow as pa
 
 from custodiet import schema
+from custodiet.engine import Session
 
 _SEEN = pa.field("seen_day", pa.int32())
 
@@ -48,11 +48,11 @@ def refuse_truth(tables: Mapping[str, object]) -> None:
         raise TruthLeak(f"the watch must never read ground truth, got {', '.join(leaked)}")
 
 
-def register(con: duckdb.DuckDBPyConnection, tables: Mapping[str, pa.Table]) -> None:
-    """Register ``tables`` (missing relations as empty tables) in ``con`` under their names."""
+def register(session: Session, tables: Mapping[str, pa.Table]) -> None:
+    """Register ``tables`` (missing relations as empty tables) in ``session`` by name."""
     refuse_truth(tables)
     for name, sch in RELATIONS.items():
         table = tables.get(name)
         if table is None:
             table = sch.empty_table()
-        con.register(name, table)
+        session.register(name, table)

@@ -73,7 +73,8 @@ class ChecklistScorer:
     ``petition_history = 3, tragedy = 2``, levels ``[2, 4]``: a recorded petitioner with a
     tragedy scores 5, level 2; one without, 3, level 1."""
 
-    def __init__(self, spec: Checklist, features: Features):
+    def __init__(self, spec: Checklist, features: Features, seed: int = 0):
+        del seed  # a checklist draws nothing
         self.spec = spec
         self.features = features
         self.names = list(spec.weights)
@@ -140,3 +141,9 @@ def scores_table(name: str, level: np.ndarray, prev: np.ndarray) -> pa.Table:
     return pa.table({"scorer": scorer,
                      "person": who.astype(np.int64), "level": level[who],
                      "prev_level": prev[who]}, schema=SCORES)
+
+
+SCORERS: dict[str, type[ChecklistScorer] | type[LearnedScorer]] = {
+    "checklist": ChecklistScorer, "learned": LearnedScorer}
+"""Every scorer by its scenario ``kind``: ``SCORERS[spec.kind](spec, features, seed)`` has
+``levels(day, observed)``, the day's level of every person (int32, 0 … len(spec.levels))."""

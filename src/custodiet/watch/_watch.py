@@ -7,7 +7,8 @@ Usage by a simulation runner::
     watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
     while not world.finished:
         out = watch.observe(observable(world.step()))   # alerts, actions, list_membership
-        watch.respond(world)                            # today's actions change the world
+        for r in watch.interventions():                 # today's actions change the world
+            world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
 
 The watch never reads ground truth: handing it ``person_truth``, ``incidents`` or
 ``interventions`` raises :class:`TruthLeak` (use :func:`observable` to drop them).
@@ -15,20 +16,17 @@ The watch never reads ground truth: handing it ``person_truth``, ``incidents`` o
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet import schema
-from custodiet.engine import connect
+from custodiet.engine import Session
 from custodiet.scenario import Scenario
-from custodiet.scenario._watch import Checklist
 from custodiet.watch._inputs import (
     HOMES,
     MEMBER_HOMES,
@@ -39,8 +37,9 @@ from custodiet.watch._inputs import (
     register,
 )
 from custodiet.watch._registry import Registry
-from custodiet.watch._rules import compile_rule
-from custodiet.watch._scorers import ChecklistScorer, Features, LearnedScorer, scores_table
+from custodiet.watch._response import Intervention, interventions
+from custodiet.watch._rules import buffer_days, compile_rule
+from custodiet.watch._scorers import SCORERS, Features, scores_table
 from custodiet.watch._sensors import Coverage
 from custodiet.watch._triage import triage
 
@@ -51,24 +50,6 @@ STATIC_INPUTS = ("persons", "places", "ties")
 def observable(events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
     """A day's events without the ground-truth tables (what a runner hands to the watch)."""
     return {k: v for k, v in events.items() if k not in schema.TRUTH_TABLES}
-
-
-def buffer_days(rules: list[Any]) -> int:
-    """Days of observed events the watch keeps: enough for the longest look-back of any rule,
-    plus one day for stays that began the day before they were received."""
-    need = 1
-    for rule in rules:
-        minutes = 0
-        if rule.template in ("gathering",):
-            minutes = rule.window_minutes + DAY
-        elif rule.template in ("near", "frequency", "travel"):
-            minutes = rule.window_minutes
-        elif rule.template == "anomaly":
-            minutes = rule.baseline_days * DAY
-        elif rule.template == "apart":
-            minutes = rule.window_days * DAY
-        need = max(need, math.ceil(minutes / DAY) + 1)
-    return need + 1
 
 
 def redlist_hits(persons: pa.ChunkedArray | pa.Array, redlisted: np.ndarray) -> np.ndarray:
@@ -92,13 +73,14 @@ def member_homes(members: pa.Table, household: np.ndarray) -> pa.Table:
 
 
 def _homes(persons: pa.Table) -> pa.Table:
-    con = duckdb.connect()
-    con.register("persons", persons)
-    table = con.execute("""
+    """``homes``: each household's home, district, registered residents and their ids."""
+    with Session() as session:
+        session.register("persons", persons)
+        table = session.query("""
         SELECT household_id AS household, min(home_place) AS home_place,
                min(district) AS district, count(*) AS residents,
                list(person_id ORDER BY person_id) AS persons
-        FROM persons GROUP BY household_id ORDER BY household_id""").to_arrow_table()
+        FROM persons GROUP BY household_id ORDER BY household_id""")
     return table.cast(HOMES)
 
 
@@ -109,8 +91,8 @@ class Watch:
     Call :meth:`observe` once per day with that day's observable events; it returns
     ``alerts`` (``schema.ALERTS``; red-listed ones kept with ``suppressed_by_redlist``),
     ``actions`` (``schema.ACTIONS``), ``list_membership`` (list sizes) and ``list_changes``
-    (who joined or left which list, and why). Then
-    :meth:`respond` applies the day's actions to the world. Memory is bounded by the rules'
+    (who joined or left which list, and why); :meth:`interventions` then gives the records the
+    runner applies to the world (the watch never receives it). Memory is bounded by the rules'
     longest window (:func:`buffer_days`), not the horizon. Deterministic for a given seed.
     """
 
@@ -129,10 +111,7 @@ class Watch:
         self.sensors = Coverage(scenario.sensors, places, persons, cams, self.seed)
         self.features = Features(persons, ties, places)
         self.scorers: dict[str, Any] = {
-            s.name: ChecklistScorer(s, self.features) if isinstance(s, Checklist)
-            else LearnedScorer(s, self.features, self.seed)
-            for s in scenario.scorers
-        }
+            s.name: SCORERS[s.kind](s, self.features, self.seed) for s in scenario.scorers}
         self._prev_level = {name: np.zeros(self.people, np.int32) for name in self.scorers}
         self.rules = list(scenario.rules)
         self._sql = {rule.name: compile_rule(rule) for rule in self.rules}
@@ -143,7 +122,7 @@ class Watch:
         }
         self.keep_days = buffer_days(self.rules)
         self._buffer: deque[dict[str, pa.Table]] = deque(maxlen=self.keep_days)
-        self.con = connect()
+        self.session = Session()
         self.day = 0
         self._next_alert = 0
         self._next_action = 0
@@ -169,7 +148,7 @@ class Watch:
         tables = {**window, **self._static, "members": members,
                   "member_homes": member_homes(members, self._household),
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
-        register(self.con, tables)
+        register(self.session, tables)
         alerts = self._alerts(day)
         self.features.update(observed, alerts)
         actions = schema.ACTIONS.empty_table()
@@ -187,9 +166,10 @@ class Watch:
     def _alerts(self, day: int) -> pa.Table:
         parts = []
         for rule in self.rules:
-            sql = f"SELECT '{rule.name}' AS rule, * FROM ({self._sql[rule.name]}) " \
-                "ORDER BY t, persons, place"
-            parts.append(self.con.execute(sql, {"day": day}).to_arrow_table())
+            compiled = self._sql[rule.name]
+            sql = f"SELECT $rule_name AS rule, * FROM ({compiled.sql}) ORDER BY t, persons, place"
+            parts.append(self.session.query(sql, day=day, rule_name=rule.name,
+                                            **compiled.params))
         if not parts:
             return schema.ALERTS.empty_table()
         table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
@@ -206,21 +186,7 @@ class Watch:
             "suppressed_by_redlist": suppressed & self.scenario.redlist.enabled,
         }, schema=schema.ALERTS)
 
-    def respond(self, world: Any) -> None:
-        """Apply today's actions to ``world`` (via ``world.intervene``), one call per kind."""
-        actions = self._actions
-        response = self.scenario.response
-        kinds = actions.column("kind").to_numpy(zero_copy_only=False).astype(str)
-        persons = actions.column("person").to_numpy()
-        t = self.day * DAY
-        for kind in ("visit", "block_travel", "detain"):
-            who = persons[kinds == kind]
-            if who.size == 0:
-                continue
-            if kind == "visit":
-                world.intervene(who, "visit", t, chill=response.chill)
-            elif kind == "block_travel":
-                world.intervene(who, "block_travel", t, until=t + response.block_days * DAY)
-            else:
-                world.intervene(who, "detain", t, until=t + response.detain_days * DAY)
-        self._actions = schema.ACTIONS.empty_table()
+    def interventions(self) -> list[Intervention]:
+        """The records of the last observed day's actions, for the runner to apply to the world
+        (they take effect from the next day)."""
+        return interventions(self._actions, self.day, self.scenario.response)

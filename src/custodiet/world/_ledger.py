@@ -8,6 +8,8 @@ import pyarrow as pa
 
 from custodiet import schema
 
+_LAWFUL = {k.kind: k.lawful for k in schema.INCIDENT_TABLE}
+
 
 class Ledger:
     """Collects a day's incidents and tickets; :meth:`take_incidents` and :meth:`take_tickets`
@@ -31,6 +33,8 @@ class Ledger:
             flat, sizes = persons[0].astype(np.int64), persons[1]
             count = sizes.size
             offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int32)
+        if kind not in _LAWFUL:
+            raise ValueError(f"unknown incident kind {kind!r}: declare it in schema.INCIDENT_TABLE")
         if count == 0:
             return
         ids = np.arange(self._next_incident, self._next_incident + count, dtype=np.int64)
@@ -39,7 +43,7 @@ class Ledger:
             "incident_id": ids, "kind": pa.array(np.full(count, kind, object), pa.string()),
             "persons": pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, pa.int64())),
             "t": np.asarray(t, np.int64), "place": np.asarray(place, np.int64),
-            "lawful": np.full(count, kind in schema.LAWFUL_INCIDENT_KINDS),
+            "lawful": np.full(count, _LAWFUL[kind]),
         }, schema=schema.INCIDENTS))
 
     def tickets(self, person: np.ndarray, t: np.ndarray, destination: np.ndarray,

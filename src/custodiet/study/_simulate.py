@@ -59,8 +59,9 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
                 t = time.perf_counter()
                 seen = {k: v for k, v in events.items() if k not in schema.TRUTH_TABLES}
                 out_tables = the_watch.observe(seen)
-                if not world.finished:
-                    the_watch.respond(world)
+                if not world.finished:  # the watch hands back records; the world applies them
+                    for r in the_watch.interventions():
+                        world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
                 timings["watch"] += time.perf_counter() - t
                 t = time.perf_counter()
                 for name, table in out_tables.items():

@@ -1,28 +1,25 @@
 """The Python entry point for notebooks: ``custodiet.run(scenario, ...)`` simulates, audits and
-reports a study and returns a :class:`StudyResult`."""
+reports a study and returns a :class:`StudyResult`. ``prepare`` resolves, checks and plans a
+study; ``custodiet run`` and ``custodiet.run`` both go through it."""
 
 from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from custodiet._study import (
-    DEFAULT_BOOTSTRAP,
-    DEFAULT_REMOVAL_RATES,
-    Study,
-    plan,
-    run_study,
-    sized,
-)
 from custodiet.audit import AuditResult
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, builtin_scenarios, load_scenario
 from custodiet.store import Run, open_run
+from custodiet.study._execute import Progress
+from custodiet.study._plan import RunSpec, plan_study, sized
+from custodiet.study._study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, Study, run_study
 
 
 def resolve_scenario(spec: Scenario | str | Path) -> tuple[Scenario, str | None]:
@@ -122,16 +119,30 @@ def seeds_from(seed: int, count: int) -> list[int]:
     return [seed + i for i in range(count)]
 
 
-def run(scenario: Scenario | str | Path = "default", out: str | Path | None = None, *,
-        people: int | None = None, days: int | None = None, seed: int | None = None,
-        seeds: int = 1, removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
-        bootstrap: int = DEFAULT_BOOTSTRAP, force: bool = False,
-        progress: Callable[[str, int], None] | None = None) -> StudyResult:
-    """Simulate, audit and report a study; write it to ``out`` (a new temporary directory when
-    None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``."""
-    from custodiet.report import publish
-    from custodiet.report._study_report import study_report
+@dataclass(frozen=True)
+class Prepared:
+    """A study resolved and planned, before any work: the sized scenario, its file text, the
+    seeds, every planned run, and the audit's settings."""
 
+    scenario: Scenario
+    text: str | None
+    seeds: list[int]
+    removal_rates: tuple[float, ...]
+    bootstrap: int
+    plan: list[RunSpec]
+
+    @property
+    def days_to_simulate(self) -> int:
+        """Simulated days over every run (for a progress bar)."""
+        return sum(spec.scenario.world.days for spec in self.plan)
+
+
+def prepare(scenario: Scenario | str | Path = "default", *, people: int | None = None,
+            days: int | None = None, seed: int | None = None, seeds: int = 1,
+            removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
+            bootstrap: int = DEFAULT_BOOTSTRAP) -> Prepared:
+    """Resolve the scenario, check the arguments and plan every run (a user error before any
+    work: bad sizes, rates, or a scenario without a watch)."""
     base, text = resolve_scenario(scenario)
     for name, v in (("people", people), ("days", days)):
         if v is not None and v < 1:
@@ -145,17 +156,40 @@ def run(scenario: Scenario | str | Path = "default", out: str | Path | None = No
             raise UserError(f"must be between 0 and 1, got {r:g}", field="removal rate")
     sc = sized(base, people=people, days=days, seed=seed)
     seed_list = seeds_from(sc.seed, seeds)
-    plan(sc, seed_list, removal_rates)  # refuse a scenario without a watch before any work
+    return Prepared(sc, text, seed_list, tuple(removal_rates), bootstrap,
+                    plan_study(sc, seed_list, removal_rates))
+
+
+def run(scenario: Scenario | str | Path = "default", out: str | Path | None = None, *,
+        people: int | None = None, days: int | None = None, seed: int | None = None,
+        seeds: int = 1, removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
+        bootstrap: int = DEFAULT_BOOTSTRAP, force: bool = False,
+        progress: Progress | None = None) -> StudyResult:
+    """Simulate, audit and report a study; write it to ``out`` (a new temporary directory when
+    None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``."""
+    prepared = prepare(scenario, people=people, days=days, seed=seed, seeds=seeds,
+                       removal_rates=removal_rates, bootstrap=bootstrap)
+    return run_prepared(prepared, out, force=force, progress=progress)
+
+
+def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bool = False,
+                 progress: Progress | None = None) -> StudyResult:
+    """Execute, audit, report and publish a prepared study."""
+    from custodiet.report import publish
+    from custodiet.report._study_report import study_report
+
+    sc = prepared.scenario
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="custodiet-study-")) / "study"
     holder: dict[str, Study] = {}
 
     def build(fig_dir: Path):  # type: ignore[no-untyped-def]
-        study = run_study(sc, fig_dir.parent, seeds=seed_list, removal_rates=removal_rates,
-                          bootstrap=bootstrap, progress=progress)
+        study = run_study(sc, fig_dir.parent, seeds=prepared.seeds,
+                          removal_rates=prepared.removal_rates, bootstrap=prepared.bootstrap,
+                          progress=progress, plan=prepared.plan)
         t = time.perf_counter()
-        report = study_report(study.metrics, study.groups, sc, scenario_text=text,
-                              figures_dir=fig_dir)
+        report = study_report(study.metrics, study.groups, sc, audits=study.audits,
+                              scenario_text=prepared.text, figures_dir=fig_dir)
         study.seconds["report"] = round(time.perf_counter() - t, 3)
         study.metrics["seconds"] = dict(study.seconds)
         holder["study"] = study

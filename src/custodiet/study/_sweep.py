@@ -8,14 +8,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from custodiet._simulate import simulate
-from custodiet.audit._sim_study import audit_seed
+from custodiet.audit._sim_study import SeedAudit
 from custodiet.audit._sim_summary import summarise_headlines
 from custodiet.errors import UserError
-from custodiet.scenario import Scenario, scenario_from_mapping
-from custodiet.store import open_run
-
-_NAMED = ("rules", "lists", "scorers")
+from custodiet.scenario import Scenario
+from custodiet.study._execute import execute
+from custodiet.study._overrides import with_changes
+from custodiet.study._plan import plan_sweep
+from custodiet.study._study import audit_runs
 
 
 def parse_setting(text: str) -> tuple[str, list[Any]]:
@@ -38,32 +38,9 @@ def parse_setting(text: str) -> tuple[str, list[Any]]:
 
 
 def apply_setting(scenario: Scenario, path: str, value: Any) -> Scenario:
-    """The scenario with the dotted ``path`` set to ``value``; items of ``rules``, ``lists`` and
-    ``scorers`` are addressed by name. Unknown paths and invalid values are user errors."""
-    data = scenario.model_dump()
-    parts = path.split(".")
-    target: Any = data
-    walked: list[str] = []
-    for i, key in enumerate(parts[:-1]):
-        walked.append(key)
-        if isinstance(target, list):
-            found = [x for x in target if isinstance(x, dict) and x.get("name") == key]
-            if not found:
-                names = [x.get("name") for x in target]
-                raise UserError(f"no item named {key!r} in {'.'.join(walked[:-1])} "
-                                f"(have {names})", field=path)
-            target = found[0]
-        elif isinstance(target, dict) and key in target:
-            target = target[key]
-        else:
-            raise UserError(f"unknown setting {'.'.join(walked)!r}", field=path)
-        if i == 0 and key in _NAMED and len(parts) < 3:
-            raise UserError(f"name the item: {key}.NAME.FIELD", field=path)
-    last = parts[-1]
-    if isinstance(target, list) or not isinstance(target, dict) or last not in target:
-        raise UserError(f"unknown setting {path!r}", field=path)
-    target[last] = value
-    return scenario_from_mapping(data, source=f"--set {path}={value}")
+    """The scenario with the dotted ``path`` set to ``value`` (see :func:`with_changes`);
+    unknown paths and invalid values are user errors."""
+    return with_changes(scenario, {path: value}, source=f"--set {path}={value}")
 
 
 def _scope(path: str) -> str | None:
@@ -79,23 +56,13 @@ def sweep(scenario: Scenario, path: str, values: Sequence[Any], folder: Path, *,
     setting, true alerts and innocents flagged are that rule's."""
     variants = [(v, apply_setting(scenario, path, v)) for v in values]
     rule = _scope(path)
+    runs = plan_sweep(variants, seeds)
+    paths = execute(runs, folder, progress=progress)
+    audits = {(spec.group, spec.seed): audit_runs({"watch": p}, sc, seed=spec.seed)
+              for spec, p, sc in zip(runs, paths, _each_seed(variants, seeds), strict=True)}
     points = []
-    for value, sc in variants:
-        heads = []
-        for s in seeds:
-            data = sc.model_dump()
-            data["seed"] = int(s)
-            out = folder / "runs" / f"value-{value}" / f"seed-{s}"
-            simulate(Scenario.model_validate(data), out,
-                     on_day=(lambda d, v=value: progress(str(v), d)) if progress else None)
-            with open_run(out) as run:
-                audit = audit_seed({"watch": run.con}, sc, seed=s)
-            head = dict(audit.headline)
-            if rule is not None:
-                row = next(r for r in audit.metrics["rules"] if r["rule"] == rule)
-                for k in ("alerts", "true_alerts", "precision", "innocents_flagged"):
-                    head[k] = row[k]
-            heads.append(head)
+    for value, _ in variants:
+        heads = [_head(audits[(str(value), s)], rule) for s in seeds]
         point: dict[str, Any] = {"value": value, **summarise_headlines(heads)}
         point["runs"] = [f"runs/value-{value}/seed-{s}" for s in seeds]
         points.append(point)
@@ -104,3 +71,18 @@ def sweep(scenario: Scenario, path: str, values: Sequence[Any], folder: Path, *,
             "scenario": {"name": scenario.name, "people": scenario.world.people,
                          "days": scenario.world.days},
             "points": points}
+
+
+def _each_seed(variants: Sequence[tuple[Any, Scenario]], seeds: Sequence[int]
+               ) -> list[Scenario]:
+    return [sc for _, sc in variants for _ in seeds]
+
+
+def _head(audit: SeedAudit, rule: str | None) -> dict[str, float | None]:
+    """The headline of one run; for a rule's setting, its alert figures are that rule's."""
+    head = dict(audit.headline)
+    if rule is not None:
+        row = next(r for r in audit.rules if r.rule == rule)
+        for k in ("alerts", "true_alerts", "precision", "innocents_flagged"):
+            head[k] = getattr(row, k)
+    return head

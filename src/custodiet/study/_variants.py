@@ -10,45 +10,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from custodiet.scenario import Scenario
+from custodiet.schema import INCIDENT_TABLE
+from custodiet.study._overrides import with_changes
 
 #: Incident parameters set to zero in the null world: acts of wrongdoing (and lawful petitions
 #: and protests) stop; standing states of the population (crowded rentals, sham marriages) are
 #: kept, because removing them would change the population itself and break the twinning.
-NULL_WORLD_ZEROED: tuple[str, ...] = (
-    "petition_rate", "protest_rate_per_100k", "drug_deal_rate", "dealer_share",
-    "pickpocket_share", "illegal_work_share", "recruiter_share", "burglar_share",
-)
-
-
-def _updated(scenario: Scenario, section: str, **changes: object) -> Scenario:
-    data = scenario.model_dump()
-    target = data
-    for key in section.split("."):
-        target = target[key]
-    target.update(changes)
-    return Scenario.model_validate(data)
+#: Derived from ``schema.INCIDENT_TABLE`` (each act's ``incidents.*`` parameters).
+NULL_WORLD_ZEROED: tuple[str, ...] = tuple(
+    p.removeprefix("incidents.") for k in INCIDENT_TABLE if not k.standing for p in k.removed_by)
 
 
 def no_response(scenario: Scenario) -> Scenario:
     """The police act on nothing: alerts are raised but the world is never touched."""
-    return _updated(scenario, "response", enabled=False)
+    return with_changes(scenario, {"response.enabled": False})
 
 
 def no_redlist(scenario: Scenario) -> Scenario:
     """Nobody is exempt: alerts involving red-listed people are not suppressed."""
-    return _updated(scenario, "redlist", enabled=False)
+    return with_changes(scenario, {"redlist.enabled": False})
 
 
 def null_world(scenario: Scenario) -> Scenario:
     """Nobody does anything wrong (or petitions, or protests): every alert is coincidence."""
-    return _updated(scenario, "world.incidents", **dict.fromkeys(NULL_WORLD_ZEROED, 0.0))
+    return with_changes(scenario, {f"world.incidents.{k}": 0.0 for k in NULL_WORLD_ZEROED})
 
 
 def with_seed(scenario: Scenario, seed: int) -> Scenario:
     """The same scenario with another root seed."""
-    data = scenario.model_dump()
-    data["seed"] = int(seed)
-    return Scenario.model_validate(data)
+    return with_changes(scenario, {"seed": int(seed)})
 
 
 VARIANTS: dict[str, Callable[[Scenario], Scenario]] = {

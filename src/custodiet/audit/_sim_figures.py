@@ -1,0 +1,121 @@
+"""The registry of a study's headline figures: each figure's name (its key in ``metrics.json``),
+label, unit and one-line definition, declared once. The audit computes exactly these figures,
+the report and the command line label them from here, and ``docs/metrics.md`` carries a table
+generated from here (a test fails on drift)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["count", "share", "number"]
+
+
+@dataclass(frozen=True)
+class StudyFigure:
+    """One headline figure: ``name`` (key in ``metrics.json``), ``label`` (for readers), ``unit``
+    (count, share or number, which decides how it is printed) and ``doc`` (its definition)."""
+
+    name: str
+    label: str
+    unit: Unit
+    doc: str
+    printed: bool = False
+    """Whether ``custodiet run`` prints it after the summary."""
+
+
+def _f(name: str, label: str, unit: Unit, doc: str, printed: bool = False) -> StudyFigure:
+    return StudyFigure(name, label, unit, doc, printed)
+
+
+FIGURES: tuple[StudyFigure, ...] = (
+    _f("alerts", "Alerts raised (not suppressed)", "count",
+       "unsuppressed alerts of every rule", True),
+    _f("alerts_per_day", "Alerts per day", "number", "alerts / days"),
+    _f("true_alerts", "Alerts that matched an incident the rule claims", "count",
+       "alerts with a matched person (hits)"),
+    _f("precision", "Precision of alerts", "share", "true alerts / alerts", True),
+    _f("persons_flagged", "People flagged at least once", "count",
+       "persons named in at least one unsuppressed alert"),
+    _f("innocents_flagged", "Innocent people flagged", "count",
+       "flagged persons none of whose alerts matched"),
+    _f("innocents_per_true_alert", "Innocent people flagged per true alert", "number",
+       "innocents flagged / true alerts", True),
+    _f("lawful_hit_share", "Share of true alerts that caught a lawful act", "share",
+       "true alerts whose matched incidents are all lawful / true alerts"),
+    _f("flagged_per_1000", "People flagged per 1,000 residents", "number",
+       "1000 × persons flagged / residents"),
+    _f("top1_share_of_flags", "Share of flags carried by the top 1% of residents", "share",
+       "flags of the ⌈0.01 N⌉ most-flagged persons / all flags", True),
+    _f("repeat_flag_share", "Share of flagged people flagged more than once", "share",
+       "persons flagged more than once / persons flagged"),
+    _f("police_actions", "Police actions", "count", "rows of `actions`"),
+    _f("persons_acted_on", "People the police acted on", "count",
+       "distinct persons in `actions`"),
+    _f("alerts_suppressed", "Alerts suppressed by the red list", "count",
+       "alerts with `suppressed_by_redlist`", True),
+    _f("listed_at_end", "People on a key-person list on the last day", "count",
+       "people on at least one list on the last day"),
+    _f("listed_by_contact_at_end", "…of whom listed only because of a police contact", "count",
+       "listed at end, on every list only by a `contact` spell"),
+    _f("contact_listed_alert_share",
+       "Share of alerts naming someone listed because of a contact", "share",
+       "alerts naming ≥ 1 person listed because of a contact / alerts", True),
+    _f("list_days_per_person", "Days on a list per resident", "number",
+       "Σ list_days / residents"),
+    _f("redlisted_incidents_unseen", "Incidents by red-listed people no alert saw", "count",
+       "incidents with a red-listed participant that no unsuppressed alert matched"),
+    _f("incidents_hidden_by_redlist", "…that an alert would have seen without the red list",
+       "count", "unseen (with the red list) − unseen (`no_redlist` twin)"),
+    _f("incidents_prevented", "Unlawful incidents prevented (twin without response)", "count",
+       "unlawful incidents in `no_response` − in `watch`"),
+    _f("lawful_acts_prevented", "Lawful acts prevented (petitions, protests)", "count",
+       "lawful incidents in `no_response` − in `watch`"),
+    _f("precision_seen", "Precision the police can compute", "share",
+       "`watch` alerts matched against the `watch` run's incidents", True),
+    _f("precision_true", "True precision (twin without response)", "share",
+       "`watch` alerts matched against the `no_response` twin's incidents", True),
+    _f("null_world_alerts", "Alerts in a world where nobody does anything wrong", "count",
+       "unsuppressed alerts in `null_world`", True),
+    _f("null_to_actual_alerts", "Null-world alerts per actual alert", "number",
+       "null-world alerts / alerts"),
+)
+
+#: Every headline figure by name, in the order the report shows them.
+REGISTRY: dict[str, StudyFigure] = {f.name: f for f in FIGURES}
+
+
+def figure(name: str) -> StudyFigure:
+    """The registered figure ``name`` (a KeyError naming it when there is none)."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"no study figure {name!r} in the registry") from None
+
+
+def docs_table() -> str:
+    """The Markdown table of every headline figure that ``docs/metrics.md`` carries."""
+    lines = ["| figure | label | unit | definition |", "|---|---|---|---|"]
+    for f in FIGURES:
+        lines.append(f"| `{f.name}` | {f.label} | {f.unit} | {f.doc} |")
+    return "\n".join(lines)
+
+
+START, END = "<!-- headline figures: start -->", "<!-- headline figures: end -->"
+
+
+def update_docs(text: str) -> str:
+    """``text`` (docs/metrics.md) with the table between its markers regenerated."""
+    head, sep, rest = text.partition(START)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        raise ValueError(f"docs/metrics.md lacks the markers {START} … {END}")
+    return f"{head}{START}\n{docs_table()}\n{END}{tail}"
+
+
+if __name__ == "__main__":  # python -m custodiet.audit._sim_figures docs/metrics.md
+    import sys
+    from pathlib import Path
+
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/metrics.md")
+    path.write_text(update_docs(path.read_text(encoding="utf-8")), encoding="utf-8")

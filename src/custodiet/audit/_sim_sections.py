@@ -1,0 +1,213 @@
+"""Typed sections of one seed's audit (rules, burden, lists, red list, twins), each a dataclass
+with ``to_dict()`` giving exactly its part of ``metrics.json``. Rows are built from the audit's
+SQL results with ``Row.of(...)``, so a renamed or missing column fails loudly instead of
+drifting into the report as a silent ``None``."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pyarrow as pa
+
+R = TypeVar("R", bound="Row")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record with ``to_dict()``; ``of(table)`` reads one per row of an Arrow table (or of a
+    list of dicts) whose columns must be exactly the fields."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if not (f.metadata.get("optional") and getattr(self, f.name) is None)}
+
+    @classmethod
+    def of(cls: type[R], rows: pa.Table | list[dict[str, Any]]) -> list[R]:
+        items = rows.to_pylist() if isinstance(rows, pa.Table) else rows
+        return [cls(**r) for r in items]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Row):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+#: Field metadata of a part left out of ``to_dict()`` when None (the seed did not compute it).
+OPTIONAL = {"optional": True}
+
+
+@dataclass(frozen=True)
+class RuleFigures(Row):
+    """Alert counts and accuracy of one rule (``rule``) or of all rules together (no ``rule``)."""
+
+    alerts: int
+    alerts_per_day: float
+    suppressed: int
+    true_alerts: int
+    precision: float | None
+    persons_flagged: int
+    innocents_flagged: int
+    innocents_per_true_alert: float | None
+    lawful_hit_share: float | None
+    rule: str | None = field(default=None, metadata=OPTIONAL)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        return {"rule": out.pop("rule"), **out} if "rule" in out else out
+
+
+@dataclass(frozen=True)
+class Burden(Row):
+    """How flags concentrate on few people."""
+
+    population: int
+    persons_flagged: int
+    flags: int
+    top_share: float | None
+    repeat_share: float | None
+    flags_per_flagged_person: float | None
+    most_flags: int
+    top: float
+
+
+@dataclass(frozen=True)
+class Police(Row):
+    """Police actions and the distinct persons they fell on."""
+
+    actions: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class AlertsOnDay(Row):
+    rule: str
+    day: int
+    alerts: int
+    suppressed: int
+
+
+@dataclass(frozen=True)
+class ListSize(Row):
+    day: int
+    list: str
+    members: int
+    from_contact: int
+
+
+@dataclass(frozen=True)
+class ListComposition(Row):
+    day: int
+    column: str
+    value: str
+    members: int
+    from_contact: int
+
+
+@dataclass(frozen=True)
+class ContactListedAlerts(Row):
+    day: int
+    alerts: int
+    contact_listed: int
+
+
+@dataclass(frozen=True)
+class Lists(Row):
+    """Who is on a list each day and why, and the alerts on people listed by a contact."""
+
+    sizes: list[ListSize]
+    composition: list[ListComposition]
+    contact_listed_alerts: list[ContactListedAlerts]
+
+    def at_end(self, name: str = "(any list)") -> ListSize | None:
+        """The list's size on the last day (None when it was never logged)."""
+        rows = [r for r in self.sizes if r.list == name]
+        return rows[-1] if rows else None
+
+
+@dataclass(frozen=True)
+class RedListCounts(Row):
+    """Incidents with a red-listed participant and what the alerts saw of them."""
+
+    incidents: int
+    unlawful: int
+    unseen: int
+    unseen_unlawful: int
+    alerts_naming_redlisted: int
+
+
+@dataclass(frozen=True)
+class RedList(Row):
+    """What the red list hides: with it, and in the twin without it (when that ran)."""
+
+    redlisted_persons: int
+    alerts_suppressed: int
+    with_redlist: RedListCounts
+    without_redlist: RedListCounts | None = field(default=None, metadata=OPTIONAL)
+    hidden: int | None = field(default=None, metadata=OPTIONAL)
+
+
+@dataclass(frozen=True)
+class Prevented(Row):
+    """Incidents of one kind with the watch and in the twin without any response."""
+
+    kind: str
+    lawful: bool
+    with_watch: int
+    without_response: int
+    prevented: int
+
+
+@dataclass(frozen=True)
+class TwinPrecision(Row):
+    """A rule's precision as the police can compute it and against the twin without response."""
+
+    rule: str
+    alerts: int
+    precision_seen: float | None
+    precision_true: float | None
+    true_alerts_seen: int
+    true_alerts_true: int
+
+
+@dataclass(frozen=True)
+class NullWorldAlerts(Row):
+    rule: str
+    alerts: int
+    null_world_alerts: int
+
+
+@dataclass(frozen=True)
+class Twins(Row):
+    """Comparisons with the twins that ran: the response parts when the ``no_response`` twin
+    ran, the null-world part when ``null_world`` did."""
+
+    prevented_by_kind: list[Prevented] | None = None
+    precision_by_rule: list[TwinPrecision] | None = None
+    precision_seen: float | None = None
+    precision_true: float | None = None
+    null_world_alerts_by_rule: list[NullWorldAlerts] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.prevented_by_kind is not None:
+            out.update(prevented_by_kind=_plain(self.prevented_by_kind),
+                       precision_by_rule=_plain(self.precision_by_rule),
+                       precision_seen=self.precision_seen, precision_true=self.precision_true)
+        if self.null_world_alerts_by_rule is not None:
+            out["null_world_alerts_by_rule"] = _plain(self.null_world_alerts_by_rule)
+        return out
+
+    def prevented(self, *, lawful: bool) -> int | None:
+        """Incidents prevented over the lawful (or the unlawful) kinds."""
+        if self.prevented_by_kind is None:
+            return None
+        return sum(r.prevented for r in self.prevented_by_kind if bool(r.lawful) == lawful)
+
+    @property
+    def empty(self) -> bool:
+        return self.prevented_by_kind is None and self.null_world_alerts_by_rule is None

@@ -1,0 +1,70 @@
+"""The reports of a parameter sweep (``custodiet sweep``) and of a comparison of two studies
+(``custodiet compare``), from their metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from custodiet.audit._sim_figures import FIGURES, REGISTRY
+from custodiet.report._figures import export
+from custodiet.report._html import Figure, Report, Table
+from custodiet.report._study_figures import grouped_bars, tradeoff
+from custodiet.report._study_report import fmt, headline_text
+
+
+def sweep_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) -> Report:
+    """The report of ``custodiet sweep``: the trade-off between true alerts and innocent people
+    flagged as a parameter changes."""
+    setting = metrics["setting"]
+    report = Report(f"Sweep of {setting}", f"Scenario {metrics['scenario']['name']}, the same "
+                    "seeds for every value.")
+    sec = report.section("Trade-off")
+    pts = metrics["points"]
+    names = [str(p["value"]) for p in pts]
+    x = [(p["innocents_flagged"] or {}).get("mean") or 0.0 for p in pts]
+    y = [(p["true_alerts"] or {}).get("mean") or 0.0 for p in pts]
+    fig = tradeoff([(setting, x, y, names)], xlabel="innocent people flagged",
+                   ylabel="true alerts")
+    sec.figure(Figure(export(fig, "sweep-tradeoff", figures_dir),
+                      f"True alerts against innocent people flagged for each value of "
+                      f"{setting} (mean over seeds); each point is labelled with its value.",
+                      "sweep-tradeoff"))
+    rows = []
+    for p in pts:
+        rows.append([str(p["value"]), *[headline_text(p.get(k) or {}, REGISTRY[k].unit)
+                                        for k in ("alerts", "true_alerts", "precision",
+                                                  "innocents_flagged",
+                                                  "contact_listed_alert_share")]])
+    sec.table(Table(["Value", "Alerts", "True alerts", "Precision", "Innocents flagged",
+                     "Alerts on contact-listed people"], rows,
+                    caption=f"Figures for each value of {setting} ({metrics['scope']})"))
+    return report
+
+
+def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *,
+                   figures_dir: Path | None = None) -> Report:
+    """Side-by-side headline figures of two studies and a figure of their differences."""
+    report = Report("Comparison of two studies", f"{names[0]} and {names[1]}")
+    sec = report.section("Headline figures")
+    rows, labels, diffs = [], [], []
+    for f in FIGURES:
+        name, label, kind = f.name, f.label, f.unit
+        ea, eb = a["headline"].get(name), b["headline"].get(name)
+        if ea is None and eb is None:
+            continue
+        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
+        rows.append([label, headline_text(ea or {}, kind), headline_text(eb or {}, kind),
+                     fmt(vb - va, kind) if va is not None and vb is not None else "undefined"])
+        if va is not None and vb is not None and va != 0:
+            labels.append(label)
+            diffs.append((vb - va) / abs(va))
+    sec.table(Table(["Figure", names[0], names[1], "Difference (B − A)"], rows))
+    if labels:
+        fig = grouped_bars(labels, [("relative change B vs A", diffs)],
+                           xlabel="(B − A) / |A|")
+        sec.figure(Figure(export(fig, "compare-diff", figures_dir),
+                          "Relative change of each headline figure from A to B.",
+                          "compare-diff"))
+    return report

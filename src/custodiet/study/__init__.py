@@ -1,0 +1,55 @@
+"""A study: plan the runs (variants, seeds, sweeps), execute them, audit them and publish the
+result. ``plan_*`` return independent :class:`RunSpec` items, :func:`execute` simulates a list
+of them (the one place a process pool or a cluster can take over), the audit turns each seed's
+stores into typed sections, and :func:`run` does all of it behind ``custodiet.run``."""
+
+from custodiet.study._api import Prepared, StudyResult, prepare, resolve_scenario, run, seeds_from
+from custodiet.study._execute import Progress, execute
+from custodiet.study._overrides import with_changes
+from custodiet.study._plan import RunSpec, plan_study, plan_sweep, sized, with_removal_rate
+from custodiet.study._simulate import has_watch, simulate, simulate_world
+from custodiet.study._study import (
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_REMOVAL_RATES,
+    Study,
+    audit_runs,
+    audit_study,
+    people_table,
+    run_study,
+)
+from custodiet.study._sweep import apply_setting, parse_setting, sweep
+from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
+
+__all__ = [
+    "DEFAULT_BOOTSTRAP",
+    "DEFAULT_REMOVAL_RATES",
+    "NULL_WORLD_ZEROED",
+    "VARIANTS",
+    "Prepared",
+    "Progress",
+    "RunSpec",
+    "Study",
+    "StudyResult",
+    "apply_setting",
+    "audit_runs",
+    "audit_study",
+    "execute",
+    "has_watch",
+    "null_world",
+    "parse_setting",
+    "people_table",
+    "plan_study",
+    "plan_sweep",
+    "prepare",
+    "resolve_scenario",
+    "run",
+    "run_study",
+    "seeds_from",
+    "simulate",
+    "simulate_world",
+    "sized",
+    "sweep",
+    "with_changes",
+    "with_removal_rate",
+    "with_seed",
+]

@@ -1,0 +1,37 @@
+"""``absence``: a listed person's phone off for longer than D minutes (NYT-12, HRW-1)."""
+
+from __future__ import annotations
+
+from custodiet.scenario._watch import Absence
+from custodiet.watch._template import Compiled, Example, Query, Template, no_lookback, reads
+
+
+def compile_absence(rule: Absence) -> Compiled:
+    """A listed person's phone off for at least ``min_minutes``.
+
+    Each such phone-off spell received today raises one alert at ``t = start + min_minutes``,
+    ``persons = [person]``, place -1.
+    """
+    q = Query()
+    d = q.bind("d", int(rule.min_minutes))
+    return q.done(f"""
+SELECT p.start + {d} AS t, [p.person] AS persons, -1::BIGINT AS place
+FROM phone_off p
+WHERE p.seen_day = $day AND p."end" - p.start >= {d} AND {q.listed(rule, "p.person")}
+""")
+
+
+TEMPLATE = Template(
+    name="absence",
+    compile=compile_absence,
+    inputs=reads(phone_off=("person", "start", "end", "seen_day")),
+    lookback=no_lookback,
+    examples=(
+        Example(
+            doc="D = 240: spells [0, 100) and [500, 800): only the second, when D is reached.",
+            rule={"min_minutes": 240},
+            tables={"phone_off": [{"person": 1, "start": 0, "end": 100, "seen_day": 0},
+                                  {"person": 1, "start": 500, "end": 800, "seen_day": 0}]},
+            alerts=[(740, (1,), -1)]),
+    ),
+)

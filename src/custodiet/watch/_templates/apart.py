@@ -1,0 +1,86 @@
+"""``apart``: spouses together on less than a share of observed nights (NYT-13)."""
+
+from __future__ import annotations
+
+from custodiet.scenario._watch import Apart
+from custodiet.schema import MINUTES_PER_DAY as DAY
+from custodiet.watch._template import Compiled, Example, Query, Template, place, reads, stay
+
+
+def compile_apart(rule: Apart) -> Compiled:
+    """Spouses together on less than ``max_share`` of the nights both were observed.
+
+    Judged in tumbling windows of ``window_days`` nights: on each day ``d`` with
+    ``(d + 1) % window_days == 0``, over the nights ``d - window_days + 1 … d``. A person's place
+    on night ``n`` is the place of their observed stay covering minute ``n·1440 +
+    night_minute`` (``start <= i < end``). A couple (one of them listed) is judged when both were
+    observed on at least ``min_observed`` of those nights and raises an alert when they were at
+    the same place on fewer than ``max_share`` × (nights both observed). ``t`` is the day's last
+    minute, ``persons = [a, b]``, place -1.
+    """
+    q = Query()
+    w, nm = q.bind("w", int(rule.window_days)), q.bind("nm", int(rule.night_minute))
+    either = f"({q.listed(rule, 'sp.a')} OR {q.listed(rule, 'sp.b')})"
+    return q.done(f"""
+WITH sp AS MATERIALIZED (SELECT sp.a, sp.b FROM spouses sp
+                        WHERE ($day + 1) % {w} = 0 AND {either}),
+ws AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end" FROM stays st
+        WHERE (st.person IN (SELECT sp.a FROM spouses sp WHERE {either})
+               OR st.person IN (SELECT sp.b FROM spouses sp WHERE {either}))
+          AND ($day + 1) % {w} = 0
+          AND st."end" > ($day - ({w} - 1)) * {DAY} + {nm} AND st.start <= $day * {DAY} + {nm}),
+-- the nights n whose minute n·1440 + night_minute lies in [start, end)
+loc AS MATERIALIZED (SELECT person, place, n FROM (
+          SELECT person, place, unnest(range(ceil((start - {nm}) / {DAY}.0)::BIGINT,
+                                             ceil(("end" - {nm}) / {DAY}.0)::BIGINT)) AS n
+          FROM ws) WHERE n BETWEEN $day - ({w} - 1) AND $day),
+xa AS MATERIALIZED (SELECT sp.a, sp.b, la.n, la.place FROM sp JOIN loc la ON la.person = sp.a),
+j AS (SELECT xa.a, xa.b, count(*) AS observed,
+             count(*) FILTER (WHERE xa.place = lb.place) AS together
+      FROM xa JOIN loc lb ON lb.person = xa.b AND lb.n = xa.n
+      GROUP BY xa.a, xa.b)
+SELECT $day::BIGINT * {DAY} + {DAY - 1} AS t, [a, b] AS persons, -1::BIGINT AS place
+FROM j WHERE observed >= {q.bind("min_observed", int(rule.min_observed))}
+  AND together < {q.bind("share", float(rule.max_share))} * observed
+""")
+
+
+def _nights() -> list[dict[str, object]]:
+    """Spouses 1 and 2 both seen on nights 0-4, at the same place only on night 0."""
+    rows = []
+    for night in range(5):
+        i = night * DAY + 180
+        rows += [stay(1, 3, i - 10, i + 10, night), stay(2, 3 if night == 0 else 0, i - 10,
+                                                           i + 10, night)]
+    return rows
+
+
+_TOGETHER_TWICE = _nights()
+_TOGETHER_TWICE[3] = stay(2, 3, DAY + 170, DAY + 190, 1)
+TEMPLATE = Template(
+    name="apart",
+    compile=compile_apart,
+    inputs=reads(stays=("person", "place", "start", "end")),
+    lookback=lambda rule: rule.window_days * DAY,
+    examples=(
+        Example(
+            doc="W = 7, share 0.3, min 3: both seen on 5 nights, together on 1: 1 < 1.5, alert "
+                "on day 6.",
+            rule={"window_days": 7, "max_share": 0.3, "min_observed": 3},
+            tables={"places": [place(0, "home"), place(3, "home", x=150.0)],
+                    "stays": _nights(), "spouses": [{"a": 1, "b": 2}]},
+            day=6, alerts=[(6 * DAY + DAY - 1, (1, 2), -1)]),
+        Example(
+            doc="Judged only at the end of a window: nothing on day 5.",
+            rule={"window_days": 7, "max_share": 0.3, "min_observed": 3},
+            tables={"places": [place(0, "home"), place(3, "home", x=150.0)],
+                    "stays": _nights(), "spouses": [{"a": 1, "b": 2}]},
+            day=5, alerts=[]),
+        Example(
+            doc="Together on 2 of 5 nights: 2 < 1.5 is false, none.",
+            rule={"window_days": 7, "max_share": 0.3, "min_observed": 3},
+            tables={"places": [place(0, "home"), place(3, "home", x=150.0)],
+                    "stays": _TOGETHER_TWICE, "spouses": [{"a": 1, "b": 2}]},
+            day=6, alerts=[]),
+    ),
+)

@@ -1,0 +1,104 @@
+"""``frequency``: ≥ n events in a window with ≥ m distinct counterparts (NYT-6, NYT-14)."""
+
+from __future__ import annotations
+
+from custodiet.scenario._watch import Frequency
+from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
+from custodiet.watch._template import (
+    STAYS,
+    Compiled,
+    Example,
+    Query,
+    Template,
+    members,
+    place,
+    stay,
+)
+
+
+def compile_frequency(rule: Frequency) -> Compiled:
+    """≥ ``n`` events within ``window_minutes``, with ≥ ``distinct`` different counterparts.
+
+    ``calls``: events are a listed person's calls (only to out-of-town numbers if
+    ``out_of_town``; only to numbers the caller had not called at an earlier minute, among the
+    calls the watch holds, if ``new_only``); the counterpart is the number called; an anchor
+    call received today raises an alert when the caller's counting calls with
+    ``t in (a.t - W, a.t]`` number ≥ n with ≥ m distinct numbers. ``t = a.t``, place -1.
+
+    ``entries``: events are a listed person's stays at places of ``place_kind``; the
+    counterparts of a stay are the other persons with an observed stay at the same place
+    overlapping it; an anchor stay received today raises an alert when the person's stays there
+    ending in ``(a.end - W, a.end]`` number ≥ n with ≥ m distinct counterparts among them.
+    ``t = a.end``, the place is the anchor's.
+    """
+    q = Query()
+    w, n, m = (q.bind("w", int(rule.window_minutes)), q.bind("n", int(rule.n)),
+               q.bind("m", int(rule.distinct)))
+    if rule.event == "calls":
+        oot = "AND c.out_of_town" if rule.out_of_town else ""
+        new = ("AND NOT EXISTS (SELECT 1 FROM lc e WHERE e.caller = c.caller "
+               "AND e.callee = c.callee AND e.t < c.t)") if rule.new_only else ""
+        return q.done(f"""
+WITH lc AS MATERIALIZED (SELECT caller, callee, t, out_of_town, seen_day FROM calls
+            WHERE {q.listed(rule, "caller")}),
+f AS MATERIALIZED (SELECT c.caller AS person, c.callee AS other, c.t, c.seen_day,
+             row_number() OVER () AS rid
+      FROM lc c WHERE TRUE {oot} {new}),
+a AS (SELECT * FROM f WHERE seen_day = $day)
+SELECT a.t AS t, [a.person] AS persons, -1::BIGINT AS place
+FROM a JOIN f b ON b.person = a.person AND b.t > a.t - {w} AND b.t <= a.t
+GROUP BY a.rid, a.person, a.t
+HAVING count(*) >= {n} AND count(DISTINCT b.other) >= {m}
+""")
+    return q.done(f"""
+WITH e AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end", st.seen_day FROM stays st
+           WHERE st.place IN (SELECT place_id FROM places
+                              WHERE kind = {q.bind("kind", rule.place_kind)})
+             AND {q.listed(rule, "st.person")}),
+comp AS (SELECT e.person, e.start, o.person AS other FROM e JOIN stays o
+         ON o.place = e.place AND o.person <> e.person AND o.start < e."end"
+         AND o."end" > e.start),
+a AS (SELECT * FROM e WHERE seen_day = $day)
+SELECT a."end" AS t, [a.person] AS persons, a.place AS place
+FROM a JOIN e b ON b.person = a.person AND b."end" > a."end" - {w} AND b."end" <= a."end"
+LEFT JOIN comp ON comp.person = b.person AND comp.start = b.start
+GROUP BY a.person, a.place, a.start, a."end"
+HAVING count(DISTINCT b.start) >= {n} AND count(DISTINCT comp.other) >= {m}
+""")
+
+
+def _call(caller: int, callee: int, t: int, seen: int = 0) -> dict[str, object]:
+    return {"caller": caller, "callee": callee, "t": t, "out_of_town": callee >= OOT,
+            "seen_day": seen}
+
+
+TEMPLATE = Template(
+    name="frequency",
+    compile=compile_frequency,
+    inputs=lambda rule: (
+        {"calls": ("caller", "callee", "t", "out_of_town", "seen_day")}
+        if rule.event == "calls" else {"stays": STAYS}),
+    lookback=lambda rule: rule.window_minutes,
+    holds_all=lambda rule: rule.event == "calls" and rule.new_only,
+    examples=(
+        Example(
+            doc="Calls, out of town, new only, n = 3, W = 1 day: a drug user calls new "
+                "out-of-town numbers x, y, z at t = 10, 20, 30: the call at 30 raises an alert; "
+                "a fourth call to x at 40 does not count (x is no longer new).",
+            rule={"event": "calls", "out_of_town": True, "new_only": True, "n": 3,
+                  "window_minutes": 1440, "lists": ["x"]},
+            tables={"members": members("x", 1),
+                    "calls": [_call(1, OOT + k, t) for k, t in ((1, 10), (2, 20), (3, 30),
+                                                                 (1, 40))]},
+            alerts=[(30, (1,), -1)]),
+        Example(
+            doc="Entries, n = 2, distinct = 2: two hotel stays of person 1, each shared with a "
+                "different person, raise an alert at the second.",
+            rule={"event": "entries", "place_kind": "hotel", "n": 2, "distinct": 2,
+                  "window_minutes": 1440, "lists": ["x"]},
+            tables={"places": [place(0, "hotel")], "members": members("x", 1),
+                    "stays": [stay(1, 0, 0, 100), stay(7, 0, 50, 60), stay(1, 0, 200, 300),
+                              stay(8, 0, 250, 260)]},
+            alerts=[(300, (1,), 0)]),
+    ),
+)

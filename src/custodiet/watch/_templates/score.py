@@ -1,0 +1,43 @@
+"""``score``: a scorer's level at or above a threshold (NYT-11)."""
+
+from __future__ import annotations
+
+from custodiet.scenario._watch import Score
+from custodiet.schema import MINUTES_PER_DAY as DAY
+from custodiet.watch._template import Compiled, Example, Query, Template, no_lookback, reads
+
+
+def compile_score(rule: Score) -> Compiled:
+    """A listed person whose level on ``scorer`` reaches ``min_level`` today.
+
+    An alert is raised on the day the level first reaches ``min_level`` (``level >= L`` and
+    ``prev_level < L``), at the day's last minute, ``persons = [person]``, place -1.
+    """
+    q = Query()
+    lvl = q.bind("level", int(rule.min_level))
+    return q.done(f"""
+SELECT $day::BIGINT * {DAY} + {DAY - 1} AS t, [s.person] AS persons, -1::BIGINT AS place
+FROM scores s
+WHERE s.scorer = {q.bind("scorer", rule.scorer)} AND s.level >= {lvl} AND s.prev_level < {lvl}
+  AND {q.listed(rule, "s.person")}
+""")
+
+
+def _levels(day: int, levels: tuple[int, ...] = (1, 2, 3, 1, 2)) -> Example:
+    fired = day in (1, 4)  # the days the level rises to 2 or above
+    return Example(
+        doc=f"L = 2, levels {', '.join(map(str, levels))} over five days: day {day} "
+            f"{'raises an alert' if fired else 'raises none'}.",
+        rule={"scorer": "s", "min_level": 2},
+        tables={"scores": [{"scorer": "s", "person": 1, "level": levels[day],
+                            "prev_level": levels[day - 1]}]},
+        day=day, alerts=[(day * DAY + DAY - 1, (1,), -1)] if fired else [])
+
+
+TEMPLATE = Template(
+    name="score",
+    compile=compile_score,
+    inputs=reads(scores=("scorer", "person", "level", "prev_level")),
+    lookback=no_lookback,
+    examples=tuple(_levels(day) for day in (1, 2, 3, 4)),
+)
