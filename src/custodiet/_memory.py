@@ -1,0 +1,112 @@
+"""How much memory a simulation needs, measured rather than guessed, so a run that cannot fit
+is refused with the estimate before any work (and a process pool runs no more simulations at
+once than memory holds).
+
+The per-person figures are peak resident memory measured by ``bench/scale.py`` (a city alone)
+and ``custodiet run`` (a city and its watch) on a 2-core, 24 GiB machine; see docs/scale.md.
+Days add little: events are streamed into the store a day at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from dataclasses import dataclass
+from pathlib import Path
+
+from custodiet.errors import UserError
+
+#: Interpreter, numpy, DuckDB, pyarrow and scikit-learn loaded, before any city (measured).
+BASE_BYTES = 350 * 2**20
+#: Peak bytes per resident of a city streamed into its store: people, places, ties and
+#: adjacency, a day's working arrays and the tables waiting for the store (measured by
+#: bench/scale.py: 1,539 MiB at 1M × 7 and 3,906 MiB at 3M × 7, i.e. 1,245 bytes a person
+#: above the base).
+WORLD_BYTES_PER_PERSON = 1_250
+#: Extra peak bytes per resident when the watch runs over the city (its static tables, lists,
+#: scorer features and rule windows; measured: ``run default`` at 1M × 7, 3.0 GB).
+WATCH_BYTES_PER_PERSON = 1_500
+#: Address space a process reserves beyond what it touches (thread stacks, allocator arenas,
+#: DuckDB's reservations): an address-space limit (``ulimit -v``) leaves this much less.
+ADDRESS_SPACE_OVERHEAD = 2 * 2**30
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Peak memory of ``jobs`` simulations at once against what the machine has free."""
+
+    per_run: int
+    jobs: int
+    available: int | None
+
+    @property
+    def total(self) -> int:
+        return self.per_run * self.jobs
+
+    @property
+    def fits(self) -> bool:
+        return self.available is None or self.total <= self.available
+
+    def describe(self) -> str:
+        """One line: the estimate, and the memory available."""
+        runs = f" × {self.jobs} at once = {_gb(self.total)}" if self.jobs > 1 else ""
+        free = f"; {_gb(self.available)} available" if self.available is not None else ""
+        return f"memory estimate {_gb(self.per_run)} per simulation{runs}{free}"
+
+
+def _gb(n: int | None) -> str:
+    return f"{(n or 0) / 2**30:.1f} GiB"
+
+
+def run_bytes(people: int, *, watch: bool) -> int:
+    """Estimated peak resident bytes of one simulation of ``people`` residents."""
+    per = WORLD_BYTES_PER_PERSON + (WATCH_BYTES_PER_PERSON if watch else 0)
+    return BASE_BYTES + per * int(people)
+
+
+def available_bytes() -> int | None:
+    """Memory this process may still use: the least of the system's available memory, the
+    cgroup's limit and the address-space limit (less what a process reserves untouched)."""
+    limits = []
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                limits.append(int(line.split()[1]) * 1024)
+    cgroup = Path("/sys/fs/cgroup/memory.max")
+    if cgroup.is_file():
+        text = cgroup.read_text().strip()
+        current = Path("/sys/fs/cgroup/memory.current")
+        if text.isdigit() and current.is_file():
+            limits.append(int(text) - int(current.read_text().strip()))
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        limits.append(soft - ADDRESS_SPACE_OVERHEAD)
+    env = os.environ.get("CUSTODIET_MEMORY_AVAILABLE_GB", "").strip()
+    if env:
+        limits.append(int(float(env) * 2**30))
+    return max(0, min(limits)) if limits else None
+
+
+def estimate(people: int, *, watch: bool, jobs: int = 1) -> Estimate:
+    """The estimate for ``jobs`` simulations of ``people`` residents at once."""
+    return Estimate(run_bytes(people, watch=watch), max(1, jobs), available_bytes())
+
+
+def jobs_that_fit(people: int, *, watch: bool, wanted: int) -> int:
+    """How many of ``wanted`` simulations fit in memory at once (at least 1)."""
+    e = estimate(people, watch=watch)
+    if e.available is None:
+        return wanted
+    return max(1, min(wanted, e.available // max(e.per_run, 1)))
+
+
+def check(people: int, *, watch: bool, jobs: int = 1) -> Estimate:
+    """The estimate, or a user error quoting it when the simulations cannot fit."""
+    e = estimate(people, watch=watch, jobs=jobs)
+    if not e.fits:
+        hint = (" run fewer at once (--jobs)" if jobs > 1 and estimate(
+            people, watch=watch).fits else " use fewer --people or a larger machine")
+        raise UserError(f"{people:,} people do not fit: {e.describe()};{hint}",
+                        field="--people")
+    return e
