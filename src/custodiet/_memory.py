@@ -24,8 +24,9 @@ BASE_BYTES = 350 * 2**20
 #: above the base).
 WORLD_BYTES_PER_PERSON = 1_250
 #: Extra peak bytes per resident when the watch runs over the city (its static tables, lists,
-#: scorer features and rule windows; measured: ``run default`` at 1M × 7, 3.0 GB).
-WATCH_BYTES_PER_PERSON = 1_500
+#: scorer features and rule windows; measured: ``run default`` at 200k × 7, 1,054 MiB peak,
+#: i.e. 2,350 bytes a person above base and city; at 1M × 7, 3.0 GB, i.e. 1,400).
+WATCH_BYTES_PER_PERSON = 2_000
 #: Address space a process reserves beyond what it touches (thread stacks, allocator arenas,
 #: DuckDB's reservations): an address-space limit (``ulimit -v``) leaves this much less.
 ADDRESS_SPACE_OVERHEAD = 2 * 2**30

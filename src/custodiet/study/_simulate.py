@@ -46,6 +46,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
             from custodiet.watch import Watch
 
             the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
+        del static  # the store holds the tables until they are inserted, then frees them
         timings["build"] = time.perf_counter() - started
         while not world.finished:
             t = time.perf_counter()
@@ -67,6 +68,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
                 for name, table in out_tables.items():
                     writer.append(name, table)
                 timings["store"] += time.perf_counter() - t
+            del events  # not alive while the next day is drawn
             if on_day is not None:
                 on_day(world.day)
         manifest = {
