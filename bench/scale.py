@@ -148,16 +148,11 @@ def child(model: str, people: int, days: int, max_gb: float | None) -> dict[str,
     return row
 
 
-def estimate_text(people: int, days: int) -> str:
-    """The memory estimate for a world of this size, when the package provides one."""
-    try:
-        from custodiet import _memory
-    except ImportError:
-        return ""
-    try:
-        return str(_memory.describe(people=people, days=days))  # type: ignore[attr-defined]
-    except Exception:  # an estimate is a courtesy here, never a reason to stop
-        return ""
+def estimate_text(people: int) -> str:
+    """The package's memory estimate for a city of this size (no watch), as it prints it."""
+    from custodiet._memory import estimate
+
+    return estimate(people, watch=False).describe()
 
 
 def _print_row(r: dict[str, Any]) -> None:
@@ -203,8 +198,8 @@ def main() -> None:
           f"{'events/s':>11} {'peak MB':>8} {'floor s':>8} {'×floor':>6}")
     rows = []
     for model, people, days in jobs:
-        if model == "custodiet" and (text := estimate_text(people, days)):
-            print(f"{'':>9} estimate: {text}", flush=True)
+        if model == "custodiet":
+            print(f"{'':>9} {estimate_text(people)}", flush=True)
         row = child(model, people, days, args.max_memory_gb)
         rows.append(row)
         _print_row(row)
