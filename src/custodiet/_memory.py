@@ -20,16 +20,18 @@ from custodiet.errors import UserError
 BASE_BYTES = 350 * 2**20
 #: Peak bytes per resident of a city streamed into its store: people, places, ties and
 #: adjacency, a day's working arrays and the tables waiting for the store (measured by
-#: bench/scale.py: 1,539 MiB at 1M × 7 and 3,906 MiB at 3M × 7, i.e. 1,245 bytes a person
-#: above the base).
-WORLD_BYTES_PER_PERSON = 1_250
+#: bench/scale.py: 1,237 MiB at 1M × 7, i.e. 930 bytes a person above the base; 12.6 GiB at
+#: 14M × 7 when it ran out of address space, i.e. 940).
+WORLD_BYTES_PER_PERSON = 950
 #: Extra peak bytes per resident when the watch runs over the city (its static tables, lists,
-#: scorer features and rule windows; measured: ``run default`` at 200k × 7, 1,054 MiB peak,
-#: i.e. 2,350 bytes a person above base and city; at 1M × 7, 3.0 GB, i.e. 1,400).
+#: scorer features and rule windows; measured peaks of ``run default``: 1,054 MiB at 200k × 7,
+#: i.e. 2,740 bytes a person above base and city, the audit's own memory included; 3.0 GB at
+#: 1M × 7, i.e. 1,700).
 WATCH_BYTES_PER_PERSON = 2_000
 #: Address space a process reserves beyond what it touches (thread stacks, allocator arenas,
-#: DuckDB's reservations): an address-space limit (``ulimit -v``) leaves this much less.
-ADDRESS_SPACE_OVERHEAD = 2 * 2**30
+#: DuckDB's reservations): an address-space limit (``ulimit -v``) leaves this much less
+#: (measured: 3.3 GiB at 14M × 7, which failed under a 16 GiB limit at 12.6 GiB resident).
+ADDRESS_SPACE_OVERHEAD = 3584 * 2**20
 
 
 @dataclass(frozen=True)
