@@ -25,7 +25,7 @@ from custodiet.scenario import scenario_from_mapping
 from custodiet.watch import buffer_days, compile_rule, observable, rule_inputs
 from custodiet.watch._inputs import MEMBERS, OBSERVED, SCORES, SPOUSES, register
 from custodiet.watch._sensors import Coverage
-from custodiet.watch._watch import _homes, member_homes
+from custodiet.watch._watch import _homes, member_homes, records
 from custodiet.world import World
 
 RULES: list[dict[str, Any]] = [
@@ -33,9 +33,16 @@ RULES: list[dict[str, Any]] = [
     {"template": "near", "place_kind": "school", "radius_m": 200},
     {"template": "dwell", "place_kind": "station", "min_minutes": 120},
     {"template": "frequency", "event": "calls", "out_of_town": True, "new_only": True, "n": 3},
+    {"template": "frequency", "event": "calls", "counterpart": "same", "out_of_town": True,
+     "new_only": True, "n": 3, "window_minutes": 7 * 1440},
     {"template": "anomaly", "meter": "water", "baseline": "district"},
     {"template": "absence", "min_minutes": 240},
     {"template": "apart", "window_days": 7},
+    {"template": "movement", "mode": "districts", "n": 3},
+    {"template": "movement", "mode": "places", "n": 5, "window_minutes": 2 * 1440},
+    {"template": "movement", "mode": "leaves_home"},
+    {"template": "dwell", "place_kind": "station", "min_minutes": 120, "hours": [22, 6],
+     "weekdays": [5, 6]},
     {"template": "travel", "destination": "capital"},
     {"template": "score", "scorer": "s"},
 ]
@@ -46,6 +53,11 @@ def _floor_sql(rule: Any) -> list[str]:
     engine cannot skip them)."""
     return [f"SELECT {', '.join(f'max(hash({quote_ident(c)}))' for c in cols)} "
             f"FROM {quote_ident(table)}" for table, cols in rule_inputs(rule).items()]
+
+
+def _label(spec: dict[str, Any]) -> str:
+    """The rule's settings besides its template, for the printout."""
+    return ",".join(f"{k}={v}" for k, v in spec.items() if k != "template")
 
 
 def prepare(args: argparse.Namespace) -> tuple[list[dict[str, pa.Table]], dict[str, pa.Table],
@@ -74,6 +86,7 @@ def prepare(args: argparse.Namespace) -> tuple[list[dict[str, pa.Table]], dict[s
     ties = static["ties"]
     spouses = ties.filter(pc.equal(ties.column("kind"), "spouse")).select(["a", "b"])
     base = {"places": static["places"], "homes": _homes(static["persons"]),
+            "records": records(static["persons"]),
             "member_homes": member_homes(
                 members, static["persons"].column("household_id").to_numpy()),
             "spouses": spouses.cast(SPOUSES), "members": members}
@@ -127,7 +140,7 @@ def main() -> None:
                                      **compiled.params)
             rule_s += time.perf_counter() - t
         results.append({
-            "template": rule.template, "events": events, "alerts": alerts,
+            "template": rule.template, "rule": _label(spec), "events": events, "alerts": alerts,
             "seconds": round(rule_s, 3), "events_per_s": round(events / rule_s),
             "floor_seconds": round(floor_s, 3), "ratio_to_floor": round(rule_s / floor_s, 2),
         })

@@ -60,12 +60,19 @@ def gathering(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
     return sorted(out)
 
 
+def _own(t: dict[str, Rows], person: int, place: int) -> bool:
+    """Whether ``place`` is the person's recorded home or workplace or school."""
+    return any(r["person"] == person and place in (r["home_place"], r["work_place"])
+               for r in t.get("records", []))
+
+
 def near(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
     kind, listed = _kind(t["places"]), _listed(rule, t["members"])
     targets = [p["place_id"] for p in t["places"] if p["kind"] == rule.place_kind]
 
     def counts(x: dict[str, Any]) -> bool:
         return (_ok(x["person"], listed) and x["end"] - x["start"] >= rule.min_minutes
+                and not (rule.exclude_own and _own(t, x["person"], x["place"]))
                 and any(_within(t["places"], x["place"], g, rule.radius_m) for g in targets))
 
     q = [x for x in t["stays"] if x["place"] in kind and counts(x)]
@@ -92,6 +99,8 @@ def frequency(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
     listed = _listed(rule, t["members"])
     w = rule.window_minutes
     out = []
+    if rule.event == "calls" and rule.counterpart == "same":
+        return _same_number(rule, t, day, listed)
     if rule.event == "calls":
         f = []
         for c in t["calls"]:
@@ -119,6 +128,44 @@ def frequency(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
                       if o["place"] == b["place"] and o["person"] != b["person"]
                       and o["start"] < b["end"] and o["end"] > b["start"]}
         if len({b["start"] for b in window}) >= rule.n and len(companions) >= rule.distinct:
+            out.append((a["end"], (a["person"],), a["place"]))
+    return sorted(out)
+
+
+def _same_number(rule: Any, t: dict[str, Rows], day: int, listed: set[int] | None
+                 ) -> list[Alert]:
+    w = rule.window_minutes
+    f = [c for c in t["calls"] if _ok(c["caller"], listed)
+         and (c["out_of_town"] or not rule.out_of_town)]
+    out = []
+    for a in f:
+        if a["seen_day"] != day:
+            continue
+        same = [b for b in f if b["caller"] == a["caller"] and b["callee"] == a["callee"]]
+        if rule.new_only and any(b["t"] <= a["t"] - w for b in same):
+            continue
+        if sum(1 for b in same if a["t"] - w < b["t"] <= a["t"]) >= rule.n:
+            out.append((a["t"], (a["caller"],), -1))
+    return sorted(out)
+
+
+def movement(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
+    listed = _listed(rule, t["members"])
+    district = {p["place_id"]: p["district"] for p in t["places"]}
+    home = {r["person"]: r["district"] for r in t.get("records", [])}
+    s = [x for x in t["stays"] if _ok(x["person"], listed) and x["place"] in district]
+    out = []
+    for a in s:
+        if a["seen_day"] != day:
+            continue
+        if rule.mode == "leaves_home":
+            if a["person"] in home and district[a["place"]] != home[a["person"]]:
+                out.append((a["end"], (a["person"],), a["place"]))
+            continue
+        seen = {b["place"] if rule.mode == "places" else district[b["place"]] for b in s
+                if b["person"] == a["person"]
+                and a["end"] - rule.window_minutes < b["end"] <= a["end"]}
+        if len(seen) >= rule.n:
             out.append((a["end"], (a["person"],), a["place"]))
     return sorted(out)
 
@@ -212,5 +259,23 @@ def score(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
 
 REFERENCES = {
     "gathering": gathering, "near": near, "dwell": dwell, "frequency": frequency,
-    "anomaly": anomaly, "absence": absence, "apart": apart, "travel": travel, "score": score,
+    "anomaly": anomaly, "absence": absence, "apart": apart, "movement": movement,
+    "travel": travel, "score": score,
 }
+
+
+def _when(rule: Any, alert_t: int, start_weekday: int) -> bool:
+    """Whether an alert at minute ``alert_t`` falls in the rule's hours and weekdays."""
+    if rule.hours is not None:
+        lo, hi = rule.hours
+        minute = alert_t % DAY
+        inside = [lo * 60 <= minute < hi * 60, minute >= lo * 60 or minute < hi * 60]
+        if not inside[0 if lo < hi else 1]:
+            return False
+    return not rule.weekdays or (alert_t // DAY + start_weekday) % 7 in rule.weekdays
+
+
+def reference(rule: Any, t: dict[str, Rows], day: int, start_weekday: int = 0) -> list[Alert]:
+    """The template's reference, keeping the alerts in the rule's hours and weekdays."""
+    return [a for a in REFERENCES[rule.template](rule, t, day)
+            if _when(rule, a[0], start_weekday)]

@@ -159,3 +159,63 @@ def test_overall_metrics() -> None:
     empty = overall_metrics(c, rules=RULES, days=2)
     assert empty["alerts"] == 0 and empty["precision"] is None
     assert empty["innocents_per_true_alert"] is None
+
+
+def _actions(rows: list[tuple]) -> pa.Table:
+    return table_of(schema.ACTIONS, rows)
+
+
+def test_feedback_by_list(con: duckdb.DuckDBPyConnection) -> None:
+    """Contact-only on A: person 4 from day 2, person 0 again from day 4 (not on day 3). Alert
+    2 (day 2, persons 2 and 4) and alert 5 (the last day, person 4) name them; the police acted
+    on person 4 for both and on person 0 for alert 1 (day 3: then on no list)."""
+    from custodiet.audit._sim_lists import feedback_by_list
+
+    con.register("actions", _actions([(0, 2, "visit", 4, 3 * D, ""),
+                                      (1, 5, "visit", 4, 7 * D, ""),
+                                      (2, 1, "visit", 0, 4 * D, "")]))
+    rows = {r["list"]: r for r in feedback_by_list(con, days=DAYS,
+                                                   rule_lists={"r": ["A"]}).to_pylist()}
+    assert rows["A"] == {"list": "A", "alerts": 5, "alerts_on_contact_listed": 2,
+                         "actions_on_contact_listed": 2}
+    assert rows["B"] == {"list": "B", "alerts": 0, "alerts_on_contact_listed": 0,
+                         "actions_on_contact_listed": 0}
+
+
+def test_workload(con: duckdb.DuckDBPyConnection) -> None:
+    """Seven (alert, person) pairs call for a visit; three were answered, a day after their
+    alert (less five minutes for alert 1); with a capacity of 1 every acting day is full."""
+    from custodiet.audit._sim_workload import workload
+
+    con.register("actions", _actions([(0, 2, "visit", 4, 3 * D, ""),
+                                      (1, 5, "visit", 4, 7 * D, ""),
+                                      (2, 1, "visit", 0, 4 * D, "")]))
+    w = workload(con, rule_category={"r": "political"}, rule_action={"r": "visit"},
+                 capacity=1, days=DAYS)
+    assert (w["candidates"], w["answered"], w["days_at_capacity"]) == (7, 3, 3)
+    assert w["answered_share"] == pytest.approx(3 / 7)
+    assert w["mean_delay_hours"] == pytest.approx((24 + 24 + (D - 5) / 60) / 3)
+    assert w["by_category"] == [{"category": "political", "candidates": 7, "answered": 3,
+                                 "answered_share": pytest.approx(3 / 7),
+                                 "mean_delay_hours": pytest.approx(w["mean_delay_hours"])}]
+    none = workload(con, rule_category={"r": "political"}, rule_action={"r": "none"},
+                    capacity=1, days=DAYS)
+    assert none["candidates"] == 0 and none["answered_share"] is None
+
+
+def test_lists_by_category_and_camera_days(con: duckdb.DuckDBPyConnection) -> None:
+    """Ever on A: 0, 2, 4; on B: 0, 2, 3. Foreigners: 2 and 3. Person 0 stays under a camera
+    on days 0 and 1, and from day 5 past the horizon (counted once, on the last day)."""
+    from custodiet.audit._sim_burden import camera_days, lists_by_category
+
+    con.register("persons", pa.table({"person_id": list(range(10)),
+                                      "foreign": [i in (2, 3) for i in range(10)]}))
+    rows = {(r["list"], r["category"]): (r["members"], r["in_category"])
+            for r in lists_by_category(con, days=DAYS, categories=["foreign"]).to_pylist()}
+    assert rows == {("A", "foreign"): (3, 1), ("B", "foreign"): (3, 2),
+                    ("(any list)", "foreign"): (4, 2)}
+    con.register("stays", table_of(schema.STAYS, [(0, 5, 0, D + 10), (1, 6, D, 2 * D),
+                                                  (0, 5, 5 * D, 8 * D)]))
+    assert camera_days(con, days=DAYS)["camera_days"].to_pylist() == [0] * 10
+    con.register("cameras", pa.table({"place_id": pa.array([5], pa.int64())}))
+    assert camera_days(con, days=DAYS)["camera_days"].to_pylist() == [3] + [0] * 9

@@ -36,3 +36,39 @@ def test_intervention_hides_the_prediction_from_the_police() -> None:
                                      days=5).to_pylist()[0]
     assert row["precision_seen"] == pytest.approx(0.0)   # nothing happened: all look false
     assert row["precision_true"] == pytest.approx(2 / 3)  # two of three would have gone
+
+
+def test_split_difference_by_whom_it_concerns() -> None:
+    """Person 1 was acted on, 2 is their spouse, 7 a stranger who protests with them. Without
+    the response 1 and 2 petition and 7 deals; with it 1 does not, 2 (chilled through the tie)
+    does not either, and 7 deals twice."""
+    import pyarrow as pa
+
+    from custodiet.audit._sim_split import split_difference
+
+    twin = table_of(schema.INCIDENTS, [(0, "petition_trip", [1], DAY, 9, True),
+                                       (1, "petition_trip", [2], DAY, 9, True),
+                                       (2, "drug_deal", [7, 8], DAY, 3, False)])
+    actual = table_of(schema.INCIDENTS, [(0, "drug_deal", [7, 8], DAY, 3, False),
+                                         (1, "drug_deal", [7, 9], 2 * DAY, 3, False),
+                                         (2, "protest", [1, 2, 7], 2 * DAY, 4, True)])
+    ties = pa.table({"a": pa.array([1, 5], pa.int64()), "b": pa.array([2, 6], pa.int64()),
+                     "kind": ["spouse", "friend"]})
+    touched = pa.table({"person": pa.array([1], pa.int64())})
+    rows = {r["kind"]: r for r in split_difference(actual, twin, touched=touched,
+                                                   ties=ties).to_pylist()}
+    assert rows["petition_trip"] == {"kind": "petition_trip", "lawful": True, "base": 0,
+                                     "other": 2, "touched": 1, "spillover": 1,
+                                     "everyone_else": 0}
+    # the protest counts for person 1 (the closest participant), once; it makes 7 a
+    # co-participant (spillover), so 7's deals count there too
+    assert (rows["protest"]["touched"], rows["protest"]["everyone_else"]) == (-1, 0)
+    assert (rows["drug_deal"]["base"], rows["drug_deal"]["other"]) == (2, 1)
+    assert rows["drug_deal"]["spillover"] == -1 and rows["drug_deal"]["everyone_else"] == 0
+    # a visit deters the visited person's ties: with person 5 visited, 6 is touched
+    far = table_of(schema.INCIDENTS, [(0, "drug_deal", [6], DAY, 3, False)])
+    alone = split_difference(far.slice(0, 0), far, touched=touched.slice(0, 0), ties=ties,
+                             visited=pa.table({"person": pa.array([5], pa.int64())}))
+    assert alone.to_pylist()[0]["touched"] == 1
+    nobody = split_difference(far.slice(0, 0), far, touched=touched, ties=ties)
+    assert nobody.to_pylist()[0]["everyone_else"] == 1

@@ -70,6 +70,8 @@ class _StopError(Exception):
     (["run"], {"CUSTODIET_CLUSTER": "tcp://10.0.0.2:8786"}, (1, "tcp://10.0.0.2:8786")),
     (["sweep", "--set", "rules.petitioner_high_risk.min_level=1,2", "--jobs", "2"], {},
      (2, None)),
+    (["sensitivity", "--vary", "rules.mental_illness_near_school.radius_m=5:800", "--samples",
+      "2", "--cluster", "tcp://10.0.0.3:8786"], {}, (1, "tcp://10.0.0.3:8786")),
 ])
 def test_the_flags_reach_the_executor(argv, env, want, tmp_path, monkeypatch, capsys) -> None:
     seen = []

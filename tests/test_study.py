@@ -54,7 +54,9 @@ def test_headline_figures_agree_with_the_stores(study) -> None:
                                            "suppressed_by_redlist").fetchone()[0]
         assert head["alerts"] == alerts and head["alerts_suppressed"] == suppressed
         assert head["police_actions"] == actions
-        assert head["incidents_prevented"] == twin_unlawful - unlawful
+        split = study.metrics["seeds"][i]["twins"]["interception_by_kind"]
+        elsewhere = sum(r["everyone_else"] for r in split if not r["lawful"])
+        assert head["incidents_prevented"] + elsewhere == twin_unlawful - unlawful
         assert head["null_world_alerts"] == null_alerts
         assert head["listed_by_contact_at_end"] <= head["listed_at_end"]
 
@@ -74,10 +76,46 @@ def test_result_object(study) -> None:
 
 def test_every_variant_and_removal_rate_has_a_store(study) -> None:
     for s in study.seeds:
-        for name in ("watch", "no_response", "no_redlist", "null_world", "removal-0",
+        for name in ("watch", "no_response", "no_redlist", "null_world", "no_system", "removal-0",
                      "removal-0.2"):
             manifest = json.loads((study.run_path(name, s) / "manifest.json").read_text())
             assert manifest["seed"] == s
+
+
+def test_every_rule_shows_lift_and_the_listed_categories_are_default_groups(study) -> None:
+    m = study.metrics
+    assert [r["rule"] for r in m["rules"]] == sorted(r.name for r in study.scenario.rules)
+    for r in m["rules"]:
+        assert {"lift", "chance_precision", "precision_low", "precision_high"} <= set(r)
+        if r["alerts"]:
+            assert r["precision_low"] <= r["precision"] <= r["precision_high"]
+    assert {"mental_illness_recorded", "petition_history_recorded", "drug_use_recorded",
+            "foreign"} <= set(m["scenario"]["categories"]) <= set(m["groups"]["groupings"])
+    assert sum(s["alerts"] for s in m["systems"]) == sum(r["alerts"] for r in m["rules"])
+    w = m["workload"]
+    assert w["answered"] == sum(c["answered"] for c in w["by_category"]) <= w["candidates"]
+    assert w["answered"] == sum(h for h in m["headline"]["police_actions"]["values"])
+
+
+def test_everyone_else_part_of_every_twin_difference_is_zero(study) -> None:
+    """With per-person common random numbers, people out of reach of what a twin changed live
+    the same days: for every kind and seed, interception and deterrence differences among
+    everyone else are exactly zero (and the headline's prevented counts leave nothing out)."""
+    for seed in study.metrics["seeds"]:
+        twins = seed["twins"]
+        for part in ("interception_by_kind", "deterrence_by_kind"):
+            assert twins[part], part
+            for row in twins[part]:
+                assert row["everyone_else"] == 0, (seed["seed"], part, row)
+                assert row["other"] - row["base"] == row["touched"] + row["spillover"]
+    for name in ("prevented_everyone_else", "deterred_everyone_else"):
+        assert study.metrics["headline"][name]["values"] == [0, 0]
+
+
+def test_the_null_world_is_strict(study) -> None:
+    for s in study.seeds:
+        with study.open("null_world", s) as null:
+            assert null.con.execute("SELECT count(*) FROM incidents").fetchone()[0] == 0
 
 
 def test_removal_shrinks_lists(study) -> None:
@@ -97,8 +135,16 @@ def test_report_has_every_figure_as_svg_and_png(study) -> None:
     for name in svgs:
         assert f'<figure id="fig-{name}"><svg' in html
     for needed in ("alerts-by-rule", "list-size", "removal-sweep", "twins-incidents",
-                   "twins-precision", "contact-listed-alerts"):
+                   "twins-precision", "contact-listed-alerts", "lift-by-rule",
+                   "burden-by-category", "lists-by-category"):
         assert needed in svgs
+    # the four questions, in order, each opening with its answer
+    at = [html.index(f"<h2>{q}</h2>") for q in (
+        "Does it work?", "Whom does it burden?", "What does the red list hide?",
+        "Can anyone know whether it predicted right?")]
+    assert at == sorted(at)
+    for start in at:
+        assert html[start:].split("</h2>", 1)[1].lstrip().startswith('<p class="answer">')
     assert "<script" not in html.lower()
     assert "Assumptions and scenario" in html and "source:" in html
 
@@ -206,9 +252,12 @@ def test_twins_share_every_draw_until_the_first_intervention(study) -> None:
                     "SELECT kind, persons, t, place FROM incidents WHERE t < ? ORDER BY ALL"):
             a, b = rows(run.con, sql), rows(twin.con, sql)
             assert a and a == b, sql
-        # and the response does change the world afterwards (here: who calls whom)
-        later = "SELECT count(*), sum(hash(caller, callee, t)) FROM calls WHERE t >= ?"
-        assert rows(run.con, later) != rows(twin.con, later)
+        # and the response does change the world afterwards (where people are, what they do)
+        later = ('SELECT count(*), sum(hash(person, place, start, "end")) FROM stays '
+                 "WHERE start >= ?",
+                 "SELECT count(*), sum(hash(kind, t, place)) FROM incidents WHERE t >= ?",
+                 "SELECT count(*), sum(hash(caller, callee, t)) FROM calls WHERE t >= ?")
+        assert any(rows(run.con, sql) != rows(twin.con, sql) for sql in later)
 
 
 def test_user_strings_are_escaped_in_the_report(tmp_path) -> None:

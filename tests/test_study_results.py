@@ -23,12 +23,14 @@ from custodiet.audit._sim_sections import (
     RedList,
     RedListCounts,
     RuleFigures,
+    Split,
     TwinPrecision,
     Twins,
 )
 from custodiet.audit._sim_study import SeedAudit, headline
 from custodiet.report import Report, Table
-from custodiet.report._study_report import _redlist_section, summary
+from custodiet.report._study_report import summary
+from custodiet.report._study_sections import redlist_section
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 
@@ -57,7 +59,13 @@ def hand_built(**changes: object) -> SeedAudit:
                                        Prevented("protest", True, 2, 3, 1)],
                     precision_by_rule=[TwinPrecision("r", 101, 13 / 101, 0.2, 13, 20)],
                     precision_seen=13 / 101, precision_true=0.2,
-                    null_world_alerts_by_rule=[NullWorldAlerts("r", 101, 33)]),
+                    null_world_alerts_by_rule=[NullWorldAlerts("r", 101, 33)],
+                    interception_by_kind=[Split("drug_deal", False, 40, 43, 2, 1, 0),
+                                          Split("petition_trip", True, 10, 15, 4, 1, 0),
+                                          Split("protest", True, 2, 3, 1, 0, 0)],
+                    deterrence_by_kind=[Split("drug_deal", False, 43, 44, 1, 0, 0),
+                                        Split("petition_trip", True, 15, 24, 7, 2, 0),
+                                        Split("protest", True, 3, 4, 0, 1, 0)]),
     )
     parts.update(changes)
     return SeedAudit(**parts)  # type: ignore[arg-type]
@@ -72,19 +80,30 @@ def test_every_headline_figure_reads_its_own_field() -> None:
         "alerts_suppressed": 7, "listed_at_end": 61, "listed_by_contact_at_end": 19,
         "contact_listed_alert_share": 9 / 101, "list_days_per_person": 0.125,
         "redlisted_incidents_unseen": 27, "incidents_hidden_by_redlist": 6,
-        "incidents_prevented": 3, "lawful_acts_prevented": 6, "precision_seen": 13 / 101,
+        "incidents_prevented": 3, "incidents_prevented_acted_on": 2,
+        "incidents_prevented_spillover": 1, "lawful_acts_prevented": 6,
+        "lawful_acts_prevented_acted_on": 5, "lawful_acts_prevented_spillover": 1,
+        "prevented_everyone_else": 0, "interception_lawful_share": 6 / 9,
+        "unlawful_deterred": 1, "lawful_deterred": 10, "deterred_everyone_else": 0,
+        "deterrence_lawful_share": 10 / 11, "precision_seen": 13 / 101,
         "precision_true": 0.2, "null_world_alerts": 33, "null_to_actual_alerts": 33 / 101,
     }
 
 
 def test_lawful_and_unlawful_prevented_stay_apart() -> None:
-    twins = Twins(prevented_by_kind=[Prevented("burglary", False, 0, 2, 2),
-                                     Prevented("drug_deal", False, 5, 4, -1),
-                                     Prevented("petition_trip", True, 1, 8, 7)])
-    assert twins.prevented(lawful=False) == 1
-    assert twins.prevented(lawful=True) == 7
-    h = headline(hand_built(twins=twins))
+    split = [Split("burglary", False, 0, 2, 2, 0, 0), Split("drug_deal", False, 5, 4, -1, 0, 0),
+             Split("petition_trip", True, 1, 8, 5, 2, 0)]
+    assert Twins.effect(split, lawful=False) == 1
+    assert Twins.effect(split, lawful=True) == 7
+    h = headline(hand_built(twins=Twins(interception_by_kind=split)))
     assert (h["incidents_prevented"], h["lawful_acts_prevented"]) == (1, 7)
+    assert (h["lawful_acts_prevented_acted_on"], h["lawful_acts_prevented_spillover"]) == (5, 2)
+
+
+def test_everyone_else_is_left_out_of_prevented() -> None:
+    split = [Split("petition_trip", True, 10, 14, 2, 1, 1)]
+    h = headline(hand_built(twins=Twins(interception_by_kind=split)))
+    assert h["lawful_acts_prevented"] == 3 and h["prevented_everyone_else"] == 1
 
 
 def test_sections_serialise_to_their_metrics_json_part() -> None:
@@ -103,14 +122,23 @@ def test_sections_serialise_to_their_metrics_json_part() -> None:
 
 
 def test_redlist_table_puts_each_count_in_its_column() -> None:
+    red = {"redlisted_persons": 23, "alerts_suppressed": 7,
+           "suppressed": {"alerts": 7, "true_alerts": 4, "incidents_found": 2},
+           "with_redlist": {"incidents": 31, "unlawful": 29, "unseen": 27, "unseen_unlawful": 25,
+                            "alerts_naming_redlisted": 3},
+           "without_redlist": {"incidents": 30, "unlawful": 28, "unseen": 21,
+                               "unseen_unlawful": 20, "alerts_naming_redlisted": 9},
+           "hidden": 6}
     report = Report("t")
-    _redlist_section(report, hand_built())
+    redlist_section(report.section("x"), {"scenario": {"seeds": [1, 2]}, "redlist": red})
     table = next(b for b in report.sections[0].blocks if isinstance(b, Table))
     assert table.header == ["", "With the red list", "Twin without it"]
     rows = {r[0]: r[1:] for r in table.rows}
     assert rows["Red-listed people"] == ["23", ""]
     assert rows["Alerts suppressed"] == ["7", ""]
-    assert rows["Incidents with a red-listed participant"] == ["31", "31"]
+    assert rows["…that would have matched an incident"] == ["4", ""]
+    assert rows["…incidents those alerts would have found"] == ["2", ""]
+    assert rows["Incidents with a red-listed participant"] == ["31", "30"]
     assert rows["…that no alert saw"] == ["27", "21"]
     assert rows["Unsuppressed alerts naming a red-listed person"] == ["3", "9"]
 
@@ -156,8 +184,13 @@ def test_docs_carry_the_registry_table() -> None:
         "`python -m custodiet.audit._sim_figures docs/metrics.md`")
 
 
-def _oracle(run, twin, null, scenario) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
-    """Headline figures recomputed by brute force in Python from one seed's stores."""
+def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    """Headline figures recomputed by brute force in Python from one seed's stores (the
+    prevented counts less the audit's everyone-else part, checked on its own elsewhere)."""
+
+    def else_part(lawful: bool) -> int:
+        return sum(r["everyone_else"] for r in split if r["lawful"] is lawful)
+
     from custodiet.schema import LAWFUL_INCIDENT_KINDS, STANDING_INCIDENT_KINDS
 
     claims = {r.name: set(r.detects) for r in scenario.rules}
@@ -198,8 +231,8 @@ def _oracle(run, twin, null, scenario) -> dict[str, float | None]:  # type: igno
         "police_actions": len(actions),
         "persons_acted_on": len({a["person"] for a in actions}),
         "alerts_suppressed": len(alerts) - len(shown),
-        "incidents_prevented": count(twin, False) - count(run, False),
-        "lawful_acts_prevented": count(twin, True) - count(run, True),
+        "incidents_prevented": count(twin, False) - count(run, False) - else_part(False),
+        "lawful_acts_prevented": count(twin, True) - count(run, True) - else_part(True),
         "null_world_alerts": sum(not a["suppressed_by_redlist"]
                                  for a in null.table("alerts").to_pylist()),
     }
@@ -210,6 +243,7 @@ def test_headline_figures_match_a_brute_force_oracle(study) -> None:
         head = {k: v["values"][i] for k, v in study.metrics["headline"].items()}
         with study.open("watch", s) as run, study.open("no_response", s) as twin, \
                 study.open("null_world", s) as null:
-            want = _oracle(run, twin, null, study.scenario)
+            split = study.metrics["seeds"][i]["twins"]["interception_by_kind"]
+            want = _oracle(run, twin, null, study.scenario, split)
         for name, value in want.items():
             assert head[name] == pytest.approx(value), (s, name)

@@ -35,6 +35,13 @@ RULES: list[dict[str, Any]] = [
      "distinct": 1},
     {"template": "frequency", "event": "entries", "place_kind": "park", "n": 3,
      "window_minutes": 4 * DAY},
+    {"template": "frequency", "event": "calls", "counterpart": "same", "n": 2,
+     "window_minutes": 2 * DAY},
+    {"template": "frequency", "event": "calls", "counterpart": "same", "new_only": True,
+     "n": 2, "window_minutes": DAY, "hours": [8, 22], "weekdays": [0, 1, 2, 3, 4]},
+    {"template": "movement", "mode": "districts", "n": 2},
+    {"template": "movement", "mode": "places", "n": 4, "window_minutes": 3 * DAY},
+    {"template": "movement", "mode": "leaves_home", "lists": ["watched"], "hours": [20, 6]},
     {"template": "anomaly", "meter": "water", "factor": 1.5},
     {"template": "anomaly", "meter": "power", "baseline": "own", "baseline_days": 4,
      "factor": 1.5},
@@ -42,7 +49,7 @@ RULES: list[dict[str, Any]] = [
     {"template": "apart", "window_days": 2, "min_observed": 1, "max_share": 0.9},
     {"template": "apart", "window_days": 4, "min_observed": 1, "max_share": 0.9},
     {"template": "travel", "destination": "any"},
-    {"template": "travel", "destination": "any", "min_tickets": 3, "window_minutes": 4 * DAY},
+    {"template": "travel", "destination": "any", "min_tickets": 2, "window_minutes": 4 * DAY},
     {"template": "score", "scorer": "tj", "min_level": 1},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
@@ -101,9 +108,20 @@ def _mutated(monkeypatch: pytest.MonkeyPatch, name: str, **changes: Any) -> None
     monkeypatch.setitem(TEMPLATES, name, dataclasses.replace(TEMPLATES[name], **changes))
 
 
-@pytest.mark.parametrize("index", [1, 3, 6, 10, 13, 15])
-def test_a_too_short_lookback_is_caught(index: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    rule = RULE_OBJECTS[index]
+def _first(template: str) -> Any:
+    return next(r for r in RULE_OBJECTS if r.template == template)
+
+
+LONG = [r for r in RULE_OBJECTS if TEMPLATES[r.template].lookback(r) > 2 * DAY
+        and not TEMPLATES[r.template].holds_all(r)]
+
+
+def test_long_lookbacks_are_tested() -> None:
+    assert len({r.template for r in LONG}) >= 6
+
+
+@pytest.mark.parametrize("rule", LONG, ids=[r.template for r in LONG])
+def test_a_too_short_lookback_is_caught(rule: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     _mutated(monkeypatch, rule.template, lookback=lambda r: 0)
     with pytest.raises(AssertionError, match="look-back"):
         checks.check_lookback_suffices(rule)
@@ -119,13 +137,13 @@ def test_a_pasted_value_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
 
     _mutated(monkeypatch, "dwell", compile=pasted)
     with pytest.raises(AssertionError, match="pasted"):
-        checks.check_values_are_bound(RULE_OBJECTS[4])
+        checks.check_values_are_bound(_first("dwell"))
 
 
 def test_an_undeclared_input_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     _mutated(monkeypatch, "travel", inputs=lambda r: {"stays": ("person",)})
     with pytest.raises(AssertionError, match="does not declare"):
-        checks.check_declared_inputs(RULE_OBJECTS[14])
+        checks.check_declared_inputs(_first("travel"))
 
 
 def test_a_wrong_example_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,3 +212,19 @@ def test_the_watch_refuses_ground_truth(city: tuple[World, list]) -> None:
     for name in ("incidents", "interventions", "person_truth"):
         with pytest.raises(TruthLeak):
             watch.observe({**days[0], name: pa.table({"x": [1]})})
+
+
+@pytest.mark.parametrize("exclude_own", [True, False])
+def test_near_fires_on_passing_by_not_at_home(exclude_own: bool, city: tuple[World, list]
+                                              ) -> None:
+    world, _ = city
+    rule = {"template": "near", "place_kind": "school", "radius_m": 300,
+            "exclude_own": exclude_own}
+    alerts = pa.concat_tables(_run(rule, city)).to_pylist()
+    persons = world.static_tables()["persons"]
+    home = persons.column("home_place").to_numpy()
+    work = persons.column("work_place").to_numpy()
+    own = [r["place"] in (home[r["persons"][0]], work[r["persons"][0]]) for r in alerts]
+    assert len(alerts) > sum(own)  # some alerts are on passing by, either way
+    # Off, many alerts fire at the person's own home or school; on (the default), none.
+    assert (sum(own) == 0) if exclude_own else (sum(own) > 0)

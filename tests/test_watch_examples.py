@@ -22,7 +22,7 @@ from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
 from custodiet.watch import TEMPLATES
 from custodiet.watch._inputs import RELATIONS
 from custodiet.watch.checks import example_rule
-from tests._reference import REFERENCES
+from tests._reference import REFERENCES, reference
 from tests.test_watch_rules import engine
 
 C = {"name": "r", "detects": ["protest"]}
@@ -167,3 +167,19 @@ def test_only_rows_received_that_day_are_anchors(day: int) -> None:
     rule = Dwell(template="dwell", place_kind="hotel", min_minutes=10, **C)
     log = _log(stays=[_stay(1, 0, 0, 100, seen=0), _stay(1, 0, 1500, 1600, seen=1)])
     assert [a[0] for a in _both(rule, log, day)] == [[10], [1510]][day]
+
+
+def test_hours_and_weekdays_worked_example() -> None:
+    rule = Dwell(template="dwell", place_kind="station", min_minutes=60, hours=(22, 6),
+                 weekdays=[5, 6], **C)
+    log = _log(places=[{"place_id": 0, "kind": "station", "x": 0.0, "y": 0.0, "district": 0,
+                        "compound": -1}],
+               stays=[_stay(1, 0, 4 * 1440 + 1340, 4 * 1440 + 1430, 4),   # Friday 23:20
+                      _stay(1, 0, 5 * 1440 + 660, 5 * 1440 + 750, 5),     # Saturday 12:00
+                      _stay(1, 0, 5 * 1440 + 1340, 5 * 1440 + 1430, 5)])  # Saturday 23:20
+    got = [engine(rule, log, day, start_weekday=0) for day in (4, 5)]
+    assert got == [[], [(5 * 1440 + 1400, (1,), 0)]]
+    assert [reference(rule, log, day, 0) for day in (4, 5)] == got
+    # A week that starts on a Tuesday moves both days one weekday on: Saturday and Sunday.
+    assert [engine(rule, log, day, start_weekday=1) for day in (4, 5)] == \
+        [[(4 * 1440 + 1400, (1,), 0)], [(5 * 1440 + 1400, (1,), 0)]]

@@ -38,3 +38,22 @@ def test_every_watch_parameter_is_documented_and_cited() -> None:
             cited = "assumption" in text.lower() or any(
                 tag in text for tag in ("NYT-", "HRW-", "MPS-"))
             assert cited, f"{model.__name__}.{name}: neither a source nor 'assumption': {text!r}"
+
+
+def test_new_blanks_refuse_what_they_cannot_mean() -> None:
+    import pytest
+    from pydantic import TypeAdapter, ValidationError
+
+    rule = TypeAdapter(Rule)
+    base = {"name": "r", "detects": ["protest"]}
+    # One counterpart repeated is a number called again: entries have no such counterpart.
+    with pytest.raises(ValidationError, match="counterpart"):
+        rule.validate_python({**base, "template": "frequency", "event": "entries",
+                              "counterpart": "same"})
+    # An empty hour window is refused; the whole day is [0, 24]; a window may wrap midnight.
+    with pytest.raises(ValidationError, match="hours"):
+        rule.validate_python({**base, "template": "dwell", "hours": [6, 6]})
+    with pytest.raises(ValidationError):
+        rule.validate_python({**base, "template": "dwell", "weekdays": [7]})
+    assert rule.validate_python({**base, "template": "dwell", "hours": [0, 24]}).hours == (0, 24)
+    assert rule.validate_python({**base, "template": "near", "hours": [22, 6]}).exclude_own

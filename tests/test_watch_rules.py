@@ -19,6 +19,7 @@ from custodiet.scenario._watch import (
     Dwell,
     Frequency,
     Gathering,
+    Movement,
     Near,
     Score,
     Travel,
@@ -26,8 +27,8 @@ from custodiet.scenario._watch import (
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE
 from custodiet.watch import TEMPLATES
 from custodiet.watch._inputs import RELATIONS, register
-from custodiet.watch._rules import run_rule
-from tests._reference import REFERENCES
+from custodiet.watch._rules import compile_rule, run_rule
+from tests._reference import REFERENCES, reference
 
 DAY = 1440
 DAYS = 3
@@ -85,7 +86,11 @@ def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
             p["x"] = p["y"] = float("nan")
     member_homes = sorted({(m["list"], h["household"]) for m in members for h in homes
                            if m["person"] in h["persons"]})
+    records = [{"person": p, "home_place": draw(st.integers(-1, n_places - 1)),
+                "work_place": draw(st.integers(-1, n_places - 1)),
+                "district": draw(st.integers(-1, 1))} for p in range(PERSONS)]
     return {"member_homes": [{"list": a, "household": b} for a, b in member_homes],
+            "records": records,
             "places": places, "stays": stays, "phone_off": phone_off, "calls": calls,
             "tickets": tickets, "homes": homes, "utility": utility,
             "members": members, "spouses": spouses, "scores": scores}
@@ -94,7 +99,11 @@ def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
 lists = st.sampled_from([[], [], ["a"], ["a", "b"]])
 minutes = st.integers(0, 4).map(lambda k: k * GRID)
 kinds = st.sampled_from(KINDS)
-common = {"name": st.just("r"), "detects": st.just(["protest"]), "lists": lists}
+hours = st.one_of(st.none(), st.tuples(st.integers(0, 24), st.integers(0, 24)).filter(
+    lambda h: h[0] % 24 != h[1] % 24 or h == (0, 24)))
+weekdays = st.one_of(st.just([]), st.lists(st.integers(0, 6), min_size=1, max_size=3))
+common = {"name": st.just("r"), "detects": st.just(["protest"]), "lists": lists,
+          "hours": hours, "weekdays": weekdays}
 
 RULES = {
     "gathering": st.builds(Gathering, template=st.just("gathering"), k=st.integers(2, 4),
@@ -103,15 +112,23 @@ RULES = {
     "near": st.builds(Near, template=st.just("near"), place_kind=kinds,
                       radius_m=st.sampled_from([0.0, 50.0, 100.0]), min_minutes=minutes,
                       min_times=st.integers(1, 3), window_minutes=st.integers(1, 3).map(
-                          lambda k: k * DAY // 2), **common),
+                          lambda k: k * DAY // 2), exclude_own=st.booleans(), **common),
     "dwell": st.builds(Dwell, template=st.just("dwell"), place_kind=kinds,
                        min_minutes=st.integers(1, 6).map(lambda k: k * GRID), **common),
-    "frequency": st.builds(Frequency, template=st.just("frequency"),
+    "frequency": st.one_of(st.builds(
+        Frequency, template=st.just("frequency"), event=st.just("calls"),
+        counterpart=st.just("same"), out_of_town=st.booleans(), new_only=st.booleans(),
+        n=st.integers(1, 3), window_minutes=st.integers(1, 4).map(lambda k: k * DAY // 2),
+        **common), st.builds(Frequency, template=st.just("frequency"),
                            event=st.sampled_from(["calls", "entries"]), place_kind=kinds,
                            out_of_town=st.booleans(), new_only=st.booleans(),
                            n=st.integers(1, 3), distinct=st.integers(0, 2),
                            window_minutes=st.integers(1, 4).map(lambda k: k * DAY // 2),
-                           **common),
+                           **common)),
+    "movement": st.builds(Movement, template=st.just("movement"),
+                          mode=st.sampled_from(["places", "districts", "leaves_home"]),
+                          n=st.integers(2, 4), window_minutes=st.integers(1, 4).map(
+                              lambda k: k * DAY // 2), **common),
     "anomaly": st.builds(Anomaly, template=st.just("anomaly"),
                          meter=st.sampled_from(["water", "power"]),
                          baseline=st.sampled_from(["own", "district"]),
@@ -135,10 +152,11 @@ def arrow(log: dict[str, list[dict[str, Any]]]) -> dict[str, pa.Table]:
     return {name: pa.Table.from_pylist(rows, schema=RELATIONS[name]) for name, rows in log.items()}
 
 
-def engine(rule: Any, log: dict[str, list[dict[str, Any]]], day: int) -> list[tuple]:
+def engine(rule: Any, log: dict[str, list[dict[str, Any]]], day: int,
+           start_weekday: int = 0) -> list[tuple]:
     with Session() as session:
         register(session, arrow(log))
-        table = run_rule(session, rule, day)
+        table = run_rule(session, rule, day, compile_rule(rule, start_weekday=start_weekday))
     return sorted((r["t"], tuple(r["persons"]), r["place"]) for r in table.to_pylist())
 
 
@@ -153,6 +171,7 @@ def test_every_template_has_a_strategy_and_a_reference() -> None:
 def test_engine_agrees_with_reference(template: str, data: st.DataObject,
                                       log: dict[str, list[dict[str, Any]]]) -> None:
     rule = data.draw(RULES[template], label="rule")
+    start = data.draw(st.integers(0, 6), label="start_weekday")
     for day in range(DAYS + 1):
-        expected = REFERENCES[template](rule, log, day)
-        assert engine(rule, log, day) == expected, (template, day)
+        expected = reference(rule, log, day, start)
+        assert engine(rule, log, day, start) == expected, (template, day)

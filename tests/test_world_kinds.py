@@ -1,6 +1,7 @@
 """The incident table in ``schema`` is complete and every kind can be removed: each kind names
-world parameters that exist, the null world zeroes every act's, and a city with those zeroed
-has no act at all. Police actions are one definition shared by the world and the scenario."""
+world parameters that exist, the null worlds set them, and a busy city under the strict null
+world has no incident at all (under the acts-only one, standing states only), in the same city.
+Police actions are one definition shared by the world and the scenario."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import numpy as np
 import pytest
 
 from custodiet import schema
-from custodiet.scenario import WorldConfig
+from custodiet.scenario import Scenario, WorldConfig
 from custodiet.store import open_run
 from custodiet.study._simulate import simulate_world
 from custodiet.study._variants import NULL_WORLD_ZEROED, null_world
-from custodiet.world import INTERVENTION_ACTIONS
+from custodiet.world import INTERVENTION_ACTIONS, acts_null_changes, strict_null_changes
 from custodiet.world._ledger import Ledger
 from tests.conftest import busy_scenario
 
@@ -38,21 +39,50 @@ def test_every_kind_names_parameters_that_exist_and_are_on_by_default(kind) -> N
     assert kind.footprint and kind.removed_by, kind.kind
     for path in kind.removed_by:
         value = _default(path)
-        assert isinstance(value, float) and value > 0, (kind.kind, path, value)
+        assert value is True or (isinstance(value, float) and value > 0), (kind.kind, path)
 
 
-@pytest.mark.parametrize("kind", [k for k in schema.INCIDENT_TABLE if not k.standing],
-                         ids=lambda k: k.kind)
-def test_the_null_world_zeroes_every_act(kind) -> None:
+@pytest.mark.parametrize("kind", schema.INCIDENT_TABLE, ids=lambda k: k.kind)
+def test_the_null_worlds_remove_every_kind(kind) -> None:
+    strict, acts = strict_null_changes(), acts_null_changes()
     for path in kind.removed_by:
         section, name = path.split(".")
         assert section == "incidents" and name in NULL_WORLD_ZEROED, (kind.kind, path)
+        assert f"world.{path}" in strict
+        assert (f"world.{path}" in acts) is not kind.standing
 
 
-def test_a_busy_city_with_the_null_world_has_no_act(tmp_path) -> None:
-    with open_run(simulate_world(null_world(busy_scenario(days=4)), tmp_path / "n")) as run:
-        kinds = {k for (k,) in run.con.execute("SELECT DISTINCT kind FROM incidents").fetchall()}
-    assert kinds <= schema.STANDING_INCIDENT_KINDS
+def _with(scenario: Scenario, changes: dict[str, object]) -> Scenario:
+    data = scenario.model_dump()
+    for path, value in changes.items():
+        *parents, leaf = path.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    return Scenario.model_validate(data)
+
+
+def _kinds(run) -> set[str]:
+    return {k for (k,) in run.con.execute("SELECT DISTINCT kind FROM incidents").fetchall()}
+
+
+def test_the_strict_null_world_has_no_incident_in_the_same_city(tmp_path) -> None:
+    busy = busy_scenario(days=3)
+    runs = {name: simulate_world(sc, tmp_path / name) for name, sc in (
+        ("actual", busy), ("strict", _with(busy, strict_null_changes())),
+        ("acts", _with(busy, acts_null_changes())), ("variant", null_world(busy)))}
+    with open_run(runs["actual"]) as actual, open_run(runs["strict"]) as strict, \
+            open_run(runs["acts"]) as acts, open_run(runs["variant"]) as variant:
+        assert _kinds(actual) == set(schema.INCIDENT_KINDS)
+        assert _kinds(strict) == set() == _kinds(variant)
+        assert _kinds(acts) == schema.STANDING_INCIDENT_KINDS
+        # The same people in the same homes, with the same ties between households.
+        assert actual.digest("places") == strict.digest("places")
+        same = actual.con.execute("SELECT household_id, age, sex, migrant FROM persons "
+                                  "ORDER BY person_id").fetchall()
+        assert same == strict.con.execute("SELECT household_id, age, sex, migrant FROM "
+                                          "persons ORDER BY person_id").fetchall()
 
 
 def test_the_ledger_refuses_a_kind_not_in_the_table() -> None:

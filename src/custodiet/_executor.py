@@ -199,14 +199,16 @@ def _run_pool(tasks: Sequence[Task], jobs: int, progress: Progress | None) -> li
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(progress_queue,)) as pool:
             futures = [pool.submit(_pool_call, t) for t in tasks]
-            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-            if any(f.exception() is not None for f in done):
-                for f in futures:  # those not started yet; the running ones finish
-                    f.cancel()
-                done, _ = wait(futures)
-            failed = _first_failure(tasks, futures, done)
+            wait(futures, return_when=FIRST_EXCEPTION)
+            failed = _first_failure(tasks, futures)
             if failed is not None:
-                task, err = failed
+                # As a serial run would: the first failure in task order wins. Later tasks are
+                # cancelled; earlier ones finish, since one of them may fail too.
+                first = tasks.index(failed[0])
+                for f in futures[first + 1:]:
+                    f.cancel()
+                wait(futures[:first])
+                task, err = _first_failure(tasks, futures)  # type: ignore[misc]
                 raise _named(task.name, err) from err
             return [f.result() for f in futures]
     finally:
@@ -215,11 +217,11 @@ def _run_pool(tasks: Sequence[Task], jobs: int, progress: Progress | None) -> li
             drainer.join()
 
 
-def _first_failure(tasks: Sequence[Task], futures: Sequence[Future[Any]], done: set[Any]
+def _first_failure(tasks: Sequence[Task], futures: Sequence[Future[Any]]
                    ) -> tuple[Task, BaseException] | None:
     """The first task (in task order) among the finished ones that raised, if any."""
     for task, f in zip(tasks, futures, strict=True):
-        if f in done and not f.cancelled() and f.exception() is not None:
+        if f.done() and not f.cancelled() and f.exception() is not None:
             return task, f.exception()  # type: ignore[return-value]
     return None
 

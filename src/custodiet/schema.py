@@ -41,7 +41,8 @@ class IncidentKind:
     footprint: str
     """What it leaves in the event tables the watch can see."""
     removed_by: tuple[str, ...]
-    """World parameters (dotted, under ``world``) that, set to zero, remove the kind."""
+    """World parameters (dotted, under ``world``) that, set to zero (or false), remove the kind
+    without changing who lives in the city; the null worlds set them."""
 
 
 INCIDENT_TABLE: tuple[IncidentKind, ...] = (
@@ -63,12 +64,12 @@ INCIDENT_TABLE: tuple[IncidentKind, ...] = (
                  ("incidents.recruiter_share",)),
     IncidentKind("sham_marriage", False, True,
                  "spouses who live apart and seldom spend a night together",
-                 ("incidents.sham_marriage_share",)),
+                 ("incidents.sham_marriages",)),
     IncidentKind("burglary", False, False, "a short stay at a stranger's home",
                  ("incidents.burglar_share",)),
     IncidentKind("crowded_rental", False, True,
                  "a household's water and power far above its registered size",
-                 ("households.migrant_crowded_share",)),
+                 ("incidents.crowded_rentals_unlawful",)),
 )
 """Every incident kind; the enum, the lawful and standing sets and the null world derive from it."""
 

@@ -131,3 +131,36 @@ def contact_listed_alerts(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Ta
         FROM range(0, $days) r(day) LEFT JOIN pa ON pa.day = r.day
         GROUP BY r.day ORDER BY r.day""",
         {"per_day": MINUTES_PER_DAY, "last": int(days) - 1, "days": int(days)}).to_arrow_table()
+
+
+def feedback_by_list(con: duckdb.DuckDBPyConnection, *, days: int,
+                     rule_lists: dict[str, list[str]]) -> pa.Table:
+    """Per list: unsuppressed alerts of the rules watching it, those naming someone on it that
+    day only because of a police contact, and the police actions that followed on such people
+    (the loop: a contact lists a person, the listing raises an alert, the alert an action)."""
+    prepare_spells(con, days=days)
+    pairs = [(r, li) for r, ls in sorted(rule_lists.items()) for li in ls]
+    return con.execute("""
+        WITH per AS (
+            SELECT day, list, person, bool_and(reason = 'contact') AS contact_only
+            FROM list_days_on GROUP BY day, list, person),
+        rl AS (SELECT unnest($rules::VARCHAR[]) AS rule, unnest($lists::VARCHAR[]) AS list),
+        fl AS (SELECT alert_id, rule, least(t // $per_day, $last) AS day,
+                      unnest(persons) AS person
+               FROM alerts WHERE NOT suppressed_by_redlist),
+        watched AS (SELECT DISTINCT rl.list, fl.alert_id FROM fl JOIN rl USING (rule)),
+        hit AS (SELECT DISTINCT rl.list, fl.alert_id, fl.person
+                FROM fl JOIN rl USING (rule)
+                JOIN per ON per.list = rl.list AND per.person = fl.person AND per.day = fl.day
+                WHERE per.contact_only),
+        l AS (SELECT DISTINCT list FROM list_changes)
+        SELECT l.list,
+               (SELECT count(*) FROM watched w WHERE w.list = l.list) AS alerts,
+               (SELECT count(DISTINCT alert_id) FROM hit WHERE hit.list = l.list)
+                   AS alerts_on_contact_listed,
+               (SELECT count(*) FROM actions x JOIN hit
+                    ON hit.alert_id = x.alert_id AND hit.person = x.person
+                WHERE hit.list = l.list) AS actions_on_contact_listed
+        FROM l ORDER BY l.list""",
+        {"rules": [p[0] for p in pairs], "lists": [p[1] for p in pairs],
+         "per_day": MINUTES_PER_DAY, "last": int(days) - 1}).to_arrow_table()

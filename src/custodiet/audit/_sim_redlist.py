@@ -71,3 +71,22 @@ def redlist_metrics(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConne
         out["without_redlist"] = _unseen(twin, red, rules, horizon)
         out["hidden"] = out["with_redlist"]["unseen"] - out["without_redlist"]["unseen"]
     return out
+
+
+def suppressed_would_find(watch: duckdb.DuckDBPyConnection, *,
+                          rules: Mapping[str, Sequence[str]], days: int,
+                          horizon: int = DEFAULT_HORIZON) -> dict:
+    """The suppressed alerts matched as if they had been raised: their number, how many would
+    have been true, and the distinct incidents they would have found."""
+    from custodiet.audit._sim_rules import overall_metrics
+    from custodiet.engine import Session
+
+    alerts = watch.execute("SELECT * REPLACE (false AS suppressed_by_redlist) FROM alerts "
+                           "WHERE suppressed_by_redlist").to_arrow_table()
+    incidents = watch.execute("SELECT * FROM incidents").to_arrow_table()
+    with Session() as s:
+        s.register_all({"alerts": alerts, "incidents": incidents})
+        o = overall_metrics(s.con, rules=rules, days=days, horizon=horizon)
+        found = seen_incidents(s.con, rules=rules, horizon=horizon).num_rows
+    return {"alerts": int(o["alerts"]), "true_alerts": int(o["true_alerts"]),
+            "incidents_found": int(found)}

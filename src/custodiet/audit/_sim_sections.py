@@ -116,12 +116,35 @@ class ContactListedAlerts(Row):
 
 
 @dataclass(frozen=True)
+class ListFeedback(Row):
+    """One list's part in the feedback loop: alerts of the rules watching it, those naming
+    someone on it only because of a police contact, and the actions that followed on them."""
+
+    list: str
+    alerts: int
+    alerts_on_contact_listed: int
+    actions_on_contact_listed: int
+
+
+@dataclass(frozen=True)
+class ListCategory(Row):
+    """People ever on a list during the run, and of them those in a listed category."""
+
+    list: str
+    category: str
+    members: int
+    in_category: int
+
+
+@dataclass(frozen=True)
 class Lists(Row):
     """Who is on a list each day and why, and the alerts on people listed by a contact."""
 
     sizes: list[ListSize]
     composition: list[ListComposition]
     contact_listed_alerts: list[ContactListedAlerts]
+    by_list: list[ListFeedback] = field(default_factory=list)
+    by_category: list[ListCategory] = field(default_factory=list)
 
     def at_end(self, name: str = "(any list)") -> ListSize | None:
         """The list's size on the last day (None when it was never logged)."""
@@ -141,6 +164,16 @@ class RedListCounts(Row):
 
 
 @dataclass(frozen=True)
+class Suppressed(Row):
+    """The alerts the red list suppressed, matched as if they had been raised: how many would
+    have been true, and how many distinct incidents they would have found."""
+
+    alerts: int
+    true_alerts: int
+    incidents_found: int
+
+
+@dataclass(frozen=True)
 class RedList(Row):
     """What the red list hides: with it, and in the twin without it (when that ran)."""
 
@@ -149,6 +182,7 @@ class RedList(Row):
     with_redlist: RedListCounts
     without_redlist: RedListCounts | None = field(default=None, metadata=OPTIONAL)
     hidden: int | None = field(default=None, metadata=OPTIONAL)
+    suppressed: Suppressed | None = field(default=None, metadata=OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -182,6 +216,26 @@ class NullWorldAlerts(Row):
 
 
 @dataclass(frozen=True)
+class Split(Row):
+    """Incidents of one kind in a base run and in a twin, and the difference (twin − base)
+    split into the persons the change touched, the spillover (their ties and co-participants)
+    and everyone else."""
+
+    kind: str
+    lawful: bool
+    base: int
+    other: int
+    touched: int
+    spillover: int
+    everyone_else: int
+
+    @property
+    def effect(self) -> int:
+        """The part of the difference the change caused: touched persons and spillover."""
+        return self.touched + self.spillover
+
+
+@dataclass(frozen=True)
 class Twins(Row):
     """Comparisons with the twins that ran: the response parts when the ``no_response`` twin
     ran, the null-world part when ``null_world`` did."""
@@ -191,6 +245,10 @@ class Twins(Row):
     precision_seen: float | None = None
     precision_true: float | None = None
     null_world_alerts_by_rule: list[NullWorldAlerts] | None = None
+    interception_by_kind: list[Split] | None = None
+    """``no_response`` (base… other) against ``watch``: touched = persons acted on."""
+    deterrence_by_kind: list[Split] | None = None
+    """``no_system`` against ``no_response``: touched = persons exposed to the watch."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -200,7 +258,18 @@ class Twins(Row):
                        precision_seen=self.precision_seen, precision_true=self.precision_true)
         if self.null_world_alerts_by_rule is not None:
             out["null_world_alerts_by_rule"] = _plain(self.null_world_alerts_by_rule)
+        for name in ("interception_by_kind", "deterrence_by_kind"):
+            if getattr(self, name) is not None:
+                out[name] = _plain(getattr(self, name))
         return out
+
+    @staticmethod
+    def effect(rows: list[Split] | None, *, lawful: bool, part: str = "effect") -> int | None:
+        """A split's ``part`` (``effect`` = touched + spillover, or one part) over lawful or
+        unlawful kinds."""
+        if rows is None:
+            return None
+        return sum(getattr(r, part) for r in rows if bool(r.lawful) == lawful)
 
     def prevented(self, *, lawful: bool) -> int | None:
         """Incidents prevented over the lawful (or the unlawful) kinds."""
@@ -210,4 +279,59 @@ class Twins(Row):
 
     @property
     def empty(self) -> bool:
-        return self.prevented_by_kind is None and self.null_world_alerts_by_rule is None
+        return self.prevented_by_kind is None and self.null_world_alerts_by_rule is None \
+            and self.deterrence_by_kind is None
+
+
+@dataclass(frozen=True)
+class Lift(Row):
+    """A rule's precision against that of the same alerts naming random members of its lists
+    at the same times (``custodiet.audit._lift``)."""
+
+    rule: str
+    alerts: int
+    precision: float | None
+    chance_alerts: int
+    chance_precision: float | None
+    lift: float | None
+
+
+@dataclass(frozen=True)
+class SystemFigures(Row):
+    """The all-rules figures over one system's rules."""
+
+    system: str
+    rules: list[str]
+    alerts: int
+    alerts_per_day: float
+    suppressed: int
+    true_alerts: int
+    precision: float | None
+    persons_flagged: int
+    innocents_flagged: int
+    innocents_per_true_alert: float | None
+    lawful_hit_share: float | None
+
+
+@dataclass(frozen=True)
+class WorkloadCategory(Row):
+    category: str
+    candidates: int
+    answered: int
+    answered_share: float | None
+    mean_delay_hours: float | None
+
+
+@dataclass(frozen=True)
+class Workload(Row):
+    """Officers' workload: (alert, person) pairs that call for an action, those answered, the
+    mean delay, the days the capacity was used up, and the same per triage category."""
+
+    capacity_per_day: int
+    days_at_capacity: int
+    days: int
+    candidates: int
+    answered: int
+    answered_share: float | None
+    mean_delay_hours: float | None
+    by_category: list[WorkloadCategory]

@@ -15,21 +15,27 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from custodiet.audit._lift import lift_over_chance
+from custodiet.audit._sim_burden import camera_days, categories_in, lists_by_category
 from custodiet.audit._sim_figures import REGISTRY
 from custodiet.audit._sim_lists import (
     contact_listed_alerts,
+    feedback_by_list,
     list_composition,
     list_sizes,
     person_list_days,
 )
 from custodiet.audit._sim_people import burden_concentration, person_outcomes
-from custodiet.audit._sim_redlist import redlist_metrics
+from custodiet.audit._sim_redlist import redlist_metrics, suppressed_would_find
 from custodiet.audit._sim_rules import overall_metrics, rule_metrics
 from custodiet.audit._sim_sections import (
     AlertsOnDay,
     Burden,
     ContactListedAlerts,
+    Lift,
+    ListCategory,
     ListComposition,
+    ListFeedback,
     Lists,
     ListSize,
     NullWorldAlerts,
@@ -38,10 +44,18 @@ from custodiet.audit._sim_sections import (
     RedList,
     RedListCounts,
     RuleFigures,
+    Split,
+    Suppressed,
+    SystemFigures,
     TwinPrecision,
     Twins,
+    Workload,
+    WorkloadCategory,
 )
+from custodiet.audit._sim_split import split_difference
+from custodiet.audit._sim_systems import system_metrics, systems_of
 from custodiet.audit._sim_twins import prevented_by_kind, seen_versus_true_precision
+from custodiet.audit._sim_workload import workload
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
@@ -94,6 +108,9 @@ class SeedAudit:
     list_days_per_person: float | None = None
     redlist: RedList | None = None
     twins: Twins | None = None
+    lift: list[Lift] | None = None
+    systems: list[SystemFigures] | None = None
+    workload: Workload | None = None
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -102,10 +119,14 @@ class SeedAudit:
             "rules": [r.to_dict() for r in self.rules], "burden": self.burden.to_dict(),
             "police": self.police.to_dict(),
             "alerts_by_day": [r.to_dict() for r in self.alerts_by_day]}
-        for name in ("lists", "redlist"):
+        for name in ("lists", "redlist", "workload"):
             part = getattr(self, name)
             if part is not None:
                 out[name] = part.to_dict()
+        for name in ("lift", "systems"):
+            rows = getattr(self, name)
+            if rows is not None:
+                out[name] = [r.to_dict() for r in rows]
         if self.twins is not None and not self.twins.empty:
             out["twins"] = self.twins.to_dict()
         return out
@@ -146,9 +167,9 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
             out["incidents_hidden_by_redlist"] = a.redlist.hidden
     t = a.twins
     if t is not None and t.prevented_by_kind is not None:
-        out.update({"incidents_prevented": t.prevented(lawful=False),
-                    "lawful_acts_prevented": t.prevented(lawful=True),
-                    "precision_seen": t.precision_seen, "precision_true": t.precision_true})
+        out.update({"precision_seen": t.precision_seen, "precision_true": t.precision_true})
+    if t is not None and t.interception_by_kind is not None:
+        out.update(_effects(t))
     if t is not None and t.null_world_alerts_by_rule is not None:
         total_null = sum(r.null_world_alerts for r in t.null_world_alerts_by_rule)
         out["null_world_alerts"] = total_null
@@ -158,21 +179,60 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
     return out
 
 
-def _lists(watch: Con, people: pa.Table, days: int, groups: list[str]
+def _effects(t: Twins) -> dict[str, float | None]:
+    """Prevented (interception) and deterred incidents, each only the part the change caused
+    (touched persons and the spillover), with the parts and the lawful shares."""
+    i, d = t.interception_by_kind, t.deterrence_by_kind
+    out: dict[str, float | None] = {
+        "incidents_prevented": t.effect(i, lawful=False),
+        "incidents_prevented_acted_on": t.effect(i, lawful=False, part="touched"),
+        "incidents_prevented_spillover": t.effect(i, lawful=False, part="spillover"),
+        "lawful_acts_prevented": t.effect(i, lawful=True),
+        "lawful_acts_prevented_acted_on": t.effect(i, lawful=True, part="touched"),
+        "lawful_acts_prevented_spillover": t.effect(i, lawful=True, part="spillover"),
+        "prevented_everyone_else": sum(r.everyone_else for r in i or []),
+    }
+    out["interception_lawful_share"] = _share(out["lawful_acts_prevented"],
+                                              out["incidents_prevented"])
+    if d is not None:
+        out.update({"unlawful_deterred": t.effect(d, lawful=False),
+                    "lawful_deterred": t.effect(d, lawful=True),
+                    "deterred_everyone_else": sum(r.everyone_else for r in d)})
+        out["deterrence_lawful_share"] = _share(out["lawful_deterred"],
+                                                out["unlawful_deterred"])
+    return out
+
+
+def _share(lawful: float | None, unlawful: float | None) -> float | None:
+    """lawful / (lawful + unlawful), undefined when the total is not positive."""
+    if lawful is None or unlawful is None or lawful + unlawful <= 0:
+        return None
+    return lawful / (lawful + unlawful)
+
+
+def _lists(watch: Con, people: pa.Table, scenario: Scenario, groups: list[str]
            ) -> tuple[Lists | None, pa.Table]:
-    """The lists section and the person table with ``list_days`` and ``contact_listed``."""
+    """The lists section and the person table with ``list_days``, ``contact_listed`` and
+    ``camera_days``."""
+    days = scenario.world.days
     if _has(watch, "list_changes"):
         days_on = person_list_days(watch, days=days)
         lists = Lists(ListSize.of(list_sizes(watch, days=days)),
                       ListComposition.of(list_composition(watch, days=days, groups=groups)),
-                      ContactListedAlerts.of(contact_listed_alerts(watch, days=days)))
+                      ContactListedAlerts.of(contact_listed_alerts(watch, days=days)),
+                      ListFeedback.of(feedback_by_list(
+                          watch, days=days,
+                          rule_lists={r.name: list(r.lists) for r in scenario.rules})),
+                      ListCategory.of(lists_by_category(watch, days=days,
+                                                        categories=categories_in(watch))))
     else:
         days_on = pa.table({"person_id": people["person_id"],
                             "list_days": pa.array([0] * people.num_rows, pa.int64()),
                             "contact_listed": pa.array([False] * people.num_rows)})
         lists = None
     people = people.append_column("list_days", days_on["list_days"]).append_column(
-        "contact_listed", days_on["contact_listed"])
+        "contact_listed", days_on["contact_listed"]).append_column(
+        "camera_days", camera_days(watch, days=days)["camera_days"])
     return lists, people
 
 
@@ -190,12 +250,50 @@ def _response_twin(watch: Con, twin: Con, overall: RuleFigures, *, rules: dict[s
             "precision_seen": overall.precision, "precision_true": true_overall["precision"]}
 
 
+def _incidents(con: Con) -> pa.Table:
+    return con.execute("SELECT * FROM incidents").to_arrow_table()
+
+
+def exposed_persons(con: Con) -> pa.Table:
+    """Persons the watch exposes in a run: on a list (whose existence they know of), with a
+    camera at their home, or acted on (``person``)."""
+    parts = ["SELECT person FROM actions"]
+    if _has(con, "list_changes"):
+        parts.append("SELECT person FROM list_changes")
+    if _has(con, "cameras"):
+        parts.append("SELECT p.person_id FROM persons p JOIN cameras c "
+                     "ON c.place_id = p.home_place")
+    return con.execute("SELECT DISTINCT person FROM (" + " UNION ALL ".join(parts) + ")"
+                       ).to_arrow_table()
+
+
+def _splits(runs: Mapping[str, Con]) -> dict[str, Any]:
+    """Interception (``no_response`` vs ``watch``, touched = acted on) and deterrence
+    (``no_system`` vs ``no_response``, touched = exposed), each split by whom it concerns."""
+    out: dict[str, Any] = {}
+    watch = runs["watch"]
+    ties = watch.execute("SELECT a, b FROM ties").to_arrow_table()
+    if "no_response" in runs:
+        acted = watch.execute("SELECT DISTINCT person FROM actions").to_arrow_table()
+        visited = watch.execute("SELECT DISTINCT person FROM actions WHERE kind = 'visit'"
+                                ).to_arrow_table()
+        out["interception_by_kind"] = Split.of(split_difference(
+            _incidents(watch), _incidents(runs["no_response"]), touched=acted, ties=ties,
+            visited=visited))
+        if "no_system" in runs:
+            out["deterrence_by_kind"] = Split.of(split_difference(
+                _incidents(runs["no_response"]), _incidents(runs["no_system"]),
+                touched=exposed_persons(runs["no_response"]), ties=ties))
+    return out
+
+
 def _twins(runs: Mapping[str, Con], overall: RuleFigures, *, rules: dict[str, list[str]],
            days: int, horizon: int) -> Twins | None:
     parts: dict[str, Any] = {}
     if "no_response" in runs:
         parts.update(_response_twin(runs["watch"], runs["no_response"], overall, rules=rules,
                                     days=days, horizon=horizon))
+        parts.update(_splits(runs))
     if "null_world" in runs:
         null, real = _alerts_per_rule(runs["null_world"]), _alerts_per_rule(runs["watch"])
         parts["null_world_alerts_by_rule"] = [
@@ -211,15 +309,8 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
     rules = claims(scenario)
     overall = RuleFigures(**overall_metrics(watch, rules=rules, days=days, horizon=horizon))
     contacts = watch.execute("SELECT count(*), count(DISTINCT person) FROM actions").fetchone()
-    lists, people = _lists(watch, person_outcomes(watch), days, list(scenario.audit.groups))
-    red = None
-    if lists is not None:
-        r = redlist_metrics(watch, runs.get("no_redlist"), officials=scenario.redlist.officials,
-                            lists=scenario.redlist.lists, rules=rules, horizon=horizon)
-        without = r.get("without_redlist")
-        red = RedList(r["redlisted_persons"], r["alerts_suppressed"],
-                      RedListCounts(**r["with_redlist"]),
-                      RedListCounts(**without) if without is not None else None, r.get("hidden"))
+    lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
+    red = _redlist(runs, scenario, rules) if lists is not None else None
     return SeedAudit(
         seed=seed, overall=overall,
         rules=RuleFigures.of(rule_metrics(watch, rules=rules, days=days, horizon=horizon)),
@@ -228,4 +319,34 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
         alerts_by_day=_alerts_by_day(watch, days), people=people, lists=lists,
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
-        redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon))
+        redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon),
+        lift=Lift.of(lift_over_chance(watch, rules=rules, days=days, horizon=horizon,
+                                      lists={r.name: list(r.lists) for r in scenario.rules},
+                                      seed=seed)),
+        systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
+                                                rules=rules, days=days, horizon=horizon)),
+        workload=_workload(watch, scenario))
+
+
+def _redlist(runs: Mapping[str, Con], scenario: Scenario, rules: dict[str, list[str]]
+             ) -> RedList:
+    watch, horizon = runs["watch"], scenario.audit.horizon_minutes
+    r = redlist_metrics(watch, runs.get("no_redlist"), officials=scenario.redlist.officials,
+                        lists=scenario.redlist.lists, rules=rules, horizon=horizon)
+    without = r.get("without_redlist")
+    return RedList(redlisted_persons=r["redlisted_persons"],
+                   alerts_suppressed=r["alerts_suppressed"],
+                   with_redlist=RedListCounts(**r["with_redlist"]),
+                   without_redlist=RedListCounts(**without) if without is not None else None,
+                   hidden=r.get("hidden"),
+                   suppressed=Suppressed(**suppressed_would_find(
+                       watch, rules=rules, days=scenario.world.days, horizon=horizon)))
+
+
+def _workload(watch: Con, scenario: Scenario) -> Workload:
+    people = watch.execute("SELECT count(*) FROM persons").fetchone()[0]
+    w = workload(watch, rule_category={r.name: r.category for r in scenario.rules},
+                 rule_action={r.name: r.action for r in scenario.rules},
+                 capacity=round(scenario.response.capacity_per_100k * people / 1e5),
+                 days=scenario.world.days)
+    return Workload(**{**w, "by_category": WorkloadCategory.of(w["by_category"])})

@@ -19,7 +19,7 @@ _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 
          2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
 
 #: Per-person values whose group means the study reports beside the rates.
-PERSON_VALUES: tuple[str, ...] = ("flags", "contacts", "list_days")
+PERSON_VALUES: tuple[str, ...] = ("flags", "contacts", "list_days", "camera_days")
 
 
 def t_quantile(df: int) -> float:
@@ -29,27 +29,38 @@ def t_quantile(df: int) -> float:
     return _T975[df - 1] if df <= len(_T975) else 1.96
 
 
+#: What each spread of ``summarise`` describes (written into ``metrics.json``).
+SPREADS: dict[str, str] = {
+    "low, high": "95% t interval of the mean over the seeds: where the average city lies",
+    "city_min, city_max": "the range of the single simulated cities (seeds)",
+    "prediction_low, prediction_high": "95% prediction interval for one more city: "
+                                       "mean ± t · sd · sqrt(1 + 1/n)",
+}
+
+
 def summarise(values: Sequence[float | None]) -> dict[str, Any]:
-    """Mean over the seeds where the figure is defined, with a 95% t interval when two or more
-    are (its lower end cut at 0 when every value is non-negative); ``undefined_seeds`` counts
-    the rest."""
+    """Mean over the seeds where the figure is defined, with a 95% t interval of the mean and
+    a 95% prediction interval for a single city when two or more are (lower ends cut at 0 when
+    every value is non-negative), and the range of the single cities; ``undefined_seeds``
+    counts the rest."""
     ok = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     out: dict[str, Any] = {"values": list(values), "n": len(ok),
                            "undefined_seeds": len(values) - len(ok)}
     if not ok:
-        out.update(mean=None, sd=None, low=None, high=None)
+        out.update(mean=None, sd=None, low=None, high=None, city_min=None, city_max=None,
+                   prediction_low=None, prediction_high=None)
         return out
     mean = sum(ok) / len(ok)
-    out["mean"] = mean
+    out.update(mean=mean, city_min=min(ok), city_max=max(ok))
     if len(ok) < 2:
-        out.update(sd=None, low=None, high=None)
+        out.update(sd=None, low=None, high=None, prediction_low=None, prediction_high=None)
         return out
     sd = math.sqrt(sum((v - mean) ** 2 for v in ok) / (len(ok) - 1))
-    half = t_quantile(len(ok) - 1) * sd / math.sqrt(len(ok))
-    low = mean - half
-    if min(ok) >= 0:  # a count or share cannot be negative: the interval stops at 0
-        low = max(low, 0.0)
-    out.update(sd=sd, low=low, high=mean + half)
+    t = t_quantile(len(ok) - 1)
+    half, pred = t * sd / math.sqrt(len(ok)), t * sd * math.sqrt(1 + 1 / len(ok))
+    floor = 0.0 if min(ok) >= 0 else -math.inf  # a count or share cannot be negative
+    out.update(sd=sd, low=max(mean - half, floor), high=mean + half,
+               prediction_low=max(mean - pred, floor), prediction_high=mean + pred)
     return out
 
 

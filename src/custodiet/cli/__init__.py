@@ -12,7 +12,7 @@ from custodiet.errors import UserError
 # Each name maps to ``custodiet.cli._<name>``, which defines ``register(subparsers)``; the
 # registered handler takes the parsed arguments and returns an exit code.
 _COMMANDS: tuple[str, ...] = ("world", "inspect", "replicate", "audit", "scenarios", "run",
-                             "compare", "sweep")
+                             "compare", "sweep", "sensitivity", "workbench")
 
 
 class _Parser(argparse.ArgumentParser):

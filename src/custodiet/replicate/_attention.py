@@ -181,17 +181,7 @@ def simulate_attention(config: AttentionConfig, agent: Agent, *, days: int, runs
                 beliefs = window_stats.estimate(min(day - 1, agent.window))
                 if agent.kind == "greedy":
                     greedy_plan = greedy_allocation(beliefs, units, agent.alpha, table)
-        explore = policy.random(runs) < agent.epsilon
-        random_alloc = _multinomial_rows(policy, units, uniform)
-        if agent.kind == "uniform":
-            alloc = random_alloc
-        elif agent.kind == "proportional":
-            total = beliefs.sum(axis=1, keepdims=True)
-            probs = np.where(total > 0, beliefs / np.where(total > 0, total, 1.0), uniform)
-            alloc = _multinomial_rows(policy, units, probs)
-            alloc = np.where(explore[:, None], random_alloc, alloc)
-        else:
-            alloc = np.where(explore[:, None], random_alloc, greedy_plan)
+        alloc = _allocate(agent, policy, beliefs, greedy_plan, uniform, units)
         incidents = world.poisson(rates)
         seen = np.minimum(alloc, incidents)
         occurred += incidents
@@ -205,6 +195,22 @@ def simulate_attention(config: AttentionConfig, agent: Agent, *, days: int, runs
             on_day(day)
     return AttentionResult(config=config, agent=agent, occurred=occurred, discovered=discovered,
                            mean_allocation=mean_alloc, mean_rates=mean_rates)
+
+
+def _allocate(agent: Agent, policy: np.random.Generator, beliefs: np.ndarray,
+              greedy_plan: np.ndarray | None, uniform: np.ndarray, units: int) -> np.ndarray:
+    """Today's allocation of every run: uniform at random, proportional to the beliefs, or the
+    greedy plan, each run exploring uniformly with probability ``epsilon``."""
+    explore = policy.random(beliefs.shape[0]) < agent.epsilon
+    random_alloc = _multinomial_rows(policy, units, uniform)
+    if agent.kind == "uniform":
+        return random_alloc
+    if agent.kind == "proportional":
+        total = beliefs.sum(axis=1, keepdims=True)
+        probs = np.where(total > 0, beliefs / np.where(total > 0, total, 1.0), uniform)
+        alloc = _multinomial_rows(policy, units, probs)
+        return np.where(explore[:, None], random_alloc, alloc)
+    return np.where(explore[:, None], random_alloc, greedy_plan)
 
 
 class _WindowStats:

@@ -38,6 +38,7 @@ figcaption { font-size: .88rem; color: var(--muted); }
 pre.source { font-size: .78rem; background: #f6f6f6; border: 1px solid var(--rule);
   padding: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 p.summary { font-size: 1.02rem; border-left: 4px solid var(--accent); padding-left: .8rem; }
+p.answer { font-size: 1.08rem; font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
 dl.facts dt { font-weight: bold; }
 @media print { body { max-width: none; margin: 0; font-size: 11pt; }

@@ -1,42 +1,46 @@
-"""The report of a study (``custodiet run``), of a parameter sweep and of a comparison: a
-plain-language summary written from the numbers, figures, tables, the assumptions with their
-sources and the scenario text. Built from ``metrics.json`` content, so that every number shown
-is one a reader can find in the JSON."""
+"""The report of a study (``custodiet run``), built around the four questions the reporting
+asks (does it work, whom does it burden, what does the red list hide, can anyone know), each
+opening with a plain-language answer written from the numbers, then the evidence; then the
+assumptions with their sources and the scenario text. Built from ``metrics.json`` content and
+the first seed's typed sections, so that every number shown is one a reader can find in the
+JSON."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from custodiet.audit import AuditResult
-from custodiet.audit._sim_figures import FIGURES, REGISTRY, figure
+from custodiet.audit._sim_figures import FIGURES, figure
 from custodiet.audit._sim_study import SeedAudit
+from custodiet.report._answers import (
+    ANSWERS,
+    CATEGORY_LABELS,
+    burdens,
+    hides,
+    knowable,
+    watched,
+    works,
+)
 from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Section, Table
-from custodiet.report._study_figures import grouped_bars, lines, stacked
+from custodiet.report._study_figures import grouped_bars, lines
+from custodiet.report._study_format import fmt, headline_text
+from custodiet.report._study_sections import (
+    feedback_table,
+    knowability_table,
+    lists_figures,
+    redlist_section,
+    twins_figures,
+    workload_table,
+)
 from custodiet.scenario import Scenario
 
-
-def fmt(value: float | None, kind: str) -> str:
-    """A headline value for people: counts with separators, shares as percentages."""
-    if value is None:
-        return "undefined"
-    if kind == "share":
-        return f"{100 * value:.1f}%"
-    if kind == "count":
-        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def headline_text(entry: dict[str, Any], kind: str) -> str:
-    """Mean and, across several seeds, its 95% interval."""
-    text = fmt(entry.get("mean"), kind)
-    if entry.get("low") is not None:
-        text += f" (95% interval {fmt(entry['low'], kind)} to {fmt(entry['high'], kind)})"
-    return text
+__all__ = ["fmt", "headline_text", "study_report", "summary"]
 
 
 def _h(metrics: dict[str, Any], name: str) -> float | None:
@@ -124,31 +128,100 @@ def _headline_table(metrics: dict[str, Any]) -> Table:
         if entry is None:
             continue
         rows.append([f.label, headline_text(entry, f.unit)])
-    cap = (f"Mean over {seeds} seeds with a 95% t interval across seeds" if seeds > 1
+    cap = (f"Mean over {seeds} simulated cities; the 95% interval of the mean says where the "
+           "average city lies, the range of single cities what one city may look like"
+           if seeds > 1
            else "One seed; run with --seeds K for intervals across simulated cities")
     return Table(["Figure", "Value"], rows, caption=cap)
 
 
-def _rules_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
+def _true_alerts_cell(r: dict[str, Any]) -> str:
+    """Innocents per true alert, or what there is to say when no alert was true."""
+    if r["alerts"] and not r["true_alerts"]:
+        return f"0 true alerts, {r['innocents_flagged']:,} innocents flagged"
+    return fmt(r["innocents_per_true_alert"], "number")
+
+
+def _interval(r: dict[str, Any]) -> str:
+    text = fmt(r["precision"], "share")
+    if r.get("precision_low") is not None:
+        text += f" ({fmt(r['precision_low'], 'share')}–{fmt(r['precision_high'], 'share')})"
+    return text
+
+
+def _lift(r: dict[str, Any]) -> str:
+    if r.get("lift") is not None:
+        return f"{r['lift']:.2g}×"
+    if r["alerts"] and r.get("chance_precision") == 0:
+        return "chance never hit"
+    return "undefined"
+
+
+def _works_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
                    fig_dir: Path | None) -> None:
-    sec = report.section("Rules")
-    twins = first.twins
-    null = {r.rule: r.null_world_alerts for r in (twins.null_world_alerts_by_rule or [])} \
-        if twins else {}
-    true = {r.rule: r.precision_true for r in (twins.precision_by_rule or [])} if twins else {}
-    rows = []
-    for r in first.rules:
-        rows.append([r.rule, fmt(r.alerts, "count"), fmt(r.alerts_per_day, "number"),
-                     fmt(r.suppressed, "count"), fmt(r.precision, "share"),
-                     fmt(true.get(r.rule), "share") if r.rule in true else "",
-                     fmt(r.innocents_per_true_alert, "number"),
-                     fmt(r.lawful_hit_share, "share"),
-                     fmt(null.get(r.rule), "count") if r.rule in null else ""])
-    seed = first.seed
-    sec.table(Table(["Rule", "Alerts", "Per day", "Suppressed", "Precision (seen)",
-                     "Precision (true)", "Innocents per true alert", "Lawful share of hits",
-                     "Alerts in null world"], rows,
-                    caption=f"Per rule (seed {seed}); 'undefined' where a denominator is 0"))
+    sec = report.section("Does it work?")
+    sec.paragraph(works(metrics), css="answer")
+    said = watched(metrics)
+    if said:
+        sec.paragraph(said)
+    _effects_table(sec, metrics, first)
+    cols = ["Precision (95% interval)", "Chance precision", "Lift over chance",
+            "Innocents per true alert", "Innocents flagged"]
+    sec.table(Table(["System", "Rules", "Alerts", *cols],
+                    [[r["system"], ", ".join(r["rules"]), fmt(r["alerts"], "count"),
+                      _interval(r), fmt(r.get("chance_precision"), "share"), _lift(r),
+                      _true_alerts_cell(r), fmt(r["innocents_flagged"], "count")]
+                     for r in metrics.get("systems", [])],
+                    caption="The headline by system (pooled over seeds; Wilson intervals)"))
+    null = {r.rule: r.null_world_alerts
+            for r in (first.twins.null_world_alerts_by_rule or [])} if first.twins else {}
+    rows = [[r["rule"], fmt(r["alerts"], "count"), _interval(r),
+             fmt(r.get("chance_precision"), "share"), _lift(r), _true_alerts_cell(r),
+             fmt(r["innocents_flagged"], "count"),
+             fmt(null.get(r["rule"]), "count") if r["rule"] in null else ""]
+            for r in metrics.get("rules", [])]
+    sec.table(Table(["Rule", "Alerts", *cols, f"Null-world alerts (seed {first.seed})"], rows,
+                    caption="Per rule, pooled over seeds. Chance precision: the same alerts "
+                            "naming random members of the rule's lists at the same times"))
+    lifted = [r for r in metrics.get("rules", []) if r.get("lift") is not None]
+    if lifted:
+        fig = bars([("lift over chance", [Bar(r["rule"], r["lift"]) for r in lifted])],
+                   xlabel="precision / chance precision", reference_line=1.0, log=True)
+        sec.figure(Figure(export(fig, "lift-by-rule", fig_dir),
+                          "Lift over chance per rule (log scale; 1 = no better than naming "
+                          "random listed people at the same times).", "lift-by-rule"))
+    _alerts_by_day(sec, metrics, first, fig_dir)
+
+
+def _effects_table(sec: Section, metrics: dict[str, Any], first: SeedAudit) -> None:
+    """Deterrence and interception per incident kind (over seeds), and the first seed's
+    interception split by whom it concerns."""
+    effects = metrics.get("effects") or []
+    if effects:
+        sec.table(Table(
+            ["Incident kind", "Deterred (no system − no response)",
+             "Intercepted (no response − watch)", "Total effect (no system − watch)"],
+            [[e["kind"] + (" (lawful)" if e["lawful"] else ""),
+              *[headline_text(e[k], "count") for k in ("deterred", "intercepted", "total")]]
+             for e in effects],
+            caption="What the system changed, per incident kind: only the incidents of people "
+                    "it touched (exposed to the watch, or acted on) and of the spillover "
+                    "(their ties and co-participants)"))
+    split = first.twins.interception_by_kind if first.twins else None
+    if split:
+        sec.table(Table(
+            ["Incident kind", "With the watch", "Twin without response", "…difference among "
+             "people acted on", "…spillover (ties, co-participants)", "…everyone else"],
+            [[r.kind + (" (lawful)" if r.lawful else ""), fmt(r.base, "count"),
+              fmt(r.other, "count"), fmt(r.touched, "count"), fmt(r.spillover, "count"),
+              fmt(r.everyone_else, "count")] for r in split],
+            caption=f"The twin difference split by whom it concerns (seed {first.seed}); the "
+                    "last column is zero when every person draws from their own random "
+                    "stream, and it is left out of what the report calls prevented"))
+
+
+def _alerts_by_day(sec: Section, metrics: dict[str, Any], first: SeedAudit,
+                   fig_dir: Path | None) -> None:
     by_rule: dict[str, dict[int, int]] = {}
     for r in first.alerts_by_day:
         by_rule.setdefault(r.rule, {})[r.day] = r.alerts
@@ -160,200 +233,120 @@ def _rules_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
         more = (f" The {len(top)} rules with most alerts are drawn."
                 if len(by_rule) > len(top) else "")
         sec.figure(Figure(export(fig, "alerts-by-rule", fig_dir),
-                          f"Alerts per day by rule (seed {seed}).{more}", "alerts-by-rule"))
+                          f"Alerts per day by rule (seed {first.seed}).{more}",
+                          "alerts-by-rule"))
 
 
-def _burden_figures(report: Report, groups: AuditResult, fig_dir: Path | None) -> None:
-    sec = report.section("Burden and errors by group")
-    sec.paragraph("Per 1,000 residents of each group: people flagged, and the confusion of "
-                  "flags with the truth (TP: flagged and took part in wrongdoing; FP: flagged, "
-                  "innocent; FN: took part, never flagged). Police contacts and days on a list "
-                  "are per person. Pooled over every seed; detailed tables follow.")
-    for name, frame in groups.frames.items():
-        if len(frame.grouping.cols) != 1 or not frame.keys:
-            continue
-        labels = [" × ".join(k) for k in frame.keys]
-        n = frame.counts[:, frame.count_names.index("n")]
-
-        def per1000(count: str, fr=frame, n=n) -> list[float | None]:
-            j = fr.count_names.index(count)
-            return [None if fr.count_status[g, j] else 1000 * fr.counts[g, j] / n[g]
-                    for g in range(len(fr.keys))]
-
-        fig = grouped_bars(labels, [("true positives", per1000("tp")),
-                                    ("false positives", per1000("fp")),
-                                    ("false negatives", per1000("fn"))],
-                           xlabel="people per 1,000 residents of the group")
-        fname = f"confusion-{name}"
-        sec.figure(Figure(export(fig, fname, fig_dir),
-                          f"Confusion by {name}, per 1,000 residents (suppressed counts are "
-                          "left out).", fname))
-        panels = []
-        for m, label in (("flags", "Flags per person"), ("contacts", "Police contacts per person"),
-                         ("list_days", "Days on a list per person")):
-            if m in frame.metrics:
-                panels.append((label, [_bar(frame, g, frame.estimate(g, m))
-                                       for g in range(len(frame.keys))]))
-        if panels:
-            fig = bars(panels, xlabel="per person")
-            fname = f"burden-{name}"
-            ci = "; lines are 95% bootstrap intervals" if groups.bootstrap else ""
-            sec.figure(Figure(export(fig, fname, fig_dir),
-                              f"Burden by {name}: flags, police contacts and days on a "
-                              f"key-person list, per person{ci}.", fname))
+#: Per-person burdens the report shows for each group, with their labels.
+BURDENS = (("flags", "Flags"), ("contacts", "Police contacts"), ("list_days", "Days on a list"),
+           ("camera_days", "Days under a camera"))
 
 
-def _bar(frame, g: int, e) -> Bar:  # type: ignore[no-untyped-def]
-    return Bar(" × ".join(frame.keys[g]), e.value, e.low, e.high,
-               None if e.value is not None else e.status)
+def _category_rows(metrics: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(category, its 'true' group, the rest) for every listed category shown."""
+    out = []
+    for col in metrics["scenario"].get("categories", []):
+        g = metrics["groups"]["groupings"].get(col)
+        by = {next(iter(e["group"].values())).lower(): e for e in (g or {}).get("groups", [])}
+        if "true" in by and "false" in by:
+            out.append((col, by["true"], by["false"]))
+    return out
 
 
-def _lists_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
-                   fig_dir: Path | None) -> None:
-    lists = first.lists
-    if lists is None:
+def _burden_section(report: Report, metrics: dict[str, Any], groups: AuditResult,
+                    first: SeedAudit, fig_dir: Path | None) -> None:
+    sec = report.section("Whom does it burden?")
+    sec.paragraph(burdens(metrics), css="answer")
+    cats = _category_rows(metrics)
+
+    def v(e: dict[str, Any], m: str) -> float | None:
+        return (e["metrics"].get(m) or {}).get("value")
+
+    rows = []
+    for col, yes, no in cats:
+        fr, fr0 = v(yes, "flag_rate"), v(no, "flag_rate")
+        rows.append([CATEGORY_LABELS.get(col, col), fmt(yes["counts"]["n"], "count"),
+                     fmt(None if fr is None else 1000 * fr, "number"),
+                     fmt(fr / fr0 if fr is not None and fr0 else None, "number"),
+                     *[fmt(v(yes, m), "number") + " vs " + fmt(v(no, m), "number")
+                       for m, _ in BURDENS]])
+    if rows:
+        sec.table(Table(["Category (recorded)", "People", "Flagged per 1,000",
+                         "× everyone else", *[f"{lab} per person (vs rest)"
+                                              for _, lab in BURDENS]], rows,
+                        caption="The categories the reporting names, by their recorded "
+                                "attributes, pooled over seeds"))
+        panels = [(lab, [Bar(CATEGORY_LABELS.get(c, c), _ratio_of(y, n, m))
+                         for c, y, n in cats]) for m, lab in BURDENS]
+        fig = bars(panels, xlabel="per person, relative to everyone else", reference_line=1.0,
+                   log=True)
+        sec.figure(Figure(export(fig, "burden-by-category", fig_dir),
+                          "Flags, police contacts, days on a list and days under a camera per "
+                          "person in each category, relative to everyone else (log scale).",
+                          "burden-by-category"))
+    _lists_by_category(sec, metrics, fig_dir)
+    demographic = {k: f for k, f in groups.frames.items()
+                   if not set(f.grouping.cols) & set(metrics["scenario"].get("categories", []))}
+    sec.paragraph("Demographic groups follow, one section each, with flag rates, error rates, "
+                  "disparities to the largest group and the per-person burdens.")
+    add_group_metric_sections(report, dataclasses.replace(groups, frames=demographic),
+                              figures_dir=fig_dir)
+
+
+def _ratio_of(yes: dict[str, Any], no: dict[str, Any], m: str) -> float | None:
+    a, b = (yes["metrics"].get(m) or {}).get("value"), (no["metrics"].get(m) or {}).get("value")
+    return a / b if a is not None and b else None
+
+
+def _lists_by_category(sec: Section, metrics: dict[str, Any], fig_dir: Path | None) -> None:
+    rows = (metrics.get("lists") or {}).get("by_category", [])
+    names = sorted({r["list"] for r in rows})
+    cats = list(dict.fromkeys(r["category"] for r in rows))
+    if not rows:
         return
-    sec = report.section("Lists and the feedback loop")
-    sec.paragraph("A police action puts its target on every list fed by contacts; removal is "
-                  "rare. The figures show who is on a list each day, why, and how many alerts "
-                  "fall on people listed only because of an earlier contact.")
-    anyl = [r for r in lists.sizes if r.list == "(any list)"]
-    days = [r.day for r in anyl]
-    if anyl:
-        fig = stacked(days, [("listed by recorded attributes",
-                              [r.members - r.from_contact for r in anyl]),
-                             ("listed only because of a police contact",
-                              [r.from_contact for r in anyl])],
-                      xlabel="day", ylabel="people on a list")
-        sec.figure(Figure(export(fig, "list-size", fig_dir),
-                          f"People on at least one key-person list each day, by why they are "
-                          f"on it (seed {first.seed}).", "list-size"))
-    comp = lists.composition
-    for col in metrics["scenario"]["groups"]:
-        rows = [r for r in comp if r.column == col]
-        if not rows:
-            continue
-        values = sorted({r.value for r in rows})
-        total = {d: sum(r.members for r in rows if r.day == d) for d in days}
-        series = [(f"{col} = {v}", days,
-                   [next((r.members / total[d] for r in rows
-                          if r.day == d and r.value == v and total[d]), 0.0)
-                    for d in days]) for v in values]
-        fig = lines(series, xlabel="day", ylabel="share of listed people", percent=True)
-        fname = f"list-composition-{col}"
-        sec.figure(Figure(export(fig, fname, fig_dir),
-                          f"Composition of the people on a list by {col}, each day.", fname))
-    fb = lists.contact_listed_alerts
-    fig = lines([("alerts naming someone listed because of a contact", [r.day for r in fb],
-                  [r.contact_listed / r.alerts if r.alerts else None for r in fb])],
-                xlabel="day", ylabel="share of alerts", percent=True)
-    sec.figure(Figure(export(fig, "contact-listed-alerts", fig_dir),
-                      "Share of each day's alerts that name someone on a list only because "
-                      "of an earlier police contact.", "contact-listed-alerts"))
-    _removal_sweep(sec, metrics, fig_dir)
+    share = {(r["list"], r["category"]): r["share"] for r in rows}
+    fig = grouped_bars(names, [(CATEGORY_LABELS.get(c, c), [share.get((n, c)) for n in names])
+                               for c in cats], xlabel="share of the list's members")
+    sec.figure(Figure(export(fig, "lists-by-category", fig_dir),
+                      "Who is on which list: the share of each list's members (everyone on "
+                      "it at some point of the run, pooled over seeds) in each category.",
+                      "lists-by-category"))
 
 
-def _removal_sweep(sec: Section, metrics: dict[str, Any], fig_dir: Path | None) -> None:
-    """The removal-rate sweep: a table and a figure of the feedback loop per rate."""
-    sweep = metrics.get("feedback_sweep")
-    if sweep:
-        rates = sweep["rates"]
-        x = [r["removal_rate"] for r in rates]
-        rows = []
-        for r in rates:
-            row = [f"{r['removal_rate']:g}"]
-            for name in ("listed_at_end", "listed_by_contact_at_end",
-                         "contact_listed_alert_share", "list_days_per_person", "alerts"):
-                entry = r.get(name) or {}
-                row.append(headline_text(entry, REGISTRY[name].unit))
-            rows.append(row)
-        sec.table(Table(["Removal rate per day", "Listed on the last day",
-                         "…because of a contact", "Alerts on contact-listed people",
-                         "Days on a list per resident", "Alerts"], rows,
-                        caption="The removal-rate sweep (every list at once)"))
-        fig = lines([("share of alerts on contact-listed people", x,
-                      [(r.get("contact_listed_alert_share") or {}).get("mean") for r in rates]),
-                     ("share of listed people listed by a contact", x,
-                      [_ratio(r, "listed_by_contact_at_end", "listed_at_end") for r in rates])],
-                    xlabel="daily removal rate", ylabel="share", percent=True)
-        sec.figure(Figure(export(fig, "removal-sweep", fig_dir),
-                          "How the feedback loop changes with the removal rate (mean over "
-                          "seeds).", "removal-sweep"))
+def _redlist(report: Report, metrics: dict[str, Any]) -> None:
+    sec = report.section("What does the red list hide?")
+    sec.paragraph(hides(metrics), css="answer")
+    redlist_section(sec, metrics)
 
 
-def _ratio(row: dict[str, Any], a: str, b: str) -> float | None:
-    x, y = (row.get(a) or {}).get("mean"), (row.get(b) or {}).get("mean")
-    return x / y if x is not None and y else None
-
-
-def _redlist_section(report: Report, first: SeedAudit) -> None:
-    red = first.redlist
-    if red is None:
-        return
-    sec = report.section("Red list")
-    rows = [["Red-listed people", fmt(red.redlisted_persons, "count"), ""],
-            ["Alerts suppressed", fmt(red.alerts_suppressed, "count"), ""]]
-    w, wo = red.with_redlist, red.without_redlist
-    for key, label in (("incidents", "Incidents with a red-listed participant"),
-                       ("unseen", "…that no alert saw"),
-                       ("alerts_naming_redlisted", "Unsuppressed alerts naming a red-listed "
-                                                   "person")):
-        rows.append([label, fmt(getattr(w, key), "count"),
-                     fmt(getattr(wo, key), "count") if wo else ""])
-    sec.table(Table(["", "With the red list", "Twin without it"], rows,
-                    caption=f"What the red list hides (seed {first.seed})"))
-
-
-def _twins_section(report: Report, first: SeedAudit, fig_dir: Path | None) -> None:
-    twins = first.twins
-    if twins is None or twins.empty:
-        return
-    sec = report.section("Twin runs")
-    sec.paragraph("Each twin is the same city with the same random draws, with one thing "
-                  "changed: no police response, no red list, or nobody doing anything wrong. "
-                  "Differences are effects, not noise.")
-    prev = twins.prevented_by_kind or []
-    if prev:
-        kinds = [r.kind + (" (lawful)" if r.lawful else "") for r in prev]
-        fig = grouped_bars(kinds, [("with the watch", [r.with_watch for r in prev]),
-                                   ("twin without response",
-                                    [r.without_response for r in prev])],
-                           xlabel="incidents", log=True)
-        sec.figure(Figure(export(fig, "twins-incidents", fig_dir),
-                          "Incidents by kind with the watch and in its twin without any police "
-                          "response (symmetric log scale).", "twins-incidents"))
-    prec = [r for r in twins.precision_by_rule or [] if r.alerts]
-    if prec:
-        fig = grouped_bars([r.rule for r in prec],
-                           [("precision the police see", [r.precision_seen for r in prec]),
-                            ("true precision", [r.precision_true for r in prec])],
-                           xlabel="precision")
-        sec.figure(Figure(export(fig, "twins-precision", fig_dir),
-                          "Precision per rule as the police can compute it and as it truly "
-                          "was (against the twin without response).", "twins-precision"))
-    null = [r for r in twins.null_world_alerts_by_rule or [] if r.alerts or
-            r.null_world_alerts]
-    if null:
-        fig = grouped_bars([r.rule for r in null],
-                           [("actual run", [r.alerts for r in null]),
-                            ("null world", [r.null_world_alerts for r in null])],
-                           xlabel="alerts", log=True)
-        sec.figure(Figure(export(fig, "twins-null-world", fig_dir),
-                          "Alerts per rule in the actual run and in a world where nobody does "
-                          "anything wrong (coincidence alone).", "twins-null-world"))
+def _knowable(report: Report, metrics: dict[str, Any], first: SeedAudit,
+              fig_dir: Path | None) -> None:
+    sec = report.section("Can anyone know whether it predicted right?")
+    sec.paragraph(knowable(metrics), css="answer")
+    knowability_table(sec, metrics)
+    twins_figures(sec, first, fig_dir)
+    feedback_table(sec, metrics)
+    lists_figures(sec, metrics, first, fig_dir)
+    workload_table(sec, metrics)
 
 
 def study_report(metrics: dict[str, Any], groups: AuditResult, scenario: Scenario, *,
                  audits: Sequence[SeedAudit], scenario_text: str | None = None,
                  figures_dir: Path | None = None) -> Report:
-    """The report of ``custodiet run``: ``metrics`` across seeds (headline, groups, sweep) and
-    the first seed's typed sections from ``audits``."""
+    """The report of ``custodiet run``: ``metrics`` across seeds and the first seed's typed
+    sections from ``audits``."""
     first = audits[0]
     sc = metrics["scenario"]
     report = Report(f"Study of {sc['name']}",
                     "A surveillance system rebuilt over a synthetic city and audited against "
                     "its ground truth. No real person is in it.")
     sec = report.section("Summary")
+    for question, answer in ANSWERS.items():
+        sec.heading(question)
+        sec.paragraph(answer(metrics), css="answer")
+        if answer is works and watched(metrics):
+            sec.paragraph(watched(metrics) or "")
+    sec.heading("In numbers")
     sec.paragraph(summary(metrics), css="summary")
     sec.facts([("Scenario", sc["name"]), ("Description", sc["description"] or "—"),
                ("Sources", ", ".join(sc["sources"]) or "—"),
@@ -362,14 +355,13 @@ def study_report(metrics: dict[str, Any], groups: AuditResult, scenario: Scenari
                ("Alert matches an incident within",
                 f"{sc['horizon_minutes'] / 1440:g} days either side")])
     sec.table(_headline_table(metrics))
-    _rules_section(report, metrics, first, figures_dir)
-    _burden_figures(report, groups, figures_dir)
-    add_group_metric_sections(report, groups, figures_dir=figures_dir)
-    _lists_section(report, metrics, first, figures_dir)
-    _redlist_section(report, first)
-    _twins_section(report, first, figures_dir)
+    _works_section(report, metrics, first, figures_dir)
+    _burden_section(report, metrics, groups, first, figures_dir)
+    _redlist(report, metrics)
+    _knowable(report, metrics, first, figures_dir)
     add_assumptions(report, scenario, scenario_text)
     add_method_section(report, groups)
     report.sections[-1].paragraph("Every figure is defined with its formula in "
                                   "docs/metrics.md.", css="small")
     return report
+

@@ -68,3 +68,39 @@ def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *
                           "Relative change of each headline figure from A to B.",
                           "compare-diff"))
     return report
+
+
+def sensitivity_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) -> Report:
+    """The report of ``custodiet sensitivity``: per headline figure, a tornado chart and a
+    table of which assumptions move it; the break-even base rate per rule."""
+    from custodiet.report._figures import Bar, bars
+
+    method = metrics["method"]
+    key, label = ("mu_star", "Morris μ* (mean |elementary effect|)") if method == "morris" \
+        else ("ST", "Sobol' total index")
+    report = Report(f"Sensitivity of {metrics['scenario']['name']}",
+                    f"{metrics['runs']} runs of {metrics['scenario']['people']:,} people × "
+                    f"{metrics['scenario']['days']} days, {method} design")
+    for name, out in metrics["outputs"].items():
+        sec = report.section(REGISTRY[name].label)
+        effects = out["effects"]
+        top = effects[0]
+        sec.paragraph(f"{top['setting']} moves this figure most ({label} {top[key]:.3g}).",
+                      css="answer")
+        fig = bars([(label, [Bar(e["setting"], e[key]) for e in effects])], xlabel=label)
+        slug = f"tornado-{name}"
+        sec.figure(Figure(export(fig, slug, figures_dir),
+                          f"Which assumptions move '{REGISTRY[name].label}', largest first.",
+                          slug))
+        cols = [k for k in effects[0] if k != "setting"]
+        sec.table(Table(["Setting", *cols], [[e["setting"], *[f"{e[c]:.3g}" for c in cols]]
+                                             for e in effects]))
+    be = metrics.get("break_even") or []
+    rates = [k for k in (be[0] if be else {}) if k != "rule"]
+    if rates:
+        sec = report.section("Break-even base rates")
+        sec.paragraph("The base rate at which each rule's precision would reach 50%, from the "
+                      "runs' precision odds (median over runs; see docs/metrics.md).")
+        sec.table(Table(["Rule", *rates], [[r["rule"], *[fmt(r[k], "number") for k in rates]]
+                                           for r in be]))
+    return report

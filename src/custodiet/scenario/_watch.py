@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from custodiet.scenario._world import Share
 from custodiet.schema import HISTORY_FLAGS, INCIDENT_KINDS, PLACE_KINDS
@@ -33,6 +33,7 @@ IncidentKind = Literal[
     "sham_marriage", "burglary", "crowded_rental",
 ]
 NonNegMinutes = Annotated[int, Field(ge=0)]
+Hour = Annotated[int, Field(ge=0, le=24)]
 Count = Annotated[int, Field(ge=1)]
 
 #: Recorded attributes a key-person list can be defined by (NYT-1, MPS-1).
@@ -134,6 +135,19 @@ class _Rule(_Strict):
     """Triage category; police answer political alerts first (NYT-17)."""
     action: Literal["none", "visit", "block_travel", "detain"] = "visit"
     """What the police do to the persons of an alert (HRW-2: an alert becomes a mission)."""
+    hours: tuple[Hour, Hour] | None = None
+    """Hours of the day ``[from, to)`` during which an alert is raised (``[22, 6]`` wraps past
+    midnight), judged at the alert's time; none: at any hour (NYT-2: a blank for *when*)."""
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = []
+    """Weekdays (0 = Monday) on which an alert is raised, judged at the alert's time; empty:
+    every day (NYT-2: a blank for *when*)."""
+
+    @field_validator("hours")
+    @classmethod
+    def _window(cls, value: tuple[int, int] | None) -> tuple[int, int] | None:
+        if value is not None and value[0] % 24 == value[1] % 24 and value != (0, 24):
+            raise ValueError("hours [from, to) must differ (use [0, 24] for the whole day)")
+        return value
 
 
 class Gathering(_Rule):
@@ -169,6 +183,10 @@ class Near(_Rule):
     """Counting stays within ``window_minutes``; alert at this many (1: each time, NYT-8)."""
     window_minutes: NonNegMinutes = 1440
     """Look-back for ``min_times``: assumption, a day."""
+    exclude_own: bool = True
+    """Stays at the person's own recorded home, workplace or school do not count, so the rule
+    fires on passing by (NYT-8: "gets near a school"; living next to one is not getting near):
+    assumption."""
 
 
 class Dwell(_Rule):
@@ -196,12 +214,22 @@ class Frequency(_Rule):
     """For ``calls``: count only calls to out-of-town numbers (NYT-6)."""
     new_only: bool = False
     """For ``calls``: count only numbers the caller had not called before (NYT-6)."""
+    counterpart: Literal["distinct", "same"] = "distinct"
+    """``distinct``: ≥ n events with ≥ ``distinct`` different counterparts; ``same``: ≥ n
+    calls to one number (NYT-6: "calling a new out-of-town number frequently"; calls only)."""
     n: Count = 3
     """Events needed in the window: assumption."""
     distinct: NonNegMinutes = 0
     """Distinct counterparts needed among them: assumption."""
     window_minutes: Count = 7 * 1440
     """Look-back window: assumption, a week."""
+
+    @model_validator(mode="after")
+    def _same_is_for_calls(self) -> Frequency:
+        if self.counterpart == "same" and self.event != "calls":
+            raise ValueError('counterpart = "same" counts calls to one number: needs '
+                             'event = "calls"')
+        return self
 
 
 class Anomaly(_Rule):
@@ -246,6 +274,22 @@ class Apart(_Rule):
     """Minute after midnight that defines where a person spent the night: 03:00, assumption."""
 
 
+class Movement(_Rule):
+    """A listed person moving around: many places or districts in a window, or leaving the
+    home district (NYT-2: "when the person moves around")."""
+
+    template: Literal["movement"]
+    """Selects this template."""
+    mode: Literal["places", "districts", "leaves_home"] = "districts"
+    """``places`` / ``districts``: ≥ ``n`` distinct ones among the observed stays in the window;
+    ``leaves_home``: a stay outside the recorded home district (out of the city included).
+    NYT-2 names the blank, not its reading: which one is an assumption."""
+    n: Annotated[int, Field(ge=2)] = 3
+    """Distinct places or districts needed: assumption."""
+    window_minutes: Count = 1440
+    """Look-back for ``n``: assumption, a day."""
+
+
 class Travel(_Rule):
     """A listed person buying tickets to a destination (NYT-11, NYT-12)."""
 
@@ -274,7 +318,7 @@ class Score(_Rule):
 
 
 Rule = Annotated[
-    Gathering | Near | Dwell | Frequency | Anomaly | Absence | Apart | Travel | Score,
+    Gathering | Near | Dwell | Frequency | Anomaly | Absence | Apart | Movement | Travel | Score,
     Field(discriminator="template"),
 ]
 TEMPLATES: tuple[str, ...] = tuple(
@@ -421,5 +465,6 @@ def check_watch_references(lists: list[KeyList], rules: list, scorers: list,
 __all__ = [
     "ACTIONS", "CATEGORIES", "LIST_ATTRIBUTES", "TEMPLATES", "Absence", "Anomaly", "Apart",
     "AuditConfig", "BadReference", "Checklist", "Dwell", "Frequency", "Gathering", "KeyList",
-    "Learned", "Near", "RedList", "Response", "Rule", "Score", "Scorer", "Sensors", "Travel",
+    "Learned", "Movement", "Near", "RedList", "Response", "Rule", "Score", "Scorer", "Sensors",
+    "Travel",
 ]

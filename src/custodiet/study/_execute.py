@@ -27,11 +27,12 @@ def execute(plan: Sequence[RunSpec], folder: Path, *, progress: Progress | None 
     """
     paths = [Path(folder) / spec.path for spec in plan]
     tasks = [Task(spec.path, simulate, {"scenario": spec.scenario, "out": path,
-                                        "variant": spec.variant}, progress_arg="on_day")
+                                        "variant": spec.variant, "watch": spec.watch},
+                  progress_arg="on_day")
              for spec, path in zip(plan, paths, strict=True)]
     label = {spec.path: spec.label for spec in plan}
-    need = max((run_bytes(s.scenario.world.people, watch=has_watch(s.scenario)) for s in plan),
-               default=None)
+    need = max((run_bytes(s.scenario.world.people,
+                          watch=s.watch and has_watch(s.scenario)) for s in plan), default=None)
     jobs, cluster = settings(jobs, cluster, task_bytes=need)
     run_all(tasks, jobs=jobs, cluster=cluster,
             progress=(lambda name, day: progress(label[name], day)) if progress else None)

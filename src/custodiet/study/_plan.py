@@ -12,7 +12,7 @@ from custodiet.errors import UserError
 from custodiet.scenario import Scenario
 from custodiet.study._overrides import with_changes
 from custodiet.study._simulate import has_watch
-from custodiet.study._variants import VARIANTS, with_seed
+from custodiet.study._variants import VARIANTS, WORLD_ONLY, with_seed
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class RunSpec:
     name: str
     group: str
     variant: str = "watch"
+    watch: bool = True
+    """Whether the watch runs over the world (False: the world alone)."""
 
     @property
     def label(self) -> str:
@@ -56,7 +58,8 @@ def plan_study(scenario: Scenario, seeds: Sequence[int], removal_rates: Sequence
     for s in seeds:
         base = with_seed(scenario, s)
         for name, variant in VARIANTS.items():
-            out.append(RunSpec(variant(base), f"runs/seed-{s}/{name}", s, name, str(s), name))
+            out.append(RunSpec(variant(base), f"runs/seed-{s}/{name}", s, name, str(s), name,
+                               watch=name not in WORLD_ONLY))
         if scenario.lists:
             for r in removal_rates:
                 name = f"removal-{r:g}"

@@ -12,12 +12,21 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from custodiet import schema
 from custodiet._versions import package_versions
 from custodiet.scenario import Scenario
 from custodiet.store import RunWriter
 from custodiet.world import World
+
+#: Where the watch's cameras are (places whose stays it observes), written once per watched run
+#: so the audit can count each person's days under a camera.
+CAMERAS = pa.schema([("place_id", pa.int64())])
 
 
 def has_watch(scenario: Scenario) -> bool:
@@ -34,6 +43,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
     tables = {**schema.STATIC_TABLES, **schema.EVENT_TABLES}
     if run_watch:
         tables.update(schema.WATCH_TABLES)
+        tables["cameras"] = CAMERAS
     with RunWriter(out, schemas=tables, force=force) as writer:
         timings = {"build": 0.0, "simulate": 0.0, "watch": 0.0, "store": 0.0}
         started = time.perf_counter()
@@ -45,7 +55,12 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
         if run_watch:
             from custodiet.watch import Watch
 
-            the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
+            the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")},
+                              start_weekday=scenario.world.start_weekday)
+            writer.append("cameras", pa.table(
+                {"place_id": np.flatnonzero(the_watch.sensors.camera).astype(np.int64)},
+                schema=CAMERAS))
+            _expose_cameras(world, the_watch.sensors.camera, static["persons"])
         del static  # the store holds the tables until they are inserted, then frees them
         timings["build"] = time.perf_counter() - started
         while not world.finished:
@@ -57,17 +72,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
                 writer.append(name, table)
             timings["store"] += time.perf_counter() - t
             if the_watch is not None:
-                t = time.perf_counter()
-                seen = {k: v for k, v in events.items() if k not in schema.TRUTH_TABLES}
-                out_tables = the_watch.observe(seen)
-                if not world.finished:  # the watch hands back records; the world applies them
-                    for r in the_watch.interventions():
-                        world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
-                timings["watch"] += time.perf_counter() - t
-                t = time.perf_counter()
-                for name, table in out_tables.items():
-                    writer.append(name, table)
-                timings["store"] += time.perf_counter() - t
+                _watch_day(world, the_watch, events, writer, timings)
             del events  # not alive while the next day is drawn
             if on_day is not None:
                 on_day(world.day)
@@ -82,6 +87,47 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
             "seconds": {k: round(v, 3) for k, v in timings.items()},
         }
         return writer.finish(manifest)
+
+
+def _watch_day(world: World, the_watch: Any, events: dict[str, pa.Table], writer: RunWriter,
+               timings: dict[str, float]) -> None:
+    """The watch's part of a day: it observes what it may see (never ground truth), hands back
+    intervention records the world applies, and the runner tells the world who now knows they
+    are listed; its tables go to the store."""
+    t = time.perf_counter()
+    seen = {k: v for k, v in events.items() if k not in schema.TRUTH_TABLES}
+    out_tables = the_watch.observe(seen)
+    if not world.finished:  # the watch hands back records; the world applies them
+        for r in the_watch.interventions():
+            world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
+        _expose_listed(world, out_tables.get("list_changes"))
+    timings["watch"] += time.perf_counter() - t
+    t = time.perf_counter()
+    for name, table in out_tables.items():
+        writer.append(name, table)
+    timings["store"] += time.perf_counter() - t
+
+
+def _expose_cameras(world: World, camera: np.ndarray, persons: pa.Table) -> None:
+    """Tell the world who has a camera at their home (from the start, for good)."""
+    expose = getattr(world, "expose", None)
+    if expose is None:  # a world without deterrence
+        return
+    home = persons.column("home_place").to_numpy()
+    expose(persons.column("person_id").to_numpy()[camera[home]], "camera", 0)
+
+
+def _expose_listed(world: World, changes: pa.Table | None) -> None:
+    """Tell the world who joined a list (whose existence people know of) on each logged day,
+    from that day on (a removal does not undo what a person learnt)."""
+    expose = getattr(world, "expose", None)
+    if expose is None or changes is None or changes.num_rows == 0:
+        return
+    joined = changes.filter(pc.not_equal(changes["change"], "removed"))
+    day = joined["day"].to_numpy()
+    person = joined["person"].to_numpy()
+    for d in np.unique(day):  # the day's changes: one or two distinct days
+        expose(person[day == d], "listed", int(d) * schema.MINUTES_PER_DAY)
 
 
 def simulate_world(scenario: Scenario, out: str | Path, *, force: bool = False,

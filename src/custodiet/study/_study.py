@@ -20,8 +20,18 @@ from typing import Any
 import pyarrow as pa
 
 from custodiet.audit import AuditResult
+from custodiet.audit._sim_burden import burden_groups
+from custodiet.audit._sim_pooled import (
+    effects_by_kind,
+    knowability_pooled,
+    lists_pooled,
+    redlist_pooled,
+    rules_pooled,
+    systems_pooled,
+    workload_pooled,
+)
 from custodiet.audit._sim_study import SeedAudit, audit_seed
-from custodiet.audit._sim_summary import pooled_group_metrics, summarise_headlines
+from custodiet.audit._sim_summary import SPREADS, pooled_group_metrics, summarise_headlines
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
 from custodiet.study._execute import Progress, execute
@@ -124,16 +134,22 @@ def audit_study(scenario: Scenario, runs: dict[int, dict[str, Path]], *,
             if name.startswith("removal-"):
                 rate = float(name.removeprefix("removal-"))
                 sweep.setdefault(rate, []).append(audit_runs({"watch": path}, scenario, seed=s))
-    groups = pooled_group_metrics([a.people for a in per_seed],
-                                  groups=scenario.audit.groups, bootstrap=bootstrap,
-                                  seed=scenario.seed)
+    burden = burden_groups(scenario, per_seed[0].people)
+    groups = pooled_group_metrics([a.people for a in per_seed], groups=burden,
+                                  bootstrap=bootstrap, seed=scenario.seed)
     metrics: dict[str, Any] = {
         "scenario": {"name": scenario.name, "description": scenario.description,
                      "sources": scenario.sources, "people": scenario.world.people,
                      "days": scenario.world.days, "seeds": seeds,
                      "horizon_minutes": scenario.audit.horizon_minutes,
-                     "groups": list(scenario.audit.groups)},
+                     "groups": list(scenario.audit.groups),
+                     "categories": [g for g in burden if g not in scenario.audit.groups]},
         "headline": summarise_headlines([a.headline for a in per_seed]),
+        "uncertainty": dict(SPREADS),
+        "rules": rules_pooled(per_seed), "systems": systems_pooled(per_seed),
+        "lists": lists_pooled(per_seed), "workload": workload_pooled(per_seed),
+        "redlist": redlist_pooled(per_seed), "knowability": knowability_pooled(per_seed),
+        "effects": effects_by_kind(per_seed),
         "seeds": [a.metrics for a in per_seed],
         "groups": groups.to_dict(),
         "runs": {str(s): {name: f"runs/seed-{s}/{name}" for name in runs[s]} for s in seeds},

@@ -1,8 +1,8 @@
 """Twin variants of a scenario: the same world and seed with one thing changed.
 
-Because every draw comes from a stream keyed by (seed, day, module), a twin shares all of its
-randomness with the original until the changed thing first acts, so differences between twins
-are effects, not noise.
+Because every person's draws depend only on (seed, day, decision, person), a person out of
+reach of the changed thing lives the same days in the twin, so differences between twins are
+effects, not noise (the audit splits them by whom they concern; see ``audit._sim_split``).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from collections.abc import Callable
 from custodiet.scenario import Scenario
 from custodiet.schema import INCIDENT_TABLE
 from custodiet.study._overrides import with_changes
+from custodiet.world import strict_null_changes
 
-#: Incident parameters set to zero in the null world: acts of wrongdoing (and lawful petitions
-#: and protests) stop; standing states of the population (crowded rentals, sham marriages) are
-#: kept, because removing them would change the population itself and break the twinning.
-#: Derived from ``schema.INCIDENT_TABLE`` (each act's ``incidents.*`` parameters).
+#: Incident parameters set to zero (or false) in the null world: nobody does anything wrong,
+#: standing states included (crowded rentals are lawful, no marriage is a sham) and nobody
+#: petitions or protests; the city itself is unchanged. Derived from ``schema.INCIDENT_TABLE``.
 NULL_WORLD_ZEROED: tuple[str, ...] = tuple(
-    p.removeprefix("incidents.") for k in INCIDENT_TABLE if not k.standing for p in k.removed_by)
+    p.removeprefix("incidents.") for k in INCIDENT_TABLE for p in k.removed_by)
 
 
 def no_response(scenario: Scenario) -> Scenario:
@@ -32,8 +32,17 @@ def no_redlist(scenario: Scenario) -> Scenario:
 
 
 def null_world(scenario: Scenario) -> Scenario:
-    """Nobody does anything wrong (or petitions, or protests): every alert is coincidence."""
-    return with_changes(scenario, {f"world.incidents.{k}": 0.0 for k in NULL_WORLD_ZEROED})
+    """The strict null world: nobody does anything wrong, standing states included, nor
+    petitions or protests; the world records no incident, so every alert is false by
+    construction."""
+    return with_changes(scenario, strict_null_changes())
+
+
+def no_system(scenario: Scenario) -> Scenario:
+    """No system at all: no lists anyone knows of, no cameras, no response. Simulated as the
+    world alone (see ``WORLD_ONLY``), so nobody is watched or acted on; against
+    ``no_response`` it measures deterrence, the effect of being watched."""
+    return with_changes(scenario, {"response.enabled": False})
 
 
 def with_seed(scenario: Scenario, seed: int) -> Scenario:
@@ -46,5 +55,9 @@ VARIANTS: dict[str, Callable[[Scenario], Scenario]] = {
     "no_response": no_response,
     "no_redlist": no_redlist,
     "null_world": null_world,
+    "no_system": no_system,
 }
 """Every variant a study runs, by name; ``watch`` is the scenario as written."""
+
+#: Variants simulated without the watch (the world alone).
+WORLD_ONLY: frozenset[str] = frozenset({"no_system"})

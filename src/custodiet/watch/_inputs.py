@@ -23,6 +23,9 @@ OBSERVED: dict[str, pa.Schema] = {
 HOMES = pa.schema([("household", pa.int64()), ("home_place", pa.int64()),
                    ("district", pa.int32()), ("residents", pa.int64()),
                    ("persons", pa.list_(pa.int64()))])
+RECORDS = pa.schema([("person", pa.int64()), ("home_place", pa.int64()),
+                     ("work_place", pa.int64()), ("district", pa.int32())])
+"""Each person's recorded home, workplace or school (-1: none known) and home district."""
 MEMBER_HOMES = pa.schema([("list", pa.string()), ("household", pa.int64())])
 SPOUSES = pa.schema([("a", pa.int64()), ("b", pa.int64())])
 MEMBERS = pa.schema([("list", pa.string()), ("person", pa.int64())])
@@ -31,6 +34,7 @@ SCORES = pa.schema([("scorer", pa.string()), ("person", pa.int64()), ("level", p
 
 RELATIONS: dict[str, pa.Schema] = {
     **OBSERVED, "places": schema.PLACES, "homes": HOMES, "member_homes": MEMBER_HOMES,
+    "records": RECORDS,
     "spouses": SPOUSES,
     "members": MEMBERS, "scores": SCORES,
 }

@@ -39,9 +39,32 @@ RULE_OUTPUT = pa.schema([("t", pa.int64()), ("persons", pa.list_(pa.int64())),
                          ("place", pa.int64())])
 
 
-def compile_rule(rule: Any) -> Compiled:
-    """The SQL of a rule (reading ``$day``) and its bound parameters."""
-    return TEMPLATES[rule.template].compile(rule)
+def compile_rule(rule: Any, *, start_weekday: int = 0) -> Compiled:
+    """The SQL of a rule (reading ``$day``) and its bound parameters, keeping only alerts at
+    the rule's ``hours`` and ``weekdays`` (day 0 is weekday ``start_weekday``, 0 = Monday)."""
+    compiled = TEMPLATES[rule.template].compile(rule)
+    hours, weekdays = getattr(rule, "hours", None), getattr(rule, "weekdays", [])
+    if hours is None and not weekdays:
+        return compiled
+    return when(compiled, hours, weekdays, start_weekday)
+
+
+def when(compiled: Compiled, hours: tuple[int, int] | None, weekdays: list[int],
+         start_weekday: int) -> Compiled:
+    """``compiled`` keeping only alerts whose minute ``t`` falls in ``hours`` ``[from, to)``
+    (wrapping past midnight when from > to) and on one of ``weekdays``."""
+    params = dict(compiled.params)
+    conds = []
+    if hours is not None:
+        lo, hi = (h % 24 if h != 24 else 24 for h in hours)
+        params.update(when_from=lo * 60, when_to=hi * 60)
+        minute = f"(t % {DAY})"
+        join = "AND" if lo < hi else "OR"
+        conds.append(f"({minute} >= $when_from {join} {minute} < $when_to)")
+    if weekdays:
+        params.update(when_days=sorted(set(weekdays)), when_start=int(start_weekday))
+        conds.append(f"((t // {DAY} + $when_start) % 7) IN (SELECT unnest($when_days))")
+    return Compiled(f"SELECT * FROM ({compiled.sql}) WHERE {' AND '.join(conds)}", params)
 
 
 def rule_inputs(rule: Any) -> dict[str, tuple[str, ...]]:

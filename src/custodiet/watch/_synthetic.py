@@ -88,7 +88,11 @@ def synthetic_log(seed: int, lists: list[str] | tuple[str, ...] = ()) -> Rows:
     scores = [{"scorer": name, "person": p, "level": int(rng.integers(0, 4)),
                "prev_level": int(rng.integers(0, 4))} for name in ("s", "tj")
               for p in range(PERSONS)]
+    records = [{"person": p, "home_place": homes[p // 2]["home_place"],
+                "work_place": int(rng.integers(-1, len(places))), "district": p // 2 % 2}
+               for p in range(PERSONS)]
     return {"places": places, "stays": _stays(rng, len(places)), **_events(rng, len(places)),
+            "records": records,
             "homes": homes, "members": members, "scores": scores,
             "member_homes": [{"list": a, "household": b} for a, b in member_homes],
             "spouses": [{"a": 2 * h, "b": 2 * h + 1} for h in range(PERSONS // 2)]}

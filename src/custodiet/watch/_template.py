@@ -18,7 +18,7 @@ Alert = tuple[int, tuple[int, ...], int]
 """An alert as a worked example states it: ``(t, persons, place)``."""
 
 
-RESERVED = frozenset({"day", "rule_name"})
+RESERVED = frozenset({"day", "rule_name", "when_from", "when_to", "when_days", "when_start"})
 """Parameter names the runner binds itself."""
 
 

@@ -31,6 +31,7 @@ from custodiet.watch._inputs import (
     HOMES,
     MEMBER_HOMES,
     OBSERVED,
+    RECORDS,
     SCORES,
     SPOUSES,
     refuse_truth,
@@ -72,6 +73,14 @@ def member_homes(members: pa.Table, household: np.ndarray) -> pa.Table:
     return homes.group_by(["list", "household"]).aggregate([]).cast(MEMBER_HOMES)
 
 
+def records(persons: pa.Table) -> pa.Table:
+    """``records``: each person's recorded home, workplace or school, and home district."""
+    return pa.table({"person": persons.column("person_id"),
+                     "home_place": persons.column("home_place"),
+                     "work_place": persons.column("work_place"),
+                     "district": persons.column("district")}).cast(RECORDS)
+
+
 def _homes(persons: pa.Table) -> pa.Table:
     """``homes``: each household's home, district, registered residents and their ids."""
     with Session() as session:
@@ -94,10 +103,12 @@ class Watch:
     (who joined or left which list, and why); :meth:`interventions` then gives the records the
     runner applies to the world (the watch never receives it). Memory is bounded by the rules'
     longest window (:func:`buffer_days`), not the horizon. Deterministic for a given seed.
+    ``start_weekday`` (0 = Monday) is the weekday of day 0, for rules with ``weekdays``: the
+    calendar is public, so the runner passes it.
     """
 
     def __init__(self, scenario: Scenario, static_tables: Mapping[str, pa.Table],
-                 seed: int | None = None):
+                 seed: int | None = None, *, start_weekday: int = 0):
         refuse_truth(static_tables)
         self.scenario = scenario
         self.seed = int(scenario.seed if seed is None else seed)
@@ -114,10 +125,11 @@ class Watch:
             s.name: SCORERS[s.kind](s, self.features, self.seed) for s in scenario.scorers}
         self._prev_level = {name: np.zeros(self.people, np.int32) for name in self.scorers}
         self.rules = list(scenario.rules)
-        self._sql = {rule.name: compile_rule(rule) for rule in self.rules}
+        self._sql = {rule.name: compile_rule(rule, start_weekday=start_weekday)
+                     for rule in self.rules}
         spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
         self._static = {
-            "places": places, "homes": _homes(persons),
+            "places": places, "homes": _homes(persons), "records": records(persons),
             "spouses": spouse.select(["a", "b"]).cast(SPOUSES),
         }
         self.keep_days = buffer_days(self.rules)

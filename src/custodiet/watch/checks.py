@@ -44,7 +44,8 @@ from custodiet.watch._templates import TEMPLATES
 Check = Callable[[Any], None]
 PROBE_LIST = "probe_list_zq"
 PROBE_NUMBER = 4093
-_STRUCTURAL = {"name", "template", "detects", "category", "action", "lists"}
+_STRUCTURAL = {"name", "template", "detects", "category", "action", "lists", "hours",
+               "weekdays"}
 _RULE = TypeAdapter(Rule)
 
 
@@ -54,10 +55,11 @@ def example_rule(template: str, example: Example) -> Any:
                                   **example.rule})
 
 
-def _alerts(rule: Any, rows: dict[str, list[dict[str, Any]]], day: int) -> list[tuple]:
+def _alerts(rule: Any, rows: dict[str, list[dict[str, Any]]], day: int,
+            start_weekday: int = 0) -> list[tuple]:
     with Session() as session:
         register(session, arrow(rows))
-        table = run_rule(session, rule, day)
+        table = run_rule(session, rule, day, compile_rule(rule, start_weekday=start_weekday))
     assert table.schema == RULE_OUTPUT, f"{rule.template}: output schema {table.schema}"
     return [(r["t"], tuple(r["persons"]), r["place"]) for r in table.to_pylist()]
 
@@ -166,9 +168,32 @@ def check_listed_only(rule: Any) -> None:
                 assert set(alert[1]) & listed, f"{rule.template}: {alert} names nobody listed"
 
 
+def _in_window(t: int, hours: tuple[int, int], weekdays: list[int], start: int) -> bool:
+    hour = t % 1440 / 60
+    lo, hi = hours
+    at = lo <= hour < hi if lo < hi else (hour >= lo or hour < hi)
+    return at and (t // 1440 + start) % 7 in weekdays
+
+
+def check_hours_and_weekdays(rule: Any) -> None:
+    """With ``hours`` and ``weekdays``, a rule raises exactly its alerts whose time falls in
+    them (day 0 being weekday ``start_weekday``)."""
+    plain = _with(rule, hours=None, weekdays=[])
+    for seed, hours, weekdays, start in ((8, (8, 20), [0, 2, 4, 6], 3),
+                                         (9, (20, 7), [1, 2, 3], 6)):
+        rows = _log(rule, seed=seed)
+        timed = _with(rule, hours=hours, weekdays=weekdays)
+        for day in range(DAYS):
+            expected = [a for a in _alerts(plain, rows, day)
+                        if _in_window(a[0], hours, weekdays, start)]
+            assert _alerts(timed, rows, day, start) == expected, \
+                f"{rule.template}: hours or weekdays wrongly applied on day {day}"
+
+
 RULE_CHECKS: tuple[Check, ...] = (
     check_values_are_bound, check_declared_inputs, check_empty_input, check_deterministic,
     check_alert_shape, check_each_anchor_alerts_once, check_lookback_suffices, check_listed_only,
+    check_hours_and_weekdays,
 )
 
 

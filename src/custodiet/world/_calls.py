@@ -1,5 +1,9 @@
 """Calls along ties and to out-of-town numbers (habitual or new); drug users call new
-out-of-town numbers often (NYT-6's footprint). No calls while the phone is off."""
+out-of-town numbers often (NYT-6's footprint). No calls while the phone is off.
+
+Everyone's ordinary calls do not depend on anyone's state, so they are drawn as one stream of
+a fixed length (per person and call); drug users' extra calls depend on their appetite and are
+drawn per (person, call)."""
 
 from __future__ import annotations
 
@@ -7,32 +11,42 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
+from custodiet.world._crn import Draws, integers, neighbour, poisson
 from custodiet.world._day import City
 from custodiet.world._phones import Phones
 
+_FRESH = schema.OUT_OF_TOWN_NUMBER_BASE + (1 << 38)
 
-def calls(city: City, intent: np.ndarray, phones: Phones, t0: int,
-          rng: np.random.Generator) -> pa.Table:
-    """The day's ``calls`` rows."""
-    cfg = city.config
-    beh = cfg.behaviour
+
+def calls(city: City, intent: np.ndarray, phones: Phones, t0: int, draws: Draws) -> pa.Table:
+    """The day's ``calls`` rows: ordinary calls, then drug users' calls to new numbers."""
+    beh = city.config.behaviour
     n = city.people.n
-    everyone = np.arange(n, dtype=np.int64)
+    rng = draws.generator("calls")
     per = rng.poisson(beh.calls_per_day, n)
-    drug = city.people.history["drug_use"]
-    extra = np.where(drug, rng.poisson(cfg.incidents.drug_call_rate * intent), 0)
-    caller = np.concatenate([np.repeat(everyone, per), np.repeat(everyone, extra)])
-    is_extra = np.zeros(caller.size, bool)
-    is_extra[int(per.sum()):] = True
+    caller = np.repeat(np.arange(n, dtype=np.int64), per)
     m = caller.size
     t = t0 + rng.integers(420, 1320, m)
-    out = is_extra | (rng.random(m) < beh.out_of_town_call_share)
-    new_number = is_extra | (rng.random(m) < beh.new_number_share)
+    out = rng.random(m) < beh.out_of_town_call_share
+    new_number = rng.random(m) < beh.new_number_share
     habitual = schema.OUT_OF_TOWN_NUMBER_BASE + caller * 4 + rng.integers(0, 3, m)
-    fresh = schema.OUT_OF_TOWN_NUMBER_BASE + (1 << 38) + rng.integers(0, 1 << 37, m)
-    local = city.ties.random_neighbour(rng, caller)
+    fresh = _FRESH + rng.integers(0, 1 << 37, m)
+    local = neighbour(city.ties.indptr, city.ties.neighbours, caller, rng.random(m))
     local = np.where(local >= 0, local, rng.integers(0, n, m))
     callee = np.where(out, np.where(new_number, fresh, habitual), local)
+
+    users = np.flatnonzero(city.people.history["drug_use"])
+    extra = poisson(draws.at("drug_calls", users),
+                    city.config.incidents.drug_call_rate * intent[users])
+    x_caller = np.repeat(users, extra)
+    nth = np.arange(x_caller.size) - np.repeat(np.cumsum(extra) - extra, extra)
+    x_t = t0 + integers(draws.at("drug_call_minute", x_caller, nth), 420, 1320)
+    x_callee = _FRESH + integers(draws.at("drug_call_number", x_caller, nth), 0, 1 << 37)
+
+    caller = np.concatenate([caller, x_caller])
+    t = np.concatenate([t, x_t])
+    callee = np.concatenate([callee, x_callee])
+    out = np.concatenate([out, np.ones(x_caller.size, bool)])
     on = ~phones.is_off(caller, t)
     return pa.table({"caller": caller[on], "callee": callee[on], "t": t[on],
                      "out_of_town": out[on]}, schema=schema.CALLS)

@@ -1,5 +1,6 @@
-"""The shape of a simulated day: the city a day runs in, each person's status, and the slots
-of their schedule (where they are from when), shared by every behaviour module."""
+"""The shape of a simulated day: the city a day runs in, each person's status and appetite for
+each act, and the slots of their schedule (where they are from when), shared by every behaviour
+module."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 
 from custodiet import schema
 from custodiet.scenario import WorldConfig
+from custodiet.world._crn import Draws, pick
 from custodiet.world._geography import Places
 from custodiet.world._population import People
 from custodiet.world._ties import Ties
@@ -39,6 +41,11 @@ class City:
     ties: Ties
     home: np.ndarray
     """Each person's home place (home place id == household id)."""
+    dealers: np.ndarray
+    """Every dealer (role), ascending: whom a buyer can go to."""
+    protest_weight: np.ndarray
+    """Each person's share of the city's protest propensity (adults with a grievance or a
+    protest history, five times for the latter, times their group's multiplier; sums to 1)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,20 @@ class Status:
     weekend: np.bool_
 
 
+@dataclass(frozen=True)
+class Appetite:
+    """Each person's appetite for each act today: the chill left by visits (``intent``), their
+    group's multiplier (``factor``) and deterrence (a multiplier per act, 1.0 when none)."""
+
+    intent: np.ndarray
+    factor: np.ndarray
+    deterrence: dict[str, np.ndarray | float]
+
+    def of(self, act: str) -> np.ndarray:
+        """intent × factor × deterrence for ``act``."""
+        return self.intent * self.factor * self.deterrence[act]
+
+
 @dataclass
 class Schedule:
     """Every person's slots for the day: place (-1 = unused) and start (minutes after midnight
@@ -63,15 +84,15 @@ class Schedule:
     start: np.ndarray
 
     @classmethod
-    def ordinary(cls, city: City, rng: np.random.Generator) -> Schedule:
+    def ordinary(cls, city: City, draws: Draws) -> Schedule:
         """Wake and sleep at home, with the day's slot times drawn."""
         n = city.people.n
         place = np.full((n, N_SLOTS), -1, np.int64)
         start = np.zeros((n, N_SLOTS), np.int64)
-        start[:, WAKE] = rng.integers(*WAKE_WINDOW, n)
-        start[:, WORK] = rng.integers(*WORK_WINDOW, n)
-        start[:, AFTER_WORK] = rng.integers(*AFTER_WORK_WINDOW, n)
-        start[:, NIGHT] = rng.integers(*NIGHT_WINDOW, n)
+        start[:, WAKE] = draws.integers("wake", *WAKE_WINDOW)
+        start[:, WORK] = draws.integers("work_start", *WORK_WINDOW)
+        start[:, AFTER_WORK] = draws.integers("after_work", *AFTER_WORK_WINDOW)
+        start[:, NIGHT] = draws.integers("night_start", *NIGHT_WINDOW)
         place[:, WAKE] = city.home
         place[:, NIGHT] = city.home
         return cls(place, start)
@@ -82,7 +103,6 @@ class Schedule:
         self.place[persons, slot] = place
 
 
-def pick_place(places: Places, kind: str, count: int, rng: np.random.Generator) -> np.ndarray:
-    """``count`` places of one kind, each drawn uniformly."""
-    ids = places.ids(kind)
-    return ids[rng.integers(0, ids.size, count)]
+def pick_place(places: Places, kind: str, u: np.ndarray) -> np.ndarray:
+    """One place of one kind per uniform, each drawn uniformly."""
+    return pick(u, places.ids(kind))

@@ -131,16 +131,21 @@ def assign_daily_places(cfg: WorldConfig, people: People, places: Places, seed: 
     home_district = places.district[people.household]
     work = np.full(n, -1, np.int64)
     offices = places.ids("work")
-    work[people.employed] = offices[rng.integers(0, offices.size, int(people.employed.sum()))]
+    # Whole-population draws indexed by person: who else is employed changes nobody's office.
+    office = offices[rng.integers(0, offices.size, n)]
+    work[people.employed] = office[people.employed]
     foreign_spots = np.concatenate([places.ids("language_school"), places.ids("bar")])
     factor = people.group_factor(cfg.incidents.behaviour_multiplier)
     working_age = (people.age >= 18) & (people.age < 60)
+    # Students go to school: an 18-year-old pupil is not an illegal worker.
     illegal = (people.foreign & ~people.work_permit & working_age & (people.role == 0)
+               & ~people.student
                & (rng.random(n) < np.clip(cfg.incidents.illegal_work_share * factor, 0, 1)))
     people.role[illegal] = ROLE["illegal_worker"]
     at_spot = (people.foreign & people.employed
                & (rng.random(n) < cfg.behaviour.foreign_language_work_share)) | illegal
-    work[at_spot] = foreign_spots[rng.integers(0, foreign_spots.size, int(at_spot.sum()))]
+    spot = foreign_spots[rng.integers(0, foreign_spots.size, n)]
+    work[at_spot] = spot[at_spot]
     school = _nearest_in_district(rng, home_district, places.ids("school"), places)
     work = np.where(people.student, school, work)
     people.work_place = work

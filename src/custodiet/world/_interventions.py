@@ -10,8 +10,8 @@ import pyarrow as pa
 
 from custodiet import schema
 from custodiet.world import _travel as travel
+from custodiet.world._crn import Draws, pick
 from custodiet.world._day import DAY, City
-from custodiet.world._rng import intervention_rng
 from custodiet.world._travel import Trips
 
 INTERVENTION_ACTIONS = schema.POLICE_ACTION_NAMES
@@ -41,20 +41,21 @@ class Interventions:
 
     def apply(self, city: City, trips: Trips, intent: np.ndarray, day: int, horizon: int,
               persons: np.ndarray, action: str, t: int, until: int | None,
-              chill: float) -> None:
-        """Apply one action to ``persons`` (see :meth:`custodiet.world.World.intervene`)."""
+              chill: float) -> np.ndarray:
+        """Apply one action to ``persons`` (see :meth:`custodiet.world.World.intervene`);
+        returns them, each once."""
         if action not in INTERVENTION_ACTIONS:
             raise ValueError(f"unknown action {action!r}; expected one of {INTERVENTION_ACTIONS}")
         if not 0.0 <= chill <= 1.0:
             raise ValueError("chill must be in [0, 1]")
         persons = np.unique(np.asarray(persons, dtype=np.int64))
         if persons.size == 0:
-            return
-        rng = intervention_rng(city.seed, day, len(self.log))
+            return persons
+        draws = Draws(city.seed, day, city.people.n)
         pending = trips.state[persons] == travel.PENDING
         custody = self.custody
         if action == "visit":
-            chilled = rng.random(persons.size) < chill
+            chilled = draws.at("chill", persons) < chill
             cancel = pending & trips.petition[persons] & chilled
             intent[persons[chilled]] *= 1.0 - chill
         elif action == "block_travel":
@@ -66,12 +67,13 @@ class Interventions:
             stop = int(t) + DAY if until is None else int(until)
             custody.detained_until[persons] = np.maximum(custody.detained_until[persons], stop)
             police = city.places.ids("police")
-            custody.detain_place[persons] = police[rng.integers(0, police.size, persons.size)]
+            custody.detain_place[persons] = pick(draws.at("custody_place", persons), police)
             away = persons[trips.state[persons] == travel.AWAY]
             trips.state[away] = travel.NONE
         prevented = np.where(cancel & trips.petition[persons], "petition_trip", "")
         trips.state[persons[cancel]] = travel.NONE
         self.log.append((persons, int(t), action, prevented))
+        return persons
 
     def take_table(self) -> pa.Table:
         """The actions applied since the last call, as ``interventions`` rows."""

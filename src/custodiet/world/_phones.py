@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
+from custodiet.world._crn import Draws, exponential, integers
 from custodiet.world._day import DAY, City, Status
 from custodiet.world._travel import Trips
 
@@ -25,10 +26,9 @@ class Phones:
         return cls(start=np.full(n, -1, np.int64), end=np.full(n, -1, np.int64))
 
     def switch_off(self, city: City, trips: Trips, status: Status, t0: int,
-                   rng: np.random.Generator) -> None:
+                   draws: Draws) -> None:
         """Start today's spells: evasive petitioners leaving today, and ordinary ones."""
         beh = city.config.behaviour
-        n = city.people.n
         off = self.start >= 0
         dep = np.flatnonzero(status.departing & trips.evasive)
         if dep.size:
@@ -38,12 +38,11 @@ class Phones:
             self.start[dep] = np.where(was, np.minimum(self.start[dep], s), s)
             self.end[dep] = np.where(was, np.maximum(self.end[dep], e), e)
             off[dep] = True
-        new = ~off & (rng.random(n) < beh.phone_off_rate)
-        k = int(new.sum())
-        s = t0 + rng.integers(0, DAY, k)
+        new = np.flatnonzero(~off & (draws.uniform("phone_off") < beh.phone_off_rate))
+        s = t0 + integers(draws.at("phone_off_start", new), 0, DAY)
         self.start[new] = s
-        self.end[new] = s + np.maximum(1, rng.exponential(beh.phone_off_minutes, k)).astype(
-            np.int64)
+        self.end[new] = s + np.maximum(1, exponential(draws.at("phone_off_minutes", new),
+                                                      beh.phone_off_minutes)).astype(np.int64)
 
     def take_done(self, t0: int, last: bool, horizon: int) -> pa.Table:
         """The spells that ended today (all of them on the last day), as ``phone_off`` rows."""

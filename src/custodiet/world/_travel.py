@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from custodiet.world._crn import Draws, exponential, geometric, integers, pick
 from custodiet.world._day import (
     AFTER_WORK,
     AFTER_WORK_WINDOW,
@@ -19,6 +20,7 @@ from custodiet.world._day import (
     City,
     Schedule,
     Status,
+    pick_place,
 )
 from custodiet.world._ledger import Ledger
 
@@ -54,52 +56,50 @@ class Destinations:
 
 
 def decide(city: City, trips: Trips, dest: Destinations, ledger: Ledger, d: int, t0: int,
-           idle: np.ndarray, p_petition: np.ndarray, rng: np.random.Generator) -> None:
+           idle: np.ndarray, p_petition: np.ndarray, draws: Draws) -> None:
     """Decide today's new trips among ``idle`` persons and record their tickets."""
     cfg = city.config
-    n = city.people.n
-    petition = idle & (rng.random(n) < p_petition)
-    ordinary = idle & ~petition & (rng.random(n) < cfg.behaviour.trip_rate)
+    beh = cfg.behaviour
+    petition = idle & (draws.uniform("petition") < p_petition)
+    ordinary = idle & ~petition & (draws.uniform("trip") < beh.trip_rate)
     who = np.flatnonzero(petition | ordinary)
     if who.size == 0:
         return
-    k = who.size
     is_pet = petition[who]
-    lead = rng.integers(1, 4, k)
-    depart = (d + lead) * DAY + rng.integers(*DEPART_WINDOW, k)
-    bought = t0 + rng.integers(420, 1320, k)
-    to_capital = is_pet | (rng.random(k) < cfg.behaviour.trip_capital_share)
-    where = np.where(to_capital, dest.capital,
-                     dest.out_of_town[rng.integers(0, dest.out_of_town.size, k)])
-    evasive = is_pet & (rng.random(k) < cfg.incidents.anti_reconnaissance)
-    cash = evasive | (rng.random(k) < cfg.behaviour.cash_ticket_share)
-    length = rng.geometric(1.0 / cfg.behaviour.trip_days_mean, k)
+    lead = integers(draws.at("trip_lead", who), 1, 4)
+    depart = (d + lead) * DAY + integers(draws.at("trip_minute", who), *DEPART_WINDOW)
+    bought = t0 + integers(draws.at("trip_bought", who), 420, 1320)
+    to_capital = is_pet | (draws.at("trip_capital", who) < beh.trip_capital_share)
+    where = np.where(to_capital, dest.capital, pick(draws.at("trip_dest", who), dest.out_of_town))
+    evasive = is_pet & (draws.at("trip_evasive", who) < cfg.incidents.anti_reconnaissance)
+    cash = evasive | (draws.at("trip_cash", who) < beh.cash_ticket_share)
+    length = geometric(draws.at("trip_days", who), 1.0 / beh.trip_days_mean)
     trips.state[who] = PENDING
     trips.depart[who] = depart
     trips.return_day[who] = d + lead + length
-    trips.arrive[who] = rng.integers(*AFTER_WORK_WINDOW, k)
+    trips.arrive[who] = integers(draws.at("trip_arrive", who), *AFTER_WORK_WINDOW)
     trips.dest[who] = where
     trips.petition[who] = is_pet
     trips.evasive[who] = evasive
     ledger.tickets(who, bought, where, depart, cash)
     # Decoy tickets: an evasive petitioner also buys one or two to other destinations.
-    n_decoy = np.where(evasive, rng.integers(1, 3, k), 0)
-    dp = np.repeat(np.arange(k), n_decoy)
+    n_decoy = np.where(evasive, integers(draws.at("trip_decoys", who), 1, 3), 0)
+    dp = np.repeat(np.arange(who.size), n_decoy)
     if dp.size:
-        decoy_dest = dest.out_of_town[rng.integers(0, dest.out_of_town.size, dp.size)]
+        nth = np.arange(dp.size) - np.repeat(np.cumsum(n_decoy) - n_decoy, n_decoy)
+        decoy_dest = pick(draws.at("trip_decoy_dest", who[dp], nth), dest.out_of_town)
         ledger.tickets(who[dp], bought[dp], decoy_dest, depart[dp], np.ones(dp.size, bool))
 
 
 def depart(city: City, trips: Trips, ledger: Ledger, t0: int, dep: np.ndarray,
-           plan: Schedule, rng: np.random.Generator) -> None:
+           plan: Schedule, draws: Draws) -> None:
     """Departures: home, a wait at a station, then the destination; petition trips are
     recorded as incidents as they leave."""
-    stations = city.places.ids("station")
     minute = trips.depart[dep] - t0
-    dwell = np.clip(rng.exponential(city.config.behaviour.station_dwell_minutes, dep.size),
-                    10, 120)
+    dwell = np.clip(exponential(draws.at("depart_dwell", dep),
+                                city.config.behaviour.station_dwell_minutes), 10, 120)
     plan.only(dep, WAKE, city.home[dep])
-    plan.place[dep, ERRAND] = stations[rng.integers(0, stations.size, dep.size)]
+    plan.place[dep, ERRAND] = pick_place(city.places, "station", draws.at("depart_station", dep))
     plan.start[dep, ERRAND] = minute - dwell.astype(np.int64)
     plan.place[dep, BACK] = trips.dest[dep]
     plan.start[dep, BACK] = minute
@@ -108,13 +108,12 @@ def depart(city: City, trips: Trips, ledger: Ledger, t0: int, dep: np.ndarray,
     ledger.incidents("petition_trip", pet[:, None], trips.depart[pet], trips.dest[pet])
 
 
-def come_back(city: City, trips: Trips, ret: np.ndarray, plan: Schedule,
-              rng: np.random.Generator) -> None:
+def come_back(city: City, trips: Trips, ret: np.ndarray, plan: Schedule, draws: Draws) -> None:
     """Returns: the morning away, arrival at a station in the evening, then home."""
-    stations = city.places.ids("station")
-    dwell = rng.integers(10, 31, ret.size)
+    dwell = integers(draws.at("return_dwell", ret), 10, 31)
     plan.only(ret, WAKE, trips.dest[ret])
-    plan.place[ret, AFTER_WORK] = stations[rng.integers(0, stations.size, ret.size)]
+    plan.place[ret, AFTER_WORK] = pick_place(city.places, "station",
+                                             draws.at("return_station", ret))
     plan.start[ret, AFTER_WORK] = trips.arrive[ret]
     plan.place[ret, ERRAND] = city.home[ret]
     plan.start[ret, ERRAND] = trips.arrive[ret] + dwell

@@ -30,10 +30,17 @@ def compile_frequency(rule: Frequency) -> Compiled:
     overlapping it; an anchor stay received today raises an alert when the person's stays there
     ending in ``(a.end - W, a.end]`` number ≥ n with ≥ m distinct counterparts among them.
     ``t = a.end``, the place is the anchor's.
+
+    ``counterpart = "same"`` (calls only): an anchor call to number x received today raises an
+    alert when the caller's counting calls to x with ``t in (a.t - W, a.t]`` number ≥ n (so
+    ``distinct`` plays no part); with ``new_only``, x must be new to the caller when the run
+    began: no call to x at ``t <= a.t - W`` among the calls the watch holds.
     """
     q = Query()
-    w, n, m = (q.bind("w", int(rule.window_minutes)), q.bind("n", int(rule.n)),
-               q.bind("m", int(rule.distinct)))
+    w, n = q.bind("w", int(rule.window_minutes)), q.bind("n", int(rule.n))
+    if rule.event == "calls" and rule.counterpart == "same":
+        return q.done(_same_number(rule, q, w, n))
+    m = q.bind("m", int(rule.distinct))
     if rule.event == "calls":
         oot = "AND c.out_of_town" if rule.out_of_town else ""
         new = ("AND NOT EXISTS (SELECT 1 FROM lc e WHERE e.caller = c.caller "
@@ -65,6 +72,24 @@ LEFT JOIN comp ON comp.person = b.person AND comp.start = b.start
 GROUP BY a.person, a.place, a.start, a."end"
 HAVING count(DISTINCT b.start) >= {n} AND count(DISTINCT comp.other) >= {m}
 """)
+
+
+def _same_number(rule: Frequency, q: Query, w: str, n: str) -> str:
+    """≥ n calls to the anchor's number in the window (the number new before it, if asked)."""
+    oot = "AND out_of_town" if rule.out_of_town else ""
+    new = ("AND NOT EXISTS (SELECT 1 FROM lc e WHERE e.caller = a.caller "
+           f"AND e.callee = a.callee AND e.t <= a.t - {w})") if rule.new_only else ""
+    return f"""
+WITH lc AS MATERIALIZED (SELECT caller, callee, t, seen_day, row_number() OVER () AS rid
+            FROM calls WHERE {q.listed(rule, "caller")} {oot}),
+a AS (SELECT * FROM lc WHERE seen_day = $day)
+SELECT a.t AS t, [a.caller] AS persons, -1::BIGINT AS place
+FROM a JOIN lc b ON b.caller = a.caller AND b.callee = a.callee AND b.t > a.t - {w}
+     AND b.t <= a.t
+WHERE TRUE {new}
+GROUP BY a.rid, a.caller, a.t
+HAVING count(*) >= {n}
+"""
 
 
 def _call(caller: int, callee: int, t: int, seen: int = 0) -> dict[str, object]:
@@ -100,5 +125,17 @@ TEMPLATE = Template(
                     "stays": [stay(1, 0, 0, 100), stay(7, 0, 50, 60), stay(1, 0, 200, 300),
                               stay(8, 0, 250, 260)]},
             alerts=[(300, (1,), 0)]),
+        Example(
+            doc="Same counterpart, new only, n = 3, W = 1 day (NYT-6), day 1: calls to a new "
+                "out-of-town number x at 1500, 1510 and 1520 raise an alert at 1520; three "
+                "calls to y at 1600-1620 do not, y having been called at 100, before the "
+                "window began.",
+            rule={"event": "calls", "counterpart": "same", "out_of_town": True,
+                  "new_only": True, "n": 3, "window_minutes": 1440, "lists": ["x"]},
+            tables={"members": members("x", 1),
+                    "calls": [_call(1, OOT + 2, 100)]
+                    + [_call(1, OOT + 1, t, seen=1) for t in (1500, 1510, 1520)]
+                    + [_call(1, OOT + 2, t, seen=1) for t in (1600, 1610, 1620)]},
+            day=1, alerts=[(1520, (1,), -1)]),
     ),
 )

@@ -1,0 +1,207 @@
+"""Figures pooled over the seeds of a study (each seed a fresh city): per rule and per system,
+alerts and true alerts added up, precision with a Wilson 95% interval on the pooled alerts,
+lift over chance on the pooled chance alerts; the list feedback loop per list, who is on which
+list by category, and the officers' workload, added up over seeds."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from custodiet.audit._sim_burden import LISTED_CATEGORIES
+from custodiet.audit._sim_study import SeedAudit
+
+Z95 = 1.959964
+
+
+def wilson(hits: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
+    """The Wilson score interval of a proportion ``hits / n`` (None, None when n = 0)."""
+    if n <= 0:
+        return None, None
+    p = hits / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def _pool(name: str, rows: Iterable[Any], lift: Iterable[Any] = ()) -> dict[str, Any]:
+    rows, lift = list(rows), list(lift)
+    alerts = sum(r.alerts for r in rows)
+    true = sum(r.true_alerts for r in rows)
+    innocents = sum(r.innocents_flagged for r in rows)
+    low, high = wilson(true, alerts)
+    out: dict[str, Any] = {
+        "name": name, "alerts": alerts, "true_alerts": true, "precision": _ratio(true, alerts),
+        "precision_low": low, "precision_high": high, "innocents_flagged": innocents,
+        "persons_flagged": sum(r.persons_flagged for r in rows),
+        "innocents_per_true_alert": _ratio(innocents, true),
+        "suppressed": sum(r.suppressed for r in rows)}
+    if lift:
+        chance_n = sum(x.chance_alerts for x in lift)
+        chance_true = sum((x.chance_precision or 0.0) * x.chance_alerts for x in lift)
+        cp = _ratio(chance_true, chance_n)
+        out["chance_precision"] = cp
+        out["lift"] = out["precision"] / cp if out["precision"] is not None and cp else None
+    return out
+
+
+def rules_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]]:
+    """Per rule (name order): the pooled figures (see the module docstring)."""
+    names = sorted({r.rule for a in audits for r in a.rules if r.rule is not None})
+    out = []
+    for n in names:
+        rows = [r for a in audits for r in a.rules if r.rule == n]
+        lift = [x for a in audits for x in (a.lift or []) if x.rule == n]
+        out.append({"rule": n, **_pool(n, rows, lift)})
+    for row in out:
+        row.pop("name")
+    return out
+
+
+def systems_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]]:
+    """Per system: its rules and the pooled figures over its rules' alerts."""
+    names = sorted({s.system for a in audits for s in (a.systems or [])})
+    out = []
+    for n in names:
+        rows = [s for a in audits for s in (a.systems or []) if s.system == n]
+        members = set(rows[0].rules)
+        lift = [x for a in audits for x in (a.lift or []) if x.rule in members]
+        pooled = _pool(n, rows, lift)
+        pooled.pop("name")
+        out.append({"system": n, "rules": rows[0].rules, **pooled})
+    return out
+
+
+def lists_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any]:
+    """Per list: members on the first and last day, those listed only because of a contact at
+    the end, growth, alerts and actions on contact-listed people; who is on which list by
+    category (members ever on it and those in each category), all added over seeds."""
+    per_list: dict[str, dict[str, int]] = {}
+    cats: dict[tuple[str, str], list[int]] = {}
+    for a in audits:
+        if a.lists is None:
+            continue
+        for name in {r.list for r in a.lists.sizes}:
+            rows = [r for r in a.lists.sizes if r.list == name]
+            acc = per_list.setdefault(name, dict.fromkeys(
+                ("start", "end", "from_contact_at_end", "alerts", "alerts_on_contact_listed",
+                 "actions_on_contact_listed"), 0))
+            acc["start"] += rows[0].members if rows[0].day == 0 else 0
+            acc["end"] += rows[-1].members
+            acc["from_contact_at_end"] += rows[-1].from_contact
+        for f in a.lists.by_list:
+            acc = per_list.setdefault(f.list, dict.fromkeys(
+                ("start", "end", "from_contact_at_end", "alerts", "alerts_on_contact_listed",
+                 "actions_on_contact_listed"), 0))
+            acc["alerts"] += f.alerts
+            acc["alerts_on_contact_listed"] += f.alerts_on_contact_listed
+            acc["actions_on_contact_listed"] += f.actions_on_contact_listed
+        for c in a.lists.by_category:
+            cell = cats.setdefault((c.list, c.category), [0, 0])
+            cell[0] += c.members
+            cell[1] += c.in_category
+    by_list = [{"list": k, **v, "growth": _ratio(v["end"], v["start"]),
+                "contact_listed_alert_share": _ratio(v["alerts_on_contact_listed"], v["alerts"])}
+               for k, v in sorted(per_list.items())]
+    order = {c: i for i, c in enumerate(LISTED_CATEGORIES)}
+    by_cat = [{"list": li, "category": c, "members": m, "in_category": n,
+               "share": _ratio(n, m)}
+              for (li, c), (m, n) in sorted(cats.items(),
+                                            key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
+    return {"by_list": by_list, "by_category": by_cat}
+
+
+def workload_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
+    """The officers' workload added over seeds (delays weighted by answered pairs)."""
+    ws = [a.workload for a in audits if a.workload is not None]
+    if not ws:
+        return None
+
+    def pool(rows: Sequence[Any]) -> dict[str, Any]:
+        cand = sum(r.candidates for r in rows)
+        ans = sum(r.answered for r in rows)
+        delay = sum((r.mean_delay_hours or 0.0) * r.answered for r in rows)
+        return {"candidates": cand, "answered": ans, "answered_share": _ratio(ans, cand),
+                "unanswered": cand - ans, "mean_delay_hours": _ratio(delay, ans)}
+
+    cats = sorted({c.category for w in ws for c in w.by_category})
+    return {**pool(ws), "capacity_per_day": ws[0].capacity_per_day,
+            "days_at_capacity": sum(w.days_at_capacity for w in ws),
+            "days": sum(w.days for w in ws),
+            "by_category": [{"category": c, **pool([x for w in ws for x in w.by_category
+                                                     if x.category == c])} for c in cats]}
+
+
+def redlist_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
+    """The red-list figures added over seeds (``without_redlist`` and ``hidden`` when the twin
+    without the red list ran for every seed)."""
+    reds = [a.redlist for a in audits if a.redlist is not None]
+    if not reds:
+        return None
+
+    def add(parts: Sequence[Any]) -> dict[str, int]:
+        return {k: sum(p.to_dict()[k] for p in parts) for k in parts[0].to_dict()}
+
+    out: dict[str, Any] = {"redlisted_persons": sum(r.redlisted_persons for r in reds),
+                           "alerts_suppressed": sum(r.alerts_suppressed for r in reds),
+                           "with_redlist": add([r.with_redlist for r in reds])}
+    if all(r.suppressed is not None for r in reds):
+        out["suppressed"] = add([r.suppressed for r in reds])
+    if all(r.without_redlist is not None for r in reds):
+        out["without_redlist"] = add([r.without_redlist for r in reds])
+        out["hidden"] = sum(r.hidden or 0 for r in reds)
+    return out
+
+
+def knowability_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
+    """Per rule, over seeds: alerts, true alerts the police can see (matched against what still
+    happened) and true alerts against the twin without response, with both precisions."""
+    rows = [r for a in audits if a.twins is not None for r in (a.twins.precision_by_rule or [])]
+    if not rows:
+        return None
+    out = []
+    for name in sorted({r.rule for r in rows}):
+        mine = [r for r in rows if r.rule == name]
+        n = sum(r.alerts for r in mine)
+        seen = sum(r.true_alerts_seen for r in mine)
+        true = sum(r.true_alerts_true for r in mine)
+        out.append({"rule": name, "alerts": n, "true_alerts_seen": seen,
+                    "true_alerts_true": true, "precision_seen": _ratio(seen, n),
+                    "precision_true": _ratio(true, n), "hidden_true_alerts": true - seen})
+    return out
+
+
+def effects_by_kind(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
+    """Per incident kind, over seeds: deterrence (``no_system`` − ``no_response``) and
+    interception (``no_response`` − ``watch``), each only the part by touched persons and
+    the spillover, and their sum, the total effect of the system; mean with intervals and range."""
+    from custodiet.audit._sim_summary import summarise
+
+    twins = [a.twins for a in audits if a.twins is not None and
+             a.twins.interception_by_kind is not None]
+    if not twins:
+        return None
+    kinds = sorted({r.kind for t in twins for r in t.interception_by_kind or []} |
+                   {r.kind for t in twins for r in t.deterrence_by_kind or []})
+    out = []
+    for k in kinds:
+        def part(rows: Sequence[Any] | None, k: str = k) -> int | None:
+            if rows is None:
+                return None
+            return sum(r.effect for r in rows if r.kind == k)
+
+        lawful = any(r.lawful for t in twins for r in (t.interception_by_kind or [])
+                     + (t.deterrence_by_kind or []) if r.kind == k)
+        det = [part(t.deterrence_by_kind) for t in twins]
+        inter = [part(t.interception_by_kind) for t in twins]
+        total = [None if d is None or i is None else d + i for d, i in zip(det, inter,
+                                                                             strict=True)]
+        out.append({"kind": k, "lawful": lawful, "deterred": summarise(det),
+                    "intercepted": summarise(inter), "total": summarise(total)})
+    return out

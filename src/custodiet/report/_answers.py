@@ -1,0 +1,186 @@
+"""The four questions the reporting asks of a surveillance system, each answered in one plain
+sentence written from a study's ``metrics.json`` content: does it work, whom does it burden,
+what does the red list hide, and can anyone know whether it predicted right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: A rule "does no better than chance" when its lift over chance is below this (assumption: a
+#: rule that is not even 1.5 times as precise as naming random listed people at the same
+#: moments adds little to the list itself).
+CHANCE_BAND: float = 1.5
+
+#: How the answers name the people of each listed category.
+CATEGORY_LABELS: dict[str, str] = {
+    "mental_illness_recorded": "people with a recorded mental illness",
+    "petition_history_recorded": "people with a petition history on record",
+    "drug_use_recorded": "people with recorded drug use",
+    "criminal_record_recorded": "people with a criminal record",
+    "protest_history_recorded": "people with a protest history on record",
+    "hiv_recorded": "people with a recorded HIV infection",
+    "foreign": "foreigners",
+    "migrant": "migrants",
+}
+
+
+def pct(value: float | None) -> str:
+    return "undefined" if value is None else f"{100 * value:.1f}%"
+
+
+def times(value: float) -> str:
+    return f"{value:.1f} times" if value < 10 else f"{value:,.0f} times"
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def works(metrics: dict[str, Any]) -> str:
+    """Does it work: how many rules never hit, how many do no better than chance, the best."""
+    rules = [r for r in metrics.get("rules", []) if r["alerts"]]
+    if not rules:
+        return "No rule raised an alert, so nothing can be said about whether it works."
+    never = [r for r in rules if r["true_alerts"] == 0]
+    chance = [r for r in rules if r["true_alerts"] and (r.get("lift") is None
+                                                       or r["lift"] < CHANCE_BAND)]
+    better = [r for r in rules if r["true_alerts"] and r.get("lift") is not None
+              and r["lift"] >= CHANCE_BAND]
+    verdict = "No" if not better else ("Mostly not" if 2 * len(better) <= len(rules)
+                                       else "For some rules")
+    text = (f"{verdict}: of the {len(rules)} rules that raised alerts, {len(never)} never "
+            f"raised a true one and {len(chance)} did no better than naming random members of "
+            f"their lists at the same moments (less than {CHANCE_BAND:g} times chance)")
+    if better:
+        best = max(better, key=lambda r: r["lift"])
+        text += (f"; {len(better)} did better, the best being {best['rule']} "
+                 f"({times(best['lift'])} chance, precision {pct(best['precision'])})")
+    return text + "."
+
+
+def _category_ratios(groupings: dict[str, Any], col: str) -> dict[str, float] | None:
+    g = groupings.get(col)
+    if g is None:
+        return None
+    by = {next(iter(e["group"].values())).lower(): e["metrics"] for e in g["groups"]}
+    yes, no = by.get("true"), by.get("false")
+    if yes is None or no is None:
+        return None
+    out = {}
+    for m in ("flag_rate", "list_days", "contacts", "camera_days"):
+        a, b = (yes.get(m) or {}).get("value"), (no.get(m) or {}).get("value")
+        if a is not None and b:
+            out[m] = a / b
+    return out if "flag_rate" in out else None
+
+
+def burdens(metrics: dict[str, Any]) -> str:
+    """Whom it burdens: the listed category flagged most often relative to everyone else."""
+    groupings = metrics["groups"]["groupings"]
+    found = [(c, r) for c in metrics["scenario"].get("categories", [])
+             if (r := _category_ratios(groupings, c)) is not None]
+    if not found:
+        return ("No listed category had enough people to compare (groups under the "
+                "suppression threshold are not shown).")
+    col, r = max(found, key=lambda cr: cr[1]["flag_rate"])
+    who = CATEGORY_LABELS.get(col, col)
+    text = f"{who[0].upper()}{who[1:]} carry the heaviest burden: flagged {times(r['flag_rate'])} "
+    text += "as often as everyone else"
+    extra = [f"{times(r[m])} the {label}" for m, label in
+             (("list_days", "days on a list"), ("contacts", "police contacts"),
+              ("camera_days", "days under a camera")) if m in r]
+    if extra:
+        text += ", with " + ", ".join(extra[:-1]) + (" and " if len(extra) > 1 else "") + \
+            extra[-1]
+    others = sorted((c for c, x in found if c != col and x["flag_rate"] > 1.0),
+                    key=lambda c: -dict(found)[c]["flag_rate"])
+    if others:
+        text += "; " + ", ".join(f"{CATEGORY_LABELS.get(c, c)} {times(dict(found)[c]['flag_rate'])}"
+                                 for c in others[:3]) + " as often"
+    return text + "."
+
+
+def hides(metrics: dict[str, Any]) -> str:
+    """What the red list hides: suppressed alerts that would have been true, unseen incidents."""
+    red = metrics.get("redlist")
+    if not red:
+        return "The scenario has no key-person lists and so no red list to examine."
+    sup = red.get("suppressed") or {}
+    w = red["with_redlist"]
+    text = (f"The red list exempted {_n(red['redlisted_persons'])} people and suppressed "
+            f"{_n(red['alerts_suppressed'])} alerts")
+    if sup:
+        text += f", {_n(sup['true_alerts'])} of which would have matched an incident"
+    text += (f"; red-listed people took part in {_n(w['incidents'])} incidents, "
+             f"{_n(w['unseen'])} of which no alert saw")
+    if red.get("hidden") is not None:
+        text += f" ({_n(red['hidden'])} of them seen in the twin city without the red list)"
+    return text + "."
+
+
+def knowable(metrics: dict[str, Any]) -> str:
+    """Can anyone know: precision the police can compute against the twin's true precision."""
+    rows = metrics.get("knowability")
+    if not rows:
+        return ("Without a twin city where the police do not act, nobody can say which "
+                "alerts were right.")
+    n = sum(r["alerts"] for r in rows)
+    seen = sum(r["true_alerts_seen"] for r in rows)
+    true = sum(r["true_alerts_true"] for r in rows)
+    if not n:
+        return "No rule raised an alert, so there was nothing to check."
+    text = (f"Not from the police's own records: they would compute a precision of "
+            f"{pct(seen / n)}, against {pct(true / n)} in the twin city without any response")
+    if true > seen:
+        text += (f", because acting on {_n(true - seen)} correct alerts stopped what they "
+                 "predicted and made them look false")
+    elif true < seen:
+        text += (f"; here the response made {_n(seen - true)} alerts look right that would "
+                 "not have been")
+    text += "."
+    share = (metrics["headline"].get("contact_listed_alert_share") or {}).get("mean")
+    if share:
+        text += (f" {pct(share)} of alerts named someone on a list only because the police "
+                 "had acted on them before.")
+    return text
+
+
+def watched(metrics: dict[str, Any]) -> str | None:
+    """How much of the system's "success" against petitions and protests is deterrence
+    (people not acting because they are watched) rather than interception (the police
+    stopping them after an alert); None without the twins that say it."""
+    effects = metrics.get("effects")
+    if not effects or any(e["deterred"]["mean"] is None for e in effects):
+        return None
+
+    def add(lawful: bool, what: str) -> float:
+        return sum(e[what]["mean"] or 0.0 for e in effects if e["lawful"] is lawful)
+
+    det, inter = add(True, "deterred"), add(True, "intercepted")
+    udet, uint = add(False, "deterred"), add(False, "intercepted")
+    avg = " (mean over the simulated cities)" if len(metrics["scenario"]["seeds"]) > 1 else ""
+    total = det + inter
+    if total <= 0:
+        text = (f"Against petitions and protests the system changed nothing it can claim: "
+                f"{_num(total)} fewer than in the same city with no system at all{avg}")
+    else:
+        text = (f"Of the system's \u201csuccess\u201d against petitions and protests, "
+                f"{_num(total)} fewer than in the same city with no system at all{avg}, "
+                f"{_num(det)} ({pct(det / total)}) is people not petitioning or protesting "
+                f"because they are watched and {_num(inter)} ({pct(inter / total)}) the police "
+                "stopping them after an alert")
+    return text + (f"; against unlawful incidents, {_num(udet)} were deterred and "
+                   f"{_num(uint)} intercepted.")
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+ANSWERS = {
+    "Does it work?": works,
+    "Whom does it burden?": burdens,
+    "What does the red list hide?": hides,
+    "Can anyone know whether it predicted right?": knowable,
+}
+"""Each question of the report, in order, with the function writing its answer."""

@@ -1,0 +1,217 @@
+"""The study report's sections on what the red list hides and on whether anyone can know that
+the system predicted right: precision the police can compute against the twin's, the twins'
+incidents, the list feedback loop (per list, over time, and across removal rates) and the
+officers' workload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from custodiet.audit._sim_figures import REGISTRY
+from custodiet.audit._sim_study import SeedAudit
+from custodiet.report._figures import export
+from custodiet.report._html import Figure, Section, Table
+from custodiet.report._study_figures import grouped_bars, lines, stacked
+from custodiet.report._study_format import fmt, headline_text
+
+
+def redlist_section(sec: Section, metrics: dict[str, Any]) -> None:
+    """Red-listed people, suppressed alerts and what they would have found, incidents unseen;
+    added over every seed, beside the twin without the red list."""
+    red = metrics.get("redlist")
+    if not red:
+        return
+    seeds = len(metrics["scenario"]["seeds"])
+    sup = red.get("suppressed") or {}
+    rows = [["Red-listed people", fmt(red["redlisted_persons"], "count"), ""],
+            ["Alerts suppressed", fmt(red["alerts_suppressed"], "count"), ""]]
+    if sup:
+        rows += [["…that would have matched an incident", fmt(sup["true_alerts"], "count"), ""],
+                 ["…incidents those alerts would have found",
+                  fmt(sup["incidents_found"], "count"), ""]]
+    w, wo = red["with_redlist"], red.get("without_redlist")
+    for key, label in (("incidents", "Incidents with a red-listed participant"),
+                       ("unseen", "…that no alert saw"),
+                       ("alerts_naming_redlisted", "Unsuppressed alerts naming a red-listed "
+                                                   "person")):
+        rows.append([label, fmt(w[key], "count"), fmt(wo[key], "count") if wo else ""])
+    sec.table(Table(["", "With the red list", "Twin without it"], rows,
+                    caption=f"What the red list hides (added over {seeds} "
+                            f"{'city' if seeds == 1 else 'cities'})"))
+
+
+def knowability_table(sec: Section, metrics: dict[str, Any]) -> None:
+    """Per rule: precision the police can compute against the twin's true precision."""
+    rows = [r for r in metrics.get("knowability") or [] if r["alerts"]]
+    if not rows:
+        return
+    sec.table(Table(
+        ["Rule", "Alerts", "True alerts the police see", "Precision they compute",
+         "True alerts (twin without response)", "True precision", "Correct alerts made to "
+         "look false"],
+        [[r["rule"], fmt(r["alerts"], "count"), fmt(r["true_alerts_seen"], "count"),
+          fmt(r["precision_seen"], "share"), fmt(r["true_alerts_true"], "count"),
+          fmt(r["precision_true"], "share"), fmt(r["hidden_true_alerts"], "count")]
+         for r in rows],
+        caption="What the police can know of each rule, against the twin city without any "
+                "response (added over seeds)"))
+
+
+def feedback_table(sec: Section, metrics: dict[str, Any]) -> None:
+    """Per list: growth from contacts, alerts and actions on people listed by a contact."""
+    rows = [r for r in (metrics.get("lists") or {}).get("by_list", [])
+            if r["list"] != "(any list)"]
+    if not rows:
+        return
+    sec.table(Table(
+        ["List", "Members, day 0", "Members, last day", "Growth", "…listed by a contact",
+         "Alerts of its rules", "…naming someone listed by a contact",
+         "Police actions on them"],
+        [[r["list"], fmt(r["start"], "count"), fmt(r["end"], "count"),
+          fmt(r["growth"], "number") + "×" if r["growth"] is not None else "undefined",
+          fmt(r["from_contact_at_end"], "count"), fmt(r["alerts"], "count"),
+          fmt(r["alerts_on_contact_listed"], "count"),
+          fmt(r["actions_on_contact_listed"], "count")] for r in rows],
+        caption="The list feedback loop, per list (added over seeds): a police contact puts "
+                "its target on the lists fed by contacts; the listing raises alerts and the "
+                "alerts actions"))
+
+
+def workload_table(sec: Section, metrics: dict[str, Any]) -> None:
+    """Officers' workload: share answered, delay, unanswered by category."""
+    w = metrics.get("workload")
+    if not w or not w["candidates"]:
+        return
+    rows = [[c["category"], fmt(c["candidates"], "count"), fmt(c["answered"], "count"),
+             fmt(c["answered_share"], "share"), fmt(c["unanswered"], "count"),
+             fmt(c["mean_delay_hours"], "number")] for c in w["by_category"]]
+    rows.append(["all", fmt(w["candidates"], "count"), fmt(w["answered"], "count"),
+                 fmt(w["answered_share"], "share"), fmt(w["unanswered"], "count"),
+                 fmt(w["mean_delay_hours"], "number")])
+    sec.table(Table(["Category", "Alerts × persons calling for action", "Answered",
+                     "Share answered", "Left unanswered", "Mean delay (hours)"], rows,
+                    caption=f"Officers' workload (added over seeds): capacity "
+                            f"{w['capacity_per_day']:,} persons a day, used up on "
+                            f"{w['days_at_capacity']} of {w['days']} city-days; categories "
+                            "are answered in the order of response.priority"))
+
+
+def lists_figures(sec: Section, metrics: dict[str, Any], first: SeedAudit,
+                  fig_dir: Path | None) -> None:
+    """The first seed's list sizes by why people are on them, composition, contact-listed
+    alerts, and the removal-rate sweep."""
+    lists = first.lists
+    if lists is None:
+        return
+    sec.heading("Lists and the feedback loop over time")
+    sec.paragraph("A police action puts its target on every list fed by contacts; removal is "
+                  "rare. The figures show who is on a list each day, why, and how many alerts "
+                  "fall on people listed only because of an earlier contact.")
+    anyl = [r for r in lists.sizes if r.list == "(any list)"]
+    days = [r.day for r in anyl]
+    if anyl:
+        fig = stacked(days, [("listed by recorded attributes",
+                              [r.members - r.from_contact for r in anyl]),
+                             ("listed only because of a police contact",
+                              [r.from_contact for r in anyl])],
+                      xlabel="day", ylabel="people on a list")
+        sec.figure(Figure(export(fig, "list-size", fig_dir),
+                          f"People on at least one key-person list each day, by why they are "
+                          f"on it (seed {first.seed}).", "list-size"))
+    comp = lists.composition
+    for col in metrics["scenario"]["groups"]:
+        rows = [r for r in comp if r.column == col]
+        if not rows:
+            continue
+        values = sorted({r.value for r in rows})
+        total = {d: sum(r.members for r in rows if r.day == d) for d in days}
+        series = [(f"{col} = {v}", days,
+                   [next((r.members / total[d] for r in rows
+                          if r.day == d and r.value == v and total[d]), 0.0)
+                    for d in days]) for v in values]
+        fig = lines(series, xlabel="day", ylabel="share of listed people", percent=True)
+        fname = f"list-composition-{col}"
+        sec.figure(Figure(export(fig, fname, fig_dir),
+                          f"Composition of the people on a list by {col}, each day.", fname))
+    fb = lists.contact_listed_alerts
+    fig = lines([("alerts naming someone listed because of a contact", [r.day for r in fb],
+                  [r.contact_listed / r.alerts if r.alerts else None for r in fb])],
+                xlabel="day", ylabel="share of alerts", percent=True)
+    sec.figure(Figure(export(fig, "contact-listed-alerts", fig_dir),
+                      "Share of each day's alerts that name someone on a list only because "
+                      "of an earlier police contact.", "contact-listed-alerts"))
+    _removal_sweep(sec, metrics, fig_dir)
+
+
+def _removal_sweep(sec: Section, metrics: dict[str, Any], fig_dir: Path | None) -> None:
+    """The removal-rate sweep: a table and a figure of the feedback loop per rate."""
+    sweep = metrics.get("feedback_sweep")
+    if sweep:
+        rates = sweep["rates"]
+        x = [r["removal_rate"] for r in rates]
+        rows = []
+        for r in rates:
+            row = [f"{r['removal_rate']:g}"]
+            for name in ("listed_at_end", "listed_by_contact_at_end",
+                         "contact_listed_alert_share", "list_days_per_person", "alerts"):
+                entry = r.get(name) or {}
+                row.append(headline_text(entry, REGISTRY[name].unit))
+            rows.append(row)
+        sec.table(Table(["Removal rate per day", "Listed on the last day",
+                         "…because of a contact", "Alerts on contact-listed people",
+                         "Days on a list per resident", "Alerts"], rows,
+                        caption="The removal-rate sweep (every list at once)"))
+        fig = lines([("share of alerts on contact-listed people", x,
+                      [(r.get("contact_listed_alert_share") or {}).get("mean") for r in rates]),
+                     ("share of listed people listed by a contact", x,
+                      [_ratio(r, "listed_by_contact_at_end", "listed_at_end") for r in rates])],
+                    xlabel="daily removal rate", ylabel="share", percent=True)
+        sec.figure(Figure(export(fig, "removal-sweep", fig_dir),
+                          "How the feedback loop changes with the removal rate (mean over "
+                          "seeds).", "removal-sweep"))
+
+
+def _ratio(row: dict[str, Any], a: str, b: str) -> float | None:
+    x, y = (row.get(a) or {}).get("mean"), (row.get(b) or {}).get("mean")
+    return x / y if x is not None and y else None
+
+
+def twins_figures(sec: Section, first: SeedAudit, fig_dir: Path | None) -> None:
+    """The first seed's twins: incidents by kind, precision seen and true, null-world alerts."""
+    twins = first.twins
+    if twins is None or twins.empty:
+        return
+    sec.heading("Twin runs")
+    sec.paragraph("Each twin is the same city with the same random draws, with one thing "
+                  "changed: no police response, no red list, or nobody doing anything wrong. "
+                  "Differences are effects, not noise.")
+    prev = twins.prevented_by_kind or []
+    if prev:
+        kinds = [r.kind + (" (lawful)" if r.lawful else "") for r in prev]
+        fig = grouped_bars(kinds, [("with the watch", [r.with_watch for r in prev]),
+                                   ("twin without response",
+                                    [r.without_response for r in prev])],
+                           xlabel="incidents", log=True)
+        sec.figure(Figure(export(fig, "twins-incidents", fig_dir),
+                          "Incidents by kind with the watch and in its twin without any police "
+                          "response (symmetric log scale).", "twins-incidents"))
+    prec = [r for r in twins.precision_by_rule or [] if r.alerts]
+    if prec:
+        fig = grouped_bars([r.rule for r in prec],
+                           [("precision the police see", [r.precision_seen for r in prec]),
+                            ("true precision", [r.precision_true for r in prec])],
+                           xlabel="precision")
+        sec.figure(Figure(export(fig, "twins-precision", fig_dir),
+                          "Precision per rule as the police can compute it and as it truly "
+                          "was (against the twin without response).", "twins-precision"))
+    null = [r for r in twins.null_world_alerts_by_rule or [] if r.alerts or
+            r.null_world_alerts]
+    if null:
+        fig = grouped_bars([r.rule for r in null],
+                           [("actual run", [r.alerts for r in null]),
+                            ("null world", [r.null_world_alerts for r in null])],
+                           xlabel="alerts", log=True)
+        sec.figure(Figure(export(fig, "twins-null-world", fig_dir),
+                          "Alerts per rule in the actual run and in a world where nobody does "
+                          "anything wrong (coincidence alone).", "twins-null-world"))

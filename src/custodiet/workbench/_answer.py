@@ -1,0 +1,118 @@
+"""The answer to one rule's alerts, all of it computed by the audit: per-rule precision against
+the claimed kinds within the horizon (with a bootstrap interval), lift over chance, innocents
+per true alert, flags by group, alerts by day, and what the red list suppressed."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from custodiet.audit._bootstrap import percentile_interval, resample_counts
+from custodiet.audit._cells import Grouping, cells_from_relation
+from custodiet.audit._frame import DEFAULT_MIN_CELL, group_metrics
+from custodiet.audit._lift import DEFAULT_REPLICATES, lift_over_chance
+from custodiet.audit._sim_people import person_outcomes
+from custodiet.audit._sim_rules import rule_metrics
+from custodiet.audit._sim_study import _alerts_by_day
+from custodiet.workbench._engine import CATEGORY_COLUMNS, City
+
+#: Bootstrap resamples of a rule's alerts for its precision interval (assumption: enough for
+#: a 95% percentile interval to be stable to about a percentage point).
+PRECISION_RESAMPLES: int = 1000
+#: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
+#: alert, fewer for a rule with more than 500 alerts (assumption: 10,000 chance alerts bound
+#: the standard error of the chance precision by 0.5 percentage points).
+CHANCE_ALERTS: int = 10_000
+
+def _none(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+
+
+def precision_interval(hits: int, alerts: int, *, seed: int,
+                       confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """Bootstrap percentile interval of hits / alerts (the audit's resampler on two cells)."""
+    if alerts == 0:
+        return None, None
+    draws = resample_counts(np.array([hits, alerts - hits], float),
+                            resamples=PRECISION_RESAMPLES, seed=seed)
+    lo, hi, _ = percentile_interval((draws[:, 0] / draws.sum(axis=1))[:, None], confidence)
+    return _none(lo[0]), _none(hi[0])
+
+
+def _groups(con: duckdb.DuckDBPyConnection, people: pa.Table, columns: Sequence[str]
+            ) -> list[dict[str, Any]]:
+    """Flag rate by each column through the audit's group metrics (small cells suppressed)."""
+    cols = [c for c in dict.fromkeys(columns) if c in people.column_names]
+    table = people.select([*cols, "flagged", "label"])
+    cells = cells_from_relation(con.from_arrow(table), groups=cols, flag="flagged",
+                                label="label")
+    result = group_metrics(cells, groupings=[Grouping((c,)) for c in cols],
+                           min_cell=DEFAULT_MIN_CELL)
+    out = []
+    for c in cols:
+        frame = result.frame(c)
+        rows = []
+        for g, key in enumerate(frame.keys):
+            est = frame.estimate(g, "flag_rate")
+            rows.append({"value": key[0], "n": frame.count(g, "n"),
+                         "flagged": frame.count(g, "flagged"), "flag_rate": est.value,
+                         "status": est.status})
+        out.append({"column": c, "groups": rows, "suppressed_groups": frame.suppressed_groups})
+    return out
+
+
+def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
+    """Everything the workbench shows for one rule's alerts, computed by the audit."""
+    days = city.days
+    horizon = city.scenario.audit.horizon_minutes
+    claims = {rule.name: list(rule.detects)}
+    con = city.audit_connection()
+    con.register("alerts", alerts)
+    try:
+        table = rule_metrics(con, rules=claims, days=days, horizon=horizon)
+        metrics = table.to_pylist()[0]
+        replicates = max(1, min(DEFAULT_REPLICATES, math.ceil(CHANCE_ALERTS / max(
+            metrics["alerts"], 1))))
+        con.register("list_changes", city.changes_of(rule.lists))
+        lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
+                                days=days, horizon=horizon, replicates=replicates,
+                                seed=city.scenario.seed, metrics=table).to_pylist()[0]
+        by_day = [dataclasses.asdict(row) for row in _alerts_by_day(con, days)]
+        people = person_outcomes(con)
+        groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
+    finally:
+        con.unregister("alerts")
+    low, high = precision_interval(metrics["true_alerts"], metrics["alerts"],
+                                   seed=city.scenario.seed)
+    return {"metrics": metrics, "precision_low": low, "precision_high": high,
+            "lift": lift["lift"], "chance_precision": lift["chance_precision"],
+            "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
+            "days": days}
+
+
+def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
+    """The alerts the red list suppressed and what they would have found (the same matching
+    applied to them as if they had been raised)."""
+    hidden = alerts.filter(alerts.column("suppressed_by_redlist"))
+    if hidden.num_rows == 0:
+        return {"enabled": city.scenario.redlist.enabled, "suppressed": 0, "true_alerts": 0,
+                "persons": 0, "redlisted_people": int(city.redlisted.sum())}
+    hidden = hidden.set_column(5, "suppressed_by_redlist",
+                               pa.array(np.zeros(hidden.num_rows, bool)))
+    con = city.audit_connection()
+    con.register("alerts", hidden)
+    try:
+        row = rule_metrics(con, rules={rule.name: list(rule.detects)},
+                           days=city.days,
+                           horizon=city.scenario.audit.horizon_minutes).to_pylist()[0]
+    finally:
+        con.unregister("alerts")
+    return {"enabled": city.scenario.redlist.enabled, "suppressed": row["alerts"],
+            "true_alerts": row["true_alerts"], "persons": row["persons_flagged"],
+            "redlisted_people": int(city.redlisted.sum())}

@@ -1,0 +1,188 @@
+"""The workbench's web app: server-rendered pages (Jinja2 templates shipped in the package),
+one small script of its own, a strict Content-Security-Policy, and requests accepted only from
+the machine itself (the host header must name 127.0.0.1 or localhost; a form post must come
+from the page)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from custodiet.workbench import _engine as engine
+from custodiet.workbench import _study, _view
+from custodiet.workbench._bench import Bench, Card
+from custodiet.workbench._form import WEEKDAYS, sections
+
+#: No script but the package's own, no style but its own, nothing from the network; forms post
+#: only here; the page cannot be framed.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+#: The study's own report has inline styles and no script.
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.toml$")
+_LOCAL = ("127.0.0.1", "localhost")
+
+
+def environment() -> Environment:
+    """The Jinja2 environment of the package's templates, escaping everything."""
+    env = Environment(loader=PackageLoader("custodiet.workbench", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals.update(number=_view.number, share=_view.share, count=_view.count,
+                       precision_text=_view.precision_text, lift_text=_view.lift_text,
+                       innocents_text=_view.innocents_text, charts=_view.charts,
+                       before_after=_view.before_after, weekday_names=WEEKDAYS)
+    return env
+
+
+class Workbench:
+    """The app's state: the bench, where files are saved and studies written, the study in
+    progress."""
+
+    def __init__(self, bench: Bench, *, save_dir: Path, study_dir: Path):
+        self.bench = bench
+        self.save_dir = Path(save_dir)
+        self.study_dir = Path(study_dir)
+        self.study: _study.StudyRun | None = None
+        self.saved: Path | None = None
+        self.env = environment()
+        self.env.globals["sections"] = self.sections
+
+    def sections(self, card: Card) -> list[Any]:
+        return sections(card.template, {**card.values, "new_list": card.new_list},
+                        lists=self.bench.list_names, scorers=self.bench.scorer_names)
+
+    def render(self, name: str, **extra: Any) -> str:
+        b = self.bench
+        return self.env.get_template(name).render(
+            bench=b, city=b.city, scenario=b.scenario, templates=engine.TEMPLATES,
+            study=self.study, save_dir=self.save_dir, saved=self.saved,
+            save_name=f"workbench-{b.base.name}.toml", **extra)
+
+    def save(self, filename: str) -> Path:
+        if not _FILENAME.match(filename):
+            raise engine.UserError("a file name like my-rules.toml (letters, digits, . _ -)",
+                                   field="filename")
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        path = self.save_dir / filename
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(self.bench.toml(), encoding="utf-8")
+        tmp.replace(path)
+        self.saved = path
+        return path
+
+
+def _security(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # same-origin, not no-referrer: with no-referrer a form post says "Origin: null"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def create_app(wb: Workbench) -> Starlette:
+    """The Starlette app serving ``wb``."""
+
+    async def form(request: Request) -> list[tuple[str, str]]:
+        body = (await request.body()).decode("utf-8", "replace")
+        return parse_qsl(body, keep_blank_values=True)
+
+    def fetched(request: Request) -> bool:
+        return request.headers.get("x-requested-with") == "fetch"
+
+    def page(message: str = "", status: int = 200) -> Response:
+        return HTMLResponse(wb.render("page.html", message=message), status_code=status)
+
+    async def index(request: Request) -> Response:
+        return page()
+
+    async def card(request: Request) -> Response:
+        index_ = int(request.path_params["index"])
+        if not 0 <= index_ < len(wb.bench.cards):
+            return page("No such rule.", 404)
+        from starlette.concurrency import run_in_threadpool
+
+        edited = await run_in_threadpool(wb.bench.edit, index_, await form(request))
+        if fetched(request):
+            return HTMLResponse(wb.env.get_template("_card.html").render(
+                card=edited, i=index_, sections=wb.sections, **_globals(wb)))
+        # without the script: the page again, at the card (its messages are in its state)
+        return RedirectResponse(f"/#card-{index_}", status_code=303)
+
+    async def add(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        data = dict(await form(request))
+        try:
+            i = await run_in_threadpool(wb.bench.add, data.get("template", ""))
+        except engine.UserError as err:
+            return page(err.format(), 400)
+        return RedirectResponse(f"/#card-{i}", status_code=303)
+
+    async def save(request: Request) -> Response:
+        data = dict(await form(request))
+        try:
+            wb.save(data.get("filename", ""))
+        except engine.UserError as err:
+            return page(err.format(), 400)
+        return RedirectResponse("/#saved", status_code=303)
+
+    async def study(request: Request) -> Response:
+        if request.method == "POST":
+            if wb.study is None or wb.study.state != "running":
+                path = wb.save(f"workbench-{wb.bench.base.name}.toml")
+                out = wb.study_dir / f"{wb.bench.base.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+                wb.study = _study.start(path, out)
+            return RedirectResponse("/#study", status_code=303)
+        if fetched(request):
+            return HTMLResponse(wb.render("_study.html"))
+        return page()
+
+    async def report(request: Request) -> Response:
+        if wb.study is None or wb.study.state != "done":
+            return page("No finished study yet.", 404)
+        response = FileResponse(wb.study.report, media_type="text/html")
+        response.headers["Content-Security-Policy"] = REPORT_CSP
+        return response
+
+    routes = [
+        Route("/", index), Route("/card/{index:int}", card, methods=["POST"]),
+        Route("/add", add, methods=["POST"]), Route("/save", save, methods=["POST"]),
+        Route("/study", study, methods=["GET", "POST"]), Route("/study/report", report),
+        Mount("/static", StaticFiles(packages=[("custodiet.workbench", "static")]),
+              name="static"),
+    ]
+    async def guard(request: Request, call_next: Any) -> Response:
+        host = (request.headers.get("host") or "").rsplit(":", 1)[0]
+        if host not in _LOCAL:
+            return _security(Response("this workbench answers only on 127.0.0.1",
+                                      status_code=403))
+        if request.method == "POST":
+            origin = request.headers.get("origin")
+            if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
+                return _security(Response("cross-site form post refused", status_code=403))
+        response = await call_next(request)
+        if "Content-Security-Policy" in response.headers:
+            return response
+        return _security(response)
+
+    app = Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)])
+    app.state.workbench = wb
+    return app
+
+
+def _globals(wb: Workbench) -> dict[str, Any]:
+    b = wb.bench
+    return {"bench": b, "city": b.city, "scenario": b.scenario}

@@ -1,0 +1,447 @@
+"""The workbench's adapter to the scenario, the runner and the watch: the runner simulates the
+city (once, cached), the watch replays it to recover what it observed, then compiles and runs
+one rule at a time (the audit's side is ``_answer``). Nothing here re-implements validation,
+compilation or a metric; when those parts move, only this module changes.
+
+The city is simulated without police response (the ``no_response`` twin): an alert changes
+nothing, so a rule can be tried again and again over the same observed days and the same ground
+truth, and its figures are what it would flag if the police acted on none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from custodiet import schema
+from custodiet.engine import Session, connect, quote_ident
+from custodiet.errors import UserError
+from custodiet.scenario import Scenario, scenario_from_mapping
+from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES, KeyList
+from custodiet.store import open_run
+from custodiet.study import VARIANTS, simulate
+from custodiet.watch import Watch, buffer_days, compile_rule, run_rule
+from custodiet.watch._inputs import OBSERVED, RELATIONS, register
+from custodiet.watch._registry import Registry
+from custodiet.watch._watch import member_homes, redlist_hits
+
+DAY = schema.MINUTES_PER_DAY
+#: Recorded categories the people flagged are broken down by, beside the scenario's groups:
+#: the categories the reporting names (NYT-1) as the persons' recorded attributes.
+CATEGORY_COLUMNS: tuple[str, ...] = (
+    "mental_illness_recorded", "drug_use_recorded", "criminal_record_recorded",
+    "petition_history_recorded", "protest_history_recorded", "foreign", "migrant",
+)
+Progress = Callable[[int, int], None]
+"""Called with (days done, days in all) while the city is simulated or replayed."""
+
+__all__ = [
+    "LIST_ATTRIBUTES", "TEMPLATES", "City", "KeyList", "Scenario", "UserError", "choices",
+    "common_fields", "compose", "load", "prepare_city", "rule_models",
+    "run_alerts", "scenario_toml", "sized", "validate",
+]
+
+
+# --------------------------------------------------------------------------- scenarios
+def load(spec: str | Path) -> Scenario:
+    """A built-in scenario's name or a TOML path, validated by the scenario loader."""
+    from custodiet.study import resolve_scenario
+
+    return resolve_scenario(spec)[0]
+
+
+def validate(data: Mapping[str, Any]) -> Scenario:
+    """The scenario loader's validation of a mapping: a :class:`UserError` naming the dotted
+    field (``rules[2].k``) and the loader's message, or the scenario."""
+    return scenario_from_mapping(data, source="workbench")
+
+
+def compose(base: Scenario, rules: Sequence[Mapping[str, Any]],
+            new_lists: Sequence[Mapping[str, Any]] = ()) -> Scenario:
+    """``base`` with its rules replaced by ``rules`` and ``new_lists`` appended to its lists
+    (after them, so the registry's draws for the existing lists are unchanged), validated as a
+    whole by the scenario loader."""
+    data = base.model_dump(mode="json")
+    data["lists"].extend(dict(x) for x in new_lists)
+    data["rules"] = [dict(r) for r in rules]
+    return validate(data)
+
+
+def rule_models() -> dict[str, type]:
+    """Each rule template's pydantic model, by template name (its fields are the blanks)."""
+    from typing import get_args
+
+    from custodiet.scenario._watch import Rule
+
+    union = get_args(Rule)[0]
+    models = {m.model_fields["template"].annotation.__args__[0]: m for m in get_args(union)}
+    return {t: models[t] for t in TEMPLATES}
+
+
+def common_fields() -> tuple[str, ...]:
+    """The fields every rule has (name, claims, lists, triage): the rest are its blanks."""
+    from custodiet.scenario._watch import _Rule
+
+    return tuple(_Rule.model_fields)
+
+
+def choices() -> dict[str, tuple[str, ...]]:
+    """Values the menu offers: incident kinds, place kinds, list attributes, categories,
+    actions."""
+    from custodiet.scenario._watch import ACTIONS, CATEGORIES
+
+    return {"detects": schema.INCIDENT_KINDS, "place_kind": schema.PLACE_KINDS,
+            "attributes": LIST_ATTRIBUTES, "category": CATEGORIES, "action": ACTIONS}
+
+
+def scenario_toml(scenario: Scenario, header: str = "") -> str:
+    """The scenario as TOML that ``custodiet run`` loads unchanged (checked by loading it)."""
+    import tomli_w
+
+    from custodiet.scenario import parse_scenario
+
+    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    for key in ("name", "description"):
+        data.setdefault(key, getattr(scenario, key))
+    text = "".join(f"# {line}\n" for line in header.splitlines()) + tomli_w.dumps(data)
+    if parse_scenario(text, source="saved scenario") != scenario:  # pragma: no cover
+        raise RuntimeError("the saved scenario does not load back to the same scenario")
+    return text
+
+
+def code_digest() -> str:
+    """A digest of the package's code that simulates and watches (every module but the
+    workbench's and the command line's) and of the versions of its dependencies: a city
+    cached by other code is simulated again."""
+    import custodiet
+    from custodiet._versions import package_versions
+
+    root = Path(custodiet.__file__).parent
+    digest = hashlib.sha256(repr(sorted(package_versions().items())).encode())
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if not rel.startswith(("workbench/", "cli/")):
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """A digest of everything the simulated city depends on: the whole scenario and the code
+    (:func:`code_digest`)."""
+    text = f"{code_digest()}\n{scenario.model_dump_json()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- the city
+@dataclass
+class City:
+    """The cached no-response run, replayed: what the watch observed on each day, who was on
+    which list, the red list, the scorers' levels, and the ground truth."""
+
+    scenario: Scenario
+    store: Path
+    persons: pa.Table
+    incidents: pa.Table
+    observed: list[dict[str, pa.Table]]
+    static: dict[str, pa.Table]
+    scores: list[pa.Table]
+    redlisted: np.ndarray
+    stored_alerts: pa.Table
+    _lists: tuple = ()
+    _members: list[pa.Table] = field(default_factory=list)
+    _changes: pa.Table | None = None
+    _homes: list[pa.Table] = field(default_factory=list)
+    _db: duckdb.DuckDBPyConnection | None = None
+    _changes_of: dict[str, Any] = field(default_factory=dict)
+    _audit: duckdb.DuckDBPyConnection | None = None
+    _cons: dict[int, list[Session]] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        return self.scenario.world.days
+
+    @property
+    def people(self) -> int:
+        return self.persons.num_rows
+
+    def set_lists(self, lists: Sequence[KeyList]) -> None:
+        """Membership of ``lists`` on each day, as the registry decides it (no police contacts,
+        so nobody joins from one); re-registered on the day connections only when it changed."""
+        key = tuple(x.model_dump_json() for x in lists)
+        if key == self._lists:
+            return
+        registry = Registry(list(lists), self.scenario.redlist, self.persons, self.scenario.seed)
+        household = self.persons.column("household_id").to_numpy()
+        self._members, changes = [], []
+        for day in range(self.days):
+            registry.advance(day)
+            changes.append(registry.changes)
+            self._members.append(registry.members_table())
+        self._changes = pa.concat_tables(changes)
+        self._homes = [member_homes(m, household) for m in self._members]
+        self._lists = key
+        for cons in self._cons.values():
+            for day, con in enumerate(cons):
+                con.register("members", self._members[day])
+                con.register("member_homes", self._homes[day])
+
+    @property
+    def list_changes(self) -> pa.Table:
+        """The registry's change log of every list (``LIST_CHANGES``)."""
+        return self._changes
+
+    def changes_of(self, lists: Sequence[str]) -> pa.Table:
+        """The change log of ``lists`` only (what a rule's chance alerts draw from)."""
+        key = (self._lists, tuple(lists))
+        if self._changes_of.get("key") != key:
+            names = pa.array(list(lists), pa.string())
+            self._changes_of = {"key": key, "table": self._changes.filter(
+                pc.is_in(self._changes.column("list"), value_set=names))}
+        return self._changes_of["table"]
+
+    def day_connections(self, keep: int) -> list[Session]:
+        """One cursor per day on a database holding every observed event once (as native
+        tables, sorted by the day received): each sees that day's relations, the events as
+        views over the ``keep`` days the watch's buffer would hold for the rules at hand.
+        Built once per buffer length and reused by every edit."""
+        if self._db is None:
+            self._db = connect()
+            for name in OBSERVED:
+                rows = pa.concat_tables([day[name] for day in self.observed])
+                self._db.register("_rows", rows)
+                self._db.execute(f"CREATE TABLE {quote_ident('all_' + name)} AS "
+                                 "SELECT * FROM _rows ORDER BY seen_day")
+                self._db.unregister("_rows")
+        if keep not in self._cons:
+            cons = []
+            for day in range(self.days):
+                con = _Cursor(self._db.cursor())
+                # The watch's own registration (events empty), then each event relation
+                # replaced by its window: the days a watch with this buffer holds today.
+                register(con, {**self.static, "members": self._members[day],
+                               "member_homes": self._homes[day], "scores": self.scores[day]})
+                for name in OBSERVED:
+                    con.execute(f"CREATE OR REPLACE TEMP VIEW {quote_ident(name)} AS SELECT * "
+                                f"FROM {quote_ident('all_' + name)} WHERE seen_day BETWEEN "
+                                f"{max(0, day - keep + 1)} AND {day}")
+                cons.append(con)
+            self._cons[keep] = cons
+        return self._cons[keep]
+
+    def audit_connection(self) -> duckdb.DuckDBPyConnection:
+        """A connection holding the ground truth and the records (``incidents``, ``persons``,
+        ``actions`` (none), ``list_changes``) as native tables, for the audit of each edit."""
+        if self._audit is None:
+            con = connect()
+            # persons: only the columns the audit breaks flags down by (the rest is not read)
+            wanted = ["person_id", *dict.fromkeys([*CATEGORY_COLUMNS,
+                                                   *self.scenario.audit.groups])]
+            persons = self.persons.select([c for c in wanted if c in self.persons.column_names])
+            for name, table in (("incidents", self.incidents), ("persons", persons),
+                                ("actions", schema.ACTIONS.empty_table())):
+                con.register("_rows", table)
+                con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM _rows")
+                con.unregister("_rows")
+            self._audit = con
+        self._audit.register("list_changes", self.list_changes)
+        return self._audit
+
+
+def no_response(scenario: Scenario) -> Scenario:
+    """The study's no-response twin: alerts are raised, nobody acts on them."""
+    return VARIANTS["no_response"](scenario)
+
+
+class _Cursor(Session):
+    """An engine session on one cursor of a shared database (a day's relations)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+
+def cache_path(scenario: Scenario, cache: Path) -> Path:
+    """Where the no-response run of ``scenario`` is kept: keyed by name, hash, size and seed."""
+    w = scenario.world
+    return cache / f"{scenario.name}-{scenario_hash(scenario)}-{w.people}x{w.days}-s{scenario.seed}"
+
+
+def sized(scenario: Scenario, *, people: int | None, days: int | None,
+          seed: int | None) -> Scenario:
+    """The scenario at another size or seed (the study runner's own resizing)."""
+    from custodiet.study import sized as resize
+
+    return resize(scenario, people=people, days=days, seed=seed)
+
+
+def _day_of(table: pa.Table, column: str, days: int) -> np.ndarray:
+    """The day a stored event reached the watch: a stay or a phone-off spell on the day it
+    ended (the last day's open ones at the horizon), a call or a ticket on its day."""
+    t = table.column(column).to_numpy()
+    return np.minimum(t // DAY, days - 1)
+
+
+def _events_by_day(run: Any, days: int) -> list[dict[str, pa.Table]]:
+    out: list[dict[str, pa.Table]] = [{} for _ in range(days)]
+    when = {"stays": "end", "phone_off": "end", "calls": "t", "tickets": "t", "utility": "day"}
+    for name, column in when.items():
+        table = run.con.execute(f'SELECT * FROM "{name}" ORDER BY rowid').to_arrow_table()
+        table = table.cast(schema.EVENT_TABLES[name])
+        day = table.column("day").to_numpy() if name == "utility" else \
+            _day_of(table, column, days)
+        for d in range(days):
+            out[d][name] = table.filter(pa.array(day == d))
+    return out
+
+
+def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None = None) -> City:
+    """Simulate ``scenario``'s no-response twin into ``cache`` (unless already there), then
+    replay the watch over its stored events to recover each day's observed relations."""
+    twin = no_response(scenario)
+    path = cache_path(twin, Path(cache))
+    days = twin.world.days
+    if not (path / "manifest.json").is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        simulate(twin, path, variant="no_response", force=True,
+                 on_day=(lambda d: progress(d, 2 * days)) if progress else None)
+    with open_run(path) as run:
+        static = {k: run.table(k) for k in ("persons", "places", "ties")}
+        incidents = run.table("incidents")
+        stored = run.table("alerts") if "alerts" in run.tables() else \
+            schema.ALERTS.empty_table()
+        replay = _load_replay(path, days)
+        if replay is None:
+            replay = _replay(twin, static, _events_by_day(run, days), progress)
+            _save_replay(path, replay)
+    observed, relations, scores, redlisted = replay
+    city = City(twin, path, static["persons"], incidents, observed, relations, scores,
+                redlisted, stored)
+    city.set_lists(twin.lists)
+    return city
+
+
+Replay = tuple[list[dict[str, pa.Table]], dict[str, pa.Table], list[pa.Table], np.ndarray]
+"""What the replayed watch saw: each day's observed tables, the static relations its rules
+read, each day's scorer levels, and who is red-listed."""
+_PER_DAY = ("members", "member_homes", "scores")
+#: The relations the watch registers that are the same every day (places, homes, records …).
+_STATIC = tuple(n for n in RELATIONS if n not in OBSERVED and n not in _PER_DAY)
+
+
+def _replay(twin: Scenario, static: dict[str, pa.Table], events: list[dict[str, pa.Table]],
+            progress: Progress | None) -> Replay:
+    """Run the watch over the stored days (as a run does) and keep what it observed."""
+    days = len(events)
+    watch = Watch(twin, static, start_weekday=twin.world.start_weekday)
+    observed: list[dict[str, pa.Table]] = []
+    seen: dict[str, pa.Table] = {}
+    spy_sensors(watch, observed)
+    spy_relations(watch, seen)
+    scores = []
+    for d in range(days):
+        watch.observe(events[d])
+        scores.append(seen["scores"])
+        if progress:
+            progress(days + d + 1, 2 * days)
+    return observed, {k: seen[k] for k in _STATIC}, scores, watch.registry.redlisted.copy()
+
+
+def _replay_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".replay")
+
+
+def _save_replay(path: Path, replay: Replay) -> None:
+    """Keep the replay beside the run store (Arrow IPC files, written then renamed)."""
+    import shutil
+
+    import pyarrow.feather as feather
+
+    observed, relations, scores, redlisted = replay
+    final = _replay_dir(path)
+    tmp = final.with_name(final.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for d, tables in enumerate(observed):
+        for name, table in tables.items():
+            feather.write_feather(table, tmp / f"observed-{d}-{name}.arrow")
+        feather.write_feather(scores[d], tmp / f"scores-{d}.arrow")
+    for name, table in relations.items():
+        feather.write_feather(table, tmp / f"{name}.arrow")
+    np.save(tmp / "redlisted.npy", redlisted)
+    shutil.rmtree(final, ignore_errors=True)
+    tmp.rename(final)
+
+
+def _load_replay(path: Path, days: int) -> Replay | None:
+    import pyarrow.feather as feather
+
+    where = _replay_dir(path)
+    needed = [f"{name}.arrow" for name in _STATIC] + ["redlisted.npy"]
+    if not all((where / name).is_file() for name in needed):
+        return None
+    observed = [{name: feather.read_table(where / f"observed-{d}-{name}.arrow")
+                 for name in OBSERVED} for d in range(days)]
+    scores = [feather.read_table(where / f"scores-{d}.arrow") for d in range(days)]
+    relations = {name: feather.read_table(where / f"{name}.arrow") for name in _STATIC}
+    return observed, relations, scores, np.load(where / "redlisted.npy")
+
+
+def spy_sensors(watch: Watch, into: list[dict[str, pa.Table]]) -> None:
+    """Keep each day's observed tables as the watch's sensors hand them over."""
+    observe = watch.sensors.observe
+
+    def keep(events: Mapping[str, pa.Table], day: int) -> dict[str, pa.Table]:
+        out = observe(events, day)
+        into.append(out)
+        return out
+    watch.sensors.observe = keep  # type: ignore[method-assign]
+
+
+def spy_relations(watch: Watch, into: dict[str, pa.Table]) -> None:
+    """Keep the relations the watch registers for its rules (the latest day's)."""
+    session = watch.session
+
+    class _Recorder(Session):
+        def __init__(self) -> None:
+            self.con = session.con
+
+        def register(self, name: str, table: pa.Table) -> None:
+            into[name] = table
+            session.register(name, table)
+    watch.session = _Recorder()
+
+
+# --------------------------------------------------------------------------- one rule
+def run_alerts(city: City, rule: Any, rules: Sequence[Any], *, threads: int = 2) -> pa.Table:
+    """The alerts ``rule`` raises over the city (``schema.ALERTS``), day by day on the watch's
+    relations, with the watch's buffer for ``rules`` (the whole rule set being edited) and the
+    red list's suppression."""
+    sql = compile_rule(rule, start_weekday=city.scenario.world.start_weekday)
+    cons = city.day_connections(buffer_days(list(rules)))
+
+    def one(day: int) -> pa.Table:
+        return run_rule(cons[day], rule, day, sql)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        parts = list(pool.map(one, range(city.days)))
+    table = pa.concat_tables(parts).sort_by([("t", "ascending"), ("place", "ascending")])
+    persons = table.column("persons")
+    suppressed = redlist_hits(persons, city.redlisted) & city.scenario.redlist.enabled
+    n = table.num_rows
+    return pa.table({
+        "alert_id": np.arange(n, dtype=np.int64),
+        "rule": pa.repeat(pa.scalar(rule.name, pa.string()), n), "t": table.column("t"),
+        "persons": persons, "place": table.column("place"), "suppressed_by_redlist": suppressed,
+    }, schema=schema.ALERTS)
+
+
+def stored_alerts_of(city: City, name: str) -> pa.Table:
+    """The alerts the replayed run's own watch raised for rule ``name`` (for checks)."""
+    return city.stored_alerts.filter(pc.equal(city.stored_alerts.column("rule"), name))

@@ -1,0 +1,118 @@
+"""How answers read on the page: numbers in words people use, the before/after rows and the
+flag-rate chart's geometry (drawn as inline SVG by the templates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+def share(x: float | None) -> str:
+    """A share as a percentage; "undefined" when there is none."""
+    return "undefined" if x is None else f"{100 * x:.1f}%"
+
+
+def number(x: float | None) -> str:
+    """A plain figure to three significant digits (thousands separated)."""
+    if x is None:
+        return "undefined"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
+
+
+def count(x: float | None) -> str:
+    return "0" if x is None else f"{x:,.0f}"
+
+
+def precision_text(answer: dict[str, Any]) -> str:
+    """Precision with its 95% interval, or why there is none."""
+    m = answer["metrics"]
+    if not m["alerts"]:
+        return "undefined: no alert"
+    text = f"{share(m['precision'])} ({count(m['true_alerts'])} of {count(m['alerts'])}"
+    if answer["precision_low"] is not None:
+        text += f"; 95% interval {share(answer['precision_low'])} to " \
+                f"{share(answer['precision_high'])}"
+    return text + ")"
+
+
+def innocents_text(answer: dict[str, Any]) -> str:
+    """Innocents per true alert; with no true alert, the innocents themselves (never a bare
+    "undefined")."""
+    m = answer["metrics"]
+    if not m["true_alerts"]:
+        return f"0 true alerts, {count(m['innocents_flagged'])} innocent people flagged"
+    return number(m["innocents_per_true_alert"])
+
+
+def lift_text(answer: dict[str, Any]) -> str:
+    """Lift over chance, or why it is undefined."""
+    if answer["lift"] is not None:
+        return f"{answer['lift']:.2f}× (chance precision {share(answer['chance_precision'])})"
+    if not answer["metrics"]["alerts"]:
+        return "undefined: no alert"
+    return "undefined: no chance alert hit (chance precision 0)"
+
+
+#: The figures compared before and after a change: (label, how to read it from an answer).
+COMPARED: tuple[tuple[str, Any], ...] = (
+    ("Alerts per day", lambda a: number(a["metrics"]["alerts_per_day"])),
+    ("Precision", lambda a: share(a["metrics"]["precision"])),
+    ("Lift over chance", lambda a: "undefined" if a["lift"] is None else f"{a['lift']:.2f}×"),
+    ("Innocents per true alert", lambda a: number(a["metrics"]["innocents_per_true_alert"])),
+    ("People flagged", lambda a: count(a["metrics"]["persons_flagged"])),
+    ("Innocent people flagged", lambda a: count(a["metrics"]["innocents_flagged"])),
+)
+
+
+def before_after(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Rows (figure, before, after) for the comparison table."""
+    return [(label, read(before), read(after)) for label, read in COMPARED]
+
+
+@dataclass
+class Bar:
+    label: str
+    width: float
+    value: str
+    y: float
+
+
+@dataclass
+class Chart:
+    title: str
+    bars: list[Bar]
+    height: float
+    note: str
+
+
+_YES_NO = {"true": "yes", "false": "no"}
+_STATUS = {"suppressed": "not shown (a cell under 10 people)", "undefined": "undefined"}
+BAR_WIDTH = 260.0
+ROW = 22.0
+
+
+def chart(grouping: dict[str, Any], top: float) -> Chart:
+    """Bars of the share of each group flagged, on a scale shared by the card's charts
+    (``top``, the largest flag rate); suppressed groups are said, not drawn."""
+    bars = []
+    for g in grouping["groups"]:
+        rate = g["flag_rate"]
+        text = share(rate) if rate is not None else _STATUS.get(g["status"], g["status"])
+        width = 0.0 if not rate or not top else BAR_WIDTH * rate / top
+        label = _YES_NO.get(str(g["value"]).lower(), str(g["value"]))
+        bars.append(Bar(label, width, f"{text} of {count(g['n'])}", ROW * len(bars)))
+    note = ""
+    if grouping["suppressed_groups"]:
+        note = f"{grouping['suppressed_groups']} group(s) under 10 people not shown"
+    return Chart(grouping["column"].replace("_recorded", " (recorded)").replace("_", " "),
+                 bars, ROW * len(bars) + 4, note)
+
+
+def charts(answer: dict[str, Any]) -> list[Chart]:
+    """One chart per grouping column of the answer."""
+    rates = [g["flag_rate"] for c in answer["groups"] for g in c["groups"]
+             if g["flag_rate"] is not None]
+    top = max(rates, default=0.0)
+    return [chart(c, top) for c in answer["groups"]]

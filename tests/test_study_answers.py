@@ -1,0 +1,77 @@
+"""The report's four answers, each one sentence written from the numbers, on hand-built
+metrics: every count lands in its place, and the verdicts follow the thresholds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from custodiet.report._answers import burdens, hides, knowable, works
+
+
+def _rule(name: str, alerts: int, true: int, lift: float | None, precision: float | None = None,
+          innocents: int = 0) -> dict[str, Any]:
+    return {"rule": name, "alerts": alerts, "true_alerts": true, "lift": lift,
+            "precision": precision if precision is not None else (true / alerts if alerts
+                                                                   else None),
+            "innocents_flagged": innocents}
+
+
+def test_works_counts_rules_that_never_hit_are_at_chance_or_better() -> None:
+    m = {"rules": [_rule("meter", 600, 0, None, innocents=161), _rule("hotel", 50, 5, 1.2),
+                   _rule("ticket", 40, 20, 6.0), _rule("silent", 0, 0, None)]}
+    assert works(m) == (
+        "Mostly not: of the 3 rules that raised alerts, 1 never raised a true one and 1 did no "
+        "better than naming random members of their lists at the same moments (less than 1.5 "
+        "times chance); 1 did better, the best being ticket (6.0 times chance, precision "
+        "50.0%).")
+    m["rules"] = m["rules"][:2]
+    assert works(m).startswith("No: of the 2 rules that raised alerts, 1 never raised a true "
+                               "one and 1 did no better")
+    assert works({"rules": [_rule("silent", 0, 0, None)]}).startswith("No rule raised an alert")
+
+
+def _group(col: str, value: str, n: int, **metrics: float) -> dict[str, Any]:
+    return {"group": {col: value}, "counts": {"n": n},
+            "metrics": {k: {"value": v} for k, v in metrics.items()}}
+
+
+def test_burdens_names_the_most_flagged_category_with_its_ratios() -> None:
+    groupings = {
+        "mental_illness_recorded": {"groups": [
+            _group("mental_illness_recorded", "false", 900, flag_rate=0.02, list_days=0.5,
+                   contacts=0.01, camera_days=3.0),
+            _group("mental_illness_recorded", "true", 100, flag_rate=0.11, list_days=13.5,
+                   contacts=0.03, camera_days=6.0)]},
+        "foreign": {"groups": [_group("foreign", "false", 990, flag_rate=0.02),
+                               _group("foreign", "true", 10, flag_rate=0.05)]},
+        "drug_use_recorded": {"groups": [_group("drug_use_recorded", "false", 990,
+                                                flag_rate=0.02)]},
+    }
+    m = {"groups": {"groupings": groupings},
+         "scenario": {"categories": ["mental_illness_recorded", "foreign", "drug_use_recorded"]}}
+    assert burdens(m) == (
+        "People with a recorded mental illness carry the heaviest burden: flagged 5.5 times as "
+        "often as everyone else, with 27 times the days on a list, 3.0 times the police "
+        "contacts and 2.0 times the days under a camera; foreigners 2.5 times as often.")
+
+
+def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
+    red = {"redlisted_persons": 40, "alerts_suppressed": 12,
+           "suppressed": {"alerts": 12, "true_alerts": 5, "incidents_found": 4},
+           "with_redlist": {"incidents": 9, "unseen": 8}, "hidden": 3}
+    assert hides({"redlist": red}) == (
+        "The red list exempted 40 people and suppressed 12 alerts, 5 of which would have "
+        "matched an incident; red-listed people took part in 9 incidents, 8 of which no alert "
+        "saw (3 of them seen in the twin city without the red list).")
+
+
+def test_knowable_compares_the_police_precision_with_the_twins() -> None:
+    m = {"knowability": [
+        {"alerts": 80, "true_alerts_seen": 2, "true_alerts_true": 10},
+        {"alerts": 20, "true_alerts_seen": 3, "true_alerts_true": 3}],
+         "headline": {"contact_listed_alert_share": {"mean": 0.25}}}
+    assert knowable(m) == (
+        "Not from the police's own records: they would compute a precision of 5.0%, against "
+        "13.0% in the twin city without any response, because acting on 8 correct alerts "
+        "stopped what they predicted and made them look false. 25.0% of alerts named someone "
+        "on a list only because the police had acted on them before.")

@@ -1,0 +1,221 @@
+"""The menu: every template's card round-trips through its form, invalid blanks get the scenario
+loader's own message beside the field, a changed blank keeps the answer before it, Save writes
+a scenario that loads back unchanged, and the app refuses requests from elsewhere."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from starlette.testclient import TestClient
+
+from custodiet.errors import UserError
+from custodiet.scenario import parse_scenario
+from custodiet.workbench import _engine as engine
+from custodiet.workbench._app import CSP, Workbench, create_app
+from custodiet.workbench._form import field_of, rule_from_form, sections
+from tests.test_workbench_engine import fresh_bench, small_city
+
+
+def form_of(card, lists, scorers) -> list[tuple[str, str]]:
+    """What a browser submits for a card as rendered (checkboxes: the checked ones)."""
+    pairs = [("name", card.values["name"])]
+    for section in sections(card.template, card.values, lists=lists, scorers=scorers):
+        for f in section.fields:
+            if f.kind == "checkboxes":
+                pairs += [(f.name, v) for v in (f.value or [])]
+            elif f.kind == "hours":
+                pair = f.value or ["", ""]
+                pairs += [("hours_from", str(pair[0])), ("hours_to", str(pair[1]))]
+            elif f.kind == "checkbox":
+                if f.value:
+                    pairs.append((f.name, "on"))
+            else:
+                pairs.append((f.name, "" if f.value is None else str(f.value)))
+    return pairs
+
+
+def test_every_template_round_trips_through_its_form() -> None:
+    from custodiet.workbench._bench import Card
+
+    base = engine.load("default")
+    lists = [x.name for x in base.lists]
+    scorers = [s.name for s in base.scorers]
+    rules = [r.model_dump(mode="json") for r in base.rules]
+    used = {r["template"] for r in rules}
+    # a rule of each template the scenario does not use, at the template's defaults, and one
+    # with hours and weekdays set
+    rules += [{"template": t, "name": f"extra_{t}", "detects": ["burglary"]}
+              for t in engine.TEMPLATES if t not in used]
+    rules.append({"template": "dwell", "name": "nightly", "detects": ["pickpocket"],
+                  "hours": [22, 6], "weekdays": [5, 6]})
+    full = engine.compose(base, rules)
+    assert {r.template for r in full.rules} == set(engine.TEMPLATES)
+    for i, rule in enumerate(full.rules):
+        card = Card(rule.template, rule, rule.model_dump(mode="json"))
+        data, attributes = rule_from_form(rule.template, form_of(card, lists, scorers))
+        assert attributes == []
+        again = engine.compose(base, [data if j == i else r.model_dump(mode="json")
+                                      for j, r in enumerate(full.rules)])
+        assert again.rules[i] == rule, rule.name
+
+
+def _loader_message(toml_rule: str) -> UserError:
+    text = f"""[[lists]]
+name = "drug_users"
+attributes = ["drug_use"]
+
+[[rules]]
+name = "r"
+template = "gathering"
+detects = ["drug_deal"]
+lists = ["drug_users"]
+{toml_rule}
+"""
+    with pytest.raises(UserError) as err:
+        parse_scenario(text, source="x.toml")
+    return err.value
+
+
+@pytest.mark.parametrize(("blank", "typed", "toml"), [
+    ("k", "1", "k = 1"),
+    ("radius_m", "-5", "radius_m = -5.0"),
+    ("window_minutes", "soon", 'window_minutes = "soon"'),
+])
+def test_an_invalid_blank_gets_the_loaders_message_beside_it(blank, typed, toml) -> None:
+    bench = fresh_bench()
+    index = next(i for i, c in enumerate(bench.cards) if c.template == "gathering")
+    card = bench.cards[index]
+    before = card.rule
+    pairs = [(k, typed if k == blank else v)
+             for k, v in form_of(card, bench.list_names, bench.scorer_names)]
+    edited = bench.edit(index, pairs)
+    expected = _loader_message(toml)
+    assert expected.field.endswith(blank)
+    assert edited.errors == {blank: expected.message}
+    assert edited.rule == before  # the last valid rule is kept
+    assert edited.values[blank] == typed  # and what was typed stays in the field
+
+
+def test_bad_hours_get_the_loaders_message_beside_them() -> None:
+    bench = fresh_bench()
+    card = bench.cards[0]
+    pairs = [(k, v) for k, v in form_of(card, bench.list_names, bench.scorer_names)
+             if not k.startswith("hours_")] + [("hours_from", "3"), ("hours_to", "3")]
+    edited = bench.edit(0, pairs)
+    assert edited.errors == {"hours": "hours [from, to) must differ (use [0, 24] for the "
+                                      "whole day)"}
+    pairs[-1] = ("hours_to", "25")
+    assert bench.edit(0, pairs).errors == {"hours": "Input should be less than or equal to 24"}
+
+
+def test_an_unknown_list_is_named_on_the_lists_field() -> None:
+    bench = fresh_bench()
+    card = bench.cards[0]
+    pairs = [*form_of(card, bench.list_names, bench.scorer_names), ("lists", "petitionrs")]
+    edited = bench.edit(0, pairs)
+    assert "lists" in edited.errors
+    assert "did you mean 'petitioners'" in edited.errors["lists"]
+
+
+def test_field_of_maps_loader_locations() -> None:
+    assert field_of("rules[3].k", 3) == "k"
+    assert field_of("rules.3.k", 3) == "k"
+    assert field_of("lists[9].attributes", 3) == "new_list"
+    assert field_of("rules[2].k", 3) == ""
+    assert field_of(None, 0) == ""
+
+
+def test_changing_a_blank_keeps_the_answer_before() -> None:
+    bench = fresh_bench()
+    index = next(i for i, c in enumerate(bench.cards) if c.rule.name == "power_above_own_normal")
+    bench.answer(index)
+    first = bench.cards[index].answer
+    pairs = [(k, "4.0" if k == "factor" else v) for k, v in
+             form_of(bench.cards[index], bench.list_names, bench.scorer_names)]
+    card = bench.edit(index, pairs)
+    assert card.changed == [("factor", 2.0, 4.0)]
+    assert card.before is first
+    assert card.answer["metrics"]["alerts"] <= first["metrics"]["alerts"]
+    assert card.answer["metrics"]["alerts"] < first["metrics"]["alerts"], \
+        "a factor of 4 should raise fewer alerts than 2 on this city"
+    # the same values again: nothing changed, nothing recomputed
+    again = bench.edit(index, pairs)
+    assert again.answer is card.answer
+
+
+def test_saved_rules_load_back_unchanged(tmp_path) -> None:
+    bench = fresh_bench()
+    index = next(i for i, c in enumerate(bench.cards) if c.template == "gathering")
+    pairs = [(k, "3" if k == "k" else v) for k, v in
+             form_of(bench.cards[index], bench.list_names, bench.scorer_names)]
+    pairs.append(("new_list", "hiv"))
+    bench.edit(index, pairs)
+    text = bench.toml()
+    loaded = parse_scenario(text, source="saved.toml")
+    assert loaded == bench.scenario
+    assert loaded.rules[index].k == 3
+    assert loaded.response.enabled  # the scenario's own police response, not the city's
+    assert loaded.world.people == 3000
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("app")
+    _, _, cache = small_city()
+    wb = Workbench(fresh_bench(), save_dir=tmp / "saved", study_dir=cache / "studies")
+    wb.bench.answer_all()
+    with TestClient(create_app(wb), base_url="http://127.0.0.1:8765") as c:
+        yield c, wb
+
+
+def test_page_has_a_strict_policy_and_labels(client) -> None:
+    c, wb = client
+    page = c.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == CSP
+    assert "'unsafe-inline'" not in CSP and "default-src 'none'" in CSP
+    html = page.text
+    assert "<script src=\"/static/workbench.js\"" in html and "<script>" not in html
+    assert html.count('aria-live="polite"') == len(wb.bench.cards)
+    assert 'for="c0-name"' in html and "<legend>Blacklist type</legend>" in html
+    assert c.get("/static/workbench.js").status_code == 200
+
+
+def test_requests_from_elsewhere_are_refused(client) -> None:
+    c, _ = client
+    assert c.get("/", headers={"host": "evil.example"}).status_code == 403
+    refused = c.post("/save", data={"filename": "x.toml"},
+                     headers={"origin": "http://evil.example"})
+    assert refused.status_code == 403
+
+
+def test_a_fetched_edit_returns_the_card_with_the_message(client) -> None:
+    c, wb = client
+    card = wb.bench.cards[0]
+    pairs = [(k, "0" if k == "min_level" else v)
+             for k, v in form_of(card, wb.bench.list_names, wb.bench.scorer_names)]
+    response = c.post("/card/0", content=urlencode(pairs),
+                      headers={"x-requested-with": "fetch",
+                               "content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 200
+    assert "<html" not in response.text
+    assert "Input should be greater than or equal to 1" in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_save_writes_a_file_and_refuses_odd_names(client) -> None:
+    c, wb = client
+    assert c.post("/save", data={"filename": "../x.toml"}).status_code == 400
+    ok = c.post("/save", data={"filename": "mine.toml"}, follow_redirects=False)
+    assert ok.status_code == 303
+    assert parse_scenario((wb.save_dir / "mine.toml").read_text()) == wb.bench.scenario
+
+
+def test_without_the_script_an_edit_comes_back_to_the_page(client) -> None:
+    c, wb = client
+    card = wb.bench.cards[1]
+    pairs = form_of(card, wb.bench.list_names, wb.bench.scorer_names)
+    response = c.post("/card/1", content=urlencode(pairs), follow_redirects=False,
+                      headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 303 and response.headers["location"] == "/#card-1"
