@@ -37,6 +37,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process so far (every thread): what the work costs in core-seconds,
+    which a loaded machine inflates much less than wall time."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _floor(run_dir: Path, days: int, work: Path) -> float:
     """Seconds to append the run's own rows to a fresh store (one day's rows per append)."""
     import pyarrow as pa
@@ -78,13 +85,14 @@ def measure_custodiet(people: int, days: int, work: Path) -> dict[str, Any]:
     """One city through ``simulate_world`` into a store, then the floor on its rows."""
     from custodiet.scenario import Scenario
     from custodiet.store import open_run
-    from custodiet.study._simulate import simulate_world
+    from custodiet.study import simulate_world
 
     scenario = Scenario.model_validate({"world": {"people": people, "days": days}, "seed": 1})
     out = work / f"world-{people}-{days}"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_s()
     simulate_world(scenario, out)
     seconds = time.perf_counter() - started
+    cpu = _cpu_s() - cpu
     peak = _peak_rss_mb()
     with open_run(out) as run:
         rows = dict(run.manifest["rows"])
@@ -98,6 +106,7 @@ def measure_custodiet(people: int, days: int, work: Path) -> dict[str, Any]:
             "events": events, "person_days_per_s": people * days / seconds,
             "events_per_s": events / seconds, "bytes_per_event": size / max(events, 1),
             "peak_rss_mb": peak, "floor_s": floor, "ratio_to_floor": seconds / floor,
+            "cpu_s": cpu, "person_days_per_cpu_s": people * days / cpu,
             "build_s": timing.get("build"), "simulate_s": timing.get("simulate"),
             "store_inserting_s": store.get("inserting"), "store_waited_s": store.get("waited")}
 
@@ -107,7 +116,10 @@ def measure_mesa(people: int, days: int, work: Path) -> dict[str, Any]:
     sys.path.insert(0, str(HERE / "peers"))
     import mesa_city
 
+    cpu = _cpu_s()
     result = mesa_city.run(people, days, work / "mesa")
+    cpu = _cpu_s() - cpu
+    result.update(cpu_s=cpu, person_days_per_cpu_s=people * days / cpu)
     shutil.rmtree(work / "mesa", ignore_errors=True)
     return {"model": "mesa", **result, "peak_rss_mb": _peak_rss_mb()}
 
@@ -136,16 +148,11 @@ def child(model: str, people: int, days: int, max_gb: float | None) -> dict[str,
     return row
 
 
-def estimate_text(people: int, days: int) -> str:
-    """The memory estimate for a world of this size, when the package provides one."""
-    try:
-        from custodiet import _memory
-    except ImportError:
-        return ""
-    try:
-        return str(_memory.describe(people=people, days=days))  # type: ignore[attr-defined]
-    except Exception:  # an estimate is a courtesy here, never a reason to stop
-        return ""
+def estimate_text(people: int) -> str:
+    """The package's memory estimate for a city of this size (no watch), as it prints it."""
+    from custodiet._memory import estimate
+
+    return estimate(people, watch=False).describe()
 
 
 def _print_row(r: dict[str, Any]) -> None:
@@ -156,7 +163,7 @@ def _print_row(r: dict[str, Any]) -> None:
         return
     floor = (f"{r['floor_s']:>8.1f} {r['ratio_to_floor']:>6.2f}" if "floor_s" in r
              else f"{'':>8} {'':>6}")
-    print(f"{head} {r['seconds']:>8.1f} {r['person_days_per_s']:>12,.0f} "
+    print(f"{head} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} {r['person_days_per_s']:>12,.0f} "
           f"{r['events_per_s']:>11,.0f} {r['peak_rss_mb']:>8,.0f} {floor}  {load}", flush=True)
 
 
@@ -186,12 +193,13 @@ def main() -> None:
     if args.mesa_people:
         jobs.append(("mesa", args.mesa_people, 7))
     print(f"{os.cpu_count()} cores; load average now {os.getloadavg()[0]:.1f}")
-    print(f"{'model':>9} {'people':>11} {'days':>4} {'seconds':>8} {'person-days/s':>12} "
+    print(f"{'model':>9} {'people':>11} {'days':>4} {'seconds':>8} {'cpu s':>7} "
+          f"{'person-days/s':>12} "
           f"{'events/s':>11} {'peak MB':>8} {'floor s':>8} {'×floor':>6}")
     rows = []
     for model, people, days in jobs:
-        if model == "custodiet" and (text := estimate_text(people, days)):
-            print(f"{'':>9} estimate: {text}", flush=True)
+        if model == "custodiet":
+            print(f"{'':>9} {estimate_text(people)}", flush=True)
         row = child(model, people, days, args.max_memory_gb)
         rows.append(row)
         _print_row(row)
@@ -211,9 +219,12 @@ def _side_by_side(rows: list[dict[str, Any]]) -> None:
     peer_s = 7_000_000 / peer["person_days_per_s"]
     how = "measured" if peer["people"] == 1_000_000 else (
         f"extrapolated from {peer['people']:,} × {peer['days']} per person-day")
-    print(f"\n1M × 7: custodiet {ours['seconds']:.1f} s ({ours['events']:,} events, every kind);"
-          f" Mesa 3 peer {peer_s:.1f} s ({how}; stays and calls only) → custodiet is "
-          f"{peer_s / ours['seconds']:.1f}× faster per person-day")
+    peer_cpu = 7_000_000 / peer["person_days_per_cpu_s"]
+    print(f"\n1M × 7: custodiet {ours['seconds']:.1f} s wall, {ours['cpu_s']:.1f} CPU s "
+          f"({ours['events']:,} events, every kind); Mesa 3 peer {peer_s:.1f} s wall, "
+          f"{peer_cpu:.1f} CPU s ({how}; stays and calls only) → custodiet is "
+          f"{peer_s / ours['seconds']:.1f}× faster in wall time, "
+          f"{peer_cpu / ours['cpu_s']:.1f}× in CPU time")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ import multiprocessing as mp
 import os
 import queue
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +69,44 @@ def resolve_cluster(cluster: Any = None) -> Any:
     if cluster is None:
         cluster = os.environ.get(CLUSTER_ENV, "").strip() or None
     return cluster
+
+
+_SETTINGS: ContextVar[tuple[int | None, Any]] = ContextVar("custodiet_execution",
+                                                          default=(None, None))
+
+
+@contextmanager
+def executing(*, jobs: int | None = None, cluster: Any = None) -> Iterator[None]:
+    """Within the block, simulations run on ``jobs`` local processes or on ``cluster`` unless
+    a call says otherwise (the command line sets ``--jobs`` and ``--cluster`` this way)."""
+    token = _SETTINGS.set((jobs, cluster))
+    try:
+        yield
+    finally:
+        _SETTINGS.reset(token)
+
+
+def settings(jobs: int | None = None, cluster: Any = None, *,
+             task_bytes: int | None = None) -> tuple[int, Any]:
+    """(jobs, cluster) to use: the arguments, else :func:`executing`'s, else the environment
+    (``CUSTODIET_CLUSTER``, ``CUSTODIET_JOBS``), else every core, but no more processes than
+    memory holds when each task needs ``task_bytes``. A ``jobs`` asked for explicitly is kept
+    (the caller checks that it fits)."""
+    ctx_jobs, ctx_cluster = _SETTINGS.get()
+    cluster = resolve_cluster(cluster if cluster is not None else ctx_cluster)
+    if cluster is not None:
+        return 1, cluster
+    jobs = jobs if jobs is not None else ctx_jobs
+    if jobs is not None:
+        return int(jobs), None
+    jobs = default_jobs()
+    if task_bytes and jobs > 1:
+        from custodiet._memory import available_bytes
+
+        free = available_bytes()
+        if free is not None:
+            jobs = max(1, min(jobs, free // task_bytes))
+    return jobs, None
 
 
 def run_all(tasks: Iterable[Task], *, jobs: int | None = None, cluster: Any = None,

@@ -1,41 +1,133 @@
-"""How much memory a simulated city needs, estimated before anything is allocated, so that a
-population that cannot fit fails at once with the estimate instead of after minutes.
+"""How much memory a simulation needs, measured rather than guessed, so a run that cannot fit
+is refused with the estimate before any work (and a process pool runs no more simulations at
+once than memory holds).
 
-Measured with ``custodiet world --days 2`` (peak resident memory): 100,000 people 364 MB,
-400,000 people 752 MB, i.e. about 1.3 KB a person over a base of about 230 MB. The estimate
-rounds both up (assumption: headroom for the watch and the audit, which run beside it)."""
+The per-person figures are peak resident memory measured by ``bench/scale.py`` (a city alone)
+and ``custodiet run`` (a city and its watch) on a 2-core, 24 GiB machine; see docs/scale.md.
+Days add little: events are streamed into the store a day at a time.
+"""
 
 from __future__ import annotations
 
 import os
 import resource
-from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
 
-#: Peak bytes per resident of a simulated city (measured 1.3 KB at 100k-400k; rounded up).
-BYTES_PER_PERSON: int = 1_600
-#: Peak bytes of everything that does not grow with the population (interpreter, engine).
-BASE_BYTES: int = 300 * 1024**2
+from custodiet.errors import UserError
+
+#: Interpreter, numpy, DuckDB, pyarrow and scikit-learn loaded, before any city (measured).
+BASE_BYTES = 350 * 2**20
+#: Peak bytes per resident of a city streamed into its store: people, places, ties and
+#: adjacency, a day's working arrays and the tables waiting for the store (measured by
+#: bench/scale.py: 1,237 MiB at 1M × 7, i.e. 930 bytes a person above the base; 12.6 GiB at
+#: 14M × 7 when it ran out of address space, i.e. 940).
+WORLD_BYTES_PER_PERSON = 950
+#: Extra peak bytes per resident when the watch runs over the city (its static tables, lists,
+#: scorer features and rule windows; measured peaks of ``run default``: 1,054 MiB at 200k × 7,
+#: i.e. 2,740 bytes a person above base and city, the audit's own memory included; 3.0 GB at
+#: 1M × 7, i.e. 1,700).
+WATCH_BYTES_PER_PERSON = 2_000
+#: Address space a process reserves beyond what it touches (thread stacks, allocator arenas,
+#: DuckDB's reservations): an address-space limit (``ulimit -v``) leaves this much less
+#: (measured: 3.3 GiB at 14M × 7, which failed under a 16 GiB limit at 12.6 GiB resident).
+ADDRESS_SPACE_OVERHEAD = 3584 * 2**20
 
 
-def estimate_bytes(people: int) -> int:
-    """Estimated peak memory of simulating a city of ``people``."""
-    return BASE_BYTES + BYTES_PER_PERSON * int(people)
+@dataclass(frozen=True)
+class Estimate:
+    """Peak memory of ``jobs`` simulations at once against what the machine has free."""
+
+    per_run: int
+    jobs: int
+    available: int | None
+
+    @property
+    def total(self) -> int:
+        return self.per_run * self.jobs
+
+    @property
+    def fits(self) -> bool:
+        return self.available is None or self.total <= self.available
+
+    def describe(self) -> str:
+        """One line: the estimate, and the memory available."""
+        runs = f" × {self.jobs} at once = {_gb(self.total)}" if self.jobs > 1 else ""
+        free = f"; {_gb(self.available)} available" if self.available is not None else ""
+        return f"memory estimate {_gb(self.per_run)} per simulation{runs}{free}"
+
+
+def _gb(n: int | None) -> str:
+    return f"{(n or 0) / 2**30:.1f} GiB"
+
+
+def run_bytes(people: int, *, watch: bool) -> int:
+    """Estimated peak resident bytes of one simulation of ``people`` residents."""
+    per = WORLD_BYTES_PER_PERSON + (WATCH_BYTES_PER_PERSON if watch else 0)
+    return BASE_BYTES + per * int(people)
 
 
 def available_bytes() -> int | None:
-    """Physical memory of the machine, or the address-space limit if lower (None: unknown)."""
-    sizes = []
-    with suppress(ValueError, OSError, AttributeError):
-        sizes.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    """Memory this process may still use: the least of the system's available memory, the
+    cgroup's limit and the address-space limit (less what a process reserves untouched)."""
+    limits = []
+    meminfo = Path("/proc/meminfo")
+    if meminfo.is_file():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                limits.append(int(line.split()[1]) * 1024)
+    cgroup = Path("/sys/fs/cgroup/memory.max")
+    if cgroup.is_file():
+        text = cgroup.read_text().strip()
+        current = Path("/sys/fs/cgroup/memory.current")
+        if text.isdigit() and current.is_file():
+            limits.append(int(text) - int(current.read_text().strip()))
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    if soft not in (resource.RLIM_INFINITY, -1) and soft > 0:
-        sizes.append(soft)
-    return min(sizes) if sizes else None
+    if soft != resource.RLIM_INFINITY:
+        limits.append(soft - ADDRESS_SPACE_OVERHEAD)
+    env = os.environ.get("CUSTODIET_MEMORY_AVAILABLE_GB", "").strip()
+    if env:
+        limits.append(int(float(env) * 2**30))
+    return max(0, min(limits)) if limits else None
+
+
+def estimate(people: int, *, watch: bool, jobs: int = 1) -> Estimate:
+    """The estimate for ``jobs`` simulations of ``people`` residents at once."""
+    return Estimate(run_bytes(people, watch=watch), max(1, jobs), available_bytes())
+
+
+def jobs_that_fit(people: int, *, watch: bool, wanted: int) -> int:
+    """How many of ``wanted`` simulations fit in memory at once (at least 1)."""
+    e = estimate(people, watch=watch)
+    if e.available is None:
+        return wanted
+    return max(1, min(wanted, e.available // max(e.per_run, 1)))
+
+
+def check(people: int, *, watch: bool, jobs: int = 1) -> Estimate:
+    """The estimate, or a user error quoting it when the simulations cannot fit."""
+    e = estimate(people, watch=watch, jobs=jobs)
+    if not e.fits:
+        hint = (" run fewer at once (--jobs)" if jobs > 1 and estimate(
+            people, watch=watch).fits else " use fewer --people or a larger machine")
+        raise UserError(f"{people:,} people do not fit: {e.describe()};{hint}",
+                        field="--people")
+    return e
+
+
+def physical_bytes() -> int | None:
+    """The machine's physical memory (None: unknown): the ceiling no city may exceed."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
 
 
 def fits(people: int) -> tuple[bool, int, int | None]:
-    """Whether a city of ``people`` fits in memory: (fits, estimate, available)."""
-    need, have = estimate_bytes(people), available_bytes()
+    """Whether a city of ``people`` could fit on this machine at all: (fits, estimate, physical
+    memory). Checked when a scenario is validated, so an impossible size fails before any work;
+    :func:`check` then weighs a run against the memory free when it starts."""
+    need, have = run_bytes(people, watch=False), physical_bytes()
     return (have is None or need <= have), need, have
 
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from tqdm import tqdm
 
+from custodiet._sizes import people_count
 from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.cli._execution import add_execution_arguments, execution
 from custodiet.errors import UserError
 
 
@@ -35,7 +37,8 @@ def add_study_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", metavar="SCENARIO",
                    help="scenario file (TOML) or built-in name (see custodiet scenarios)")
     p.add_argument("--out", required=True, metavar="DIR", help="directory to create")
-    p.add_argument("--people", type=positive_int, help="residents (default: the scenario's)")
+    p.add_argument("--people", type=people_count, help="residents, or a city's census count "
+                   "(tianjin) (default: the scenario's)")
     p.add_argument("--days", type=positive_int, help="days to simulate (default: the scenario's)")
     p.add_argument("--seed", type=non_negative_int, help="first root seed (default: the "
                    "scenario's)")
@@ -43,6 +46,7 @@ def add_study_arguments(p: argparse.ArgumentParser) -> None:
                    help="simulated cities (seeds S, S+1 …); 2 or more give 95%% intervals")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_execution_arguments(p)
 
 
 def register(sub: Any) -> None:
@@ -84,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     bar, tick = progress_bar(prepared.days_to_simulate, args.quiet,
                              f"{len(prepared.plan)} runs × {sc.world.people:,} people")
     try:
-        result = run_prepared(prepared, args.out, force=args.force, progress=tick)
+        with execution(args, people=sc.world.people, watch=True, runs=len(prepared.plan)):
+            result = run_prepared(prepared, args.out, force=args.force, progress=tick)
     except OSError as err:
         raise UserError(f"could not write the study: {err}", where=str(args.out)) from None
     finally:

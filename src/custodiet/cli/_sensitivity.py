@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from custodiet._sizes import people_count
 from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.cli._execution import add_execution_arguments, execution
 from custodiet.cli._run import progress_bar
 from custodiet.errors import UserError
 
@@ -24,11 +26,13 @@ def register(sub: Any) -> None:
                    "samples × (settings + 1) for Morris")
     p.add_argument("--method", choices=("morris", "sobol"), default="morris")
     p.add_argument("--out", required=True, metavar="DIR", help="directory to create")
-    p.add_argument("--people", type=positive_int, help="residents (default: the scenario's)")
+    p.add_argument("--people", type=people_count, help="residents, or a city's census count "
+                   "(tianjin) (default: the scenario's)")
     p.add_argument("--days", type=positive_int, help="days to simulate (default: the scenario's)")
     p.add_argument("--seed", type=non_negative_int, help="root seed (default: the scenario's)")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_execution_arguments(p)
     p.set_defaults(handler=run)
 
 
@@ -58,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         return sensitivity_report(metrics, figures_dir=fig_dir), metrics
 
     try:
-        out = publish(args.out, build, force=args.force)
+        with execution(args, people=sc.world.people, watch=True, runs=len(xs)):
+            out = publish(args.out, build, force=args.force)
     except OSError as err:
         raise UserError(f"could not write the analysis: {err}", where=str(args.out)) from None
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from custodiet.cli._execution import execution
 from custodiet.cli._run import add_study_arguments, progress_bar
 from custodiet.errors import UserError
 
@@ -55,7 +56,9 @@ def run(args: argparse.Namespace) -> int:
         return sweep_report(metrics, figures_dir=fig_dir), metrics
 
     try:
-        out = publish(args.out, build, force=args.force)
+        with execution(args, people=sc.world.people, watch=True,
+                       runs=len(values) * len(seeds)):
+            out = publish(args.out, build, force=args.force)
     except OSError as err:
         raise UserError(f"could not write the sweep: {err}", where=str(args.out)) from None
     finally:

@@ -8,6 +8,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from custodiet._sizes import people_count
 from custodiet.cli._args import non_negative_int, positive_int
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, load_scenario
@@ -18,7 +19,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("world", help="simulate a synthetic city and write its run directory",
                        description=__doc__)
     p.add_argument("--scenario", metavar="FILE", help="scenario file (TOML); its [world] is used")
-    p.add_argument("--people", type=positive_int, help="residents (default 100000)")
+    p.add_argument("--people", type=people_count,
+                   help="residents, or a city's census count (tianjin) (default 100000)")
     p.add_argument("--days", type=positive_int, help="days to simulate (default 7)")
     p.add_argument("--seed", type=non_negative_int, help="root seed (default 0)")
     p.add_argument("--out", required=True, metavar="DIR", help="run directory to create")
@@ -40,10 +42,12 @@ def scenario_with_overrides(args: argparse.Namespace) -> Scenario:
 
 
 def run(args: argparse.Namespace) -> int:
+    from custodiet._memory import check
     from custodiet.study._simulate import simulate_world
 
     scenario = scenario_with_overrides(args)
     check_destination(args.out, force=args.force)
+    print(check(scenario.world.people, watch=False).describe(), file=sys.stderr)
     days = scenario.world.days
     bar = tqdm(total=days, unit="day", desc=f"city of {scenario.world.people:,}",
                disable=args.quiet, file=sys.stderr)

@@ -164,12 +164,18 @@ def run(scenario: Scenario | str | Path = "default", out: str | Path | None = No
         people: int | None = None, days: int | None = None, seed: int | None = None,
         seeds: int = 1, removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
         bootstrap: int = DEFAULT_BOOTSTRAP, force: bool = False,
-        progress: Progress | None = None) -> StudyResult:
+        progress: Progress | None = None, jobs: int | None = None,
+        cluster: Any = None) -> StudyResult:
     """Simulate, audit and report a study; write it to ``out`` (a new temporary directory when
-    None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``."""
+    None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``. The
+    simulations run on ``jobs`` local processes (default: every core memory allows) or a Dask
+    ``cluster`` (an address); the results do not depend on where they ran."""
+    from custodiet._executor import executing
+
     prepared = prepare(scenario, people=people, days=days, seed=seed, seeds=seeds,
                        removal_rates=removal_rates, bootstrap=bootstrap)
-    return run_prepared(prepared, out, force=force, progress=progress)
+    with executing(jobs=jobs, cluster=cluster):
+        return run_prepared(prepared, out, force=force, progress=progress)
 
 
 def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bool = False,

@@ -61,6 +61,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
                 {"place_id": np.flatnonzero(the_watch.sensors.camera).astype(np.int64)},
                 schema=CAMERAS))
             _expose_cameras(world, the_watch.sensors.camera, static["persons"])
+        del static  # the store holds the tables until they are inserted, then frees them
         timings["build"] = time.perf_counter() - started
         while not world.finished:
             t = time.perf_counter()
@@ -72,6 +73,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
             timings["store"] += time.perf_counter() - t
             if the_watch is not None:
                 _watch_day(world, the_watch, events, writer, timings)
+            del events  # not alive while the next day is drawn
             if on_day is not None:
                 on_day(world.day)
         manifest = {
