@@ -41,3 +41,20 @@ def test_unknown_setting_is_refused_before_any_run(tmp_path, capsys) -> None:
     assert main(["sensitivity", "default", "--out", str(out), "--vary", "world.nosuch=0:1",
                  "--quiet"]) == 2
     assert "world.nosuch" in capsys.readouterr().err and not out.exists()
+
+
+def test_the_builtin_set_spans_half_to_twice_each_default() -> None:
+    from custodiet.scenario import scenario_from_mapping
+    from custodiet.study._overrides import with_changes
+    from custodiet.study._sensitivity import BUILTIN_VARY, _value, parse_vary
+
+    scenario = scenario_from_mapping({})
+    varied = [parse_vary(v) for v in BUILTIN_VARY]
+    assert len({v.path for v in varied}) == len(varied)
+    for v in varied:
+        default = scenario.model_dump()
+        for key in v.path.split("."):
+            default = default[key]
+        assert v.low == pytest.approx(default / 2) and v.high == pytest.approx(default * 2)
+        for x in (v.low, v.high):  # every end of the box is a valid scenario
+            with_changes(scenario, {v.path: _value(scenario, v.path, x)})

@@ -18,9 +18,10 @@ def register(sub: Any) -> None:
                        description=__doc__)
     p.add_argument("scenario", metavar="SCENARIO",
                    help="scenario file (TOML) or built-in name (see custodiet scenarios)")
-    p.add_argument("--vary", action="append", required=True, metavar="PATH=LO:HI",
+    p.add_argument("--vary", action="append", metavar="PATH=LO:HI",
                    help="a setting and its range, e.g. world.incidents.petition_rate=0.001:0.02"
-                   " (repeat for each)")
+                   " (repeat for each; default: the world's uncertain base rates, look-alike "
+                   "and recording rates, each from half to twice its default)")
     p.add_argument("--samples", type=positive_int, default=4,
                    help="Morris trajectories (or Sobol' base samples, a power of 2); runs = "
                    "samples × (settings + 1) for Morris")
@@ -44,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.study._sensitivity import design, parse_vary, plan_points, sensitivity
 
     check_destination(args.out, force=args.force)
-    varied = [parse_vary(v) for v in args.vary]
+    from custodiet.study._sensitivity import BUILTIN_VARY
+
+    varied = [parse_vary(v) for v in (args.vary or BUILTIN_VARY)]
     scenario, _ = resolve_scenario(args.scenario)
     sc = sized(scenario, people=args.people, days=args.days, seed=args.seed)
     try:

@@ -35,6 +35,29 @@ OUTPUTS: tuple[str, ...] = ("precision", "innocents_per_true_alert", "true_alert
                             "innocents_flagged", "alerts")
 
 
+#: The world's uncertain parameters, varied when no ``--vary`` is given: each spans from half to
+#: twice its default, a range of assumption (none of these rates is measured for any real
+#: city; see docs/world-parameters.md). Base rates of the acts the rules look for, rates of
+#: their innocent look-alikes, and the recording of histories.
+BUILTIN_VARY: tuple[str, ...] = (
+    # base rates
+    "world.incidents.petition_rate=0.005:0.02",
+    "world.incidents.group_protest_rate=0.0125:0.05",
+    "world.incidents.drug_deal_rate=0.01:0.04",
+    "world.incidents.dealer_share=0.00015:0.0006",
+    "world.incidents.pickpocket_share=0.0001:0.0004",
+    "world.incidents.burglar_share=0.0001:0.0004",
+    # innocent look-alikes
+    "world.behaviour.hotel_night_rate=0.001:0.004",
+    "world.behaviour.station_visit_rate=0.005:0.02",
+    "world.behaviour.new_number_share=0.05:0.2",
+    "world.behaviour.household_use_sd=0.15:0.6",
+    # recording
+    "world.history.grievance_recording_rate=0.25:1.0",
+    "world.history.temperament_fill_rate=0.25:1.0",
+)
+
+
 @dataclass(frozen=True)
 class Vary:
     """One varied setting: a dotted scenario path and its range."""
