@@ -112,3 +112,14 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
     assert "terminated; nothing was written" in err and "Traceback" not in err
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_the_progress_bar_names_the_step_after_the_simulations() -> None:
+    from custodiet.cli._run import progress_bar
+
+    bar, tick = progress_bar(2, False, "2 runs")
+    tick("watch", 0)
+    assert "auditing" not in bar.desc
+    tick("watch", 1)
+    assert "auditing and drawing the report" in bar.desc
+    bar.close()

@@ -67,6 +67,9 @@ def progress_bar(total: int, quiet: bool, desc: str) -> tuple[Any, Any]:
     def tick(name: str, _day: int) -> None:
         bar.set_postfix_str(name, refresh=False)
         bar.update(1)
+        if bar.n >= total:  # the simulations are done; say what the silent step is
+            bar.set_postfix_str("", refresh=False)
+            bar.set_description_str(f"{desc}: simulated; now auditing and drawing the report")
     return bar, tick
 
 
