@@ -121,10 +121,15 @@ def test_a_city_that_cannot_fit_is_refused_with_the_estimate(tmp_path, capsys,
 
 def test_the_estimate_is_printed_before_a_city_is_built(tmp_path, capsys) -> None:
     out = tmp_path / "city"
-    assert main(["world", "--people", "500", "--days", "1", "--out", str(out), "--quiet"]) == 0
+    assert main(["world", "--people", "500", "--days", "1", "--out", str(out)]) == 0
     err = capsys.readouterr().err
     assert "memory estimate" in err and "GiB available" in err
+    assert err.index("memory estimate") < err.index("city of 500")  # before the city's bar
     assert json.loads((out / "manifest.json").read_text())["people"] == 500
+    # --quiet: neither the bar nor the estimate
+    assert main(["world", "--people", "500", "--days", "1", "--out", str(tmp_path / "q"),
+                 "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.slow

@@ -167,7 +167,23 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     ``source`` is the path handed to DuckDB (see :func:`literal_source`)."""
     _check_spec(spec)
     where = str(spec.path)
-    source = source or spec.path
+    types, rows = _copy_needed(spec, con, source or spec.path)
+    _check_values(spec, con, types)
+    people = _people(spec, con, types, rows)
+    if people < spec.min_cell:
+        raise UserError(f"has {people:g} people, fewer than --min-cell {spec.min_cell:g}: "
+                        "nothing could be published", where=where)
+    _refuse_identifiers(spec, con)
+    info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
+    if spec.score is not None:
+        info["score_range"] = _score_range(spec, con)
+    return info
+
+
+def _copy_needed(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path
+                 ) -> tuple[dict[str, str], int]:
+    """Copy the audit's columns into ``src``: their types and the number of rows."""
+    where = str(spec.path)
     try:
         rel = con.sql(f"SELECT * FROM {_reader(source)}")
         available = list(rel.columns)
@@ -190,11 +206,18 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     rows = con.execute("SELECT count(*) FROM src").fetchone()[0]
     if rows == 0:
         raise UserError("has no data rows", where=where)
+    return types, rows
 
-    def numeric(col: str, role: str) -> None:
-        if not types[col].startswith(_NUMERIC) and not types[col].startswith("DECIMAL"):
-            raise UserError(f"the {role} column must be numeric, but it holds {types[col]}",
-                            where=where, field=col)
+
+def _numeric(spec: AuditSpec, types: dict[str, str], col: str, role: str) -> None:
+    if not types[col].startswith(_NUMERIC) and not types[col].startswith("DECIMAL"):
+        raise UserError(f"the {role} column must be numeric, but it holds {types[col]}",
+                        where=str(spec.path), field=col)
+
+
+def _check_values(spec: AuditSpec, con: duckdb.DuckDBPyConnection, types: dict[str, str]
+                  ) -> None:
+    """No missing value in any column; labels and flags 0 or 1; a numeric score."""
 
     def missing(col: str) -> str:
         q = quote(col)
@@ -202,7 +225,7 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
             return f"({q} IS NULL OR isnan({q}))"
         return f"{q} IS NULL"
 
-    for role, col in cols.items():
+    for role, col in _columns(spec).items():
         if con.execute(f"SELECT count(*) FROM src WHERE {missing(col)}").fetchone()[0]:
             raise UserError(f"the {role} column has a missing value (NaN or empty)",
                             where=_line(spec, con, missing(col)), field=col)
@@ -210,43 +233,45 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         col = getattr(spec, role)
         if col is None:
             continue
-        numeric(col, role)
+        _numeric(spec, types, col, role)
         bad = f"{quote(col)}::DOUBLE NOT IN (0, 1)"
         if con.execute(f"SELECT count(*) FROM src WHERE {bad}").fetchone()[0]:
             val = con.execute(f"SELECT {quote(col)} FROM src WHERE {bad} LIMIT 1").fetchone()[0]
             raise UserError(f"the {role} column must be 0 or 1, found {val}",
                             where=_line(spec, con, bad), field=col)
     if spec.score is not None:
-        numeric(spec.score, "score")
-    if spec.weight is not None:
-        numeric(spec.weight, "weight")
-        w = quote(spec.weight)
-        for cond, what in ((f"{w} < 0", "a negative weight"),
-                           (f"NOT isfinite({w}::DOUBLE)", "an infinite weight")):
-            if con.execute(f"SELECT count(*) FROM src WHERE {cond}").fetchone()[0]:
-                raise UserError(f"the weight column has {what}", where=_line(spec, con, cond),
-                                field=spec.weight)
-        people = con.execute(f"SELECT sum({w}::DOUBLE) FROM src").fetchone()[0]
-        if not people > 0:
-            raise UserError("the weights sum to 0", where=where, field=spec.weight)
-    else:
-        people = float(rows)
-    if people < spec.min_cell:
-        raise UserError(f"has {people:g} people, fewer than --min-cell {spec.min_cell:g}: "
-                        "nothing could be published", where=where)
-    _refuse_identifiers(spec, con)
-    info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
-    if spec.score is not None:
-        s = quote(spec.score)
-        lo, hi = con.execute(f"SELECT min({s})::DOUBLE, max({s})::DOUBLE FROM src").fetchone()
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            raise UserError("the score column has an infinite value", where=where,
-                            field=spec.score)
-        info["score_range"] = [lo, hi]
-        if spec.threshold is not None and not lo <= spec.threshold <= hi:
-            raise UserError(f"threshold {spec.threshold:g} is outside the score's range "
-                            f"{lo:g} to {hi:g}", where=where, field="--threshold")
-    return info
+        _numeric(spec, types, spec.score, "score")
+
+
+def _people(spec: AuditSpec, con: duckdb.DuckDBPyConnection, types: dict[str, str],
+            rows: int) -> float:
+    """The people the table stands for: its rows, or the sum of valid weights."""
+    if spec.weight is None:
+        return float(rows)
+    _numeric(spec, types, spec.weight, "weight")
+    w = quote(spec.weight)
+    for cond, what in ((f"{w} < 0", "a negative weight"),
+                       (f"NOT isfinite({w}::DOUBLE)", "an infinite weight")):
+        if con.execute(f"SELECT count(*) FROM src WHERE {cond}").fetchone()[0]:
+            raise UserError(f"the weight column has {what}", where=_line(spec, con, cond),
+                            field=spec.weight)
+    people = con.execute(f"SELECT sum({w}::DOUBLE) FROM src").fetchone()[0]
+    if not people > 0:
+        raise UserError("the weights sum to 0", where=str(spec.path), field=spec.weight)
+    return people
+
+
+def _score_range(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> list[float]:
+    """The score's [min, max]; the threshold must lie within it."""
+    s = quote(spec.score)
+    lo, hi = con.execute(f"SELECT min({s})::DOUBLE, max({s})::DOUBLE FROM src").fetchone()
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise UserError("the score column has an infinite value", where=str(spec.path),
+                        field=spec.score)
+    if spec.threshold is not None and not lo <= spec.threshold <= hi:
+        raise UserError(f"threshold {spec.threshold:g} is outside the score's range "
+                        f"{lo:g} to {hi:g}", where=str(spec.path), field="--threshold")
+    return [lo, hi]
 
 
 def _refuse_identifiers(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> None:

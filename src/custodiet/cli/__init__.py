@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -67,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        from custodiet._executor import default_jobs
+        from custodiet.engine import check_environment
+
+        check_environment()
+        if os.environ.get("CUSTODIET_JOBS", "").strip():
+            default_jobs()
         return int(args.handler(args) or 0)
     except UserError as err:
         return _error(err.format())

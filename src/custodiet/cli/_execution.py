@@ -33,8 +33,10 @@ def execution(args: argparse.Namespace, *, people: int, watch: bool, runs: int
     if cluster is None:
         est = check(people, watch=watch, jobs=min(jobs, runs))
         where = f"{min(jobs, runs)} at once" if jobs > 1 and runs > 1 else "one at a time"
-        print(f"{runs} simulations, {where}; {est.describe()}", file=sys.stderr)
+        say = f"{runs} simulations, {where}; {est.describe()}"
     else:
-        print(f"{runs} simulations on the Dask cluster at {cluster}", file=sys.stderr)
+        say = f"{runs} simulations on the Dask cluster at {cluster}"
+    if not getattr(args, "quiet", False):  # --quiet: no progress, no estimate
+        print(say, file=sys.stderr)
     with executing(jobs=jobs, cluster=cluster):
         yield

@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenario_with_overrides(args)
     check_destination(args.out, force=args.force)
-    print(check(scenario.world.people, watch=False).describe(), file=sys.stderr)
+    estimate = check(scenario.world.people, watch=False)  # refuses what cannot fit
+    if not args.quiet:
+        print(estimate.describe(), file=sys.stderr)
     days = scenario.world.days
     bar = tqdm(total=days, unit="day", desc=f"city of {scenario.world.people:,}",
                disable=args.quiet, file=sys.stderr)

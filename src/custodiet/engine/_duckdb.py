@@ -46,3 +46,11 @@ def _env_threads() -> int | None:
         raise UserError(f"must be a whole number of at least 1, got {text!r}",
                         field="CUSTODIET_THREADS")
     return value
+
+
+def check_environment() -> None:
+    """Refuse a bad ``CUSTODIET_THREADS`` or ``CUSTODIET_MEMORY_LIMIT`` before any work, so the
+    mistake is the one line a command prints (not a line after its first output)."""
+    _env_threads()
+    if (os.environ.get("CUSTODIET_MEMORY_LIMIT") or "").strip():
+        connect().close()

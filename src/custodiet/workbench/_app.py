@@ -93,94 +93,115 @@ def _security(response: Response) -> Response:
 
 
 def create_app(wb: Workbench) -> Starlette:
-    """The Starlette app serving ``wb``."""
-
-    async def form(request: Request) -> list[tuple[str, str]]:
-        body = (await request.body()).decode("utf-8", "replace")
-        return parse_qsl(body, keep_blank_values=True)
-
-    def fetched(request: Request) -> bool:
-        return request.headers.get("x-requested-with") == "fetch"
-
-    def page(message: str = "", status: int = 200) -> Response:
-        return HTMLResponse(wb.render("page.html", message=message), status_code=status)
-
-    async def index(request: Request) -> Response:
-        return page()
-
-    async def card(request: Request) -> Response:
-        index_ = int(request.path_params["index"])
-        if not 0 <= index_ < len(wb.bench.cards):
-            return page("No such rule.", 404)
-        from starlette.concurrency import run_in_threadpool
-
-        edited = await run_in_threadpool(wb.bench.edit, index_, await form(request))
-        if fetched(request):
-            return HTMLResponse(wb.env.get_template("_card.html").render(
-                card=edited, i=index_, sections=wb.sections, **_globals(wb)))
-        # without the script: the page again, at the card (its messages are in its state)
-        return RedirectResponse(f"/#card-{index_}", status_code=303)
-
-    async def add(request: Request) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
-        data = dict(await form(request))
-        try:
-            i = await run_in_threadpool(wb.bench.add, data.get("template", ""))
-        except engine.UserError as err:
-            return page(err.format(), 400)
-        return RedirectResponse(f"/#card-{i}", status_code=303)
-
-    async def save(request: Request) -> Response:
-        data = dict(await form(request))
-        try:
-            wb.save(data.get("filename", ""))
-        except engine.UserError as err:
-            return page(err.format(), 400)
-        return RedirectResponse("/#saved", status_code=303)
-
-    async def study(request: Request) -> Response:
-        if request.method == "POST":
-            if wb.study is None or wb.study.state != "running":
-                path = wb.save(f"workbench-{wb.bench.base.name}.toml")
-                out = wb.study_dir / f"{wb.bench.base.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-                wb.study = _study.start(path, out)
-            return RedirectResponse("/#study", status_code=303)
-        if fetched(request):
-            return HTMLResponse(wb.render("_study.html"))
-        return page()
-
-    async def report(request: Request) -> Response:
-        if wb.study is None or wb.study.state != "done":
-            return page("No finished study yet.", 404)
-        response = FileResponse(wb.study.report, media_type="text/html")
-        response.headers["Content-Security-Policy"] = REPORT_CSP
-        return response
-
+    """The Starlette app serving ``wb`` (its handlers find it in ``app.state.workbench``)."""
     routes = [
-        Route("/", index), Route("/card/{index:int}", card, methods=["POST"]),
-        Route("/add", add, methods=["POST"]), Route("/save", save, methods=["POST"]),
-        Route("/study", study, methods=["GET", "POST"]), Route("/study/report", report),
+        Route("/", _index), Route("/card/{index:int}", _card, methods=["POST"]),
+        Route("/add", _add, methods=["POST"]), Route("/save", _save, methods=["POST"]),
+        Route("/study", _study_page, methods=["GET", "POST"]), Route("/study/report", _report),
         Mount("/static", StaticFiles(packages=[("custodiet.workbench", "static")]),
               name="static"),
     ]
-    async def guard(request: Request, call_next: Any) -> Response:
-        host = (request.headers.get("host") or "").rsplit(":", 1)[0]
-        if host not in _LOCAL:
-            return _security(Response("this workbench answers only on 127.0.0.1",
-                                      status_code=403))
-        if request.method == "POST":
-            origin = request.headers.get("origin")
-            if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
-                return _security(Response("cross-site form post refused", status_code=403))
-        response = await call_next(request)
-        if "Content-Security-Policy" in response.headers:
-            return response
-        return _security(response)
-
-    app = Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)])
+    app = Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=_guard)])
     app.state.workbench = wb
     return app
+
+
+def _wb(request: Request) -> Workbench:
+    return request.app.state.workbench
+
+
+async def _form(request: Request) -> list[tuple[str, str]]:
+    body = (await request.body()).decode("utf-8", "replace")
+    return parse_qsl(body, keep_blank_values=True)
+
+
+def _fetched(request: Request) -> bool:
+    return request.headers.get("x-requested-with") == "fetch"
+
+
+def _page(wb: Workbench, message: str = "", status: int = 200) -> Response:
+    return HTMLResponse(wb.render("page.html", message=message), status_code=status)
+
+
+async def _index(request: Request) -> Response:
+    return _page(_wb(request))
+
+
+async def _card(request: Request) -> Response:
+    """One card's edit: the card again (fetched), or the page at the card (no script)."""
+    wb = _wb(request)
+    index_ = int(request.path_params["index"])
+    if not 0 <= index_ < len(wb.bench.cards):
+        return _page(wb, "No such rule.", 404)
+    from starlette.concurrency import run_in_threadpool
+
+    edited = await run_in_threadpool(wb.bench.edit, index_, await _form(request))
+    if _fetched(request):
+        return HTMLResponse(wb.env.get_template("_card.html").render(
+            card=edited, i=index_, sections=wb.sections, **_globals(wb)))
+    # without the script: the page again, at the card (its messages are in its state)
+    return RedirectResponse(f"/#card-{index_}", status_code=303)
+
+
+async def _add(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    wb = _wb(request)
+    data = dict(await _form(request))
+    try:
+        i = await run_in_threadpool(wb.bench.add, data.get("template", ""))
+    except engine.UserError as err:
+        return _page(wb, err.format(), 400)
+    return RedirectResponse(f"/#card-{i}", status_code=303)
+
+
+async def _save(request: Request) -> Response:
+    wb = _wb(request)
+    data = dict(await _form(request))
+    try:
+        wb.save(data.get("filename", ""))
+    except engine.UserError as err:
+        return _page(wb, err.format(), 400)
+    return RedirectResponse("/#saved", status_code=303)
+
+
+async def _study_page(request: Request) -> Response:
+    """Start the full study (POST) or show its progress."""
+    wb = _wb(request)
+    if request.method == "POST":
+        if wb.study is None or wb.study.state != "running":
+            path = wb.save(f"workbench-{wb.bench.base.name}.toml")
+            out = wb.study_dir / f"{wb.bench.base.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+            wb.study = _study.start(path, out)
+        return RedirectResponse("/#study", status_code=303)
+    if _fetched(request):
+        return HTMLResponse(wb.render("_study.html"))
+    return _page(wb)
+
+
+async def _report(request: Request) -> Response:
+    wb = _wb(request)
+    if wb.study is None or wb.study.state != "done":
+        return _page(wb, "No finished study yet.", 404)
+    response = FileResponse(wb.study.report, media_type="text/html")
+    response.headers["Content-Security-Policy"] = REPORT_CSP
+    return response
+
+
+async def _guard(request: Request, call_next: Any) -> Response:
+    """Answer only on the loopback host, refuse cross-site posts, set the security headers."""
+    host = (request.headers.get("host") or "").rsplit(":", 1)[0]
+    if host not in _LOCAL:
+        return _security(Response("this workbench answers only on 127.0.0.1",
+                                  status_code=403))
+    if request.method == "POST":
+        origin = request.headers.get("origin")
+        if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
+            return _security(Response("cross-site form post refused", status_code=403))
+    response = await call_next(request)
+    if "Content-Security-Policy" in response.headers:
+        return response
+    return _security(response)
 
 
 def _globals(wb: Workbench) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def rule_models() -> dict[str, type]:
 
 def common_fields() -> tuple[str, ...]:
     """The fields every rule has (name, claims, lists, triage): the rest are its blanks."""
-    from custodiet.scenario._watch import _Rule
+    from custodiet.scenario._rules import _Rule
 
     return tuple(_Rule.model_fields)
 
