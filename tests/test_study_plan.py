@@ -33,7 +33,7 @@ def test_with_changes_sets_dotted_named_and_every_item(default) -> None:
     assert {x.removal_rate for x in sc.lists} == {0.5}
     assert default.world.people != 1234 and default.seed != 9  # the original is untouched
     assert with_removal_rate(default, 0.25).lists[-1].removal_rate == 0.25
-    assert sized(default, people=10, days=2).world.days == 2
+    assert sized(default, people=100, days=2).world.days == 2
 
 
 @pytest.mark.parametrize("path, needle", [

@@ -191,7 +191,11 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
     def else_part(lawful: bool) -> int:
         return sum(r["everyone_else"] for r in split if r["lawful"] is lawful)
 
-    from custodiet.schema import LAWFUL_INCIDENT_KINDS, STANDING_INCIDENT_KINDS
+    from custodiet.schema import (
+        ADMINISTRATIVE_INCIDENT_KINDS,
+        LAWFUL_INCIDENT_KINDS,
+        STANDING_INCIDENT_KINDS,
+    )
 
     claims = {r.name: set(r.detects) for r in scenario.rules}
     h = scenario.audit.horizon_minutes
@@ -209,10 +213,11 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
     hits = [a for a in shown if any(matches(a, p) for p in a["persons"])]
     lawful_hits = [a for a in hits if all(i["lawful"] for p in a["persons"]
                                           for i in matches(a, p))]
-    guilty: dict[int, bool] = {}
+    guilty: dict[int, bool] = {}  # an administrative status (a crowded rental) wrongs nobody
     for a in shown:
         for p in a["persons"]:
-            guilty[p] = guilty.get(p, False) or bool(matches(a, p))
+            guilty[p] = guilty.get(p, False) or any(
+                i["kind"] not in ADMINISTRATIVE_INCIDENT_KINDS for i in matches(a, p))
     innocents = sum(not g for g in guilty.values())
     actions = run.table("actions").to_pylist()
 
