@@ -40,8 +40,8 @@ def load_metrics(folder: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     from custodiet.audit._sim_figures import FIGURES
     from custodiet.report import publish
-    from custodiet.report._study_report import fmt, headline_text
-    from custodiet.report._sweep_report import compare_report
+    from custodiet.report._study_report import headline_text
+    from custodiet.report._sweep_report import compare_report, headline_pairs
     from custodiet.store import check_destination
 
     if args.out:
@@ -49,15 +49,9 @@ def run(args: argparse.Namespace) -> int:
     a, b = load_metrics(args.a), load_metrics(args.b)
     width = max(len(f.label) for f in FIGURES)
     print(f"{'':<{width}}  A = {args.a}\n{'':<{width}}  B = {args.b}")
-    for f in FIGURES:
-        name, label, kind = f.name, f.label, f.unit
-        ea, eb = a["headline"].get(name), b["headline"].get(name)
-        if ea is None and eb is None:
-            continue
-        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
-        diff = fmt(vb - va, kind) if va is not None and vb is not None else "undefined"
-        print(f"{label:<{width}}  A {headline_text(ea or {}, kind)} | "
-              f"B {headline_text(eb or {}, kind)} | B − A {diff}")
+    for f, ea, eb, diff in headline_pairs(a, b):
+        print(f"{f.label:<{width}}  A {headline_text(ea, f.unit)} | "
+              f"B {headline_text(eb, f.unit)} | B − A {diff}")
     if args.out:
         out = publish(args.out, lambda fig_dir: (
             compare_report(a, b, [args.a, args.b], figures_dir=fig_dir),

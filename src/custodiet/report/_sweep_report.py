@@ -43,20 +43,31 @@ def sweep_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) ->
     return report
 
 
+def headline_pairs(a: dict[str, Any], b: dict[str, Any]
+                   ) -> list[tuple[Any, dict[str, Any], dict[str, Any], str]]:
+    """Each registered headline figure either study has: (figure, A's entry, B's entry, B − A
+    formatted, or "undefined"), for the comparison's table and the CLI's printout."""
+    out = []
+    for f in FIGURES:
+        ea, eb = a["headline"].get(f.name), b["headline"].get(f.name)
+        if ea is None and eb is None:
+            continue
+        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
+        diff = fmt(vb - va, f.unit) if va is not None and vb is not None else "undefined"
+        out.append((f, ea or {}, eb or {}, diff))
+    return out
+
+
 def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *,
                    figures_dir: Path | None = None) -> Report:
     """Side-by-side headline figures of two studies and a figure of their differences."""
     report = Report("Comparison of two studies", f"{names[0]} and {names[1]}")
     sec = report.section("Headline figures")
     rows, labels, diffs = [], [], []
-    for f in FIGURES:
-        name, label, kind = f.name, f.label, f.unit
-        ea, eb = a["headline"].get(name), b["headline"].get(name)
-        if ea is None and eb is None:
-            continue
-        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
-        rows.append([label, headline_text(ea or {}, kind), headline_text(eb or {}, kind),
-                     fmt(vb - va, kind) if va is not None and vb is not None else "undefined"])
+    for f, ea, eb, diff in headline_pairs(a, b):
+        label, kind = f.label, f.unit
+        va, vb = ea.get("mean"), eb.get("mean")
+        rows.append([label, headline_text(ea, kind), headline_text(eb, kind), diff])
         if va is not None and vb is not None and va != 0:
             labels.append(label)
             diffs.append((vb - va) / abs(va))
