@@ -58,3 +58,31 @@ def test_the_builtin_set_spans_half_to_twice_each_default() -> None:
         assert v.low == pytest.approx(default / 2) and v.high == pytest.approx(default * 2)
         for x in (v.low, v.high):  # every end of the box is a valid scenario
             with_changes(scenario, {v.path: _value(scenario, v.path, x)})
+
+
+def _effects(*rows: tuple[str, float, float]) -> list[dict]:
+    return [{"setting": s, "mu_star": m, "mu_star_conf": c, "sigma": 0.0} for s, m, c in rows]
+
+
+def test_the_answer_names_the_top_setting_and_whether_the_runs_tell_it_apart() -> None:
+    """Apart when the top interval's low end clears the runner-up's high end, not otherwise;
+    a figure nothing moved says so instead of naming a setting."""
+    from custodiet.report._sweep_report import _sensitivity_answer
+
+    apart = _sensitivity_answer("Precision", _effects(("a", 0.4, 0.05), ("b", 0.1, 0.05)),
+                                "mu_star", "mu_star_conf", "μ*")
+    assert apart.startswith("Of the settings varied, a moves 'Precision' most (μ* 0.4 ± 0.05)")
+    assert "The next is b (0.1); the two are clearly apart." in apart
+    close = _sensitivity_answer("Precision", _effects(("a", 0.4, 0.2), ("b", 0.3, 0.05)),
+                                "mu_star", "mu_star_conf", "μ*")
+    assert "cannot tell the two apart" in close
+    still = _sensitivity_answer("Alerts", _effects(("a", 0.0, 0.0), ("b", 0.0, 0.0)),
+                                "mu_star", "mu_star_conf", "μ*")
+    assert still == "None of the varied settings moved 'Alerts' in these runs."
+
+
+def test_each_effect_bar_carries_its_interval_clipped_at_zero() -> None:
+    from custodiet.report._sweep_report import _effect_bar
+
+    bar = _effect_bar(_effects(("a", 0.1, 0.3))[0], "mu_star", "mu_star_conf")
+    assert (bar.value, bar.low, bar.high) == (0.1, 0.0, pytest.approx(0.4))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from custodiet.audit._sim_figures import FIGURES, REGISTRY
-from custodiet.report._figures import export
+from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._study_figures import grouped_bars, tradeoff
 from custodiet.report._study_report import fmt, headline_text
@@ -84,25 +84,24 @@ def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *
 def sensitivity_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) -> Report:
     """The report of ``custodiet sensitivity``: per headline figure, a tornado chart and a
     table of which assumptions move it; the break-even base rate per rule."""
-    from custodiet.report._figures import Bar, bars
-
     method = metrics["method"]
-    key, label = ("mu_star", "Morris μ* (mean |elementary effect|)") if method == "morris" \
-        else ("ST", "Sobol' total index")
+    key, conf, label = ("mu_star", "mu_star_conf", "Morris μ* (mean |elementary effect|)") \
+        if method == "morris" else ("ST", "ST_conf", "Sobol' total index")
     report = Report(f"Sensitivity of {metrics['scenario']['name']}",
                     f"{metrics['runs']} runs of {metrics['scenario']['people']:,} people × "
                     f"{metrics['scenario']['days']} days, {method} design")
     for name, out in metrics["outputs"].items():
-        sec = report.section(REGISTRY[name].label)
+        figure_label = REGISTRY[name].label
+        sec = report.section(figure_label)
         effects = out["effects"]
-        top = effects[0]
-        sec.paragraph(f"{top['setting']} moves this figure most ({label} {top[key]:.3g}).",
+        sec.paragraph(_sensitivity_answer(figure_label, effects, key, conf, label),
                       css="answer")
-        fig = bars([(label, [Bar(e["setting"], e[key]) for e in effects])], xlabel=label)
+        fig = bars([(figure_label, [_effect_bar(e, key, conf) for e in effects])],
+                   xlabel=f"{label}, with its 95% confidence interval")
         slug = f"tornado-{name}"
         sec.figure(Figure(export(fig, slug, figures_dir),
-                          f"Which assumptions move '{REGISTRY[name].label}', largest first.",
-                          slug))
+                          f"Which assumptions move '{figure_label}', largest first: {label} "
+                          "of each setting over its range, with its 95% interval.", slug))
         cols = [k for k in effects[0] if k != "setting"]
         sec.table(Table(["Setting", *cols], [[e["setting"], *[f"{e[c]:.3g}" for c in cols]]
                                              for e in effects]))
@@ -115,3 +114,29 @@ def sensitivity_report(metrics: dict[str, Any], *, figures_dir: Path | None = No
         sec.table(Table(["Rule", *rates], [[r["rule"], *[fmt(r[k], "number") for k in rates]]
                                            for r in be]))
     return report
+
+
+def _effect_bar(effect: dict[str, Any], key: str, conf: str) -> Bar:
+    """One setting's effect as a dot with its 95% interval (clipped at 0: effects are sizes)."""
+    value, half = effect[key], effect.get(conf)
+    if half is None or value is None:
+        return Bar(effect["setting"], value)
+    return Bar(effect["setting"], value, max(0.0, value - half), value + half)
+
+
+def _sensitivity_answer(figure: str, effects: Sequence[dict[str, Any]], key: str, conf: str,
+                        label: str) -> str:
+    """The plain-language answer: which setting moves the figure most, by how much, and whether
+    the design tells it apart from the next one (their 95% intervals do not overlap)."""
+    top = effects[0]
+    if not top[key]:
+        return f"None of the varied settings moved '{figure}' in these runs."
+    text = (f"Of the settings varied, {top['setting']} moves '{figure}' most "
+            f"({label} {top[key]:.3g} ± {top.get(conf) or 0:.2g}).")
+    if len(effects) > 1:
+        runner = effects[1]
+        apart = top[key] - (top.get(conf) or 0) > runner[key] + (runner.get(conf) or 0)
+        text += (f" The next is {runner['setting']} ({runner[key]:.3g}); "
+                 + ("the two are clearly apart." if apart else
+                    "the runs cannot tell the two apart: more samples would."))
+    return text
