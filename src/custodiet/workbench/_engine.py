@@ -1,7 +1,8 @@
 """The workbench's adapter to the scenario, the runner and the watch: the runner simulates the
 city (once, cached), the watch replays it to recover what it observed, then compiles and runs
 one rule at a time (the audit's side is ``_answer``). Nothing here re-implements validation,
-compilation or a metric; when those parts move, only this module changes.
+compilation or a metric; when those parts move, only this module (and ``_scenarios`` for the
+scenario loader) changes.
 
 The city is simulated without police response (the ``no_response`` twin): an alert changes
 nothing, so a rule can be tried again and again over the same observed days and the same ground
@@ -25,7 +26,7 @@ import pyarrow.compute as pc
 from custodiet import schema
 from custodiet.engine import Session, connect, quote_ident
 from custodiet.errors import UserError
-from custodiet.scenario import Scenario, scenario_from_mapping
+from custodiet.scenario import Scenario
 from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES, KeyList
 from custodiet.store import open_run
 from custodiet.study import VARIANTS, simulate
@@ -33,6 +34,15 @@ from custodiet.watch import Watch, buffer_days, compile_rule, run_rule
 from custodiet.watch._inputs import OBSERVED, RELATIONS, register
 from custodiet.watch._registry import Registry
 from custodiet.watch._watch import member_homes, redlist_hits
+from custodiet.workbench._scenarios import (
+    choices,
+    common_fields,
+    compose,
+    load,
+    rule_models,
+    scenario_toml,
+    validate,
+)
 
 DAY = schema.MINUTES_PER_DAY
 #: Recorded categories the people flagged are broken down by, beside the scenario's groups:
@@ -51,73 +61,7 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- scenarios
-def load(spec: str | Path) -> Scenario:
-    """A built-in scenario's name or a TOML path, validated by the scenario loader."""
-    from custodiet.study import resolve_scenario
-
-    return resolve_scenario(spec)[0]
-
-
-def validate(data: Mapping[str, Any]) -> Scenario:
-    """The scenario loader's validation of a mapping: a :class:`UserError` naming the dotted
-    field (``rules[2].k``) and the loader's message, or the scenario."""
-    return scenario_from_mapping(data, source="workbench")
-
-
-def compose(base: Scenario, rules: Sequence[Mapping[str, Any]],
-            new_lists: Sequence[Mapping[str, Any]] = ()) -> Scenario:
-    """``base`` with its rules replaced by ``rules`` and ``new_lists`` appended to its lists
-    (after them, so the registry's draws for the existing lists are unchanged), validated as a
-    whole by the scenario loader."""
-    data = base.model_dump(mode="json")
-    data["lists"].extend(dict(x) for x in new_lists)
-    data["rules"] = [dict(r) for r in rules]
-    return validate(data)
-
-
-def rule_models() -> dict[str, type]:
-    """Each rule template's pydantic model, by template name (its fields are the blanks)."""
-    from typing import get_args
-
-    from custodiet.scenario._watch import Rule
-
-    union = get_args(Rule)[0]
-    models = {m.model_fields["template"].annotation.__args__[0]: m for m in get_args(union)}
-    return {t: models[t] for t in TEMPLATES}
-
-
-def common_fields() -> tuple[str, ...]:
-    """The fields every rule has (name, claims, lists, triage): the rest are its blanks."""
-    from custodiet.scenario._rules import _Rule
-
-    return tuple(_Rule.model_fields)
-
-
-def choices() -> dict[str, tuple[str, ...]]:
-    """Values the menu offers: incident kinds, place kinds, list attributes, categories,
-    actions."""
-    from custodiet.scenario._watch import ACTIONS, CATEGORIES
-
-    return {"detects": schema.INCIDENT_KINDS, "place_kind": schema.PLACE_KINDS,
-            "attributes": LIST_ATTRIBUTES, "category": CATEGORIES, "action": ACTIONS}
-
-
-def scenario_toml(scenario: Scenario, header: str = "") -> str:
-    """The scenario as TOML that ``custodiet run`` loads unchanged (checked by loading it)."""
-    import tomli_w
-
-    from custodiet.scenario import parse_scenario
-
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
-    for key in ("name", "description"):
-        data.setdefault(key, getattr(scenario, key))
-    text = "".join(f"# {line}\n" for line in header.splitlines()) + tomli_w.dumps(data)
-    if parse_scenario(text, source="saved scenario") != scenario:  # pragma: no cover
-        raise RuntimeError("the saved scenario does not load back to the same scenario")
-    return text
-
-
+# --------------------------------------------------------------------------- the city's cache
 def code_digest() -> str:
     """A digest of the package's code that simulates and watches (every module but the
     workbench's and the command line's) and of the versions of its dependencies: a city
