@@ -105,6 +105,7 @@ def test_scenario_raises_alerts_with_its_own_world(name: str) -> None:
     fired = 0
     while not world.finished:
         out = watch.observe(observable(world.step()))
-        watch.respond(world)
+        for r in watch.interventions():
+            world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
         fired += out["alerts"].num_rows
     assert fired > 0, f"{name}: no rule fired"

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from custodiet.scenario._deterrence import ACTS, LAWFUL_ACTS, Deterrence
 from custodiet.scenario._fields import STRICT, Minutes, Positive, Rate, Share, _check_sums_to_one
+from custodiet.scenario._people import _GROUP_NAMES, History, Population
 
 __all__ = [
     "ACTS", "LAWFUL_ACTS", "Deterrence", "Minutes", "Positive", "Rate", "Share", "WorldConfig",
@@ -23,138 +24,6 @@ class _Strict(BaseModel):
     """Unknown keys are an error, values are validated on assignment too."""
 
     model_config = STRICT
-
-
-class Population(_Strict):
-    """Who lives in the city."""
-
-    male_share: Share = 0.5124
-    """Census 2020 (7th National Population Census, communiqué no. 4): 51.24% male."""
-    age_band_shares: list[Share] = [0.1795, 0.6335, 0.1870]
-    """Shares aged 0-14, 15-59, 60+: census 2020 communiqué no. 5 (17.95%, 63.35%, 18.70%)."""
-    minority_share: Share = 0.0889
-    """Ethnic minorities: 8.89% of the population, census 2020 communiqué no. 4."""
-    migrant_share: Share = 0.266
-    """Floating population 375.8 million of 1.41 billion (26.6%), census 2020 communiqué no. 7."""
-    foreign_share: Share = 0.0006
-    """845,697 foreigners in mainland China (0.06%), census 2020 communiqué."""
-    work_permit_share: Share = 0.7
-    """Share of foreigners of working age holding a work permit: assumption."""
-    employment_rate: Share = 0.65
-    """Share of 15-59 year olds at a workplace on weekdays: assumption (urban LFPR ~0.66)."""
-    school_enrolment: Share = 0.98
-    """Share of 6-18 year olds at school: assumption (near-universal compulsory education)."""
-    ses_shares: list[Share] = [0.4, 0.45, 0.15]
-    """Socio-economic status low / middle / high: assumption."""
-    migrant_low_ses_share: Share = 0.6
-    """Share of migrants of low status (instead of ``ses_shares[0]``): assumption."""
-    official_share: Share = 0.005
-    """Civil servants, about 7.2 million of 1.41 billion (0.5%): assumption from public figures."""
-
-    @model_validator(mode="after")
-    def _shares_add_up(self) -> Population:
-        _check_sums_to_one(self.age_band_shares, "age_band_shares")
-        _check_sums_to_one(self.ses_shares, "ses_shares")
-        if len(self.age_band_shares) != 3:
-            raise ValueError("age_band_shares needs 3 values (0-14, 15-59, 60+)")
-        if len(self.ses_shares) != 3:
-            raise ValueError("ses_shares needs 3 values (low, middle, high)")
-        return self
-
-
-class History(_Strict):
-    """True prevalence of each history, and how often the records know of it."""
-
-    mental_illness: Share = 0.013
-    """Lifetime prevalence of schizophrenia (0.7%) and bipolar disorder (0.6%): Huang et al., Lancet
-    Psychiatry 2019 (China Mental Health Survey)."""
-    drug_use: Share = 0.004
-    """1.8 million registered drug users in 2020 (0.13%, China Drug Situation Report 2020), about a
-    third of true use: assumption."""
-    criminal_record: Share = 0.02
-    """Assumption."""
-    petition_history: Share = 0.005
-    """Assumption."""
-    protest_history: Share = 0.002
-    """Assumption."""
-    hiv: Share = 0.00075
-    """About 1.05 million people living with HIV at the end of 2020 (China CDC): 0.075%."""
-    recording_rate: dict[str, Share] = {
-        "mental_illness": 0.5, "drug_use": 0.35, "criminal_record": 1.0,
-        "petition_history": 0.9, "protest_history": 0.8, "hiv": 0.8,
-    }
-    """Probability that a true history is in the records: assumption (drug use from the ratio
-    of registered to estimated users)."""
-    recording_multiplier: dict[str, float] = {}
-    """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
-    every recording
-    rate, e.g. where police patrol more. Default: none, the same rate for everyone (the neutral
-    assumption)."""
-    false_record_rate: dict[str, Share] = {
-        "mental_illness": 0.0002, "drug_use": 0.0002, "criminal_record": 0.0002,
-    }
-    """Probability that a person *without* the history is recorded with it anyway (a mistaken
-    identity, a rumour, a file never corrected; NYT-1, MPS-1): assumption. Records are then
-    wrong as well as incomplete."""
-    false_record_multiplier: dict[str, float] = {}
-    """Per group (as ``recording_multiplier``): a factor on every false-record rate
-    (over-recording of a group). Default: none (the neutral assumption)."""
-    label_share: dict[str, Share] = {
-        "fugitive": 0.0003, "terrorism_suspect": 0.0001, "political_agitator": 0.0005,
-        "stability_threat": 0.002,
-    }
-    """Share of residents whose records carry each label of the key-person lists (NYT-1:
-    "fugitives, … suspected terrorists, political agitators and threats to social stability";
-    MPS-1): assumption. A label is what the records say, not something the person did: it goes
-    ten times as often to people with a related record (a criminal record; a recorded protest
-    history; a recorded grievance or petition history; none for terrorism) and follows
-    ``recording_multiplier``."""
-    temperament_labels: list[str] = ["paranoid", "meticulous", "short tempered"]
-    """Temperament labels officers write into a profile: the three NYT-11 quotes from Tianjin's
-    profile fields (the list itself an assumption)."""
-    temperament_fill_rate: Share = 0.5
-    """Share of people with a record whose profile has a temperament label, drawn uniformly
-    from ``temperament_labels`` with no relation to behaviour: assumption."""
-    temperament_link: Share = 0.0
-    """Chance that a labelled person with an illicit role or a grievance gets the last label
-    (``short tempered``) whatever the draw: assumption, none by default (the labels are
-    noise); raise it to give scorers a label that carries signal."""
-    grievance_share: Share = 0.01
-    """Share with a grievance (a fraud, a land dispute, a tragedy): assumption."""
-    grievance_kinds: list[Share] = [0.4, 0.35, 0.25]
-    """Fraud, land dispute, tragedy: assumption."""
-    grievance_recording_rate: Share = 0.5
-    """Probability a grievance is known to the authorities (a complaint was filed): assumption."""
-
-    @model_validator(mode="after")
-    def _valid(self) -> History:
-        _check_sums_to_one(self.grievance_kinds, "grievance_kinds")
-        if len(self.grievance_kinds) != 3:
-            raise ValueError("grievance_kinds needs 3 values (fraud, land_dispute, tragedy)")
-        for key in (*self.recording_rate, ):
-            if key not in _HISTORY_NAMES:
-                raise ValueError(f"recording_rate has an unknown history {key!r}")
-        for key in self.false_record_rate:
-            if key not in _HISTORY_NAMES:
-                raise ValueError(f"false_record_rate has an unknown history {key!r}")
-        for key in self.label_share:
-            if key not in _LABEL_NAMES:
-                raise ValueError(f"label_share has an unknown label {key!r}")
-        if not self.temperament_labels:
-            raise ValueError("temperament_labels needs at least one label")
-        for name in ("recording_multiplier", "false_record_multiplier"):
-            for key, value in getattr(self, name).items():
-                if key not in _GROUP_NAMES:
-                    raise ValueError(f"{name} has an unknown group {key!r}")
-                if value < 0:
-                    raise ValueError(f"{name}.{key} must be >= 0")
-        return self
-
-
-_HISTORY_NAMES = ("mental_illness", "drug_use", "criminal_record", "petition_history",
-                  "protest_history", "hiv")
-_GROUP_NAMES = ("minority", "migrant", "foreign", "low_ses", "official")
-_LABEL_NAMES = ("fugitive", "terrorism_suspect", "political_agitator", "stability_threat")
 
 
 class Households(_Strict):
