@@ -92,6 +92,27 @@ def test_city_of_200k_sees_group_protests_at_parks_and_government(world: World) 
     assert len(protests) >= 20  # the issue's check at 200k × 14 days
     gov = set(world.places.ids("government").tolist())
     assert any(pl in gov for _, pl in grouped) and any(pl not in gov for _, pl in grouped)
+    # NYT-4's signal: a park protest of four or more people with a recorded protest history
+    listed = world.people.recorded["protest_history"]
+    assert any(pl not in gov and listed[ps].sum() >= 4 for ps, pl in grouped)
+
+
+def test_group_members_carry_a_protest_history_recorded_as_others(world: World) -> None:
+    """A member has a true protest history with probability 1 − (1 − b)(1 − s) (b: the city's
+    own rate among adults, s: the group share); everyone else with b; each recorded at the
+    protest-history recording rate."""
+    people, cfg = world.people, world.config
+    member = world.groups.of >= 0
+    adult = people.age >= 15
+    b = cfg.history.protest_history / adult.mean()
+    s = cfg.incidents.grievance_group_protest_history
+    true = people.history["protest_history"]
+    for group, p in ((member, 1 - (1 - b) * (1 - s)), (adult & ~member, b)):
+        m = int(group.sum())
+        assert abs(true[group].mean() - p) <= Z * np.sqrt(p * (1 - p) / m) + 1e-12
+    r = cfg.history.recording_rate["protest_history"]
+    recorded = people.recorded["protest_history"][member & true]
+    assert abs(recorded.mean() - r) <= Z * np.sqrt(r * (1 - r) / recorded.size)
 
 
 def test_null_world_removes_protests_and_group_petitions_but_keeps_meetings() -> None:

@@ -171,6 +171,11 @@ class Incidents(_Strict):
     grievance_group_share: Share = 0.8
     """Share of fraud victims and parties to a land dispute who belong to a grievance group that
     meets, protests and petitions together (NYT-4, NYT-17): assumption."""
+    grievance_group_protest_history: Share = 0.5
+    """Share of a grievance group's members who have protested with it before: a protest history
+    (recorded at the protest-history recording rate), the record NYT-4's rule reads ("four
+    people with a history of protest"). A group that protests together leaves a shared record:
+    assumption."""
     grievance_group_size: Annotated[float, Field(ge=2.0)] = 15.0
     """Mean members of a grievance group (2 + Poisson): assumption. Fraud victims group across
     the city, land disputes within a district."""

@@ -84,6 +84,20 @@ def build_groups(cfg: WorldConfig, people: People, places: Places, seed: int) ->
     return Groups(of=of, park=park, government=government)
 
 
+def draw_group_histories(cfg: WorldConfig, people: People, groups: Groups, seed: int) -> None:
+    """Members of a grievance group who protested with it before: a true protest history for a
+    ``grievance_group_protest_history`` share, recorded as other protest histories are (its
+    recording rate times the person's group factor). One uniform per person for each."""
+    rng = setup_rng(seed, "group_histories")
+    hist = cfg.history
+    u_history, u_record = rng.random(people.n), rng.random(people.n)
+    protested = (groups.of >= 0) & (u_history < cfg.incidents.grievance_group_protest_history)
+    rate = hist.recording_rate.get("protest_history", 1.0) * people.group_factor(
+        hist.recording_multiplier)
+    people.history["protest_history"] |= protested
+    people.recorded["protest_history"] |= protested & (u_record < np.clip(rate, 0.0, 1.0))
+
+
 @dataclass(frozen=True)
 class Today:
     """What the groups do today: meetings and protests (members with their event's place,

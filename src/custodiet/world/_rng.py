@@ -15,7 +15,7 @@ _MODULES = {
         (
             "households", "persons", "histories", "roles", "geography", "ties", "schedule",
             "errands", "trips", "incidents", "calls", "utility", "phones", "interventions",
-            "occupancy", "groups", "records", "profiles",
+            "occupancy", "groups", "records", "profiles", "group_histories",
         )
     )
 }

@@ -34,7 +34,7 @@ from custodiet.world import _calendar as calendar
 from custodiet.world import _incidents as incidents
 from custodiet.world import _travel as travel
 from custodiet.world._calls import calls
-from custodiet.world._collective import Groups, Today, build_groups
+from custodiet.world._collective import Groups, Today, build_groups, draw_group_histories
 from custodiet.world._collective import today as groups_today
 from custodiet.world._crn import Draws
 from custodiet.world._day import (
@@ -89,6 +89,7 @@ class World:
         assign_daily_places(config, self.people, self.places, self.seed)
         self.ties: Ties = build_ties(config, self.people, self.places, self.seed)
         self.groups: Groups = build_groups(config, self.people, self.places, self.seed)
+        draw_group_histories(config, self.people, self.groups, self.seed)
         self.day = 0
         self.horizon = config.days * DAY
         n = self.people.n
