@@ -97,3 +97,32 @@ def test_learned_scorer_refits_every_k_days() -> None:
     # Between refits the last fit scores today's (here unchanged) features.
     assert all(np.array_equal(sparse[d], sparse[1]) for d in (2, 3))
     assert all(np.array_equal(sparse[d], sparse[4]) for d in (5, 6))
+
+
+def test_a_checklist_can_weigh_an_officer_filled_temperament_label() -> None:
+    """``temperament_short_tempered`` is 1 exactly for the profiles carrying that label; a label
+    of the world nobody carries is a column of zeros."""
+    n = 4
+    persons = _persons(n, np.zeros(n, bool), [""] * n).set_column(
+        PERSONS.get_field_index("temperament"), "temperament",
+        pa.array(["short tempered", "paranoid", "", "short tempered"]))
+    features = Features(persons, TIES.empty_table(), _places())
+    scorer = ChecklistScorer(Checklist(kind="checklist", name="c",
+                                       weights={"temperament_short_tempered": 3,
+                                                "temperament_meticulous": 5},
+                                       levels=[2]), features)
+    assert scorer.levels(0, {}).tolist() == [1, 0, 0, 1]
+
+
+def test_a_temperament_feature_must_name_a_label_of_the_world() -> None:
+    import pytest
+
+    from custodiet.errors import UserError
+    from custodiet.scenario import scenario_from_mapping
+
+    scorer = {"kind": "checklist", "name": "c", "weights": {"temperament_paranoyd": 1.0}}
+    with pytest.raises(UserError) as err:
+        scenario_from_mapping({"scorers": [scorer]}, source="s.toml")
+    assert "scorers[0].weights" in str(err.value) and "temperament_paranoid" in str(err.value)
+    scorer["weights"] = {"temperament_paranoid": 1.0}
+    assert scenario_from_mapping({"scorers": [scorer]}).scorers[0].weights

@@ -16,6 +16,7 @@ from custodiet.scenario._watch import (
     Rule,
     Scorer,
     Sensors,
+    check_temperament_features,
     check_watch_references,
 )
 from custodiet.scenario._world import WorldConfig
@@ -97,4 +98,5 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _references(self) -> Scenario:
         check_watch_references(self.lists, self.rules, self.scorers, self.sensors, self.redlist)
+        check_temperament_features(self.scorers, self.world.history.temperament_labels)
         return self

@@ -6,6 +6,7 @@ Defaults cite a source id of SOURCES.md or say plainly "assumption".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, field_validator
@@ -58,7 +59,15 @@ SCORER_FEATURES: tuple[str, ...] = (
     "past_alerts",
 )
 """Inputs a scorer may weigh: recorded histories and grievances, status, ties to people with a
-recorded petition history, observed capital tickets, observed phone-off spells, past alerts."""
+recorded petition history, observed capital tickets, observed phone-off spells, past alerts;
+also ``temperament_LABEL`` (1 when an officer wrote LABEL, spaces as ``_``, into the person's
+profile: NYT-11), for each of the world's ``history.temperament_labels``."""
+TEMPERAMENT_FEATURE = "temperament_"
+
+
+def temperament_feature(label: str) -> str:
+    """A temperament label's scorer feature: ``short tempered`` → ``temperament_short_tempered``."""
+    return TEMPERAMENT_FEATURE + label.replace(" ", "_")
 
 
 class Sensors(_Strict):
@@ -191,7 +200,7 @@ def _check_features(value: dict[str, float]) -> dict[str, float]:
     import difflib
 
     for key in value:
-        if key not in SCORER_FEATURES:
+        if key not in SCORER_FEATURES and not key.startswith(TEMPERAMENT_FEATURE):
             close = difflib.get_close_matches(key, SCORER_FEATURES, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise ValueError(f"unknown feature {key!r}{hint}")
@@ -246,6 +255,17 @@ def _unknown(name: str, known: list[str], what: str) -> str:
     return f"unknown {what} {name!r}{hint}"
 
 
+def check_temperament_features(scorers: list, labels: Sequence[str]) -> None:
+    """A scorer's ``temperament_*`` feature must name one of the world's temperament labels."""
+    known = {temperament_feature(label): label for label in labels}
+    for i, scorer in enumerate(scorers):
+        field = "weights" if isinstance(scorer, Checklist) else "features"
+        for key in getattr(scorer, field):
+            if key.startswith(TEMPERAMENT_FEATURE) and key not in known:
+                raise BadReference(("scorers", i, field), _unknown(
+                    key, list(known), "temperament feature (world.history.temperament_labels)"))
+
+
 def check_watch_references(lists: list[KeyList], rules: list, scorers: list,
                            sensors: Sensors, redlist: RedList) -> None:
     """Names used by rules, sensors and the red list must exist; names must be unique."""
@@ -275,4 +295,5 @@ __all__ = [
     "Apart", "AuditConfig", "BadReference", "Category", "Checklist", "Dwell", "Frequency",
     "Gathering", "IncidentKind", "KeyList", "Learned", "Movement", "Near", "PlaceKind",
     "RedList", "Response", "Rule", "Score", "Scorer", "Sensors", "Travel",
+    "check_temperament_features", "temperament_feature",
 ]

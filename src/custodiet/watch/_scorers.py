@@ -11,7 +11,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.scenario._watch import Checklist, Learned
+from custodiet.scenario._watch import (
+    TEMPERAMENT_FEATURE,
+    Checklist,
+    Learned,
+    temperament_feature,
+)
 from custodiet.watch._inputs import SCORES
 from custodiet.watch._registry import attributes
 from custodiet.watch._rng import watch_rng
@@ -29,6 +34,9 @@ class Features:
         for g in ("fraud", "land_dispute", "tragedy"):
             static[g] = (grievance == g).astype(np.float32)
         static["low_ses"] = (ses == "low").astype(np.float32)
+        temperament = persons.column("temperament").to_numpy(zero_copy_only=False).astype(str)
+        for label in np.unique(temperament[temperament != ""]):
+            static[temperament_feature(str(label))] = (temperament == label).astype(np.float32)
         a = ties.column("a").to_numpy()
         b = ties.column("b").to_numpy()
         pet = attrs["petition_history"]
@@ -60,7 +68,10 @@ class Features:
     def matrix(self, names: list[str]) -> np.ndarray:
         """The named features as columns of a float32 matrix."""
         both = {**self.static, **self.dynamic}
-        return np.column_stack([both[name] for name in names]) if names else \
+        # a temperament label nobody in this city carries is a column of zeros
+        zeros = np.zeros(self.n, np.float32)
+        return np.column_stack([both[name] if name in both or not name.startswith(
+            TEMPERAMENT_FEATURE) else zeros for name in names]) if names else \
             np.zeros((self.n, 0), np.float32)
 
 
