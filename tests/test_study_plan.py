@@ -75,4 +75,5 @@ def test_sweep_plan_and_execute(default, tmp_path) -> None:
     stores = execute(plan, tmp_path, progress=lambda name, day: ticks.append((name, day)))
     assert stores == [tmp_path / p.path for p in plan]
     assert all((s / "manifest.json").is_file() for s in stores)
-    assert ticks == [("2", 1), ("3", 1)]
+    # each run reports its day under its label; runs in parallel may report in either order
+    assert sorted(ticks) == [("2", 1), ("3", 1)]
