@@ -138,6 +138,25 @@ def test_redlist_metrics(con: duckdb.DuckDBPyConnection) -> None:
     assert no_officials["redlisted_persons"] == 0 and "hidden" not in no_officials
 
 
+def test_redlist_leaves_administrative_statuses_out(con: duckdb.DuckDBPyConnection) -> None:
+    """Official 9 lives in a crowded rental (a status, no incident to hide) and petitioned; the
+    whistle's suppressed alert on 9 found only the rental: no true alert, nothing found."""
+    from custodiet.audit._sim_redlist import suppressed_would_find
+
+    watch = duckdb.connect()
+    watch.register("persons", con.execute("SELECT * FROM persons").to_arrow_table())
+    watch.register("list_changes", con.execute("SELECT * FROM list_changes").to_arrow_table())
+    watch.register("incidents", table_of(schema.INCIDENTS, [
+        (0, "crowded_rental", [9, 8], 0, 4, False), (1, "petition_trip", [9], 2000, 2, True)]))
+    watch.register("alerts", table_of(schema.ALERTS, [(0, "whistle", 3 * D, [9], 4, True)]))
+    rules = {"whistle": ["crowded_rental"], "r2": ["petition_trip"]}
+    m = redlist_metrics(watch, None, officials=True, lists=[], rules=rules)
+    assert m["with_redlist"] == {"incidents": 1, "unlawful": 0, "unseen": 1,
+                                 "unseen_unlawful": 0, "alerts_naming_redlisted": 0}
+    assert suppressed_would_find(watch, rules=rules, days=DAYS) == {
+        "alerts": 1, "true_alerts": 0, "incidents_found": 0}
+
+
 def test_overall_metrics() -> None:
     c = duckdb.connect()
     c.register("incidents", _incidents())

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from custodiet import schema
-from custodiet.audit._sim_rules import rule_metrics
+from custodiet.audit._sim_rules import overall_metrics, rule_metrics
 
 DAY = schema.MINUTES_PER_DAY
 
@@ -33,7 +33,7 @@ def test_worked_example() -> None:
     # travel (claims petition_trip): alert 3 on person 5, who petitioned (lawful) 1 day later;
     #   alert 4 on person 6, who petitioned 10 days later: outside the 3-day horizon (miss).
     # whistle (claims crowded_rental): alert 5 on person 7 on day 9; the rental is a standing
-    #   state recorded at t = 0, so it matches.
+    #   state recorded at t = 0, so it matches, but as an administrative status: not a hit.
     alerts = [
         (0, "hotel", 1 * DAY, [1, 2], 10, False),
         (1, "hotel", 1 * DAY, [3, 4], 10, False),
@@ -66,14 +66,56 @@ def test_worked_example() -> None:
     assert (travel["alerts"], travel["true_alerts"], travel["innocents_flagged"]) == (2, 1, 1)
     assert travel["lawful_hit_share"] == pytest.approx(1.0)
 
-    assert got["whistle"]["true_alerts"] == 1 and got["whistle"]["precision"] == 1.0
-    # A crowded rental is an administrative status: the alert hits what the rule claims, but
-    # the person living there is no wrongdoer.
-    assert got["whistle"]["innocents_flagged"] == 1
+    # A crowded rental is an administrative status: the alert found what the rule claims, but
+    # it wrongs nobody, so it is a status alert and no true alert, and the person is innocent.
+    whistle = got["whistle"]
+    assert (whistle["true_alerts"], whistle["precision"]) == (0, 0.0)
+    assert (whistle["status_alerts"], whistle["status_precision"]) == (1, 1.0)
+    assert (whistle["innocents_flagged"], whistle["status_persons_flagged"]) == (1, 1)
+    assert whistle["innocents_per_true_alert"] is None and whistle["lawful_hit_share"] is None
+    # A rule claiming no status has no status precision (undefined), and found none.
+    assert (hotel["status_alerts"], hotel["status_precision"]) == (0, None)
 
     silent = got["silent"]
     assert silent["alerts"] == 0 and silent["precision"] is None
     assert silent["innocents_per_true_alert"] is None and silent["lawful_hit_share"] is None
+    assert silent["status_alerts"] == 0 and silent["status_precision"] is None
+
+
+def test_an_alert_matching_a_status_and_wrongdoing_is_a_true_alert() -> None:
+    # rule claims sham_marriage (standing wrongdoing) and crowded_rental (a status):
+    # alert 0 names person 1 (crowded rental only): a status alert, no true alert;
+    # alert 1 names person 2 (both): a true alert and a status alert;
+    # alert 2 names persons 3 (rental) and 4 (sham marriage): true and status, 3 innocent;
+    # alert 3 names person 5 (nothing): a miss.
+    alerts = [(0, "r", DAY, [1], 7, False), (1, "r", DAY, [2], 8, False),
+              (2, "r", 2 * DAY, [3, 4], 9, False), (3, "r", 2 * DAY, [5], 9, False)]
+    incidents = [(0, "crowded_rental", [1], 0, 7, False),
+                 (1, "crowded_rental", [2], 0, 8, False),
+                 (2, "sham_marriage", [2, 20], 0, 8, False),
+                 (3, "crowded_rental", [3], 0, 9, False),
+                 (4, "sham_marriage", [4, 21], 0, 9, False)]
+    rules = {"r": ["sham_marriage", "crowded_rental"]}
+    con = _con(alerts, incidents)
+    r = _rows(rule_metrics(con, rules=rules, days=2))["r"]
+    assert (r["alerts"], r["true_alerts"], r["status_alerts"]) == (4, 2, 3)
+    assert r["precision"] == pytest.approx(0.5)
+    assert r["status_precision"] == pytest.approx(0.75)
+    # flagged 1..5: guilty 2 and 4; innocents 1, 3 (status only) and 5.
+    assert (r["persons_flagged"], r["innocents_flagged"], r["status_persons_flagged"]) == (5, 3, 3)
+    assert r["innocents_per_true_alert"] == pytest.approx(1.5)
+    assert r["lawful_hit_share"] == 0.0
+    o = overall_metrics(con, rules=rules, days=2)
+    assert {k: o[k] for k in r if k != "rule"} == {k: v for k, v in r.items() if k != "rule"}
+
+
+def test_a_lawful_hit_ignores_the_status_it_also_matched() -> None:
+    # person 1 petitioned (lawful) and lives in a crowded rental: the hit is lawful.
+    alerts = [(0, "r", DAY, [1], -1, False)]
+    incidents = [(0, "petition_trip", [1], DAY, 1, True), (1, "crowded_rental", [1], 0, 2, False)]
+    r = _rows(rule_metrics(_con(alerts, incidents),
+                           rules={"r": ["petition_trip", "crowded_rental"]}, days=1))["r"]
+    assert (r["true_alerts"], r["status_alerts"], r["lawful_hit_share"]) == (1, 1, 1.0)
 
 
 def test_horizon_edges_are_inclusive() -> None:

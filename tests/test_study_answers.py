@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from custodiet.report._answers import burdens, hides, knowable, works
+from custodiet.report._answers import STATUS_OPENING, burdens, hides, knowable, statuses, works
 
 
 def _rule(name: str, alerts: int, true: int, lift: float | None, precision: float | None = None,
@@ -28,6 +28,36 @@ def test_works_counts_rules_that_never_hit_are_at_chance_or_better() -> None:
     assert works(m).startswith("No: of the 2 rules that raised alerts, 1 never raised a true "
                                "one and 1 did no better")
     assert works({"rules": [_rule("silent", 0, 0, None)]}).startswith("No rule raised an alert")
+
+
+def test_works_counts_a_rule_that_found_only_statuses_as_never_true() -> None:
+    whistle = {**_rule("water", 1000, 0, None, innocents=900), "status_precision": 0.55,
+               "status_base_rate": 0.25, "status_lift": 2.2}
+    assert works({"rules": [whistle, _rule("ticket", 40, 20, 6.0)]}).startswith(
+        "Mostly not: of the 2 rules that raised alerts, 1 never raised a true one and 0 "
+        "did no better")
+
+
+def test_statuses_says_what_each_rule_found_against_its_base_rate() -> None:
+    m = {"rules": [
+        {**_rule("power", 300, 2, 0.5), "status_precision": 0.1, "status_base_rate": 0.2,
+         "status_lift": 0.5},
+        {**_rule("water", 1855, 0, None), "status_precision": 0.549, "status_base_rate": 0.2436,
+         "status_lift": 0.549 / 0.2436},
+        {**_rule("idle", 0, 0, None), "status_precision": None},
+        _rule("hotel", 50, 5, 1.2)]}   # claims no status: not named
+    assert statuses(m) == (
+        STATUS_OPENING + " Of the rules that claim one, water found one in 54.9% of its 1,855 "
+        "alerts, against a base rate of 24.4% for the same alerts naming random people it "
+        "watches (2.3 times chance); power found one in 10.0% of its 300 alerts, against a "
+        "base rate of 20.0% for the same alerts naming random people it watches (0.5 times "
+        "chance).")
+    assert STATUS_OPENING.startswith("An administrative status") and \
+        "wrongs nobody" in STATUS_OPENING and "not counted as a true alert" in STATUS_OPENING
+    assert statuses({"rules": [_rule("hotel", 50, 5, 1.2)]}) is None
+    no_chance = {"rules": [{**_rule("water", 10, 0, None), "status_precision": 0.3}]}
+    assert statuses(no_chance) == (STATUS_OPENING + " Of the rules that claim one, water "
+                                   "found one in 30.0% of its 10 alerts.")
 
 
 def _group(col: str, value: str, n: int, **metrics: float) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from custodiet.audit._sim_sections import (
 from custodiet.audit._sim_study import SeedAudit, headline
 from custodiet.report import Report, Table
 from custodiet.report._study_report import summary
-from custodiet.report._study_sections import redlist_section
+from custodiet.report._study_sections import redlist_section, status_section
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
 
@@ -41,7 +41,9 @@ def hand_built(**changes: object) -> SeedAudit:
         seed=4,
         overall=RuleFigures(alerts=101, alerts_per_day=20.2, suppressed=7, true_alerts=13,
                             precision=13 / 101, persons_flagged=83, innocents_flagged=71,
-                            innocents_per_true_alert=71 / 13, lawful_hit_share=5 / 13),
+                            innocents_per_true_alert=71 / 13, lawful_hit_share=5 / 13,
+                            status_alerts=19, status_precision=19 / 101,
+                            status_persons_flagged=15),
         rules=[],
         burden=Burden(population=2000, persons_flagged=83, flags=140, top_share=0.37,
                       repeat_share=0.29, flags_per_flagged_person=140 / 83, most_flags=9,
@@ -75,7 +77,8 @@ def test_every_headline_figure_reads_its_own_field() -> None:
     assert headline(hand_built()) == {
         "alerts": 101, "alerts_per_day": 20.2, "true_alerts": 13, "precision": 13 / 101,
         "persons_flagged": 83, "innocents_flagged": 71, "innocents_per_true_alert": 71 / 13,
-        "lawful_hit_share": 5 / 13, "flagged_per_1000": 41.5, "top1_share_of_flags": 0.37,
+        "lawful_hit_share": 5 / 13, "status_alerts": 19, "status_precision": 19 / 101,
+        "flagged_per_1000": 41.5, "top1_share_of_flags": 0.37,
         "repeat_flag_share": 0.29, "police_actions": 17, "persons_acted_on": 11,
         "alerts_suppressed": 7, "listed_at_end": 61, "listed_by_contact_at_end": 19,
         "contact_listed_alert_share": 9 / 101, "list_days_per_person": 0.125,
@@ -143,6 +146,29 @@ def test_redlist_table_puts_each_count_in_its_column() -> None:
     assert rows["Unsuppressed alerts naming a red-listed person"] == ["3", "9"]
 
 
+def test_status_table_puts_each_figure_in_its_column() -> None:
+    water = {"rule": "water", "alerts": 200, "true_alerts": 3, "precision": 0.015,
+             "persons_flagged": 410, "status_alerts": 110, "status_precision": 0.55,
+             "status_precision_low": 0.481, "status_precision_high": 0.617,
+             "status_base_rate": 0.25, "status_lift": 2.2, "status_persons_flagged": 230}
+    hotel = {"rule": "hotel", "alerts": 9, "true_alerts": 2, "status_alerts": 0,
+             "status_precision": None}
+    report = Report("t")
+    status_section(report.section("x"), {"rules": [water, hotel]})
+    blocks = report.sections[0].blocks
+    table = next(b for b in blocks if isinstance(b, Table))
+    assert [r[0] for r in table.rows] == ["water"]   # a rule claiming no status is left out
+    assert dict(zip(table.header, table.rows[0], strict=True)) == {
+        "Rule": "water", "Alerts": "200", "Status alerts": "110",
+        "Status precision (95% interval)": "55.0% (48.1%–61.7%)",
+        "Base rate (random people it watches)": "25.0%", "Status lift": "2.2×",
+        "People flagged for a status": "230", "People flagged": "410",
+        "True alerts (wrongdoing)": "3"}
+    empty = Report("t")
+    status_section(empty.section("x"), {"rules": [hotel]})
+    assert not empty.sections[0].blocks
+
+
 def _entry(v: float | None) -> dict[str, object]:
     return {"mean": v, "low": None, "high": None, "values": [v]}
 
@@ -156,18 +182,19 @@ def test_summary_says_what_the_numbers_say() -> None:
                    "groups": [{"group": {"migrant": "True"},
                                "ratio_to_reference": {"flag_rate": {"value": 2.5}}}]}}}}
     assert summary(metrics) == (
-        "In a synthetic city of 2,000 people watched for 5 days (1 simulated city), the toy "
-        "system raised 101 alerts. 12.9% of them matched an incident of the kind the rule "
-        "claims to detect; for every true alert, 5.46 innocent people were flagged. 38.5% of "
-        "the true alerts caught a lawful act. The 1% of residents flagged most carried 37.0% "
-        "of all flags. People with migrant = True were flagged 2.50 times as often as those "
-        "with migrant = False. The police, who only see what still happened after they "
-        "acted, would compute a precision of 12.9%; against the twin city without any "
-        "response it was 20.0%. The response prevented 3 unlawful incidents and 6 lawful "
-        "acts (petitions, protests). In a world where nobody does anything wrong the same "
-        "rules still raise 0.327 alerts for every alert of the actual run. 8.9% of alerts "
-        "named someone who was on a list only because the police had acted on them before. "
-        "The red list suppressed 7 alerts.")
+        "In a synthetic city of 2,000 people watched for 5 days (1 simulated city), the toy system "
+        "raised 101 alerts. 12.9% of them matched wrongdoing of the kind the rule claims to "
+        "detect; for every true alert, 5.46 innocent people were flagged. 18.8% of the alerts "
+        "found an administrative status (a crowded rental), which wrongs nobody and is not counted "
+        "as a true alert. 38.5% of the true alerts caught a lawful act. The 1% of residents "
+        "flagged most carried 37.0% of all flags. People with migrant = True were flagged 2.50 "
+        "times as often as those with migrant = False. The police, who only see what still "
+        "happened after they acted, would compute a precision of 12.9%; against the twin city "
+        "without any response it was 20.0%. The response prevented 3 unlawful incidents and 6 "
+        "lawful acts (petitions, protests). In a world where nobody does anything wrong the same "
+        "rules still raise 0.327 alerts for every alert of the actual run. 8.9% of alerts named "
+        "someone who was on a list only because the police had acted on them before. The red list "
+        "suppressed 7 alerts.")
 
 
 def test_registry_is_complete(study) -> None:
@@ -210,14 +237,21 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
         return [i for i in by_person.get(p, []) if i["kind"] in claims[a["rule"]]
                 and (i["kind"] in STANDING_INCIDENT_KINDS or abs(i["t"] - a["t"]) <= h)]
 
-    hits = [a for a in shown if any(matches(a, p) for p in a["persons"])]
+    def wrongdoing(a, p):  # type: ignore[no-untyped-def]
+        return [i for i in matches(a, p) if i["kind"] not in ADMINISTRATIVE_INCIDENT_KINDS]
+
+    # A true alert matches wrongdoing; an administrative status (a crowded rental) wrongs
+    # nobody: it makes a status alert, counted apart, and leaves its people innocent.
+    hits = [a for a in shown if any(wrongdoing(a, p) for p in a["persons"])]
     lawful_hits = [a for a in hits if all(i["lawful"] for p in a["persons"]
-                                          for i in matches(a, p))]
-    guilty: dict[int, bool] = {}  # an administrative status (a crowded rental) wrongs nobody
+                                          for i in wrongdoing(a, p))]
+    status_hits = [a for a in shown if any(i["kind"] in ADMINISTRATIVE_INCIDENT_KINDS
+                                           for p in a["persons"] for i in matches(a, p))]
+    claims_status = any(k in ADMINISTRATIVE_INCIDENT_KINDS for ks in claims.values() for k in ks)
+    guilty: dict[int, bool] = {}
     for a in shown:
         for p in a["persons"]:
-            guilty[p] = guilty.get(p, False) or any(
-                i["kind"] not in ADMINISTRATIVE_INCIDENT_KINDS for i in matches(a, p))
+            guilty[p] = guilty.get(p, False) or bool(wrongdoing(a, p))
     innocents = sum(not g for g in guilty.values())
     actions = run.table("actions").to_pylist()
 
@@ -232,6 +266,8 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
         "persons_flagged": len(guilty), "innocents_flagged": innocents,
         "innocents_per_true_alert": innocents / len(hits) if hits else None,
         "lawful_hit_share": len(lawful_hits) / len(hits) if hits else None,
+        "status_alerts": len(status_hits),
+        "status_precision": len(status_hits) / len(shown) if shown and claims_status else None,
         "flagged_per_1000": 1000 * len(guilty) / people,
         "police_actions": len(actions),
         "persons_acted_on": len({a["person"] for a in actions}),
@@ -244,6 +280,8 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
 
 
 def test_headline_figures_match_a_brute_force_oracle(study) -> None:
+    # The study's whistle finds crowded rentals, so the oracle checks that they stay apart.
+    assert any(v for v in study.metrics["headline"]["status_alerts"]["values"])
     for i, s in enumerate(study.seeds):
         head = {k: v["values"][i] for k, v in study.metrics["headline"].items()}
         with study.open("watch", s) as run, study.open("no_response", s) as twin, \
@@ -252,3 +290,12 @@ def test_headline_figures_match_a_brute_force_oracle(study) -> None:
             want = _oracle(run, twin, null, study.scenario, split)
         for name, value in want.items():
             assert head[name] == pytest.approx(value), (s, name)
+
+
+def test_wilson_interval_is_exact_at_the_ends() -> None:
+    from custodiet.audit._sim_pooled import wilson
+
+    assert wilson(0, 7) == (0.0, pytest.approx(0.3543, abs=1e-4))  # exactly 0, not a hair above
+    assert wilson(7, 7) == (pytest.approx(0.6457, abs=1e-4), 1.0)
+    assert wilson(5, 10) == (pytest.approx(0.2366, abs=1e-4), pytest.approx(0.7634, abs=1e-4))
+    assert wilson(0, 0) == (None, None)

@@ -134,3 +134,13 @@ def test_a_new_list_holds_everyone_recorded_with_its_attributes() -> None:
                                               bench.scenario.rules)["persons"].to_pylist()]
                            or [np.zeros(0, np.int64)])
     assert set(named.tolist()) <= set(recorded.tolist())
+
+
+def test_status_text_reports_a_claimed_status_apart_from_true_alerts() -> None:
+    from custodiet.workbench._view import status_text
+
+    m = {"status_precision": 0.55, "status_alerts": 110, "status_persons_flagged": 230}
+    assert status_text({"metrics": m, "status_base_rate": 0.25}) == (
+        "55.0% of alerts (110; 230 people) against a base rate of 25.0%: wrongs nobody, not "
+        "counted as a true alert")
+    assert status_text({"metrics": {**m, "status_precision": None}}) is None

@@ -17,6 +17,11 @@ those moments; ``L = 3``: three times better. ``L`` is undefined (None) when the
 alert or ``C = 0`` (no chance alert hit). An alert whose pool is empty has no chance version and
 is left out of ``C``'s denominator; a pool smaller than ``m_a`` is named whole. Red-listed people
 stay in the pool and chance alerts are never suppressed (the red list acts on the real alerts).
+
+The same chance alerts give the **status base rate** of a rule that claims an administrative
+status (a crowded rental): ``B(r)`` = the share of chance alerts matching such a status, the
+share a rule naming random pool members would find; ``status lift`` = status precision /
+``B(r)``. Both are undefined for a rule claiming no administrative status.
 """
 
 from __future__ import annotations
@@ -41,9 +46,12 @@ DEFAULT_REPLICATES: int = 20
 LIFT = pa.schema([
     ("rule", pa.string()), ("alerts", pa.int64()), ("precision", pa.float64()),
     ("chance_alerts", pa.int64()), ("chance_precision", pa.float64()), ("lift", pa.float64()),
+    ("status_precision", pa.float64()), ("status_base_rate", pa.float64()),
+    ("status_lift", pa.float64()),
 ])
 """One row per rule: its unsuppressed alerts and precision, the chance alerts scored (alerts
-with a non-empty pool × replicates), their precision and the ratio (NULL when undefined)."""
+with a non-empty pool × replicates), their precision and the ratio; its status precision, the
+chance alerts' status precision (the base rate) and their ratio (NULL when undefined)."""
 
 
 def sample_subsets(pool: np.ndarray, sizes: np.ndarray, rng: np.random.Generator
@@ -158,7 +166,10 @@ def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
     for row in real.to_pylist():
         c = by_rule[row["rule"]]
         p, cp = row["precision"], c["precision"]
+        sp, sb = row["status_precision"], c["status_precision"]
         rows.append({"rule": row["rule"], "alerts": row["alerts"], "precision": p,
                      "chance_alerts": c["alerts"], "chance_precision": cp,
-                     "lift": p / cp if p is not None and cp else None})
+                     "lift": p / cp if p is not None and cp else None,
+                     "status_precision": sp, "status_base_rate": sb,
+                     "status_lift": sp / sb if sp is not None and sb else None})
     return pa.Table.from_pylist(rows, schema=LIFT)

@@ -1,7 +1,9 @@
 """Figures pooled over the seeds of a study (each seed a fresh city): per rule and per system,
 alerts and true alerts added up, precision with a Wilson 95% interval on the pooled alerts,
-lift over chance on the pooled chance alerts; the list feedback loop per list, who is on which
-list by category, and the officers' workload, added up over seeds."""
+lift over chance on the pooled chance alerts, and the administrative statuses found apart
+(status precision with its interval, the status base rate of chance alerts); the list feedback
+loop per list, who is on which list by category, and the officers' workload, added up over
+seeds."""
 
 from __future__ import annotations
 
@@ -23,7 +25,10 @@ def wilson(hits: int, n: int, z: float = Z95) -> tuple[float | None, float | Non
     den = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / den
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At p = 0 (or 1) the bound is exactly 0 (or 1); rounding would put it a hair inside.
+    low = 0.0 if hits == 0 else max(0.0, centre - half)
+    high = 1.0 if hits == n else min(1.0, centre + half)
+    return low, high
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -48,6 +53,30 @@ def _pool(name: str, rows: Iterable[Any], lift: Iterable[Any] = ()) -> dict[str,
         cp = _ratio(chance_true, chance_n)
         out["chance_precision"] = cp
         out["lift"] = out["precision"] / cp if out["precision"] is not None and cp else None
+    out.update(_status(rows, lift))
+    return out
+
+
+def _status(rows: list[Any], lift: list[Any]) -> dict[str, Any]:
+    """The administrative statuses found apart: status alerts, status precision with its
+    Wilson interval (undefined when no rule claims a status), the people flagged for one, and
+    with chance alerts the status base rate and the status lift."""
+    claims = any(r.status_precision is not None for r in rows) or \
+        any(x.status_base_rate is not None for x in lift)
+    found = sum(r.status_alerts for r in rows)
+    alerts = sum(r.alerts for r in rows)
+    low, high = wilson(found, alerts) if claims else (None, None)
+    sp = _ratio(found, alerts) if claims else None
+    out: dict[str, Any] = {
+        "status_alerts": found, "status_precision": sp, "status_precision_low": low,
+        "status_precision_high": high,
+        "status_persons_flagged": sum(r.status_persons_flagged for r in rows)}
+    if lift:
+        n = sum(x.chance_alerts for x in lift)  # a rule claiming no status: chance finds none
+        base = _ratio(sum((x.status_base_rate or 0.0) * x.chance_alerts for x in lift), n) \
+            if claims else None
+        out["status_base_rate"] = base
+        out["status_lift"] = sp / base if sp is not None and base else None
     return out
 
 

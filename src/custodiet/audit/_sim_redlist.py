@@ -2,7 +2,8 @@
 and incidents by red-listed persons that no alert saw, beside the twin run without a red list.
 
 Red-listed persons are fixed when the watch starts: officials (when ``officials``) and the
-day-0 members of the named lists, as the registry decides them.
+day-0 members of the named lists, as the registry decides them. Incidents here are wrongdoing
+and lawful acts; an administrative status (a crowded rental) is no incident to hide.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from custodiet.audit._sim_rules import DEFAULT_HORIZON, seen_incidents
-from custodiet.schema import LAWFUL_INCIDENT_KINDS
+from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, LAWFUL_INCIDENT_KINDS
 
 
 def redlisted_persons(con: duckdb.DuckDBPyConnection, *, officials: bool,
@@ -37,7 +38,8 @@ def _unseen(con: duckdb.DuckDBPyConnection, red: pa.Table, rules: Mapping[str, S
         row = con.execute("""
             WITH by_red AS (
                 SELECT DISTINCT i.incident_id, i.kind FROM
-                    (SELECT incident_id, kind, unnest(persons) AS person FROM incidents) i
+                    (SELECT incident_id, kind, unnest(persons) AS person FROM incidents
+                     WHERE kind NOT IN (SELECT unnest($administrative))) i
                 JOIN _red r ON r.person = i.person)
             SELECT count(*) AS incidents,
                    count(*) FILTER (WHERE kind NOT IN (SELECT unnest($lawful))) AS unlawful,
@@ -48,7 +50,8 @@ def _unseen(con: duckdb.DuckDBPyConnection, red: pa.Table, rules: Mapping[str, S
                    (SELECT count(*) FROM alerts a WHERE NOT a.suppressed_by_redlist AND
                        EXISTS (SELECT 1 FROM _red r WHERE list_contains(a.persons, r.person)))
                        AS alerts_naming_redlisted
-            FROM by_red""", {"lawful": sorted(LAWFUL_INCIDENT_KINDS)})
+            FROM by_red""", {"lawful": sorted(LAWFUL_INCIDENT_KINDS),
+                             "administrative": sorted(ADMINISTRATIVE_INCIDENT_KINDS)})
         return dict(zip([d[0] for d in row.description], row.fetchone(), strict=True))
     finally:
         con.unregister("_red")

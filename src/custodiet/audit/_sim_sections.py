@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pyarrow as pa
 
@@ -42,8 +42,10 @@ OPTIONAL = {"optional": True}
 
 
 @dataclass(frozen=True)
-class RuleFigures(Row):
-    """Alert counts and accuracy of one rule (``rule``) or of all rules together (no ``rule``)."""
+class AlertFigures(Row):
+    """Alert counts and accuracy of some alerts (one rule's, one system's or all rules'): true
+    alerts count wrongdoing only; an administrative status the rules claim is counted apart
+    (``status_*``: it wrongs nobody)."""
 
     alerts: int
     alerts_per_day: float
@@ -54,11 +56,24 @@ class RuleFigures(Row):
     innocents_flagged: int
     innocents_per_true_alert: float | None
     lawful_hit_share: float | None
-    rule: str | None = field(default=None, metadata=OPTIONAL)
+    status_alerts: int
+    status_precision: float | None
+    status_persons_flagged: int
+
+    #: Fields shown first in ``to_dict()`` (the name of whose alerts these are).
+    _LEAD: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = super().to_dict()
-        return {"rule": out.pop("rule"), **out} if "rule" in out else out
+        return {**{k: out.pop(k) for k in self._LEAD if k in out}, **out}
+
+
+@dataclass(frozen=True)
+class RuleFigures(AlertFigures):
+    """The figures of one rule (``rule``) or of all rules together (no ``rule``)."""
+
+    rule: str | None = field(default=None, metadata=OPTIONAL)
+    _LEAD: ClassVar[tuple[str, ...]] = ("rule",)
 
 
 @dataclass(frozen=True)
@@ -286,7 +301,8 @@ class Twins(Row):
 @dataclass(frozen=True)
 class Lift(Row):
     """A rule's precision against that of the same alerts naming random members of its lists
-    at the same times (``custodiet.audit._lift``)."""
+    at the same times (``custodiet.audit._lift``), and the same for the administrative status
+    it claims: its status precision against the base rate of the status among those members."""
 
     rule: str
     alerts: int
@@ -294,23 +310,18 @@ class Lift(Row):
     chance_alerts: int
     chance_precision: float | None
     lift: float | None
+    status_precision: float | None
+    status_base_rate: float | None
+    status_lift: float | None
 
 
 @dataclass(frozen=True)
-class SystemFigures(Row):
+class SystemFigures(AlertFigures):
     """The all-rules figures over one system's rules."""
 
     system: str
     rules: list[str]
-    alerts: int
-    alerts_per_day: float
-    suppressed: int
-    true_alerts: int
-    precision: float | None
-    persons_flagged: int
-    innocents_flagged: int
-    innocents_per_true_alert: float | None
-    lawful_hit_share: float | None
+    _LEAD: ClassVar[tuple[str, ...]] = ("system", "rules")
 
 
 @dataclass(frozen=True)

@@ -145,6 +145,7 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
         "persons_flagged": o.persons_flagged, "innocents_flagged": o.innocents_flagged,
         "innocents_per_true_alert": o.innocents_per_true_alert,
         "lawful_hit_share": o.lawful_hit_share,
+        "status_alerts": o.status_alerts, "status_precision": o.status_precision,
         "flagged_per_1000": 1000.0 * o.persons_flagged / max(a.people.num_rows, 1),
         "top1_share_of_flags": b.top_share, "repeat_flag_share": b.repeat_share,
         "police_actions": a.police.actions, "persons_acted_on": a.police.persons,

@@ -58,6 +58,33 @@ def works(metrics: dict[str, Any]) -> str:
     return text + "."
 
 
+#: The opening of every statement on administrative statuses.
+STATUS_OPENING = ("An administrative status (such as a crowded rental: more occupants than "
+                  "registered) breaks a registration rule and wrongs nobody, so an alert that "
+                  "finds one is not counted as a true alert and the people living there count "
+                  "as innocent.")
+
+
+def statuses(metrics: dict[str, Any]) -> str | None:
+    """What the rules that claim an administrative status found, against its base rate among
+    the people they could have named at random; None when no rule claims one."""
+    rules = [r for r in metrics.get("rules", []) if r.get("status_precision") is not None]
+    if not rules:
+        return None
+    parts = []
+    for r in sorted(rules, key=lambda r: -r["alerts"]):
+        text = (f"{r['rule']} found one in {pct(r['status_precision'])} of its "
+                f"{_n(r['alerts'])} alerts")
+        base = r.get("status_base_rate")
+        if base is not None:
+            text += (f", against a base rate of {pct(base)} for the same alerts naming random "
+                     "people it watches")
+            if r.get("status_lift") is not None:
+                text += f" ({times(r['status_lift'])} chance)"
+        parts.append(text)
+    return f"{STATUS_OPENING} Of the rules that claim one, " + "; ".join(parts) + "."
+
+
 def _category_ratios(groupings: dict[str, Any], col: str) -> dict[str, float] | None:
     g = groupings.get(col)
     if g is None:

@@ -21,6 +21,7 @@ from custodiet.report._answers import (
     burdens,
     hides,
     knowable,
+    statuses,
     watched,
     works,
 )
@@ -35,6 +36,7 @@ from custodiet.report._study_sections import (
     knowability_table,
     lists_figures,
     redlist_section,
+    status_section,
     twins_figures,
     workload_table,
 )
@@ -57,7 +59,7 @@ def summary(metrics: dict[str, Any]) -> str:
              f"system raised {avg}{fmt(_h(metrics, 'alerts'), 'count')} alerts."]
     p = _h(metrics, "precision")
     if p is not None:
-        parts.append(f"{fmt(p, 'share')} of them matched an incident of the kind the rule "
+        parts.append(f"{fmt(p, 'share')} of them matched wrongdoing of the kind the rule "
                      "claims to detect;")
     inn = _h(metrics, "innocents_per_true_alert")
     if inn is not None:
@@ -65,6 +67,11 @@ def summary(metrics: dict[str, Any]) -> str:
     elif _h(metrics, "innocents_flagged") is not None:
         parts.append(f"{fmt(_h(metrics, 'innocents_flagged'), 'count')} innocent people were "
                      "flagged and no alert was true.")
+    status = _h(metrics, "status_precision")
+    if status:
+        parts.append(f"{fmt(status, 'share')} of the alerts found an administrative status "
+                     "(a crowded rental), which wrongs nobody and is not counted as a true "
+                     "alert.")
     lawful = _h(metrics, "lawful_hit_share")
     if lawful:
         parts.append(f"{fmt(lawful, 'share')} of the true alerts caught a lawful act.")
@@ -191,6 +198,7 @@ def _works_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
                           "Lift over chance per rule (log scale; 1 = no better than naming "
                           "random listed people at the same times).", "lift-by-rule"))
     _alerts_by_day(sec, metrics, first, fig_dir)
+    status_section(sec, metrics)
 
 
 def _effects_table(sec: Section, metrics: dict[str, Any], first: SeedAudit) -> None:
@@ -344,8 +352,10 @@ def study_report(metrics: dict[str, Any], groups: AuditResult, scenario: Scenari
     for question, answer in ANSWERS.items():
         sec.heading(question)
         sec.paragraph(answer(metrics), css="answer")
-        if answer is works and watched(metrics):
-            sec.paragraph(watched(metrics) or "")
+        if answer is works:
+            for extra in (watched(metrics), statuses(metrics)):
+                if extra:
+                    sec.paragraph(extra)
     sec.heading("In numbers")
     sec.paragraph(summary(metrics), css="summary")
     sec.facts([("Scenario", sc["name"]), ("Description", sc["description"] or "—"),

@@ -1,7 +1,8 @@
-"""The study report's sections on what the red list hides and on whether anyone can know that
-the system predicted right: precision the police can compute against the twin's, the twins'
-incidents, the list feedback loop (per list, over time, and across removal rates) and the
-officers' workload."""
+"""The study report's sections on the administrative statuses the rules found (apart from
+wrongdoing), on what the red list hides and on whether anyone can know that the system
+predicted right: precision the police can compute against the twin's, the twins' incidents, the
+list feedback loop (per list, over time, and across removal rates) and the officers'
+workload."""
 
 from __future__ import annotations
 
@@ -10,10 +11,43 @@ from typing import Any
 
 from custodiet.audit._sim_figures import REGISTRY
 from custodiet.audit._sim_study import SeedAudit
+from custodiet.report._answers import statuses
 from custodiet.report._figures import export
 from custodiet.report._html import Figure, Section, Table
 from custodiet.report._study_figures import grouped_bars, lines, stacked
 from custodiet.report._study_format import fmt, headline_text
+
+
+def status_section(sec: Section, metrics: dict[str, Any]) -> None:
+    """Per rule that claims an administrative status: its status alerts, status precision
+    with its Wilson interval, the base rate among random people it watches, the status lift and
+    the people flagged for a status, apart from the true alerts."""
+    said = statuses(metrics)
+    rows = [r for r in metrics.get("rules", []) if r.get("status_precision") is not None]
+    if said is None:
+        return
+    sec.heading("Administrative statuses (not wrongdoing)")
+    sec.paragraph(said)
+    sec.table(Table(
+        ["Rule", "Alerts", "Status alerts", "Status precision (95% interval)",
+         "Base rate (random people it watches)", "Status lift", "People flagged for a status",
+         "People flagged", "True alerts (wrongdoing)"],
+        [[r["rule"], fmt(r["alerts"], "count"), fmt(r["status_alerts"], "count"),
+          _status_interval(r), fmt(r.get("status_base_rate"), "share"),
+          f"{r['status_lift']:.2g}×" if r.get("status_lift") is not None else "undefined",
+          fmt(r["status_persons_flagged"], "count"), fmt(r["persons_flagged"], "count"),
+          fmt(r["true_alerts"], "count")] for r in rows],
+        caption="Per rule that claims an administrative status, pooled over seeds (Wilson "
+                "intervals). These alerts are not true alerts; the people flagged for a status "
+                "are counted among the innocents"))
+
+
+def _status_interval(r: dict[str, Any]) -> str:
+    text = fmt(r["status_precision"], "share")
+    if r.get("status_precision_low") is not None:
+        text += (f" ({fmt(r['status_precision_low'], 'share')}–"
+                 f"{fmt(r['status_precision_high'], 'share')})")
+    return text
 
 
 def redlist_section(sec: Section, metrics: dict[str, Any]) -> None:

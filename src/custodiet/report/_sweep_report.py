@@ -35,9 +35,10 @@ def sweep_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) ->
     for p in pts:
         rows.append([str(p["value"]), *[headline_text(p.get(k) or {}, REGISTRY[k].unit)
                                         for k in ("alerts", "true_alerts", "precision",
-                                                  "innocents_flagged",
+                                                  "innocents_flagged", "status_precision",
                                                   "contact_listed_alert_share")]])
     sec.table(Table(["Value", "Alerts", "True alerts", "Precision", "Innocents flagged",
+                     "Alerts that found an administrative status",
                      "Alerts on contact-listed people"], rows,
                     caption=f"Figures for each value of {setting} ({metrics['scope']})"))
     return report

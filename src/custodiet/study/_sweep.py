@@ -83,6 +83,7 @@ def _head(audit: SeedAudit, rule: str | None) -> dict[str, float | None]:
     head = dict(audit.headline)
     if rule is not None:
         row = next(r for r in audit.rules if r.rule == rule)
-        for k in ("alerts", "true_alerts", "precision", "innocents_flagged"):
+        for k in ("alerts", "true_alerts", "precision", "innocents_flagged", "status_alerts",
+                  "status_precision"):
             head[k] = getattr(row, k)
     return head

@@ -92,6 +92,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
                                    seed=city.scenario.seed)
     return {"metrics": metrics, "precision_low": low, "precision_high": high,
             "lift": lift["lift"], "chance_precision": lift["chance_precision"],
+            "status_base_rate": lift["status_base_rate"], "status_lift": lift["status_lift"],
             "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
             "days": days}
 

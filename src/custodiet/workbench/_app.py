@@ -41,7 +41,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals.update(number=_view.number, share=_view.share, count=_view.count,
                        precision_text=_view.precision_text, lift_text=_view.lift_text,
-                       innocents_text=_view.innocents_text, charts=_view.charts,
+                       innocents_text=_view.innocents_text, status_text=_view.status_text,
+                       charts=_view.charts,
                        before_after=_view.before_after, weekday_names=WEEKDAYS)
     return env
 

@@ -55,6 +55,19 @@ def lift_text(answer: dict[str, Any]) -> str:
     return "undefined: no chance alert hit (chance precision 0)"
 
 
+def status_text(answer: dict[str, Any]) -> str | None:
+    """The administrative status the rule claims (a crowded rental), found apart from
+    wrongdoing: its share of alerts against the base rate; None when it claims none."""
+    m = answer["metrics"]
+    if m.get("status_precision") is None:
+        return None
+    text = (f"{share(m['status_precision'])} of alerts ({count(m['status_alerts'])}; "
+            f"{count(m['status_persons_flagged'])} people)")
+    if answer.get("status_base_rate") is not None:
+        text += f" against a base rate of {share(answer['status_base_rate'])}"
+    return text + ": wrongs nobody, not counted as a true alert"
+
+
 #: The figures compared before and after a change: (label, how to read it from an answer).
 COMPARED: tuple[tuple[str, Any], ...] = (
     ("Alerts per day", lambda a: number(a["metrics"]["alerts_per_day"])),
