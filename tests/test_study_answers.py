@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from custodiet.report._answers import STATUS_OPENING, burdens, hides, knowable, statuses, works
+from custodiet.report._answers import (
+    STATUS_OPENING,
+    burdens,
+    hides,
+    knowable,
+    statuses,
+    unseen,
+    works,
+)
 
 
 def _rule(name: str, alerts: int, true: int, lift: float | None, precision: float | None = None,
@@ -105,3 +113,14 @@ def test_knowable_compares_the_police_precision_with_the_twins() -> None:
         "13.0% in the twin city without any response, because acting on 8 correct alerts "
         "stopped what they predicted and made them look false. 25.0% of alerts named someone "
         "on a list only because the police had acted on them before.")
+
+
+def test_unseen_puts_each_trip_count_in_its_place() -> None:
+    trips = {"petition_trips": 200, "no_ticket": 90, "unrecorded": 51, "no_alert": 170,
+             "unseen": 33, "evasive": 40}
+    assert unseen({"trips": trips}) == (
+        "Of 200 petition trips to the capital, 90 left no ticket (a private car or driver) and "
+        "51 passed no checkpoint either; no alert matched 170 of them, and 33 (16.5%) were "
+        "seen by nobody: no ticket, no checkpoint, no alert.")
+    assert unseen({"trips": {**trips, "petition_trips": 0}}) is None
+    assert unseen({}) is None

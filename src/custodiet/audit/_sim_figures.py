@@ -70,6 +70,12 @@ FIGURES: tuple[StudyFigure, ...] = (
        "alerts naming ≥ 1 person listed because of a contact / alerts", True),
     _f("list_days_per_person", "Days on a list per resident", "number",
        "Σ list_days / residents"),
+    _f("petition_trips_no_alert", "Petition trips no alert saw", "count",
+       "petition trips to the capital that no unsuppressed alert of a rule claiming them "
+       "matched"),
+    _f("petition_trips_unseen", "Petition trips nobody saw", "count",
+       "petition trips with no ticket, no checkpoint reading and no matching alert (NYT-12)",
+       True),
     _f("redlisted_incidents_unseen", "Incidents by red-listed people no alert saw", "count",
        "incidents with a red-listed participant that no unsuppressed alert matched"),
     _f("incidents_hidden_by_redlist", "…that an alert would have seen without the red list",

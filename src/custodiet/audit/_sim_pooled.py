@@ -188,6 +188,12 @@ def redlist_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
     return out
 
 
+def trips_pooled(audits: Sequence[SeedAudit]) -> dict[str, int] | None:
+    """Petition trips and what saw them, added over seeds (each count is a sum)."""
+    parts = [a.trips.to_dict() for a in audits if a.trips is not None]
+    return {k: sum(p[k] for p in parts) for k in parts[0]} if parts else None
+
+
 def knowability_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
     """Per rule, over seeds: alerts, true alerts the police can see (matched against what still
     happened) and true alerts against the twin without response, with both precisions."""

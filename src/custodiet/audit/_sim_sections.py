@@ -179,6 +179,21 @@ class RedListCounts(Row):
 
 
 @dataclass(frozen=True)
+class PetitionTrips(Row):
+    """Petition trips to the capital (NYT-12) and how many each sensor and the alerts saw:
+    all of them, with no ticket, with neither a ticket nor a checkpoint reading
+    (``unrecorded``), matched by no alert of a rule claiming them, and neither recorded nor
+    alerted (``unseen``: trips nobody saw); ``evasive``: made by an evasive petitioner."""
+
+    petition_trips: int
+    no_ticket: int
+    unrecorded: int
+    no_alert: int
+    unseen: int
+    evasive: int
+
+
+@dataclass(frozen=True)
 class Suppressed(Row):
     """The alerts the red list suppressed, matched as if they had been raised: how many would
     have been true, and how many distinct incidents they would have found."""

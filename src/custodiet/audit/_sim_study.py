@@ -39,6 +39,7 @@ from custodiet.audit._sim_sections import (
     Lists,
     ListSize,
     NullWorldAlerts,
+    PetitionTrips,
     Police,
     Prevented,
     RedList,
@@ -56,6 +57,7 @@ from custodiet.audit._sim_split import split_difference
 from custodiet.audit._sim_systems import system_metrics, systems_of
 from custodiet.audit._sim_twins import prevented_by_kind, seen_versus_true_precision
 from custodiet.audit._sim_workload import workload
+from custodiet.audit._unseen import unseen_trips
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
@@ -111,6 +113,7 @@ class SeedAudit:
     lift: list[Lift] | None = None
     systems: list[SystemFigures] | None = None
     workload: Workload | None = None
+    trips: PetitionTrips | None = None
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -119,7 +122,7 @@ class SeedAudit:
             "rules": [r.to_dict() for r in self.rules], "burden": self.burden.to_dict(),
             "police": self.police.to_dict(),
             "alerts_by_day": [r.to_dict() for r in self.alerts_by_day]}
-        for name in ("lists", "redlist", "workload"):
+        for name in ("lists", "redlist", "workload", "trips"):
             part = getattr(self, name)
             if part is not None:
                 out[name] = part.to_dict()
@@ -162,6 +165,9 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
                                            if total else None),
             "list_days_per_person": a.list_days_per_person,
         })
+    if a.trips is not None:
+        out["petition_trips_unseen"] = a.trips.unseen
+        out["petition_trips_no_alert"] = a.trips.no_alert
     if a.redlist is not None:
         out["redlisted_incidents_unseen"] = a.redlist.with_redlist.unseen
         if a.redlist.hidden is not None:
@@ -326,7 +332,9 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
                                       seed=seed)),
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
-        workload=_workload(watch, scenario))
+        workload=_workload(watch, scenario),
+        trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon))
+               if _has(watch, "trips") else None))
 
 
 def _redlist(runs: Mapping[str, Con], scenario: Scenario, rules: dict[str, list[str]]

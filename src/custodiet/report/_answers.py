@@ -85,6 +85,20 @@ def statuses(metrics: dict[str, Any]) -> str | None:
     return f"{STATUS_OPENING} Of the rules that claim one, " + "; ".join(parts) + "."
 
 
+def unseen(metrics: dict[str, Any]) -> str | None:
+    """What the system missed of the petition trips to the capital (NYT-12): how many left no
+    ticket, how many no sensor recorded, and how many nobody saw; None without trips."""
+    t = metrics.get("trips")
+    if not t or not t["petition_trips"]:
+        return None
+    n = t["petition_trips"]
+    return (f"Of {_n(n)} petition trips to the capital, {_n(t['no_ticket'])} left no ticket "
+            f"(a private car or driver) and {_n(t['unrecorded'])} passed no checkpoint either; "
+            f"no alert matched {_n(t['no_alert'])} of them, and {_n(t['unseen'])} "
+            f"({pct(t['unseen'] / n)}) were seen by nobody: no ticket, no checkpoint, no "
+            "alert.")
+
+
 def _category_ratios(groupings: dict[str, Any], col: str) -> dict[str, float] | None:
     g = groupings.get(col)
     if g is None:

@@ -37,6 +37,7 @@ from custodiet.report._study_sections import (
     lists_figures,
     redlist_section,
     status_section,
+    trips_section,
     twins_figures,
     workload_table,
 )
@@ -199,6 +200,7 @@ def _works_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
                           "random listed people at the same times).", "lift-by-rule"))
     _alerts_by_day(sec, metrics, first, fig_dir)
     status_section(sec, metrics)
+    trips_section(sec, metrics)
 
 
 def _effects_table(sec: Section, metrics: dict[str, Any], first: SeedAudit) -> None:

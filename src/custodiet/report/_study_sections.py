@@ -11,7 +11,7 @@ from typing import Any
 
 from custodiet.audit._sim_figures import REGISTRY
 from custodiet.audit._sim_study import SeedAudit
-from custodiet.report._answers import statuses
+from custodiet.report._answers import statuses, unseen
 from custodiet.report._figures import export
 from custodiet.report._html import Figure, Section, Table
 from custodiet.report._study_figures import grouped_bars, lines, stacked
@@ -40,6 +40,26 @@ def status_section(sec: Section, metrics: dict[str, Any]) -> None:
         caption="Per rule that claims an administrative status, pooled over seeds (Wilson "
                 "intervals). These alerts are not true alerts; the people flagged for a status "
                 "are counted among the innocents"))
+
+
+def trips_section(sec: Section, metrics: dict[str, Any]) -> None:
+    """Petition trips to the capital and what saw them (added over seeds): the evasions that
+    beat every rule unless a checkpoint or an absence rule catches them."""
+    said = unseen(metrics)
+    if said is None:
+        return
+    t = metrics["trips"]
+    sec.heading("Trips nobody saw")
+    sec.paragraph(said)
+    labels = (("petition_trips", "Petition trips to the capital"),
+              ("evasive", "…by an evasive petitioner"), ("no_ticket", "…with no ticket"),
+              ("unrecorded", "…with no ticket and no checkpoint reading"),
+              ("no_alert", "…that no alert of a rule claiming them matched"),
+              ("unseen", "…neither recorded nor alerted (nobody saw)"))
+    sec.table(Table(["Petition trips", "Count"], [[label, fmt(t[k], "count")]
+                                                  for k, label in labels],
+                    caption="Ground truth against what the sensors and the alerts saw, added "
+                            "over seeds"))
 
 
 def _status_interval(r: dict[str, Any]) -> str:

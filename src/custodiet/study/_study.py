@@ -28,6 +28,7 @@ from custodiet.audit._sim_pooled import (
     redlist_pooled,
     rules_pooled,
     systems_pooled,
+    trips_pooled,
     workload_pooled,
 )
 from custodiet.audit._sim_study import SeedAudit, audit_seed
@@ -149,6 +150,7 @@ def audit_study(scenario: Scenario, runs: dict[int, dict[str, Path]], *,
         "rules": rules_pooled(per_seed), "systems": systems_pooled(per_seed),
         "lists": lists_pooled(per_seed), "workload": workload_pooled(per_seed),
         "redlist": redlist_pooled(per_seed), "knowability": knowability_pooled(per_seed),
+        "trips": trips_pooled(per_seed),
         "effects": effects_by_kind(per_seed),
         "seeds": [a.metrics for a in per_seed],
         "groups": groups.to_dict(),
