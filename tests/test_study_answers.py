@@ -124,3 +124,14 @@ def test_unseen_puts_each_trip_count_in_its_place() -> None:
         "seen by nobody: no ticket, no checkpoint, no alert.")
     assert unseen({"trips": {**trips, "petition_trips": 0}}) is None
     assert unseen({}) is None
+
+
+def test_a_rule_that_never_fired_says_so_instead_of_five_undefined_ratios() -> None:
+    from custodiet.report._study_report import _accuracy_cells
+
+    silent = {**_rule("silent", 0, 0, None), "innocents_per_true_alert": None}
+    assert _accuracy_cells(silent) == ["never fired (no alert)", "", "", "", "0"]
+    missed = {**_rule("meter", 600, 0, None, innocents=161), "chance_precision": 0.0,
+              "innocents_per_true_alert": None}
+    assert _accuracy_cells(missed)[2:] == ["chance never hit", "0 true alerts, 161 innocents "
+                                           "flagged", "161"]

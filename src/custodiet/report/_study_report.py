@@ -157,6 +157,16 @@ def _interval(r: dict[str, Any]) -> str:
     return text
 
 
+def _accuracy_cells(r: dict[str, Any]) -> list[str]:
+    """Precision with its interval, chance precision, lift, innocents per true alert and
+    innocents flagged; a rule (or system) that raised no alert says so once instead of five
+    undefined ratios."""
+    if not r["alerts"]:
+        return ["never fired (no alert)", "", "", "", fmt(r["innocents_flagged"], "count")]
+    return [_interval(r), fmt(r.get("chance_precision"), "share"), _lift(r),
+            _true_alerts_cell(r), fmt(r["innocents_flagged"], "count")]
+
+
 def _lift(r: dict[str, Any]) -> str:
     if r.get("lift") is not None:
         return f"{r['lift']:.2g}×"
@@ -177,15 +187,11 @@ def _works_section(report: Report, metrics: dict[str, Any], first: SeedAudit,
             "Innocents per true alert", "Innocents flagged"]
     sec.table(Table(["System", "Rules", "Alerts", *cols],
                     [[r["system"], ", ".join(r["rules"]), fmt(r["alerts"], "count"),
-                      _interval(r), fmt(r.get("chance_precision"), "share"), _lift(r),
-                      _true_alerts_cell(r), fmt(r["innocents_flagged"], "count")]
-                     for r in metrics.get("systems", [])],
+                      *_accuracy_cells(r)] for r in metrics.get("systems", [])],
                     caption="The headline by system (pooled over seeds; Wilson intervals)"))
     null = {r.rule: r.null_world_alerts
             for r in (first.twins.null_world_alerts_by_rule or [])} if first.twins else {}
-    rows = [[r["rule"], fmt(r["alerts"], "count"), _interval(r),
-             fmt(r.get("chance_precision"), "share"), _lift(r), _true_alerts_cell(r),
-             fmt(r["innocents_flagged"], "count"),
+    rows = [[r["rule"], fmt(r["alerts"], "count"), *_accuracy_cells(r),
              fmt(null.get(r["rule"]), "count") if r["rule"] in null else ""]
             for r in metrics.get("rules", [])]
     sec.table(Table(["Rule", "Alerts", *cols, f"Null-world alerts (seed {first.seed})"], rows,
