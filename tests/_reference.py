@@ -210,7 +210,8 @@ def absence(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
                   and _ok(p["person"], listed))
 
 
-def apart(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
+def apart(rule: Any, t: dict[str, Rows], day: int, holidays: tuple[int, ...] = ()
+          ) -> list[Alert]:
     if (day + 1) % rule.window_days:
         return []
     listed = _listed(rule, t["members"])
@@ -220,6 +221,8 @@ def apart(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
             continue
         observed = together = 0
         for n in range(day - rule.window_days + 1, day + 1):
+            if rule.holiday_only and n not in holidays:
+                continue
             i = n * DAY + rule.night_minute
             pa_ = [x["place"] for x in t["stays"] if x["person"] == sp["a"]
                    and x["start"] <= i < x["end"]]
@@ -250,6 +253,13 @@ def travel(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
     return sorted(out)
 
 
+def checkpoint(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
+    kind, listed = _kind(t["places"]), _listed(rule, t["members"])
+    return sorted((c["t"], (c["person"],), c["place"]) for c in t.get("checkpoints", [])
+                  if c["seen_day"] == day and _ok(c["person"], listed)
+                  and (rule.destination == "any" or kind.get(c["place"]) == rule.destination))
+
+
 def score(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
     listed = _listed(rule, t["members"])
     return sorted((day * DAY + DAY - 1, (s["person"],), -1) for s in t["scores"]
@@ -260,7 +270,7 @@ def score(rule: Any, t: dict[str, Rows], day: int) -> list[Alert]:
 REFERENCES = {
     "gathering": gathering, "near": near, "dwell": dwell, "frequency": frequency,
     "anomaly": anomaly, "absence": absence, "apart": apart, "movement": movement,
-    "travel": travel, "score": score,
+    "travel": travel, "checkpoint": checkpoint, "score": score,
 }
 
 
@@ -275,7 +285,10 @@ def _when(rule: Any, alert_t: int, start_weekday: int) -> bool:
     return not rule.weekdays or (alert_t // DAY + start_weekday) % 7 in rule.weekdays
 
 
-def reference(rule: Any, t: dict[str, Rows], day: int, start_weekday: int = 0) -> list[Alert]:
-    """The template's reference, keeping the alerts in the rule's hours and weekdays."""
-    return [a for a in REFERENCES[rule.template](rule, t, day)
+def reference(rule: Any, t: dict[str, Rows], day: int, start_weekday: int = 0,
+              holidays: tuple[int, ...] = ()) -> list[Alert]:
+    """The template's reference, keeping the alerts in the rule's hours and weekdays (the
+    holiday's days for ``apart``)."""
+    calendar = {"holidays": holidays} if rule.template == "apart" else {}
+    return [a for a in REFERENCES[rule.template](rule, t, day, **calendar)
             if _when(rule, a[0], start_weekday)]

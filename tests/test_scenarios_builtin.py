@@ -101,11 +101,17 @@ def test_scenario_raises_alerts_with_its_own_world(name: str) -> None:
     scenario.world = scenario.world.model_validate(data)
     world = World(scenario.world, scenario.seed)
     static = world.static_tables()
-    watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")})
-    fired = 0
+    watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")},
+                  start_weekday=scenario.world.start_weekday,
+                  holidays=scenario.world.holiday_days)
+    fired: dict[str, int] = {}
     while not world.finished:
         out = watch.observe(observable(world.step()))
         for r in watch.interventions():
             world.intervene(r.persons, r.action, r.t, until=r.until, chill=r.chill)
-        fired += out["alerts"].num_rows
-    assert fired > 0, f"{name}: no rule fired"
+        for rule in out["alerts"].column("rule").to_pylist():
+            fired[rule] = fired.get(rule, 0) + 1
+    assert fired, f"{name}: no rule fired"
+    if scenario.world.holiday_days:  # a run that holds the holiday: its rules judge it
+        holiday = [r.name for r in scenario.rules if getattr(r, "holiday_only", False)]
+        assert all(fired.get(r, 0) > 0 for r in holiday), f"{name}: {fired}"

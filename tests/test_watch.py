@@ -153,3 +153,24 @@ def test_a_run_is_deterministic() -> None:
     b = _run(_scenario())[2]
     for x, y in zip(a, b, strict=True):
         assert x["alerts"].equals(y["alerts"]) and x["actions"].equals(y["actions"])
+
+
+def test_the_holiday_reaches_apart_from_the_public_calendar() -> None:
+    """``world.spring_festival`` gives the days a ``holiday_only`` rule judges; a watch told of
+    no holiday judges no night."""
+    world = {**WORLD, "people": 4000, "days": 7, "start_date": "2026-02-12",
+             "incidents": {"sham_marriage_share": 0.05}}
+    rule = {"name": "festival", "template": "apart", "detects": ["sham_marriage"],
+            "holiday_only": True, "min_observed": 2, "category": "social"}
+    scenario = _scenario(world=world, rules=[rule], sensors={"phone_location": True})
+    assert scenario.world.holiday_days == (3, 4, 5, 6)  # 15-18 February of a 12-18 run
+    cut = scenario.world.model_copy(update={"start_date": scenario.world.start_date.replace(
+        day=20)})
+    assert cut.holiday_days == (0, 1, 2, 3)  # 20-23 February: the holiday's last four days
+    fired = {}
+    for holidays in (scenario.world.holiday_days, ()):
+        w = World(scenario.world, scenario.seed)
+        watch = Watch(scenario, _static(w), holidays=holidays)
+        fired[holidays] = sum(watch.observe(observable(w.step()))["alerts"].num_rows
+                              for _ in range(scenario.world.days))
+    assert fired[(3, 4, 5, 6)] > 0 and fired[()] == 0

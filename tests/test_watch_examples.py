@@ -22,7 +22,7 @@ from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
 from custodiet.watch import TEMPLATES
 from custodiet.watch._inputs import RELATIONS
 from custodiet.watch.checks import example_rule
-from tests._reference import REFERENCES, reference
+from tests._reference import reference
 from tests.test_watch_rules import engine
 
 C = {"name": "r", "detects": ["protest"]}
@@ -44,9 +44,10 @@ def _stay(person: int, place: int, start: int, end: int, seen: int = 0) -> dict[
     return {"person": person, "place": place, "start": start, "end": end, "seen_day": seen}
 
 
-def _both(rule: Any, log: dict[str, list[dict[str, Any]]], day: int = 0) -> list[tuple]:
-    got = engine(rule, log, day)
-    assert got == REFERENCES[rule.template](rule, log, day)
+def _both(rule: Any, log: dict[str, list[dict[str, Any]]], day: int = 0,
+          holidays: tuple[int, ...] = ()) -> list[tuple]:
+    got = engine(rule, log, day, holidays=holidays)
+    assert got == reference(rule, log, day, holidays=holidays)
     return got
 
 
@@ -55,7 +56,8 @@ def test_each_registered_worked_example_holds_for_engine_and_reference(template:
     for example in TEMPLATES[template].examples:
         rule = example_rule(template, example)
         log = {name: example.tables.get(name, []) for name in RELATIONS}
-        assert _both(rule, log, example.day) == sorted(example.alerts), example.doc
+        assert _both(rule, log, example.day, example.holidays) == sorted(example.alerts), \
+            example.doc
 
 
 def _gathering(**kw: Any) -> Gathering:

@@ -16,6 +16,7 @@ from custodiet.scenario._watch import (
     Absence,
     Anomaly,
     Apart,
+    Checkpoint,
     Dwell,
     Frequency,
     Gathering,
@@ -70,6 +71,11 @@ def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
         tickets.append({"ticket_id": i, "person": draw(st.integers(0, PERSONS - 1)), "t": t,
                         "destination": draw(st.integers(0, n_places - 1)), "depart": t + DAY,
                         "cash": draw(st.booleans()), "seen_day": t // DAY})
+    checkpoints = []
+    for _ in range(draw(st.integers(0, 6))):
+        t = draw(times)
+        checkpoints.append({"person": draw(st.integers(0, PERSONS - 1)), "t": t,
+                            "place": draw(st.integers(0, n_places - 1)), "seen_day": t // DAY})
     homes = [{"household": 0, "home_place": 0, "district": 0, "residents": 2, "persons": [0, 1]},
              {"household": 1, "home_place": 1, "district": 0, "residents": 1, "persons": [2]},
              {"household": 2, "home_place": 1, "district": 1, "residents": 2, "persons": [3, 4]}]
@@ -92,7 +98,7 @@ def logs(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     return {"member_homes": [{"list": a, "household": b} for a, b in member_homes],
             "records": records,
             "places": places, "stays": stays, "phone_off": phone_off, "calls": calls,
-            "tickets": tickets, "homes": homes, "utility": utility,
+            "tickets": tickets, "checkpoints": checkpoints, "homes": homes, "utility": utility,
             "members": members, "spouses": spouses, "scores": scores}
 
 
@@ -138,11 +144,15 @@ RULES = {
                          min_minutes=st.integers(1, 6).map(lambda k: k * GRID), **common),
     "apart": st.builds(Apart, template=st.just("apart"), max_share=st.sampled_from([0.3, 0.5, 1.0]),
                        window_days=st.integers(1, 3), min_observed=st.integers(1, 2),
-                       night_minute=st.sampled_from([0, 180, 720]), **common),
+                       night_minute=st.sampled_from([0, 180, 720]),
+                       holiday_only=st.booleans(), **common),
     "travel": st.builds(Travel, template=st.just("travel"),
                         destination=st.sampled_from(["capital", "out_of_town", "any"]),
                         min_tickets=st.integers(1, 3), cash_only=st.booleans(),
                         window_minutes=st.integers(1, 4).map(lambda k: k * DAY // 2), **common),
+    "checkpoint": st.builds(Checkpoint, template=st.just("checkpoint"),
+                            destination=st.sampled_from(["capital", "out_of_town", "any"]),
+                            **common),
     "score": st.builds(Score, template=st.just("score"), scorer=st.just("s"),
                        min_level=st.integers(1, 3), **common),
 }
@@ -161,19 +171,20 @@ def session() -> Any:
 
 
 def engine(rule: Any, log: dict[str, list[dict[str, Any]]], day: int,
-           start_weekday: int = 0) -> list[tuple]:
+           start_weekday: int = 0, holidays: tuple[int, ...] = ()) -> list[tuple]:
     """The rule's alerts on ``day``, in a session of their own."""
     with Session() as session:
         register(session, arrow(log))
-        table = run_rule(session, rule, day, compile_rule(rule, start_weekday=start_weekday))
+        compiled = compile_rule(rule, start_weekday=start_weekday, holidays=holidays)
+        table = run_rule(session, rule, day, compiled)
     return sorted((r["t"], tuple(r["persons"]), r["place"]) for r in table.to_pylist())
 
 
 def engine_days(session: Session, rule: Any, log: dict[str, list[dict[str, Any]]], days: int,
-                start_weekday: int = 0) -> list[list[tuple]]:
+                start_weekday: int = 0, holidays: tuple[int, ...] = ()) -> list[list[tuple]]:
     """The rule's alerts on each of days ``0 … days - 1``, on ``log`` registered once."""
     register(session, arrow(log))
-    compiled = compile_rule(rule, start_weekday=start_weekday)
+    compiled = compile_rule(rule, start_weekday=start_weekday, holidays=holidays)
     return [sorted((r["t"], tuple(r["persons"]), r["place"])
                    for r in run_rule(session, rule, day, compiled).to_pylist())
             for day in range(days)]
@@ -192,7 +203,8 @@ def test_engine_agrees_with_reference(session: Session, template: str, data: st.
                                       log: dict[str, list[dict[str, Any]]]) -> None:
     rule = data.draw(RULES[template], label="rule")
     start = data.draw(st.integers(0, 6), label="start_weekday")
-    got = engine_days(session, rule, log, DAYS + 1, start)
+    holidays = tuple(sorted(data.draw(st.sets(st.integers(0, DAYS)), label="holidays")))
+    got = engine_days(session, rule, log, DAYS + 1, start, holidays)
     for day in range(DAYS + 1):
-        expected = reference(rule, log, day, start)
+        expected = reference(rule, log, day, start, holidays)
         assert got[day] == expected, (template, day)

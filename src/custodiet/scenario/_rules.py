@@ -180,6 +180,11 @@ class Apart(_Rule):
     """Nights where both spouses were observed needed before judging: assumption."""
     night_minute: Annotated[int, Field(ge=0, lt=1440)] = 180
     """Minute after midnight that defines where a person spent the night: 03:00, assumption."""
+    holiday_only: bool = False
+    """Judge only the nights of the Spring Festival holiday (NYT-13: "had not spent the Spring
+    Festival holiday together"): night *n* counts when day *n* is a holiday day of the public
+    calendar (``world.spring_festival``, passed by the runner); other nights count neither as
+    observed nor as together. Off: every night (NYT-13: "not often in the same place")."""
 
 
 class Movement(_Rule):
@@ -213,6 +218,17 @@ class Travel(_Rule):
     """Look-back for ``min_tickets``: assumption, a day."""
 
 
+class Checkpoint(_Rule):
+    """A listed person's ID card read at a road checkpoint, optionally only on the road to one
+    kind of destination (NYT-12: the road trips that leave no ticket)."""
+
+    template: Literal["checkpoint"]
+    """Selects this template."""
+    destination: Literal["capital", "out_of_town", "any"] = "any"
+    """Kind of destination whose road counts (as ``travel``'s); ``any``: every reading.
+    Assumption (the reporting names no checkpoints)."""
+
+
 class Score(_Rule):
     """A scorer's level at or above a threshold (NYT-11)."""
 
@@ -226,7 +242,8 @@ class Score(_Rule):
 
 
 Rule = Annotated[
-    Gathering | Near | Dwell | Frequency | Anomaly | Absence | Apart | Movement | Travel | Score,
+    Gathering | Near | Dwell | Frequency | Anomaly | Absence | Apart | Movement | Travel
+    | Checkpoint | Score,
     Field(discriminator="template"),
 ]
 TEMPLATES: tuple[str, ...] = tuple(
@@ -236,6 +253,6 @@ TEMPLATES: tuple[str, ...] = tuple(
 
 
 __all__ = [
-    "TEMPLATES", "Absence", "Anomaly", "Apart", "Dwell", "Frequency", "Gathering", "Movement",
-    "Near", "Rule", "Score", "Travel",
+    "TEMPLATES", "Absence", "Anomaly", "Apart", "Checkpoint", "Dwell", "Frequency", "Gathering",
+    "Movement", "Near", "Rule", "Score", "Travel",
 ]

@@ -16,6 +16,7 @@ from custodiet.scenario._rules import (
     Absence,
     Anomaly,
     Apart,
+    Checkpoint,
     Dwell,
     Frequency,
     Gathering,
@@ -95,9 +96,15 @@ class Sensors(_Strict):
     """Call records and phone-off spells are observed (NYT-6, NYT-12)."""
     meters: bool = True
     """Household water and power readings are observed (NYT-10)."""
+    checkpoints: bool = True
+    """ID cards read at road checkpoints on the way out of the city are observed: the road
+    trips that leave no ticket (NYT-12: people who "regularly change vehicles") are seen on the
+    routes that have one. Assumption: the reporting names no checkpoints; on by default since
+    the world's checkpoints read ID cards for the police."""
     phone_location: bool = False
     """Phone location: every stay of every person is observed, as a telecom operator's cell
-    records would allow (assumption; off by default)."""
+    records would allow, except while the person's phone is off (NYT-12: a petitioner turns
+    his phone off; a camera may still see him). Assumption; off by default."""
 
 
 class KeyList(_Strict):
@@ -292,7 +299,8 @@ def check_watch_references(lists: list[KeyList], rules: list, scorers: list,
 
 __all__ = [
     "ACTIONS", "CATEGORIES", "LIST_ATTRIBUTES", "TEMPLATES", "Absence", "Action", "Anomaly",
-    "Apart", "AuditConfig", "BadReference", "Category", "Checklist", "Dwell", "Frequency",
+    "Apart", "AuditConfig", "BadReference", "Category", "Checklist", "Checkpoint", "Dwell",
+    "Frequency",
     "Gathering", "IncidentKind", "KeyList", "Learned", "Movement", "Near", "PlaceKind",
     "RedList", "Response", "Rule", "Score", "Scorer", "Sensors", "Travel",
     "check_temperament_features", "temperament_feature",

@@ -285,6 +285,13 @@ class WorldConfig(_Strict):
         """Weekday of day 0 (0 = Monday), for rules with ``weekdays``."""
         return self.start_date.weekday()
 
+    @property
+    def holiday_days(self) -> tuple[int, ...]:
+        """The simulated days inside the Spring Festival holiday, for rules judged over it."""
+        first = (self.spring_festival[0] - self.start_date).days
+        last = (self.spring_festival[1] - self.start_date).days
+        return tuple(range(max(first, 0), min(last, self.days - 1) + 1))
+
     @model_validator(mode="after")
     def _festival_in_order(self) -> WorldConfig:
         first, last = self.spring_festival

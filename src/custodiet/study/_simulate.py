@@ -56,7 +56,8 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
             from custodiet.watch import Watch
 
             the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")},
-                              start_weekday=scenario.world.start_weekday)
+                              start_weekday=scenario.world.start_weekday,
+                              holidays=scenario.world.holiday_days)
             writer.append("cameras", pa.table(
                 {"place_id": np.flatnonzero(the_watch.sensors.camera).astype(np.int64)},
                 schema=CAMERAS))

@@ -16,7 +16,7 @@ _SEEN = pa.field("seen_day", pa.int32())
 
 OBSERVED: dict[str, pa.Schema] = {
     name: schema.EVENT_TABLES[name].append(_SEEN)
-    for name in ("stays", "calls", "utility", "tickets", "phone_off")
+    for name in ("stays", "calls", "utility", "tickets", "phone_off", "checkpoints")
 }
 """Event tables as the watch holds them."""
 

@@ -23,6 +23,7 @@ are the modules of ``watch/_templates/`` (semantics in each compiler's docstring
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -39,10 +40,16 @@ RULE_OUTPUT = pa.schema([("t", pa.int64()), ("persons", pa.list_(pa.int64())),
                          ("place", pa.int64())])
 
 
-def compile_rule(rule: Any, *, start_weekday: int = 0) -> Compiled:
+def compile_rule(rule: Any, *, start_weekday: int = 0, holidays: Sequence[int] = ()
+                 ) -> Compiled:
     """The SQL of a rule (reading ``$day``) and its bound parameters, keeping only alerts at
-    the rule's ``hours`` and ``weekdays`` (day 0 is weekday ``start_weekday``, 0 = Monday)."""
+    the rule's ``hours`` and ``weekdays`` (day 0 is weekday ``start_weekday``, 0 = Monday);
+    a rule with ``holiday_only`` reads ``$holidays``, the simulated days of the public
+    calendar's Spring Festival holiday (``holidays``)."""
     compiled = TEMPLATES[rule.template].compile(rule)
+    if getattr(rule, "holiday_only", False):
+        compiled = Compiled(compiled.sql, {**compiled.params,
+                                           "holidays": sorted({int(d) for d in holidays})})
     hours, weekdays = getattr(rule, "hours", None), getattr(rule, "weekdays", [])
     if hours is None and not weekdays:
         return compiled

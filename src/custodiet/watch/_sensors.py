@@ -3,8 +3,9 @@
 Cameras cover a share of the places of each kind (times a per-district factor); a stay at a
 home is seen through the camera at its compound's gate, or through a camera placed at the home
 of a listed person (NYT-7). Hotel check-ins and tickets are ID-registered (complete); telecom
-gives calls and phone-off spells; meters give utility readings. With ``phone_location`` every
-stay is observed.
+gives calls and phone-off spells; meters give utility readings; road checkpoints give the ID
+cards they read. With ``phone_location`` every stay is observed except the part of it while the
+person's phone was off (NYT-12), unless a camera sees its place.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pyarrow as pa
 
 from custodiet.scenario._watch import Sensors
 from custodiet.watch._inputs import OBSERVED
+from custodiet.watch._phone import PhoneOff
 from custodiet.watch._rng import watch_rng
 
 
@@ -48,6 +50,7 @@ class Coverage:
         self.camera = camera
         """Whether a stay at each place is observed."""
         self.home_cameras = int(placed.size)
+        self._phone = PhoneOff(persons.num_rows) if config.phone_location else None
 
     def observe(self, events: Mapping[str, pa.Table], day: int) -> dict[str, pa.Table]:
         """The observed part of one day's events, each with ``seen_day = day``."""
@@ -57,15 +60,23 @@ class Coverage:
             table = events.get(name)
             if table is None:
                 table = sch.empty_table()
-            if name == "stays" and not cfg.phone_location:
-                place = table.column("place").to_numpy()
-                table = table.filter(pa.array(self.camera[place]))
+            if name == "stays":
+                table = self._stays(table, events.get("phone_off"))
             elif (name in ("calls", "phone_off") and not cfg.telecom) or \
                     (name == "tickets" and not cfg.tickets) or \
-                    (name == "utility" and not cfg.meters):
+                    (name == "utility" and not cfg.meters) or \
+                    (name == "checkpoints" and not cfg.checkpoints):
                 table = table.slice(0, 0)
             seen = pa.array(np.full(table.num_rows, day, np.int32))
             table = table.select([f.name for f in sch if f.name != "seen_day"])
             out[name] = table.append_column("seen_day", seen).cast(sch)
         return out
+
+    def _stays(self, stays: pa.Table, phone_off: pa.Table | None) -> pa.Table:
+        """The observed stays: those at a place with a camera whole; with phone location, the
+        others too, less the minutes the person's phone was off."""
+        camera = self.camera[stays.column("place").to_numpy()]
+        if self._phone is None:
+            return stays.filter(pa.array(camera))
+        return self._phone.located(stays, camera, phone_off)
 

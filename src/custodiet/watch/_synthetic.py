@@ -91,11 +91,26 @@ def synthetic_log(seed: int, lists: list[str] | tuple[str, ...] = ()) -> Rows:
     records = [{"person": p, "home_place": homes[p // 2]["home_place"],
                 "work_place": int(rng.integers(-1, len(places))), "district": p // 2 % 2}
                for p in range(PERSONS)]
-    return {"places": places, "stays": _stays(rng, len(places)), **_events(rng, len(places)),
+    rows = {"places": places, "stays": _stays(rng, len(places)), **_events(rng, len(places)),
             "records": records,
             "homes": homes, "members": members, "scores": scores,
             "member_homes": [{"list": a, "household": b} for a, b in member_homes],
             "spouses": [{"a": 2 * h, "b": 2 * h + 1} for h in range(PERSONS // 2)]}
+    # Drawn last, so that the other relations are those of a seed before checkpoints existed.
+    rows["checkpoints"] = _checkpoints(rng, places)
+    return rows
+
+
+def _checkpoints(rng: np.random.Generator, places: list[dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """ID cards read at road checkpoints on the roads to the places outside the city."""
+    away = [p["place_id"] for p in places if p["kind"] in schema.OUT_OF_CITY_KINDS]
+    rows = []
+    for _ in range(3 * DAYS):
+        t = int(rng.integers(0, DAYS * DAY // GRID)) * GRID
+        rows.append({"person": int(rng.integers(0, PERSONS)), "t": t,
+                     "place": int(rng.choice(away)), "seen_day": t // DAY})
+    return rows
 
 
 def arrow(rows: Rows) -> dict[str, pa.Table]:

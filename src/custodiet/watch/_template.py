@@ -18,8 +18,10 @@ Alert = tuple[int, tuple[int, ...], int]
 """An alert as a worked example states it: ``(t, persons, place)``."""
 
 
-RESERVED = frozenset({"day", "rule_name", "when_from", "when_to", "when_days", "when_start"})
-"""Parameter names the runner binds itself."""
+RESERVED = frozenset({"day", "rule_name", "when_from", "when_to", "when_days", "when_start",
+                      "holidays"})
+"""Parameter names the runner binds itself (``$holidays``: the days of the public calendar's
+Spring Festival holiday, bound for a rule that has ``holiday_only``)."""
 
 
 class Query:
@@ -68,6 +70,8 @@ class Example:
     alerts: list[Alert]
     day: int = 0
     doc: str = ""
+    holidays: tuple[int, ...] = ()
+    """The days of the Spring Festival holiday in the example's calendar."""
 
 
 @dataclass(frozen=True)

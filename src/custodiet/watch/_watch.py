@@ -17,7 +17,7 @@ The watch never reads ground truth: handing it ``person_truth``, ``incidents`` o
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -103,12 +103,15 @@ class Watch:
     (who joined or left which list, and why); :meth:`interventions` then gives the records the
     runner applies to the world (the watch never receives it). Memory is bounded by the rules'
     longest window (:func:`buffer_days`), not the horizon. Deterministic for a given seed.
-    ``start_weekday`` (0 = Monday) is the weekday of day 0, for rules with ``weekdays``: the
-    calendar is public, so the runner passes it.
+    ``start_weekday`` (0 = Monday) is the weekday of day 0, for rules with ``weekdays``, and
+    ``holidays`` the days of the Spring Festival holiday, for rules with ``holiday_only``: the
+    calendar is public, so the runner passes them (``scenario.world.start_weekday``,
+    ``scenario.world.holiday_days``).
     """
 
     def __init__(self, scenario: Scenario, static_tables: Mapping[str, pa.Table],
-                 seed: int | None = None, *, start_weekday: int = 0):
+                 seed: int | None = None, *, start_weekday: int = 0,
+                 holidays: Sequence[int] = ()):
         refuse_truth(static_tables)
         self.scenario = scenario
         self.seed = int(scenario.seed if seed is None else seed)
@@ -125,7 +128,8 @@ class Watch:
             s.name: SCORERS[s.kind](s, self.features, self.seed) for s in scenario.scorers}
         self._prev_level = {name: np.zeros(self.people, np.int32) for name in self.scorers}
         self.rules = list(scenario.rules)
-        self._sql = {rule.name: compile_rule(rule, start_weekday=start_weekday)
+        self._sql = {rule.name: compile_rule(rule, start_weekday=start_weekday,
+                                             holidays=holidays)
                      for rule in self.rules}
         spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
         self._static = {

@@ -284,7 +284,8 @@ def _replay(twin: Scenario, static: dict[str, pa.Table], events: list[dict[str, 
             progress: Progress | None) -> Replay:
     """Run the watch over the stored days (as a run does) and keep what it observed."""
     days = len(events)
-    watch = Watch(twin, static, start_weekday=twin.world.start_weekday)
+    watch = Watch(twin, static, start_weekday=twin.world.start_weekday,
+                  holidays=twin.world.holiday_days)
     observed: list[dict[str, pa.Table]] = []
     seen: dict[str, pa.Table] = {}
     spy_sensors(watch, observed)
@@ -368,7 +369,8 @@ def run_alerts(city: City, rule: Any, rules: Sequence[Any], *, threads: int = 2)
     """The alerts ``rule`` raises over the city (``schema.ALERTS``), day by day on the watch's
     relations, with the watch's buffer for ``rules`` (the whole rule set being edited) and the
     red list's suppression."""
-    sql = compile_rule(rule, start_weekday=city.scenario.world.start_weekday)
+    world = city.scenario.world
+    sql = compile_rule(rule, start_weekday=world.start_weekday, holidays=world.holiday_days)
     cons = city.day_connections(buffer_days(list(rules)))
 
     def one(day: int) -> pa.Table:

@@ -15,12 +15,14 @@ def compile_apart(rule: Apart) -> Compiled:
     on night ``n`` is the place of their observed stay covering minute ``n·1440 +
     night_minute`` (``start <= i < end``). A couple (one of them listed) is judged when both were
     observed on at least ``min_observed`` of those nights and raises an alert when they were at
-    the same place on fewer than ``max_share`` × (nights both observed). ``t`` is the day's last
-    minute, ``persons = [a, b]``, place -1.
+    the same place on fewer than ``max_share`` × (nights both observed). With ``holiday_only``
+    only the nights ``n`` that are holiday days (``$holidays``, bound by the runner from the
+    public calendar) count. ``t`` is the day's last minute, ``persons = [a, b]``, place -1.
     """
     q = Query()
     w, nm = q.bind("w", int(rule.window_days)), q.bind("nm", int(rule.night_minute))
     either = f"({q.listed(rule, 'sp.a')} OR {q.listed(rule, 'sp.b')})"
+    holiday = " AND list_contains($holidays, n)" if rule.holiday_only else ""
     return q.done(f"""
 WITH sp AS MATERIALIZED (SELECT sp.a, sp.b FROM spouses sp
                         WHERE ($day + 1) % {w} = 0 AND {either}),
@@ -33,7 +35,7 @@ ws AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end" FROM stays st
 loc AS MATERIALIZED (SELECT person, place, n FROM (
           SELECT person, place, unnest(range(ceil((start - {nm}) / {DAY}.0)::BIGINT,
                                              ceil(("end" - {nm}) / {DAY}.0)::BIGINT)) AS n
-          FROM ws) WHERE n BETWEEN $day - ({w} - 1) AND $day),
+          FROM ws) WHERE n BETWEEN $day - ({w} - 1) AND $day{holiday}),
 xa AS MATERIALIZED (SELECT sp.a, sp.b, la.n, la.place FROM sp JOIN loc la ON la.person = sp.a),
 j AS (SELECT xa.a, xa.b, count(*) AS observed,
              count(*) FILTER (WHERE xa.place = lb.place) AS together
@@ -76,6 +78,20 @@ TEMPLATE = Template(
             tables={"places": [place(0, "home"), place(3, "home", x=150.0)],
                     "stays": _nights(), "spouses": [{"a": 1, "b": 2}]},
             day=5, alerts=[]),
+        Example(
+            doc="Holiday only, the holiday on days 3-6: both seen on nights 3 and 4, together "
+                "on neither: 0 < 0.6, alert (min 2).",
+            rule={"window_days": 7, "max_share": 0.3, "min_observed": 2, "holiday_only": True},
+            tables={"places": [place(0, "home"), place(3, "home", x=150.0)],
+                    "stays": _nights(), "spouses": [{"a": 1, "b": 2}]},
+            day=6, holidays=(3, 4, 5, 6), alerts=[(6 * DAY + DAY - 1, (1, 2), -1)]),
+        Example(
+            doc="Holiday only, the holiday on days 0-1: together on night 0, apart on night "
+                "1: 1 < 0.6 is false, none, though apart on 4 of the 5 nights seen.",
+            rule={"window_days": 7, "max_share": 0.3, "min_observed": 2, "holiday_only": True},
+            tables={"places": [place(0, "home"), place(3, "home", x=150.0)],
+                    "stays": _nights(), "spouses": [{"a": 1, "b": 2}]},
+            day=6, holidays=(0, 1), alerts=[]),
         Example(
             doc="Together on 2 of 5 nights: 2 < 1.5 is false, none.",
             rule={"window_days": 7, "max_share": 0.3, "min_observed": 3},
