@@ -94,6 +94,10 @@ def test_a_share_of_petition_trips_is_recorded_nowhere(city) -> None:
     m = counts["petition_trips"]
     assert m > 300 and counts["unseen"] == counts["unrecorded"]  # no rules: nobody alerted
     assert abs(counts["unrecorded"] / m - p) <= Z * np.sqrt(p * (1 - p) / m)
+    # a record the watch's sensors do not observe records nothing
+    assert unseen_trips(con, rules={}, checkpoints=False)["unrecorded"] == counts["no_ticket"]
+    blind = unseen_trips(con, rules={}, tickets=False, checkpoints=False)
+    assert blind["unrecorded"] == blind["unseen"] == m > counts["unrecorded"]
 
 
 def test_null_world_leaves_no_petition_trip_to_hide() -> None:

@@ -333,7 +333,9 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
         workload=_workload(watch, scenario),
-        trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon))
+        trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon,
+                                            tickets=scenario.sensors.tickets,
+                                            checkpoints=scenario.sensors.checkpoints))
                if _has(watch, "trips") else None))
 
 
