@@ -111,10 +111,11 @@ class World:
             out_of_town=self.places.ids("out_of_town"))
 
     # ------------------------------------------------------------------ public interface
-    def static_tables(self) -> dict[str, pa.Table]:
-        """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables."""
+    def static_tables(self, *, encoded: bool = False) -> dict[str, pa.Table]:
+        """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables; with
+        ``encoded``, label columns as dictionary codes (what the store takes, as ENUMs)."""
         return static_tables(self.people, self.places, self.ties, self.groups.of,
-                             self.config.history.temperament_labels)
+                             self.config.history.temperament_labels, encoded=encoded)
 
     @property
     def finished(self) -> bool:
