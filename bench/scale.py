@@ -5,7 +5,9 @@ against a Mesa 3 peer (``bench/peers/mesa_city.py``) side by side.
 For each size: wall seconds, person-days/s, events/s, peak RSS of the process, and the ratio
 to the floor: the time to append the very rows the world wrote (read back from its store, one
 day's rows at a time) to a fresh store with nothing else to do. Each measurement runs in its
-own child process (its own peak RSS), optionally under an address-space cap. The machine's load
+own child process (its own peak RSS), and the floor on its rows in another (reading whole
+static tables back takes address space of its own), optionally under an address-space cap.
+``CUSTODIET_BENCH_TMP`` chooses where the stores go (a 14M × 7 store is 4 GB). The machine's load
 average is printed with every row: on a shared machine, compare rows measured under equal load.
 
     python bench/scale.py                              # 1M, 3M, 14M × 7 and the Mesa peer
@@ -100,12 +102,10 @@ def measure_custodiet(people: int, days: int, work: Path) -> dict[str, Any]:
         store = run.manifest.get("store_seconds", {})
     events = sum(rows.get(name, 0) for name in EVENT_TABLES)
     size = (out / "run.duckdb").stat().st_size
-    floor = _floor(out, days, work)
-    shutil.rmtree(out, ignore_errors=True)
     return {"model": "custodiet", "people": people, "days": days, "seconds": seconds,
             "events": events, "person_days_per_s": people * days / seconds,
             "events_per_s": events / seconds, "bytes_per_event": size / max(events, 1),
-            "peak_rss_mb": peak, "floor_s": floor, "ratio_to_floor": seconds / floor,
+            "store_bytes": size, "peak_rss_mb": peak, "run_dir": str(out),
             "cpu_s": cpu, "person_days_per_cpu_s": people * days / cpu,
             "build_s": timing.get("build"), "simulate_s": timing.get("simulate"),
             "store_inserting_s": store.get("inserting"), "store_waited_s": store.get("waited")}
@@ -131,19 +131,35 @@ def _limit(max_gb: float | None):  # type: ignore[no-untyped-def]
     return lambda: resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
-def child(model: str, people: int, days: int, max_gb: float | None) -> dict[str, Any]:
-    """Run one measurement in a fresh process (its own peak RSS); a failure is reported."""
-    load = os.getloadavg()[0]
-    cmd = [sys.executable, __file__, "--child", model, "--sizes", str(people),
-           "--days", str(days)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=_limit(max_gb),
-                          check=False)
-    row: dict[str, Any] = {"model": model, "people": people, "days": days}
+def _run_child(args: list[str], max_gb: float | None) -> tuple[dict[str, Any] | None, str]:
+    """One fresh process of this script: its JSON line, or None and why it failed."""
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
+                          preexec_fn=_limit(max_gb), check=False)
     if proc.returncode == 0:
-        row = json.loads(proc.stdout.strip().splitlines()[-1])
-    else:
-        tail = (proc.stderr.strip().splitlines() or ["(no output)"])[-1]
-        row["failed"] = f"exit {proc.returncode}: {tail[:200]}"
+        return json.loads(proc.stdout.strip().splitlines()[-1]), ""
+    lines = [ln for ln in proc.stderr.strip().splitlines() if "Error" in ln] or \
+        proc.stderr.strip().splitlines() or ["(no output)"]
+    return None, f"exit {proc.returncode}: {lines[-1][:300]}"
+
+
+def child(model: str, people: int, days: int, max_gb: float | None, work: Path
+          ) -> dict[str, Any]:
+    """Run one measurement in a fresh process (its own peak RSS), then the floor on the
+    city's rows in another (its own address space); a failure is reported."""
+    load = os.getloadavg()[0]
+    got, why = _run_child(["--child", model, "--sizes", str(people), "--days", str(days),
+                           "--work", str(work)], max_gb)
+    row: dict[str, Any] = got or {"model": model, "people": people, "days": days,
+                                  "failed": why}
+    run_dir = row.pop("run_dir", None)
+    if run_dir is not None:
+        floor, why = _run_child(["--floor", run_dir, "--days", str(days), "--work", str(work)],
+                                max_gb)
+        if floor is not None:
+            row.update(floor_s=floor["floor_s"], ratio_to_floor=row["seconds"] / floor["floor_s"])
+        else:
+            row["floor_failed"] = why
+        shutil.rmtree(run_dir, ignore_errors=True)
     row["load_before"], row["load_after"] = round(load, 2), round(os.getloadavg()[0], 2)
     return row
 
@@ -161,6 +177,8 @@ def _print_row(r: dict[str, Any]) -> None:
     if "failed" in r:
         print(f"{head}  FAILED ({r['failed']})  {load}", flush=True)
         return
+    if "floor_failed" in r:
+        print(f"{'':>9} floor FAILED ({r['floor_failed']})", flush=True)
     floor = (f"{r['floor_s']:>8.1f} {r['ratio_to_floor']:>6.2f}" if "floor_s" in r
              else f"{'':>8} {'':>6}")
     print(f"{head} {r['seconds']:>8.1f} {r['cpu_s']:>7.1f} {r['person_days_per_s']:>12,.0f} "
@@ -181,12 +199,21 @@ def main() -> None:
                         help="address-space cap of each measured process")
     parser.add_argument("--json", type=Path, help="append every row as a JSON line here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--floor", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        with tempfile.TemporaryDirectory(dir=os.environ.get("CUSTODIET_BENCH_TMP")) as work:
-            fn = measure_custodiet if args.child == "custodiet" else measure_mesa
-            print(json.dumps(fn(args.sizes[0], args.days, Path(work))))
+    if args.floor:
+        print(json.dumps({"floor_s": _floor(Path(args.floor), args.days, args.work)}))
         return
+    if args.child:
+        fn = measure_custodiet if args.child == "custodiet" else measure_mesa
+        print(json.dumps(fn(args.sizes[0], args.days, args.work)))
+        return
+    with tempfile.TemporaryDirectory(dir=os.environ.get("CUSTODIET_BENCH_TMP")) as work:
+        _measure_all(args, Path(work))
+
+
+def _measure_all(args: argparse.Namespace, work: Path) -> None:
     jobs = [("custodiet", p, args.days) for p in args.sizes]
     if args.month:
         jobs.append(("custodiet", max(args.sizes), 30))
@@ -200,7 +227,7 @@ def main() -> None:
     for model, people, days in jobs:
         if model == "custodiet":
             print(f"{'':>9} {estimate_text(people)}", flush=True)
-        row = child(model, people, days, args.max_memory_gb)
+        row = child(model, people, days, args.max_memory_gb, work)
         rows.append(row)
         _print_row(row)
         if args.json:

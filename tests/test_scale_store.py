@@ -53,3 +53,28 @@ def test_no_append_after_finish(tmp_path) -> None:
         w.finish({})
         with pytest.raises(RuntimeError, match="finished"):
             w.append("one", _batch(np.random.default_rng(0), 3))
+
+
+def test_dictionary_columns_become_enums_and_read_back_as_strings(tmp_path) -> None:
+    from custodiet._labels import encode
+
+    labels = ("home", "it's", "x y")  # a quote and a space survive the ENUM's declaration
+    rng = np.random.default_rng(3)
+    codes = [rng.integers(-1, 3, 500) for _ in range(3)]
+    coded = [pa.table({"person": np.arange(c.size), "kind": encode(c, labels)}) for c in codes]
+    plain = pa.table({"person": [7], "kind": ["it's"]})  # strings into the ENUM column
+    with RunWriter(tmp_path / "run", schemas={"t": SCHEMA.remove(1)}) as w:
+        w.append("t", coded[0].slice(0, 0))  # an empty batch leaves the declared table
+        for table in (*coded, plain):
+            w.append("t", table)
+        w.finish({"kind": "test"})
+    expected = pa.concat_tables([t.cast(pa.schema([("person", pa.int64()), ("kind", pa.string())]))
+                                 for t in (*coded, plain)])
+    with open_run(tmp_path / "run") as run:
+        assert run.con.execute("SELECT data_type FROM information_schema.columns "
+                               "WHERE column_name = 'kind'").fetchone()[0].startswith("ENUM(")
+        assert run.table("t").equals(expected)
+        n = run.con.execute("SELECT count(*) FROM t WHERE kind = 'it''s'").fetchone()[0]
+        assert n == sum(int((c == 1).sum()) for c in codes) + 1
+        assert run.con.execute("SELECT count(*) FROM t WHERE kind = ''").fetchone()[0] == sum(
+            int((c == -1).sum()) for c in codes)

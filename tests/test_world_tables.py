@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.compute as pc
+
 from custodiet import schema
 from custodiet.store import Run, open_run
 from custodiet.study._simulate import simulate_world
+from custodiet.world._tables import LABEL_COLUMNS
 from tests.conftest import busy_scenario
 
 
@@ -14,9 +17,21 @@ def test_every_table_has_its_schema(busy_run: Run) -> None:
     expected = {**schema.STATIC_TABLES, **schema.EVENT_TABLES}
     assert set(busy_run.tables()) == set(expected)
     for name, table_schema in expected.items():
-        got = busy_run.con.execute(f'SELECT * FROM "{name}" LIMIT 0').to_arrow_table().schema
+        got = busy_run.table(name).schema
         assert got.names == table_schema.names, name
         assert [f.type for f in got] == [f.type for f in table_schema], name
+
+
+def test_label_columns_are_stored_as_enums_and_compare_to_strings(busy_run: Run) -> None:
+    for name, columns in LABEL_COLUMNS.items():
+        types = dict(busy_run.con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = $t", {"t": name}).fetchall())
+        for column in columns:
+            assert types[column].startswith("ENUM("), (name, column, types[column])
+    tied = busy_run.con.execute("SELECT count(*) FROM ties WHERE kind = 'spouse'").fetchone()[0]
+    ties = busy_run.table("ties")
+    assert tied == ties.filter(pc.equal(ties.column("kind"), "spouse")).num_rows > 0
 
 
 def test_manifest_counts_rows_and_records_provenance(busy_run: Run) -> None:

@@ -19,10 +19,12 @@ from custodiet.errors import UserError
 #: Interpreter, numpy, DuckDB, pyarrow and scikit-learn loaded, before any city (measured).
 BASE_BYTES = 350 * 2**20
 #: Peak bytes per resident of a city streamed into its store: people, places, ties and
-#: adjacency, a day's working arrays and the tables waiting for the store (measured by
-#: bench/scale.py: 1,237 MiB at 1M × 7, i.e. 930 bytes a person above the base; 12.6 GiB at
-#: 14M × 7 when it ran out of address space, i.e. 940).
-WORLD_BYTES_PER_PERSON = 950
+#: adjacency, a day's working arrays and the tables waiting for the store. Measured peaks of
+#: ``bench/scale.py`` (7 days, three runs each): 1,122-1,161 MiB at 1M, 2,858-3,057 MiB at 3M
+#: (946 bytes a person above the base at the highest), 11,753 MiB at 13.9M; the peak varies
+#: by a few per cent with how many tables wait for the store. tests/test_scale_memory.py
+#: checks the estimate stays above a fresh process's measured peak.
+WORLD_BYTES_PER_PERSON = 960
 #: Extra peak bytes per resident when the watch runs over the city (its static tables, lists,
 #: scorer features and rule windows; measured peaks of ``run default``: 1,054 MiB at 200k × 7,
 #: i.e. 2,740 bytes a person above base and city, the audit's own memory included; 3.0 GB at

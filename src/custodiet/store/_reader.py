@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from custodiet._labels import decoded
 from custodiet.engine import connect, quote_ident
 from custodiet.errors import UserError
 from custodiet.store._atomic import is_partial
@@ -53,8 +54,8 @@ class Run:
         return int(self.con.execute(f"SELECT count(*) FROM {quote_ident(name)}").fetchone()[0])
 
     def table(self, name: str) -> pa.Table:
-        """A whole table as Arrow, in insertion order."""
-        return self.con.execute(f"SELECT * FROM {quote_ident(name)}").to_arrow_table()
+        """A whole table as Arrow, in insertion order, ENUM columns as the schema's strings."""
+        return decoded(self.con.execute(f"SELECT * FROM {quote_ident(name)}").to_arrow_table())
 
     def digest(self, name: str) -> str:
         """SHA-256 of a table's content in insertion order: equal digests, equal tables."""

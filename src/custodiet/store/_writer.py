@@ -1,6 +1,10 @@
 """Writing a run directory atomically: tables go into ``run.duckdb`` in a temporary directory
 beside the destination, which is renamed into place only once the manifest is written.
 
+Columns handed in as Arrow dictionary arrays (the world's labels) are stored as DuckDB ENUMs
+over the dictionary's values: cheaper to insert and to scan than strings, and compared to
+string literals as before. :meth:`custodiet.store.Run.table` decodes them back to strings.
+
 Appends run on one background thread, in the order they were made, while the caller computes
 the next batch (DuckDB releases the GIL while it inserts): the store's time overlaps the
 simulation's instead of adding to it. A bounded queue keeps at most a few batches waiting.
@@ -26,6 +30,29 @@ DATABASE = "run.duckdb"
 MANIFEST = "manifest.json"
 #: Batches that may wait for the background appender before ``append`` blocks (a day's tables).
 QUEUE_DEPTH = 8
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _select_enums(table: pa.Table) -> str:
+    """``*``, with every dictionary column cast to an ENUM of its dictionary's values (DuckDB
+    would otherwise store the decoded strings)."""
+    casts = []
+    table = table.unify_dictionaries()
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            column = table.column(i)
+            values = column.chunk(0).dictionary if column.num_chunks else pa.array([], pa.string())
+            labels = ", ".join(_literal(v) for v in values.to_pylist())
+            casts.append(f"CAST({quote_ident(field.name)} AS ENUM({labels})) "
+                         f"AS {quote_ident(field.name)}")
+    return f"* REPLACE ({', '.join(casts)})" if casts else "*"
+
+
+def _has_dictionary(table: pa.Table) -> bool:
+    return any(pa.types.is_dictionary(f.type) for f in table.schema)
 
 
 class _Appender:
@@ -61,7 +88,8 @@ class _Appender:
         self.con.register("_batch", table)
         try:
             if create:
-                self.con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM _batch")
+                self.con.execute(f"CREATE OR REPLACE TABLE {quote_ident(name)} AS "
+                                 f"SELECT {_select_enums(table)} FROM _batch")
             else:
                 self.con.execute(f"INSERT INTO {quote_ident(name)} SELECT * FROM _batch")
         finally:
@@ -121,8 +149,10 @@ class RunWriter:
             raise RuntimeError("the run is finished or aborted")
         if table.num_rows == 0 and name in self.rows:
             return
+        # A table's first rows with dictionary columns recreate it with ENUM columns.
+        create = name not in self.rows or (self.rows[name] == 0 and _has_dictionary(table))
         t = time.perf_counter()
-        self._appender.submit(name, table, create=name not in self.rows)
+        self._appender.submit(name, table, create=create)
         self._waited += time.perf_counter() - t
         self.rows[name] = self.rows.get(name, 0) + table.num_rows
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet import schema
+from custodiet._labels import decoded
 from custodiet._versions import package_versions
 from custodiet.scenario import Scenario
 from custodiet.store import RunWriter
@@ -48,14 +49,15 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
         timings = {"build": 0.0, "simulate": 0.0, "watch": 0.0, "store": 0.0}
         started = time.perf_counter()
         world = World(scenario.world, scenario.seed)
-        static = world.static_tables()
+        static = world.static_tables(encoded=True)  # labels as codes: ENUMs in the store
         for name, table in static.items():
             writer.append(name, table)
         the_watch = None
         if run_watch:
             from custodiet.watch import Watch
 
-            the_watch = Watch(scenario, {k: static[k] for k in ("persons", "places", "ties")},
+            the_watch = Watch(scenario, {k: decoded(static[k])
+                                         for k in ("persons", "places", "ties")},
                               start_weekday=scenario.world.start_weekday,
                               holidays=scenario.world.holiday_days)
             writer.append("cameras", pa.table(

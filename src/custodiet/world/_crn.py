@@ -141,6 +141,16 @@ def neighbour(indptr: np.ndarray, neighbours: np.ndarray, persons: np.ndarray,
               u: np.ndarray) -> np.ndarray:
     """One tie of each person drawn with their uniform from CSR adjacency (-1 for none)."""
     start = indptr[persons]
-    deg = indptr[persons + 1] - start
-    at = start + np.floor(u * deg).astype(np.int64)
-    return np.where(deg > 0, neighbours[np.minimum(at, max(neighbours.size - 1, 0))], -1)
+    deg = indptr[persons + 1]
+    deg -= start
+    u = u * deg
+    np.floor(u, out=u)
+    at = u.astype(np.int64)
+    del u
+    at += start
+    del start
+    np.minimum(at, max(neighbours.size - 1, 0), out=at)
+    got = neighbours[at].astype(np.int64)
+    del at
+    got[deg == 0] = -1
+    return got

@@ -30,16 +30,21 @@ def close_stays(open_place: np.ndarray, open_start: np.ndarray, place: np.ndarra
     places = np.concatenate([open_place[:, None], place], axis=1)
     rows, cols = np.nonzero(places >= 0)  # row-major: each person's used slots in order
     used_place = places[rows, cols]
+    del places  # every temporary is freed once used: this is the day's memory peak
     # Keep a slot unless it repeats the previous used slot's place (the same visit goes on).
-    new_row = np.ones(rows.size, dtype=bool)
-    new_row[1:] = rows[1:] != rows[:-1]
-    keep = new_row.copy()
+    keep = np.ones(rows.size, dtype=bool)
+    np.not_equal(rows[1:], rows[:-1], out=keep[1:])
     keep[1:] |= used_place[1:] != used_place[:-1]
     rows, cols, kept_place = rows[keep], cols[keep], used_place[keep]
-    kept_start = np.where(cols == 0, open_start[rows],
-                          start[rows, np.maximum(cols - 1, 0)])
+    del keep, used_place
+    # A slot's stay starts at the slot's time; the open stay (column 0) at its own start.
+    kept_start = start[rows, np.maximum(cols - 1, 0)]
+    first = np.flatnonzero(cols == 0)
+    del cols
+    kept_start[first] = open_start[rows[first]]
+    del first
     is_last = np.ones(rows.size, dtype=bool)
-    is_last[:-1] = rows[1:] != rows[:-1]
+    np.not_equal(rows[1:], rows[:-1], out=is_last[:-1])
     end = np.empty_like(kept_start)
     end[:-1] = kept_start[1:]
     closed = ~is_last

@@ -220,5 +220,7 @@ def build_ties(cfg: WorldConfig, people: People, places: Places, seed: int) -> T
     indptr, nbrs = _csr(lo, hi, n)
     # The friend layer is one contiguous block: its adjacency is built from views.
     f_indptr, f_nbrs = _csr(lo[friend[0]:friend[1]], hi[friend[0]:friend[1]], n)
+    if n < _INT32_IDS:  # kept for the static table only: half the bytes while the days run
+        lo, hi = lo.astype(np.int32), hi.astype(np.int32)
     return Ties(a=lo, b=hi, kind=kind, indptr=indptr, neighbours=nbrs, friend_indptr=f_indptr,
                 friends=f_nbrs, spouse=spouse, apart=apart, sham=sham)

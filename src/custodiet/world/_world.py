@@ -112,10 +112,11 @@ class World:
             out_of_town=self.places.ids("out_of_town"))
 
     # ------------------------------------------------------------------ public interface
-    def static_tables(self) -> dict[str, pa.Table]:
-        """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables."""
+    def static_tables(self, *, encoded: bool = False) -> dict[str, pa.Table]:
+        """``persons``, ``person_truth``, ``places`` and ``ties`` as Arrow tables; with
+        ``encoded``, label columns as dictionary codes (what the store takes, as ENUMs)."""
         return static_tables(self.people, self.places, self.ties, self.groups.of,
-                             self.config.history.temperament_labels)
+                             self.config.history.temperament_labels, encoded=encoded)
 
     @property
     def finished(self) -> bool:
@@ -141,8 +142,10 @@ class World:
         self._decide_trips(d, t0, status, appetite, together, draws)
         plan = self._plan_day(d, t0, status, appetite, together, draws)
         self._phones.switch_off(self._city, self._trips, status, t0, draws)
+        stays = self._stays(plan, last)
+        del plan  # (persons × slots) × 2 int64: not alive while the calls are drawn
         tables = {
-            "stays": self._stays(plan, last),
+            "stays": stays,
             "calls": calls(self._city, self._intent, self._phones, t0, draws),
             "phone_off": self._phones.take_done(t0, last, self.horizon),
             "utility": meter_readings(d, self._city, occupants_present(self._city, status),
