@@ -86,3 +86,26 @@ def test_each_effect_bar_carries_its_interval_clipped_at_zero() -> None:
 
     bar = _effect_bar(_effects(("a", 0.1, 0.3))[0], "mu_star", "mu_star_conf")
     assert (bar.value, bar.low, bar.high) == (0.1, 0.0, pytest.approx(0.4))
+
+
+def test_break_even_reads_only_the_rates_of_the_kinds_a_rule_claims() -> None:
+    """Bayes' odds: a run at rate r with precision p gives r (1 − p) / p; runs at p = 0 or 1
+    give nothing, and a rate of a kind the rule does not claim gets no entry."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from custodiet.study._sensitivity import Vary, _break_even
+
+    varied = [Vary("world.incidents.drug_deal_rate", 0.01, 0.04),
+              Vary("world.incidents.pickpocket_share", 0.0001, 0.0004)]
+    xs = np.array([[0.01, 0.0001], [0.02, 0.0002], [0.04, 0.0004]])
+
+    def run(p: float | None) -> SimpleNamespace:
+        return SimpleNamespace(rules=[SimpleNamespace(rule="hotel", precision=p)])
+
+    rows = _break_even(varied, xs, [run(0.2), run(1.0), run(0.5)], {"hotel": ["drug_deal"]})
+    assert rows == [{"rule": "hotel",
+                     "world.incidents.drug_deal_rate": pytest.approx(np.median([0.04, 0.04]))}]
+    assert _break_even(varied, xs, [run(0.0), run(None)], {"hotel": ["drug_deal"]}) == [
+        {"rule": "hotel", "world.incidents.drug_deal_rate": None}]

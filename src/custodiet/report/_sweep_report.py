@@ -106,14 +106,17 @@ def sensitivity_report(metrics: dict[str, Any], *, figures_dir: Path | None = No
         cols = [k for k in effects[0] if k != "setting"]
         sec.table(Table(["Setting", *cols], [[e["setting"], *[f"{e[c]:.3g}" for c in cols]]
                                              for e in effects]))
-    be = metrics.get("break_even") or []
-    rates = [k for k in (be[0] if be else {}) if k != "rule"]
+    be = [r for r in metrics.get("break_even") or [] if len(r) > 1]
+    rates = sorted({k for r in be for k in r if k != "rule"})
     if rates:
         sec = report.section("Break-even base rates")
         sec.paragraph("The base rate at which each rule's precision would reach 50%, from the "
-                      "runs' precision odds (median over runs; see docs/metrics.md).")
-        sec.table(Table(["Rule", *rates], [[r["rule"], *[fmt(r[k], "number") for k in rates]]
-                                           for r in be]))
+                      "runs' precision odds (median over the runs whose precision lay strictly "
+                      "between 0 and 1; see docs/metrics.md). Only the rates of the kinds a "
+                      "rule claims can move its precision; the others are left blank, and "
+                      "'undefined' means no run gave the odds.")
+        sec.table(Table(["Rule", *rates], [[r["rule"], *[fmt(r[k], "number") if k in r else ""
+                                                         for k in rates]] for r in be]))
     return report
 
 
