@@ -22,7 +22,8 @@ SMALL = {"--people": "200", "--days": "1", "--seeds": "1", "--runs": "10", "--bo
          "--removal-rates": "none"}
 SIZED = {"run": ("--people", "--days", "--seeds", "--bootstrap", "--removal-rates"),
          "world": ("--people", "--days"), "sweep": ("--people", "--days"),
-         "replicate": ("--runs", "--days"), "audit": ("--bootstrap",)}
+         "replicate": ("--runs", "--days"), "audit": ("--bootstrap",),
+         "sensitivity": ("--people", "--days"), "workbench": ("--people", "--days")}
 TIMING = re.compile(r"\d+(\.\d+)?\s*(s|min|minutes|seconds)\b")
 
 
@@ -77,10 +78,15 @@ def test_every_command_says_how_long_it_takes():
             above = line if line.startswith("#") else ""
 
 
-@pytest.mark.slow  # about 3 minutes on a quiet 2-core machine (16 on a saturated one)
+@pytest.mark.slow  # about 1.5 minutes on a quiet 2-core machine
 @pytest.mark.skipif(not all(p.exists() for p in DATA.values()), reason="shared data absent")
 def test_readme_commands_run_in_order(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
+    # the workbench prepares its city, then would serve until Ctrl-C: record the serving instead
+    # (the browser test drives a served workbench)
+    served: list[dict] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: served.append(kw))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".cache"))  # the workbench's cache
     toml = [b for b in blocks("toml") if b.startswith("# my-study.toml")]
     assert toml, "the README defines my-study.toml"
     text = re.sub(r"people = \d+", "people = 200", toml[0])
@@ -95,5 +101,6 @@ def test_readme_commands_run_in_order(tmp_path, monkeypatch, capsys):
         assert rc == 0, f"{line}\n{err}"
         ran += 1
     assert ran >= 12
+    assert [kw["host"] for kw in served] == ["127.0.0.1"]  # the README's workbench line ran
     assert not [p for p in tmp_path.iterdir() if p.name not in ("runs", "my-study.toml")
                 and not p.name.startswith(".")], "outputs outside runs/"
