@@ -167,6 +167,12 @@ def workload_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
                                                      if x.category == c])} for c in cats]}
 
 
+def _added(parts: Sequence[Any]) -> dict[str, int]:
+    """Rows of counts (sections with ``to_dict()``) added field by field over seeds."""
+    dicts = [p.to_dict() for p in parts]
+    return {k: sum(d[k] for d in dicts) for k in dicts[0]}
+
+
 def redlist_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
     """The red-list figures added over seeds (``without_redlist`` and ``hidden`` when the twin
     without the red list ran for every seed)."""
@@ -174,24 +180,21 @@ def redlist_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
     if not reds:
         return None
 
-    def add(parts: Sequence[Any]) -> dict[str, int]:
-        return {k: sum(p.to_dict()[k] for p in parts) for k in parts[0].to_dict()}
-
     out: dict[str, Any] = {"redlisted_persons": sum(r.redlisted_persons for r in reds),
                            "alerts_suppressed": sum(r.alerts_suppressed for r in reds),
-                           "with_redlist": add([r.with_redlist for r in reds])}
+                           "with_redlist": _added([r.with_redlist for r in reds])}
     if all(r.suppressed is not None for r in reds):
-        out["suppressed"] = add([r.suppressed for r in reds])
+        out["suppressed"] = _added([r.suppressed for r in reds])
     if all(r.without_redlist is not None for r in reds):
-        out["without_redlist"] = add([r.without_redlist for r in reds])
+        out["without_redlist"] = _added([r.without_redlist for r in reds])
         out["hidden"] = sum(r.hidden or 0 for r in reds)
     return out
 
 
 def trips_pooled(audits: Sequence[SeedAudit]) -> dict[str, int] | None:
     """Petition trips and what saw them, added over seeds (each count is a sum)."""
-    parts = [a.trips.to_dict() for a in audits if a.trips is not None]
-    return {k: sum(p[k] for p in parts) for k in parts[0]} if parts else None
+    parts = [a.trips for a in audits if a.trips is not None]
+    return _added(parts) if parts else None
 
 
 def knowability_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
