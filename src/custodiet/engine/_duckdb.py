@@ -49,8 +49,12 @@ def _env_threads() -> int | None:
 
 
 def check_environment() -> None:
-    """Refuse a bad ``CUSTODIET_THREADS`` or ``CUSTODIET_MEMORY_LIMIT`` before any work, so the
-    mistake is the one line a command prints (not a line after its first output)."""
+    """Refuse a bad ``CUSTODIET_THREADS``, ``CUSTODIET_MALLOC`` or ``CUSTODIET_MEMORY_LIMIT``
+    before any work, so the mistake is the one line a command prints (not a line after its
+    first output)."""
+    from custodiet._malloc import malloc_choice
+
     _env_threads()
+    malloc_choice()
     if (os.environ.get("CUSTODIET_MEMORY_LIMIT") or "").strip():
         connect().close()

@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
+from custodiet._malloc import keep_freed_memory
 from custodiet.scenario import WorldConfig
 from custodiet.scenario._world import ACTS
 from custodiet.world import _calendar as calendar
@@ -81,6 +82,7 @@ class World:
     """A synthetic city: build it, then call :meth:`step` once per day."""
 
     def __init__(self, config: WorldConfig, seed: int):
+        keep_freed_memory()  # the days reuse their arrays' memory instead of faulting it in
         self.config = config
         self.seed = int(seed)
         self.people: People = build_people(config, self.seed)
