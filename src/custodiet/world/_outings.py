@@ -78,15 +78,17 @@ def _leisure(city: City, free: np.ndarray, default_start: np.ndarray,
     people, places, beh = city.people, city.places, city.config.behaviour
     n = people.n
     adult = people.age >= 18
-    rates = np.stack([
-        np.full(n, beh.park_visit_rate), np.where(adult, beh.bar_visit_rate, 0.0),
-        np.full(n, beh.friend_visit_rate), np.full(n, beh.language_school_visit_rate),
-        np.full(n, beh.station_visit_rate),
-    ], axis=1)
+    # Rates differ only between adults and minors (no bars): two rows of rates, each person's
+    # kind the number of its row's cumulative shares below their draw.
+    rates = np.array([[beh.park_visit_rate, bar, beh.friend_visit_rate,
+                       beh.language_school_visit_rate, beh.station_visit_rate]
+                      for bar in (0.0, beh.bar_visit_rate)])
     total = rates.sum(axis=1)
-    goes = free & (draws.uniform("outing") < -np.expm1(-total))
+    goes = free & (draws.uniform("outing") < (-np.expm1(-total))[adult.view(np.int8)])
     cum = np.cumsum(rates, axis=1) / np.maximum(total, 1e-12)[:, None]
-    choice = (draws.uniform("outing_kind")[:, None] > cum).sum(axis=1)
+    u_kind = draws.uniform("outing_kind")
+    choice = np.where(adult, np.searchsorted(cum[1], u_kind, side="left"),
+                      np.searchsorted(cum[0], u_kind, side="left"))
     u_place, u_minutes = draws.uniform("outing_place"), draws.uniform("outing_minutes")
     out = Outings(place=np.full(n, -1, np.int64), start=default_start.copy(),
                   dur=np.zeros(n, np.int64))
