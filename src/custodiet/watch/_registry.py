@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from custodiet.scenario._watch import KeyList, RedList
 from custodiet.schema import HISTORY_FLAGS, RECORD_LABELS
@@ -23,20 +24,28 @@ from recorded attributes, day 0), ``contact`` (added after a police action) or `
 audit rebuilds membership spells from it (who was listed, since when and why)."""
 
 
+def equals(persons: pa.Table, name: str, value: str) -> np.ndarray:
+    """Whether each person's string column ``name`` is ``value`` (compared in Arrow: no
+    Python string per person)."""
+    return pc.fill_null(pc.equal(persons.column(name), value), False).to_numpy(
+        zero_copy_only=False)
+
+
 def attributes(persons: pa.Table) -> dict[str, np.ndarray]:
     """Each list attribute as a boolean array over persons, from recorded columns only."""
-    col = {name: persons.column(name).to_numpy(zero_copy_only=False)
-           for name in persons.column_names}
+    def col(name: str) -> np.ndarray:
+        return persons.column(name).to_numpy(zero_copy_only=False)
+
     n = persons.num_rows
-    out = {h: col[f"{h}_recorded"].astype(bool) for h in (*HISTORY_FLAGS, *RECORD_LABELS)}
-    out["grievance"] = col["grievance_recorded"].astype(str) != ""
-    out["migrant"] = col["migrant"].astype(bool)
-    out["minority"] = col["ethnicity"].astype(str) == "minority"
-    out["foreigner_without_permit"] = col["foreign"].astype(bool) & ~col["work_permit"].astype(bool)
-    age = col["age"]
-    out["idle_youth"] = (age >= 16) & (age <= 25) & ~col["student"].astype(bool) & \
-        (col["work_place"] < 0)
-    out["official"] = col["official"].astype(bool)
+    out = {h: col(f"{h}_recorded").astype(bool) for h in (*HISTORY_FLAGS, *RECORD_LABELS)}
+    out["grievance"] = ~equals(persons, "grievance_recorded", "")
+    out["migrant"] = col("migrant").astype(bool)
+    out["minority"] = equals(persons, "ethnicity", "minority")
+    out["foreigner_without_permit"] = col("foreign").astype(bool) & ~col("work_permit").astype(bool)
+    age = col("age")
+    out["idle_youth"] = (age >= 16) & (age <= 25) & ~col("student").astype(bool) & \
+        (col("work_place") < 0)
+    out["official"] = col("official").astype(bool)
     out["everyone"] = np.ones(n, bool)
     return out
 

@@ -18,7 +18,7 @@ from custodiet.scenario._watch import (
     temperament_feature,
 )
 from custodiet.watch._inputs import SCORES
-from custodiet.watch._registry import attributes
+from custodiet.watch._registry import attributes, equals
 from custodiet.watch._rng import watch_rng
 
 
@@ -28,15 +28,14 @@ class Features:
     def __init__(self, persons: pa.Table, ties: pa.Table, places: pa.Table):
         n = persons.num_rows
         attrs = attributes(persons)
-        grievance = persons.column("grievance_recorded").to_numpy(zero_copy_only=False).astype(str)
-        ses = persons.column("ses").to_numpy(zero_copy_only=False).astype(str)
         static = {k: v.astype(np.float32) for k, v in attrs.items()}
         for g in ("fraud", "land_dispute", "tragedy"):
-            static[g] = (grievance == g).astype(np.float32)
-        static["low_ses"] = (ses == "low").astype(np.float32)
-        temperament = persons.column("temperament").to_numpy(zero_copy_only=False).astype(str)
-        for label in np.unique(temperament[temperament != ""]):
-            static[temperament_feature(str(label))] = (temperament == label).astype(np.float32)
+            static[g] = equals(persons, "grievance_recorded", g).astype(np.float32)
+        static["low_ses"] = equals(persons, "ses", "low").astype(np.float32)
+        labels = pc.unique(persons.column("temperament").drop_null()).to_pylist()
+        for label in sorted(x for x in labels if x != ""):
+            static[temperament_feature(label)] = equals(persons, "temperament",
+                                                        label).astype(np.float32)
         a = ties.column("a").to_numpy()
         b = ties.column("b").to_numpy()
         pet = attrs["petition_history"]
@@ -45,8 +44,7 @@ class Features:
         self.static = static
         self.dynamic = {name: np.zeros(n, np.float32)
                         for name in ("past_trips", "phone_off", "past_alerts")}
-        kind = places.column("kind").to_numpy(zero_copy_only=False).astype(str)
-        self.capital = np.flatnonzero(kind == "capital")
+        self.capital = np.flatnonzero(equals(places, "kind", "capital"))
         self.n = n
 
     def capital_buyers(self, tickets: pa.Table) -> np.ndarray:
