@@ -55,6 +55,14 @@ def _has_dictionary(table: pa.Table) -> bool:
     return any(pa.types.is_dictionary(f.type) for f in table.schema)
 
 
+def _row_counts(con: Any) -> dict[str, int]:
+    """Rows of every base table already in the database (a run started from another's)."""
+    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                       "WHERE table_type = 'BASE TABLE'").fetchall()]
+    return {n: int(con.execute(f"SELECT count(*) FROM {quote_ident(n)}").fetchone()[0])
+            for n in names}
+
+
 class _Appender:
     """One background thread running inserts on a connection, in submission order.
 
@@ -118,20 +126,30 @@ class RunWriter:
     """Collects a run's tables and files, then publishes the directory in one rename.
 
     Use as a context manager: on an exception the temporary directory is removed and nothing
-    appears at the destination. Appended tables must not be changed afterwards (Arrow tables
-    are immutable; do not write into the numpy arrays behind them): they are inserted later,
-    on the store's thread.
+    appears at the destination. ``start_from`` names a finished database copied in first: its
+    tables are kept (not recreated) and their rows count towards the manifest's ``rows``.
+    Appended tables must not be changed afterwards (Arrow tables are immutable; do not write
+    into the numpy arrays behind them): they are inserted later, on the store's thread.
     """
 
-    def __init__(self, out: str | Path, *, schemas: dict[str, pa.Schema], force: bool = False):
+    def __init__(self, out: str | Path, *, schemas: dict[str, pa.Schema], force: bool = False,
+                 start_from: str | Path | None = None):
         self.out = check_destination(out, force=force)
         self.force = force
         self.tmp = partial_directory(self.out)
-        self.con = connect(self.tmp / DATABASE)
-        self.rows: dict[str, int] = {}
         self._started = time.perf_counter()
         self._waited = 0.0
+        try:
+            if start_from is not None:  # a finished database (a shared city's static tables)
+                shutil.copyfile(start_from, self.tmp / DATABASE)
+            self.con = connect(self.tmp / DATABASE)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
+        self.rows: dict[str, int] = _row_counts(self.con) if start_from is not None else {}
         for name, table_schema in schemas.items():
+            if name in self.rows:  # already in the starting database
+                continue
             self.con.register("_empty", table_schema.empty_table())
             self.con.execute(f"CREATE TABLE {quote_ident(name)} AS SELECT * FROM _empty")
             self.con.unregister("_empty")

@@ -23,6 +23,7 @@ from custodiet._labels import decoded
 from custodiet._versions import package_versions
 from custodiet.scenario import Scenario
 from custodiet.store import RunWriter
+from custodiet.study._cities import city_database, load_world
 from custodiet.world import World
 
 #: Where the watch's cameras are (places whose stays it observes), written once per watched run
@@ -37,21 +38,29 @@ def has_watch(scenario: Scenario) -> bool:
 
 
 def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch: bool = True,
-             variant: str = "watch", on_day: Callable[[int], None] | None = None) -> Path:
+             variant: str = "watch", on_day: Callable[[int], None] | None = None,
+             city: str | Path | None = None) -> Path:
     """Simulate the scenario (its world, and its watch unless ``watch`` is False or it has none)
-    and write the run directory. ``on_day`` is called after each day (progress bars)."""
+    and write the run directory. ``on_day`` is called after each day (progress bars). ``city``,
+    a folder :func:`custodiet.study._cities.prepare_city` wrote for this world config and seed,
+    is loaded instead of building the city, and the store starts from its static tables."""
     run_watch = watch and has_watch(scenario)
     tables = {**schema.STATIC_TABLES, **schema.EVENT_TABLES}
     if run_watch:
         tables.update(schema.WATCH_TABLES)
         tables["cameras"] = CAMERAS
-    with RunWriter(out, schemas=tables, force=force) as writer:
+    start = city_database(city) if city is not None else None
+    with RunWriter(out, schemas=tables, force=force, start_from=start) as writer:
         timings = {"build": 0.0, "simulate": 0.0, "watch": 0.0, "store": 0.0}
         started = time.perf_counter()
-        world = World(scenario.world, scenario.seed)
-        static = world.static_tables(encoded=True)  # labels as codes: ENUMs in the store
-        for name, table in static.items():
-            writer.append(name, table)
+        if city is None:
+            world = World(scenario.world, scenario.seed)
+            static = world.static_tables(encoded=True)  # labels as codes: ENUMs in the store
+            for name, table in static.items():
+                writer.append(name, table)
+        else:  # the store already holds the static tables; the watch still needs some
+            world = load_world(city, scenario)
+            static = world.static_tables(encoded=True) if run_watch else {}
         the_watch = None
         if run_watch:
             from custodiet.watch import Watch
