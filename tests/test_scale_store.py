@@ -1,5 +1,6 @@
 """The store's background appender: tables arrive whole and in order, an insert that fails is
-reported to the caller, and nothing is published after a failure."""
+reported to the caller, nothing is published after a failure, and DuckDB gets the memory the
+simulation leaves."""
 
 from __future__ import annotations
 
@@ -78,3 +79,27 @@ def test_dictionary_columns_become_enums_and_read_back_as_strings(tmp_path) -> N
         assert n == sum(int((c == 1).sum()) for c in codes) + 1
         assert run.con.execute("SELECT count(*) FROM t WHERE kind = ''").fetchone()[0] == sum(
             int((c == -1).sum()) for c in codes)
+
+
+def test_the_store_gets_what_memory_the_simulation_leaves(monkeypatch) -> None:
+    """DuckDB's buffer pool is what is available beyond the simulation's estimate, never under
+    the floor, and ``CUSTODIET_MEMORY_LIMIT`` (DuckDB's own setting) wins."""
+    from custodiet._memory import STORE_MEMORY_FLOOR, run_bytes, store_memory_limit
+
+    monkeypatch.delenv("CUSTODIET_MEMORY_LIMIT", raising=False)
+    monkeypatch.setenv("CUSTODIET_MEMORY_AVAILABLE_GB", "0.5")
+    assert store_memory_limit(1_000_000, watch=True) == STORE_MEMORY_FLOOR
+    monkeypatch.setenv("CUSTODIET_MEMORY_AVAILABLE_GB", "20")
+    limit = store_memory_limit(14_000_000, watch=False)
+    assert limit is not None
+    assert limit <= 20 * 2**30 - run_bytes(14_000_000, watch=False)
+    assert limit > 20 * 2**30 - run_bytes(14_000_000, watch=False) - 2**30  # only the estimate
+    monkeypatch.setenv("CUSTODIET_MEMORY_LIMIT", "4GB")
+    assert store_memory_limit(14_000_000, watch=False) is None
+
+
+def test_the_writer_sets_the_store_memory_limit(tmp_path) -> None:
+    with RunWriter(tmp_path / "run", schemas={}, memory_limit=3 * 2**29) as w:
+        setting = w.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        w.finish({})
+    assert setting == "1.5 GiB"

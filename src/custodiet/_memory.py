@@ -40,6 +40,11 @@ WATCH_BYTES_PER_PERSON = 2_000
 ADDRESS_SPACE_OVERHEAD = 3584 * 2**20
 
 
+#: The least buffer pool a run store's DuckDB gets (inserting a day's tables needs a few hundred
+#: MiB of blocks; below this it would spill to disk all the time).
+STORE_MEMORY_FLOOR = 2**30
+
+
 @dataclass(frozen=True)
 class Estimate:
     """Peak memory of ``jobs`` simulations at once against what the machine has free."""
@@ -95,6 +100,20 @@ def available_bytes() -> int | None:
     if env:
         limits.append(int(float(env) * 2**30))
     return max(0, min(limits)) if limits else None
+
+
+def store_memory_limit(people: int, *, watch: bool) -> int | None:
+    """Bytes for the buffer pool of a simulation's store: what is available beyond the
+    simulation's own estimate, at least :data:`STORE_MEMORY_FLOOR`. DuckDB's default, 80% of
+    the machine's memory, ignores an address-space or cgroup limit and the city beside it (a
+    14M city hit DuckDB's out-of-memory error under a 20 GiB address-space cap). None (DuckDB's
+    default) when nothing is known, or when ``CUSTODIET_MEMORY_LIMIT`` says what to use."""
+    if (os.environ.get("CUSTODIET_MEMORY_LIMIT") or "").strip():
+        return None
+    available = available_bytes()
+    if available is None:
+        return None
+    return max(STORE_MEMORY_FLOOR, available - run_bytes(people, watch=watch))
 
 
 def estimate(people: int, *, watch: bool, jobs: int = 1) -> Estimate:

@@ -128,12 +128,14 @@ class RunWriter:
     Use as a context manager: on an exception the temporary directory is removed and nothing
     appears at the destination. ``start_from`` names a finished database copied in first: its
     tables are kept (not recreated) and their rows count towards the manifest's ``rows``.
-    Appended tables must not be changed afterwards (Arrow tables are immutable; do not write
-    into the numpy arrays behind them): they are inserted later, on the store's thread.
+    ``memory_limit`` (bytes) caps DuckDB's buffer pool (default: ``CUSTODIET_MEMORY_LIMIT`` or
+    DuckDB's own). Appended tables must not be changed afterwards (Arrow tables are immutable;
+    do not write into the numpy arrays behind them): they are inserted later, on the store's
+    thread.
     """
 
     def __init__(self, out: str | Path, *, schemas: dict[str, pa.Schema], force: bool = False,
-                 start_from: str | Path | None = None):
+                 start_from: str | Path | None = None, memory_limit: int | None = None):
         self.out = check_destination(out, force=force)
         self.force = force
         self.tmp = partial_directory(self.out)
@@ -142,7 +144,8 @@ class RunWriter:
         try:
             if start_from is not None:  # a finished database (a shared city's static tables)
                 shutil.copyfile(start_from, self.tmp / DATABASE)
-            self.con = connect(self.tmp / DATABASE)
+            self.con = connect(self.tmp / DATABASE, memory_limit=(
+                f"{memory_limit // 2**20}MiB" if memory_limit is not None else None))
         except BaseException:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise

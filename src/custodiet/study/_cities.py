@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from custodiet import schema
+from custodiet._malloc import keep_freed_memory
 from custodiet.scenario import Scenario
 from custodiet.store import DATABASE, RunWriter
 from custodiet.world import World
@@ -56,6 +57,7 @@ def prepare_city(scenario: Scenario, folder: str | Path) -> Path:
 
 def load_world(folder: str | Path, scenario: Scenario) -> World:
     """The city's World as freshly built; refuses a city built from another config or seed."""
+    keep_freed_memory()  # as World() would: the loaded arrays and the days' come from the heap
     with open(Path(folder) / WORLD_FILE, "rb") as f:
         world = pickle.load(f)
     if world.config != scenario.world or world.seed != int(scenario.seed):

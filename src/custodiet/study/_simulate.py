@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from custodiet import schema
 from custodiet._labels import decoded
+from custodiet._memory import store_memory_limit
 from custodiet._versions import package_versions
 from custodiet.scenario import Scenario
 from custodiet.store import RunWriter
@@ -50,7 +51,9 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
         tables.update(schema.WATCH_TABLES)
         tables["cameras"] = CAMERAS
     start = city_database(city) if city is not None else None
-    with RunWriter(out, schemas=tables, force=force, start_from=start) as writer:
+    limit = store_memory_limit(scenario.world.people, watch=run_watch)
+    with RunWriter(out, schemas=tables, force=force, start_from=start,
+                   memory_limit=limit) as writer:
         timings = {"build": 0.0, "simulate": 0.0, "watch": 0.0, "store": 0.0}
         started = time.perf_counter()
         if city is None:
