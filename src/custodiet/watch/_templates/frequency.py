@@ -62,15 +62,19 @@ WITH e AS MATERIALIZED (SELECT st.person, st.place, st.start, st."end", st.seen_
            WHERE st.place IN (SELECT place_id FROM places
                               WHERE kind = {q.bind("kind", rule.place_kind)})
              AND {q.listed(rule, "st.person")}),
-comp AS (SELECT e.person, e.start, o.person AS other FROM e JOIN stays o
-         ON o.place = e.place AND o.person <> e.person AND o.start < e."end"
-         AND o."end" > e.start),
-a AS (SELECT * FROM e WHERE seen_day = $day)
-SELECT a."end" AS t, [a.person] AS persons, a.place AS place
-FROM a JOIN e b ON b.person = a.person AND b."end" > a."end" - {w} AND b."end" <= a."end"
-LEFT JOIN comp ON comp.person = b.person AND comp.start = b.start
-GROUP BY a.person, a.place, a.start, a."end"
-HAVING count(DISTINCT b.start) >= {n} AND count(DISTINCT comp.other) >= {m}
+a AS (SELECT * FROM e WHERE seen_day = $day),
+ab AS MATERIALIZED (SELECT a.person, a.place, a.start, a."end", b.start AS b_start
+       FROM a JOIN e b ON b.person = a.person AND b."end" > a."end" - {w}
+       AND b."end" <= a."end"),
+-- Companions only of the stays that count for today's anchors (not of every stay held).
+x AS (SELECT * FROM e WHERE (person, start) IN (SELECT (person, b_start) FROM ab)),
+comp AS (SELECT x.person, x.start, o.person AS other FROM x JOIN stays o
+         ON o.place = x.place AND o.person <> x.person AND o.start < x."end"
+         AND o."end" > x.start)
+SELECT ab."end" AS t, [ab.person] AS persons, ab.place AS place
+FROM ab LEFT JOIN comp ON comp.person = ab.person AND comp.start = ab.b_start
+GROUP BY ab.person, ab.place, ab.start, ab."end"
+HAVING count(DISTINCT ab.b_start) >= {n} AND count(DISTINCT comp.other) >= {m}
 """)
 
 
