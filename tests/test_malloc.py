@@ -28,7 +28,8 @@ def test_bad_choice_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPat
 
 
 def _applied(env: str) -> str:
-    code = "from custodiet._malloc import keep_freed_memory; print(keep_freed_memory())"
+    code = ("from custodiet._malloc import keep_freed_memory, release_freed_memory\n"
+            "kept = keep_freed_memory(); release_freed_memory(); print(kept)")
     return subprocess.run([sys.executable, "-c", code], env={MALLOC_ENV: env}, check=True,
                           capture_output=True, text=True).stdout.strip()
 

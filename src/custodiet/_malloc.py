@@ -49,6 +49,17 @@ def keep_freed_memory() -> bool:
     return _applied
 
 
+def release_freed_memory() -> None:
+    """Hand what is freed back to the system now (glibc's ``malloc_trim``): for a process that
+    built a city for others and goes on with other work (the study's own process, which
+    prepares shared cities before the runs)."""
+    if _applied:
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+        if trim is not None:
+            trim.argtypes = [ctypes.c_size_t]
+            trim(0)
+
+
 def _mallopt() -> bool:
     if not sys.platform.startswith("linux"):
         return False

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from custodiet import schema
-from custodiet._malloc import keep_freed_memory
+from custodiet._malloc import keep_freed_memory, release_freed_memory
 from custodiet.scenario import Scenario
 from custodiet.store import DATABASE, RunWriter
 from custodiet.world import World
@@ -51,8 +51,11 @@ def prepare_city(scenario: Scenario, folder: str | Path) -> Path:
             pickle.dump(world, f, protocol=5)
         for name, table in world.static_tables(encoded=True).items():
             writer.append(name, table)
-        return writer.finish({"kind": "city", "key": city_key(scenario),
+        del world
+        done = writer.finish({"kind": "city", "key": city_key(scenario),
                               "seconds": {"build": round(time.perf_counter() - started, 3)}})
+    release_freed_memory()  # the runs may start beside this process: give the city back
+    return done
 
 
 def load_world(folder: str | Path, scenario: Scenario) -> World:
