@@ -82,18 +82,24 @@ def test_dictionary_columns_become_enums_and_read_back_as_strings(tmp_path) -> N
 
 
 def test_the_store_gets_what_memory_the_simulation_leaves(monkeypatch) -> None:
-    """DuckDB's buffer pool is what is available beyond the simulation's estimate, never under
-    the floor, and ``CUSTODIET_MEMORY_LIMIT`` (DuckDB's own setting) wins."""
-    from custodiet._memory import STORE_MEMORY_FLOOR, run_bytes, store_memory_limit
+    """DuckDB's buffer pool is what is available beyond the simulation's estimate, between the
+    floor and the cap, and ``CUSTODIET_MEMORY_LIMIT`` (DuckDB's own setting) wins."""
+    from custodiet._memory import (
+        STORE_MEMORY_CAP,
+        STORE_MEMORY_FLOOR,
+        run_bytes,
+        store_memory_limit,
+    )
 
     monkeypatch.delenv("CUSTODIET_MEMORY_LIMIT", raising=False)
     monkeypatch.setenv("CUSTODIET_MEMORY_AVAILABLE_GB", "0.5")
     assert store_memory_limit(1_000_000, watch=True) == STORE_MEMORY_FLOOR
-    monkeypatch.setenv("CUSTODIET_MEMORY_AVAILABLE_GB", "20")
-    limit = store_memory_limit(14_000_000, watch=False)
-    assert limit is not None
-    assert limit <= 20 * 2**30 - run_bytes(14_000_000, watch=False)
-    assert limit > 20 * 2**30 - run_bytes(14_000_000, watch=False) - 2**30  # only the estimate
+    monkeypatch.setenv("CUSTODIET_MEMORY_AVAILABLE_GB", "18")
+    left = 18 * 2**30 - run_bytes(14_000_000, watch=False)
+    assert STORE_MEMORY_FLOOR < left < STORE_MEMORY_CAP
+    assert store_memory_limit(14_000_000, watch=False) == left
+    monkeypatch.setenv("CUSTODIET_MEMORY_AVAILABLE_GB", "64")
+    assert store_memory_limit(14_000_000, watch=False) == STORE_MEMORY_CAP
     monkeypatch.setenv("CUSTODIET_MEMORY_LIMIT", "4GB")
     assert store_memory_limit(14_000_000, watch=False) is None
 

@@ -23,13 +23,13 @@ from custodiet.errors import UserError
 #: the base carries that 190 MiB spread (measured, 2026-12-02).
 BASE_BYTES = 540 * 2**20
 #: Peak bytes per resident of a city streamed into its store: people, places, ties and
-#: adjacency, a day's working arrays and the tables waiting for the store. Measured peaks of
-#: ``bench/scale.py`` (7 days) since freed memory is kept for the next day (``_malloc``), on
-#: 2026-12-02: 1,334-1,342 MiB at 1M, 3,229 MiB at 3M (940 bytes a person above the base) and
-#: 12,692 MiB at 13.9M (919); the peak varies by a few per cent with how many tables wait for
-#: the store, so the figure carries about 10% above the highest. tests/test_scale_memory.py
-#: checks the estimate stays above a fresh process's measured peak.
-WORLD_BYTES_PER_PERSON = 1_040
+#: adjacency, a day's working arrays, the tables waiting for the store and the store's buffer
+#: pool, which grows with the days up to its cap. Measured peaks since freed memory is kept for
+#: the next day (``_malloc``), on 2026-12-02: 1,334-1,342 MiB at 1M × 7, 3,229 MiB at 3M × 7
+#: (940 bytes a person above the base), 12,692 MiB at 13.9M × 7 (919) and 14.26 GiB at
+#: 13.9M × 30 with the 4 GiB buffer pool (1,064); the figure carries about 8% above the
+#: highest. tests/test_scale_memory.py checks the estimate stays above a fresh process's peak.
+WORLD_BYTES_PER_PERSON = 1_150
 #: Extra peak bytes per resident when the watch runs over the city (its static tables, lists,
 #: scorer features and rule windows; measured peaks of ``run default``: 1,054 MiB at 200k × 7,
 #: i.e. 2,740 bytes a person above base and city, the audit's own memory included; 3.0 GB at
@@ -44,6 +44,10 @@ ADDRESS_SPACE_OVERHEAD = 3584 * 2**20
 #: The least buffer pool a run store's DuckDB gets (inserting a day's tables needs a few hundred
 #: MiB of blocks; below this it would spill to disk all the time).
 STORE_MEMORY_FLOOR = 2**30
+#: The most it gets: DuckDB keeps the blocks it wrote cached up to its limit, so a larger pool
+#: only raises the peak (a Tianjin month with 8.6 GiB peaked at 19.1 GiB resident); 4 GiB ran
+#: the Tianjin week and month at full speed (measured, 2026-12-02).
+STORE_MEMORY_CAP = 4 * 2**30
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,8 @@ def available_bytes() -> int | None:
 
 def store_memory_limit(people: int, *, watch: bool) -> int | None:
     """Bytes for the buffer pool of a simulation's store: what is available beyond the
-    simulation's own estimate, at least :data:`STORE_MEMORY_FLOOR`. DuckDB's default, 80% of
+    simulation's own estimate, between :data:`STORE_MEMORY_FLOOR` and
+    :data:`STORE_MEMORY_CAP`. DuckDB's default, 80% of
     the machine's memory, ignores an address-space or cgroup limit and the city beside it (a
     14M city hit DuckDB's out-of-memory error under a 20 GiB address-space cap). None (DuckDB's
     default) when nothing is known, or when ``CUSTODIET_MEMORY_LIMIT`` says what to use."""
@@ -114,7 +119,8 @@ def store_memory_limit(people: int, *, watch: bool) -> int | None:
     available = available_bytes()
     if available is None:
         return None
-    return max(STORE_MEMORY_FLOOR, available - run_bytes(people, watch=watch))
+    return max(STORE_MEMORY_FLOOR,
+               min(STORE_MEMORY_CAP, available - run_bytes(people, watch=watch)))
 
 
 def estimate(people: int, *, watch: bool, jobs: int = 1) -> Estimate:
