@@ -12,6 +12,9 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 
+from custodiet._interrupt import Terminated
+from custodiet._interrupt import request as request_termination
+from custodiet._interrupt import requested as termination_requested
 from custodiet.errors import UserError
 
 # Each name maps to ``custodiet.cli._<name>``, which defines ``register(subparsers)``; the
@@ -40,12 +43,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that every partial output is cleaned up the same way."""
-
-
 def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated()
+    request_termination()
+
+
+def _terminated() -> int:
+    sys.stderr.write("custodiet: terminated; nothing was written\n")
+    return 143
+
+
+def _settle_lazy_imports() -> None:
+    """Make pyarrow import pandas now, as it does on its first conversion from numpy: a SIGTERM
+    raised half-way through an import leaves the module broken or the signal lost, so the one
+    import a run would otherwise make mid-way happens before SIGTERM is caught."""
+    import numpy as np
+    import pyarrow as pa
+
+    pa.array(np.zeros(1))
 
 
 def printable(text: str) -> str:
@@ -66,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = None
     if threading.current_thread() is threading.main_thread():
+        _settle_lazy_imports()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         from custodiet._executor import default_jobs
@@ -90,11 +105,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _error("out of memory; try fewer people or days (or set "
                       "CUSTODIET_MEMORY_LIMIT for the engine)")
     except Terminated:
-        sys.stderr.write("custodiet: terminated; nothing was written\n")
-        return 143
+        return _terminated()
     except KeyboardInterrupt:
         sys.stderr.write("custodiet: interrupted; nothing was written\n")
         return 130
+    except Exception:
+        if termination_requested():  # DuckDB's "Query interrupted", raised for our SIGTERM
+            return _terminated()
+        raise
     finally:
         from custodiet.store._atomic import discard_partials
 

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet import schema
+from custodiet._interrupt import check as check_interrupt
 from custodiet._labels import decoded
 from custodiet._memory import store_memory_limit
 from custodiet._versions import package_versions
@@ -89,6 +90,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
             if the_watch is not None:
                 _watch_day(world, the_watch, events, writer, timings)
             del events  # not alive while the next day is drawn
+            check_interrupt()  # a SIGTERM a library swallowed mid-query stops the run here
             if on_day is not None:
                 on_day(world.day)
         manifest = {
