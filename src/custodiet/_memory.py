@@ -109,11 +109,11 @@ def available_bytes() -> int | None:
 
 def store_memory_limit(people: int, *, watch: bool) -> int | None:
     """Bytes for the buffer pool of a simulation's store: what is available beyond the
-    simulation's own estimate, between :data:`STORE_MEMORY_FLOOR` and
-    :data:`STORE_MEMORY_CAP`. DuckDB's default, 80% of
-    the machine's memory, ignores an address-space or cgroup limit and the city beside it (a
-    14M city hit DuckDB's out-of-memory error under a 20 GiB address-space cap). None (DuckDB's
-    default) when nothing is known, or when ``CUSTODIET_MEMORY_LIMIT`` says what to use."""
+    simulation's own estimate, between :data:`STORE_MEMORY_FLOOR` and :data:`STORE_MEMORY_CAP`.
+    DuckDB's default, 80% of the machine's memory, ignores an address-space or cgroup limit and
+    the city beside it (a 14M city hit DuckDB's out-of-memory error under a 20 GiB
+    address-space cap). None (DuckDB's default) when nothing is known, or when
+    ``CUSTODIET_MEMORY_LIMIT`` says what to use."""
     if (os.environ.get("CUSTODIET_MEMORY_LIMIT") or "").strip():
         return None
     available = available_bytes()

@@ -52,16 +52,6 @@ def _terminated() -> int:
     return 143
 
 
-def _settle_lazy_imports() -> None:
-    """Make pyarrow import pandas now, as it does on its first conversion from numpy: a SIGTERM
-    raised half-way through an import leaves the module broken or the signal lost, so the one
-    import a run would otherwise make mid-way happens before SIGTERM is caught."""
-    import numpy as np
-    import pyarrow as pa
-
-    pa.array(np.zeros(1))
-
-
 def printable(text: str) -> str:
     """``text`` without control characters (a user's file or column name could carry terminal
     escape sequences); tabs become spaces."""
@@ -80,7 +70,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     previous = None
     if threading.current_thread() is threading.main_thread():
-        _settle_lazy_imports()
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         from custodiet._executor import default_jobs
