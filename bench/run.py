@@ -30,8 +30,8 @@ def _peak_rss_mb() -> float:
 
 def one(people: int, days: int) -> dict:
     """Time each stage for one city size (run in its own process)."""
-    from custodiet.audit._sim_study import audit_seed
-    from custodiet.audit._sim_summary import pooled_group_metrics
+    from custodiet.audit.sim._study import audit_seed
+    from custodiet.audit.sim._summary import pooled_group_metrics
     from custodiet.report._study_report import study_report
     from custodiet.scenario import builtin_scenarios, load_scenario
     from custodiet.store import open_run

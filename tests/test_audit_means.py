@@ -85,7 +85,7 @@ def test_study_groups_match_fairlearn(study) -> None:
 
     people = people_table({s: {"watch": study.run_path("watch", s)} for s in study.seeds},
                           study.scenario)
-    from custodiet.audit._sim_summary import pooled_group_metrics
+    from custodiet.audit.sim._summary import pooled_group_metrics
 
     ours = pooled_group_metrics([people], groups=["ethnicity", "ses"], bootstrap=0, seed=0,
                                 min_cell=0)
@@ -125,7 +125,7 @@ def test_study_groups_match_fairlearn(study) -> None:
 
 
 def test_summarise_across_seeds() -> None:
-    from custodiet.audit._sim_summary import summarise
+    from custodiet.audit.sim._summary import summarise
 
     s = summarise([1.0, 3.0, None])
     # mean 2, sd √2, t(0.975, 1) = 12.706: 2 ± 12.706 · √2 / √2, cut at 0

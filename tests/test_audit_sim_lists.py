@@ -8,15 +8,15 @@ import pyarrow as pa
 import pytest
 
 from custodiet import schema
-from custodiet.audit._sim_lists import (
+from custodiet.audit.sim._lists import (
     contact_listed_alerts,
     list_composition,
     list_sizes,
     person_list_days,
     spells,
 )
-from custodiet.audit._sim_redlist import redlist_metrics
-from custodiet.audit._sim_rules import overall_metrics
+from custodiet.audit.sim._redlist import redlist_metrics
+from custodiet.audit.sim._rules import overall_metrics
 from custodiet.watch import LIST_CHANGES
 from tests._tables import table_of
 
@@ -141,7 +141,7 @@ def test_redlist_metrics(con: duckdb.DuckDBPyConnection) -> None:
 def test_redlist_leaves_administrative_statuses_out(con: duckdb.DuckDBPyConnection) -> None:
     """Official 9 lives in a crowded rental (a status, no incident to hide) and petitioned; the
     whistle's suppressed alert on 9 found only the rental: no true alert, nothing found."""
-    from custodiet.audit._sim_redlist import suppressed_would_find
+    from custodiet.audit.sim._redlist import suppressed_would_find
 
     watch = duckdb.connect()
     watch.register("persons", con.execute("SELECT * FROM persons").to_arrow_table())
@@ -188,7 +188,7 @@ def test_feedback_by_list(con: duckdb.DuckDBPyConnection) -> None:
     """Contact-only on A: person 4 from day 2, person 0 again from day 4 (not on day 3). Alert
     2 (day 2, persons 2 and 4) and alert 5 (the last day, person 4) name them; the police acted
     on person 4 for both and on person 0 for alert 1 (day 3: then on no list)."""
-    from custodiet.audit._sim_lists import feedback_by_list
+    from custodiet.audit.sim._lists import feedback_by_list
 
     con.register("actions", _actions([(0, 2, "visit", 4, 3 * D, ""),
                                       (1, 5, "visit", 4, 7 * D, ""),
@@ -204,7 +204,7 @@ def test_feedback_by_list(con: duckdb.DuckDBPyConnection) -> None:
 def test_workload(con: duckdb.DuckDBPyConnection) -> None:
     """Seven (alert, person) pairs call for a visit; three were answered, a day after their
     alert (less five minutes for alert 1); with a capacity of 1 every acting day is full."""
-    from custodiet.audit._sim_workload import workload
+    from custodiet.audit.sim._workload import workload
 
     con.register("actions", _actions([(0, 2, "visit", 4, 3 * D, ""),
                                       (1, 5, "visit", 4, 7 * D, ""),
@@ -225,7 +225,7 @@ def test_workload(con: duckdb.DuckDBPyConnection) -> None:
 def test_lists_by_category_and_camera_days(con: duckdb.DuckDBPyConnection) -> None:
     """Ever on A: 0, 2, 4; on B: 0, 2, 3. Foreigners: 2 and 3. Person 0 stays under a camera
     on days 0 and 1, and from day 5 past the horizon (counted once, on the last day)."""
-    from custodiet.audit._sim_burden import camera_days, lists_by_category
+    from custodiet.audit.sim._burden import camera_days, lists_by_category
 
     con.register("persons", pa.table({"person_id": list(range(10)),
                                       "foreign": [i in (2, 3) for i in range(10)]}))

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from custodiet import schema
-from custodiet.audit._sim_people import burden_concentration, person_outcomes
+from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from tests._tables import table_of
 
 

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from custodiet import schema
-from custodiet.audit._sim_rules import overall_metrics, rule_metrics
+from custodiet.audit.sim._rules import overall_metrics, rule_metrics
 
 DAY = schema.MINUTES_PER_DAY
 

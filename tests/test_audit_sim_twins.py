@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from custodiet import schema
-from custodiet.audit._sim_twins import prevented_by_kind, seen_versus_true_precision
+from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
 from tests._tables import table_of
 
 DAY = schema.MINUTES_PER_DAY
@@ -44,7 +44,7 @@ def test_split_difference_by_whom_it_concerns() -> None:
     does not either, and 7 deals twice."""
     import pyarrow as pa
 
-    from custodiet.audit._sim_split import split_difference
+    from custodiet.audit.sim._split import split_difference
 
     twin = table_of(schema.INCIDENTS, [(0, "petition_trip", [1], DAY, 9, True),
                                        (1, "petition_trip", [2], DAY, 9, True),

@@ -166,7 +166,7 @@ def test_run_command_end_to_end(tmp_path, capsys) -> None:
     assert f"report: {out / 'report.html'}" in text
     metrics = json.loads((out / "metrics.json").read_text())
     assert "feedback_sweep" not in metrics
-    from custodiet.audit._sim_figures import FIGURES
+    from custodiet.audit.sim._figures import FIGURES
     from custodiet.report._study_report import headline_text
 
     for f in FIGURES:  # the printout is the registry's printed figures, labelled from it

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from custodiet.audit._sim_figures import FIGURES, REGISTRY, docs_table
-from custodiet.audit._sim_sections import (
+from custodiet.audit.sim._figures import FIGURES, REGISTRY, docs_table
+from custodiet.audit.sim._sections import (
     AlertsOnDay,
     Burden,
     ContactListedAlerts,
@@ -27,7 +27,7 @@ from custodiet.audit._sim_sections import (
     TwinPrecision,
     Twins,
 )
-from custodiet.audit._sim_study import SeedAudit, headline
+from custodiet.audit.sim._study import SeedAudit, headline
 from custodiet.report import Report, Table
 from custodiet.report._study_report import summary
 from custodiet.report._study_sections import redlist_section, status_section
@@ -208,7 +208,7 @@ def test_docs_carry_the_registry_table() -> None:
     text = DOCS.read_text(encoding="utf-8")
     assert docs_table() in text, (
         "docs/metrics.md is out of date with the figure registry; regenerate it with "
-        "`python -m custodiet.audit._sim_figures docs/metrics.md`")
+        "`python -m custodiet.audit.sim._figures docs/metrics.md`")
 
 
 def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
@@ -293,7 +293,7 @@ def test_headline_figures_match_a_brute_force_oracle(study) -> None:
 
 
 def test_wilson_interval_is_exact_at_the_ends() -> None:
-    from custodiet.audit._sim_pooled import wilson
+    from custodiet.audit.sim._pooled import wilson
 
     assert wilson(0, 7) == (0.0, pytest.approx(0.3543, abs=1e-4))  # exactly 0, not a hair above
     assert wilson(7, 7) == (pytest.approx(0.6457, abs=1e-4), 1.0)

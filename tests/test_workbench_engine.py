@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from custodiet.audit._sim_rules import rule_metrics
+from custodiet.audit.sim._rules import rule_metrics
 from custodiet.engine import connect
 from custodiet.workbench import Bench
 from custodiet.workbench import _engine as engine

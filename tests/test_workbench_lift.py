@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodiet import schema
-from custodiet.audit._lift import chance_alerts, lift_over_chance, sample_subsets
-from custodiet.audit._sim_lists import prepare_spells
+from custodiet.audit.sim._lift import chance_alerts, lift_over_chance, sample_subsets
+from custodiet.audit.sim._lists import prepare_spells
 from custodiet.engine import Session
 from custodiet.watch import LIST_CHANGES
 from tests._tables import table_of

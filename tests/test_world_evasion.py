@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from custodiet.audit._unseen import unseen_trips
+from custodiet.audit.sim._unseen import unseen_trips
 from custodiet.scenario import WorldConfig
 from custodiet.schema import ALERTS
 from custodiet.world import World

@@ -5,6 +5,9 @@ from __future__ import annotations
 import platform
 from importlib import metadata
 
+#: This package's version (``custodiet.__version__``).
+__version__ = "0.1.0"
+
 _PACKAGES = ("custodiet", "numpy", "pyarrow", "duckdb", "pydantic")
 
 

@@ -2,7 +2,7 @@
 group with a pass band, bootstrap intervals on aggregated cells, small-cell suppression, and
 threshold sweeps. Used by the simulation audit and by ``custodiet audit`` on real tables."""
 
-from custodiet.audit._bootstrap import resample_counts
+from custodiet.audit._bootstrap import percentile_interval, resample_counts
 from custodiet.audit._cells import Cells, Grouping, cells_from_arrow, cells_from_relation
 from custodiet.audit._disclosure import Disclosure, protect
 from custodiet.audit._frame import (
@@ -41,6 +41,7 @@ __all__ = [
     "cells_from_relation",
     "default_groupings",
     "group_metrics",
+    "percentile_interval",
     "protect",
     "resample_counts",
     "threshold_sweep",

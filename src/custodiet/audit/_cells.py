@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from custodiet.engine import connect
 from custodiet.errors import UserError
 
 
@@ -103,7 +104,7 @@ def cells_from_arrow(table: pa.Table, *, groups: Sequence[str], flag: str,
                      label: str | None = None, weight: str | None = None,
                      values: Sequence[str] = ()) -> Cells:
     """``cells_from_relation`` for an Arrow table (person-level arrays from a simulation)."""
-    con = duckdb.connect()
+    con = connect()
     try:
         return cells_from_relation(con.from_arrow(table), groups=groups, flag=flag, label=label,
                                    weight=weight, values=values)

@@ -103,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _terminated()
         raise
     finally:
-        from custodiet.store._atomic import discard_partials
+        from custodiet.store import discard_partials
 
         discard_partials()  # whatever was interrupted, no half-written directory stays
         if previous is not None:

@@ -38,10 +38,8 @@ def load_metrics(folder: str) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet.audit._sim_figures import FIGURES
-    from custodiet.report import publish
-    from custodiet.report._study_report import headline_text
-    from custodiet.report._sweep_report import compare_report, headline_pairs
+    from custodiet.audit.sim import FIGURES
+    from custodiet.report import compare_report, headline_pairs, headline_text, publish
     from custodiet.store import check_destination
 
     if args.out:

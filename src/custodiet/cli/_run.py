@@ -74,11 +74,10 @@ def progress_bar(total: int, quiet: bool, desc: str) -> tuple[Any, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet.audit._sim_figures import FIGURES
-    from custodiet.report._study_report import headline_text, summary
+    from custodiet.audit.sim import FIGURES
+    from custodiet.report import headline_text, summary
     from custodiet.store import check_destination
-    from custodiet.study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, prepare
-    from custodiet.study._api import run_prepared
+    from custodiet.study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, prepare, run_prepared
 
     check_destination(args.out, force=args.force)
     prepared = prepare(args.scenario, people=args.people, days=args.days, seed=args.seed,

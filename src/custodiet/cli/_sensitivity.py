@@ -38,14 +38,19 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet.report import publish
-    from custodiet.report._sweep_report import sensitivity_report
+    from custodiet.report import publish, sensitivity_report
     from custodiet.store import check_destination
-    from custodiet.study import resolve_scenario, sized
-    from custodiet.study._sensitivity import design, parse_vary, plan_points, sensitivity
+    from custodiet.study import (
+        design,
+        parse_vary,
+        plan_points,
+        resolve_scenario,
+        sensitivity,
+        sized,
+    )
 
     check_destination(args.out, force=args.force)
-    from custodiet.study._sensitivity import BUILTIN_VARY
+    from custodiet.study import BUILTIN_VARY
 
     varied = [parse_vary(v) for v in (args.vary or BUILTIN_VARY)]
     scenario, _ = resolve_scenario(args.scenario)

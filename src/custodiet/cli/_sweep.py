@@ -23,10 +23,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet.audit._sim_figures import REGISTRY
-    from custodiet.report import publish
-    from custodiet.report._study_report import headline_text
-    from custodiet.report._sweep_report import sweep_report
+    from custodiet.audit.sim import REGISTRY
+    from custodiet.report import headline_text, publish, sweep_report
     from custodiet.store import check_destination
     from custodiet.study import (
         apply_setting,

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
     finally:
-        from custodiet.workbench._study import stop
+        from custodiet.workbench import stop_study as stop
 
         stop(app.state.workbench.study)  # a study still running ends with the workbench
     return 0

@@ -43,7 +43,7 @@ def scenario_with_overrides(args: argparse.Namespace) -> Scenario:
 
 def run(args: argparse.Namespace) -> int:
     from custodiet._memory import check
-    from custodiet.study._simulate import simulate_world
+    from custodiet.study import simulate_world
 
     scenario = scenario_with_overrides(args)
     check_destination(args.out, force=args.force)

@@ -12,6 +12,14 @@ from custodiet.report._audit_report import (
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
+from custodiet.report._study_format import headline_text
+from custodiet.report._study_report import study_report, summary
+from custodiet.report._sweep_report import (
+    compare_report,
+    headline_pairs,
+    sensitivity_report,
+    sweep_report,
+)
 
 __all__ = [
     "PALETTE",
@@ -26,10 +34,17 @@ __all__ = [
     "add_sweep_section",
     "bars",
     "clean",
+    "compare_report",
     "esc",
     "export",
+    "headline_pairs",
+    "headline_text",
     "publish",
     "real_audit_report",
+    "sensitivity_report",
+    "study_report",
+    "summary",
     "sweep",
+    "sweep_report",
     "write_json",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from custodiet import __version__
+from custodiet._versions import __version__
 from custodiet.audit import AuditResult, Disclosure, Estimate, GroupFrame, RealAudit, Sweep
 from custodiet.report._figures import Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Table

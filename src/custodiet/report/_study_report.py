@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from custodiet.audit import AuditResult
-from custodiet.audit._sim_figures import FIGURES, figure
-from custodiet.audit._sim_study import SeedAudit
+from custodiet.audit.sim import FIGURES, SeedAudit, figure
 from custodiet.report._answers import (
     ANSWERS,
     CATEGORY_LABELS,

@@ -9,8 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from custodiet.audit._sim_figures import REGISTRY
-from custodiet.audit._sim_study import SeedAudit
+from custodiet.audit.sim import REGISTRY, SeedAudit
 from custodiet.report._answers import statuses, unseen
 from custodiet.report._figures import export
 from custodiet.report._html import Figure, Section, Table

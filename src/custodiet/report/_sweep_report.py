@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from custodiet.audit._sim_figures import FIGURES, REGISTRY
+from custodiet.audit.sim import FIGURES, REGISTRY
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._study_figures import grouped_bars, tradeoff

@@ -3,10 +3,25 @@ result. ``plan_*`` return independent :class:`RunSpec` items, :func:`execute` si
 of them (the one place a process pool or a cluster can take over), the audit turns each seed's
 stores into typed sections, and :func:`run` does all of it behind ``custodiet.run``."""
 
-from custodiet.study._api import Prepared, StudyResult, prepare, resolve_scenario, run, seeds_from
+from custodiet.study._api import (
+    Prepared,
+    StudyResult,
+    prepare,
+    resolve_scenario,
+    run,
+    run_prepared,
+    seeds_from,
+)
 from custodiet.study._execute import Progress, execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import RunSpec, plan_study, plan_sweep, sized, with_removal_rate
+from custodiet.study._sensitivity import (
+    BUILTIN_VARY,
+    design,
+    parse_vary,
+    plan_points,
+    sensitivity,
+)
 from custodiet.study._simulate import has_watch, simulate, simulate_world
 from custodiet.study._study import (
     DEFAULT_BOOTSTRAP,
@@ -21,6 +36,7 @@ from custodiet.study._sweep import apply_setting, parse_setting, sweep
 from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
 
 __all__ = [
+    "BUILTIN_VARY",
     "DEFAULT_BOOTSTRAP",
     "DEFAULT_REMOVAL_RATES",
     "NULL_WORLD_ZEROED",
@@ -33,18 +49,23 @@ __all__ = [
     "apply_setting",
     "audit_runs",
     "audit_study",
+    "design",
     "execute",
     "has_watch",
     "null_world",
     "parse_setting",
+    "parse_vary",
     "people_table",
+    "plan_points",
     "plan_study",
     "plan_sweep",
     "prepare",
     "resolve_scenario",
     "run",
+    "run_prepared",
     "run_study",
     "seeds_from",
+    "sensitivity",
     "simulate",
     "simulate_world",
     "sized",

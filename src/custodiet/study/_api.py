@@ -181,8 +181,7 @@ def run(scenario: Scenario | str | Path = "default", out: str | Path | None = No
 def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bool = False,
                  progress: Progress | None = None) -> StudyResult:
     """Execute, audit, report and publish a prepared study."""
-    from custodiet.report import publish
-    from custodiet.report._study_report import study_report
+    from custodiet.report import publish, study_report
 
     sc = prepared.scenario
     if out is None:

@@ -57,27 +57,7 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
                    memory_limit=limit) as writer:
         timings = {"build": 0.0, "simulate": 0.0, "watch": 0.0, "store": 0.0}
         started = time.perf_counter()
-        if city is None:
-            world = World(scenario.world, scenario.seed)
-            static = world.static_tables(encoded=True)  # labels as codes: ENUMs in the store
-            for name, table in static.items():
-                writer.append(name, table)
-        else:  # the store already holds the static tables; the watch still needs some
-            world = load_world(city, scenario)
-            static = world.static_tables(encoded=True) if run_watch else {}
-        the_watch = None
-        if run_watch:
-            from custodiet.watch import Watch
-
-            the_watch = Watch(scenario, {k: decoded(static[k])
-                                         for k in ("persons", "places", "ties")},
-                              start_weekday=scenario.world.start_weekday,
-                              holidays=scenario.world.holiday_days)
-            writer.append("cameras", pa.table(
-                {"place_id": np.flatnonzero(the_watch.sensors.camera).astype(np.int64)},
-                schema=CAMERAS))
-            _expose_cameras(world, the_watch.sensors.camera, static["persons"])
-        del static  # the store holds the tables until they are inserted, then frees them
+        world, the_watch = _open_city(scenario, writer, city=city, run_watch=run_watch)
         timings["build"] = time.perf_counter() - started
         while not world.finished:
             t = time.perf_counter()
@@ -93,17 +73,49 @@ def simulate(scenario: Scenario, out: str | Path, *, force: bool = False, watch:
             check_interrupt()  # a SIGTERM a library swallowed mid-query stops the run here
             if on_day is not None:
                 on_day(world.day)
-        manifest = {
-            "kind": "study" if run_watch else "world",
-            "variant": variant,
-            "scenario": scenario.model_dump(mode="json"),
-            "seed": scenario.seed,
-            "people": scenario.world.people,
-            "days": scenario.world.days,
-            "versions": package_versions(),
-            "seconds": {k: round(v, 3) for k, v in timings.items()},
-        }
-        return writer.finish(manifest)
+        return writer.finish(_manifest(scenario, variant, timings, run_watch=run_watch))
+
+
+def _open_city(scenario: Scenario, writer: RunWriter, *, city: str | Path | None,
+               run_watch: bool) -> tuple[World, Any]:
+    """The world (built, its static tables appended; or loaded from a prepared ``city``) and,
+    when the scenario is watched, its watch with the cameras written and made known."""
+    if city is None:
+        world = World(scenario.world, scenario.seed)
+        static = world.static_tables(encoded=True)  # labels as codes: ENUMs in the store
+        for name, table in static.items():
+            writer.append(name, table)
+    else:  # the store already holds the static tables; the watch still needs some
+        world = load_world(city, scenario)
+        static = world.static_tables(encoded=True) if run_watch else {}
+    the_watch = None
+    if run_watch:
+        from custodiet.watch import Watch
+
+        the_watch = Watch(scenario, {k: decoded(static[k])
+                                     for k in ("persons", "places", "ties")},
+                          start_weekday=scenario.world.start_weekday,
+                          holidays=scenario.world.holiday_days)
+        writer.append("cameras", pa.table(
+            {"place_id": np.flatnonzero(the_watch.sensors.camera).astype(np.int64)},
+            schema=CAMERAS))
+        _expose_cameras(world, the_watch.sensors.camera, static["persons"])
+    return world, the_watch  # the static tables are freed once the store has inserted them
+
+
+def _manifest(scenario: Scenario, variant: str, timings: dict[str, float], *,
+              run_watch: bool) -> dict[str, Any]:
+    """What the run's ``manifest.json`` says besides the row counts the store adds."""
+    return {
+        "kind": "study" if run_watch else "world",
+        "variant": variant,
+        "scenario": scenario.model_dump(mode="json"),
+        "seed": scenario.seed,
+        "people": scenario.world.people,
+        "days": scenario.world.days,
+        "versions": package_versions(),
+        "seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
 
 
 def _watch_day(world: World, the_watch: Any, events: dict[str, pa.Table], writer: RunWriter,

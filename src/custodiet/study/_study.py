@@ -20,19 +20,22 @@ from typing import Any
 import pyarrow as pa
 
 from custodiet.audit import AuditResult
-from custodiet.audit._sim_burden import burden_groups
-from custodiet.audit._sim_pooled import (
+from custodiet.audit.sim import (
+    SPREADS,
+    SeedAudit,
+    audit_seed,
+    burden_groups,
     effects_by_kind,
     knowability_pooled,
     lists_pooled,
+    pooled_group_metrics,
     redlist_pooled,
     rules_pooled,
+    summarise_headlines,
     systems_pooled,
     trips_pooled,
     workload_pooled,
 )
-from custodiet.audit._sim_study import SeedAudit, audit_seed
-from custodiet.audit._sim_summary import SPREADS, pooled_group_metrics, summarise_headlines
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
 from custodiet.study._execute import Progress, execute

@@ -8,8 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from custodiet.audit._sim_study import SeedAudit
-from custodiet.audit._sim_summary import summarise_headlines
+from custodiet.audit.sim import SeedAudit, summarise_headlines
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
 from custodiet.study._execute import execute

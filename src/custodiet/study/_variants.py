@@ -2,7 +2,7 @@
 
 Because every person's draws depend only on (seed, day, decision, person), a person out of
 reach of the changed thing lives the same days in the twin, so differences between twins are
-effects, not noise (the audit splits them by whom they concern; see ``audit._sim_split``).
+effects, not noise (the audit splits them by whom they concern; see ``audit.sim._split``).
 """
 
 from __future__ import annotations

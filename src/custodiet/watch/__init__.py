@@ -7,17 +7,18 @@ reads ground truth and never holds the world. ``custodiet.watch.checks`` is the 
 suite every rule template and scorer passes.
 """
 
-from custodiet.watch._inputs import TruthLeak, refuse_truth
-from custodiet.watch._registry import LIST_CHANGES, LIST_MEMBERSHIP
+from custodiet.watch._inputs import OBSERVED, RELATIONS, TruthLeak, refuse_truth, register
+from custodiet.watch._registry import LIST_CHANGES, LIST_MEMBERSHIP, Registry
 from custodiet.watch._response import Intervention, interventions
 from custodiet.watch._rules import buffer_days, compile_rule, rule_inputs, run_rule
 from custodiet.watch._scorers import SCORERS
 from custodiet.watch._template import Compiled, Example, Template
 from custodiet.watch._templates import TEMPLATES
-from custodiet.watch._watch import Watch, observable
+from custodiet.watch._watch import Watch, member_homes, observable, redlist_hits
 
 __all__ = [
-    "LIST_CHANGES", "LIST_MEMBERSHIP", "SCORERS", "TEMPLATES", "Compiled", "Example",
-    "Intervention", "Template", "TruthLeak", "Watch", "buffer_days", "compile_rule",
-    "interventions", "observable", "refuse_truth", "rule_inputs", "run_rule",
+    "LIST_CHANGES", "LIST_MEMBERSHIP", "OBSERVED", "RELATIONS", "SCORERS", "TEMPLATES",
+    "Compiled", "Example", "Intervention", "Registry", "Template", "TruthLeak", "Watch",
+    "buffer_days", "compile_rule", "interventions", "member_homes", "observable",
+    "redlist_hits", "refuse_truth", "register", "rule_inputs", "run_rule",
 ]

@@ -7,7 +7,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.scenario._watch import KeyList, RedList
+from custodiet.scenario.models import KeyList, RedList
 from custodiet.schema import HISTORY_FLAGS, RECORD_LABELS
 from custodiet.watch._inputs import MEMBERS
 from custodiet.watch._rng import watch_rng

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from custodiet.scenario._watch import Response
+from custodiet.scenario.models import Response
 from custodiet.schema import MINUTES_PER_DAY as DAY
 from custodiet.schema import POLICE_ACTIONS
 

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.scenario._watch import (
+from custodiet.scenario.models import (
     TEMPERAMENT_FEATURE,
     Checklist,
     Learned,

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pyarrow as pa
 
-from custodiet.scenario._watch import Sensors
+from custodiet.scenario.models import Sensors
 from custodiet.watch._inputs import OBSERVED
 from custodiet.watch._phone import PhoneOff
 from custodiet.watch._rng import watch_rng

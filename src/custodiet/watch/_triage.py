@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.scenario._watch import Response
+from custodiet.scenario.models import Response
 from custodiet.schema import ACTIONS, MINUTES_PER_DAY, POLICE_ACTIONS
 
 DAY = MINUTES_PER_DAY

@@ -26,7 +26,7 @@ import pyarrow as pa
 from pydantic import BaseModel, TypeAdapter
 
 from custodiet.engine import Session
-from custodiet.scenario._watch import Rule, Scorer
+from custodiet.scenario.models import Rule, Scorer
 from custodiet.watch._inputs import OBSERVED, RELATIONS, SCORES, register
 from custodiet.watch._rules import RULE_OUTPUT, buffer_days, compile_rule, rule_inputs, run_rule
 from custodiet.watch._scorers import SCORERS, Features, scores_table

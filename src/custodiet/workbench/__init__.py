@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from custodiet.workbench._bench import Bench, Card
+from custodiet.workbench._study import stop as stop_study
 
 Progress = Callable[[str, int, int], None]
 """Called with (what, done, total) while the city is prepared and the rules first answered."""
@@ -48,4 +49,4 @@ def serve_app(scenario: str | Path, *, people: int | None, days: int | None,
                                 study_dir=Path(cache) / "studies"))
 
 
-__all__ = ["Bench", "Card", "open_bench", "serve_app"]
+__all__ = ["Bench", "Card", "open_bench", "serve_app", "stop_study"]

@@ -13,13 +13,21 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from custodiet.audit._bootstrap import percentile_interval, resample_counts
-from custodiet.audit._cells import Grouping, cells_from_relation
-from custodiet.audit._frame import DEFAULT_MIN_CELL, group_metrics
-from custodiet.audit._lift import DEFAULT_REPLICATES, lift_over_chance
-from custodiet.audit._sim_people import person_outcomes
-from custodiet.audit._sim_rules import rule_metrics
-from custodiet.audit._sim_study import _alerts_by_day
+from custodiet.audit import (
+    DEFAULT_MIN_CELL,
+    Grouping,
+    cells_from_relation,
+    group_metrics,
+    percentile_interval,
+    resample_counts,
+)
+from custodiet.audit.sim import (
+    DEFAULT_REPLICATES,
+    alerts_by_day,
+    lift_over_chance,
+    person_outcomes,
+    rule_metrics,
+)
 from custodiet.workbench._engine import CATEGORY_COLUMNS, City
 
 #: Bootstrap resamples of a rule's alerts for its precision interval (assumption: enough for
@@ -83,7 +91,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
         lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
                                 days=days, horizon=horizon, replicates=replicates,
                                 seed=city.scenario.seed, metrics=table).to_pylist()[0]
-        by_day = [dataclasses.asdict(row) for row in _alerts_by_day(con, days)]
+        by_day = [dataclasses.asdict(row) for row in alerts_by_day(con, days)]
         people = person_outcomes(con)
         groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
     finally:

@@ -27,13 +27,22 @@ from custodiet import schema
 from custodiet.engine import Session, connect, quote_ident
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
-from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES, KeyList
+from custodiet.scenario.models import LIST_ATTRIBUTES, TEMPLATES, KeyList
 from custodiet.store import open_run
 from custodiet.study import VARIANTS, simulate
-from custodiet.watch import Watch, buffer_days, compile_rule, run_rule
-from custodiet.watch._inputs import OBSERVED, RELATIONS, register
-from custodiet.watch._registry import Registry
-from custodiet.watch._watch import member_homes, redlist_hits
+from custodiet.watch import (
+    OBSERVED,
+    RELATIONS,
+    Registry,
+    Watch,
+    buffer_days,
+    compile_rule,
+    member_homes,
+    redlist_hits,
+    register,
+    run_rule,
+)
+from custodiet.workbench._replay import Replay, load_replay, save_replay
 from custodiet.workbench._scenarios import (
     choices,
     common_fields,
@@ -261,10 +270,10 @@ def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None =
         incidents = run.table("incidents")
         stored = run.table("alerts") if "alerts" in run.tables() else \
             schema.ALERTS.empty_table()
-        replay = _load_replay(path, days)
+        replay = load_replay(path, days, _STATIC)
         if replay is None:
             replay = _replay(twin, static, _events_by_day(run, days), progress)
-            _save_replay(path, replay)
+            save_replay(path, replay)
     observed, relations, scores, redlisted = replay
     city = City(twin, path, static["persons"], incidents, observed, relations, scores,
                 redlisted, stored)
@@ -272,9 +281,6 @@ def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None =
     return city
 
 
-Replay = tuple[list[dict[str, pa.Table]], dict[str, pa.Table], list[pa.Table], np.ndarray]
-"""What the replayed watch saw: each day's observed tables, the static relations its rules
-read, each day's scorer levels, and who is red-listed."""
 _PER_DAY = ("members", "member_homes", "scores")
 #: The relations the watch registers that are the same every day (places, homes, records …).
 _STATIC = tuple(n for n in RELATIONS if n not in OBSERVED and n not in _PER_DAY)
@@ -297,46 +303,6 @@ def _replay(twin: Scenario, static: dict[str, pa.Table], events: list[dict[str, 
         if progress:
             progress(days + d + 1, 2 * days)
     return observed, {k: seen[k] for k in _STATIC}, scores, watch.registry.redlisted.copy()
-
-
-def _replay_dir(path: Path) -> Path:
-    return path.with_name(path.name + ".replay")
-
-
-def _save_replay(path: Path, replay: Replay) -> None:
-    """Keep the replay beside the run store (Arrow IPC files, written then renamed)."""
-    import shutil
-
-    import pyarrow.feather as feather
-
-    observed, relations, scores, redlisted = replay
-    final = _replay_dir(path)
-    tmp = final.with_name(final.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for d, tables in enumerate(observed):
-        for name, table in tables.items():
-            feather.write_feather(table, tmp / f"observed-{d}-{name}.arrow")
-        feather.write_feather(scores[d], tmp / f"scores-{d}.arrow")
-    for name, table in relations.items():
-        feather.write_feather(table, tmp / f"{name}.arrow")
-    np.save(tmp / "redlisted.npy", redlisted)
-    shutil.rmtree(final, ignore_errors=True)
-    tmp.rename(final)
-
-
-def _load_replay(path: Path, days: int) -> Replay | None:
-    import pyarrow.feather as feather
-
-    where = _replay_dir(path)
-    needed = [f"{name}.arrow" for name in _STATIC] + ["redlisted.npy"]
-    if not all((where / name).is_file() for name in needed):
-        return None
-    observed = [{name: feather.read_table(where / f"observed-{d}-{name}.arrow")
-                 for name in OBSERVED} for d in range(days)]
-    scores = [feather.read_table(where / f"scores-{d}.arrow") for d in range(days)]
-    relations = {name: feather.read_table(where / f"{name}.arrow") for name in _STATIC}
-    return observed, relations, scores, np.load(where / "redlisted.npy")
 
 
 def spy_sensors(watch: Watch, into: list[dict[str, pa.Table]]) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from custodiet import schema
 from custodiet.scenario import Scenario, scenario_from_mapping
-from custodiet.scenario._watch import LIST_ATTRIBUTES, TEMPLATES
+from custodiet.scenario.models import LIST_ATTRIBUTES, TEMPLATES
 
 
 def load(spec: str | Path) -> Scenario:
@@ -40,7 +40,7 @@ def rule_models() -> dict[str, type]:
     """Each rule template's pydantic model, by template name (its fields are the blanks)."""
     from typing import get_args
 
-    from custodiet.scenario._watch import Rule
+    from custodiet.scenario.models import Rule
 
     union = get_args(Rule)[0]
     models = {m.model_fields["template"].annotation.__args__[0]: m for m in get_args(union)}
@@ -49,15 +49,15 @@ def rule_models() -> dict[str, type]:
 
 def common_fields() -> tuple[str, ...]:
     """The fields every rule has (name, claims, lists, triage): the rest are its blanks."""
-    from custodiet.scenario._rules import _Rule
+    from custodiet.scenario.models import RULE_FIELDS
 
-    return tuple(_Rule.model_fields)
+    return RULE_FIELDS
 
 
 def choices() -> dict[str, tuple[str, ...]]:
     """Values the menu offers: incident kinds, place kinds, list attributes, categories,
     actions."""
-    from custodiet.scenario._watch import ACTIONS, CATEGORIES
+    from custodiet.scenario.models import ACTIONS, CATEGORIES
 
     return {"detects": schema.INCIDENT_KINDS, "place_kind": schema.PLACE_KINDS,
             "attributes": LIST_ATTRIBUTES, "category": CATEGORIES, "action": ACTIONS}

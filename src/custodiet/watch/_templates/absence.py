@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Absence
+from custodiet.scenario.models import Absence
 from custodiet.watch._template import Compiled, Example, Query, Template, no_lookback, reads
 
 

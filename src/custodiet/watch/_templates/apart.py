@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Apart
+from custodiet.scenario.models import Apart
 from custodiet.schema import MINUTES_PER_DAY as DAY
 from custodiet.watch._template import Compiled, Example, Query, Template, place, reads, stay
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Checkpoint
+from custodiet.scenario.models import Checkpoint
 from custodiet.watch._template import (
     Compiled,
     Example,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Frequency
+from custodiet.scenario.models import Frequency
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
 from custodiet.watch._template import (
     STAYS,

@@ -3,7 +3,7 @@ leaving the home district (NYT-2: "when the person moves around")."""
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Movement
+from custodiet.scenario.models import Movement
 from custodiet.watch._template import (
     STAYS,
     Compiled,

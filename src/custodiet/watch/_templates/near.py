@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Near
+from custodiet.scenario.models import Near
 from custodiet.watch._template import (
     STAYS,
     Compiled,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from custodiet.scenario._watch import Travel
+from custodiet.scenario.models import Travel
 from custodiet.watch._template import Compiled, Example, Query, Template, place, reads
 
 

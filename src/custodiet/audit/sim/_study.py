@@ -15,20 +15,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from custodiet.audit._lift import lift_over_chance
-from custodiet.audit._sim_burden import camera_days, categories_in, lists_by_category
-from custodiet.audit._sim_figures import REGISTRY
-from custodiet.audit._sim_lists import (
+from custodiet.audit.sim._burden import camera_days, categories_in, lists_by_category
+from custodiet.audit.sim._figures import REGISTRY
+from custodiet.audit.sim._lift import lift_over_chance
+from custodiet.audit.sim._lists import (
     contact_listed_alerts,
     feedback_by_list,
     list_composition,
     list_sizes,
     person_list_days,
 )
-from custodiet.audit._sim_people import burden_concentration, person_outcomes
-from custodiet.audit._sim_redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit._sim_rules import overall_metrics, rule_metrics
-from custodiet.audit._sim_sections import (
+from custodiet.audit.sim._people import burden_concentration, person_outcomes
+from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
+from custodiet.audit.sim._rules import overall_metrics, rule_metrics
+from custodiet.audit.sim._sections import (
     AlertsOnDay,
     Burden,
     ContactListedAlerts,
@@ -53,11 +53,11 @@ from custodiet.audit._sim_sections import (
     Workload,
     WorkloadCategory,
 )
-from custodiet.audit._sim_split import split_difference
-from custodiet.audit._sim_systems import system_metrics, systems_of
-from custodiet.audit._sim_twins import prevented_by_kind, seen_versus_true_precision
-from custodiet.audit._sim_workload import workload
-from custodiet.audit._unseen import unseen_trips
+from custodiet.audit.sim._split import split_difference
+from custodiet.audit.sim._systems import system_metrics, systems_of
+from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
+from custodiet.audit.sim._unseen import unseen_trips
+from custodiet.audit.sim._workload import workload
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
@@ -78,7 +78,7 @@ def _has(con: Con, name: str) -> bool:
                             [name]).fetchone()[0])
 
 
-def _alerts_by_day(con: Con, days: int) -> list[AlertsOnDay]:
+def alerts_by_day(con: Con, days: int) -> list[AlertsOnDay]:
     return AlertsOnDay.of(con.execute("""
         SELECT rule, least(t // $per_day, $last)::INTEGER AS day,
                count(*) FILTER (WHERE NOT suppressed_by_redlist) AS alerts,
@@ -323,7 +323,7 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
         rules=RuleFigures.of(rule_metrics(watch, rules=rules, days=days, horizon=horizon)),
         burden=Burden(**burden_concentration(watch, top=TOP_SHARE)),
         police=Police(int(contacts[0]), int(contacts[1])),
-        alerts_by_day=_alerts_by_day(watch, days), people=people, lists=lists,
+        alerts_by_day=alerts_by_day(watch, days), people=people, lists=lists,
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
         redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon),

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import duckdb
 import pyarrow as pa
 
-from custodiet.audit._sim_lists import prepare_spells
+from custodiet.audit.sim._lists import prepare_spells
 from custodiet.engine import quote_ident
 from custodiet.schema import MINUTES_PER_DAY
 

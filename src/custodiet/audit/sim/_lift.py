@@ -34,8 +34,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from custodiet.audit._sim_lists import prepare_spells
-from custodiet.audit._sim_rules import DEFAULT_HORIZON, rule_metrics
+from custodiet.audit.sim._lists import prepare_spells
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, rule_metrics
 from custodiet.engine import Session
 from custodiet.schema import ALERTS, MINUTES_PER_DAY
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
-from custodiet.audit._sim_rules import DEFAULT_HORIZON, seen_incidents
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, seen_incidents
 
 _SQL = """
 WITH pet AS (

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pyarrow as pa
 
-from custodiet.audit._sim_rules import DEFAULT_HORIZON, seen_incidents
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, seen_incidents
 from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, LAWFUL_INCIDENT_KINDS
 
 
@@ -81,7 +81,7 @@ def suppressed_would_find(watch: duckdb.DuckDBPyConnection, *,
                           horizon: int = DEFAULT_HORIZON) -> dict:
     """The suppressed alerts matched as if they had been raised: their number, how many would
     have been true, and the distinct incidents they would have found."""
-    from custodiet.audit._sim_rules import overall_metrics
+    from custodiet.audit.sim._rules import overall_metrics
     from custodiet.engine import Session
 
     alerts = watch.execute("SELECT * REPLACE (false AS suppressed_by_redlist) FROM alerts "

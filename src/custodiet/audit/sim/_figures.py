@@ -149,7 +149,7 @@ def update_docs(text: str) -> str:
     return f"{head}{START}\n{docs_table()}\n{END}{tail}"
 
 
-if __name__ == "__main__":  # python -m custodiet.audit._sim_figures docs/metrics.md
+if __name__ == "__main__":  # python -m custodiet.audit.sim._figures docs/metrics.md
     import sys
     from pathlib import Path
 

@@ -11,8 +11,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from custodiet.audit._sim_burden import LISTED_CATEGORIES
-from custodiet.audit._sim_study import SeedAudit
+from custodiet.audit.sim._burden import LISTED_CATEGORIES
+from custodiet.audit.sim._study import SeedAudit
 
 Z95 = 1.959964
 
@@ -219,7 +219,7 @@ def effects_by_kind(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
     """Per incident kind, over seeds: deterrence (``no_system`` − ``no_response``) and
     interception (``no_response`` − ``watch``), each only the part by touched persons and
     the spillover, and their sum, the total effect of the system; mean with intervals and range."""
-    from custodiet.audit._sim_summary import summarise
+    from custodiet.audit.sim._summary import summarise
 
     twins = [a.twins for a in audits if a.twins is not None and
              a.twins.interception_by_kind is not None]

@@ -316,7 +316,7 @@ class Twins(Row):
 @dataclass(frozen=True)
 class Lift(Row):
     """A rule's precision against that of the same alerts naming random members of its lists
-    at the same times (``custodiet.audit._lift``), and the same for the administrative status
+    at the same times (``custodiet.audit.sim._lift``), and the same for the administrative status
     it claims: its status precision against the base rate of the status among those members."""
 
     rule: str

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
-from custodiet.audit._sim_rules import DEFAULT_HORIZON, rule_metrics
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, rule_metrics
 from custodiet.engine import Session
 
 _PREVENTED = """

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
-from custodiet.audit._sim_rules import DEFAULT_HORIZON, overall_metrics
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, overall_metrics
 from custodiet.engine import Session
 from custodiet.scenario import Scenario, builtin_scenarios, load_scenario
 

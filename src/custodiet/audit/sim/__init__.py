@@ -1,0 +1,97 @@
+"""The audit of a simulated study: a watch run's alerts against the city's ground truth, its
+twins (no response, no red list, no system, a null world), burden by group and by listed
+category, the lists' feedback, what the red list hides, and the figures pooled over seeds.
+
+``audit_seed`` audits one seed's run stores into a typed :class:`SeedAudit`; the ``*_pooled``
+functions pool those over seeds; ``FIGURES`` is the registry of every headline figure. Real
+scored data is audited by :mod:`custodiet.audit` itself, whose group metrics this package uses.
+"""
+
+from custodiet.audit.sim._burden import (
+    LISTED_CATEGORIES,
+    burden_groups,
+    camera_days,
+    categories_in,
+    lists_by_category,
+)
+from custodiet.audit.sim._figures import FIGURES, REGISTRY, StudyFigure, docs_table, figure
+from custodiet.audit.sim._lift import (
+    DEFAULT_REPLICATES,
+    chance_alerts,
+    lift_over_chance,
+    sample_subsets,
+)
+from custodiet.audit.sim._lists import feedback_by_list, prepare_spells
+from custodiet.audit.sim._people import burden_concentration, person_outcomes
+from custodiet.audit.sim._pooled import (
+    effects_by_kind,
+    knowability_pooled,
+    lists_pooled,
+    redlist_pooled,
+    rules_pooled,
+    systems_pooled,
+    trips_pooled,
+    wilson,
+    workload_pooled,
+)
+from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, overall_metrics, rule_metrics
+from custodiet.audit.sim._split import split_difference
+from custodiet.audit.sim._study import SeedAudit, alerts_by_day, audit_seed, headline
+from custodiet.audit.sim._summary import (
+    SPREADS,
+    pooled_group_metrics,
+    summarise,
+    summarise_headlines,
+)
+from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
+from custodiet.audit.sim._unseen import unseen_trips
+from custodiet.audit.sim._workload import workload
+
+__all__ = [
+    "DEFAULT_HORIZON",
+    "DEFAULT_REPLICATES",
+    "FIGURES",
+    "LISTED_CATEGORIES",
+    "REGISTRY",
+    "SPREADS",
+    "SeedAudit",
+    "StudyFigure",
+    "alerts_by_day",
+    "audit_seed",
+    "burden_concentration",
+    "burden_groups",
+    "camera_days",
+    "categories_in",
+    "chance_alerts",
+    "docs_table",
+    "effects_by_kind",
+    "feedback_by_list",
+    "figure",
+    "headline",
+    "knowability_pooled",
+    "lift_over_chance",
+    "lists_by_category",
+    "lists_pooled",
+    "overall_metrics",
+    "person_outcomes",
+    "pooled_group_metrics",
+    "prepare_spells",
+    "prevented_by_kind",
+    "redlist_metrics",
+    "redlist_pooled",
+    "rule_metrics",
+    "rules_pooled",
+    "sample_subsets",
+    "seen_versus_true_precision",
+    "split_difference",
+    "summarise",
+    "summarise_headlines",
+    "suppressed_would_find",
+    "systems_pooled",
+    "trips_pooled",
+    "unseen_trips",
+    "wilson",
+    "workload",
+    "workload_pooled",
+]
