@@ -80,7 +80,7 @@ def _csr(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray
     src[:m], src[m:] = lo, hi
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    order = np.argsort(src)
+    order = np.argsort(src, kind="stable")  # the same neighbour order on every CPU
     out = src  # the keys are not needed any more: reuse their memory for the neighbours
     for i in range(0, 2 * m, _CHUNK):
         o = order[i:i + _CHUNK]
