@@ -12,24 +12,48 @@ from custodiet.report._audit_report import (
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
+from custodiet.report._verdict import (
+    EFFECT,
+    HALF,
+    LIFT,
+    Decision,
+    Scale,
+    Verdict,
+    decide,
+    more_data_needed,
+    quote,
+    sentence,
+    undecided_words,
+)
 
 __all__ = [
+    "EFFECT",
+    "HALF",
+    "LIFT",
     "PALETTE",
     "Bar",
+    "Decision",
     "Figure",
     "Report",
+    "Scale",
     "Section",
     "Table",
+    "Verdict",
     "add_group_metric_sections",
     "add_method_section",
     "add_overview",
     "add_sweep_section",
     "bars",
     "clean",
+    "decide",
     "esc",
     "export",
+    "more_data_needed",
     "publish",
+    "quote",
     "real_audit_report",
+    "sentence",
     "sweep",
+    "undecided_words",
     "write_json",
 ]
