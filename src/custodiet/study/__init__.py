@@ -18,6 +18,7 @@ from custodiet.study._study import (
     run_study,
 )
 from custodiet.study._sweep import apply_setting, parse_setting, sweep
+from custodiet.study._until import BatchRunner, Budget, Stop, UntilResult, run_until
 from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
 
 __all__ = [
@@ -25,11 +26,15 @@ __all__ = [
     "DEFAULT_REMOVAL_RATES",
     "NULL_WORLD_ZEROED",
     "VARIANTS",
+    "BatchRunner",
+    "Budget",
     "Prepared",
     "Progress",
     "RunSpec",
+    "Stop",
     "Study",
     "StudyResult",
+    "UntilResult",
     "apply_setting",
     "audit_runs",
     "audit_study",
@@ -44,6 +49,7 @@ __all__ = [
     "resolve_scenario",
     "run",
     "run_study",
+    "run_until",
     "seeds_from",
     "simulate",
     "simulate_world",
