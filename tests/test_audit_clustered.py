@@ -84,6 +84,22 @@ def test_several_cities_with_a_city_effect_cover():
     assert independent < 0.90, independent
 
 
+def test_lift_covers():
+    """Lift of the five-city rule above (precision 0.2) over chance alerts in the same cities
+    (300 people a city, one alert each, true with probability 0.05): the true lift is 4."""
+    rng = np.random.default_rng(21)
+    hits = 0
+    for r in range(REPS):
+        city, person, is_true = population(rng, 5, 80, 1000.0)
+        chance_city = np.repeat(np.arange(5), 300)
+        chance_true = (rng.random(len(chance_city)) < 0.05).astype(np.float64)
+        rule = ClusteredSample.from_arrays(city, person, is_true)
+        chance = ClusteredSample.from_arrays(chance_city, 10**6 + np.arange(1500), chance_true)
+        lift = rule.ratio_of_ratios(chance, replicates=REPLICATES, seed=r)
+        hits += lift.low <= TRUE_PRECISION / 0.05 <= lift.high
+    assert 0.93 <= hits / REPS <= 0.97, hits / REPS
+
+
 def _repeated(people: int, each: int, true_people: int, cities: int = 1) -> ClusteredSample:
     """``people`` people each raising ``each`` identical alerts, ``true_people`` of them true."""
     person = np.repeat(np.arange(people), each)

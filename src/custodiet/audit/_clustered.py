@@ -27,6 +27,7 @@ from custodiet.audit._nested import (
     Design,
     Interval,
     city_scale,
+    clusters,
     design,
     method_text,
     replicate_sums,
@@ -121,8 +122,7 @@ class ClusteredSample:
 
 
 def _n_clusters(samples: list[ClusteredSample]) -> int:
-    keys = np.concatenate([np.stack([s.city, s.cluster], axis=1) for s in samples])
-    return len(np.unique(keys, axis=0)) if len(keys) else 0
+    return len(clusters(samples)[1])
 
 
 def _n_cities(samples: list[ClusteredSample]) -> int:
@@ -132,13 +132,11 @@ def _n_cities(samples: list[ClusteredSample]) -> int:
 def _design_effect(parts: list[tuple[ClusteredSample, np.ndarray]]) -> float:
     """Kish's design effect of a linearised statistic: Σ over clusters of the squared summed
     influence, over Σ over units of the squared influence (units independent)."""
-    keys = np.concatenate([np.stack([s.city, s.cluster], axis=1) for s, _ in parts])
     u = np.concatenate([v for _, v in parts])
     unit = float(np.sum(u * u))
     if len(u) == 0 or unit <= 0.0:
         return math.nan
-    _, inverse = np.unique(keys, axis=0, return_inverse=True)
-    per_cluster = np.bincount(inverse.reshape(-1), weights=u)
+    per_cluster = np.bincount(clusters([s for s, _ in parts])[0], weights=u)
     return float(np.sum(per_cluster * per_cluster)) / unit
 
 

@@ -90,26 +90,38 @@ class Design:
     den: np.ndarray  # (S, P)
 
 
+def clusters(samples: list[ClusteredSample]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The samples' rows (concatenated) on one cluster space: each row's cluster index, each
+    cluster's city index, and the sorted cities. A cluster is a (city, cluster id) pair."""
+    cities = np.unique(np.concatenate([s.cities for s in samples]))
+    city = np.searchsorted(cities, np.concatenate([s.city for s in samples]))
+    ids, member = np.unique(np.concatenate([s.cluster for s in samples]), return_inverse=True)
+    pairs, inverse = np.unique(city * max(len(ids), 1) + member, return_inverse=True)
+    return inverse.reshape(-1), pairs // max(len(ids), 1), cities
+
+
+def _profiles(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``table`` and how many times each occurs (a lexsort: faster than
+    ``np.unique(axis=0)``)."""
+    if len(table) == 0:
+        return table, np.zeros(0, dtype=np.int64)
+    ordered = table[np.lexsort(table.T[::-1])]
+    starts = np.flatnonzero(np.r_[True, (np.diff(ordered, axis=0) != 0).any(axis=1)])
+    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+
+
 def design(samples: list[ClusteredSample]) -> Design:
     """Sum each sample's rows per (city, cluster), on the union of the samples' clusters, then
     collapse the clusters with identical values in a city into one profile."""
-    cities = np.unique(np.concatenate([s.cities for s in samples]))
-    keys = np.concatenate([np.stack([s.city, s.cluster], axis=1) for s in samples])
-    _, inverse = np.unique(keys, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    n_clusters = int(inverse.max()) + 1 if len(keys) else 0
-    cluster_city = np.zeros(n_clusters, dtype=np.int64)
-    cluster_city[inverse] = np.searchsorted(cities, keys[:, 0])
+    inverse, cluster_city, cities = clusters(samples)
     cols = [cluster_city.astype(np.float64)]
     start = 0
     for s in samples:
         part = inverse[start:start + s.n_units]
         start += s.n_units
-        cols.append(np.bincount(part, weights=s.num, minlength=n_clusters))
-        cols.append(np.bincount(part, weights=s.den, minlength=n_clusters))
-    profiles, size = np.unique(np.stack(cols, axis=1), axis=0, return_counts=True)
-    keep = size > 0
-    profiles, size = profiles[keep], size[keep]
+        cols.append(np.bincount(part, weights=s.num, minlength=len(cluster_city)))
+        cols.append(np.bincount(part, weights=s.den, minlength=len(cluster_city)))
+    profiles, size = _profiles(np.stack(cols, axis=1))
     return Design(len(cities), profiles[:, 0].astype(np.int64), size.astype(np.int64),
                   profiles[:, 1::2].T.copy(), profiles[:, 2::2].T.copy())
 
