@@ -210,8 +210,8 @@ def _ratio_of_ratios(a: ClusteredSample, b: ClusteredSample, replicates: int, se
     if da == 0.0 or db == 0.0:
         return Interval(math.nan, math.nan, math.nan, confidence, cities, clusters, units,
                         "nothing counted", math.nan)
-    if nb == 0.0 or na == 0.0:
-        return _one_zero(a, b, replicates, seed, confidence, cities, clusters)
+    if _degenerate(a) or _degenerate(b):
+        return _bounded(a, b, replicates, seed, confidence, cities, clusters)
     ra, rb = na / da, nb / db
 
     def influence(d: Design) -> np.ndarray:
@@ -227,24 +227,32 @@ def _ratio_of_ratios(a: ClusteredSample, b: ClusteredSample, replicates: int, se
     return Interval(ra / rb, low, high, confidence, cities, clusters, units, method, deff)
 
 
-def _one_zero(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
-              confidence: float, cities: int, clusters: int) -> Interval:
-    """A ratio of ratios with no event in one sample: each side bounded one-sided at
-    ``1 - α/4`` (Bonferroni), so the bound holds at ``1 - α/2``, as the end of a two-sided
-    interval would."""
+def _degenerate(s: ClusteredSample) -> bool:
+    """No event, or (for a proportion) every unit an event: the bootstrap cannot vary it."""
+    n = float(s.num.sum())
+    return n == 0.0 or (s.is_proportion and n == float(s.den.sum()))
+
+
+def _bounded(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
+             confidence: float, cities: int, clusters: int) -> Interval:
+    """A ratio of ratios with a side the bootstrap cannot vary (no event, or all events):
+    each side bounded one-sided at ``1 - α/4`` (Bonferroni), so each end holds at
+    ``1 - α/2``, as the end of a two-sided interval would. No event in ``b`` (chance hits):
+    a lower bound only."""
     alpha = (1.0 - confidence) / 4.0
     units = a.n_units + b.n_units
-    a_low, a_high, _ = _ratio_bounds(a, alpha, replicates, seed)
-    b_low, b_high, _ = _ratio_bounds(b, alpha, replicates, seed + 1)
-    if float(a.num.sum()) == 0.0 and float(b.num.sum()) == 0.0:
+    na, nb = float(a.num.sum()), float(b.num.sum())
+    if na == 0.0 and nb == 0.0:
         return Interval(math.nan, 0.0, math.inf, confidence, cities, clusters, units,
                         "no event in either sample: nothing to compare", math.nan)
-    if float(b.num.sum()) == 0.0:  # chance 0: a lower bound only
-        return Interval(math.inf, a_low / b_high, math.inf, confidence, cities, clusters,
-                        units, f"lower bound: {_ZERO} for the reference", math.nan)
+    a_low, a_high, _ = _ratio_bounds(a, alpha, replicates, seed)
+    b_low, b_high, _ = _ratio_bounds(b, alpha, replicates, seed + 1)
+    estimate = (na / float(a.den.sum())) / (nb / float(b.den.sum())) if nb else math.inf
     high = a_high / b_low if b_low > 0 else math.inf
-    return Interval(0.0, 0.0, high, confidence, cities, clusters, units,
-                    f"upper bound: {_ZERO}", math.nan)
+    what = "lower bound" if math.isinf(high) else "bounds"
+    return Interval(estimate, a_low / b_high, high, confidence, cities, clusters, units,
+                    f"{what} from each side's one-sided bounds at {1 - alpha:.4g} "
+                    f"(a side with no event, or only events: {_ZERO})", math.nan)
 
 
 def _count(s: ClusteredSample, replicates: int, seed: int, confidence: float, *,

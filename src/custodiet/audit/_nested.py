@@ -14,12 +14,16 @@ For a linear statistic the bootstrap variance is ``s² S + V_w``, with ``S = Σ_
 over the city totals ``U_c`` and ``V_w = Σ u_ci²`` over people. ``V_w`` estimates the people's
 share from hundreds of people; ``C/(C - 1) S`` estimates people and cities together, from only
 ``C - 1`` degrees of freedom. So ``s² = clip((C/(C - 1) S - V_w) / S, 0, 1)``: the city stage
-carries only what the cities vary *beyond* their people (Davison and Hinkley, *Bootstrap
-Methods and their Application*, 1997, §3.8, shrink the cluster effects for the same reason).
-The naive two-stage bootstrap (``s = 1``) counts the people's variation twice, too wide when
-there are many cities; resampling the cities alone (no person stage) takes the people's
-variation from ``C - 1`` degrees of freedom, too narrow and unstable with few cities (with 5
-cities and a small city effect its 95% intervals covered 88% in our check).
+carries only what the cities vary *beyond* their people, and the people's share comes from the
+people. (Our own derivation from the variance of a linear statistic: the bootstrap variance
+is then ``max(V_w, C/(C - 1) S)``, or ``S + V_w`` where ``s`` reaches 1.) The alternatives fail
+at one end or the other. Resampling the clusters and keeping their members (Davison and Hinkley,
+*Bootstrap Methods and their Application*, 1997, p. 100; consistent with many clusters under
+random-effect models, Field and Welsh, JRSS B 69, 2007) takes the people's variation from
+``C - 1`` degrees of freedom: with one city it sees none, and on the coverage test's population
+of 5 cities its 95% intervals held the truth 83% of the time (this scheme: 95%). Resampling both
+stages at full weight (``s = 1``) counts the people's variation twice (``S + V_w``): 97% there,
+and twice the variance the more cities there are.
 
 With one city (``C = 1``, ``s = 0``) it is the person-level cluster bootstrap: it says what
 this city's people would give again, not how another city would differ. With few cities a city
@@ -42,8 +46,7 @@ if TYPE_CHECKING:
     from custodiet.audit._clustered import ClusteredSample
 
 DEFAULT_REPLICATES = 2000
-"""Bootstrap replicates: enough for stable 2.5% and 97.5% percentiles (Efron and Tibshirani
-1993, §19.3, suggest B ≥ 1000 for percentile intervals)."""
+"""Bootstrap replicates: the 2.5% and 97.5% percentiles are then the 50th draw from each end."""
 
 _CHUNK = 256  # replicates drawn at once: bounds memory at CHUNK x profiles
 
