@@ -101,6 +101,23 @@ def test_lift_covers():
     assert 0.93 <= hits / REPS <= 0.97, hits / REPS
 
 
+def test_counts_per_city_cover():
+    """Incidents in one city of 2,000 people at risk, 0.02 a person on average with a Gamma
+    person effect (shape 0.5: some people account for many): the rows list only the
+    incidents, and the Poisson person stage supplies the variation of those not listed.
+    (With 5 cities whose rates differ about as much as their counts do by chance, the same
+    check covered 89%: a city effect is seen through 4 degrees of freedom.)"""
+    rng = np.random.default_rng(31)
+    hits = 0
+    for r in range(REPS):
+        n = rng.poisson(0.02 * rng.gamma(0.5, 1 / 0.5, size=2000))
+        person = np.repeat(np.arange(2000), n)
+        count = ClusteredSample.from_arrays(np.zeros(len(person)), person, np.ones(len(person)))
+        iv = count.per_city(replicates=REPLICATES, seed=r)
+        hits += iv.low <= 2000 * 0.02 <= iv.high
+    assert 0.93 <= hits / REPS <= 0.97, hits / REPS
+
+
 def _repeated(people: int, each: int, true_people: int, cities: int = 1) -> ClusteredSample:
     """``people`` people each raising ``each`` identical alerts, ``true_people`` of them true."""
     person = np.repeat(np.arange(people), each)
