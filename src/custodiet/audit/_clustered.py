@@ -160,9 +160,9 @@ def _bootstrap(samples: list[ClusteredSample], influence: Callable[[Design], np.
                replicates: int, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
     """Replicate sums (S, B) of numerators and denominators, and the method in words."""
     d = design(samples)
-    scale = city_scale(d, influence(d))
+    scale, city_share = city_scale(d, influence(d))
     nums, dens = replicate_sums(d, replicates, seed, scale)
-    return nums, dens, method_text(d.n_cities, replicates, scale)
+    return nums, dens, method_text(d.n_cities, replicates, scale, city_share)
 
 
 def _ratio_influence(r: float) -> Callable[[Design], np.ndarray]:

@@ -129,18 +129,19 @@ def design(samples: list[ClusteredSample]) -> Design:
                   profiles[:, 1::2].T.copy(), profiles[:, 2::2].T.copy())
 
 
-def city_scale(d: Design, influence: np.ndarray) -> float:
-    """``s``: the share of the city stage, from a statistic's influence per profile (one
-    person of it; ``d.size`` people share it)."""
+def city_scale(d: Design, influence: np.ndarray) -> tuple[float, float]:
+    """``s``, the weight of the city stage, and the share of the bootstrap variance it
+    carries, from a statistic's influence per profile (per person of it)."""
     if d.n_cities < 2:
-        return 0.0
+        return 0.0, 0.0
     totals = np.bincount(d.city_of_profile, weights=d.size * influence, minlength=d.n_cities)
     spread = float(np.sum((totals - totals.mean()) ** 2))
     within = float(np.sum(d.size * influence * influence))
     if spread <= 0.0:
-        return 0.0
-    share = (d.n_cities / (d.n_cities - 1) * spread - within) / spread
-    return math.sqrt(min(max(share, 0.0), 1.0))
+        return 0.0, 0.0
+    share = min(max((d.n_cities / (d.n_cities - 1) * spread - within) / spread, 0.0), 1.0)
+    between = share * spread
+    return math.sqrt(share), between / (between + within) if between + within > 0 else 0.0
 
 
 def replicate_sums(d: Design, replicates: int, seed: int, scale: float
@@ -161,10 +162,13 @@ def replicate_sums(d: Design, replicates: int, seed: int, scale: float
     return num_out, den_out
 
 
-def method_text(n_cities: int, replicates: int, scale: float) -> str:
-    """How an interval was computed, in words for a methods note."""
+def method_text(n_cities: int, replicates: int, scale: float, city_share: float) -> str:
+    """How an interval was computed, in words for a methods note: with several cities, how
+    much of its width rests on how few cities differ."""
     if n_cities == 1:
         return (f"person-level cluster bootstrap, {replicates:,} replicates, percentile "
                 "(one city: says nothing of how cities differ)")
     return (f"nested bootstrap, {replicates:,} replicates, percentile: {n_cities} cities with "
-            f"replacement (city stage s = {scale:.2f}), then the people within each")
+            f"replacement (city stage s = {scale:.2f}), then the people within each; how the "
+            f"cities differ carries {city_share:.0%} of the variance, from {n_cities - 1} "
+            "degrees of freedom")
