@@ -37,18 +37,33 @@ Clusters with identical values in a city are interchangeable, so they are drawn 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from custodiet.audit._clustered import ClusteredSample
 
 DEFAULT_REPLICATES = 2000
 """Bootstrap replicates: the 2.5% and 97.5% percentiles are then the 50th draw from each end."""
 
 _CHUNK = 256  # replicates drawn at once: bounds memory at CHUNK x profiles
+
+
+class Rows(Protocol):
+    """What the bootstrap reads of a sample (a ``ClusteredSample`` has it)."""
+
+    @property
+    def city(self) -> np.ndarray: ...
+    @property
+    def cluster(self) -> np.ndarray: ...
+    @property
+    def num(self) -> np.ndarray: ...
+    @property
+    def den(self) -> np.ndarray: ...
+    @property
+    def cities(self) -> np.ndarray: ...
+    @property
+    def n_units(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -93,7 +108,7 @@ class Design:
     den: np.ndarray  # (S, P)
 
 
-def clusters(samples: list[ClusteredSample]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def clusters(samples: Sequence[Rows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The samples' rows (concatenated) on one cluster space: each row's cluster index, each
     cluster's city index, and the sorted cities. A cluster is a (city, cluster id) pair."""
     cities = np.unique(np.concatenate([s.cities for s in samples]))
@@ -113,7 +128,7 @@ def _profiles(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[starts], np.diff(np.r_[starts, len(ordered)])
 
 
-def design(samples: list[ClusteredSample]) -> Design:
+def design(samples: Sequence[Rows]) -> Design:
     """Sum each sample's rows per (city, cluster), on the union of the samples' clusters, then
     collapse the clusters with identical values in a city into one profile."""
     inverse, cluster_city, cities = clusters(samples)
