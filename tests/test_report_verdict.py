@@ -52,7 +52,7 @@ def test_interval_crossing_one_is_undecided_with_the_data_it_needs():
     assert v.decision is Decision.UNDECIDED and not v.decided
     assert v.more_data == pytest.approx((0.7 / 0.3) ** 2)
     assert sentence(v, Scale.TIMES, above="a", below="b") == (
-        "too few alerts to tell: it would take about 5.4× as many alerts; "
+        "too few alerts (or cities) to tell: it would take about 5.4× as many alerts; "
         "1.3× (95% interval 0.6× to 2.9×)")
 
 
@@ -85,8 +85,8 @@ def test_infinite_upper_end_with_a_finite_estimate():
     v = decide(iv(0.0, 0.0, math.inf), LIFT)
     assert v.decision is Decision.UNDECIDED and v.more_data is None
     text = sentence(v, Scale.TIMES, above="a", below="b")
-    assert text == ("too few alerts to tell, and too few to say how many more it would take; "
-                    "0.0× (95% interval 0.0× or more)")
+    assert text == ("too few alerts (or cities) to tell, and too few to say how many more it "
+                    "would take; 0.0× (95% interval 0.0× or more)")
 
 
 def test_nothing_on_either_side():

@@ -7,6 +7,17 @@ city, its cluster (the person), a numerator and a denominator; its methods give 
 (precision), a share, a ratio of two ratios (lift, burden ratio) and a count per city, each as
 an :class:`Interval` whose width reflects the clustering.
 
+For example, precision and lift of a rule over the seeds of a study::
+
+    rule = ClusteredSample.from_arrays(alert_seed, alert_person, alert_is_true, cities=seeds)
+    chance = ClusteredSample.from_arrays(chance_seed, chance_person, chance_is_true,
+                                         cities=seeds)
+    rule.ratio()                  # precision, people as clusters
+    rule.ratio_of_ratios(chance)  # lift; a lower bound when no chance alert was true
+
+An alert naming several people belongs to one cluster: the caller picks it (its first named
+person, or a group of people often named together).
+
 Zero counts get bounds, not degenerate intervals: a bootstrap of 0 events is [0, 0]. With no
 event in a sample the upper bound on its ratio is ``-ln(α) / exposure`` (the Poisson bound;
 ``3.69 / n`` at one-sided 97.5%, close to the "rule of three"), with the exposure divided by the

@@ -2,8 +2,8 @@
 
 A figure is stated as deciding a question only when its whole interval lies on one side of the
 threshold (1 for lift and burden ratios, 0.5 for "right half the time", 0 for an effect).
-Otherwise the words say there are too few alerts to tell and roughly how many more it would
-take: an interval's half-width shrinks as one over the square root of the data, so deciding
+Otherwise the words say there are too few alerts (or cities) to tell and roughly how many more
+it would take: an interval's half-width shrinks as one over the square root of the data, so deciding
 needs about ``(half-width / |estimate - threshold|)²`` times as much, the half-width taken on the
 side facing the threshold. It is a rough guide: it assumes the estimate stays where it is.
 """
@@ -147,16 +147,18 @@ def times(factor: float) -> str:
 
 
 def undecided_words(verdict: Verdict, unit: str = "alerts") -> str:
-    """Why an undecided verdict is undecided and what would decide it, in plain words."""
+    """Why an undecided verdict is undecided and what would decide it, in plain words: "too
+    few alerts (or cities) to tell", or "... from one city" when there is one."""
     cities = getattr(verdict.interval, "n_cities", None)
-    where = " from one city" if cities == 1 else ""
+    few = f"too few {unit} to tell from one city" if cities == 1 else \
+        f"too few {unit} (or cities) to tell"
     more = verdict.more_data
     if more is None:
-        return f"too few {unit} to tell{where}, and too few to say how many more it would take"
+        return f"{few}, and too few to say how many more it would take"
     if math.isinf(more):
-        return (f"too close to call{where}: the estimate sits on the threshold, and no amount "
-                "of data at this effect size would decide it")
-    return f"too few {unit} to tell{where}: it would take {times(more)} as many {unit}"
+        return ("too close to call: the estimate sits on the threshold, and no amount of data "
+                "at this effect size would decide it")
+    return f"{few}: it would take {times(more)} as many {unit}"
 
 
 def sentence(verdict: Verdict, scale: Scale, *, above: str, below: str,
