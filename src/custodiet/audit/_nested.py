@@ -186,4 +186,4 @@ def method_text(n_cities: int, replicates: int, scale: float, city_share: float)
     return (f"nested bootstrap, {replicates:,} replicates, percentile: {n_cities} cities with "
             f"replacement (city stage s = {scale:.2f}), then the people within each; how the "
             f"cities differ carries {city_share:.0%} of the variance, from {n_cities - 1} "
-            "degrees of freedom")
+            f"degree{'s' if n_cities > 2 else ''} of freedom")
