@@ -4,6 +4,7 @@ threshold sweeps. Used by the simulation audit and by ``custodiet audit`` on rea
 
 from custodiet.audit._bootstrap import percentile_interval, resample_counts
 from custodiet.audit._cells import Cells, Grouping, cells_from_arrow, cells_from_relation
+from custodiet.audit._clustered import ClusteredSample
 from custodiet.audit._disclosure import Disclosure, protect
 from custodiet.audit._frame import (
     DEFAULT_BAND,
@@ -16,6 +17,7 @@ from custodiet.audit._frame import (
     group_metrics,
 )
 from custodiet.audit._metrics import LABELLED, UNLABELLED, MetricDef
+from custodiet.audit._nested import DEFAULT_REPLICATES, Interval
 from custodiet.audit._real import AuditSpec, RealAudit, audit_file
 from custodiet.audit._sweep import Sweep, SweepFrame, threshold_sweep
 
@@ -23,15 +25,18 @@ __all__ = [
     "DEFAULT_BAND",
     "DEFAULT_CONFIDENCE",
     "DEFAULT_MIN_CELL",
+    "DEFAULT_REPLICATES",
     "LABELLED",
     "UNLABELLED",
     "AuditResult",
     "AuditSpec",
     "Cells",
+    "ClusteredSample",
     "Disclosure",
     "Estimate",
     "GroupFrame",
     "Grouping",
+    "Interval",
     "MetricDef",
     "RealAudit",
     "Sweep",

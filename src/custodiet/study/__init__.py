@@ -33,6 +33,7 @@ from custodiet.study._study import (
     run_study,
 )
 from custodiet.study._sweep import apply_setting, parse_setting, sweep
+from custodiet.study._until import BatchRunner, Budget, Stop, UntilResult, run_until
 from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
 
 __all__ = [
@@ -41,11 +42,15 @@ __all__ = [
     "DEFAULT_REMOVAL_RATES",
     "NULL_WORLD_ZEROED",
     "VARIANTS",
+    "BatchRunner",
+    "Budget",
     "Prepared",
     "Progress",
     "RunSpec",
+    "Stop",
     "Study",
     "StudyResult",
+    "UntilResult",
     "apply_setting",
     "audit_runs",
     "audit_study",
@@ -64,6 +69,7 @@ __all__ = [
     "run",
     "run_prepared",
     "run_study",
+    "run_until",
     "seeds_from",
     "sensitivity",
     "simulate",

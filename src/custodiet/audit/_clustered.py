@@ -1,0 +1,281 @@
+"""Intervals for figures counted over clustered alerts, from a bootstrap nested by city, then
+person (:mod:`custodiet.audit._nested` says how and why).
+
+Alerts are not independent: the same people are flagged again and again, and a study's cities
+(seeds) differ. A :class:`ClusteredSample` holds one row per unit (an alert, a person) with its
+city, its cluster (the person), a numerator and a denominator; its methods give a ratio
+(precision), a share, a ratio of two ratios (lift, burden ratio) and a count per city, each as
+an :class:`Interval` whose width reflects the clustering.
+
+For example, precision and lift of a rule over the seeds of a study::
+
+    rule = ClusteredSample.from_arrays(alert_seed, alert_person, alert_is_true, cities=seeds)
+    chance = ClusteredSample.from_arrays(chance_seed, chance_person, chance_is_true,
+                                         cities=seeds)
+    rule.ratio()                  # precision, people as clusters
+    rule.ratio_of_ratios(chance)  # lift; a lower bound when no chance alert was true
+
+An alert naming several people belongs to one cluster: the caller picks it (its first named
+person, or a group of people often named together).
+
+Zero counts get bounds, not degenerate intervals: a bootstrap of 0 events is [0, 0]. With no
+event in a sample the upper bound on its ratio is ``-ln(α) / exposure`` (the Poisson bound;
+``3.69 / n`` at one-sided 97.5%, close to the "rule of three"), with the exposure divided by the
+mean cluster size, the largest design effect clusters of that size can have, since zero events
+say nothing of the real one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from custodiet.audit._nested import (
+    DEFAULT_REPLICATES,
+    Design,
+    Interval,
+    city_scale,
+    clusters,
+    design,
+    method_text,
+    replicate_sums,
+)
+
+_ZERO = "no event counted: one-sided Poisson bound, design effect at its largest"
+
+
+@dataclass(frozen=True, eq=False)
+class ClusteredSample:
+    """Rows of (city, cluster, numerator, denominator); ``cities`` lists every city of the
+    study, including those where nothing was counted (they count in a mean per city)."""
+
+    city: np.ndarray
+    cluster: np.ndarray
+    num: np.ndarray
+    den: np.ndarray
+    cities: np.ndarray
+
+    @classmethod
+    def from_arrays(cls, city: np.ndarray, cluster: np.ndarray, num: np.ndarray,
+                    den: np.ndarray | None = None, *,
+                    cities: np.ndarray | None = None) -> ClusteredSample:
+        """Check and hold the rows; ``den`` defaults to 1 per row (an alert, a person)."""
+        city, cluster = np.asarray(city, dtype=np.int64), np.asarray(cluster, dtype=np.int64)
+        num = np.asarray(num, dtype=np.float64)
+        den = np.ones(len(num)) if den is None else np.asarray(den, dtype=np.float64)
+        if not len(city) == len(cluster) == len(num) == len(den):
+            raise ValueError("city, cluster, num and den must have one value per row")
+        if not (np.isfinite(num).all() and np.isfinite(den).all()):
+            raise ValueError("num and den must be finite")
+        if (num < 0).any() or (den < 0).any():
+            raise ValueError("num and den must not be negative")
+        listed = np.unique(city if cities is None else np.asarray(cities, dtype=np.int64))
+        if len(listed) == 0:
+            raise ValueError("a sample needs at least one city")
+        if not np.isin(city, listed).all():
+            raise ValueError("a row's city is not among the listed cities")
+        return cls(city, cluster, num, den, listed)
+
+    @property
+    def n_units(self) -> int:
+        return len(self.num)
+
+    @property
+    def n_clusters(self) -> int:
+        return _n_clusters([self])
+
+    @property
+    def is_proportion(self) -> bool:
+        """Every row's numerator is a part of its denominator (a true alert of an alert)."""
+        return bool((self.num <= self.den).all())
+
+    def ratio(self, *, replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+              confidence: float = 0.95) -> Interval:
+        """Σ num / Σ den (precision: true alerts over alerts; a rate: flags per person)."""
+        return _ratio(self, replicates, seed, confidence)
+
+    def share(self, *, replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+              confidence: float = 0.95) -> Interval:
+        """A part of a whole (the deterrence share of prevented incidents): num must be part
+        of den on every row, so the interval stays within [0, 1]."""
+        if not self.is_proportion:
+            raise ValueError("a share's numerator exceeds its denominator")
+        return _ratio(self, replicates, seed, confidence)
+
+    def ratio_of_ratios(self, other: ClusteredSample, *, replicates: int = DEFAULT_REPLICATES,
+                        seed: int = 0, confidence: float = 0.95) -> Interval:
+        """(Σ num / Σ den) / (other's): lift (precision over chance precision) from two samples
+        in the same cities, resampled together. A zero ``other`` ratio gives a lower bound and
+        an infinite upper one."""
+        return _ratio_of_ratios(self, other, replicates, seed, confidence)
+
+    def rate_ratio(self, reference: ClusteredSample, *,
+                   replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+                   confidence: float = 0.95) -> Interval:
+        """A burden ratio: this group's rate (num per den, one row per person) over the
+        reference group's, people as clusters, both groups resampled with their cities."""
+        return _ratio_of_ratios(self, reference, replicates, seed, confidence)
+
+    def per_city(self, *, replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+                 confidence: float = 0.95) -> Interval:
+        """Σ num per city, the mean over every listed city (prevented incidents per city). The
+        rows need list only the people counted: the Poisson person stage treats the others as
+        a large population at risk (slightly wide when most people at risk were counted)."""
+        return _count(self, replicates, seed, confidence, per_city=True)
+
+    def total(self, *, replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+              confidence: float = 0.95) -> Interval:
+        """Σ num over every listed city (a total, to be labelled as one)."""
+        return _count(self, replicates, seed, confidence, per_city=False)
+
+
+def _n_clusters(samples: list[ClusteredSample]) -> int:
+    return len(clusters(samples)[1])
+
+
+def _n_cities(samples: list[ClusteredSample]) -> int:
+    return len(np.unique(np.concatenate([s.cities for s in samples])))
+
+
+def _design_effect(parts: list[tuple[ClusteredSample, np.ndarray]]) -> float:
+    """Kish's design effect of a linearised statistic: Σ over clusters of the squared summed
+    influence, over Σ over units of the squared influence (units independent)."""
+    u = np.concatenate([v for _, v in parts])
+    unit = float(np.sum(u * u))
+    if len(u) == 0 or unit <= 0.0:
+        return math.nan
+    per_cluster = np.bincount(clusters([s for s, _ in parts])[0], weights=u)
+    return float(np.sum(per_cluster * per_cluster)) / unit
+
+
+def _zero_bound(s: ClusteredSample, alpha: float) -> float:
+    """One-sided upper bound at level ``1 - alpha`` on a ratio with no event counted."""
+    exposure = float(s.den.sum()) * s.n_clusters / max(s.n_units, 1)
+    bound = -math.log(alpha) / exposure if exposure > 0 else math.inf
+    return min(bound, 1.0) if s.is_proportion else bound
+
+
+def _quantiles(stat: np.ndarray, lows: float, highs: float) -> tuple[float, float]:
+    """Percentiles of the defined replicates (``nan`` ones dropped; ``inf`` kept)."""
+    s = stat[~np.isnan(stat)]
+    if len(s) == 0:
+        return math.nan, math.nan
+    return (float(np.quantile(s, lows, method="inverted_cdf")),
+            float(np.quantile(s, highs, method="inverted_cdf")))
+
+
+def _bootstrap(samples: list[ClusteredSample], influence: Callable[[Design], np.ndarray],
+               replicates: int, seed: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """Replicate sums (S, B) of numerators and denominators, and the method in words."""
+    d = design(samples)
+    scale, city_share = city_scale(d, influence(d))
+    nums, dens = replicate_sums(d, replicates, seed, scale)
+    return nums, dens, method_text(d.n_cities, replicates, scale, city_share)
+
+
+def _ratio_influence(r: float) -> Callable[[Design], np.ndarray]:
+    return lambda d: d.num[0] - r * d.den[0]
+
+
+def _ratio_replicates(s: ClusteredSample, replicates: int, seed: int
+                      ) -> tuple[np.ndarray, str]:
+    r = float(s.num.sum() / s.den.sum())
+    nums, dens, method = _bootstrap([s], _ratio_influence(r), replicates, seed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(dens[0] > 0, nums[0] / dens[0], np.nan), method
+
+
+def _ratio_bounds(s: ClusteredSample, alpha: float, replicates: int, seed: int
+                  ) -> tuple[float, float, str]:
+    """(low, high) of a ratio, each one-sided at ``1 - alpha``, bounds where counts are 0."""
+    n, d = float(s.num.sum()), float(s.den.sum())
+    if n == 0.0:
+        return 0.0, _zero_bound(s, alpha), _ZERO
+    if s.is_proportion and n == d:  # every unit an event: bound the misses instead
+        ss = ClusteredSample(s.city, s.cluster, s.den - s.num, s.den, s.cities)
+        return max(0.0, 1.0 - _zero_bound(ss, alpha)), 1.0, _ZERO
+    stat, method = _ratio_replicates(s, replicates, seed)
+    return (*_quantiles(stat, alpha, 1.0 - alpha), method)
+
+
+def _ratio(s: ClusteredSample, replicates: int, seed: int, confidence: float) -> Interval:
+    n, d = float(s.num.sum()), float(s.den.sum())
+    cities, clusters = len(s.cities), s.n_clusters
+    if d == 0.0:
+        return Interval(math.nan, math.nan, math.nan, confidence, cities, clusters, s.n_units,
+                        "nothing counted", math.nan)
+    r = n / d
+    low, high, method = _ratio_bounds(s, (1.0 - confidence) / 2.0, replicates, seed)
+    return Interval(r, low, high, confidence, cities, clusters, s.n_units, method,
+                    _design_effect([(s, s.num - r * s.den)]))
+
+
+def _ratio_of_ratios(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
+                     confidence: float) -> Interval:
+    na, da, nb, db = (float(x.sum()) for x in (a.num, a.den, b.num, b.den))
+    cities, clusters = _n_cities([a, b]), _n_clusters([a, b])
+    units = a.n_units + b.n_units
+    if da == 0.0 or db == 0.0:
+        return Interval(math.nan, math.nan, math.nan, confidence, cities, clusters, units,
+                        "nothing counted", math.nan)
+    if _degenerate(a) or _degenerate(b):
+        return _bounded(a, b, replicates, seed, confidence, cities, clusters)
+    ra, rb = na / da, nb / db
+
+    def influence(d: Design) -> np.ndarray:
+        return (d.num[0] - ra * d.den[0]) / na - (d.num[1] - rb * d.den[1]) / nb
+
+    nums, dens, method = _bootstrap([a, b], influence, replicates, seed)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        stat = (nums[0] / dens[0]) / (nums[1] / dens[1])
+    stat[(dens[0] == 0) | (dens[1] == 0) | ((nums[0] == 0) & (nums[1] == 0))] = np.nan
+    alpha = (1.0 - confidence) / 2.0
+    low, high = _quantiles(stat, alpha, 1.0 - alpha)
+    deff = _design_effect([(a, (a.num - ra * a.den) / na), (b, -(b.num - rb * b.den) / nb)])
+    return Interval(ra / rb, low, high, confidence, cities, clusters, units, method, deff)
+
+
+def _degenerate(s: ClusteredSample) -> bool:
+    """No event, or (for a proportion) every unit an event: the bootstrap cannot vary it."""
+    n = float(s.num.sum())
+    return n == 0.0 or (s.is_proportion and n == float(s.den.sum()))
+
+
+def _bounded(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
+             confidence: float, cities: int, clusters: int) -> Interval:
+    """A ratio of ratios with a side the bootstrap cannot vary (no event, or all events):
+    each side bounded one-sided at ``1 - α/4`` (Bonferroni), so each end holds at
+    ``1 - α/2``, as the end of a two-sided interval would. No event in ``b`` (chance hits):
+    a lower bound only."""
+    alpha = (1.0 - confidence) / 4.0
+    units = a.n_units + b.n_units
+    na, nb = float(a.num.sum()), float(b.num.sum())
+    if na == 0.0 and nb == 0.0:
+        return Interval(math.nan, 0.0, math.inf, confidence, cities, clusters, units,
+                        "no event in either sample: nothing to compare", math.nan)
+    a_low, a_high, _ = _ratio_bounds(a, alpha, replicates, seed)
+    b_low, b_high, _ = _ratio_bounds(b, alpha, replicates, seed + 1)
+    estimate = (na / float(a.den.sum())) / (nb / float(b.den.sum())) if nb else math.inf
+    high = a_high / b_low if b_low > 0 else math.inf
+    what = "lower bound" if math.isinf(high) else "bounds"
+    return Interval(estimate, a_low / b_high, high, confidence, cities, clusters, units,
+                    f"{what} from each side's one-sided bounds at {1 - alpha:.4g} "
+                    f"(a side with no event, or only events: {_ZERO})", math.nan)
+
+
+def _count(s: ClusteredSample, replicates: int, seed: int, confidence: float, *,
+           per_city: bool) -> Interval:
+    cities, scale = len(s.cities), (1.0 / len(s.cities) if per_city else 1.0)
+    n = float(s.num.sum())
+    if n == 0.0:  # nothing happened: a Poisson bound on the study's total
+        high = -math.log((1.0 - confidence) / 2.0) * scale
+        return Interval(0.0, 0.0, high, confidence, cities, s.n_clusters, s.n_units,
+                        "no event counted: one-sided Poisson bound", math.nan)
+    nums, _, method = _bootstrap([s], lambda d: d.num[0], replicates, seed)
+    alpha = (1.0 - confidence) / 2.0
+    low, high = _quantiles(nums[0] * scale, alpha, 1.0 - alpha)
+    return Interval(n * scale, low, high, confidence, cities, s.n_clusters, s.n_units,
+                    method, _design_effect([(s, s.num)]))

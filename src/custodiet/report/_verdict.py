@@ -1,0 +1,175 @@
+"""Verdicts from intervals, in words a journalist can quote.
+
+A figure is stated as deciding a question only when its whole interval lies on one side of the
+threshold (1 for lift and burden ratios, 0.5 for "right half the time", 0 for an effect).
+Otherwise the words say there are too few alerts (or cities) to tell and roughly how many more
+it would take: an interval's half-width shrinks as one over the square root of the data, so deciding
+needs about ``(half-width / |estimate - threshold|)²`` times as much, the half-width taken on the
+side facing the threshold. It is a rough guide: it assumes the estimate stays where it is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+LIFT = 1.0
+"""Lift and burden ratios: above 1 is more than chance (or than the reference group)."""
+HALF = 0.5
+"""Right half the time: a precision or a share above one half."""
+EFFECT = 0.0
+"""An effect (a difference, prevented incidents): above zero is an effect."""
+
+
+class Decision(Enum):
+    ABOVE = "above"
+    BELOW = "below"
+    UNDECIDED = "undecided"
+    ABSENT = "absent"
+
+
+class Scale(Enum):
+    """How a figure is written: 12.3%, 3.1×, 1,221.5 or 0.42."""
+
+    PERCENT = "percent"
+    TIMES = "times"
+    COUNT = "count"
+    NUMBER = "number"
+
+
+class IntervalLike(Protocol):
+    """What a verdict needs of an interval (``custodiet.audit.Interval`` has it)."""
+
+    @property
+    def estimate(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Where an interval lies against a threshold. ``more_data``: about how many times as much
+    data would decide it (``inf``: none would at this estimate; ``None``: decided, absent, or
+    not to be told from this interval). ``reason`` says why a figure is absent."""
+
+    decision: Decision
+    threshold: float
+    interval: IntervalLike | None
+    more_data: float | None = None
+    reason: str = ""
+
+    @property
+    def decided(self) -> bool:
+        return self.decision in (Decision.ABOVE, Decision.BELOW)
+
+
+def decide(interval: IntervalLike | None, threshold: float, *,
+           absent: str = "no alerts") -> Verdict:
+    """The verdict of ``interval`` against ``threshold``; ``None`` (suppressed, not computed)
+    or an interval over no units is absent, with ``absent`` as its reason."""
+    if interval is None or getattr(interval, "n_units", 1) == 0:
+        return Verdict(Decision.ABSENT, threshold, interval, reason=absent)
+    est, low, high = interval.estimate, interval.low, interval.high
+    if math.isnan(low) and math.isnan(high):
+        return Verdict(Decision.ABSENT, threshold, interval, reason=absent)
+    if not math.isnan(low) and low > threshold:
+        return Verdict(Decision.ABOVE, threshold, interval)
+    if not math.isnan(high) and high < threshold:
+        return Verdict(Decision.BELOW, threshold, interval)
+    return Verdict(Decision.UNDECIDED, threshold, interval,
+                   more_data=more_data_needed(est, low, high, threshold))
+
+
+def more_data_needed(estimate: float, low: float, high: float,
+                     threshold: float) -> float | None:
+    """About how many times as much data would move the interval's end past the threshold:
+    ``(half-width / |estimate - threshold|)²`` on the side facing it; ``inf`` when the estimate
+    is on the threshold; ``threshold / low`` for a lower bound only (a bound against zero
+    chance hits grows about in proportion to the chance alerts); ``None`` when unknown."""
+    if math.isinf(estimate) and estimate > 0:
+        return threshold / low if low > 0 else None
+    if math.isnan(estimate) or math.isnan(low) or math.isnan(high):
+        return None
+    gap = estimate - threshold
+    if gap == 0:
+        return math.inf
+    half = estimate - low if gap > 0 else high - estimate
+    if math.isinf(half):
+        return None
+    return max((half / abs(gap)) ** 2, 1.0)
+
+
+def number(value: float, scale: Scale, digits: int = 1) -> str:
+    """One figure: ``12.3%``, ``3.1×``, ``1,221.5`` (``digits`` decimals; counts drop ``.0``)."""
+    if math.isnan(value):
+        return "unknown"
+    if math.isinf(value):
+        return "no limit"
+    if scale is Scale.PERCENT:
+        return f"{value * 100:.{digits}f}%"
+    if scale is Scale.TIMES:
+        return f"{value:,.{digits}f}×"
+    if scale is Scale.COUNT:
+        text = f"{value:,.{digits}f}"
+        return text[: -(digits + 1)] if digits and float(value).is_integer() else text
+    return f"{value:,.{max(digits, 2)}f}"
+
+
+def quote(interval: IntervalLike, scale: Scale, digits: int = 1) -> str:
+    """The figure with its interval: ``12.3% (95% interval 8.1% to 17.0%)``; a lower bound
+    only: ``at least 3.1× (95% lower bound)``."""
+    level = f"{round(100 * getattr(interval, 'confidence', 0.95))}%"
+    est, low, high = interval.estimate, interval.low, interval.high
+    if math.isnan(est):
+        if low == 0 and math.isinf(high):
+            return "not known (nothing on either side to compare)"
+        return "not known"
+    e, lo, hi = (number(v, scale, digits) for v in (est, low, high))
+    if math.isinf(est) and math.isinf(high):
+        return f"at least {lo} ({level} lower bound)"
+    if math.isinf(high):
+        return f"{e} ({level} interval {lo} or more)"
+    return f"{e} ({level} interval {lo} to {hi})"
+
+
+def times(factor: float) -> str:
+    """``about 4×``, ``about 1.6×``, ``about 1,200×``."""
+    if factor < 10:
+        return f"about {factor:.1f}×"
+    if factor < 100:
+        return f"about {factor:.0f}×"
+    rounded = float(f"{factor:.2g}")
+    return f"about {rounded:,.0f}×"
+
+
+def undecided_words(verdict: Verdict, unit: str = "alerts") -> str:
+    """Why an undecided verdict is undecided and what would decide it, in plain words: "too
+    few alerts (or cities) to tell", or "... from one city" when there is one."""
+    cities = getattr(verdict.interval, "n_cities", None)
+    few = f"too few {unit} to tell from one city" if cities == 1 else \
+        f"too few {unit} (or cities) to tell"
+    more = verdict.more_data
+    if more is None:
+        return f"{few}, and too few to say how many more it would take"
+    if math.isinf(more):
+        return ("too close to call: the estimate sits on the threshold, and no amount of data "
+                "at this effect size would decide it")
+    return f"{few}: it would take {times(more)} as many {unit}"
+
+
+def sentence(verdict: Verdict, scale: Scale, *, above: str, below: str,
+             unit: str = "alerts", digits: int = 1) -> str:
+    """A quotable clause: ``above``/``below`` (e.g. "better than chance") when decided, the
+    plain-words reason when not, the figure with its interval either way."""
+    if verdict.decision is Decision.ABSENT or verdict.interval is None:
+        return f"{verdict.reason or 'no figure'}: nothing to tell"
+    figure = quote(verdict.interval, scale, digits)
+    if verdict.decision is Decision.ABOVE:
+        return f"{above}: {figure}"
+    if verdict.decision is Decision.BELOW:
+        return f"{below}: {figure}"
+    return f"{undecided_words(verdict, unit)}; {figure}"
