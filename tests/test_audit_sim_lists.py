@@ -16,7 +16,7 @@ from custodiet.audit.sim._lists import (
     spells,
 )
 from custodiet.audit.sim._redlist import redlist_metrics
-from custodiet.audit.sim._rules import overall_metrics
+from custodiet.audit.sim._rules import Claim, overall_metrics
 from custodiet.watch import LIST_CHANGES
 from tests._tables import table_of
 
@@ -103,7 +103,7 @@ def test_contact_listed_alerts(con: duckdb.DuckDBPyConnection) -> None:
     assert rows == [(0, 0), (1, 0), (2, 1), (1, 1), (0, 0), (1, 1)]
 
 
-RULES = {"r": ["drug_deal"], "r2": ["petition_trip"]}
+RULES = {"r": Claim(("drug_deal",), "detection"), "r2": ["petition_trip"]}
 
 
 def _incidents() -> pa.Table:
@@ -173,7 +173,7 @@ def test_overall_metrics() -> None:
     # flagged 5, 3 and 2; only 5's alert matched: 3 and 2 are innocents for these alerts.
     assert (m["persons_flagged"], m["innocents_flagged"]) == (3, 2)
     assert m["innocents_per_true_alert"] == pytest.approx(2.0)
-    assert m["lawful_hit_share"] == 0.0
+    assert (m["lawful_alerts"], m["lawful_share"]) == (0, 0.0)
     c.register("alerts", schema.ALERTS.empty_table())
     empty = overall_metrics(c, rules=RULES, days=2)
     assert empty["alerts"] == 0 and empty["precision"] is None

@@ -5,9 +5,20 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custodiet import schema
-from custodiet.audit.sim._rules import overall_metrics, rule_metrics
+from custodiet.audit.sim._rules import (
+    DETECTION_WINDOW,
+    PLACE_TEMPLATES,
+    SCORED_AS,
+    TEMPLATE_SCORING,
+    Claim,
+    claim_for,
+    overall_metrics,
+    rule_metrics,
+)
 
 DAY = schema.MINUTES_PER_DAY
 
@@ -28,10 +39,11 @@ def _rows(table: pa.Table) -> dict[str, dict]:
 
 
 def test_worked_example() -> None:
-    # hotel (claims drug_deal): alert 0 on persons 1,2 at day 1 — person 1 dealt on day 2 (hit);
-    #   alert 1 on persons 3,4 — nobody did anything (miss); alert 2 suppressed by the red list.
-    # travel (claims petition_trip): alert 3 on person 5, who petitioned (lawful) 1 day later;
-    #   alert 4 on person 6, who petitioned 10 days later: outside the 3-day horizon (miss).
+    # hotel (claims drug_deal, a prediction): alert 0 on persons 1,2 at day 1 — person 1 dealt
+    #   on day 2 (hit); alert 1 on persons 3,4 — nobody did anything (miss); alert 2 suppressed.
+    # travel (claims petition_trip): alert 3 on person 5, who petitioned (lawful) 1 day later:
+    #   a lawful act caught, never a hit; alert 4 on person 6, who petitioned 10 days later:
+    #   outside the 3-day horizon (nothing).
     # whistle (claims crowded_rental): alert 5 on person 7 on day 9; the rental is a standing
     #   state recorded at t = 0, so it matches, but as an administrative status: not a hit.
     alerts = [
@@ -60,11 +72,17 @@ def test_worked_example() -> None:
     # Flagged: 1, 2, 3, 4; guilty of a claimed kind: 1 → innocents 2, 3, 4 = 3 per 1 true alert.
     assert (hotel["persons_flagged"], hotel["innocents_flagged"]) == (4, 3)
     assert hotel["innocents_per_true_alert"] == pytest.approx(3.0)
-    assert hotel["lawful_hit_share"] == pytest.approx(0.0)
+    # Each innocent was named on one day: 3 innocent person-days over 10 days.
+    assert hotel["innocents_per_day"] == pytest.approx(0.3)
+    # Four names across the two alerts, one of them guilty.
+    assert hotel["guilty_named_share"] == pytest.approx(0.25)
+    assert (hotel["lawful_alerts"], hotel["lawful_share"]) == (0, 0.0)
 
+    # A petition is lawful: caught, reported apart, and the petitioner stays innocent.
     travel = got["travel"]
-    assert (travel["alerts"], travel["true_alerts"], travel["innocents_flagged"]) == (2, 1, 1)
-    assert travel["lawful_hit_share"] == pytest.approx(1.0)
+    assert (travel["alerts"], travel["true_alerts"], travel["innocents_flagged"]) == (2, 0, 2)
+    assert (travel["lawful_alerts"], travel["lawful_share"]) == (1, 0.5)
+    assert travel["precision"] == 0.0 and travel["innocents_per_true_alert"] is None
 
     # A crowded rental is an administrative status: the alert found what the rule claims, but
     # it wrongs nobody, so it is a status alert and no true alert, and the person is innocent.
@@ -72,14 +90,15 @@ def test_worked_example() -> None:
     assert (whistle["true_alerts"], whistle["precision"]) == (0, 0.0)
     assert (whistle["status_alerts"], whistle["status_precision"]) == (1, 1.0)
     assert (whistle["innocents_flagged"], whistle["status_persons_flagged"]) == (1, 1)
-    assert whistle["innocents_per_true_alert"] is None and whistle["lawful_hit_share"] is None
+    assert whistle["innocents_per_true_alert"] is None and whistle["lawful_alerts"] == 0
     # A rule claiming no status has no status precision (undefined), and found none.
     assert (hotel["status_alerts"], hotel["status_precision"]) == (0, None)
 
     silent = got["silent"]
     assert silent["alerts"] == 0 and silent["precision"] is None
-    assert silent["innocents_per_true_alert"] is None and silent["lawful_hit_share"] is None
+    assert silent["innocents_per_true_alert"] is None and silent["lawful_share"] is None
     assert silent["status_alerts"] == 0 and silent["status_precision"] is None
+    assert silent["guilty_named_share"] is None and silent["innocents_per_day"] == 0.0
 
 
 def test_an_alert_matching_a_status_and_wrongdoing_is_a_true_alert() -> None:
@@ -104,32 +123,134 @@ def test_an_alert_matching_a_status_and_wrongdoing_is_a_true_alert() -> None:
     # flagged 1..5: guilty 2 and 4; innocents 1, 3 (status only) and 5.
     assert (r["persons_flagged"], r["innocents_flagged"], r["status_persons_flagged"]) == (5, 3, 3)
     assert r["innocents_per_true_alert"] == pytest.approx(1.5)
-    assert r["lawful_hit_share"] == 0.0
+    assert r["lawful_alerts"] == 0
     o = overall_metrics(con, rules=rules, days=2)
     assert {k: o[k] for k in r if k != "rule"} == {k: v for k, v in r.items() if k != "rule"}
 
 
-def test_a_lawful_hit_ignores_the_status_it_also_matched() -> None:
-    # person 1 petitioned (lawful) and lives in a crowded rental: the hit is lawful.
+def test_a_lawful_act_is_never_a_hit_even_beside_a_status() -> None:
+    # person 1 petitioned (lawful) and lives in a crowded rental: a lawful act caught and a
+    # status found, no true alert, and person 1 is innocent of wrongdoing.
     alerts = [(0, "r", DAY, [1], -1, False)]
     incidents = [(0, "petition_trip", [1], DAY, 1, True), (1, "crowded_rental", [1], 0, 2, False)]
     r = _rows(rule_metrics(_con(alerts, incidents),
                            rules={"r": ["petition_trip", "crowded_rental"]}, days=1))["r"]
-    assert (r["true_alerts"], r["status_alerts"], r["lawful_hit_share"]) == (1, 1, 1.0)
+    assert (r["true_alerts"], r["lawful_alerts"], r["status_alerts"]) == (0, 1, 1)
+    assert r["innocents_flagged"] == 1
+
+
+def test_an_unlawful_protest_is_a_hit_and_a_lawful_one_is_not() -> None:
+    alerts = [(0, "r", DAY, [1], -1, False), (1, "r", DAY, [2], -1, False)]
+    incidents = [(0, "protest", [1], DAY + 60, 1, False), (1, "protest", [2], DAY + 60, 1, True)]
+    r = _rows(rule_metrics(_con(alerts, incidents), rules={"r": ["protest"]}, days=2))["r"]
+    assert (r["true_alerts"], r["lawful_alerts"], r["innocents_flagged"]) == (1, 1, 1)
 
 
 def test_horizon_edges_are_inclusive() -> None:
     alerts = [(0, "r", 10 * DAY, [1], -1, False), (1, "r", 10 * DAY, [2], -1, False)]
-    incidents = [(0, "protest", [1], 10 * DAY + 100, 1, True),
-                 (1, "protest", [2], 10 * DAY + 101, 1, True)]
-    got = _rows(rule_metrics(_con(alerts, incidents), rules={"r": ["protest"]}, days=20,
+    incidents = [(0, "drug_deal", [1], 10 * DAY + 100, 1, False),
+                 (1, "drug_deal", [2], 10 * DAY + 101, 1, False)]
+    got = _rows(rule_metrics(_con(alerts, incidents), rules={"r": ["drug_deal"]}, days=20,
                              horizon=100))
     assert got["r"]["true_alerts"] == 1
 
 
+def test_a_prediction_matches_only_acts_after_it_and_a_detection_either_side() -> None:
+    # the same alert (day 5) and the same two deals: one an hour before, one a day after.
+    alerts = [(0, "r", 5 * DAY, [1], -1, False), (1, "r", 5 * DAY, [2], -1, False)]
+    incidents = [(0, "drug_deal", [1], 5 * DAY - 60, 1, False),
+                 (1, "drug_deal", [2], 6 * DAY, 1, False)]
+    con = _con(alerts, incidents)
+    predicted = _rows(rule_metrics(con, rules={"r": Claim(("drug_deal",), "prediction")},
+                                   days=10))["r"]
+    assert predicted["true_alerts"] == 1  # only the deal after the alert
+    detected = _rows(rule_metrics(con, rules={"r": Claim(("drug_deal",), "detection")},
+                                  days=10))["r"]
+    assert detected["true_alerts"] == 2  # both within a day of the footprint
+    far = [(0, "drug_deal", [1], 5 * DAY - DETECTION_WINDOW - 1, 1, False)]
+    missed = _rows(rule_metrics(_con(alerts[:1], far),
+                                rules={"r": Claim(("drug_deal",), "detection")}, days=10))["r"]
+    assert missed["true_alerts"] == 0
+
+
 def test_one_person_in_two_incidents_counts_the_alert_once() -> None:
     alerts = [(0, "r", DAY, [1, 1, 2], -1, False)]
-    incidents = [(0, "protest", [1, 2], DAY, 1, True), (1, "protest", [1], DAY, 2, True)]
-    got = _rows(rule_metrics(_con(alerts, incidents), rules={"r": ["protest"]}, days=1))
+    incidents = [(0, "drug_deal", [1, 2], DAY, 1, False), (1, "drug_deal", [1], DAY, 2, False)]
+    got = _rows(rule_metrics(_con(alerts, incidents), rules={"r": ["drug_deal"]}, days=1))
     assert got["r"]["alerts"] == 1 and got["r"]["true_alerts"] == 1
     assert got["r"]["persons_flagged"] == 2 and got["r"]["innocents_flagged"] == 0
+    assert got["r"]["guilty_named_share"] == 1.0
+
+
+def test_every_template_has_a_scoring_and_a_rule_may_override_it() -> None:
+    from custodiet.scenario import builtin_dir, load_scenario
+    from custodiet.scenario.models import TEMPLATES
+
+    assert set(TEMPLATE_SCORING) == set(TEMPLATES)
+    sc = load_scenario(builtin_dir() / "default.toml")
+    for rule in sc.rules:
+        assert claim_for(rule).scored_as == TEMPLATE_SCORING[rule.template]
+    rule = sc.rules[0].model_copy(update={"scored_as": "detection"})
+    assert claim_for(rule) == Claim(tuple(rule.detects), "detection",
+                                    same_place=rule.template in PLACE_TEMPLATES)
+    with pytest.raises(ValueError, match="scored_as"):
+        Claim(("drug_deal",), "guess")
+
+
+# --- a brute-force oracle: the SQL against the definition, written out in Python ----------
+
+_KINDS = ("drug_deal", "protest", "petition_trip", "sham_marriage", "crowded_rental")
+
+
+def _reference(alerts: list[tuple], incidents: list[tuple], claim: Claim, horizon: int) -> dict:
+    """The rule's figures by the definition in the module docstring, one alert at a time."""
+    def matches(person: int, t: int, at: int) -> list[tuple]:
+        out = []
+        for _, kind, persons, ti, place, lawful in incidents:
+            if person not in persons or kind not in claim.kinds:
+                continue
+            standing = kind in schema.STANDING_INCIDENT_KINDS
+            detected = abs(ti - t) <= DETECTION_WINDOW and (not claim.same_place or place == at)
+            if standing or (claim.scored_as == "detection" and detected) \
+                    or (claim.scored_as == "prediction" and 0 <= ti - t <= horizon):
+                out.append((kind, lawful))
+        return out
+
+    def guilty(found: list[tuple]) -> bool:
+        return any(not lawful and kind not in schema.ADMINISTRATIVE_INCIDENT_KINDS
+                   for kind, lawful in found)
+
+    live = [a for a in alerts if not a[5]]
+    true = lawful = 0
+    ever: dict[int, bool] = {}
+    for _, _, t, persons, at, _ in live:
+        found = {p: matches(p, t, at) for p in set(persons)}
+        hit = any(guilty(f) for f in found.values())
+        true += hit
+        lawful += (not hit) and any(lw and k not in schema.ADMINISTRATIVE_INCIDENT_KINDS
+                                    for f in found.values() for k, lw in f)
+        for p, f in found.items():
+            ever[p] = ever.get(p, False) or guilty(f)
+    return {"alerts": len(live), "true_alerts": true, "lawful_alerts": lawful,
+            "persons_flagged": len(ever), "innocents_flagged": sum(not g for g in ever.values())}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_the_sql_agrees_with_the_definition(data: st.DataObject) -> None:
+    times = st.integers(0, 6 * DAY)
+    places = st.integers(0, 2)
+    people = st.lists(st.integers(0, 6), min_size=1, max_size=3)
+    alerts = data.draw(st.lists(st.tuples(times, people, places, st.booleans()), max_size=6))
+    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), people, times, places,
+                                             st.booleans()), max_size=8))
+    claim = Claim(tuple(data.draw(st.lists(st.sampled_from(_KINDS), min_size=1, max_size=3,
+                                           unique=True))),
+                  data.draw(st.sampled_from(SCORED_AS)), same_place=data.draw(st.booleans()))
+    horizon = data.draw(st.integers(0, 2 * DAY))
+    a = [(i, "r", t, ps, at, sup) for i, (t, ps, at, sup) in enumerate(alerts)]
+    inc = [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
+           for i, (k, ps, t, at, lawful) in enumerate(incidents)]
+    got = _rows(rule_metrics(_con(a, inc), rules={"r": claim}, days=7, horizon=horizon))["r"]
+    want = _reference(a, inc, claim, horizon)
+    assert {k: got[k] for k in want} == want

@@ -34,6 +34,14 @@ def test_prevented_by_kind() -> None:
 def test_intervention_hides_the_prediction_from_the_police() -> None:
     row = seen_versus_true_precision(ALERTS, ACTUAL, TWIN, rules={"travel": ["petition_trip"]},
                                      days=5).to_pylist()[0]
+    # A petition is lawful: never a true alert, but caught, and only the twin shows it.
+    assert (row["precision_seen"], row["precision_true"]) == (0.0, 0.0)
+    assert (row["lawful_alerts_seen"], row["lawful_alerts_true"]) == (0, 2)
+    # The same with an unlawful act the blocked trip would have been for.
+    unlawful = table_of(schema.INCIDENTS, [(i, "drug_deal", [p], 3 * DAY, 9, False)
+                                           for i, p in enumerate((1, 2))])
+    row = seen_versus_true_precision(ALERTS, ACTUAL, unlawful, rules={"travel": ["drug_deal"]},
+                                     days=5).to_pylist()[0]
     assert row["precision_seen"] == pytest.approx(0.0)   # nothing happened: all look false
     assert row["precision_true"] == pytest.approx(2 / 3)  # two of three would have gone
 

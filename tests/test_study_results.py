@@ -41,10 +41,16 @@ def hand_built(**changes: object) -> SeedAudit:
         seed=4,
         overall=RuleFigures(alerts=101, alerts_per_day=20.2, suppressed=7, true_alerts=13,
                             precision=13 / 101, persons_flagged=83, innocents_flagged=71,
-                            innocents_per_true_alert=71 / 13, lawful_hit_share=5 / 13,
+                            innocents_per_true_alert=71 / 13, innocents_per_day=9.5,
+                            guilty_named_share=0.125, lawful_alerts=5, lawful_share=5 / 101,
                             status_alerts=19, status_precision=19 / 101,
                             status_persons_flagged=15),
-        rules=[],
+        rules=[RuleFigures(alerts=101, alerts_per_day=20.2, suppressed=7, true_alerts=13,
+                           precision=13 / 101, persons_flagged=83, innocents_flagged=71,
+                           innocents_per_true_alert=71 / 13, innocents_per_day=9.5,
+                           guilty_named_share=0.125, lawful_alerts=5, lawful_share=5 / 101,
+                           status_alerts=19, status_precision=19 / 101,
+                           status_persons_flagged=15, rule="r")],
         burden=Burden(population=2000, persons_flagged=83, flags=140, top_share=0.37,
                       repeat_share=0.29, flags_per_flagged_person=140 / 83, most_flags=9,
                       top=0.01),
@@ -75,9 +81,11 @@ def hand_built(**changes: object) -> SeedAudit:
 
 def test_every_headline_figure_reads_its_own_field() -> None:
     assert headline(hand_built()) == {
-        "alerts": 101, "alerts_per_day": 20.2, "true_alerts": 13, "precision": 13 / 101,
+        "alerts": 101, "alerts_per_day": 20.2, "wrongdoing_alerts": 101,
+        "status_only_alerts": 0, "true_alerts": 13, "precision": 13 / 101,
         "persons_flagged": 83, "innocents_flagged": 71, "innocents_per_true_alert": 71 / 13,
-        "lawful_hit_share": 5 / 13, "status_alerts": 19, "status_precision": 19 / 101,
+        "innocents_per_day": 9.5, "guilty_named_share": 0.125, "lawful_alerts": 5,
+        "lawful_share": 5 / 101, "status_alerts": 19, "status_precision": 19 / 101,
         "flagged_per_1000": 41.5, "top1_share_of_flags": 0.37,
         "repeat_flag_share": 0.29, "police_actions": 17, "persons_acted_on": 11,
         "alerts_suppressed": 7, "listed_at_end": 61, "listed_by_contact_at_end": 19,
@@ -186,7 +194,8 @@ def test_summary_says_what_the_numbers_say() -> None:
         "raised 101 alerts. 12.9% of them matched wrongdoing of the kind the rule claims to "
         "detect; for every true alert, 5.46 innocent people were flagged. 18.8% of the alerts "
         "found an administrative status (a crowded rental), which wrongs nobody and is not counted "
-        "as a true alert. 38.5% of the true alerts caught a lawful act. The 1% of residents "
+        "as a true alert. 5.0% of the alerts caught only a lawful act (a petition, a lawful "
+        "protest), which is not counted as a true alert. The 1% of residents "
         "flagged most carried 37.0% of all flags. People with migrant = True were flagged 2.50 "
         "times as often as those with migrant = False. The police, who only see what still "
         "happened after they acted, would compute a precision of 12.9%; against the twin city "
@@ -218,13 +227,14 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
     def else_part(lawful: bool) -> int:
         return sum(r["everyone_else"] for r in split if r["lawful"] is lawful)
 
+    from custodiet.audit.sim import DETECTION_WINDOW, claim_for
     from custodiet.schema import (
         ADMINISTRATIVE_INCIDENT_KINDS,
         LAWFUL_INCIDENT_KINDS,
         STANDING_INCIDENT_KINDS,
     )
 
-    claims = {r.name: set(r.detects) for r in scenario.rules}
+    claims = {r.name: claim_for(r) for r in scenario.rules}
     h = scenario.audit.horizon_minutes
     alerts = run.table("alerts").to_pylist()
     shown = [a for a in alerts if not a["suppressed_by_redlist"]]
@@ -233,26 +243,47 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
         for p in i["persons"]:
             by_person.setdefault(p, []).append(i)
 
+    def in_window(a, i) -> bool:  # type: ignore[no-untyped-def]
+        c = claims[a["rule"]]
+        if i["kind"] in STANDING_INCIDENT_KINDS:
+            return True
+        if c.scored_as == "prediction":
+            return 0 <= i["t"] - a["t"] <= h
+        return abs(i["t"] - a["t"]) <= DETECTION_WINDOW and \
+            (not c.same_place or i["place"] == a["place"])
+
     def matches(a, p):  # type: ignore[no-untyped-def]
-        return [i for i in by_person.get(p, []) if i["kind"] in claims[a["rule"]]
-                and (i["kind"] in STANDING_INCIDENT_KINDS or abs(i["t"] - a["t"]) <= h)]
+        return [i for i in by_person.get(p, []) if i["kind"] in claims[a["rule"]].kinds
+                and in_window(a, i)]
 
     def wrongdoing(a, p):  # type: ignore[no-untyped-def]
-        return [i for i in matches(a, p) if i["kind"] not in ADMINISTRATIVE_INCIDENT_KINDS]
+        return [i for i in matches(a, p) if i["kind"] not in ADMINISTRATIVE_INCIDENT_KINDS
+                and not i["lawful"]]
 
-    # A true alert matches wrongdoing; an administrative status (a crowded rental) wrongs
-    # nobody: it makes a status alert, counted apart, and leaves its people innocent.
-    hits = [a for a in shown if any(wrongdoing(a, p) for p in a["persons"])]
-    lawful_hits = [a for a in hits if all(i["lawful"] for p in a["persons"]
-                                          for i in wrongdoing(a, p))]
+    def lawful_act(a, p):  # type: ignore[no-untyped-def]
+        return [i for i in matches(a, p) if i["kind"] not in ADMINISTRATIVE_INCIDENT_KINDS
+                and i["lawful"]]
+
+    # A true alert matches unlawful wrongdoing; a lawful act is caught, never a hit; an
+    # administrative status (a crowded rental) wrongs nobody: both are counted apart and
+    # leave their people innocent.
+    # Rules that claim only an administrative status can never be right: the wrongdoing
+    # figures pool the other rules' alerts.
+    pooled = [a for a in shown if any(k not in ADMINISTRATIVE_INCIDENT_KINDS
+                                      for k in claims[a["rule"]].kinds)]
+    hits = [a for a in pooled if any(wrongdoing(a, p) for p in a["persons"])]
+    lawful_only = [a for a in pooled if a not in hits
+                   and any(lawful_act(a, p) for p in a["persons"])]
     status_hits = [a for a in shown if any(i["kind"] in ADMINISTRATIVE_INCIDENT_KINDS
                                            for p in a["persons"] for i in matches(a, p))]
-    claims_status = any(k in ADMINISTRATIVE_INCIDENT_KINDS for ks in claims.values() for k in ks)
+    claims_status = any(k in ADMINISTRATIVE_INCIDENT_KINDS for c in claims.values()
+                        for k in c.kinds)
     guilty: dict[int, bool] = {}
-    for a in shown:
+    for a in pooled:
         for p in a["persons"]:
             guilty[p] = guilty.get(p, False) or bool(wrongdoing(a, p))
     innocents = sum(not g for g in guilty.values())
+    flagged = {p for a in shown for p in a["persons"]}
     actions = run.table("actions").to_pylist()
 
     def count(store, lawful: bool) -> int:  # type: ignore[no-untyped-def]
@@ -261,14 +292,15 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
 
     people = run.table("persons").num_rows
     return {
-        "alerts": len(shown), "true_alerts": len(hits),
-        "precision": len(hits) / len(shown) if shown else None,
-        "persons_flagged": len(guilty), "innocents_flagged": innocents,
+        "alerts": len(shown), "wrongdoing_alerts": len(pooled), "true_alerts": len(hits),
+        "precision": len(hits) / len(pooled) if pooled else None,
+        "persons_flagged": len(flagged), "innocents_flagged": innocents,
         "innocents_per_true_alert": innocents / len(hits) if hits else None,
-        "lawful_hit_share": len(lawful_hits) / len(hits) if hits else None,
+        "lawful_alerts": len(lawful_only),
+        "lawful_share": len(lawful_only) / len(pooled) if pooled else None,
         "status_alerts": len(status_hits),
         "status_precision": len(status_hits) / len(shown) if shown and claims_status else None,
-        "flagged_per_1000": 1000 * len(guilty) / people,
+        "flagged_per_1000": 1000 * len(flagged) / people,
         "police_actions": len(actions),
         "persons_acted_on": len({a["person"] for a in actions}),
         "alerts_suppressed": len(alerts) - len(shown),

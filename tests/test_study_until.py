@@ -8,9 +8,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from custodiet.audit import Interval
+from custodiet.audit import LIFT, Interval, Verdict, decide
 from custodiet.errors import UserError
-from custodiet.report import LIFT, Verdict, decide
 from custodiet.study import Budget, Stop, run_until
 
 

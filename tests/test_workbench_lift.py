@@ -58,7 +58,7 @@ def test_two_person_alerts_follow_the_without_replacement_probability() -> None:
     # Pool of 20 members, 4 guilty; a chance alert names 2 distinct members: it misses only
     # when both are innocent, P(miss) = C(16, 2) / C(20, 2) = 120 / 190.
     members = [(0, "l", p, "attribute") for p in range(20)]
-    incidents = [(i, "protest", [i], 100, 1, True) for i in range(4)]
+    incidents = [(i, "protest", [i], 100, 1, False) for i in range(4)]  # unlawful protests
     alerts = [(a, "park", 100, [0, 1], 1, False) for a in range(40)]
     s = _session(alerts, incidents, members, 20)
     reps = 250

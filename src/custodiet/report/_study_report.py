@@ -72,9 +72,10 @@ def summary(metrics: dict[str, Any]) -> str:
         parts.append(f"{fmt(status, 'share')} of the alerts found an administrative status "
                      "(a crowded rental), which wrongs nobody and is not counted as a true "
                      "alert.")
-    lawful = _h(metrics, "lawful_hit_share")
+    lawful = _h(metrics, "lawful_share")
     if lawful:
-        parts.append(f"{fmt(lawful, 'share')} of the true alerts caught a lawful act.")
+        parts.append(f"{fmt(lawful, 'share')} of the alerts caught only a lawful act (a "
+                     "petition, a lawful protest), which is not counted as a true alert.")
     top = _h(metrics, "top1_share_of_flags")
     if top is not None:
         parts.append(f"The 1% of residents flagged most carried {fmt(top, 'share')} of all "

@@ -49,6 +49,10 @@ class _Rule(_Strict):
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = []
     """Weekdays (0 = Monday) on which an alert is raised, judged at the alert's time; empty:
     every day (NYT-2: a blank for *when*)."""
+    scored_as: Literal["detection", "prediction"] | None = None
+    """How the audit scores the rule: ``detection`` (its alert is the footprint of an act in
+    progress: matched to an act within a day of it) or ``prediction`` (matched only to acts
+    after it, within the audit's horizon); none: as its template does (see docs/metrics.md)."""
 
     @field_validator("hours")
     @classmethod

@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from custodiet.audit import Verdict, undecided_words
 from custodiet.errors import UserError
-from custodiet.report import Verdict, undecided_words
 from custodiet.study._api import seeds_from
 
 BatchRunner = Callable[[Sequence[int]], Mapping[str, Verdict]]

@@ -24,6 +24,7 @@ from custodiet.audit import (
 from custodiet.audit.sim import (
     DEFAULT_REPLICATES,
     alerts_by_day,
+    claim_for,
     lift_over_chance,
     person_outcomes,
     rule_metrics,
@@ -79,7 +80,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
     """Everything the workbench shows for one rule's alerts, computed by the audit."""
     days = city.days
     horizon = city.scenario.audit.horizon_minutes
-    claims = {rule.name: list(rule.detects)}
+    claims = {rule.name: claim_for(rule)}
     con = city.audit_connection()
     con.register("alerts", alerts)
     try:
@@ -117,7 +118,7 @@ def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
     con = city.audit_connection()
     con.register("alerts", hidden)
     try:
-        row = rule_metrics(con, rules={rule.name: list(rule.detects)},
+        row = rule_metrics(con, rules={rule.name: claim_for(rule)},
                            days=city.days,
                            horizon=city.scenario.audit.horizon_minutes).to_pylist()[0]
     finally:

@@ -19,6 +19,7 @@ from custodiet.audit.sim._lift import (
     DEFAULT_REPLICATES,
     chance_alerts,
     lift_over_chance,
+    lift_with_hits,
     sample_subsets,
 )
 from custodiet.audit.sim._lists import feedback_by_list, prepare_spells
@@ -35,7 +36,16 @@ from custodiet.audit.sim._pooled import (
     workload_pooled,
 )
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._rules import DEFAULT_HORIZON, overall_metrics, rule_metrics
+from custodiet.audit.sim._rules import (
+    DEFAULT_HORIZON,
+    DETECTION_WINDOW,
+    TEMPLATE_SCORING,
+    Claim,
+    alert_hits,
+    claim_for,
+    overall_metrics,
+    rule_metrics,
+)
 from custodiet.audit.sim._split import split_difference
 from custodiet.audit.sim._study import SeedAudit, alerts_by_day, audit_seed, headline
 from custodiet.audit.sim._summary import (
@@ -51,12 +61,16 @@ from custodiet.audit.sim._workload import workload
 __all__ = [
     "DEFAULT_HORIZON",
     "DEFAULT_REPLICATES",
+    "DETECTION_WINDOW",
     "FIGURES",
     "LISTED_CATEGORIES",
     "REGISTRY",
     "SPREADS",
+    "TEMPLATE_SCORING",
+    "Claim",
     "SeedAudit",
     "StudyFigure",
+    "alert_hits",
     "alerts_by_day",
     "audit_seed",
     "burden_concentration",
@@ -64,6 +78,7 @@ __all__ = [
     "camera_days",
     "categories_in",
     "chance_alerts",
+    "claim_for",
     "docs_table",
     "effects_by_kind",
     "feedback_by_list",
@@ -71,6 +86,7 @@ __all__ = [
     "headline",
     "knowability_pooled",
     "lift_over_chance",
+    "lift_with_hits",
     "lists_by_category",
     "lists_pooled",
     "overall_metrics",

@@ -32,19 +32,36 @@ FIGURES: tuple[StudyFigure, ...] = (
     _f("alerts", "Alerts raised (not suppressed)", "count",
        "unsuppressed alerts of every rule", True),
     _f("alerts_per_day", "Alerts per day", "number", "alerts / days"),
-    _f("true_alerts", "Alerts that matched wrongdoing the rule claims (true alerts)", "count",
-       "alerts with a person matched by an act or standing state the rule claims (hits); an "
+    _f("wrongdoing_alerts", "Alerts of the rules that claim wrongdoing", "count",
+       "unsuppressed alerts of the rules claiming at least one act or state that is not an "
+       "administrative status: the alerts the wrongdoing figures below pool"),
+    _f("status_only_alerts", "Alerts of the rules that can find only a status", "count",
+       "unsuppressed alerts of the rules claiming only an administrative status (they can "
+       "never be true alerts and are left out of the wrongdoing figures)"),
+    _f("true_alerts", "Alerts that matched unlawful wrongdoing the rule claims (true alerts)",
+       "count",
+       "alerts with a person matched by an unlawful act or standing state the rule claims: a "
+       "detection within a day of the act, a prediction before it (hits); a lawful act or an "
        "administrative status is not wrongdoing"),
-    _f("precision", "Precision of alerts (wrongdoing only)", "share", "true alerts / alerts",
-       True),
+    _f("precision", "Precision of alerts (unlawful wrongdoing only)", "share",
+       "true alerts / alerts", True),
     _f("persons_flagged", "People flagged at least once", "count",
        "persons named in at least one unsuppressed alert"),
     _f("innocents_flagged", "Innocent people flagged", "count",
-       "flagged persons none of whose alerts matched wrongdoing"),
+       "flagged persons none of whose alerts matched unlawful wrongdoing"),
     _f("innocents_per_true_alert", "Innocent people flagged per true alert", "number",
        "innocents flagged / true alerts", True),
-    _f("lawful_hit_share", "Share of true alerts that caught a lawful act", "share",
-       "true alerts whose matched wrongdoing is all lawful acts / true alerts"),
+    _f("innocents_per_day", "Innocent people flagged per day", "number",
+       "Σ over innocents of the days they were named / days (does not shrink as a run grows)",
+       True),
+    _f("guilty_named_share", "Share of the people named in alerts who were guilty", "share",
+       "Σ guilty persons named / Σ persons named, over alerts (a group alert is true when one "
+       "is)"),
+    _f("lawful_alerts", "Alerts that caught only a lawful act (not a hit)", "count",
+       "alerts with a person matched by a lawful act the rule claims (a petition, a lawful "
+       "protest) and none by unlawful wrongdoing"),
+    _f("lawful_share", "Share of alerts that caught only a lawful act", "share",
+       "lawful alerts / alerts", True),
     _f("status_alerts", "Alerts that found an administrative status (wrongs nobody)", "count",
        "alerts with a person matched by an administrative status the rule claims (a crowded "
        "rental), counted apart from true alerts"),

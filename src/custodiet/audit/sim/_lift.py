@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet.audit.sim._lists import prepare_spells
-from custodiet.audit.sim._rules import DEFAULT_HORIZON, rule_metrics
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, Claims, alert_hits, rule_metrics
 from custodiet.engine import Session
 from custodiet.schema import ALERTS, MINUTES_PER_DAY
 
@@ -89,16 +89,20 @@ def _pools(con: duckdb.DuckDBPyConnection, lists: Sequence[str], days: np.ndarra
 def chance_alerts(con: duckdb.DuckDBPyConnection, *, rule: str, lists: Sequence[str],
                   days: int, replicates: int = DEFAULT_REPLICATES, seed: int = 0) -> pa.Table:
     """``replicates`` chance versions of each unsuppressed alert of ``rule`` in ``con``
-    (``schema.ALERTS``; alert ids numbered afresh): same time and size, random pool members."""
-    alerts = con.execute("SELECT t, len(persons) AS m FROM alerts WHERE rule = $rule AND NOT "
-                         "suppressed_by_redlist ORDER BY alert_id", {"rule": rule}).fetchnumpy()
+    (``schema.ALERTS``; alert ids numbered afresh): same time, place and size, random pool
+    members (the place is kept so that a detection is matched where its alert was)."""
+    alerts = con.execute("SELECT t, place, len(persons) AS m FROM alerts WHERE rule = $rule "
+                         "AND NOT suppressed_by_redlist ORDER BY alert_id",
+                         {"rule": rule}).fetchnumpy()
     t = np.asarray(alerts["t"], np.int64)
+    place = np.asarray(alerts["place"], np.int64)
     m = np.asarray(alerts["m"], np.int64)
     day = np.clip(t // MINUTES_PER_DAY, 0, days - 1)
     everyone = np.asarray(con.execute("SELECT person_id FROM persons ORDER BY person_id")
                           .fetchnumpy()["person_id"], np.int64)
     rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(rule.encode())]))
     times: list[np.ndarray] = []
+    places: list[np.ndarray] = []
     persons: list[pa.ListArray] = []
     on_days = np.unique(day)
     if lists:
@@ -114,6 +118,7 @@ def chance_alerts(con: duckdb.DuckDBPyConnection, *, rule: str, lists: Sequence[
         at = np.flatnonzero(day == d)
         persons.append(sample_subsets(pool, np.tile(m[at], replicates), rng))
         times.append(np.tile(t[at], replicates))
+        places.append(np.tile(place[at], replicates))
     named = pa.chunked_array(persons, pa.list_(pa.int64()))
     n = len(named)
     return pa.table({
@@ -121,12 +126,13 @@ def chance_alerts(con: duckdb.DuckDBPyConnection, *, rule: str, lists: Sequence[
         "rule": pa.repeat(pa.scalar(rule, pa.string()), n),
         "t": np.concatenate(times) if times else np.zeros(0, np.int64),
         "persons": named,
-        "place": np.full(n, -1, np.int64), "suppressed_by_redlist": np.zeros(n, bool),
+        "place": np.concatenate(places) if places else np.zeros(0, np.int64),
+        "suppressed_by_redlist": np.zeros(n, bool),
     }, schema=ALERTS)
 
 
 def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
-                     rules: Mapping[str, Sequence[str]], lists: Mapping[str, Sequence[str]],
+                     rules: Claims, lists: Mapping[str, Sequence[str]],
                      days: int, horizon: int = DEFAULT_HORIZON,
                      replicates: int = DEFAULT_REPLICATES, seed: int = 0,
                      metrics: pa.Table | None = None) -> pa.Table:
@@ -134,10 +140,21 @@ def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
 
     ``source`` holds ``alerts``, ``incidents``, ``persons`` and, when a rule has lists,
     ``list_changes`` (a run store's tables, or the same relations registered as Arrow tables);
-    ``rules`` maps each rule to the incident kinds it claims, ``lists`` each rule to the lists
-    it watches (missing or empty: everyone); ``metrics``, the rules' :func:`rule_metrics` on
-    ``source`` when the caller has it already. Deterministic for a given ``seed``.
+    ``rules`` maps each rule to its claim, ``lists`` each rule to the lists it watches
+    (missing or empty: everyone); ``metrics``, the rules' :func:`rule_metrics` on ``source``
+    when the caller has it already. Deterministic for a given ``seed``.
     """
+    return lift_with_hits(source, rules=rules, lists=lists, days=days, horizon=horizon,
+                          replicates=replicates, seed=seed, metrics=metrics)[0]
+
+
+def lift_with_hits(source: Session | duckdb.DuckDBPyConnection, *,
+                   rules: Claims, lists: Mapping[str, Sequence[str]],
+                   days: int, horizon: int = DEFAULT_HORIZON,
+                   replicates: int = DEFAULT_REPLICATES, seed: int = 0,
+                   metrics: pa.Table | None = None) -> tuple[pa.Table, pa.Table]:
+    """:func:`lift_over_chance`, and every real and chance alert's outcome
+    (:data:`ALERT_HITS` plus ``chance``), which a clustered interval of the lift resamples."""
     if days < 1:
         raise ValueError("days must be at least 1")
     if replicates < 1:
@@ -159,8 +176,17 @@ def lift_over_chance(source: Session | duckdb.DuckDBPyConnection, *,
         scratch.register("alerts", pa.concat_tables(parts) if parts else ALERTS.empty_table())
         scratch.register("incidents", incidents)
         chance = rule_metrics(scratch, rules=rules, days=days, horizon=horizon)
+        chance_hits = alert_hits(scratch, rules=rules, horizon=horizon)
     finally:
         scratch.close()
+    hits = pa.concat_tables([
+        t.append_column("chance", pa.array(np.full(t.num_rows, flag), pa.bool_()))
+        for t, flag in ((alert_hits(con, rules=rules, horizon=horizon), False),
+                        (chance_hits, True))])
+    return _lift_rows(real, chance), hits
+
+
+def _lift_rows(real: pa.Table, chance: pa.Table) -> pa.Table:
     by_rule = {row["rule"]: row for row in chance.to_pylist()}
     rows = []
     for row in real.to_pylist():

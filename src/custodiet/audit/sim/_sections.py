@@ -44,8 +44,8 @@ OPTIONAL = {"optional": True}
 @dataclass(frozen=True)
 class AlertFigures(Row):
     """Alert counts and accuracy of some alerts (one rule's, one system's or all rules'): true
-    alerts count wrongdoing only; an administrative status the rules claim is counted apart
-    (``status_*``: it wrongs nobody)."""
+    alerts count unlawful wrongdoing only; a lawful act caught (``lawful_*``) and an
+    administrative status found (``status_*``: it wrongs nobody) are counted apart."""
 
     alerts: int
     alerts_per_day: float
@@ -55,7 +55,10 @@ class AlertFigures(Row):
     persons_flagged: int
     innocents_flagged: int
     innocents_per_true_alert: float | None
-    lawful_hit_share: float | None
+    innocents_per_day: float
+    guilty_named_share: float | None
+    lawful_alerts: int
+    lawful_share: float | None
     status_alerts: int
     status_precision: float | None
     status_persons_flagged: int
@@ -228,7 +231,8 @@ class Prevented(Row):
 
 @dataclass(frozen=True)
 class TwinPrecision(Row):
-    """A rule's precision as the police can compute it and against the twin without response."""
+    """A rule's precision as the police can compute it and against the twin without response,
+    and the lawful acts its alerts caught in each (never counted as true alerts)."""
 
     rule: str
     alerts: int
@@ -236,6 +240,8 @@ class TwinPrecision(Row):
     precision_true: float | None
     true_alerts_seen: int
     true_alerts_true: int
+    lawful_alerts_seen: int = 0
+    lawful_alerts_true: int = 0
 
 
 @dataclass(frozen=True)

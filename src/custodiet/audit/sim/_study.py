@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from custodiet.audit.sim._burden import camera_days, categories_in, lists_by_category
 from custodiet.audit.sim._figures import REGISTRY
-from custodiet.audit.sim._lift import lift_over_chance
+from custodiet.audit.sim._lift import lift_with_hits
 from custodiet.audit.sim._lists import (
     contact_listed_alerts,
     feedback_by_list,
@@ -27,7 +27,7 @@ from custodiet.audit.sim._lists import (
 )
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._rules import overall_metrics, rule_metrics
+from custodiet.audit.sim._rules import Claim, claim_for, overall_metrics, rule_metrics
 from custodiet.audit.sim._sections import (
     AlertsOnDay,
     Burden,
@@ -60,7 +60,7 @@ from custodiet.audit.sim._unseen import unseen_trips
 from custodiet.audit.sim._workload import workload
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
-from custodiet.schema import MINUTES_PER_DAY
+from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, MINUTES_PER_DAY
 
 #: Share of the population whose flags the burden-concentration figure adds up (the top 1%).
 TOP_SHARE: float = 0.01
@@ -68,9 +68,18 @@ TOP_SHARE: float = 0.01
 Con = duckdb.DuckDBPyConnection
 
 
-def claims(scenario: Scenario) -> dict[str, list[str]]:
-    """Each rule's name → the incident kinds it claims to detect."""
-    return {r.name: list(r.detects) for r in scenario.rules}
+def claims(scenario: Scenario) -> dict[str, Claim]:
+    """Each rule's name → its claim: the incident kinds it claims, and whether it detects
+    them as they happen or predicts them."""
+    return {r.name: claim_for(r) for r in scenario.rules}
+
+
+def wrongdoing_claims(rules: Mapping[str, Claim]) -> dict[str, Claim]:
+    """The rules that claim some wrongdoing: a rule that claims only an administrative status
+    (the meters' crowded rentals) can never raise a true alert, so the pooled wrongdoing
+    figures leave it out; its status figures are reported apart."""
+    return {r: c for r, c in rules.items()
+            if any(k not in ADMINISTRATIVE_INCIDENT_KINDS for k in c.kinds)}
 
 
 def _has(con: Con, name: str) -> bool:
@@ -114,6 +123,9 @@ class SeedAudit:
     systems: list[SystemFigures] | None = None
     workload: Workload | None = None
     trips: PetitionTrips | None = None
+    alert_hits: pa.Table | None = None
+    """Every real and chance alert's outcome (``_rules.ALERT_HITS`` plus ``chance``): what
+    the clustered intervals of precision and lift resample; not part of ``metrics``."""
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -142,17 +154,24 @@ class SeedAudit:
 def headline(a: SeedAudit) -> dict[str, float | None]:
     """The seed's headline figures, each read from its section (every name registered)."""
     o, b = a.overall, a.burden
+    alerts = sum(r.alerts for r in a.rules)
+    status = sum(r.status_alerts for r in a.rules)
+    claims_status = any(r.status_precision is not None for r in a.rules)
     out: dict[str, float | None] = {
-        "alerts": o.alerts, "alerts_per_day": o.alerts_per_day,
+        "alerts": alerts, "alerts_per_day": sum(r.alerts_per_day for r in a.rules),
+        "wrongdoing_alerts": o.alerts, "status_only_alerts": alerts - o.alerts,
         "true_alerts": o.true_alerts, "precision": o.precision,
-        "persons_flagged": o.persons_flagged, "innocents_flagged": o.innocents_flagged,
+        "persons_flagged": b.persons_flagged, "innocents_flagged": o.innocents_flagged,
         "innocents_per_true_alert": o.innocents_per_true_alert,
-        "lawful_hit_share": o.lawful_hit_share,
-        "status_alerts": o.status_alerts, "status_precision": o.status_precision,
-        "flagged_per_1000": 1000.0 * o.persons_flagged / max(a.people.num_rows, 1),
+        "innocents_per_day": o.innocents_per_day,
+        "guilty_named_share": o.guilty_named_share,
+        "lawful_alerts": o.lawful_alerts, "lawful_share": o.lawful_share,
+        "status_alerts": status,
+        "status_precision": (status / alerts if alerts else None) if claims_status else None,
+        "flagged_per_1000": 1000.0 * b.persons_flagged / max(a.people.num_rows, 1),
         "top1_share_of_flags": b.top_share, "repeat_flag_share": b.repeat_share,
         "police_actions": a.police.actions, "persons_acted_on": a.police.persons,
-        "alerts_suppressed": o.suppressed,
+        "alerts_suppressed": sum(r.suppressed for r in a.rules),
     }
     if a.lists is not None:
         end = a.lists.at_end()
@@ -243,14 +262,15 @@ def _lists(watch: Con, people: pa.Table, scenario: Scenario, groups: list[str]
     return lists, people
 
 
-def _response_twin(watch: Con, twin: Con, overall: RuleFigures, *, rules: dict[str, list[str]],
+def _response_twin(watch: Con, twin: Con, overall: RuleFigures, *, rules: dict[str, Claim],
                    days: int, horizon: int) -> dict[str, Any]:
     actual = watch.execute("SELECT * FROM incidents").to_arrow_table()
     without = twin.execute("SELECT * FROM incidents").to_arrow_table()
     alerts = watch.execute("SELECT * FROM alerts").to_arrow_table()
     with Session() as s:
         s.register_all({"alerts": alerts, "incidents": without})
-        true_overall = overall_metrics(s.con, rules=rules, days=days, horizon=horizon)
+        true_overall = overall_metrics(s.con, rules=wrongdoing_claims(rules), days=days,
+                                       horizon=horizon)
     return {"prevented_by_kind": Prevented.of(prevented_by_kind(actual, without)),
             "precision_by_rule": TwinPrecision.of(seen_versus_true_precision(
                 alerts, actual, without, rules=rules, days=days, horizon=horizon)),
@@ -294,7 +314,7 @@ def _splits(runs: Mapping[str, Con]) -> dict[str, Any]:
     return out
 
 
-def _twins(runs: Mapping[str, Con], overall: RuleFigures, *, rules: dict[str, list[str]],
+def _twins(runs: Mapping[str, Con], overall: RuleFigures, *, rules: dict[str, Claim],
            days: int, horizon: int) -> Twins | None:
     parts: dict[str, Any] = {}
     if "no_response" in runs:
@@ -314,10 +334,13 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
     watch = runs["watch"]
     days, horizon = scenario.world.days, scenario.audit.horizon_minutes
     rules = claims(scenario)
-    overall = RuleFigures(**overall_metrics(watch, rules=rules, days=days, horizon=horizon))
+    overall = RuleFigures(**overall_metrics(watch, rules=wrongdoing_claims(rules), days=days,
+                                            horizon=horizon))
     contacts = watch.execute("SELECT count(*), count(DISTINCT person) FROM actions").fetchone()
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
+    lift, hits = lift_with_hits(watch, rules=rules, days=days, horizon=horizon, seed=seed,
+                                lists={r.name: list(r.lists) for r in scenario.rules})
     return SeedAudit(
         seed=seed, overall=overall,
         rules=RuleFigures.of(rule_metrics(watch, rules=rules, days=days, horizon=horizon)),
@@ -327,9 +350,7 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
         redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon),
-        lift=Lift.of(lift_over_chance(watch, rules=rules, days=days, horizon=horizon,
-                                      lists={r.name: list(r.lists) for r in scenario.rules},
-                                      seed=seed)),
+        lift=Lift.of(lift), alert_hits=hits,
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
         workload=_workload(watch, scenario),

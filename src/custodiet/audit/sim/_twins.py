@@ -8,11 +8,9 @@ acting never shows whether the prediction was right (NYT-18).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import pyarrow as pa
 
-from custodiet.audit.sim._rules import DEFAULT_HORIZON, rule_metrics
+from custodiet.audit.sim._rules import DEFAULT_HORIZON, Claims, rule_metrics
 from custodiet.engine import Session
 
 _PREVENTED = """
@@ -38,10 +36,12 @@ def prevented_by_kind(actual: pa.Table, without_response: pa.Table) -> pa.Table:
 
 
 def seen_versus_true_precision(alerts: pa.Table, actual: pa.Table, without_response: pa.Table,
-                               *, rules: Mapping[str, Sequence[str]], days: int,
+                               *, rules: Claims, days: int,
                                horizon: int = DEFAULT_HORIZON) -> pa.Table:
     """For each rule, the precision the police can compute (alerts matched against what still
-    happened) beside the true precision (the same alerts against the twin without response)."""
+    happened) beside the true precision (the same alerts against the twin without response),
+    and the same for the lawful acts caught: a rule whose action prevents what it predicts
+    (a blocked ticket, a detention) is scored against the twin."""
     with Session() as s:
         s.register_all({"alerts": alerts, "incidents": actual})
         seen = rule_metrics(s.con, rules=rules, days=days, horizon=horizon)
@@ -52,4 +52,5 @@ def seen_versus_true_precision(alerts: pa.Table, actual: pa.Table, without_respo
         "rule": seen["rule"], "alerts": seen["alerts"],
         "precision_seen": seen["precision"], "precision_true": true["precision"],
         "true_alerts_seen": seen["true_alerts"], "true_alerts_true": true["true_alerts"],
+        "lawful_alerts_seen": seen["lawful_alerts"], "lawful_alerts_true": true["lawful_alerts"],
     })

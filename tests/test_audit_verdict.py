@@ -8,12 +8,13 @@ import math
 import numpy as np
 import pytest
 
-from custodiet.audit import ClusteredSample, Interval
-from custodiet.report import (
+from custodiet.audit import (
     EFFECT,
     HALF,
     LIFT,
+    ClusteredSample,
     Decision,
+    Interval,
     Scale,
     decide,
     more_data_needed,
