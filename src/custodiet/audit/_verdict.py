@@ -51,6 +51,32 @@ class IntervalLike(Protocol):
 
 
 @dataclass(frozen=True)
+class Quoted:
+    """A figure read back from ``metrics.json`` with its interval, for :func:`decide` and
+    :func:`quote`: ``None`` ends become NaN (unknown) or, for ``high`` of a lower bound only,
+    infinity; ``n_cities`` and ``n_units`` say what it rests on."""
+
+    estimate: float
+    low: float
+    high: float
+    n_cities: int = 1
+    n_units: int = 1
+    confidence: float = 0.95
+
+    @classmethod
+    def of(cls, estimate: float | None, low: float | None, high: float | None, *,
+           lower_bound_only: bool = False, n_cities: int = 1, n_units: int = 1) -> Quoted:
+        """From JSON values; a lower bound only has an infinite ``high`` (and, when nothing
+        bounds the estimate from above, an infinite estimate)."""
+        nan = math.nan
+        up = math.inf if lower_bound_only else (nan if high is None else high)
+        est = nan if estimate is None else estimate
+        if lower_bound_only and estimate is None and low not in (None, 0.0):
+            est = math.inf
+        return cls(est, nan if low is None else low, up, n_cities, n_units)
+
+
+@dataclass(frozen=True)
 class Verdict:
     """Where an interval lies against a threshold. ``more_data``: about how many times as much
     data would decide it (``inf``: none would at this estimate; ``None``: decided, absent, or

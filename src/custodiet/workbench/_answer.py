@@ -18,22 +18,19 @@ from custodiet.audit import (
     Grouping,
     cells_from_relation,
     group_metrics,
-    percentile_interval,
-    resample_counts,
 )
 from custodiet.audit.sim import (
     DEFAULT_REPLICATES,
+    LISTED_CATEGORIES,
     alerts_by_day,
     claim_for,
-    lift_over_chance,
+    clustered_intervals,
+    lift_with_hits,
     person_outcomes,
     rule_metrics,
 )
-from custodiet.workbench._engine import CATEGORY_COLUMNS, City
+from custodiet.workbench._engine import City
 
-#: Bootstrap resamples of a rule's alerts for its precision interval (assumption: enough for
-#: a 95% percentile interval to be stable to about a percentage point).
-PRECISION_RESAMPLES: int = 1000
 #: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
 #: alert, fewer for a rule with more than 500 alerts (assumption: 10,000 chance alerts bound
 #: the standard error of the chance precision by 0.5 percentage points).
@@ -41,17 +38,6 @@ CHANCE_ALERTS: int = 10_000
 
 def _none(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-
-
-def precision_interval(hits: int, alerts: int, *, seed: int,
-                       confidence: float = 0.95) -> tuple[float | None, float | None]:
-    """Bootstrap percentile interval of hits / alerts (the audit's resampler on two cells)."""
-    if alerts == 0:
-        return None, None
-    draws = resample_counts(np.array([hits, alerts - hits], float),
-                            resamples=PRECISION_RESAMPLES, seed=seed)
-    lo, hi, _ = percentile_interval((draws[:, 0] / draws.sum(axis=1))[:, None], confidence)
-    return _none(lo[0]), _none(hi[0])
 
 
 def _groups(con: duckdb.DuckDBPyConnection, people: pa.Table, columns: Sequence[str]
@@ -89,18 +75,23 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
         replicates = max(1, min(DEFAULT_REPLICATES, math.ceil(CHANCE_ALERTS / max(
             metrics["alerts"], 1))))
         con.register("list_changes", city.changes_of(rule.lists))
-        lift = lift_over_chance(con, rules=claims, lists={rule.name: list(rule.lists)},
-                                days=days, horizon=horizon, replicates=replicates,
-                                seed=city.scenario.seed, metrics=table).to_pylist()[0]
+        lift_table, hits = lift_with_hits(
+            con, rules=claims, lists={rule.name: list(rule.lists)}, days=days,
+            horizon=horizon, replicates=replicates, seed=city.scenario.seed, metrics=table)
+        lift = lift_table.to_pylist()[0]
         by_day = [dataclasses.asdict(row) for row in alerts_by_day(con, days)]
         people = person_outcomes(con)
-        groups = _groups(con, people, [*CATEGORY_COLUMNS, *city.scenario.audit.groups])
+        groups = _groups(con, people, [*LISTED_CATEGORIES, *city.scenario.audit.groups])
     finally:
         con.unregister("alerts")
-    low, high = precision_interval(metrics["true_alerts"], metrics["alerts"],
-                                   seed=city.scenario.seed)
-    return {"metrics": metrics, "precision_low": low, "precision_high": high,
-            "lift": lift["lift"], "chance_precision": lift["chance_precision"],
+    # The report's intervals, over this one city: the bootstrap nested by person.
+    intervals = clustered_intervals([(city.scenario.seed, hits)], {rule.name},
+                                    seed=city.scenario.seed)
+    return {"metrics": metrics, "precision_low": intervals.get("precision_low"),
+            "precision_high": intervals.get("precision_high"),
+            "lift": lift["lift"], "lift_low": intervals.get("lift_low"),
+            "lift_high": intervals.get("lift_high"),
+            "chance_precision": lift["chance_precision"],
             "status_base_rate": lift["status_base_rate"], "status_lift": lift["status_lift"],
             "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
             "days": days}

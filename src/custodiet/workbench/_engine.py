@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet import schema
+from custodiet.audit.sim import LISTED_CATEGORIES
 from custodiet.engine import Session, connect, quote_ident
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
@@ -56,10 +57,6 @@ from custodiet.workbench._scenarios import (
 DAY = schema.MINUTES_PER_DAY
 #: Recorded categories the people flagged are broken down by, beside the scenario's groups:
 #: the categories the reporting names (NYT-1) as the persons' recorded attributes.
-CATEGORY_COLUMNS: tuple[str, ...] = (
-    "mental_illness_recorded", "drug_use_recorded", "criminal_record_recorded",
-    "petition_history_recorded", "protest_history_recorded", "foreign", "migrant",
-)
 Progress = Callable[[int, int], None]
 """Called with (days done, days in all) while the city is simulated or replayed."""
 
@@ -196,7 +193,7 @@ class City:
         if self._audit is None:
             con = connect()
             # persons: only the columns the audit breaks flags down by (the rest is not read)
-            wanted = ["person_id", *dict.fromkeys([*CATEGORY_COLUMNS,
+            wanted = ["person_id", *dict.fromkeys([*LISTED_CATEGORIES,
                                                    *self.scenario.audit.groups])]
             persons = self.persons.select([c for c in wanted if c in self.persons.column_names])
             for name, table in (("incidents", self.incidents), ("persons", persons),

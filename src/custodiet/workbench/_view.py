@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from custodiet.audit import LIFT, Quoted, Scale, decide, sentence
+
 
 def share(x: float | None) -> str:
     """A share as a percentage; "undefined" when there is none."""
@@ -47,12 +49,17 @@ def innocents_text(answer: dict[str, Any]) -> str:
 
 
 def lift_text(answer: dict[str, Any]) -> str:
-    """Lift over chance, or why it is undefined."""
-    if answer["lift"] is not None:
-        return f"{answer['lift']:.2f}× (chance precision {share(answer['chance_precision'])})"
+    """Lift over chance with its interval, and a verdict only where the interval decides it
+    (the report's words: ``custodiet.audit.sentence``)."""
     if not answer["metrics"]["alerts"]:
         return "undefined: no alert"
-    return "undefined: no chance alert hit (chance precision 0)"
+    bound = answer.get("lift_high") is None and answer.get("lift_low") is not None
+    fig = Quoted.of(answer["lift"], answer.get("lift_low"), answer.get("lift_high"),
+                    lower_bound_only=bound, n_units=answer["metrics"]["alerts"])
+    text = sentence(decide(fig, LIFT), Scale.TIMES, above="better than chance",
+                    below="worse than chance")
+    cp = answer["chance_precision"]
+    return f"{text} (chance precision {share(cp)})" if cp is not None else text
 
 
 def status_text(answer: dict[str, Any]) -> str | None:

@@ -25,6 +25,7 @@ from custodiet.audit.sim._lift import (
 from custodiet.audit.sim._lists import feedback_by_list, prepare_spells
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._pooled import (
+    clustered_intervals,
     effects_by_kind,
     knowability_pooled,
     lists_pooled,
@@ -79,6 +80,7 @@ __all__ = [
     "categories_in",
     "chance_alerts",
     "claim_for",
+    "clustered_intervals",
     "docs_table",
     "effects_by_kind",
     "feedback_by_list",

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
@@ -42,12 +43,18 @@ def _ratio(a: float, b: float) -> float | None:
 
 
 def _clustered(audits: Sequence[SeedAudit], rules: set[str]) -> dict[str, Any]:
-    """Precision and lift of the alerts of ``rules`` over every seed, with intervals from the
-    bootstrap nested by city and person (:class:`custodiet.audit.ClusteredSample`): repeated
-    alerts on the same people widen them. Empty when the seeds kept no alert outcomes."""
     tables = [(a.seed, a.alert_hits) for a in audits if a.alert_hits is not None]
     if not tables or len(tables) < len(audits):
         return {}
+    return clustered_intervals(tables, rules)
+
+
+def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str], *,
+                        seed: int = 0) -> dict[str, Any]:
+    """Precision and lift of the alerts of ``rules`` over every city (seed, alert outcomes
+    as :func:`lift_with_hits` gives them), with intervals from the bootstrap nested by city
+    and person (:class:`custodiet.audit.ClusteredSample`): repeated alerts on the same people
+    widen them. Empty when no alert was raised. The report and the workbench both use it."""
     seeds = np.asarray([s for s, _ in tables], np.int64)
 
     def sample(chance: bool) -> ClusteredSample:
@@ -64,11 +71,11 @@ def _clustered(audits: Sequence[SeedAudit], rules: set[str]) -> dict[str, Any]:
     real, chance = sample(False), sample(True)
     if not real.n_units:
         return {}
-    p = real.ratio(replicates=INTERVAL_REPLICATES)
+    p = real.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
     out: dict[str, Any] = {"precision_low": p.low, "precision_high": p.high,
                            "precision_design_effect": _finite(p.design_effect)}
     if chance.n_units:
-        lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES)
+        lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES, seed=seed)
         out.update({"lift_low": _finite(lift.low), "lift_high": _finite(lift.high),
                     "lift_lower_bound_only": lift.lower_bound_only})
     return out
