@@ -95,7 +95,8 @@ def test_break_even_reads_only_the_rates_of_the_kinds_a_rule_claims() -> None:
 
     import numpy as np
 
-    from custodiet.study._sensitivity import Vary, _break_even
+    from custodiet.study._break_even import break_even
+    from custodiet.study._sensitivity import Vary
 
     varied = [Vary("world.incidents.drug_deal_rate", 0.01, 0.04),
               Vary("world.incidents.pickpocket_share", 0.0001, 0.0004)]
@@ -104,8 +105,43 @@ def test_break_even_reads_only_the_rates_of_the_kinds_a_rule_claims() -> None:
     def run(p: float | None) -> SimpleNamespace:
         return SimpleNamespace(rules=[SimpleNamespace(rule="hotel", precision=p)])
 
-    rows = _break_even(varied, xs, [run(0.2), run(1.0), run(0.5)], {"hotel": ["drug_deal"]})
-    assert rows == [{"rule": "hotel",
-                     "world.incidents.drug_deal_rate": pytest.approx(np.median([0.04, 0.04]))}]
-    assert _break_even(varied, xs, [run(0.0), run(None)], {"hotel": ["drug_deal"]}) == [
-        {"rule": "hotel", "world.incidents.drug_deal_rate": None}]
+    rows = break_even(varied, xs, [run(0.2), run(1.0), run(0.5)], {"hotel": ["drug_deal"]})
+    assert rows == [{"rule": "hotel", "rates": [
+        {"setting": "world.incidents.drug_deal_rate", "value": pytest.approx(0.04),
+         "runs": 2, "status": "within"}]}]
+    assert break_even(varied, xs, [run(0.0), run(None)], {"hotel": ["drug_deal"]}) == [
+        {"rule": "hotel", "rates": [{"setting": "world.incidents.drug_deal_rate", "value": None,
+                                     "runs": 0, "status": "undefined"}]}]
+
+
+def test_a_probability_never_breaks_even_above_one() -> None:
+    """A daily chance whose odds would ask for 1.26 gets no value: the rule is right half the
+    time at no chance, and at a chance of 1 its precision is at most 1 / (1 + 1.26); a count
+    (burglaries a day) has no bound and keeps its value, flagged as above the range varied."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from custodiet.report._sweep_report import break_even_text
+    from custodiet.study._break_even import break_even, setting_upper_bound
+    from custodiet.study._sensitivity import Vary
+
+    assert setting_upper_bound("world.incidents.petition_rate") == 1.0
+    assert setting_upper_bound("world.incidents.dealer_share") == 1.0
+    assert setting_upper_bound("world.incidents.burglary_rate") is None
+    assert setting_upper_bound("rules.x.k") is None
+    varied = [Vary("world.incidents.petition_rate", 0.005, 0.02)]
+    # r (1 − p) / p = 0.0126 × 100 = 1.26 in every run (p = 1 / 101)
+    xs = np.array([[0.0126], [0.0126]])
+    audits = [SimpleNamespace(rules=[SimpleNamespace(rule="petition", precision=1 / 101)])] * 2
+    (row,) = break_even(varied, xs, audits, {"petition": ["petition_trip"]})
+    (entry,) = row["rates"]
+    assert entry["value"] is None and entry["status"] == "unreachable"
+    assert entry["max_precision"] == pytest.approx(1 / 2.26)
+    assert break_even_text(entry) == ("none: no value up to 1 makes the rule right half the "
+                                      "time (at 1, precision at most 44%)")
+    from custodiet.study._break_even import rate_entry
+
+    count = rate_entry("world.incidents.burglary_rate", 0.05, 0.2, [1.26, 1.3])
+    assert count["value"] == pytest.approx(1.28) and count["status"] == "above"
+

@@ -106,18 +106,39 @@ def sensitivity_report(metrics: dict[str, Any], *, figures_dir: Path | None = No
         cols = [k for k in effects[0] if k != "setting"]
         sec.table(Table(["Setting", *cols], [[e["setting"], *[f"{e[c]:.3g}" for c in cols]]
                                              for e in effects]))
-    be = [r for r in metrics.get("break_even") or [] if len(r) > 1]
-    rates = sorted({k for r in be for k in r if k != "rule"})
-    if rates:
-        sec = report.section("Break-even base rates")
-        sec.paragraph("The base rate at which each rule's precision would reach 50%, from the "
-                      "runs' precision odds (median over the runs whose precision lay strictly "
-                      "between 0 and 1; see docs/metrics.md). Only the rates of the kinds a "
-                      "rule claims can move its precision; the others are left blank, and "
-                      "'undefined' means no run gave the odds.")
-        sec.table(Table(["Rule", *rates], [[r["rule"], *[fmt(r[k], "number") if k in r else ""
-                                                         for k in rates]] for r in be]))
+    _add_break_even(report, metrics.get("break_even") or [])
     return report
+
+
+def _add_break_even(report: Report, rows: list[dict[str, Any]]) -> None:
+    """The section of break-even base rates: one row per rule and rate it claims."""
+    cells = [(r["rule"], e) for r in rows for e in r.get("rates", [])]
+    if not cells:
+        return
+    sec = report.section("Break-even base rates")
+    sec.paragraph("The base rate at which each rule's precision would reach 50%, from the "
+                  "runs' precision odds (median over the runs whose precision lay strictly "
+                  "between 0 and 1; see docs/metrics.md). Only the rates of the kinds a rule "
+                  "claims can move its precision. A share or a daily chance cannot pass 1: "
+                  "when the odds would ask for more, no such world makes the rule right half "
+                  "the time, and the row says so with the most precision a chance of 1 allows.")
+    sec.table(Table(["Rule", "Rate", "Break-even", "Runs"],
+                    [[rule, e["setting"], break_even_text(e), str(e["runs"])]
+                     for rule, e in cells]))
+
+
+def break_even_text(entry: dict[str, Any]) -> str:
+    """A break-even cell for people: the rate and whether it lies in the range varied, or why
+    there is none (never a probability above 1)."""
+    status = entry["status"]
+    if status == "undefined":
+        return "undefined (no run had both a true and a false alert)"
+    if status == "unreachable":
+        return (f"none: no value up to {entry['bound']:g} makes the rule right half the time "
+                f"(at {entry['bound']:g}, precision at most {100 * entry['max_precision']:.0f}%)")
+    where = {"within": "within the range varied", "below": "below the range varied",
+             "above": "above the range varied"}[status]
+    return f"{entry['value']:.3g} ({where})"
 
 
 def _effect_bar(effect: dict[str, Any], key: str, conf: str) -> Bar:

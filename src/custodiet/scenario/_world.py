@@ -157,7 +157,7 @@ class Behaviour(_Strict):
 class Incidents(_Strict):
     """Latent processes that produce what surveillance systems claim to look for."""
 
-    petition_rate: Rate = 0.01
+    petition_rate: Share = 0.01
     """Daily chance that a person with a grievance leaves to petition in the capital: assumption."""
     anti_reconnaissance: Share = 0.3
     """Share of petition trips with evasion: phone off, cash, decoy tickets (NYT-12): assumption."""
@@ -195,7 +195,7 @@ class Incidents(_Strict):
     group_turnout: Share = 0.6
     """Chance that a member free that day joins the group's meeting, protest or petition:
     assumption."""
-    drug_deal_rate: Rate = 0.02
+    drug_deal_rate: Share = 0.02
     """Daily chance that a drug user buys from a dealer in a hotel: assumption."""
     drug_call_rate: Rate = 0.3
     """Daily calls a drug user makes to a new out-of-town number (NYT-6's footprint): assumption."""

@@ -3,12 +3,8 @@ by how much. The varied settings (``PATH=LO:HI``) span a box; SALib draws the de
 elementary effects by default, Sobol' indices on request), every point is one watch run planned
 and simulated through :func:`execute` like any study run, and SALib's analysis ranks the
 settings per headline figure. Also, per rule, a **break-even base rate**: the value of each
-varied ``world.incidents.*`` rate at which the rule's precision would reach 50%.
-
-Break-even: for fixed rules, precision's odds p / (1 − p) grow in proportion to the base rate
-of what they look for (Bayes: posterior odds = likelihood ratio × prior odds, and prior odds
-are close to the rate when it is small), so a run at rate r with precision p puts the break-even
-rate at r (1 − p) / p; the figure is the median over the runs where the rule had a true alert.
+varied ``world.incidents.*`` rate at which the rule's precision would reach 50%, or that no
+valid value does (:mod:`custodiet.study._break_even`).
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ import numpy as np
 
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
-from custodiet.schema import INCIDENT_TABLE
+from custodiet.study._break_even import break_even
 from custodiet.study._execute import Progress, execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import RunSpec
@@ -137,32 +133,6 @@ def _analyse(problem: dict, xs: np.ndarray, ys: np.ndarray, method: str, seed: i
                                   strict=True)]
 
 
-def _kinds_of(path: str) -> set[str]:
-    """The incident kinds a ``world.*`` rate sets (``schema.INCIDENT_TABLE``'s ``removed_by``)."""
-    return {k.kind for k in INCIDENT_TABLE if path.removeprefix("world.") in k.removed_by}
-
-
-def _break_even(varied: Sequence[Vary], xs: np.ndarray, audits: list[Any],
-                claims: dict[str, list[str]]) -> list[dict]:
-    """Per rule, for each varied rate of a kind the rule claims: the median over runs of
-    r (1 − p) / p, from the runs whose precision p lies strictly between 0 and 1 (at 0 or 1 the
-    odds say nothing). A rate of a kind the rule does not claim cannot move its precision by
-    Bayes' rule, so it gets no entry."""
-    rates = [(j, v, _kinds_of(v.path)) for j, v in enumerate(varied)]
-    out = []
-    for rule in sorted({r.rule for a in audits for r in a.rules}):
-        row: dict[str, Any] = {"rule": rule}
-        for j, v, kinds in rates:
-            if not kinds & set(claims.get(rule, ())):
-                continue
-            est = [xs[i, j] * (1 - r.precision) / r.precision
-                   for i, a in enumerate(audits) for r in a.rules
-                   if r.rule == rule and r.precision is not None and 0 < r.precision < 1]
-            row[v.path] = float(np.median(est)) if est else None
-        out.append(row)
-    return out
-
-
 def sensitivity(scenario: Scenario, varied: Sequence[Vary], folder: Path, *, samples: int,
                 method: str = "morris", progress: Progress | None = None) -> dict[str, Any]:
     """Run the design and return the metrics: per headline figure, each setting's effect
@@ -191,5 +161,5 @@ def sensitivity(scenario: Scenario, varied: Sequence[Vary], folder: Path, *, sam
             "method": method, "samples": samples, "runs": len(plan),
             "varied": [{"path": v.path, "low": v.low, "high": v.high} for v in varied],
             "design": xs.tolist(), "outputs": outputs,
-            "break_even": _break_even(varied, xs, audits,
-                                      {r.name: list(r.detects) for r in scenario.rules})}
+            "break_even": break_even(varied, xs, audits,
+                                     {r.name: list(r.detects) for r in scenario.rules})}
