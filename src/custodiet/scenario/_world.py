@@ -32,15 +32,28 @@ class Households(_Strict):
     size_shares: list[Share] = [0.2539, 0.2970, 0.2099, 0.1317, 0.0619, 0.0456]
     """Households of 1, 2, 3, 4, 5, 6 persons: census 2020 household-size shares (6 = 6 or more)."""
     migrant_crowded_share: Share = 0.3
-    """Share of (registered) migrants living in crowded shared rentals: assumption."""
+    """Share of (registered) migrants living in crowded shared rentals: assumption. For
+    comparison: in Beijing "For every 1,450 units leased, 270 of them were used for group
+    rentals" (Beijing Housing and Urban-Rural Development Commission, 2013, en.people.cn/90882/
+    8332694), a fifth of rented flats, each holding more tenants than others."""
     crowded_size: Annotated[int, Field(ge=2)] = 4
-    """Registered residents of a crowded shared rental (the persons records know): assumption."""
+    """Registered residents of a crowded shared rental (the persons records know). Bounded: a
+    group rental holds four to eight ("two-bedroom and three-bedroom apartments, with each
+    containing four to eight tenants", 5i5j Beijing rental report 2010, china.org.cn 2011-01-10;
+    "25 people were found living in an 80-square-meter apartment", 2013, en.people.cn/90882/
+    8332694); the default sits at the low end (assumption inside the bound)."""
     unregistered_occupants_mean: Rate = 4.0
     """Mean occupants of a crowded rental beyond its registered residents (Poisson per rental),
     who use water and power but appear in no record (NYT-10: migrant workers living together
-    beyond their registration): assumption, about twice the registered number."""
+    beyond their registration), about twice the registered number. Bounded: with
+    ``crowded_size`` 4 the mean rental holds 8, the top of the usual four to eight tenants
+    ("each containing four to eight tenants", 5i5j Beijing rental report 2010, china.org.cn
+    2011-01-10), far below the worst found ("25 people ... in an 80-square-meter apartment",
+    2013); the default sits within (assumption inside the bound)."""
     compound_size: Annotated[int, Field(ge=1)] = 200
-    """Households per residential compound: assumption."""
+    """Households per residential compound. Bounded: "Communities are generally organized around
+    a territory consisting of 100 to 700 households" (wikimili.com/en/Residential_community, the
+    urban shequ); the default sits within (assumption inside the bound)."""
 
     @model_validator(mode="after")
     def _valid(self) -> Households:
@@ -107,7 +120,10 @@ class Behaviour(_Strict):
     0621; "every Chinese person made 3.7 trips" in 2017, 0.010 a day), which also counts day
     trips within a prefecture; the default sits within (assumption inside the bound)."""
     trip_capital_share: Share = 0.15
-    """Share of ordinary trips that go to the capital: assumption."""
+    """Share of ordinary trips that go to the capital: assumption. For comparison, the capital
+    drew about 6% of domestic tourist trips ("It received 281 million domestic tourists" in
+    2016, govt.chinadaily.com.cn 201712/01, against "about 4.4 billion trips" nationwide, China
+    Daily 2017-08-28); a city near the capital sends more."""
     trip_days_mean: Positive = 3.0
     """Mean length of a trip in days (geometric): assumption. For comparison, holiday tourists
     "stay an average of 2.25 days in their destinations" (Ministry of Culture and Tourism, May
@@ -179,7 +195,10 @@ class Behaviour(_Strict):
     companion_visit_share: Share = 0.3
     """Share of friend visits made together with another friend: assumption."""
     foreign_language_work_share: Share = 0.7
-    """Share of working foreigners employed at language schools or bars: assumption."""
+    """Share of working foreigners employed at language schools or bars: assumption. For
+    comparison, "of the 400,000 foreign citizens teaching in the country, only one-third had a
+    valid work permit" (Administration of Foreign Experts Affairs, 2017, sixthtone.com/news/
+    1004550), teaching of every kind, against 845,697 foreigners in the 2020 census."""
 
 
 class Incidents(_Strict):
@@ -250,7 +269,11 @@ class Incidents(_Strict):
     thefts_per_visit: Rate = 1.0
     """Mean thefts per pickpocket station visit (Poisson): assumption."""
     illegal_work_share: Share = 0.8
-    """Share of foreigners without a permit who work anyway (language schools, bars): assumption."""
+    """Share of foreigners without a permit who work anyway (language schools, bars). Bounded:
+    at least a third: "of the 400,000 foreign citizens teaching in the country, only one-third had
+    a valid work permit" (Administration of Foreign Experts Affairs, 2017, sixthtone.com/news/
+    1004550), about 267,000 working without one, against 845,697 foreigners in all (census
+    2020); the default sits within (assumption inside the bound)."""
     recruiter_share: Share = 0.0001
     """Pyramid-scheme recruiters among residents. Bounded: at least those arrested in a year
     ("China arrested more than 16,000 people suspected of involvement in pyramid selling in
@@ -270,11 +293,17 @@ class Incidents(_Strict):
     school_violence_rate: Rate = 1e-6
     """Violent incidents at a school (an assault, a threat with a weapon) per adult per day, by
     someone who neither studies nor works there: assumption, generous (about 300 a year per
-    million adults) so that NYT-8's near-school rule has something it can honestly claim."""
+    million adults) so that NYT-8's near-school rule has something it can honestly claim. For
+    comparison, courts tried "over 1,000 cases involving violent crimes on campuses" in 2015,
+    with students as defendants (China Justice Big Data Institute, China Daily 2018-09-08),
+    about one a year per million adults."""
     school_violence_mental_illness_factor: Annotated[float, Field(ge=0.0)] = 1.0
     """Factor on ``school_violence_rate`` for people with a serious mental illness: assumption,
     no higher than anyone's (people with serious mental illness are more often victims than
-    perpetrators of violence); sweep it to see what the near-school rule would need."""
+    perpetrators of violence); sweep it to see what the near-school rule would need. Published
+    odds of violent crime with schizophrenia are higher, 1.2 to 3.6 ("Fazel et al. (2009) ...
+    Schizophrenia / 1.2", "Räsänen et al. (1998) ... 3.6", table 1 of PMC6852683), so the
+    default favours the rule's targets."""
     sham_marriages: bool = True
     """Whether the couples drawn as sham marriages (``sham_marriage_share``) are shams. False:
     the same couples, living apart and seldom meeting for ordinary reasons, and no incident (the
