@@ -84,24 +84,25 @@ class History(_Strict):
     """Assumption."""
     protest_history: Share = 0.002
     """Assumption."""
-    hiv: Share = 0.00075
-    """About 1.05 million people living with HIV at the end of 2020 (China CDC): 0.075%. The
-    diagnosed count ("as of the end of 2020, more than 1.053 million people in China had been
-    infected with HIV", chinachristiandaily.com 2021-12-02); the estimated total is higher ("the
-    estimated PLWH population in China has risen to >1.25 million", Wu et al., Clin Infect Dis
-    72(5), PMC7935386), so the default is the lower end."""
+    hiv: Share = 0.0009
+    """People living with HIV: "the estimated PLWH population in China has risen to >1.25
+    million" (Wu et al., Clin Infect Dis 72(5), PMC7935386), 0.09% of 1.41 billion; of them
+    "as of the end of 2020, more than 1.053 million people in China had been infected with HIV"
+    were diagnosed (China CDC, chinachristiandaily.com 2021-12-02), hence the recording rate
+    0.84."""
     recording_rate: dict[str, Share] = {
-        "mental_illness": 0.5, "drug_use": 0.35, "criminal_record": 1.0,
-        "petition_history": 0.9, "protest_history": 0.8, "hiv": 0.8,
+        "mental_illness": 0.3, "drug_use": 0.35, "criminal_record": 1.0,
+        "petition_history": 0.9, "protest_history": 0.8, "hiv": 0.84,
     }
-    """Probability that a true history is in the records: assumption. Published figures for
-    comparison, which differ from the defaults: severe mental illness, "Nearly 4.3 million
-    Chinese are registered with severe mental disorders at the end of 2014" (globaltimes.cn/
-    content/946288) against "16 million of them were severely mentally ill" (China CDC 2009,
-    africa.chinadaily.com.cn 2013-09-09), about 0.27 (default 0.5); drug use, 3 million
-    registered against more than 14 million who have used (2014, see ``drug_use``), about 0.21
-    (default 0.35); HIV, 1.053 million diagnosed against more than 1.25 million, at most 0.84
-    (default 0.8, within)."""
+    """Probability that a true history is in the records. Severe mental illness 0.3, cited:
+    "Nearly 4.3 million Chinese are registered with severe mental disorders at the end of 2014"
+    (globaltimes.cn/content/946288), 0.24 of the 1.3% lifetime prevalence, and Fuzhou's
+    registry held "30,362 registered SMD patients" (BMC Psychiatry 2022, s12888-022-04364-6)
+    at a registered prevalence of 4.17 per 1,000 (researchsquare rs-890372), 0.32. HIV 0.84,
+    cited: 1.053 million diagnosed of more than 1.25 million (see ``hiv``). Drug use 0.35: the
+    registered share 0.13% (2020) of the assumed 0.4%; the Ministry of Public Security's 3
+    million registered against more than 14 million who have used (2014, see ``drug_use``)
+    gives 0.21 of everyone who ever used. The rest assumption."""
     recording_multiplier: dict[str, float] = {}
     """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
     every recording

@@ -78,13 +78,13 @@ class Geography(_Strict):
     """Share of minority and migrant households placed in their group's enclave districts instead
     of anywhere: assumption (0 = evenly spread, 1 = fully concentrated)."""
     places_per_1000: dict[str, Rate] = {
-        "work": 25.0, "school": 0.4, "hotel": 0.2, "park": 0.1, "station": 0.01, "bar": 0.3,
+        "work": 25.0, "school": 0.4, "hotel": 0.23, "park": 0.1, "station": 0.01, "bar": 0.3,
         "language_school": 0.05, "government": 0.02, "police": 0.02,
     }
     """Places per 1,000 persons (at least one of each): schools from ~530k schools for 1.41
-    billion ("China has 530,000 schools", ecns.cn 2022-10-13); hotels 0.2 against 0.23-0.33
-    published ("457,834 accommodation facilities ... 317,476 hotels" at the end of 2017,
-    chinatravelnews.com/article/123802); the rest assumption."""
+    billion ("China has 530,000 schools", ecns.cn 2022-10-13); hotels 0.23 from "317,476
+    hotels" (of 15 rooms or more) among "457,834 accommodation facilities" at the end of 2017
+    (chinatravelnews.com/article/123802) for 1.39 billion; the rest assumption."""
     out_of_town_destinations: Annotated[int, Field(ge=1)] = 5
     """Destinations outside the city besides the capital (structural: the model's map)."""
     checkpoint_capital_share: Share = 0.5
