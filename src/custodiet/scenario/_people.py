@@ -43,7 +43,11 @@ class Population(_Strict):
     percent in 2021", Ministry of Education, en.people.cn/n3/2022/0706) and primary net
     enrolment ("above 99%", 2010, tcfl.tingroom.com); the default sits within."""
     ses_shares: list[Share] = [0.4, 0.45, 0.15]
-    """Socio-economic status low / middle / high: assumption."""
+    """Socio-economic status low / middle / high: assumption. For comparison, nationally 610
+    million people, the bottom 40% of households, earn about 1,000 yuan a month (the NBS's 2019
+    data, jp.yicaiglobal.com), and an economist's pyramid gives middle incomes "30 percent",
+    "Affluent people make up 10 percent and low-income and poor people 60 percent" (Xinhua,
+    wap.dubainews.cn/English/2008.html); a city is richer than the nation."""
     migrant_low_ses_share: Share = 0.6
     """Share of migrants of low status (instead of ``ses_shares[0]``): assumption."""
     official_share: Share = 0.005
@@ -83,7 +87,11 @@ class History(_Strict):
     petition_history: Share = 0.005
     """Assumption."""
     protest_history: Share = 0.002
-    """Assumption."""
+    """Share with a protest history. Bounded: at least one year's participants in "mass
+    incidents" ("an annual total of 80,000–100,000 mass incidents nationwide", thechinastory.org
+    yearbook 2013; "A mass incident can be any confrontation involving more than five people",
+    byeways.net 2009), 400,000-500,000 people, 0.03% of the population; the default sits above
+    that floor (assumption inside the bound)."""
     hiv: Share = 0.0009
     """People living with HIV: "the estimated PLWH population in China has risen to >1.25
     million" (Wu et al., Clin Infect Dis 72(5), PMC7935386), 0.09% of 1.41 billion; of them
