@@ -18,6 +18,7 @@ from custodiet.report._sweep_report import (
     compare_report,
     headline_pairs,
     sensitivity_report,
+    stability_sentences,
     sweep_report,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "publish",
     "real_audit_report",
     "sensitivity_report",
+    "stability_sentences",
     "study_report",
     "summary",
     "sweep",

@@ -8,7 +8,7 @@ import json
 from pydantic import BaseModel
 
 from custodiet.report._html import Report, Table
-from custodiet.scenario import Scenario
+from custodiet.scenario import Scenario, source_kind
 
 
 def assumption_rows(model: BaseModel, prefix: str = "") -> list[list[str]]:
@@ -33,12 +33,18 @@ def assumption_rows(model: BaseModel, prefix: str = "") -> list[list[str]]:
 
 
 def add_assumptions(report: Report, scenario: Scenario, text: str | None) -> None:
-    """The section listing every parameter with its value, default and source."""
+    """The section listing every parameter with its value, default and source; each world
+    parameter says whether its default is cited, bounded by a published range, structural or
+    assumed (docs/world-parameters.md)."""
     sec = report.section("Assumptions and scenario")
     sec.paragraph("Every parameter of the study with the value used, its default, and where "
-                  "the default comes from (a source id of SOURCES.md, or 'assumption').")
-    rows = assumption_rows(scenario)
-    sec.table(Table(["Parameter", "Used", "Default", "Meaning and source"], rows,
+                  "the default comes from (a source id of SOURCES.md, a quoted published "
+                  "figure, or 'assumption'). For the world's parameters, 'Kind' says whether "
+                  "the default is cited, bounded by a published range, structural, or "
+                  "assumed.")
+    rows = [[key, used, default, source_kind(meaning) if key.startswith("world.") else "",
+             meaning] for key, used, default, meaning in assumption_rows(scenario)]
+    sec.table(Table(["Parameter", "Used", "Default", "Kind", "Meaning and source"], rows,
                     caption="Parameters"))
     if text:
         sec.heading("Scenario file (with its source quotes)")

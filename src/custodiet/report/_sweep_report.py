@@ -82,42 +82,103 @@ def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *
     return report
 
 
+def _label(name: str) -> str:
+    """A reader's label for an output: a registered headline figure, or ``FIGURE:SYSTEM``."""
+    fig, _, system = name.partition(":")
+    label = REGISTRY[fig].label if fig in REGISTRY else fig.replace("_", " ")
+    return f"{label} ({system})" if system else label
+
+
 def sensitivity_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) -> Report:
-    """The report of ``custodiet sensitivity``: per headline figure, a tornado chart and a
-    table of which assumptions move it; the break-even base rate per rule."""
+    """The report of ``custodiet sensitivity``: whether the top drivers are stable across
+    designs; per output, a tornado chart and a table of which assumptions move it; the
+    break-even base rate per rule."""
     method = metrics["method"]
     key, conf, label = ("mu_star", "mu_star_conf", "Morris μ* (mean |elementary effect|)") \
         if method == "morris" else ("ST", "ST_conf", "Sobol' total index")
+    reps = metrics.get("replicates", 1)
     report = Report(f"Sensitivity of {metrics['scenario']['name']}",
                     f"{metrics['runs']} runs of {metrics['scenario']['people']:,} people × "
-                    f"{metrics['scenario']['days']} days, {method} design")
+                    f"{metrics['scenario']['days']} days, {method} design, {reps} independent "
+                    "design(s), a city seed per trajectory")
+    sec = report.section("Stability")
+    for text in stability_sentences(metrics.get("stability") or {}):
+        sec.paragraph(text, css="answer")
     for name, out in metrics["outputs"].items():
-        figure_label = REGISTRY[name].label
+        figure_label = _label(name)
         sec = report.section(figure_label)
         effects = out["effects"]
-        sec.paragraph(_sensitivity_answer(figure_label, effects, key, conf, label),
+        sec.paragraph(_sensitivity_answer(figure_label, effects, key, conf, label,
+                                          undefined=out.get("undefined", False)),
                       css="answer")
+        if out.get("undefined"):
+            continue
         fig = bars([(figure_label, [_effect_bar(e, key, conf) for e in effects])],
-                   xlabel=f"{label}, with its 95% confidence interval")
-        slug = f"tornado-{name}"
+                   xlabel=f"{label}, with its interval over designs and cities")
+        slug = "tornado-" + name.replace(":", "-")
         sec.figure(Figure(export(fig, slug, figures_dir),
                           f"Which assumptions move '{figure_label}', largest first: {label} "
-                          "of each setting over its range, with its 95% interval.", slug))
-        cols = [k for k in effects[0] if k != "setting"]
+                          "of each setting over its range, with its interval (SALib's 95% "
+                          "interval, widened to cover every design).", slug))
+        cols = [k for k in effects[0] if k not in ("setting", "per_design")]
         sec.table(Table(["Setting", *cols], [[e["setting"], *[f"{e[c]:.3g}" for c in cols]]
                                              for e in effects]))
-    be = [r for r in metrics.get("break_even") or [] if len(r) > 1]
-    rates = sorted({k for r in be for k in r if k != "rule"})
-    if rates:
-        sec = report.section("Break-even base rates")
-        sec.paragraph("The base rate at which each rule's precision would reach 50%, from the "
-                      "runs' precision odds (median over the runs whose precision lay strictly "
-                      "between 0 and 1; see docs/metrics.md). Only the rates of the kinds a "
-                      "rule claims can move its precision; the others are left blank, and "
-                      "'undefined' means no run gave the odds.")
-        sec.table(Table(["Rule", *rates], [[r["rule"], *[fmt(r[k], "number") if k in r else ""
-                                                         for k in rates]] for r in be]))
+    _add_break_even(report, metrics.get("break_even") or [])
     return report
+
+
+def stability_sentences(stab: dict[str, Any]) -> list[str]:
+    """One sentence per checked output: do the top two drivers agree across designs?"""
+    out = []
+    for name, s in stab.items():
+        figure = _label(name)
+        if s["status"] == "undefined":
+            out.append(f"'{figure}' was undefined in every run: nothing to rank.")
+        elif s["status"] == "unmoved":
+            out.append(f"No setting moved '{figure}' in any design: nothing to rank.")
+        elif s["status"] == "not checked":
+            out.append(f"'{figure}': one design only, stability not checked (--replicates 2).")
+        elif s["status"] == "agree":
+            order = "in the same order" if s.get("same_order") else "in another order"
+            out.append(f"The top two drivers of '{figure}' agree across the "
+                       f"{len(s['top_two'])} independent designs ({order}): "
+                       f"{', '.join(s['top_two'][0])}.")
+        else:
+            tops = "; ".join(", ".join(t) or "none" for t in s["top_two"])
+            out.append(f"The top two drivers of '{figure}' do NOT agree across the independent "
+                       f"designs ({tops}): the ranking is not stable; more samples would tell.")
+    return out
+
+
+def _add_break_even(report: Report, rows: list[dict[str, Any]]) -> None:
+    """The section of break-even base rates: one row per rule and rate it claims."""
+    cells = [(r["rule"], e) for r in rows for e in r.get("rates", [])]
+    if not cells:
+        return
+    sec = report.section("Break-even base rates")
+    sec.paragraph("The base rate at which each rule's precision would reach 50%, from the "
+                  "runs' precision odds (median over the runs whose precision lay strictly "
+                  "between 0 and 1; see docs/metrics.md). Only the rates of the kinds a rule "
+                  "claims can move its precision. A share or a daily chance cannot pass 1: "
+                  "when the odds would ask for more, no such world makes the rule right half "
+                  "the time, and the row says so with the most precision a chance of 1 allows.")
+    sec.table(Table(["Rule", "Rate", "Break-even", "Runs"],
+                    [[rule, e["setting"], break_even_text(e), str(e["runs"])]
+                     for rule, e in cells]))
+
+
+def break_even_text(entry: dict[str, Any]) -> str:
+    """A break-even cell for people: the rate and whether it lies in the range varied, or why
+    there is none (never a probability above 1)."""
+    status = entry["status"]
+    if status == "undefined":
+        return "undefined (no run had both a true and a false alert)"
+    if status == "unreachable":
+        return (f"none: no value up to {entry['bound']:g} makes the rule right half the time "
+                f"(at {entry['bound']:g}, precision at most {100 * entry['max_precision']:.0f}%)")
+    where = {"within": "within the range varied", "below": "below the range varied",
+             "above": "above the range varied"}[status]
+    return f"{entry['value']:.3g} ({where})"
 
 
 def _effect_bar(effect: dict[str, Any], key: str, conf: str) -> Bar:
@@ -129,9 +190,13 @@ def _effect_bar(effect: dict[str, Any], key: str, conf: str) -> Bar:
 
 
 def _sensitivity_answer(figure: str, effects: Sequence[dict[str, Any]], key: str, conf: str,
-                        label: str) -> str:
+                        label: str, *, undefined: bool = False) -> str:
     """The plain-language answer: which setting moves the figure most, by how much, and whether
-    the design tells it apart from the next one (their 95% intervals do not overlap)."""
+    the design tells it apart from the next one (their intervals do not overlap); a figure
+    undefined in every run says so instead of claiming nothing moved it."""
+    if undefined:
+        return (f"'{figure}' was undefined in every run (nothing to count it from), so the "
+                "runs cannot say what moves it.")
     top = effects[0]
     if not top[key]:
         return f"None of the varied settings moved '{figure}' in these runs."

@@ -17,6 +17,7 @@ from custodiet.study._overrides import with_changes
 from custodiet.study._plan import RunSpec, plan_study, plan_sweep, sized, with_removal_rate
 from custodiet.study._sensitivity import (
     BUILTIN_VARY,
+    check_samples,
     design,
     parse_vary,
     plan_points,
@@ -54,6 +55,7 @@ __all__ = [
     "apply_setting",
     "audit_runs",
     "audit_study",
+    "check_samples",
     "design",
     "execute",
     "has_watch",

@@ -3,12 +3,8 @@ by how much. The varied settings (``PATH=LO:HI``) span a box; SALib draws the de
 elementary effects by default, Sobol' indices on request), every point is one watch run planned
 and simulated through :func:`execute` like any study run, and SALib's analysis ranks the
 settings per headline figure. Also, per rule, a **break-even base rate**: the value of each
-varied ``world.incidents.*`` rate at which the rule's precision would reach 50%.
-
-Break-even: for fixed rules, precision's odds p / (1 − p) grow in proportion to the base rate
-of what they look for (Bayes: posterior odds = likelihood ratio × prior odds, and prior odds
-are close to the rate when it is small), so a run at rate r with precision p puts the break-even
-rate at r (1 − p) / p; the figure is the median over the runs where the rule had a true alert.
+varied ``world.incidents.*`` rate at which the rule's precision would reach 50%, or that no
+valid value does (:mod:`custodiet.study._break_even`).
 """
 
 from __future__ import annotations
@@ -22,26 +18,32 @@ import numpy as np
 
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
-from custodiet.schema import INCIDENT_TABLE
+from custodiet.study._break_even import break_even
 from custodiet.study._execute import Progress, execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import RunSpec
+from custodiet.study._sensitivity_combine import combine, output_values, stability
 from custodiet.study._study import audit_runs
+from custodiet.study._variants import VARIANTS, WORLD_ONLY
 
 METHODS = ("morris", "sobol")
 #: Grid levels of the Morris design (SALib's default: 4).
 MORRIS_LEVELS = 4
 #: Headline figures the analysis explains.
 OUTPUTS: tuple[str, ...] = ("precision", "innocents_per_true_alert", "true_alerts",
-                            "innocents_flagged", "alerts")
+                            "innocents_flagged", "alerts", "unlawful_deterred",
+                            "lawful_deterred", "incidents_prevented", "null_to_actual_alerts")
+#: Independent designs by default: the second checks that the first's ranking is stable.
+REPLICATES = 2
+#: City seeds of replicate r start at ``seed + r × REPLICATE_SEED_STEP``.
+REPLICATE_SEED_STEP = 100_003
 
 
-#: The world's uncertain parameters, varied when no ``--vary`` is given: each spans from half to
-#: twice its default, a range of assumption (none of these rates is measured for any real
-#: city; see docs/world-parameters.md). Base rates of the acts the rules look for, rates of
-#: their innocent look-alikes, and the recording of histories.
+#: The uncertain settings varied when no ``--vary`` is given. Rates and shares span from half
+#: to twice their default (a multiplier capped at 1), a range of assumption: none of these is
+#: measured for any real city (see docs/world-parameters.md for the published bounds).
 BUILTIN_VARY: tuple[str, ...] = (
-    # base rates
+    # base rates of what the rules look for
     "world.incidents.petition_rate=0.005:0.02",
     "world.incidents.group_protest_rate=0.0125:0.05",
     "world.incidents.drug_deal_rate=0.01:0.04",
@@ -56,7 +58,29 @@ BUILTIN_VARY: tuple[str, ...] = (
     # recording
     "world.history.grievance_recording_rate=0.25:1.0",
     "world.history.temperament_fill_rate=0.25:1.0",
+    # footprints and dwell times
+    "world.incidents.pickpocket_dwell_minutes=90:360",
+    "world.behaviour.station_dwell_minutes=15:60",
+    # crowded rentals and couples
+    "world.households.migrant_crowded_share=0.15:0.6",
+    "world.households.unregistered_occupants_mean=2:8",
+    "world.incidents.sham_marriage_share=0.001:0.004",
+    "world.behaviour.apart_couples_share=0.005:0.02",
+    # camera coverage: cameras at a home and at compound gates apart
+    "sensors.home_camera_share=0.05:0.2",
+    "sensors.camera_coverage.compound=0.3:1.0",
+    # deterrence multipliers (1 = no deterrence)
+    "world.deterrence.unlawful.camera=0.35:1.0",
+    "world.deterrence.unlawful.visited=0.25:1.0",
+    "world.deterrence.lawful.listed=0.3:1.0",
+    # the response
+    "response.chill=0.25:1.0",
+    "response.capacity_per_100k=25:100",
 )
+#: Built-in settings whose range is not half to twice the default: list removal is 0 by
+#: default (nobody leaves a list), so its range runs from 0 to 2% a day.
+BUILTIN_EXPLICIT: tuple[str, ...] = ("lists.petitioners.removal_rate=0:0.02",)
+BUILTIN_VARY = BUILTIN_VARY + BUILTIN_EXPLICIT
 
 
 @dataclass(frozen=True)
@@ -93,8 +117,19 @@ def _value(scenario: Scenario, path: str, x: float) -> Any:
     return int(np.rint(x)) if isinstance(node, int) and not isinstance(node, bool) else float(x)
 
 
+def check_samples(samples: int, method: str) -> None:
+    """Sobol' needs a power of 2 base samples (SALib's Saltelli scheme); Morris at least 2
+    trajectories (one gives no interval)."""
+    if method == "sobol" and samples & (samples - 1):
+        raise UserError(f"Sobol' needs a power of 2 samples (2, 4, 8, ...), got {samples}",
+                        field="--samples")
+    if samples < 2:
+        raise UserError("at least 2 samples: one gives no interval", field="--samples")
+
+
 def design(varied: Sequence[Vary], samples: int, method: str, seed: int) -> tuple[dict, np.ndarray]:
     """The SALib problem and its sample matrix (one row per run)."""
+    check_samples(samples, method)
     problem = {"num_vars": len(varied), "names": [v.path for v in varied],
                "bounds": [[v.low, v.high] for v in varied]}
     if method == "morris":
@@ -106,15 +141,49 @@ def design(varied: Sequence[Vary], samples: int, method: str, seed: int) -> tupl
     return problem, sobol.sample(problem, samples, calc_second_order=False, seed=seed)
 
 
-def plan_points(scenario: Scenario, varied: Sequence[Vary], xs: np.ndarray) -> list[RunSpec]:
-    """One watch run per design point (checked before any simulation)."""
+def point_seeds(n_rows: int, k: int, method: str, seed: int) -> np.ndarray:
+    """A city seed per design point: one per Morris trajectory (k + 1 rows) or Sobol' base
+    sample (k + 2 rows), so each elementary effect compares two runs of one city while the
+    trajectories sample different cities, and the effects' intervals carry the city-to-city
+    spread."""
+    group = k + 1 if method == "morris" else k + 2
+    return seed + np.arange(n_rows) // group
+
+
+#: Twins run beside each design point with ``twins``: what deterrence, interception and the
+#: null-world ratio are measured against (``study._variants``).
+TWINS: tuple[str, ...] = ("no_response", "no_system", "null_world")
+
+
+def plan_points(scenario: Scenario, varied: Sequence[Vary], xs: np.ndarray,
+                seeds: Sequence[int] | None = None, prefix: str = "runs", *,
+                twins: bool = False) -> list[RunSpec]:
+    """One watch run per design point (checked before any simulation), each on its city seed;
+    with ``twins``, its no-response, no-system and null-world twins too (grouped by point)."""
     out = []
     for i, row in enumerate(xs):
-        sc = with_changes(scenario, {v.path: _value(scenario, v.path, x)
-                                     for v, x in zip(varied, row, strict=True)},
-                          source=f"--vary point {i}")
-        out.append(RunSpec(sc, f"runs/point-{i}", sc.seed, f"point {i}", str(i)))
+        changes: dict[str, Any] = {v.path: _value(scenario, v.path, x)
+                                   for v, x in zip(varied, row, strict=True)}
+        if seeds is not None:
+            changes["seed"] = int(seeds[i])
+        sc = with_changes(scenario, changes, source=f"--vary point {i}")
+        out.append(RunSpec(sc, f"{prefix}/point-{i}", sc.seed, f"point {i}", str(i)))
+        for name in TWINS if twins else ():
+            out.append(RunSpec(VARIANTS[name](sc), f"{prefix}/point-{i}-{name}", sc.seed,
+                               f"point {i} {name}", str(i), name,
+                               watch=name not in WORLD_ONLY))
     return out
+
+
+def audit_points(plan: Sequence[RunSpec], paths: Sequence[Path]) -> list[Any]:
+    """One audit per design point, over its watch run and any twins."""
+    groups: dict[str, dict[str, Path]] = {}
+    watch: dict[str, RunSpec] = {}
+    for spec, path in zip(plan, paths, strict=True):
+        groups.setdefault(spec.group, {})[spec.variant] = path
+        if spec.variant == "watch":
+            watch[spec.group] = spec
+    return [audit_runs(groups[g], watch[g].scenario, seed=watch[g].seed) for g in watch]
 
 
 def _analyse(problem: dict, xs: np.ndarray, ys: np.ndarray, method: str, seed: int
@@ -137,59 +206,49 @@ def _analyse(problem: dict, xs: np.ndarray, ys: np.ndarray, method: str, seed: i
                                   strict=True)]
 
 
-def _kinds_of(path: str) -> set[str]:
-    """The incident kinds a ``world.*`` rate sets (``schema.INCIDENT_TABLE``'s ``removed_by``)."""
-    return {k.kind for k in INCIDENT_TABLE if path.removeprefix("world.") in k.removed_by}
-
-
-def _break_even(varied: Sequence[Vary], xs: np.ndarray, audits: list[Any],
-                claims: dict[str, list[str]]) -> list[dict]:
-    """Per rule, for each varied rate of a kind the rule claims: the median over runs of
-    r (1 − p) / p, from the runs whose precision p lies strictly between 0 and 1 (at 0 or 1 the
-    odds say nothing). A rate of a kind the rule does not claim cannot move its precision by
-    Bayes' rule, so it gets no entry."""
-    rates = [(j, v, _kinds_of(v.path)) for j, v in enumerate(varied)]
-    out = []
-    for rule in sorted({r.rule for a in audits for r in a.rules}):
-        row: dict[str, Any] = {"rule": rule}
-        for j, v, kinds in rates:
-            if not kinds & set(claims.get(rule, ())):
-                continue
-            est = [xs[i, j] * (1 - r.precision) / r.precision
-                   for i, a in enumerate(audits) for r in a.rules
-                   if r.rule == rule and r.precision is not None and 0 < r.precision < 1]
-            row[v.path] = float(np.median(est)) if est else None
-        out.append(row)
-    return out
+def _replicate(scenario: Scenario, varied: Sequence[Vary], folder: Path, r: int, *,
+               samples: int, method: str, twins: bool,
+               progress: Progress | None) -> dict[str, Any]:
+    """One independent design: its own design seed and its own cities."""
+    problem, xs = design(varied, samples, method, scenario.seed + r)
+    seeds = point_seeds(len(xs), len(varied), method,
+                        scenario.seed + r * REPLICATE_SEED_STEP)
+    plan = plan_points(scenario, varied, xs, seeds, prefix=f"runs/rep-{r}", twins=twins)
+    audits = audit_points(plan, execute(plan, folder, progress=progress))
+    outputs = {}
+    for name, ys in output_values(audits, OUTPUTS).items():
+        outputs[name] = {"values": ys.tolist(), "defined_runs": int(np.isfinite(ys).sum()),
+                         "effects": _analyse(problem, xs, ys, method, scenario.seed + r)}
+    return {"design": xs.tolist(), "seeds": seeds.tolist(), "outputs": outputs,
+            "audits": audits}
 
 
 def sensitivity(scenario: Scenario, varied: Sequence[Vary], folder: Path, *, samples: int,
-                method: str = "morris", progress: Progress | None = None) -> dict[str, Any]:
-    """Run the design and return the metrics: per headline figure, each setting's effect
-    (Morris μ*, its confidence and σ; or Sobol' S1 and ST), ranked; the break-even rates."""
+                method: str = "morris", replicates: int = REPLICATES, twins: bool = False,
+                progress: Progress | None = None) -> dict[str, Any]:
+    """Run ``replicates`` independent designs and return the metrics: per output, each
+    setting's effect (Morris μ*, σ; or Sobol' S1, ST) averaged over the designs, its interval
+    widened to cover every design's value; whether the top two settings agree across designs;
+    the break-even rates (from the first design)."""
     if method not in METHODS:
         raise UserError(f"expected one of {METHODS}", field="--method")
     if not varied:
         raise UserError("give at least one --vary PATH=LO:HI", field="--vary")
     if len({v.path for v in varied}) != len(varied):
         raise UserError("a setting is varied twice", field="--vary")
-    problem, xs = design(varied, samples, method, scenario.seed)
-    plan = plan_points(scenario, varied, xs)
-    paths = execute(plan, folder, progress=progress)
-    audits = [audit_runs({"watch": p}, spec.scenario, seed=spec.seed)
-              for spec, p in zip(plan, paths, strict=True)]
-    outputs = {}
-    for name in OUTPUTS:
-        ys = np.array([np.nan if a.headline.get(name) is None else a.headline[name]
-                      for a in audits], float)
-        effects = _analyse(problem, xs, ys, method, scenario.seed)
-        key = "mu_star" if method == "morris" else "ST"
-        outputs[name] = {"values": ys.tolist(),
-                         "effects": sorted(effects, key=lambda e: -e[key])}
+    if replicates < 1:
+        raise UserError("at least one replicate", field="--replicates")
+    reps = [_replicate(scenario, varied, folder, r, samples=samples, method=method,
+                       twins=twins, progress=progress) for r in range(replicates)]
+    key = "mu_star" if method == "morris" else "ST"
+    first = reps[0]
     return {"scenario": {"name": scenario.name, "people": scenario.world.people,
                          "days": scenario.world.days, "seed": scenario.seed},
-            "method": method, "samples": samples, "runs": len(plan),
+            "method": method, "samples": samples, "replicates": replicates, "twins": twins,
+            "runs": sum(len(r["design"]) for r in reps),
             "varied": [{"path": v.path, "low": v.low, "high": v.high} for v in varied],
-            "design": xs.tolist(), "outputs": outputs,
-            "break_even": _break_even(varied, xs, audits,
-                                      {r.name: list(r.detects) for r in scenario.rules})}
+            "design": first["design"],
+            "outputs": combine([r["outputs"] for r in reps], key),
+            "stability": stability([r["outputs"] for r in reps], key),
+            "break_even": break_even(varied, np.array(first["design"]), first["audits"],
+                                     {r.name: list(r.detects) for r in scenario.rules})}
