@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench examples
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow" -q tests --nbmake notebooks
 
 # The documentation site, into site/ (git ignores it); warnings are errors.
 docs: $(STAMP)
