@@ -22,9 +22,10 @@ README = ROOT / "README.md"
 SMALL = ((r"people=[\d_]+", "people=500"), (r"days=\d+", "days=1"), (r"seeds=\d+", "seeds=1"))
 
 
-def python_blocks() -> list[str]:
-    """The README's fenced ```python blocks, in order."""
-    return re.findall(r"^```python\n(.*?)^```", README.read_text(), flags=re.S | re.M)
+def python_blocks(page: Path = README) -> list[str]:
+    """A page's fenced ```python blocks, in order (the README's by default)."""
+    return re.findall(r"^```python\n(.*?)^```", page.read_text(encoding="utf-8"),
+                      flags=re.S | re.M)
 
 
 def small(block: str) -> str:
@@ -44,9 +45,10 @@ def run_script(path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_readme_has_python_blocks_and_each_study_is_guarded():
-    blocks = python_blocks()
-    assert len(blocks) >= 2
-    for block in blocks:
+    """Also in the docs pages, which show the same call."""
+    assert len(python_blocks()) >= 2
+    pages = [README, *sorted((ROOT / "docs").glob("**/*.md"))]
+    for block in (b for page in pages for b in python_blocks(page)):
         for i, line in enumerate(block.splitlines(), 1):
             if "custodiet.run(" in line:
                 assert _guarded(block, i), f"custodiet.run outside the __main__ guard: {line}"
