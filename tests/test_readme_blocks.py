@@ -34,13 +34,16 @@ def small(block: str) -> str:
     return block
 
 
-def run_script(path: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python path`` as a user runs it, with two worker processes allowed and warnings shown
-    once; this checkout's package first on the path."""
+def run_script(path: Path, cwd: Path, *, as_module: bool = False
+               ) -> subprocess.CompletedProcess[str]:
+    """``python path`` (or ``python -m name``) as a user runs it, with two worker processes
+    allowed; this checkout's package first on the path."""
     env = {**os.environ, "CUSTODIET_JOBS": "2",
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(cwd),
+                                          os.environ.get("PYTHONPATH", "")])}
     env.pop("CUSTODIET_CLUSTER", None)
-    return subprocess.run([sys.executable, str(path)], cwd=cwd, env=env, capture_output=True,
+    args = ["-m", path.stem] if as_module else [str(path)]
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600)
 
 
@@ -86,16 +89,18 @@ def work():
 """
 
 
-@pytest.mark.parametrize("guarded", [False, True])
-def test_a_script_without_the_guard_runs_in_one_process_with_a_warning(guarded, tmp_path):
+@pytest.mark.parametrize(("guarded", "as_module"), [(False, False), (True, False),
+                                                    (False, True)])
+def test_a_script_without_the_guard_runs_in_one_process_with_a_warning(guarded, as_module,
+                                                                        tmp_path):
     body = ("if __name__ == '__main__':\n    pids = work()\n" if guarded
             else "pids = work()\n")
-    script = tmp_path / "script.py"
+    script = tmp_path / "script_under_test.py"
     script.write_text(TASKS + body + textwrap.dedent("""
         if __name__ == "__main__":
             print(sorted(set(pids)) == [os.getpid()])
         """))
-    done = run_script(script, tmp_path)
+    done = run_script(script, tmp_path, as_module=as_module)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == str(not guarded)  # the pool's workers have other pids
     warned = "SerialFallbackWarning" in done.stderr
