@@ -13,6 +13,7 @@ import multiprocessing as mp
 import os
 import queue
 import threading
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
@@ -128,9 +129,36 @@ def run_all(tasks: Iterable[Task], *, jobs: int | None = None, cluster: Any = No
     jobs = default_jobs() if jobs is None else int(jobs)
     if jobs < 1:
         raise UserError("must be at least 1", field="jobs")
+    if jobs > 1 and len(tasks) > 1 and _unsafe_to_spawn():
+        jobs = 1
     if jobs == 1 or len(tasks) <= 1:
         return [_call(t, progress) for t in tasks]
     return _run_pool(tasks, min(jobs, len(tasks)), progress)
+
+
+class SerialFallbackWarning(RuntimeWarning):
+    """The simulations ran one after another because worker processes could not be spawned."""
+
+
+def _unsafe_to_spawn() -> bool:
+    """Whether spawned workers would run the calling script's module-level code again; says
+    once per script line that the simulations will run here, one after another, and why."""
+    from custodiet._main_guard import unguarded_caller
+
+    where = unguarded_caller()
+    if where is None:
+        return False
+    if where not in _WARNED:
+        _WARNED.add(where)
+        warnings.warn_explicit(
+            "custodiet is called outside 'if __name__ == \"__main__\":', so every worker "
+            "process would run this line again: its simulations run in this process, one after "
+            "another. Put the call under that guard to use every core.",
+            SerialFallbackWarning, filename=str(where[0]), lineno=where[1])
+    return True
+
+
+_WARNED: set[tuple[str, int]] = set()
 
 
 # ------------------------------------------------------------------ running one task
