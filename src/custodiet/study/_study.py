@@ -15,26 +15,21 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
 from custodiet.audit import AuditResult
 from custodiet.audit.sim import (
-    SPREADS,
+    FeedbackRate,
+    FeedbackSweep,
     SeedAudit,
+    StudyInfo,
+    StudyMetrics,
     audit_seed,
     burden_groups,
-    effects_by_kind,
-    knowability_pooled,
-    lists_pooled,
+    pool_study,
     pooled_group_metrics,
-    redlist_pooled,
-    rules_pooled,
-    summarise_headlines,
-    systems_pooled,
-    trips_pooled,
-    workload_pooled,
+    spreads,
 )
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
@@ -56,12 +51,12 @@ FEEDBACK_FIGURES = ("listed_at_end", "listed_by_contact_at_end", "contact_listed
 
 @dataclass
 class Study:
-    """What a study computed: the metrics (JSON-ready), each seed's typed audit, the pooled
-    group metrics, and where its run stores are."""
+    """What a study computed: the typed metrics (``metrics.json`` is their ``to_dict()``),
+    each seed's typed audit, the pooled group metrics, and where its run stores are."""
 
     scenario: Scenario
     seeds: list[int]
-    metrics: dict[str, Any]
+    metrics: StudyMetrics
     groups: AuditResult
     runs: dict[int, dict[str, Path]]
     seconds: dict[str, float] = field(default_factory=dict)
@@ -111,21 +106,20 @@ def _composition_at_end(seed_audits: Sequence[SeedAudit]) -> dict[str, dict[str,
     return {col: {v: sum(x) / len(x) for v, x in vals.items()} for col, vals in comp.items()}
 
 
-def _feedback_sweep(scenario: Scenario, audits: dict[float, list[SeedAudit]]) -> dict[str, Any]:
+def _feedback_sweep(scenario: Scenario, audits: dict[float, list[SeedAudit]]) -> FeedbackSweep:
     rows = []
     for rate, seed_audits in sorted(audits.items()):
-        summary = summarise_headlines([a.headline for a in seed_audits])
-        row: dict[str, Any] = {"removal_rate": rate}
-        for name in (*FEEDBACK_FIGURES, "alerts", "precision"):
-            row[name] = summary.get(name)
-        row["composition_at_end"] = _composition_at_end(seed_audits)
-        rows.append(row)
-    return {"rates": rows, "applied_to": [x.name for x in scenario.lists]}
+        summary = spreads([a.headline for a in seed_audits])
+        rows.append(FeedbackRate(
+            removal_rate=rate, **{name: summary.get(name)
+                                  for name in (*FEEDBACK_FIGURES, "alerts", "precision")},
+            composition_at_end=_composition_at_end(seed_audits)))
+    return FeedbackSweep(rows, [x.name for x in scenario.lists])
 
 
 def audit_study(scenario: Scenario, runs: dict[int, dict[str, Path]], *,
                 bootstrap: int = DEFAULT_BOOTSTRAP
-                ) -> tuple[dict[str, Any], AuditResult, list[SeedAudit]]:
+                ) -> tuple[StudyMetrics, AuditResult, list[SeedAudit]]:
     """Audit every seed's runs and combine them: headline figures with intervals across seeds,
     group metrics on the pooled people, the removal-rate sweep."""
     seeds = sorted(runs)
@@ -141,26 +135,15 @@ def audit_study(scenario: Scenario, runs: dict[int, dict[str, Path]], *,
     burden = burden_groups(scenario, per_seed[0].people)
     groups = pooled_group_metrics([a.people for a in per_seed], groups=burden,
                                   bootstrap=bootstrap, seed=scenario.seed)
-    metrics: dict[str, Any] = {
-        "scenario": {"name": scenario.name, "description": scenario.description,
-                     "sources": scenario.sources, "people": scenario.world.people,
-                     "days": scenario.world.days, "seeds": seeds,
-                     "horizon_minutes": scenario.audit.horizon_minutes,
-                     "groups": list(scenario.audit.groups),
-                     "categories": [g for g in burden if g not in scenario.audit.groups]},
-        "headline": summarise_headlines([a.headline for a in per_seed]),
-        "uncertainty": dict(SPREADS),
-        "rules": rules_pooled(per_seed), "systems": systems_pooled(per_seed),
-        "lists": lists_pooled(per_seed), "workload": workload_pooled(per_seed),
-        "redlist": redlist_pooled(per_seed), "knowability": knowability_pooled(per_seed),
-        "trips": trips_pooled(per_seed),
-        "effects": effects_by_kind(per_seed),
-        "seeds": [a.metrics for a in per_seed],
-        "groups": groups.to_dict(),
-        "runs": {str(s): {name: f"runs/seed-{s}/{name}" for name in runs[s]} for s in seeds},
-    }
-    if sweep:
-        metrics["feedback_sweep"] = _feedback_sweep(scenario, sweep)
+    info = StudyInfo(
+        name=scenario.name, description=scenario.description, sources=scenario.sources,
+        people=scenario.world.people, days=scenario.world.days, seeds=seeds,
+        horizon_minutes=scenario.audit.horizon_minutes, groups=list(scenario.audit.groups),
+        categories=[g for g in burden if g not in scenario.audit.groups])
+    metrics = pool_study(info, per_seed, groups=groups.to_dict(),
+                         runs={str(s): {name: f"runs/seed-{s}/{name}" for name in runs[s]}
+                               for s in seeds},
+                         feedback_sweep=_feedback_sweep(scenario, sweep) if sweep else None)
     return metrics, groups, per_seed
 
 
