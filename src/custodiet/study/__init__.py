@@ -26,14 +26,22 @@ from custodiet.study._simulate import has_watch, simulate, simulate_world
 from custodiet.study._study import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_REMOVAL_RATES,
+    Bundle,
     Study,
     audit_runs,
+    audit_stores,
     audit_study,
     people_table,
     run_study,
 )
 from custodiet.study._sweep import apply_setting, parse_setting, sweep
-from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
+from custodiet.study._variants import (
+    NULL_WORLD_ZEROED,
+    VARIANTS,
+    Variant,
+    null_world,
+    with_seed,
+)
 
 __all__ = [
     "BUILTIN_VARY",
@@ -41,13 +49,16 @@ __all__ = [
     "DEFAULT_REMOVAL_RATES",
     "NULL_WORLD_ZEROED",
     "VARIANTS",
+    "Bundle",
     "Prepared",
     "Progress",
     "RunSpec",
     "Study",
     "StudyResult",
+    "Variant",
     "apply_setting",
     "audit_runs",
+    "audit_stores",
     "audit_study",
     "design",
     "execute",

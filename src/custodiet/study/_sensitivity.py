@@ -175,7 +175,7 @@ def sensitivity(scenario: Scenario, varied: Sequence[Vary], folder: Path, *, sam
         raise UserError("a setting is varied twice", field="--vary")
     problem, xs = design(varied, samples, method, scenario.seed)
     plan = plan_points(scenario, varied, xs)
-    paths = execute(plan, folder, progress=progress)
+    paths = list(execute(plan, folder, progress=progress).values())
     audits = [audit_runs({"watch": p}, spec.scenario, seed=spec.seed)
               for spec, p in zip(plan, paths, strict=True)]
     outputs = {}

@@ -74,7 +74,13 @@ from custodiet.audit.sim._sections import (
     WorkloadCategory,
 )
 from custodiet.audit.sim._split import split_difference
-from custodiet.audit.sim._study import SeedAudit, alerts_by_day, audit_seed, headline
+from custodiet.audit.sim._study import (
+    SeedAudit,
+    SeedRuns,
+    alerts_by_day,
+    audit_seed,
+    headline,
+)
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
     SPREADS,
@@ -121,6 +127,7 @@ __all__ = [
     "RedListCounts",
     "RuleFigures",
     "SeedAudit",
+    "SeedRuns",
     "Spread",
     "StudyFigure",
     "StudyInfo",
