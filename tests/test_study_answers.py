@@ -146,7 +146,7 @@ def test_unseen_puts_each_trip_count_in_its_place() -> None:
 
 def test_a_rule_that_never_fired_says_so_instead_of_five_undefined_ratios() -> None:
     from custodiet.audit.sim import PooledRule
-    from custodiet.report._study_report import _accuracy_cells
+    from custodiet.report._study_views import _accuracy_cells
 
     silent = partial(PooledRule, {**_rule("silent", 0, 0, None),
                                   "innocents_per_true_alert": None})

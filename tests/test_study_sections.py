@@ -102,3 +102,42 @@ def test_pooled_rules_add_up_over_seeds() -> None:
 def test_an_unknown_part_is_refused() -> None:
     with pytest.raises(TypeError, match="surplus"):
         StudyMetrics.from_dict({"scenario": {"name": "t"}, "surplus": 1})
+
+
+def test_every_section_has_a_view_under_a_question() -> None:
+    from custodiet.report._study_views import VIEWS
+
+    assert {v.key for v in VIEWS} == {s.key for s in SECTIONS}
+    assert all(v.question in QUESTIONS for v in VIEWS)
+
+
+@pytest.mark.parametrize("study", STUDIES, ids=str)
+def test_every_view_renders_every_study(study) -> None:
+    from custodiet.report import Report
+    from custodiet.report._study_views import VIEWS
+
+    audits = STUDIES[study]
+    m = pool_study(StudyInfo("t", seeds=[a.seed for a in audits], days=5), audits,
+                   groups={}, runs={})
+    first = audits[0] if audits else hand_built()
+    report = Report("t")
+    for view in VIEWS:
+        view.render(report.section(view.key), m, first, None)
+    if study == "several seeds":  # the rules' and the systems' tables are there
+        tables = [b for sec in report.sections for b in sec.blocks if hasattr(b, "rows")]
+        assert any(r[0] == "a" and r[1] == "60" for t in tables for r in t.rows)
+
+
+def test_compare_reads_metrics_json_typed_and_refuses_another_shape(tmp_path) -> None:
+    from custodiet.cli._compare import load_metrics
+    from custodiet.errors import UserError
+
+    m = pool_study(StudyInfo("t", seeds=[1]), STUDIES["one seed"], groups={}, runs={})
+    good, bad = tmp_path / "good", tmp_path / "bad"
+    good.mkdir()
+    bad.mkdir()
+    (good / "metrics.json").write_text(json.dumps(m.to_dict()))
+    assert load_metrics(str(good)) == m
+    (bad / "metrics.json").write_text(json.dumps({**m.to_dict(), "surplus": 1}))
+    with pytest.raises(UserError, match="shape"):
+        load_metrics(str(bad))

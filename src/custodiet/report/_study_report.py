@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from custodiet.audit import AuditResult
-from custodiet.audit.sim import FIGURES, PooledFigures, SeedAudit, StudyMetrics
+from custodiet.audit.sim import BURDENS as BURDENS_Q
+from custodiet.audit.sim import FIGURES, HIDES, KNOWABLE, WORKS, SeedAudit, StudyMetrics
 from custodiet.report._answers import (
     ANSWERS,
     CATEGORY_LABELS,
@@ -26,19 +27,9 @@ from custodiet.report._answers import (
 from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
 from custodiet.report._figures import Bar, bars, export
-from custodiet.report._html import Figure, Report, Section, Table
-from custodiet.report._study_figures import grouped_bars, lines
+from custodiet.report._html import Figure, Report, Table
 from custodiet.report._study_format import fmt, headline_text
-from custodiet.report._study_sections import (
-    feedback_table,
-    knowability_table,
-    lists_figures,
-    redlist_section,
-    status_section,
-    trips_section,
-    twins_figures,
-    workload_table,
-)
+from custodiet.report._study_views import render_views
 from custodiet.scenario import Scenario
 
 __all__ = ["fmt", "headline_text", "study_report", "summary"]
@@ -127,116 +118,6 @@ def _headline_table(metrics: StudyMetrics) -> Table:
     return Table(["Figure", "Value"], rows, caption=cap)
 
 
-def _true_alerts_cell(r: PooledFigures) -> str:
-    """Innocents per true alert, or what there is to say when no alert was true."""
-    if r.alerts and not r.true_alerts:
-        return f"0 true alerts, {r.innocents_flagged:,} innocents flagged"
-    return fmt(r.innocents_per_true_alert, "number")
-
-
-def _interval(r: PooledFigures) -> str:
-    text = fmt(r.precision, "share")
-    if r.precision_low is not None:
-        text += f" ({fmt(r.precision_low, 'share')}–{fmt(r.precision_high, 'share')})"
-    return text
-
-
-def _accuracy_cells(r: PooledFigures) -> list[str]:
-    """Precision with its interval, chance precision, lift, innocents per true alert and
-    innocents flagged; a rule (or system) that raised no alert says so once instead of five
-    undefined ratios."""
-    if not r.alerts:
-        return ["never fired (no alert)", "", "", "", fmt(r.innocents_flagged, "count")]
-    return [_interval(r), fmt(r.chance_precision, "share"), _lift(r),
-            _true_alerts_cell(r), fmt(r.innocents_flagged, "count")]
-
-
-def _lift(r: PooledFigures) -> str:
-    if r.lift is not None:
-        return f"{r.lift:.2g}×"
-    if r.alerts and r.chance_precision == 0:
-        return "chance never hit"
-    return "undefined"
-
-
-def _works_section(report: Report, metrics: StudyMetrics, first: SeedAudit,
-                   fig_dir: Path | None) -> None:
-    sec = report.section("Does it work?")
-    sec.paragraph(works(metrics), css="answer")
-    said = watched(metrics)
-    if said:
-        sec.paragraph(said)
-    _effects_table(sec, metrics, first)
-    cols = ["Precision (95% interval)", "Chance precision", "Lift over chance",
-            "Innocents per true alert", "Innocents flagged"]
-    sec.table(Table(["System", "Rules", "Alerts", *cols],
-                    [[r.system, ", ".join(r.rules), fmt(r.alerts, "count"),
-                      *_accuracy_cells(r)] for r in metrics.systems],
-                    caption="The headline by system (pooled over seeds; Wilson intervals)"))
-    null = {r.rule: r.null_world_alerts
-            for r in (first.twins.null_world_alerts_by_rule or [])} if first.twins else {}
-    rows = [[r.rule, fmt(r.alerts, "count"), *_accuracy_cells(r),
-             fmt(null.get(r.rule), "count") if r.rule in null else ""]
-            for r in metrics.rules]
-    sec.table(Table(["Rule", "Alerts", *cols, f"Null-world alerts (seed {first.seed})"], rows,
-                    caption="Per rule, pooled over seeds. Chance precision: the same alerts "
-                            "naming random members of the rule's lists at the same times"))
-    lifted = [r for r in metrics.rules if r.lift is not None]
-    if lifted:
-        fig = bars([("lift over chance", [Bar(r.rule, r.lift) for r in lifted])],
-                   xlabel="precision / chance precision", reference_line=1.0, log=True)
-        sec.figure(Figure(export(fig, "lift-by-rule", fig_dir),
-                          "Lift over chance per rule (log scale; 1 = no better than naming "
-                          "random listed people at the same times).", "lift-by-rule"))
-    _alerts_by_day(sec, metrics, first, fig_dir)
-    status_section(sec, metrics)
-    trips_section(sec, metrics)
-
-
-def _effects_table(sec: Section, metrics: StudyMetrics, first: SeedAudit) -> None:
-    """Deterrence and interception per incident kind (over seeds), and the first seed's
-    interception split by whom it concerns."""
-    effects = metrics.effects or []
-    if effects:
-        sec.table(Table(
-            ["Incident kind", "Deterred (no system − no response)",
-             "Intercepted (no response − watch)", "Total effect (no system − watch)"],
-            [[e.kind + (" (lawful)" if e.lawful else ""),
-              *[headline_text(x, "count") for x in (e.deterred, e.intercepted, e.total)]]
-             for e in effects],
-            caption="What the system changed, per incident kind: only the incidents of people "
-                    "it touched (exposed to the watch, or acted on) and of the spillover "
-                    "(their ties and co-participants)"))
-    split = first.twins.interception_by_kind if first.twins else None
-    if split:
-        sec.table(Table(
-            ["Incident kind", "With the watch", "Twin without response", "…difference among "
-             "people acted on", "…spillover (ties, co-participants)", "…everyone else"],
-            [[r.kind + (" (lawful)" if r.lawful else ""), fmt(r.base, "count"),
-              fmt(r.other, "count"), fmt(r.touched, "count"), fmt(r.spillover, "count"),
-              fmt(r.everyone_else, "count")] for r in split],
-            caption=f"The twin difference split by whom it concerns (seed {first.seed}); the "
-                    "last column is zero when every person draws from their own random "
-                    "stream, and it is left out of what the report calls prevented"))
-
-
-def _alerts_by_day(sec: Section, metrics: StudyMetrics, first: SeedAudit,
-                   fig_dir: Path | None) -> None:
-    by_rule: dict[str, dict[int, int]] = {}
-    for r in first.alerts_by_day:
-        by_rule.setdefault(r.rule, {})[r.day] = r.alerts
-    days = list(range(metrics.scenario.days))
-    top = sorted(by_rule, key=lambda k: -sum(by_rule[k].values()))[:8]
-    if top:
-        series = [(k, days, [by_rule[k].get(d, 0) for d in days]) for k in top]
-        fig = lines(series, xlabel="day", ylabel="alerts")
-        more = (f" The {len(top)} rules with most alerts are drawn."
-                if len(by_rule) > len(top) else "")
-        sec.figure(Figure(export(fig, "alerts-by-rule", fig_dir),
-                          f"Alerts per day by rule (seed {first.seed}).{more}",
-                          "alerts-by-rule"))
-
-
 #: Per-person burdens the report shows for each group, with their labels.
 BURDENS = (("flags", "Flags"), ("contacts", "Police contacts"), ("list_days", "Days on a list"),
            ("camera_days", "Days under a camera"))
@@ -244,7 +125,7 @@ BURDENS = (("flags", "Flags"), ("contacts", "Police contacts"), ("list_days", "D
 
 def _burden_section(report: Report, metrics: StudyMetrics, groups: AuditResult,
                     first: SeedAudit, fig_dir: Path | None) -> None:
-    sec = report.section("Whom does it burden?")
+    sec = report.section(BURDENS_Q)
     sec.paragraph(burdens(metrics), css="answer")
     cats = metrics.category_contrasts()
     rows = []
@@ -269,7 +150,7 @@ def _burden_section(report: Report, metrics: StudyMetrics, groups: AuditResult,
                           "Flags, police contacts, days on a list and days under a camera per "
                           "person in each category, relative to everyone else (log scale).",
                           "burden-by-category"))
-    _lists_by_category(sec, metrics, fig_dir)
+    render_views(sec, BURDENS_Q, metrics, first, fig_dir)
     demographic = {k: f for k, f in groups.frames.items()
                    if not set(f.grouping.cols) & set(metrics.scenario.categories)}
     sec.paragraph("Demographic groups follow, one section each, with flag rates, error rates, "
@@ -278,36 +159,28 @@ def _burden_section(report: Report, metrics: StudyMetrics, groups: AuditResult,
                               figures_dir=fig_dir)
 
 
-def _lists_by_category(sec: Section, metrics: StudyMetrics, fig_dir: Path | None) -> None:
-    rows = metrics.lists.by_category
-    names = sorted({r.list for r in rows})
-    cats = list(dict.fromkeys(r.category for r in rows))
-    if not rows:
-        return
-    share = {(r.list, r.category): r.share for r in rows}
-    fig = grouped_bars(names, [(CATEGORY_LABELS.get(c, c), [share.get((n, c)) for n in names])
-                               for c in cats], xlabel="share of the list's members")
-    sec.figure(Figure(export(fig, "lists-by-category", fig_dir),
-                      "Who is on which list: the share of each list's members (everyone on "
-                      "it at some point of the run, pooled over seeds) in each category.",
-                      "lists-by-category"))
+def _works_section(report: Report, metrics: StudyMetrics, first: SeedAudit,
+                   fig_dir: Path | None) -> None:
+    sec = report.section(WORKS)
+    sec.paragraph(works(metrics), css="answer")
+    said = watched(metrics)
+    if said:
+        sec.paragraph(said)
+    render_views(sec, WORKS, metrics, first, fig_dir)
 
 
-def _redlist(report: Report, metrics: StudyMetrics) -> None:
-    sec = report.section("What does the red list hide?")
+def _redlist(report: Report, metrics: StudyMetrics, first: SeedAudit,
+             fig_dir: Path | None) -> None:
+    sec = report.section(HIDES)
     sec.paragraph(hides(metrics), css="answer")
-    redlist_section(sec, metrics)
+    render_views(sec, HIDES, metrics, first, fig_dir)
 
 
 def _knowable(report: Report, metrics: StudyMetrics, first: SeedAudit,
               fig_dir: Path | None) -> None:
-    sec = report.section("Can anyone know whether it predicted right?")
+    sec = report.section(KNOWABLE)
     sec.paragraph(knowable(metrics), css="answer")
-    knowability_table(sec, metrics)
-    twins_figures(sec, first, fig_dir)
-    feedback_table(sec, metrics)
-    lists_figures(sec, metrics, first, fig_dir)
-    workload_table(sec, metrics)
+    render_views(sec, KNOWABLE, metrics, first, fig_dir)
 
 
 def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario, *,
@@ -339,7 +212,7 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     sec.table(_headline_table(metrics))
     _works_section(report, metrics, first, figures_dir)
     _burden_section(report, metrics, groups, first, figures_dir)
-    _redlist(report, metrics)
+    _redlist(report, metrics, first, figures_dir)
     _knowable(report, metrics, first, figures_dir)
     add_assumptions(report, scenario, scenario_text)
     add_method_section(report, groups)
