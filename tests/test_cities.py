@@ -40,7 +40,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
     plan = _plan()
     alone = tmp_path_factory.mktemp("alone")
     shared = tmp_path_factory.mktemp("shared")
-    a = _stores(execute(plan, alone, jobs=1, share_cities=False))
+    a = _stores(list(execute(plan, alone, jobs=1, share_cities=False).values()))
     built: list[str] = []
 
     def spy(scenario: Scenario, folder: Path) -> Path:
@@ -49,7 +49,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict, Path]:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("custodiet.study._execute.prepare_city", spy)
-        b = _stores(execute(plan, shared, jobs=1, share_cities=True))
+        b = _stores(list(execute(plan, shared, jobs=1, share_cities=True).values()))
     assert built == [city_key(plan[0].scenario)]  # one city, for five of the six runs
     return a, b, shared
 

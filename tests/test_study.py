@@ -9,6 +9,7 @@ import math
 
 import pytest
 
+from custodiet.audit.sim import StudyMetrics
 from custodiet.cli import main
 from custodiet.errors import UserError
 from custodiet.report import clean
@@ -17,27 +18,28 @@ from tests.conftest import STUDY
 
 def test_metrics_json_is_what_the_result_holds(study) -> None:
     on_disk = json.loads((study.path / "metrics.json").read_text())
-    assert on_disk == json.loads(json.dumps(clean(study.metrics)))
+    assert on_disk == json.loads(json.dumps(clean(study.metrics.to_dict())))
+    assert StudyMetrics.from_dict(on_disk).to_dict() == on_disk  # read back, unchanged
     assert on_disk["scenario"]["seeds"] == [11, 12]
     assert {"headline", "seeds", "groups", "feedback_sweep"} <= set(on_disk)
 
 
 def test_headline_interval_is_the_t_interval_over_seeds(study) -> None:
-    e = study.metrics["headline"]["alerts"]
-    a, b = e["values"]
+    e = study.metrics.headline["alerts"]
+    a, b = e.values
     mean = (a + b) / 2
     sd = abs(a - b) / math.sqrt(2)
-    assert e["mean"] == pytest.approx(mean)
-    assert e["low"] == pytest.approx(max(mean - 12.706 * sd / math.sqrt(2), 0.0))
-    assert e["high"] == pytest.approx(mean + 12.706 * sd / math.sqrt(2))
-    for entry in study.metrics["headline"].values():
-        if entry["mean"] is not None and entry["low"] is not None:
-            assert entry["low"] <= entry["mean"] <= entry["high"]
+    assert e.mean == pytest.approx(mean)
+    assert e.low == pytest.approx(max(mean - 12.706 * sd / math.sqrt(2), 0.0))
+    assert e.high == pytest.approx(mean + 12.706 * sd / math.sqrt(2))
+    for entry in study.metrics.headline.values():
+        if entry.mean is not None and entry.low is not None:
+            assert entry.low <= entry.mean <= entry.high
 
 
 def test_headline_figures_agree_with_the_stores(study) -> None:
     for i, s in enumerate(study.seeds):
-        head = {k: v["values"][i] for k, v in study.metrics["headline"].items()}
+        head = {k: v.values[i] for k, v in study.metrics.headline.items()}
         with study.open("watch", s) as run:
             alerts, suppressed = run.con.execute(
                 "SELECT count(*) FILTER (WHERE NOT suppressed_by_redlist), "
@@ -54,7 +56,7 @@ def test_headline_figures_agree_with_the_stores(study) -> None:
                                            "suppressed_by_redlist").fetchone()[0]
         assert head["alerts"] == alerts and head["alerts_suppressed"] == suppressed
         assert head["police_actions"] == actions
-        split = study.metrics["seeds"][i]["twins"]["interception_by_kind"]
+        split = study.metrics.seeds[i]["twins"]["interception_by_kind"]
         elsewhere = sum(r["everyone_else"] for r in split if not r["lawful"])
         assert head["incidents_prevented"] + elsewhere == twin_unlawful - unlawful
         assert head["null_world_alerts"] == null_alerts
@@ -84,24 +86,25 @@ def test_every_variant_and_removal_rate_has_a_store(study) -> None:
 
 def test_every_rule_shows_lift_and_the_listed_categories_are_default_groups(study) -> None:
     m = study.metrics
-    assert [r["rule"] for r in m["rules"]] == sorted(r.name for r in study.scenario.rules)
-    for r in m["rules"]:
-        assert {"lift", "chance_precision", "precision_low", "precision_high"} <= set(r)
-        if r["alerts"]:
-            assert r["precision_low"] <= r["precision"] <= r["precision_high"]
+    assert [r.rule for r in m.rules] == sorted(r.name for r in study.scenario.rules)
+    for r in m.rules:
+        assert r.with_chance and {"lift", "chance_precision", "precision_low",
+                                  "precision_high"} <= set(r.to_dict())
+        if r.alerts:
+            assert r.precision_low <= r.precision <= r.precision_high
     assert {"mental_illness_recorded", "petition_history_recorded", "drug_use_recorded",
-            "foreign"} <= set(m["scenario"]["categories"]) <= set(m["groups"]["groupings"])
-    assert sum(s["alerts"] for s in m["systems"]) == sum(r["alerts"] for r in m["rules"])
-    w = m["workload"]
-    assert w["answered"] == sum(c["answered"] for c in w["by_category"]) <= w["candidates"]
-    assert w["answered"] == sum(h for h in m["headline"]["police_actions"]["values"])
+            "foreign"} <= set(m.scenario.categories) <= set(m.groups["groupings"])
+    assert sum(s.alerts for s in m.systems) == sum(r.alerts for r in m.rules)
+    w = m.workload
+    assert w.answered == sum(c.answered for c in w.by_category) <= w.candidates
+    assert w.answered == sum(h for h in m.headline["police_actions"].values)
 
 
 def test_everyone_else_part_of_every_twin_difference_is_zero(study) -> None:
     """With per-person common random numbers, people out of reach of what a twin changed live
     the same days: for every kind and seed, interception and deterrence differences among
     everyone else are exactly zero (and the headline's prevented counts leave nothing out)."""
-    for seed in study.metrics["seeds"]:
+    for seed in study.metrics.seeds:
         twins = seed["twins"]
         for part in ("interception_by_kind", "deterrence_by_kind"):
             assert twins[part], part
@@ -109,7 +112,7 @@ def test_everyone_else_part_of_every_twin_difference_is_zero(study) -> None:
                 assert row["everyone_else"] == 0, (seed["seed"], part, row)
                 assert row["other"] - row["base"] == row["touched"] + row["spillover"]
     for name in ("prevented_everyone_else", "deterred_everyone_else"):
-        assert study.metrics["headline"][name]["values"] == [0, 0]
+        assert study.metrics.headline[name].values == [0, 0]
 
 
 def test_the_null_world_is_strict(study) -> None:
@@ -119,11 +122,11 @@ def test_the_null_world_is_strict(study) -> None:
 
 
 def test_removal_shrinks_lists(study) -> None:
-    rates = {r["removal_rate"]: r for r in study.metrics["feedback_sweep"]["rates"]}
+    rates = {r.removal_rate: r for r in study.metrics.feedback_sweep.rates}
     # 0.2 a day for 5 days leaves about 0.8^5 ≈ a third of the day-0 members
-    assert rates[0.2]["listed_at_end"]["mean"] < 0.6 * rates[0.0]["listed_at_end"]["mean"]
+    assert rates[0.2].listed_at_end.mean < 0.6 * rates[0.0].listed_at_end.mean
     for r in rates.values():
-        comp = r["composition_at_end"]["ethnicity"]
+        comp = r.composition_at_end["ethnicity"]
         assert sum(comp.values()) == pytest.approx(1.0)
 
 
@@ -229,9 +232,9 @@ def test_study_is_deterministic_in_its_seed(study, tmp_path) -> None:
 
     again = custodiet.run("default", tmp_path / "again", **{**STUDY, "seeds": 1,
                                                             "removal_rates": ()})
-    first = {k: v["values"][0] for k, v in study.metrics["headline"].items()}
-    for k, v in again.metrics["headline"].items():
-        assert v["values"][0] == first[k], k
+    first = {k: v.values[0] for k, v in study.metrics.headline.items()}
+    for k, v in again.metrics.headline.items():
+        assert v.values[0] == first[k], k
 
 
 def test_twins_share_every_draw_until_the_first_intervention(study) -> None:

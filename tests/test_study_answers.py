@@ -5,15 +5,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from custodiet.report._answers import (
-    STATUS_OPENING,
-    burdens,
-    hides,
-    knowable,
-    statuses,
-    unseen,
-    works,
-)
+from custodiet.report import _answers
+from custodiet.report._answers import STATUS_OPENING
+from tests._typed import partial, typed
+
+
+def works(m: dict[str, Any]) -> str:
+    return _answers.works(typed(m))
+
+
+def statuses(m: dict[str, Any]) -> str | None:
+    return _answers.statuses(typed(m))
+
+
+def burdens(m: dict[str, Any]) -> str:
+    return _answers.burdens(typed(m))
+
+
+def hides(m: dict[str, Any]) -> str:
+    return _answers.hides(typed(m))
+
+
+def knowable(m: dict[str, Any]) -> str:
+    return _answers.knowable(typed(m))
+
+
+def unseen(m: dict[str, Any]) -> str | None:
+    return _answers.unseen(typed(m))
 
 
 def _rule(name: str, alerts: int, true: int, lift: float | None, precision: float | None = None,
@@ -127,11 +145,13 @@ def test_unseen_puts_each_trip_count_in_its_place() -> None:
 
 
 def test_a_rule_that_never_fired_says_so_instead_of_five_undefined_ratios() -> None:
-    from custodiet.report._study_report import _accuracy_cells
+    from custodiet.audit.sim import PooledRule
+    from custodiet.report._study_views import _accuracy_cells
 
-    silent = {**_rule("silent", 0, 0, None), "innocents_per_true_alert": None}
+    silent = partial(PooledRule, {**_rule("silent", 0, 0, None),
+                                  "innocents_per_true_alert": None})
     assert _accuracy_cells(silent) == ["never fired (no alert)", "", "", "", "0"]
-    missed = {**_rule("meter", 600, 0, None, innocents=161), "chance_precision": 0.0,
-              "innocents_per_true_alert": None}
+    missed = partial(PooledRule, {**_rule("meter", 600, 0, None, innocents=161),
+                                  "chance_precision": 0.0, "innocents_per_true_alert": None})
     assert _accuracy_cells(missed)[2:] == ["chance never hit", "0 true alerts, 161 innocents "
                                            "flagged", "161"]

@@ -10,6 +10,7 @@ from custodiet.errors import UserError
 from custodiet.scenario import builtin_scenarios, load_scenario
 from custodiet.study import (
     VARIANTS,
+    Variant,
     execute,
     plan_study,
     plan_sweep,
@@ -61,6 +62,9 @@ def test_study_plan_is_every_variant_and_removal_rate_per_seed(default) -> None:
     for p in plan:
         assert p.scenario.seed == p.seed and p.path == f"runs/seed-{p.seed}/{p.name}"
         assert p.variant == (p.name if p.name in VARIANTS else "watch")
+        assert isinstance(p.variant, Variant) and p.watch == (p.variant != "no_system")
+        assert p.removal_rate == (float(p.name.removeprefix("removal-"))
+                                  if p.name.startswith("removal-") else None)
     null = next(p for p in plan if p.name == "null_world").scenario
     assert null.world.incidents.petition_rate == 0.0
     assert next(p for p in plan if p.name == "removal-0.1").scenario.lists[0].removal_rate == 0.1
@@ -73,7 +77,8 @@ def test_sweep_plan_and_execute(default, tmp_path) -> None:
                                                          ("runs/value-3/seed-7", 7)]
     ticks: list[tuple[str, int]] = []
     stores = execute(plan, tmp_path, progress=lambda name, day: ticks.append((name, day)))
-    assert stores == [tmp_path / p.path for p in plan]
-    assert all((s / "manifest.json").is_file() for s in stores)
+    assert stores == {p: tmp_path / p.path for p in plan} and list(stores) == plan
+    assert all((s / "manifest.json").is_file() for s in stores.values())
+    assert [p.value for p in stores] == [2, 3]
     # each run reports its day under its label; runs in parallel may report in either order
     assert sorted(ticks) == [("2", 1), ("3", 1)]

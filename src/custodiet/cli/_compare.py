@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from custodiet.errors import UserError
+
+if TYPE_CHECKING:
+    from custodiet.audit.sim import StudyMetrics
 
 
 def register(sub: Any) -> None:
@@ -21,8 +24,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run)
 
 
-def load_metrics(folder: str) -> dict[str, Any]:
-    """A study's metrics.json; a user error when the directory is not a study."""
+def load_metrics(folder: str) -> StudyMetrics:
+    """A study's metrics.json, typed; a user error when the directory is not a study or its
+    metrics.json is not one this version reads."""
+    from custodiet.audit.sim import StudyMetrics
+
     path = Path(folder) / "metrics.json"
     if not path.is_file():
         raise UserError("not a study directory (no metrics.json; see custodiet run)",
@@ -34,7 +40,11 @@ def load_metrics(folder: str) -> dict[str, Any]:
     if not isinstance(data, dict) or "headline" not in data:
         raise UserError("metrics.json has no headline figures (not written by custodiet run)",
                         where=str(path))
-    return data
+    try:
+        return StudyMetrics.from_dict(data)
+    except (TypeError, KeyError, AttributeError) as err:
+        raise UserError(f"metrics.json does not have the shape custodiet run writes ({err}); "
+                        "rerun the study with this version", where=str(path)) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out = publish(args.out, lambda fig_dir: (
             compare_report(a, b, [args.a, args.b], figures_dir=fig_dir),
-            {"a": {"path": args.a, "headline": a["headline"]},
-             "b": {"path": args.b, "headline": b["headline"]}}), force=args.force)
+            {"a": {"path": args.a, "headline": _headline(a)},
+             "b": {"path": args.b, "headline": _headline(b)}}), force=args.force)
         print(f"report: {out / 'report.html'}")
     return 0
+
+
+def _headline(metrics: StudyMetrics) -> dict[str, Any]:
+    return {name: spread.to_dict() for name, spread in metrics.headline.items()}

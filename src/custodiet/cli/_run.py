@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     print(summary(result.metrics))
     print()
     for f in FIGURES:
-        entry = result.metrics["headline"].get(f.name)
+        entry = result.metrics.spread(f.name)
         if f.printed and entry is not None:
             print(f"  {f.label}: {headline_text(entry, f.unit)}")
     print(f"\nreport: {result.report}")

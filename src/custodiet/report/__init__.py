@@ -9,14 +9,13 @@ from custodiet.report._audit_report import (
     publish,
     real_audit_report,
 )
+from custodiet.report._compare_report import compare_report, headline_pairs
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
 from custodiet.report._study_format import headline_text
 from custodiet.report._study_report import study_report, summary
 from custodiet.report._sweep_report import (
-    compare_report,
-    headline_pairs,
     sensitivity_report,
     stability_sentences,
     sweep_report,

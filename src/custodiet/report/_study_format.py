@@ -3,7 +3,10 @@ an estimate with its interval across seeds."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from custodiet.audit.sim import Spread
 
 
 def fmt(value: float | None, kind: str) -> str:
@@ -17,15 +20,19 @@ def fmt(value: float | None, kind: str) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def headline_text(entry: dict[str, Any], kind: str) -> str:
+def headline_text(entry: Spread | Mapping[str, Any] | None, kind: str) -> str:
     """Mean and, across several seeds, the 95% interval of the mean and the range of the
-    single cities (two different things: the second is what one city may look like)."""
-    text = fmt(entry.get("mean"), kind)
-    if entry.get("low") is not None:
-        text += (f" (95% interval of the mean {fmt(entry['low'], kind)} to "
-                 f"{fmt(entry['high'], kind)}")
-        if entry.get("city_min") is not None:
-            text += (f"; single cities {fmt(entry['city_min'], kind)} to "
-                     f"{fmt(entry['city_max'], kind)}")
+    single cities (two different things: the second is what one city may look like). A
+    mapping (a sweep's point, read from its JSON) is read as a :class:`Spread`."""
+    def get(name: str) -> Any:
+        if entry is None:
+            return None
+        return entry.get(name) if isinstance(entry, Mapping) else getattr(entry, name)
+
+    text = fmt(get("mean"), kind)
+    if get("low") is not None:
+        text += f" (95% interval of the mean {fmt(get('low'), kind)} to {fmt(get('high'), kind)}"
+        if get("city_min") is not None:
+            text += f"; single cities {fmt(get('city_min'), kind)} to {fmt(get('city_max'), kind)}"
         text += ")"
     return text

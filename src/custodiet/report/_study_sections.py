@@ -7,9 +7,8 @@ workload."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from custodiet.audit.sim import REGISTRY, SeedAudit
+from custodiet.audit.sim import REGISTRY, FeedbackRate, PooledRule, SeedAudit, Spread, StudyMetrics
 from custodiet.report._answers import statuses, unseen
 from custodiet.report._figures import export
 from custodiet.report._html import Figure, Section, Table
@@ -17,12 +16,12 @@ from custodiet.report._study_figures import grouped_bars, lines, stacked
 from custodiet.report._study_format import fmt, headline_text
 
 
-def status_section(sec: Section, metrics: dict[str, Any]) -> None:
+def status_section(sec: Section, metrics: StudyMetrics) -> None:
     """Per rule that claims an administrative status: its status alerts, status precision
     with its Wilson interval, the base rate among random people it watches, the status lift and
     the people flagged for a status, apart from the true alerts."""
     said = statuses(metrics)
-    rows = [r for r in metrics.get("rules", []) if r.get("status_precision") is not None]
+    rows = [r for r in metrics.rules if r.status_precision is not None]
     if said is None:
         return
     sec.heading("Administrative statuses (not wrongdoing)")
@@ -31,23 +30,24 @@ def status_section(sec: Section, metrics: dict[str, Any]) -> None:
         ["Rule", "Alerts", "Status alerts", "Status precision (95% interval)",
          "Base rate (random people it watches)", "Status lift", "People flagged for a status",
          "People flagged", "True alerts (wrongdoing)"],
-        [[r["rule"], fmt(r["alerts"], "count"), fmt(r["status_alerts"], "count"),
-          _status_interval(r), fmt(r.get("status_base_rate"), "share"),
-          f"{r['status_lift']:.2g}×" if r.get("status_lift") is not None else "undefined",
-          fmt(r["status_persons_flagged"], "count"), fmt(r["persons_flagged"], "count"),
-          fmt(r["true_alerts"], "count")] for r in rows],
+        [[r.rule, fmt(r.alerts, "count"), fmt(r.status_alerts, "count"),
+          _status_interval(r), fmt(r.status_base_rate, "share"),
+          f"{r.status_lift:.2g}×" if r.status_lift is not None else "undefined",
+          fmt(r.status_persons_flagged, "count"), fmt(r.persons_flagged, "count"),
+          fmt(r.true_alerts, "count")] for r in rows],
         caption="Per rule that claims an administrative status, pooled over seeds (Wilson "
                 "intervals). These alerts are not true alerts; the people flagged for a status "
                 "are counted among the innocents"))
 
 
-def trips_section(sec: Section, metrics: dict[str, Any]) -> None:
+def trips_section(sec: Section, metrics: StudyMetrics) -> None:
     """Petition trips to the capital and what saw them (added over seeds): the evasions that
     beat every rule unless a checkpoint or an absence rule catches them."""
     said = unseen(metrics)
     if said is None:
         return
-    t = metrics["trips"]
+    t = metrics.trips
+    assert t is not None  # unseen() said something
     sec.heading("Trips nobody saw")
     sec.paragraph(said)
     labels = (("petition_trips", "Petition trips to the capital"),
@@ -55,102 +55,102 @@ def trips_section(sec: Section, metrics: dict[str, Any]) -> None:
               ("unrecorded", "…with no ticket and no checkpoint reading"),
               ("no_alert", "…that no alert of a rule claiming them matched"),
               ("unseen", "…neither recorded nor alerted (nobody saw)"))
-    sec.table(Table(["Petition trips", "Count"], [[label, fmt(t[k], "count")]
+    sec.table(Table(["Petition trips", "Count"], [[label, fmt(getattr(t, k), "count")]
                                                   for k, label in labels],
                     caption="Ground truth against what the sensors and the alerts saw, added "
                             "over seeds"))
 
 
-def _status_interval(r: dict[str, Any]) -> str:
-    text = fmt(r["status_precision"], "share")
-    if r.get("status_precision_low") is not None:
-        text += (f" ({fmt(r['status_precision_low'], 'share')}–"
-                 f"{fmt(r['status_precision_high'], 'share')})")
+def _status_interval(r: PooledRule) -> str:
+    text = fmt(r.status_precision, "share")
+    if r.status_precision_low is not None:
+        text += (f" ({fmt(r.status_precision_low, 'share')}–"
+                 f"{fmt(r.status_precision_high, 'share')})")
     return text
 
 
-def redlist_section(sec: Section, metrics: dict[str, Any]) -> None:
+def redlist_section(sec: Section, metrics: StudyMetrics) -> None:
     """Red-listed people, suppressed alerts and what they would have found, incidents unseen;
     added over every seed, beside the twin without the red list."""
-    red = metrics.get("redlist")
+    red = metrics.redlist
     if not red:
         return
-    seeds = len(metrics["scenario"]["seeds"])
-    sup = red.get("suppressed") or {}
-    rows = [["Red-listed people", fmt(red["redlisted_persons"], "count"), ""],
-            ["Alerts suppressed", fmt(red["alerts_suppressed"], "count"), ""]]
+    seeds = metrics.n_seeds
+    sup = red.suppressed
+    rows = [["Red-listed people", fmt(red.redlisted_persons, "count"), ""],
+            ["Alerts suppressed", fmt(red.alerts_suppressed, "count"), ""]]
     if sup:
-        rows += [["…that would have matched an incident", fmt(sup["true_alerts"], "count"), ""],
+        rows += [["…that would have matched an incident", fmt(sup.true_alerts, "count"), ""],
                  ["…incidents those alerts would have found",
-                  fmt(sup["incidents_found"], "count"), ""]]
-    w, wo = red["with_redlist"], red.get("without_redlist")
+                  fmt(sup.incidents_found, "count"), ""]]
+    w, wo = red.with_redlist, red.without_redlist
     for key, label in (("incidents", "Incidents with a red-listed participant"),
                        ("unseen", "…that no alert saw"),
                        ("alerts_naming_redlisted", "Unsuppressed alerts naming a red-listed "
                                                    "person")):
-        rows.append([label, fmt(w[key], "count"), fmt(wo[key], "count") if wo else ""])
+        rows.append([label, fmt(getattr(w, key), "count"),
+                     fmt(getattr(wo, key), "count") if wo else ""])
     sec.table(Table(["", "With the red list", "Twin without it"], rows,
                     caption=f"What the red list hides (added over {seeds} "
                             f"{'city' if seeds == 1 else 'cities'})"))
 
 
-def knowability_table(sec: Section, metrics: dict[str, Any]) -> None:
+def knowability_table(sec: Section, metrics: StudyMetrics) -> None:
     """Per rule: precision the police can compute against the twin's true precision."""
-    rows = [r for r in metrics.get("knowability") or [] if r["alerts"]]
+    rows = [r for r in metrics.knowability or [] if r.alerts]
     if not rows:
         return
     sec.table(Table(
         ["Rule", "Alerts", "True alerts the police see", "Precision they compute",
          "True alerts (twin without response)", "True precision", "Correct alerts made to "
          "look false"],
-        [[r["rule"], fmt(r["alerts"], "count"), fmt(r["true_alerts_seen"], "count"),
-          fmt(r["precision_seen"], "share"), fmt(r["true_alerts_true"], "count"),
-          fmt(r["precision_true"], "share"), fmt(r["hidden_true_alerts"], "count")]
+        [[r.rule, fmt(r.alerts, "count"), fmt(r.true_alerts_seen, "count"),
+          fmt(r.precision_seen, "share"), fmt(r.true_alerts_true, "count"),
+          fmt(r.precision_true, "share"), fmt(r.hidden_true_alerts, "count")]
          for r in rows],
         caption="What the police can know of each rule, against the twin city without any "
                 "response (added over seeds)"))
 
 
-def feedback_table(sec: Section, metrics: dict[str, Any]) -> None:
+def feedback_table(sec: Section, metrics: StudyMetrics) -> None:
     """Per list: growth from contacts, alerts and actions on people listed by a contact."""
-    rows = [r for r in (metrics.get("lists") or {}).get("by_list", [])
-            if r["list"] != "(any list)"]
+    rows = [r for r in metrics.lists.by_list if r.list != "(any list)"]
     if not rows:
         return
     sec.table(Table(
         ["List", "Members, day 0", "Members, last day", "Growth", "…listed by a contact",
          "Alerts of its rules", "…naming someone listed by a contact",
          "Police actions on them"],
-        [[r["list"], fmt(r["start"], "count"), fmt(r["end"], "count"),
-          fmt(r["growth"], "number") + "×" if r["growth"] is not None else "undefined",
-          fmt(r["from_contact_at_end"], "count"), fmt(r["alerts"], "count"),
-          fmt(r["alerts_on_contact_listed"], "count"),
-          fmt(r["actions_on_contact_listed"], "count")] for r in rows],
+        [[r.list, fmt(r.start, "count"), fmt(r.end, "count"),
+          fmt(r.growth, "number") + "×" if r.growth is not None else "undefined",
+          fmt(r.from_contact_at_end, "count"), fmt(r.alerts, "count"),
+          fmt(r.alerts_on_contact_listed, "count"),
+          fmt(r.actions_on_contact_listed, "count")] for r in rows],
         caption="The list feedback loop, per list (added over seeds): a police contact puts "
                 "its target on the lists fed by contacts; the listing raises alerts and the "
                 "alerts actions"))
 
 
-def workload_table(sec: Section, metrics: dict[str, Any]) -> None:
+def workload_table(sec: Section, metrics: StudyMetrics) -> None:
     """Officers' workload: share answered, delay, unanswered by category."""
-    w = metrics.get("workload")
-    if not w or not w["candidates"]:
+    w = metrics.workload
+    if not w or not w.candidates:
         return
-    rows = [[c["category"], fmt(c["candidates"], "count"), fmt(c["answered"], "count"),
-             fmt(c["answered_share"], "share"), fmt(c["unanswered"], "count"),
-             fmt(c["mean_delay_hours"], "number")] for c in w["by_category"]]
-    rows.append(["all", fmt(w["candidates"], "count"), fmt(w["answered"], "count"),
-                 fmt(w["answered_share"], "share"), fmt(w["unanswered"], "count"),
-                 fmt(w["mean_delay_hours"], "number")])
+    rows = [[c.category, fmt(c.candidates, "count"), fmt(c.answered, "count"),
+             fmt(c.answered_share, "share"), fmt(c.unanswered, "count"),
+             fmt(c.mean_delay_hours, "number")] for c in w.by_category]
+    rows.append(["all", fmt(w.candidates, "count"), fmt(w.answered, "count"),
+                 fmt(w.answered_share, "share"), fmt(w.unanswered, "count"),
+                 fmt(w.mean_delay_hours, "number")])
     sec.table(Table(["Category", "Alerts × persons calling for action", "Answered",
                      "Share answered", "Left unanswered", "Mean delay (hours)"], rows,
                     caption=f"Officers' workload (added over seeds): capacity "
-                            f"{w['capacity_per_day']:,} persons a day, used up on "
-                            f"{w['days_at_capacity']} of {w['days']} city-days; categories "
+                            f"{w.capacity_per_day:,} persons a day, used up on "
+                            f"{w.days_at_capacity} of {w.days} city-days; categories "
                             "are answered in the order of response.priority"))
 
 
-def lists_figures(sec: Section, metrics: dict[str, Any], first: SeedAudit,
+def lists_figures(sec: Section, metrics: StudyMetrics, first: SeedAudit,
                   fig_dir: Path | None) -> None:
     """The first seed's list sizes by why people are on them, composition, contact-listed
     alerts, and the removal-rate sweep."""
@@ -173,7 +173,7 @@ def lists_figures(sec: Section, metrics: dict[str, Any], first: SeedAudit,
                           f"People on at least one key-person list each day, by why they are "
                           f"on it (seed {first.seed}).", "list-size"))
     comp = lists.composition
-    for col in metrics["scenario"]["groups"]:
+    for col in metrics.scenario.groups:
         rows = [r for r in comp if r.column == col]
         if not rows:
             continue
@@ -197,36 +197,39 @@ def lists_figures(sec: Section, metrics: dict[str, Any], first: SeedAudit,
     _removal_sweep(sec, metrics, fig_dir)
 
 
-def _removal_sweep(sec: Section, metrics: dict[str, Any], fig_dir: Path | None) -> None:
+def _removal_sweep(sec: Section, metrics: StudyMetrics, fig_dir: Path | None) -> None:
     """The removal-rate sweep: a table and a figure of the feedback loop per rate."""
-    sweep = metrics.get("feedback_sweep")
+    sweep = metrics.feedback_sweep
     if sweep:
-        rates = sweep["rates"]
-        x = [r["removal_rate"] for r in rates]
+        rates = sweep.rates
+        x = [r.removal_rate for r in rates]
         rows = []
         for r in rates:
-            row = [f"{r['removal_rate']:g}"]
+            row = [f"{r.removal_rate:g}"]
             for name in ("listed_at_end", "listed_by_contact_at_end",
                          "contact_listed_alert_share", "list_days_per_person", "alerts"):
-                entry = r.get(name) or {}
-                row.append(headline_text(entry, REGISTRY[name].unit))
+                row.append(headline_text(getattr(r, name), REGISTRY[name].unit))
             rows.append(row)
         sec.table(Table(["Removal rate per day", "Listed on the last day",
                          "…because of a contact", "Alerts on contact-listed people",
                          "Days on a list per resident", "Alerts"], rows,
                         caption="The removal-rate sweep (every list at once)"))
         fig = lines([("share of alerts on contact-listed people", x,
-                      [(r.get("contact_listed_alert_share") or {}).get("mean") for r in rates]),
+                      [_mean(r.contact_listed_alert_share) for r in rates]),
                      ("share of listed people listed by a contact", x,
-                      [_ratio(r, "listed_by_contact_at_end", "listed_at_end") for r in rates])],
+                      [_by_contact(r) for r in rates])],
                     xlabel="daily removal rate", ylabel="share", percent=True)
         sec.figure(Figure(export(fig, "removal-sweep", fig_dir),
                           "How the feedback loop changes with the removal rate (mean over "
                           "seeds).", "removal-sweep"))
 
 
-def _ratio(row: dict[str, Any], a: str, b: str) -> float | None:
-    x, y = (row.get(a) or {}).get("mean"), (row.get(b) or {}).get("mean")
+def _mean(s: Spread | None) -> float | None:
+    return None if s is None else s.mean
+
+
+def _by_contact(row: FeedbackRate) -> float | None:
+    x, y = _mean(row.listed_by_contact_at_end), _mean(row.listed_at_end)
     return x / y if x is not None and y else None
 
 

@@ -1,5 +1,5 @@
-"""The reports of a parameter sweep (``custodiet sweep``) and of a comparison of two studies
-(``custodiet compare``), from their metrics."""
+"""The reports of a parameter sweep (``custodiet sweep``) and of a sensitivity analysis, from
+their metrics (the comparison of two studies is in ``_compare_report``)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from custodiet.audit.sim import FIGURES, REGISTRY
+from custodiet.audit.sim import REGISTRY
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
-from custodiet.report._study_figures import grouped_bars, tradeoff
-from custodiet.report._study_report import fmt, headline_text
+from custodiet.report._study_figures import tradeoff
+from custodiet.report._study_report import headline_text
 
 
 def sweep_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) -> Report:
@@ -41,44 +41,6 @@ def sweep_report(metrics: dict[str, Any], *, figures_dir: Path | None = None) ->
                      "Alerts that found an administrative status",
                      "Alerts on contact-listed people"], rows,
                     caption=f"Figures for each value of {setting} ({metrics['scope']})"))
-    return report
-
-
-def headline_pairs(a: dict[str, Any], b: dict[str, Any]
-                   ) -> list[tuple[Any, dict[str, Any], dict[str, Any], str]]:
-    """Each registered headline figure either study has: (figure, A's entry, B's entry, B − A
-    formatted, or "undefined"), for the comparison's table and the CLI's printout."""
-    out = []
-    for f in FIGURES:
-        ea, eb = a["headline"].get(f.name), b["headline"].get(f.name)
-        if ea is None and eb is None:
-            continue
-        va, vb = (ea or {}).get("mean"), (eb or {}).get("mean")
-        diff = fmt(vb - va, f.unit) if va is not None and vb is not None else "undefined"
-        out.append((f, ea or {}, eb or {}, diff))
-    return out
-
-
-def compare_report(a: dict[str, Any], b: dict[str, Any], names: Sequence[str], *,
-                   figures_dir: Path | None = None) -> Report:
-    """Side-by-side headline figures of two studies and a figure of their differences."""
-    report = Report("Comparison of two studies", f"{names[0]} and {names[1]}")
-    sec = report.section("Headline figures")
-    rows, labels, diffs = [], [], []
-    for f, ea, eb, diff in headline_pairs(a, b):
-        label, kind = f.label, f.unit
-        va, vb = ea.get("mean"), eb.get("mean")
-        rows.append([label, headline_text(ea, kind), headline_text(eb, kind), diff])
-        if va is not None and vb is not None and va != 0:
-            labels.append(label)
-            diffs.append((vb - va) / abs(va))
-    sec.table(Table(["Figure", names[0], names[1], "Difference (B − A)"], rows))
-    if labels:
-        fig = grouped_bars(labels, [("relative change B vs A", diffs)],
-                           xlabel="(B − A) / |A|")
-        sec.figure(Figure(export(fig, "compare-diff", figures_dir),
-                          "Relative change of each headline figure from A to B.",
-                          "compare-diff"))
     return report
 
 

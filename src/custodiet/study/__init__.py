@@ -27,15 +27,23 @@ from custodiet.study._simulate import has_watch, simulate, simulate_world
 from custodiet.study._study import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_REMOVAL_RATES,
+    Bundle,
     Study,
     audit_runs,
+    audit_stores,
     audit_study,
     people_table,
     run_study,
 )
 from custodiet.study._sweep import apply_setting, parse_setting, sweep
 from custodiet.study._until import BatchRunner, Budget, Stop, UntilResult, run_until
-from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
+from custodiet.study._variants import (
+    NULL_WORLD_ZEROED,
+    VARIANTS,
+    Variant,
+    null_world,
+    with_seed,
+)
 
 __all__ = [
     "BUILTIN_VARY",
@@ -45,6 +53,7 @@ __all__ = [
     "VARIANTS",
     "BatchRunner",
     "Budget",
+    "Bundle",
     "Prepared",
     "Progress",
     "RunSpec",
@@ -52,8 +61,10 @@ __all__ = [
     "Study",
     "StudyResult",
     "UntilResult",
+    "Variant",
     "apply_setting",
     "audit_runs",
+    "audit_stores",
     "audit_study",
     "check_samples",
     "design",

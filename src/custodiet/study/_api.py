@@ -4,6 +4,7 @@ study; ``custodiet run`` and ``custodiet.run`` both go through it."""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import time
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from custodiet.audit import AuditResult
+from custodiet.audit.sim import StudyMetrics
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, builtin_scenarios, load_scenario
 from custodiet.store import Run, open_run
@@ -43,13 +45,14 @@ def resolve_scenario(spec: Scenario | str | Path) -> tuple[Scenario, str | None]
 
 
 class StudyResult:
-    """A finished study: ``metrics`` (what ``metrics.json`` holds), ``by_group(...)``, the
-    first seed's ``alerts``, ``incidents`` and run ``store``, and ``path`` (the directory)."""
+    """A finished study: ``metrics`` (typed; ``metrics.json`` is ``metrics.to_dict()``),
+    ``by_group(...)``, the first seed's ``alerts``, ``incidents`` and run ``store``, and
+    ``path`` (the directory)."""
 
     def __init__(self, path: Path, study: Study):
         self.path = path
         self.scenario = study.scenario
-        self.metrics: dict[str, Any] = study.metrics
+        self.metrics: StudyMetrics = study.metrics
         self.groups: AuditResult = study.groups
         self.seeds = study.seeds
         self.seconds = study.seconds
@@ -100,7 +103,7 @@ class StudyResult:
     @property
     def headline(self) -> dict[str, float | None]:
         """Each headline figure's mean over the seeds."""
-        return {k: v["mean"] for k, v in self.metrics["headline"].items()}
+        return {k: v.mean for k, v in self.metrics.headline.items()}
 
     def close(self) -> None:
         """Close the open store, if any."""
@@ -196,9 +199,9 @@ def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bo
         report = study_report(study.metrics, study.groups, sc, audits=study.audits,
                               scenario_text=prepared.text, figures_dir=fig_dir)
         study.seconds["report"] = round(time.perf_counter() - t, 3)
-        study.metrics["seconds"] = dict(study.seconds)
+        study.metrics = dataclasses.replace(study.metrics, seconds=dict(study.seconds))
         holder["study"] = study
-        return report, study.metrics
+        return report, study.metrics.to_dict()
 
     path = publish(out, build, force=force)
     return StudyResult(Path(path), holder["study"])

@@ -23,8 +23,10 @@ Progress = Callable[[str, int], None]
 
 
 def execute(plan: Sequence[RunSpec], folder: Path, *, progress: Progress | None = None,
-            jobs: int | None = None, cluster: Any = None, share_cities: bool = True) -> list[Path]:
-    """Simulate every run of ``plan`` into ``folder / spec.path``; the stores, in plan order.
+            jobs: int | None = None, cluster: Any = None, share_cities: bool = True
+            ) -> dict[RunSpec, Path]:
+    """Simulate every run of ``plan`` into ``folder / spec.path``; each spec's store, in plan
+    order.
 
     ``jobs`` local processes (default: every core that memory allows, ``CUSTODIET_JOBS``, or
     what :func:`custodiet._executor.executing` set) or a Dask ``cluster`` (default
@@ -38,7 +40,7 @@ def execute(plan: Sequence[RunSpec], folder: Path, *, progress: Progress | None 
     cities = (shared_cities([s.scenario for s in plan], folder / CITIES) if share_cities
               else [None] * len(plan))
     tasks = [Task(spec.path, simulate, {"scenario": spec.scenario, "out": path,
-                                        "variant": spec.variant, "watch": spec.watch,
+                                        "variant": spec.variant.value, "watch": spec.watch,
                                         "city": city},
                   progress_arg="on_day")
              for spec, path, city in zip(plan, paths, cities, strict=True)]
@@ -55,4 +57,4 @@ def execute(plan: Sequence[RunSpec], folder: Path, *, progress: Progress | None 
     finally:
         if builds:
             shutil.rmtree(folder / CITIES, ignore_errors=True)
-    return paths
+    return dict(zip(plan, paths, strict=True))

@@ -5,30 +5,37 @@ where its store goes. Nothing runs here; :func:`custodiet.study.execute` runs a 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
 from custodiet.study._overrides import with_changes
 from custodiet.study._simulate import has_watch
-from custodiet.study._variants import VARIANTS, WORLD_ONLY, with_seed
+from custodiet.study._variants import Variant, with_seed
 
 
 @dataclass(frozen=True)
 class RunSpec:
     """One simulation: ``scenario`` (seed included) written to ``path`` (relative to the study
-    folder), its ``variant`` for the manifest, and ``group``/``name`` by which the study finds
-    it again (seed and run name for a study, value and seed for a sweep)."""
+    folder), and what identifies it: its ``seed``, its ``variant`` (the watch or a twin), the
+    lists' ``removal_rate`` of a removal-sweep run, the ``value`` of a sweep's setting; ``name``
+    and ``group`` are the same as text (run name and seed for a study, value for a sweep).
+    Specs compare and hash by identity, not by scenario, so a plan's specs key its stores."""
 
-    scenario: Scenario
+    scenario: Scenario = field(compare=False)
     path: str
     seed: int
     name: str
     group: str
-    variant: str = "watch"
-    watch: bool = True
-    """Whether the watch runs over the world (False: the world alone)."""
+    variant: Variant = Variant.WATCH
+    removal_rate: float | None = None
+    value: Any = field(default=None, compare=False)
+
+    @property
+    def watch(self) -> bool:
+        """Whether the watch runs over the world (False: the world alone)."""
+        return self.variant.watched
 
     @property
     def label(self) -> str:
@@ -57,18 +64,17 @@ def plan_study(scenario: Scenario, seeds: Sequence[int], removal_rates: Sequence
     out = []
     for s in seeds:
         base = with_seed(scenario, s)
-        for name, variant in VARIANTS.items():
-            out.append(RunSpec(variant(base), f"runs/seed-{s}/{name}", s, name, str(s), name,
-                               watch=name not in WORLD_ONLY))
+        for v in Variant:
+            out.append(RunSpec(v.apply(base), f"runs/seed-{s}/{v}", s, v.value, str(s), v))
         if scenario.lists:
             for r in removal_rates:
                 name = f"removal-{r:g}"
                 out.append(RunSpec(with_removal_rate(base, r), f"runs/seed-{s}/{name}", s,
-                                   name, str(s)))
+                                   name, str(s), removal_rate=float(r)))
     return out
 
 
 def plan_sweep(variants: Sequence[tuple[Any, Scenario]], seeds: Sequence[int]) -> list[RunSpec]:
     """Every simulation of a sweep: the watch for each (value, scenario) and seed."""
-    return [RunSpec(with_seed(sc, s), f"runs/value-{value}/seed-{s}", s, str(value), str(value))
-            for value, sc in variants for s in seeds]
+    return [RunSpec(with_seed(sc, s), f"runs/value-{value}/seed-{s}", s, str(value), str(value),
+                    value=value) for value, sc in variants for s in seeds]

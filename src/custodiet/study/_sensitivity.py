@@ -214,7 +214,7 @@ def _replicate(scenario: Scenario, varied: Sequence[Vary], folder: Path, r: int,
     seeds = point_seeds(len(xs), len(varied), method,
                         scenario.seed + r * REPLICATE_SEED_STEP)
     plan = plan_points(scenario, varied, xs, seeds, prefix=f"runs/rep-{r}", twins=twins)
-    audits = audit_points(plan, execute(plan, folder, progress=progress))
+    audits = audit_points(plan, list(execute(plan, folder, progress=progress).values()))
     outputs = {}
     for name, ys in output_values(audits, OUTPUTS).items():
         outputs[name] = {"values": ys.tolist(), "defined_runs": int(np.isfinite(ys).sum()),

@@ -15,32 +15,28 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
 from custodiet.audit import AuditResult
 from custodiet.audit.sim import (
-    SPREADS,
+    FeedbackRate,
+    FeedbackSweep,
     SeedAudit,
+    SeedRuns,
+    StudyInfo,
+    StudyMetrics,
     audit_seed,
     burden_groups,
-    effects_by_kind,
-    knowability_pooled,
-    lists_pooled,
+    pool_study,
     pooled_group_metrics,
-    redlist_pooled,
-    rules_pooled,
-    summarise_headlines,
-    systems_pooled,
-    trips_pooled,
-    workload_pooled,
+    spreads,
 )
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
 from custodiet.study._execute import Progress, execute
 from custodiet.study._plan import RunSpec, plan_study
-from custodiet.study._variants import VARIANTS
+from custodiet.study._variants import Variant
 
 #: Removal rates tried by the list-feedback sweep (daily chance a member leaves a list), applied
 #: to every list at once. Assumption: none (the reporting's "rarely removed", NYT-1), slow
@@ -56,44 +52,62 @@ FEEDBACK_FIGURES = ("listed_at_end", "listed_by_contact_at_end", "contact_listed
 
 @dataclass
 class Study:
-    """What a study computed: the metrics (JSON-ready), each seed's typed audit, the pooled
-    group metrics, and where its run stores are."""
+    """What a study computed: the typed metrics (``metrics.json`` is their ``to_dict()``),
+    each seed's typed audit, the pooled group metrics, and each planned run's store."""
 
     scenario: Scenario
     seeds: list[int]
-    metrics: dict[str, Any]
+    metrics: StudyMetrics
     groups: AuditResult
-    runs: dict[int, dict[str, Path]]
+    runs: dict[RunSpec, Path]
     seconds: dict[str, float] = field(default_factory=dict)
     audits: list[SeedAudit] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Bundle:
+    """Runs audited together: one seed's watch and the twins beside it. ``group`` is the
+    plan's group (the seed in a study, the value in a sweep) and ``removal_rate`` tells a
+    removal-sweep run, audited alone."""
+
+    group: str
+    seed: int
+    removal_rate: float | None = None
+
+
 def simulate_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
                    removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
-                   progress: Progress | None = None) -> dict[int, dict[str, Path]]:
-    """Simulate every run of the study into ``folder/runs``; returns seed → name → store."""
-    return by_seed(plan_study(scenario, seeds, removal_rates), folder, progress=progress)
-
-
-def by_seed(plan: Sequence[RunSpec], folder: Path, *, progress: Progress | None = None
-            ) -> dict[int, dict[str, Path]]:
-    """Execute ``plan`` and index its stores by seed and run name."""
-    runs: dict[int, dict[str, Path]] = {}
-    for spec, path in zip(plan, execute(plan, folder, progress=progress), strict=True):
-        runs.setdefault(spec.seed, {})[spec.name] = path
-    return runs
+                   progress: Progress | None = None) -> dict[RunSpec, Path]:
+    """Simulate every run of the study into ``folder/runs``; returns each run's store."""
+    return execute(plan_study(scenario, seeds, removal_rates), folder, progress=progress)
 
 
 def audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int) -> SeedAudit:
-    """Open the stores of one seed (``watch`` and any twins, by variant name) and audit them."""
+    """Open the stores of one seed (``watch`` and any twins, by :class:`Variant`) and audit
+    them as one :class:`SeedRuns` bundle."""
     opened: dict[str, Run] = {}
     try:
         for name, path in paths.items():
-            opened[name] = open_run(path)
-        return audit_seed({k: r.con for k, r in opened.items()}, scenario, seed=seed)
+            opened[Variant(name).value] = open_run(path)
+        return audit_seed(SeedRuns(**{k: r.con for k, r in opened.items()}), scenario,
+                          seed=seed)
     finally:
         for r in opened.values():
             r.close()
+
+
+def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None
+                 ) -> dict[Bundle, SeedAudit]:
+    """Audit the stores of a plan, the runs of one bundle (a seed's watch and its twins)
+    together, against ``scenario`` (default: each bundle's watch scenario). ``run`` and
+    ``sweep`` both go through here."""
+    bundles: dict[Bundle, dict[Variant, RunSpec]] = {}
+    for spec in stores:
+        key = Bundle(spec.group, spec.seed, spec.removal_rate)
+        bundles.setdefault(key, {})[spec.variant] = spec
+    return {key: audit_runs({v: stores[spec] for v, spec in specs.items()},
+                            scenario or specs[Variant.WATCH].scenario, seed=key.seed)
+            for key, specs in bundles.items()}
 
 
 def _composition_at_end(seed_audits: Sequence[SeedAudit]) -> dict[str, dict[str, float]]:
@@ -111,63 +125,50 @@ def _composition_at_end(seed_audits: Sequence[SeedAudit]) -> dict[str, dict[str,
     return {col: {v: sum(x) / len(x) for v, x in vals.items()} for col, vals in comp.items()}
 
 
-def _feedback_sweep(scenario: Scenario, audits: dict[float, list[SeedAudit]]) -> dict[str, Any]:
+def _feedback_sweep(scenario: Scenario, audits: dict[float, list[SeedAudit]]) -> FeedbackSweep:
     rows = []
     for rate, seed_audits in sorted(audits.items()):
-        summary = summarise_headlines([a.headline for a in seed_audits])
-        row: dict[str, Any] = {"removal_rate": rate}
-        for name in (*FEEDBACK_FIGURES, "alerts", "precision"):
-            row[name] = summary.get(name)
-        row["composition_at_end"] = _composition_at_end(seed_audits)
-        rows.append(row)
-    return {"rates": rows, "applied_to": [x.name for x in scenario.lists]}
+        summary = spreads([a.headline for a in seed_audits])
+        rows.append(FeedbackRate(
+            removal_rate=rate, **{name: summary.get(name)
+                                  for name in (*FEEDBACK_FIGURES, "alerts", "precision")},
+            composition_at_end=_composition_at_end(seed_audits)))
+    return FeedbackSweep(rows, [x.name for x in scenario.lists])
 
 
-def audit_study(scenario: Scenario, runs: dict[int, dict[str, Path]], *,
+def audit_study(scenario: Scenario, runs: Mapping[RunSpec, Path], *,
                 bootstrap: int = DEFAULT_BOOTSTRAP
-                ) -> tuple[dict[str, Any], AuditResult, list[SeedAudit]]:
+                ) -> tuple[StudyMetrics, AuditResult, list[SeedAudit]]:
     """Audit every seed's runs and combine them: headline figures with intervals across seeds,
     group metrics on the pooled people, the removal-rate sweep."""
-    seeds = sorted(runs)
-    per_seed: list[SeedAudit] = []
+    audits = audit_stores(runs, scenario)
+    per_seed = [a for k, a in sorted(audits.items(), key=lambda ka: ka[0].seed)
+                if k.removal_rate is None]
+    seeds = [a.seed for a in per_seed]
     sweep: dict[float, list[SeedAudit]] = {}
-    for s in seeds:
-        per_seed.append(audit_runs({k: p for k, p in runs[s].items() if k in VARIANTS},
-                                   scenario, seed=s))
-        for name, path in runs[s].items():
-            if name.startswith("removal-"):
-                rate = float(name.removeprefix("removal-"))
-                sweep.setdefault(rate, []).append(audit_runs({"watch": path}, scenario, seed=s))
+    for k, a in sorted(audits.items(), key=lambda ka: ka[0].seed):
+        if k.removal_rate is not None:
+            sweep.setdefault(k.removal_rate, []).append(a)
     burden = burden_groups(scenario, per_seed[0].people)
     groups = pooled_group_metrics([a.people for a in per_seed], groups=burden,
                                   bootstrap=bootstrap, seed=scenario.seed)
-    metrics: dict[str, Any] = {
-        "scenario": {"name": scenario.name, "description": scenario.description,
-                     "sources": scenario.sources, "people": scenario.world.people,
-                     "days": scenario.world.days, "seeds": seeds,
-                     "horizon_minutes": scenario.audit.horizon_minutes,
-                     "groups": list(scenario.audit.groups),
-                     "categories": [g for g in burden if g not in scenario.audit.groups]},
-        "headline": summarise_headlines([a.headline for a in per_seed]),
-        "uncertainty": dict(SPREADS),
-        "rules": rules_pooled(per_seed), "systems": systems_pooled(per_seed),
-        "lists": lists_pooled(per_seed), "workload": workload_pooled(per_seed),
-        "redlist": redlist_pooled(per_seed), "knowability": knowability_pooled(per_seed),
-        "trips": trips_pooled(per_seed),
-        "effects": effects_by_kind(per_seed),
-        "seeds": [a.metrics for a in per_seed],
-        "groups": groups.to_dict(),
-        "runs": {str(s): {name: f"runs/seed-{s}/{name}" for name in runs[s]} for s in seeds},
-    }
-    if sweep:
-        metrics["feedback_sweep"] = _feedback_sweep(scenario, sweep)
+    info = StudyInfo(
+        name=scenario.name, description=scenario.description, sources=scenario.sources,
+        people=scenario.world.people, days=scenario.world.days, seeds=seeds,
+        horizon_minutes=scenario.audit.horizon_minutes, groups=list(scenario.audit.groups),
+        categories=[g for g in burden if g not in scenario.audit.groups])
+    metrics = pool_study(info, per_seed, groups=groups.to_dict(),
+                         runs={str(s): {spec.name: spec.path for spec in runs if spec.seed == s}
+                               for s in seeds},
+                         feedback_sweep=_feedback_sweep(scenario, sweep) if sweep else None)
     return metrics, groups, per_seed
 
 
-def people_table(runs: dict[int, dict[str, Path]], scenario: Scenario) -> pa.Table:
-    """The person-level table of the first seed's watch run (for notebooks)."""
+def people_table(runs: Mapping[int, Mapping[str, Path]], scenario: Scenario) -> pa.Table:
+    """The person-level table of the first seed's watch run (for notebooks): ``runs`` maps a
+    seed to its stores by run name."""
     s = min(runs)
-    return audit_runs({"watch": runs[s]["watch"]}, scenario, seed=s).people
+    return audit_runs({Variant.WATCH: runs[s][Variant.WATCH]}, scenario, seed=s).people
 
 
 def run_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
@@ -179,7 +180,7 @@ def run_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
     t0 = time.perf_counter()
     if plan is None:
         plan = plan_study(scenario, seeds, removal_rates)
-    runs = by_seed(plan, folder, progress=progress)
+    runs = execute(plan, folder, progress=progress)
     t1 = time.perf_counter()
     metrics, groups, audits = audit_study(scenario, runs, bootstrap=bootstrap)
     t2 = time.perf_counter()

@@ -14,7 +14,7 @@ from custodiet.scenario import Scenario
 from custodiet.study._execute import execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import plan_sweep
-from custodiet.study._study import audit_runs
+from custodiet.study._study import audit_stores
 
 
 def parse_setting(text: str) -> tuple[str, list[Any]]:
@@ -55,10 +55,8 @@ def sweep(scenario: Scenario, path: str, values: Sequence[Any], folder: Path, *,
     setting, true alerts and innocents flagged are that rule's."""
     variants = [(v, apply_setting(scenario, path, v)) for v in values]
     rule = _scope(path)
-    runs = plan_sweep(variants, seeds)
-    paths = execute(runs, folder, progress=progress)
-    audits = {(spec.group, spec.seed): audit_runs({"watch": p}, sc, seed=spec.seed)
-              for spec, p, sc in zip(runs, paths, _each_seed(variants, seeds), strict=True)}
+    audits = {(k.group, k.seed): a for k, a in audit_stores(
+        execute(plan_sweep(variants, seeds), folder, progress=progress)).items()}
     points = []
     for value, _ in variants:
         heads = [_head(audits[(str(value), s)], rule) for s in seeds]
@@ -70,11 +68,6 @@ def sweep(scenario: Scenario, path: str, values: Sequence[Any], folder: Path, *,
             "scenario": {"name": scenario.name, "people": scenario.world.people,
                          "days": scenario.world.days},
             "points": points}
-
-
-def _each_seed(variants: Sequence[tuple[Any, Scenario]], seeds: Sequence[int]
-               ) -> list[Scenario]:
-    return [sc for _, sc in variants for _ in seeds]
 
 
 def _head(audit: SeedAudit, rule: str | None) -> dict[str, float | None]:

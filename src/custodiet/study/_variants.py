@@ -8,6 +8,7 @@ effects, not noise (the audit splits them by whom they concern; see ``audit.sim.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 
 from custodiet.scenario import Scenario
 from custodiet.schema import INCIDENT_TABLE
@@ -50,14 +51,36 @@ def with_seed(scenario: Scenario, seed: int) -> Scenario:
     return with_changes(scenario, {"seed": int(seed)})
 
 
-VARIANTS: dict[str, Callable[[Scenario], Scenario]] = {
-    "watch": lambda s: s,
-    "no_response": no_response,
-    "no_redlist": no_redlist,
-    "null_world": null_world,
-    "no_system": no_system,
+class Variant(StrEnum):
+    """A run of a study by what it changes: the scenario as written (``watch``) or one of its
+    twins. Its value is the run's name (the store's directory and the manifest's variant)."""
+
+    WATCH = "watch"
+    NO_RESPONSE = "no_response"
+    NO_REDLIST = "no_redlist"
+    NULL_WORLD = "null_world"
+    NO_SYSTEM = "no_system"
+
+    def apply(self, scenario: Scenario) -> Scenario:
+        """The scenario of this variant."""
+        return _CHANGE[self](scenario)
+
+    @property
+    def watched(self) -> bool:
+        """Whether the watch runs over the world (False: the world alone)."""
+        return self not in WORLD_ONLY
+
+
+_CHANGE: dict[Variant, Callable[[Scenario], Scenario]] = {
+    Variant.WATCH: lambda s: s,
+    Variant.NO_RESPONSE: no_response,
+    Variant.NO_REDLIST: no_redlist,
+    Variant.NULL_WORLD: null_world,
+    Variant.NO_SYSTEM: no_system,
 }
-"""Every variant a study runs, by name; ``watch`` is the scenario as written."""
 
 #: Variants simulated without the watch (the world alone).
-WORLD_ONLY: frozenset[str] = frozenset({"no_system"})
+WORLD_ONLY: frozenset[Variant] = frozenset({Variant.NO_SYSTEM})
+
+VARIANTS: dict[str, Callable[[Scenario], Scenario]] = {v.value: v.apply for v in Variant}
+"""Every variant a study runs, by name, in order; ``watch`` is the scenario as written."""

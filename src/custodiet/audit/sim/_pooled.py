@@ -16,6 +16,19 @@ import pyarrow as pa
 
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
+from custodiet.audit.sim._pooled_rows import (
+    CategoryWorkload,
+    KindEffect,
+    Knowability,
+    ListCategoryShare,
+    ListTotals,
+    PooledLists,
+    PooledRule,
+    PooledSystem,
+    PooledWorkload,
+    Spread,
+)
+from custodiet.audit.sim._sections import PetitionTrips, RedList, RedListCounts, Suppressed
 from custodiet.audit.sim._study import SeedAudit
 
 Z95 = 1.959964
@@ -85,21 +98,22 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _pool(name: str, rows: Iterable[Any], lift: Iterable[Any] = ()) -> dict[str, Any]:
+def _pool(rows: Iterable[Any], lift: Iterable[Any] = ()) -> dict[str, Any]:
+    """The pooled figures of ``rows`` (fields of :class:`PooledFigures`)."""
     rows, lift = list(rows), list(lift)
     alerts = sum(r.alerts for r in rows)
     true = sum(r.true_alerts for r in rows)
     innocents = sum(r.innocents_flagged for r in rows)
     low, high = wilson(true, alerts)
     out: dict[str, Any] = {
-        "name": name, "alerts": alerts, "true_alerts": true, "precision": _ratio(true, alerts),
+        "alerts": alerts, "true_alerts": true, "precision": _ratio(true, alerts),
         "precision_low": low, "precision_high": high, "innocents_flagged": innocents,
         "persons_flagged": sum(r.persons_flagged for r in rows),
         "innocents_per_true_alert": _ratio(innocents, true),
         "innocents_per_day": _ratio(sum(r.innocents_per_day for r in rows), len(rows)),
         "lawful_alerts": sum(r.lawful_alerts for r in rows),
         "lawful_share": _ratio(sum(r.lawful_alerts for r in rows), alerts),
-        "suppressed": sum(r.suppressed for r in rows)}
+        "suppressed": sum(r.suppressed for r in rows), "with_chance": bool(lift)}
     if lift:
         chance_n = sum(x.chance_alerts for x in lift)
         chance_true = sum((x.chance_precision or 0.0) * x.chance_alerts for x in lift)
@@ -133,20 +147,18 @@ def _status(rows: list[Any], lift: list[Any]) -> dict[str, Any]:
     return out
 
 
-def rules_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]]:
+def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     """Per rule (name order): the pooled figures (see the module docstring)."""
     names = sorted({r.rule for a in audits for r in a.rules if r.rule is not None})
     out = []
     for n in names:
         rows = [r for a in audits for r in a.rules if r.rule == n]
         lift = [x for a in audits for x in (a.lift or []) if x.rule == n]
-        out.append({"rule": n, **_pool(n, rows, lift), **_clustered(audits, {n})})
-    for row in out:
-        row.pop("name")
+        out.append(PooledRule(rule=n, **{**_pool(rows, lift), **_clustered(audits, {n})}))
     return out
 
 
-def systems_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]]:
+def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
     """Per system: its rules and the pooled figures over its rules' alerts."""
     names = sorted({s.system for a in audits for s in (a.systems or [])})
     out = []
@@ -154,13 +166,12 @@ def systems_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]]:
         rows = [s for a in audits for s in (a.systems or []) if s.system == n]
         members = set(rows[0].rules)
         lift = [x for a in audits for x in (a.lift or []) if x.rule in members]
-        pooled = {**_pool(n, rows, lift), **_clustered(audits, members)}
-        pooled.pop("name")
-        out.append({"system": n, "rules": rows[0].rules, **pooled})
+        out.append(PooledSystem(system=n, rules=rows[0].rules,
+                                **{**_pool(rows, lift), **_clustered(audits, members)}))
     return out
 
 
-def lists_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any]:
+def lists_pooled(audits: Sequence[SeedAudit]) -> PooledLists:
     """Per list: members on the first and last day, those listed only because of a contact at
     the end, growth, alerts and actions on contact-listed people; who is on which list by
     category (members ever on it and those in each category), all added over seeds."""
@@ -188,18 +199,18 @@ def lists_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any]:
             cell = cats.setdefault((c.list, c.category), [0, 0])
             cell[0] += c.members
             cell[1] += c.in_category
-    by_list = [{"list": k, **v, "growth": _ratio(v["end"], v["start"]),
-                "contact_listed_alert_share": _ratio(v["alerts_on_contact_listed"], v["alerts"])}
+    by_list = [ListTotals(list=k, **v, growth=_ratio(v["end"], v["start"]),
+                          contact_listed_alert_share=_ratio(v["alerts_on_contact_listed"],
+                                                            v["alerts"]))
                for k, v in sorted(per_list.items())]
     order = {c: i for i, c in enumerate(LISTED_CATEGORIES)}
-    by_cat = [{"list": li, "category": c, "members": m, "in_category": n,
-               "share": _ratio(n, m)}
+    by_cat = [ListCategoryShare(li, c, m, n, _ratio(n, m))
               for (li, c), (m, n) in sorted(cats.items(),
                                             key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
-    return {"by_list": by_list, "by_category": by_cat}
+    return PooledLists(by_list, by_cat)
 
 
-def workload_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
+def workload_pooled(audits: Sequence[SeedAudit]) -> PooledWorkload | None:
     """The officers' workload added over seeds (delays weighted by answered pairs)."""
     ws = [a.workload for a in audits if a.workload is not None]
     if not ws:
@@ -213,11 +224,12 @@ def workload_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
                 "unanswered": cand - ans, "mean_delay_hours": _ratio(delay, ans)}
 
     cats = sorted({c.category for w in ws for c in w.by_category})
-    return {**pool(ws), "capacity_per_day": ws[0].capacity_per_day,
-            "days_at_capacity": sum(w.days_at_capacity for w in ws),
-            "days": sum(w.days for w in ws),
-            "by_category": [{"category": c, **pool([x for w in ws for x in w.by_category
-                                                     if x.category == c])} for c in cats]}
+    return PooledWorkload(**pool(ws), capacity_per_day=ws[0].capacity_per_day,
+                          days_at_capacity=sum(w.days_at_capacity for w in ws),
+                          days=sum(w.days for w in ws),
+                          by_category=[CategoryWorkload(category=c, **pool(
+                              [x for w in ws for x in w.by_category if x.category == c]))
+                              for c in cats])
 
 
 def _added(parts: Sequence[Any]) -> dict[str, int]:
@@ -226,7 +238,7 @@ def _added(parts: Sequence[Any]) -> dict[str, int]:
     return {k: sum(d[k] for d in dicts) for k in dicts[0]}
 
 
-def redlist_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
+def redlist_pooled(audits: Sequence[SeedAudit]) -> RedList | None:
     """The red-list figures added over seeds (``without_redlist`` and ``hidden`` when the twin
     without the red list ran for every seed)."""
     reds = [a.redlist for a in audits if a.redlist is not None]
@@ -235,22 +247,23 @@ def redlist_pooled(audits: Sequence[SeedAudit]) -> dict[str, Any] | None:
 
     out: dict[str, Any] = {"redlisted_persons": sum(r.redlisted_persons for r in reds),
                            "alerts_suppressed": sum(r.alerts_suppressed for r in reds),
-                           "with_redlist": _added([r.with_redlist for r in reds])}
+                           "with_redlist": RedListCounts(**_added([r.with_redlist
+                                                                  for r in reds]))}
     if all(r.suppressed is not None for r in reds):
-        out["suppressed"] = _added([r.suppressed for r in reds])
+        out["suppressed"] = Suppressed(**_added([r.suppressed for r in reds]))
     if all(r.without_redlist is not None for r in reds):
-        out["without_redlist"] = _added([r.without_redlist for r in reds])
+        out["without_redlist"] = RedListCounts(**_added([r.without_redlist for r in reds]))
         out["hidden"] = sum(r.hidden or 0 for r in reds)
-    return out
+    return RedList(**out)
 
 
-def trips_pooled(audits: Sequence[SeedAudit]) -> dict[str, int] | None:
+def trips_pooled(audits: Sequence[SeedAudit]) -> PetitionTrips | None:
     """Petition trips and what saw them, added over seeds (each count is a sum)."""
     parts = [a.trips for a in audits if a.trips is not None]
-    return _added(parts) if parts else None
+    return PetitionTrips(**_added(parts)) if parts else None
 
 
-def knowability_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
+def knowability_pooled(audits: Sequence[SeedAudit]) -> list[Knowability] | None:
     """Per rule, over seeds: alerts, true alerts the police can see (matched against what still
     happened) and true alerts against the twin without response, with both precisions."""
     rows = [r for a in audits if a.twins is not None for r in (a.twins.precision_by_rule or [])]
@@ -262,13 +275,12 @@ def knowability_pooled(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | No
         n = sum(r.alerts for r in mine)
         seen = sum(r.true_alerts_seen for r in mine)
         true = sum(r.true_alerts_true for r in mine)
-        out.append({"rule": name, "alerts": n, "true_alerts_seen": seen,
-                    "true_alerts_true": true, "precision_seen": _ratio(seen, n),
-                    "precision_true": _ratio(true, n), "hidden_true_alerts": true - seen})
+        out.append(Knowability(name, n, seen, true, _ratio(seen, n), _ratio(true, n),
+                               true - seen))
     return out
 
 
-def effects_by_kind(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
+def effects_by_kind(audits: Sequence[SeedAudit]) -> list[KindEffect] | None:
     """Per incident kind, over seeds: deterrence (``no_system`` − ``no_response``) and
     interception (``no_response`` − ``watch``), each only the part by touched persons and
     the spillover, and their sum, the total effect of the system; mean with intervals and range."""
@@ -293,6 +305,6 @@ def effects_by_kind(audits: Sequence[SeedAudit]) -> list[dict[str, Any]] | None:
         inter = [part(t.interception_by_kind) for t in twins]
         total = [None if d is None or i is None else d + i for d, i in zip(det, inter,
                                                                              strict=True)]
-        out.append({"kind": k, "lawful": lawful, "deterred": summarise(det),
-                    "intercepted": summarise(inter), "total": summarise(total)})
+        out.append(KindEffect(k, lawful, Spread(**summarise(det)),
+                              Spread(**summarise(inter)), Spread(**summarise(total))))
     return out

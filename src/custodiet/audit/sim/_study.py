@@ -102,6 +102,23 @@ def _alerts_per_rule(con: Con) -> dict[str, int]:
     return {r: int(n) for r, n in rows}
 
 
+@dataclass(frozen=True)
+class SeedRuns:
+    """One seed's runs, open, handed to the audit: the ``watch`` run and each twin that ran
+    (None when it did not): no police response, no red list, a strict null world, no system."""
+
+    watch: Con
+    no_response: Con | None = None
+    no_redlist: Con | None = None
+    null_world: Con | None = None
+    no_system: Con | None = None
+
+    @classmethod
+    def of(cls, runs: SeedRuns | Mapping[str, Con]) -> SeedRuns:
+        """The bundle of ``runs`` (a mapping from run name to connection is read by name)."""
+        return runs if isinstance(runs, SeedRuns) else cls(**runs)
+
+
 @dataclass
 class SeedAudit:
     """One seed's typed sections and its ``people`` table (one row per person: groups,
@@ -294,44 +311,46 @@ def exposed_persons(con: Con) -> pa.Table:
                        ).to_arrow_table()
 
 
-def _splits(runs: Mapping[str, Con]) -> dict[str, Any]:
+def _splits(runs: SeedRuns) -> dict[str, Any]:
     """Interception (``no_response`` vs ``watch``, touched = acted on) and deterrence
     (``no_system`` vs ``no_response``, touched = exposed), each split by whom it concerns."""
     out: dict[str, Any] = {}
-    watch = runs["watch"]
+    watch = runs.watch
     ties = watch.execute("SELECT a, b FROM ties").to_arrow_table()
-    if "no_response" in runs:
+    if runs.no_response is not None:
         acted = watch.execute("SELECT DISTINCT person FROM actions").to_arrow_table()
         visited = watch.execute("SELECT DISTINCT person FROM actions WHERE kind = 'visit'"
                                 ).to_arrow_table()
         out["interception_by_kind"] = Split.of(split_difference(
-            _incidents(watch), _incidents(runs["no_response"]), touched=acted, ties=ties,
+            _incidents(watch), _incidents(runs.no_response), touched=acted, ties=ties,
             visited=visited))
-        if "no_system" in runs:
+        if runs.no_system is not None:
             out["deterrence_by_kind"] = Split.of(split_difference(
-                _incidents(runs["no_response"]), _incidents(runs["no_system"]),
-                touched=exposed_persons(runs["no_response"]), ties=ties))
+                _incidents(runs.no_response), _incidents(runs.no_system),
+                touched=exposed_persons(runs.no_response), ties=ties))
     return out
 
 
-def _twins(runs: Mapping[str, Con], overall: RuleFigures, *, rules: dict[str, Claim],
+def _twins(runs: SeedRuns, overall: RuleFigures, *, rules: dict[str, Claim],
            days: int, horizon: int) -> Twins | None:
     parts: dict[str, Any] = {}
-    if "no_response" in runs:
-        parts.update(_response_twin(runs["watch"], runs["no_response"], overall, rules=rules,
+    if runs.no_response is not None:
+        parts.update(_response_twin(runs.watch, runs.no_response, overall, rules=rules,
                                     days=days, horizon=horizon))
         parts.update(_splits(runs))
-    if "null_world" in runs:
-        null, real = _alerts_per_rule(runs["null_world"]), _alerts_per_rule(runs["watch"])
+    if runs.null_world is not None:
+        null, real = _alerts_per_rule(runs.null_world), _alerts_per_rule(runs.watch)
         parts["null_world_alerts_by_rule"] = [
             NullWorldAlerts(r, real.get(r, 0), null.get(r, 0)) for r in rules]
     return Twins(**parts) if parts else None
 
 
-def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> SeedAudit:
-    """Audit one seed: ``runs`` maps a variant name (``watch`` required; ``no_response``,
-    ``no_redlist``, ``null_world`` when present) to a connection holding that run's tables."""
-    watch = runs["watch"]
+def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: int
+               ) -> SeedAudit:
+    """Audit one seed: ``runs`` holds a connection to each run's tables (``watch`` required,
+    each twin when it ran; a mapping from run name to connection is read as one)."""
+    runs = SeedRuns.of(runs)
+    watch = runs.watch
     days, horizon = scenario.world.days, scenario.audit.horizon_minutes
     rules = claims(scenario)
     overall = RuleFigures(**overall_metrics(watch, rules=wrongdoing_claims(rules), days=days,
@@ -360,10 +379,9 @@ def audit_seed(runs: Mapping[str, Con], scenario: Scenario, *, seed: int) -> See
                if _has(watch, "trips") else None))
 
 
-def _redlist(runs: Mapping[str, Con], scenario: Scenario, rules: dict[str, list[str]]
-             ) -> RedList:
-    watch, horizon = runs["watch"], scenario.audit.horizon_minutes
-    r = redlist_metrics(watch, runs.get("no_redlist"), officials=scenario.redlist.officials,
+def _redlist(runs: SeedRuns, scenario: Scenario, rules: dict[str, list[str]]) -> RedList:
+    watch, horizon = runs.watch, scenario.audit.horizon_minutes
+    r = redlist_metrics(watch, runs.no_redlist, officials=scenario.redlist.officials,
                         lists=scenario.redlist.lists, rules=rules, horizon=horizon)
     without = r.get("without_redlist")
     return RedList(redlisted_persons=r["redlisted_persons"],

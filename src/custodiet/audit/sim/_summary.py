@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from custodiet.audit._cells import Grouping, cells_from_arrow
 from custodiet.audit._frame import DEFAULT_MIN_CELL, AuditResult, group_metrics
+from custodiet.audit.sim._pooled_rows import Spread
 
 #: Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom (standard tables).
 _T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
@@ -69,6 +70,11 @@ def summarise_headlines(headlines: Sequence[dict[str, float | None]]) -> dict[st
     as undefined there)."""
     names = list(dict.fromkeys(k for h in headlines for k in h))
     return {k: summarise([h.get(k) for h in headlines]) for k in names}
+
+
+def spreads(headlines: Sequence[dict[str, float | None]]) -> dict[str, Spread]:
+    """``summarise_headlines`` as typed :class:`Spread` rows."""
+    return {k: Spread(**v) for k, v in summarise_headlines(headlines).items()}
 
 
 def pooled_group_metrics(people: Sequence[pa.Table], *, groups: Sequence[str],

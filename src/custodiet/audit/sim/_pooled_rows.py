@@ -1,0 +1,267 @@
+"""Typed rows of the figures pooled over a study's seeds, each a frozen dataclass whose
+``to_dict()`` is exactly its part of ``metrics.json`` and whose ``from_dict()`` reads that part
+back (``custodiet compare`` reads studies written earlier). The pooling itself is in
+``custodiet.audit.sim._pooled``."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, TypeVar
+
+from custodiet.audit.sim._sections import Row
+
+T = TypeVar("T")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _read(tp: Any, value: Any) -> Any:
+    """``value`` (plain JSON) as the type ``tp``: rows, lists of rows, optional rows."""
+    if value is None:
+        return None
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _read(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        return [_read(args[0], v) for v in value]
+    if origin is dict:
+        return {k: _read(args[1], v) for k, v in value.items()}
+    if hasattr(tp, "from_json"):
+        return tp.from_json(value)
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return from_dict(tp, value)
+    return value
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """A row of type ``cls`` from its ``to_dict()`` form (a field the JSON lacks takes its
+    default; one without a default, or a key the row does not declare, is a TypeError)."""
+    hints = _hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    unknown = set(data) - names
+    if unknown:
+        raise TypeError(f"{cls.__name__} has no field {sorted(unknown)}")
+    return cls(**{k: _read(hints[k], v) for k, v in data.items()})
+
+
+@dataclass(frozen=True)
+class Spread(Row):
+    """A figure over the seeds (``custodiet.audit.sim.summarise``): each seed's value, the mean
+    over those where it is defined, the 95% t interval of the mean, the range of the single
+    cities and the 95% prediction interval for one more city."""
+
+    values: list[float | None]
+    n: int
+    undefined_seeds: int
+    mean: float | None
+    sd: float | None
+    low: float | None
+    high: float | None
+    city_min: float | None
+    city_max: float | None
+    prediction_low: float | None
+    prediction_high: float | None
+
+
+#: Fields of a pooled row present only when chance alerts were drawn (lift was computed).
+_CHANCE = ("chance_precision", "lift", "status_base_rate", "status_lift", "lift_low", "lift_high",
+           "lift_lower_bound_only")
+
+
+@dataclass(frozen=True)
+class PooledFigures(Row):
+    """Alerts of some rules added over seeds: precision with its interval from the bootstrap
+    nested by city and person (Wilson's when the seeds kept no alert outcomes), status
+    precision with Wilson's, and with chance alerts (``with_chance``) chance precision, lift
+    with its nested-bootstrap interval, the status base rate and status lift."""
+
+    alerts: int
+    true_alerts: int
+    precision: float | None
+    precision_low: float | None
+    precision_high: float | None
+    innocents_flagged: int
+    persons_flagged: int
+    innocents_per_true_alert: float | None
+    innocents_per_day: float | None
+    lawful_alerts: int
+    lawful_share: float | None
+    suppressed: int
+    status_alerts: int
+    status_precision: float | None
+    status_precision_low: float | None
+    status_precision_high: float | None
+    status_persons_flagged: int
+    chance_precision: float | None = None
+    lift: float | None = None
+    status_base_rate: float | None = None
+    status_lift: float | None = None
+    precision_design_effect: float | None = None
+    lift_low: float | None = None
+    lift_high: float | None = None
+    lift_lower_bound_only: bool | None = None
+    with_chance: bool = field(default=False, metadata={"internal": True})
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+               if not f.metadata.get("internal")}
+        if not self.with_chance:
+            for k in _CHANCE:
+                del out[k]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PooledFigures:
+        return from_dict(cls, {**data, "with_chance": "lift" in data})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Row):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class PooledRule(PooledFigures):
+    """One rule's figures over the seeds."""
+
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class PooledSystem(PooledFigures):
+    """One system's figures over its rules' alerts and the seeds."""
+
+    system: str = ""
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ListTotals(Row):
+    """One list over the seeds: members on the first and last day, those there only because of
+    a contact, growth, alerts of its rules and those (and the actions) on contact-listed
+    people."""
+
+    list: str
+    start: int
+    end: int
+    from_contact_at_end: int
+    alerts: int
+    alerts_on_contact_listed: int
+    actions_on_contact_listed: int
+    growth: float | None
+    contact_listed_alert_share: float | None
+
+
+@dataclass(frozen=True)
+class ListCategoryShare(Row):
+    """People ever on a list, those in a listed category, and their share, over seeds."""
+
+    list: str
+    category: str
+    members: int
+    in_category: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class PooledLists(Row):
+    by_list: list[ListTotals] = field(default_factory=list)
+    by_category: list[ListCategoryShare] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkloadTotals(Row):
+    """(alert, person) pairs calling for an action, those answered and the mean delay."""
+
+    candidates: int
+    answered: int
+    answered_share: float | None
+    unanswered: int
+    mean_delay_hours: float | None
+
+
+@dataclass(frozen=True)
+class CategoryWorkload(WorkloadTotals):
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class PooledWorkload(WorkloadTotals):
+    """The officers' workload over the seeds, in all and per triage category."""
+
+    capacity_per_day: int = 0
+    days_at_capacity: int = 0
+    days: int = 0
+    by_category: list[CategoryWorkload] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Knowability(Row):
+    """One rule over the seeds: true alerts the police can see and against the twin."""
+
+    rule: str
+    alerts: int
+    true_alerts_seen: int
+    true_alerts_true: int
+    precision_seen: float | None
+    precision_true: float | None
+    hidden_true_alerts: int
+
+
+@dataclass(frozen=True)
+class KindEffect(Row):
+    """One incident kind: deterred, intercepted and their total, each over the seeds."""
+
+    kind: str
+    lawful: bool
+    deterred: Spread
+    intercepted: Spread
+    total: Spread
+
+
+@dataclass(frozen=True)
+class FeedbackRate(Row):
+    """One removal rate of the feedback sweep: its figures over the seeds, and each group's
+    mean share of the people listed on the last day."""
+
+    removal_rate: float
+    listed_at_end: Spread | None
+    listed_by_contact_at_end: Spread | None
+    contact_listed_alert_share: Spread | None
+    list_days_per_person: Spread | None
+    alerts: Spread | None
+    precision: Spread | None
+    composition_at_end: dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True)
+class FeedbackSweep(Row):
+    rates: list[FeedbackRate]
+    applied_to: list[str]
+
+
+@dataclass(frozen=True)
+class StudyInfo(Row):
+    """What was studied: the scenario, its size, the seeds, the match horizon, the
+    demographic groups and the listed categories of the group metrics."""
+
+    name: str
+    description: str = ""
+    sources: list[str] = field(default_factory=list)
+    people: int = 0
+    days: int = 0
+    seeds: list[int] = field(default_factory=list)
+    horizon_minutes: int = 0
+    groups: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)

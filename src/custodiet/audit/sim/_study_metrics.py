@@ -1,0 +1,145 @@
+"""A study's result as one typed object (as fairlearn's ``MetricFrame`` is for one audit):
+what was studied, the headline figures over the seeds, and every pooled section, each a typed
+row; ``metrics.json`` is its ``to_dict()`` and ``from_dict()`` reads one back. The report, the
+printed summary, ``compare`` and the Python API read its attributes.
+
+Two parts stay plain JSON, each owned by another typed object: ``seeds`` (each seed's
+``SeedAudit.metrics``) and ``groups`` (``AuditResult.to_dict()`` of the pooled group
+metrics); :meth:`StudyMetrics.category_contrasts` and :meth:`StudyMetrics.largest_flag_ratio`
+read the latter into typed rows."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from custodiet.audit.sim._figures import figure
+from custodiet.audit.sim._pooled_rows import (
+    FeedbackSweep,
+    KindEffect,
+    Knowability,
+    PooledLists,
+    PooledRule,
+    PooledSystem,
+    PooledWorkload,
+    Spread,
+    StudyInfo,
+    from_dict,
+)
+from custodiet.audit.sim._sections import PetitionTrips, RedList, Row
+
+#: Group metrics the burden answers compare between a listed category and everyone else.
+BURDEN_METRICS: tuple[str, ...] = ("flag_rate", "list_days", "contacts", "camera_days")
+
+
+@dataclass(frozen=True)
+class GroupContrast:
+    """A listed category's people (``yes``) against everyone else (``no``): the pooled group
+    metrics' values, by metric name, and the people in the category."""
+
+    category: str
+    people: int | None
+    yes: dict[str, float | None]
+    no: dict[str, float | None]
+
+    def ratio(self, metric: str) -> float | None:
+        """The category's value over everyone else's (None when either is missing or 0)."""
+        a, b = self.yes.get(metric), self.no.get(metric)
+        return a / b if a is not None and b else None
+
+
+@dataclass(frozen=True)
+class FlagRatio:
+    """One group's flag rate relative to its grouping's reference group."""
+
+    value: float
+    column: str
+    group: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class StudyMetrics(Row):
+    """Everything ``metrics.json`` holds, typed (see the module docstring)."""
+
+    scenario: StudyInfo
+    headline: dict[str, Spread] = field(default_factory=dict)
+    uncertainty: dict[str, str] = field(default_factory=dict)
+    rules: list[PooledRule] = field(default_factory=list)
+    systems: list[PooledSystem] = field(default_factory=list)
+    lists: PooledLists = field(default_factory=PooledLists)
+    workload: PooledWorkload | None = None
+    redlist: RedList | None = None
+    knowability: list[Knowability] | None = None
+    trips: PetitionTrips | None = None
+    effects: list[KindEffect] | None = None
+    seeds: list[dict[str, Any]] = field(default_factory=list)
+    groups: dict[str, Any] = field(default_factory=dict)
+    runs: dict[str, dict[str, str]] = field(default_factory=dict)
+    feedback_sweep: FeedbackSweep | None = None
+    seconds: dict[str, float] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: _json(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        for name in ("feedback_sweep", "seconds"):  # absent, not null, when not computed
+            if out[name] is None:
+                del out[name]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StudyMetrics:
+        """The typed metrics of a ``metrics.json`` (a TypeError naming an unknown part)."""
+        return from_dict(cls, data)
+
+    @property
+    def n_seeds(self) -> int:
+        return len(self.scenario.seeds)
+
+    def spread(self, name: str) -> Spread | None:
+        """The registered headline figure ``name`` over the seeds (None when not computed)."""
+        return self.headline.get(figure(name).name)
+
+    def mean(self, name: str) -> float | None:
+        """The mean over the seeds of the registered headline figure ``name``."""
+        s = self.spread(name)
+        return None if s is None else s.mean
+
+    def category_contrasts(self) -> list[GroupContrast]:
+        """Each listed category with both a 'true' and a 'false' group in the group metrics."""
+        out = []
+        for col in self.scenario.categories:
+            g = self.groups.get("groupings", {}).get(col)
+            by = {str(next(iter(e["group"].values()))).lower(): e
+                  for e in (g or {}).get("groups", [])}
+            if "true" in by and "false" in by:
+                out.append(GroupContrast(col, by["true"].get("counts", {}).get("n"),
+                                         _values(by["true"]), _values(by["false"])))
+        return out
+
+    def largest_flag_ratio(self) -> FlagRatio | None:
+        """The largest flag-rate ratio to a reference group among single-column groupings."""
+        best = None
+        for name, g in self.groups.get("groupings", {}).items():
+            if len(g["grouping"]) != 1 or g["reference"] is None:
+                continue
+            ref = next(iter(g["reference"].values()))
+            for entry in g["groups"]:
+                r = entry.get("ratio_to_reference", {}).get("flag_rate", {})
+                if r.get("value") is not None and (best is None or r["value"] > best.value):
+                    best = FlagRatio(r["value"], name, next(iter(entry["group"].values())), ref)
+        return best
+
+
+def _values(entry: dict[str, Any]) -> dict[str, float | None]:
+    return {m: (e or {}).get("value") for m, e in entry.get("metrics", {}).items()}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Row):
+        return value.to_dict()
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    return value

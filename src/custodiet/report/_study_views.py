@@ -1,0 +1,208 @@
+"""The views of the study report's pooled sections: each registered view shows one section
+of :data:`custodiet.audit.sim.SECTIONS` (its key) under the report question it answers, and
+renders itself from the typed metrics and the first seed's audit. The report renders, under
+each question, the views registered for it, in this order; a conformance test runs every view
+on an empty study, one seed and several."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from custodiet.audit.sim import (
+    BURDENS,
+    HIDES,
+    KNOWABLE,
+    WORKS,
+    PooledFigures,
+    SeedAudit,
+    StudyMetrics,
+)
+from custodiet.report._answers import CATEGORY_LABELS
+from custodiet.report._figures import Bar, bars, export
+from custodiet.report._html import Figure, Section, Table
+from custodiet.report._study_figures import grouped_bars, lines
+from custodiet.report._study_format import fmt, headline_text
+from custodiet.report._study_sections import (
+    feedback_table,
+    knowability_table,
+    lists_figures,
+    redlist_section,
+    status_section,
+    trips_section,
+    twins_figures,
+    workload_table,
+)
+
+Render = Callable[[Section, StudyMetrics, SeedAudit, "Path | None"], None]
+
+
+@dataclass(frozen=True)
+class View:
+    """How the report shows one pooled section (``key``) under one ``question``."""
+
+    key: str
+    question: str
+    render: Render
+
+
+def _true_alerts_cell(r: PooledFigures) -> str:
+    """Innocents per true alert, or what there is to say when no alert was true."""
+    if r.alerts and not r.true_alerts:
+        return f"0 true alerts, {r.innocents_flagged:,} innocents flagged"
+    return fmt(r.innocents_per_true_alert, "number")
+
+
+def _interval(r: PooledFigures) -> str:
+    text = fmt(r.precision, "share")
+    if r.precision_low is not None:
+        text += f" ({fmt(r.precision_low, 'share')}–{fmt(r.precision_high, 'share')})"
+    return text
+
+
+def _accuracy_cells(r: PooledFigures) -> list[str]:
+    """Precision with its interval, chance precision, lift, innocents per true alert and
+    innocents flagged; a rule (or system) that raised no alert says so once instead of five
+    undefined ratios."""
+    if not r.alerts:
+        return ["never fired (no alert)", "", "", "", fmt(r.innocents_flagged, "count")]
+    return [_interval(r), fmt(r.chance_precision, "share"), _lift(r),
+            _true_alerts_cell(r), fmt(r.innocents_flagged, "count")]
+
+
+def _lift(r: PooledFigures) -> str:
+    if r.lift is not None:
+        return f"{r.lift:.2g}×"
+    if r.alerts and r.chance_precision == 0:
+        return "chance never hit"
+    return "undefined"
+
+
+COLUMNS = ["Precision (95% interval)", "Chance precision", "Lift over chance",
+           "Innocents per true alert", "Innocents flagged"]
+
+
+def _systems(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None
+             ) -> None:
+    sec.table(Table(["System", "Rules", "Alerts", *COLUMNS],
+                    [[r.system, ", ".join(r.rules), fmt(r.alerts, "count"),
+                      *_accuracy_cells(r)] for r in metrics.systems],
+                    caption="The headline by system (pooled over seeds; Wilson intervals)"))
+
+
+def _rules(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None
+           ) -> None:
+    null = {r.rule: r.null_world_alerts
+            for r in (first.twins.null_world_alerts_by_rule or [])} if first.twins else {}
+    rows = [[r.rule, fmt(r.alerts, "count"), *_accuracy_cells(r),
+             fmt(null.get(r.rule), "count") if r.rule in null else ""]
+            for r in metrics.rules]
+    sec.table(Table(["Rule", "Alerts", *COLUMNS, f"Null-world alerts (seed {first.seed})"],
+                    rows,
+                    caption="Per rule, pooled over seeds. Chance precision: the same alerts "
+                            "naming random members of the rule's lists at the same times"))
+    lifted = [r for r in metrics.rules if r.lift is not None]
+    if lifted:
+        fig = bars([("lift over chance", [Bar(r.rule, r.lift) for r in lifted])],
+                   xlabel="precision / chance precision", reference_line=1.0, log=True)
+        sec.figure(Figure(export(fig, "lift-by-rule", fig_dir),
+                          "Lift over chance per rule (log scale; 1 = no better than naming "
+                          "random listed people at the same times).", "lift-by-rule"))
+    _alerts_by_day(sec, metrics, first, fig_dir)
+    status_section(sec, metrics)
+
+
+def _effects_table(sec: Section, metrics: StudyMetrics, first: SeedAudit,
+                   fig_dir: Path | None) -> None:
+    """Deterrence and interception per incident kind (over seeds), and the first seed's
+    interception split by whom it concerns."""
+    effects = metrics.effects or []
+    if effects:
+        sec.table(Table(
+            ["Incident kind", "Deterred (no system − no response)",
+             "Intercepted (no response − watch)", "Total effect (no system − watch)"],
+            [[e.kind + (" (lawful)" if e.lawful else ""),
+              *[headline_text(x, "count") for x in (e.deterred, e.intercepted, e.total)]]
+             for e in effects],
+            caption="What the system changed, per incident kind: only the incidents of people "
+                    "it touched (exposed to the watch, or acted on) and of the spillover "
+                    "(their ties and co-participants)"))
+    split = first.twins.interception_by_kind if first.twins else None
+    if split:
+        sec.table(Table(
+            ["Incident kind", "With the watch", "Twin without response", "…difference among "
+             "people acted on", "…spillover (ties, co-participants)", "…everyone else"],
+            [[r.kind + (" (lawful)" if r.lawful else ""), fmt(r.base, "count"),
+              fmt(r.other, "count"), fmt(r.touched, "count"), fmt(r.spillover, "count"),
+              fmt(r.everyone_else, "count")] for r in split],
+            caption=f"The twin difference split by whom it concerns (seed {first.seed}); the "
+                    "last column is zero when every person draws from their own random "
+                    "stream, and it is left out of what the report calls prevented"))
+
+
+def _alerts_by_day(sec: Section, metrics: StudyMetrics, first: SeedAudit,
+                   fig_dir: Path | None) -> None:
+    by_rule: dict[str, dict[int, int]] = {}
+    for r in first.alerts_by_day:
+        by_rule.setdefault(r.rule, {})[r.day] = r.alerts
+    days = list(range(metrics.scenario.days))
+    top = sorted(by_rule, key=lambda k: -sum(by_rule[k].values()))[:8]
+    if top:
+        series = [(k, days, [by_rule[k].get(d, 0) for d in days]) for k in top]
+        fig = lines(series, xlabel="day", ylabel="alerts")
+        more = (f" The {len(top)} rules with most alerts are drawn."
+                if len(by_rule) > len(top) else "")
+        sec.figure(Figure(export(fig, "alerts-by-rule", fig_dir),
+                          f"Alerts per day by rule (seed {first.seed}).{more}",
+                          "alerts-by-rule"))
+
+
+def _lists_by_category(sec: Section, metrics: StudyMetrics, first: SeedAudit,
+                       fig_dir: Path | None) -> None:
+    rows = metrics.lists.by_category
+    names = sorted({r.list for r in rows})
+    cats = list(dict.fromkeys(r.category for r in rows))
+    if not rows:
+        return
+    share = {(r.list, r.category): r.share for r in rows}
+    fig = grouped_bars(names, [(CATEGORY_LABELS.get(c, c), [share.get((n, c)) for n in names])
+                               for c in cats], xlabel="share of the list's members")
+    sec.figure(Figure(export(fig, "lists-by-category", fig_dir),
+                      "Who is on which list: the share of each list's members (everyone on "
+                      "it at some point of the run, pooled over seeds) in each category.",
+                      "lists-by-category"))
+
+
+def _knowability(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None
+                 ) -> None:
+    knowability_table(sec, metrics)
+    twins_figures(sec, first, fig_dir)
+
+
+def _feedback(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None
+              ) -> None:
+    feedback_table(sec, metrics)
+    lists_figures(sec, metrics, first, fig_dir)
+
+
+VIEWS: tuple[View, ...] = (
+    View("effects", WORKS, _effects_table),
+    View("systems", WORKS, _systems),
+    View("rules", WORKS, _rules),
+    View("trips", WORKS, lambda sec, m, first, d: trips_section(sec, m)),
+    View("lists", BURDENS, _lists_by_category),
+    View("redlist", HIDES, lambda sec, m, first, d: redlist_section(sec, m)),
+    View("knowability", KNOWABLE, _knowability),
+    View("lists", KNOWABLE, _feedback),
+    View("workload", KNOWABLE, lambda sec, m, first, d: workload_table(sec, m)),
+)
+"""Every view, in the order the report shows them under each question."""
+
+
+def render_views(sec: Section, question: str, metrics: StudyMetrics, first: SeedAudit,
+                 fig_dir: Path | None) -> None:
+    """Render, in order, every view registered for ``question``."""
+    for view in VIEWS:
+        if view.question == question:
+            view.render(sec, metrics, first, fig_dir)
