@@ -35,33 +35,65 @@ def unseen(m: dict[str, Any]) -> str | None:
 
 
 def _rule(name: str, alerts: int, true: int, lift: float | None, precision: float | None = None,
-          innocents: int = 0) -> dict[str, Any]:
+          innocents: int = 0, lift_low: float | None = None, lift_high: float | None = None,
+          bound: bool = False) -> dict[str, Any]:
     return {"rule": name, "alerts": alerts, "true_alerts": true, "lift": lift,
             "precision": precision if precision is not None else (true / alerts if alerts
                                                                    else None),
-            "innocents_flagged": innocents}
+            "innocents_flagged": innocents, "lift_low": lift_low, "lift_high": lift_high,
+            "lift_lower_bound_only": bound}
 
 
-def test_works_counts_rules_that_never_hit_are_at_chance_or_better() -> None:
-    m = {"rules": [_rule("meter", 600, 0, None, innocents=161), _rule("hotel", 50, 5, 1.2),
-                   _rule("ticket", 40, 20, 6.0), _rule("silent", 0, 0, None)]}
-    assert works(m) == (
-        "Mostly not: of the 3 rules that raised alerts, 1 never raised a true one and 1 did no "
-        "better than naming random members of their lists at the same moments (less than 1.5 "
-        "times chance); 1 did better, the best being ticket (6.0 times chance, precision "
-        "50.0%).")
-    m["rules"] = m["rules"][:2]
-    assert works(m).startswith("No: of the 2 rules that raised alerts, 1 never raised a true "
-                               "one and 1 did no better")
+def _claims(*status_only: str, preventive: tuple[str, ...] = ()) -> dict[str, Any]:
+    rules = [{"rule": r, "kinds": ["crowded_rental"], "scored_as": "detection",
+              "action": "none", "status_only": True, "preventive": False} for r in status_only]
+    rules += [{"rule": r, "kinds": ["petition_trip"], "scored_as": "prediction",
+               "action": "block_travel", "status_only": False, "preventive": True}
+              for r in preventive]
+    return {"scenario": {"name": "toy", "seeds": [1, 2], "rules": rules}}
+
+
+def test_works_states_a_verdict_only_where_the_lift_interval_decides_it() -> None:
+    # decided above 1, decided below 1, an interval crossing 1, a lower bound only above 1.
+    m = {**_claims("meter"), "rules": [
+        _rule("meter", 600, 0, None, innocents=161),
+        _rule("hotel", 50, 5, 1.2, lift_low=0.6, lift_high=2.4),
+        _rule("ticket", 40, 20, 6.0, lift_low=3.1, lift_high=11.0),
+        _rule("bar", 90, 1, 0.2, lift_low=0.05, lift_high=0.7),
+        _rule("silent", 0, 0, None)]}
+    text = works(m)
+    assert text.startswith("For 1 of the 3 rules that claim wrongdoing and raised alerts, yes: "
+                           "1 rule did better than naming random members of their lists at "
+                           "the same moments (the 95% interval of their lift over chance lies "
+                           "above 1); 1 did worse (the interval lies below 1); for 1 the "
+                           "alerts are too few to tell whether they beat chance; the closest "
+                           "to a verdict, hotel, would need about 9.0× as many alerts.")
+    assert "The clearest is ticket: lift 6.0× (95% interval 3.1× to 11.0×)." in text
+    assert "1 rule (meter) can only find an administrative status and raised 600 alerts" in text
+    assert "meter did" not in text and "hotel did better" not in text
+
+
+def test_works_says_too_few_to_tell_when_no_interval_decides() -> None:
+    m = {**_claims(), "rules": [_rule("hotel", 4, 1, 3.0, lift_low=0.4, lift_high=30.0),
+                                _rule("park", 2, 0, None, lift_low=0.0, bound=True)]}
+    text = works(m)
+    assert text.startswith("Too few alerts to tell: for none of the 2 rules")
+    assert "better than chance" not in text and "times as often" not in text
     assert works({"rules": [_rule("silent", 0, 0, None)]}).startswith("No rule raised an alert")
 
 
-def test_works_counts_a_rule_that_found_only_statuses_as_never_true() -> None:
-    whistle = {**_rule("water", 1000, 0, None, innocents=900), "status_precision": 0.55,
-               "status_base_rate": 0.25, "status_lift": 2.2}
-    assert works({"rules": [whistle, _rule("ticket", 40, 20, 6.0)]}).startswith(
-        "Mostly not: of the 2 rules that raised alerts, 1 never raised a true one and 0 "
-        "did no better")
+def test_works_calls_a_rule_whose_chance_never_hit_better_only_from_its_lower_bound() -> None:
+    # true alerts against a chance precision of 0: a lower bound, never "no better than chance"
+    m = {**_claims(), "rules": [_rule("dwell", 34, 8, None, lift_low=4.2, bound=True)]}
+    assert works(m).startswith("Yes: all 1 rules that claim wrongdoing and raised alerts did "
+                               "better than chance")
+    assert "at least 4.2× (95% lower bound)" in works(m)
+
+
+def test_works_says_which_rules_are_scored_against_the_twin() -> None:
+    m = {**_claims(preventive=("ticket",)),
+         "rules": [_rule("ticket", 40, 0, None, lift_low=0.0, bound=True)]}
+    assert "ticket is scored against the twin city without a response" in works(m)
 
 
 def test_statuses_says_what_each_rule_found_against_its_base_rate() -> None:
@@ -91,24 +123,45 @@ def _group(col: str, value: str, n: int, **metrics: float) -> dict[str, Any]:
             "metrics": {k: {"value": v} for k, v in metrics.items()}}
 
 
-def test_burdens_names_the_most_flagged_category_with_its_ratios() -> None:
+def _ratio(value: float, low: float, high: float) -> dict[str, Any]:
+    return {"flag_rate": {"value": value, "ci": [low, high]}}
+
+
+def test_burdens_quotes_a_ratio_only_where_its_interval_carries_it() -> None:
     groupings = {
         "mental_illness_recorded": {"groups": [
-            _group("mental_illness_recorded", "false", 900, flag_rate=0.02, list_days=0.5,
-                   contacts=0.01, camera_days=3.0),
-            _group("mental_illness_recorded", "true", 100, flag_rate=0.11, list_days=13.5,
-                   contacts=0.03, camera_days=6.0)]},
-        "foreign": {"groups": [_group("foreign", "false", 990, flag_rate=0.02),
-                               _group("foreign", "true", 10, flag_rate=0.05)]},
-        "drug_use_recorded": {"groups": [_group("drug_use_recorded", "false", 990,
-                                                flag_rate=0.02)]},
+            _group("mental_illness_recorded", "false", 900, flag_rate=0.02),
+            {**_group("mental_illness_recorded", "true", 100, flag_rate=0.11),
+             "ratio_to_reference": _ratio(5.5, 4.1, 7.0)}]},
+        "drug_use_recorded": {"groups": [   # decided, but too wide to quote a number
+            _group("drug_use_recorded", "false", 990, flag_rate=0.001),
+            {**_group("drug_use_recorded", "true", 10, flag_rate=0.39),
+             "ratio_to_reference": _ratio(391.0, 120.0, 2100.0)}]},
+        "foreign": {"groups": [   # crossing 1: undecided
+            _group("foreign", "false", 990, flag_rate=0.02),
+            {**_group("foreign", "true", 10, flag_rate=0.05),
+             "ratio_to_reference": _ratio(2.5, 0.4, 9.0)}]},
     }
     m = {"groups": {"groupings": groupings},
-         "scenario": {"categories": ["mental_illness_recorded", "foreign", "drug_use_recorded"]}}
+         "scenario": {"name": "toy",
+                      "categories": ["mental_illness_recorded", "drug_use_recorded",
+                                     "foreign"]}}
     assert burdens(m) == (
-        "People with a recorded mental illness carry the heaviest burden: flagged 5.5 times as "
-        "often as everyone else, with 27 times the days on a list, 3.0 times the police "
-        "contacts and 2.0 times the days under a camera; foreigners 2.5 times as often.")
+        "People with recorded drug use carry the heaviest burden: flagged more often than "
+        "everyone else, by a factor of 95% interval 120 to 2,100; also flagged more often: "
+        "people with a recorded mental illness 5.5 times as often (95% interval 4.10 to 7.00); "
+        "too few flags to tell for foreigners.")
+    assert "391" not in burdens(m)
+
+
+def test_burdens_says_too_few_flags_when_nothing_is_decided() -> None:
+    groupings = {"foreign": {"groups": [
+        _group("foreign", "false", 990, flag_rate=0.02),
+        {**_group("foreign", "true", 10, flag_rate=0.05),
+         "ratio_to_reference": _ratio(2.5, 0.4, 9.0)}]}}
+    m = {"groups": {"groupings": groupings},
+         "scenario": {"name": "toy", "categories": ["foreign"]}}
+    assert burdens(m).startswith("Too few flags to tell whether any listed category")
 
 
 def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
@@ -121,16 +174,21 @@ def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
         "saw (3 of them seen in the twin city without the red list).")
 
 
-def test_knowable_compares_the_police_precision_with_the_twins() -> None:
+def test_knowable_compares_what_the_police_see_with_the_twin_as_totals() -> None:
     m = {"knowability": [
-        {"alerts": 80, "true_alerts_seen": 2, "true_alerts_true": 10},
-        {"alerts": 20, "true_alerts_seen": 3, "true_alerts_true": 3}],
-         "headline": {"contact_listed_alert_share": {"mean": 0.25}}}
+        {"rule": "a", "alerts": 80, "true_alerts_seen": 2, "true_alerts_true": 10,
+         "precision_seen": 0.025, "precision_true": 0.125, "hidden_true_alerts": 8,
+         "lawful_alerts_seen": 1, "lawful_alerts_true": 7},
+        {"rule": "b", "alerts": 20, "true_alerts_seen": 3, "true_alerts_true": 3,
+         "precision_seen": 0.15, "precision_true": 0.15, "hidden_true_alerts": 0}],
+         "scenario": {"name": "toy", "seeds": [1, 2]}}
     assert knowable(m) == (
-        "Not from the police's own records: they would compute a precision of 5.0%, against "
-        "13.0% in the twin city without any response, because acting on 8 correct alerts "
-        "stopped what they predicted and made them look false. 25.0% of alerts named someone "
-        "on a list only because the police had acted on them before.")
+        "Not from the police's own records: in total over 2 cities, 5 of 100 alerts matched "
+        "unlawful wrongdoing in what still happened after the police acted, against 13 when "
+        "the same alerts are scored in the twin city without any response; 8 alerts that were "
+        "right look false in the police's records because acting on them stopped what they "
+        "pointed to. 6 more alerts caught a lawful act (a petition, a protest) in the twin "
+        "than in the police's records: the response stopped it.")
 
 
 def test_unseen_puts_each_trip_count_in_its_place() -> None:

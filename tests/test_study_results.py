@@ -194,27 +194,34 @@ def _entry(v: float | None) -> dict[str, object]:
 
 def test_summary_says_what_the_numbers_say() -> None:
     head = {k: _entry(v) for k, v in headline(hand_built()).items()}
+    wrongdoing = {
+        "system": "(rules claiming wrongdoing)", "rules": ["r"], "alerts": 101,
+        "true_alerts": 13, "precision": 13 / 101, "precision_low": 0.07, "precision_high": 0.2,
+        "innocents_flagged": 71, "persons_flagged": 83, "innocents_per_true_alert": 71 / 13,
+        "innocents_per_day": 9.5, "lawful_alerts": 5, "lawful_share": 5 / 101, "suppressed": 7,
+        "status_alerts": 19, "status_precision": 19 / 101, "status_precision_low": None,
+        "status_precision_high": None, "status_persons_flagged": 15}
     metrics = {"scenario": {"name": "toy", "people": 2000, "days": 5, "seeds": [4]},
-               "headline": head,
-               "groups": {"groupings": {"migrant": {
-                   "grouping": ["migrant"], "reference": {"migrant": "False"},
-                   "groups": [{"group": {"migrant": "True"},
-                               "ratio_to_reference": {"flag_rate": {"value": 2.5}}}]}}}}
+               "headline": head, "wrongdoing": wrongdoing, "groups": {"groupings": {}}}
+    # One city: the precision carries its nested-bootstrap interval, the twin figures say once
+    # that they describe this city only, and no "times as often" is claimed.
     assert summary(metrics) == (
-        "In a synthetic city of 2,000 people watched for 5 days (1 simulated city), the toy system "
-        "raised 101 alerts. 12.9% of them matched wrongdoing of the kind the rule claims to "
-        "detect; for every true alert, 5.46 innocent people were flagged. 18.8% of the alerts "
-        "found an administrative status (a crowded rental), which wrongs nobody and is not counted "
-        "as a true alert. 5.0% of the alerts caught only a lawful act (a petition, a lawful "
-        "protest), which is not counted as a true alert. The 1% of residents "
-        "flagged most carried 37.0% of all flags. People with migrant = True were flagged 2.50 "
-        "times as often as those with migrant = False. The police, who only see what still "
-        "happened after they acted, would compute a precision of 12.9%; against the twin city "
-        "without any response it was 20.0%. The response prevented 3 unlawful incidents and 6 "
-        "lawful acts (petitions, protests). In a world where nobody does anything wrong the same "
-        "rules still raise 0.327 alerts for every alert of the actual run. 8.9% of alerts named "
-        "someone who was on a list only because the police had acted on them before. The red list "
-        "suppressed 7 alerts.")
+        'In a synthetic city of 2,000 people watched for 5 days (1 simulated city), the toy '
+        'system raised 101 alerts. Of the 101 alerts of the rules that claim wrongdoing (in '
+        'total), 12.9% (95% interval 7.0% to 20.0%) named someone who took part in unlawful '
+        'wrongdoing of the kind the rule claims; for every true alert, 5.46 innocent people '
+        'were flagged (9.5 a day). 5 alerts caught only a lawful act (a petition, a lawful '
+        'protest), which is never counted as a true alert. 18.8% of all alerts found an '
+        'administrative status (a crowded rental), which wrongs nobody and is not counted as '
+        'a true alert. No listed category had enough people to compare (groups under the '
+        'suppression threshold are not shown). From one city there is no interval across '
+        'cities for what follows: it describes this city only. The police, who only see what '
+        'still happened after they acted, would compute a precision of 12.9%; against the '
+        'twin city without any response it was 20.0%. Per city, the response prevented 3 '
+        'unlawful incidents and 6 lawful acts (petitions, protests). In a world where nobody '
+        'does anything wrong the same rules still raise 0.327 alerts for every alert of the '
+        'actual run. 8.9% of alerts named someone who was on a list only because the police '
+        'had acted on them before. The red list suppressed 7 alerts per city.')
 
 
 def test_registry_is_complete(study) -> None:

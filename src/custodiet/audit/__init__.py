@@ -32,6 +32,7 @@ from custodiet.audit._verdict import (
     more_data_needed,
     quote,
     sentence,
+    times,
     undecided_words,
 )
 
@@ -75,5 +76,6 @@ __all__ = [
     "resample_counts",
     "sentence",
     "threshold_sweep",
+    "times",
     "undecided_words",
 ]

@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from custodiet.audit import LIFT, Decision, Quoted, decide
 from custodiet.audit.sim import BURDENS, HIDES, KNOWABLE, WORKS, GroupContrast, StudyMetrics
-
-#: A rule "does no better than chance" when its lift over chance is below this (assumption: a
-#: rule that is not even 1.5 times as precise as naming random listed people at the same
-#: moments adds little to the list itself).
-CHANCE_BAND: float = 1.5
+from custodiet.report._works import works
 
 #: How the answers name the people of each listed category.
 CATEGORY_LABELS: dict[str, str] = {
@@ -37,27 +34,6 @@ def times(value: float) -> str:
 
 def _n(value: float) -> str:
     return f"{value:,.0f}"
-
-
-def works(metrics: StudyMetrics) -> str:
-    """Does it work: how many rules never hit, how many do no better than chance, the best."""
-    rules = [r for r in metrics.rules if r.alerts]
-    if not rules:
-        return "No rule raised an alert, so nothing can be said about whether it works."
-    never = [r for r in rules if r.true_alerts == 0]
-    chance = [r for r in rules if r.true_alerts and (r.lift is None or r.lift < CHANCE_BAND)]
-    better = [r for r in rules if r.true_alerts and r.lift is not None
-              and r.lift >= CHANCE_BAND]
-    verdict = "No" if not better else ("Mostly not" if 2 * len(better) <= len(rules)
-                                       else "For some rules")
-    text = (f"{verdict}: of the {len(rules)} rules that raised alerts, {len(never)} never "
-            f"raised a true one and {len(chance)} did no better than naming random members of "
-            f"their lists at the same moments (less than {CHANCE_BAND:g} times chance)")
-    if better:
-        best = max(better, key=lambda r: r.lift or 0.0)
-        text += (f"; {len(better)} did better, the best being {best.rule} "
-                 f"({times(best.lift or 0.0)} chance, precision {pct(best.precision)})")
-    return text + "."
 
 
 #: The opening of every statement on administrative statuses.
@@ -101,38 +77,59 @@ def unseen(metrics: StudyMetrics) -> str | None:
             "alert.")
 
 
-def _category_ratios(c: GroupContrast) -> dict[str, float] | None:
-    """The category's burdens relative to everyone else (None without a flag-rate ratio)."""
-    out = {}
-    for m in ("flag_rate", "list_days", "contacts", "camera_days"):
-        r = c.ratio(m)
-        if r is not None:
-            out[m] = r
-    return out if "flag_rate" in out else None
+#: A ratio is stated as "N times as often" only when its 95% interval spans less than this
+#: factor (high / low); a wider interval that lies above 1 says only "more often", with the
+#: interval (assumption: a figure known within a factor of 4 is worth quoting as a number).
+QUOTABLE_SPAN: float = 4.0
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:,.0f}"
+
+
+def _ratio_words(c: GroupContrast, metric: str) -> tuple[Decision, str]:
+    """A category's ratio to everyone else in words, with its interval: decided and quotable
+    ("3.9 times as often (95% interval 3.2 to 4.6)"), decided but too uncertain to quote a
+    number ("more often (95% interval 150 to 2,000 times)"), or undecided."""
+    value, ci = c.ratio(metric), c.ratio_interval(metric)
+    if value is None or ci is None:
+        return Decision.ABSENT, ""
+    low, high = ci
+    verdict = decide(Quoted(value, low, high), LIFT)
+    span = f"95% interval {_ratio(low)} to {_ratio(high)}"
+    if verdict.decision is Decision.ABOVE and high / low < QUOTABLE_SPAN:
+        return verdict.decision, f"{times(value)} as often ({span})"
+    if verdict.decision is Decision.ABOVE:
+        return verdict.decision, f"more often than everyone else, by a factor of {span}"
+    if verdict.decision is Decision.BELOW:
+        return verdict.decision, f"less often ({times(value)} as often; {span})"
+    return verdict.decision, f"too few flags to tell ({times(value)} as often; {span})"
 
 
 def burdens(metrics: StudyMetrics) -> str:
-    """Whom it burdens: the listed category flagged most often relative to everyone else."""
-    found = [(c.category, r) for c in metrics.category_contrasts()
-             if (r := _category_ratios(c)) is not None]
-    if not found:
+    """Whom it burdens: the listed categories flagged more often than everyone else where the
+    interval of the ratio says so, the heaviest first; the rest said to be undecided."""
+    said = [(c, *_ratio_words(c, "flag_rate")) for c in metrics.category_contrasts()]
+    said = [(c, d, w) for c, d, w in said if d is not Decision.ABSENT]
+    if not said:
         return ("No listed category had enough people to compare (groups under the "
                 "suppression threshold are not shown).")
-    col, r = max(found, key=lambda cr: cr[1]["flag_rate"])
-    who = CATEGORY_LABELS.get(col, col)
-    text = f"{who[0].upper()}{who[1:]} carry the heaviest burden: flagged {times(r['flag_rate'])} "
-    text += "as often as everyone else"
-    extra = [f"{times(r[m])} the {label}" for m, label in
-             (("list_days", "days on a list"), ("contacts", "police contacts"),
-              ("camera_days", "days under a camera")) if m in r]
-    if extra:
-        text += ", with " + ", ".join(extra[:-1]) + (" and " if len(extra) > 1 else "") + \
-            extra[-1]
-    others = sorted((c for c, x in found if c != col and x["flag_rate"] > 1.0),
-                    key=lambda c: -dict(found)[c]["flag_rate"])
-    if others:
-        text += "; " + ", ".join(f"{CATEGORY_LABELS.get(c, c)} {times(dict(found)[c]['flag_rate'])}"
-                                 for c in others[:3]) + " as often"
+    heavier = sorted((x for x in said if x[1] is Decision.ABOVE),
+                     key=lambda x: -(x[0].ratio_interval("flag_rate") or (0.0, 0.0))[0])
+    open_ = [x for x in said if x[1] is Decision.UNDECIDED]
+    if not heavier:
+        text = ("Too few flags to tell whether any listed category is flagged more often "
+                "than everyone else")
+    else:
+        c, _, words = heavier[0]
+        who = CATEGORY_LABELS.get(c.category, c.category)
+        text = f"{who[0].upper()}{who[1:]} carry the heaviest burden: flagged {words}"
+        extra = [f"{CATEGORY_LABELS.get(x.category, x.category)} {w}" for x, _, w in heavier[1:4]]
+        if extra:
+            text += "; also flagged more often: " + "; ".join(extra)
+    if open_:
+        text += ("; too few flags to tell for " +
+                 ", ".join(CATEGORY_LABELS.get(c.category, c.category) for c, _, _ in open_))
     return text + "."
 
 
@@ -154,7 +151,9 @@ def hides(metrics: StudyMetrics) -> str:
 
 
 def knowable(metrics: StudyMetrics) -> str:
-    """Can anyone know: precision the police can compute against the twin's true precision."""
+    """Can anyone know: precision the police can compute against the same alerts scored in
+    the twin city without response, as totals over the cities; the alerts that look false
+    only because the police acted on them, and the lawful acts the response hid."""
     rows = metrics.knowability
     if not rows:
         return ("Without a twin city where the police do not act, nobody can say which "
@@ -164,19 +163,31 @@ def knowable(metrics: StudyMetrics) -> str:
     true = sum(r.true_alerts_true for r in rows)
     if not n:
         return "No rule raised an alert, so there was nothing to check."
-    text = (f"Not from the police's own records: they would compute a precision of "
-            f"{pct(seen / n)}, against {pct(true / n)} in the twin city without any response")
+    cities = metrics.n_seeds
+    where = "in the simulated city" if cities <= 1 else f"in total over {cities} cities"
+    text = (f"Not from the police's own records: {where}, {_n(seen)} of {_n(n)} alerts "
+            f"matched unlawful wrongdoing in what still happened after the police acted, "
+            f"against {_n(true)} when the same alerts are scored in the twin city without "
+            "any response")
     if true > seen:
-        text += (f", because acting on {_n(true - seen)} correct alerts stopped what they "
-                 "predicted and made them look false")
+        text += (f"; {_n(true - seen)} alerts that were right look false in the police's "
+                 "records because acting on them stopped what they pointed to")
     elif true < seen:
         text += (f"; here the response made {_n(seen - true)} alerts look right that would "
                  "not have been")
+    lawful_seen = sum(r.lawful_alerts_seen for r in rows)
+    lawful_true = sum(r.lawful_alerts_true for r in rows)
+    if lawful_true > lawful_seen:
+        text += (f". {_n(lawful_true - lawful_seen)} more alerts caught a lawful act (a "
+                 "petition, a protest) in the twin than in the police's records: the "
+                 "response stopped it")
     text += "."
-    share = metrics.mean("contact_listed_alert_share")
-    if share:
-        text += (f" {pct(share)} of alerts named someone on a list only because the police "
-                 "had acted on them before.")
+    share = metrics.spread("contact_listed_alert_share")
+    if share is not None and share.mean:
+        interval = (f" (95% interval {pct(share.low)} to {pct(share.high)} over the cities)"
+                    if share.low is not None and share.high is not None else "")
+        text += (f" {pct(share.mean)} of alerts{interval} named someone on a list only "
+                 "because the police had acted on them before.")
     return text
 
 

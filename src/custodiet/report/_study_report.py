@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from custodiet.audit import AuditResult
+from custodiet.audit import AuditResult, Scale, quote
 from custodiet.audit.sim import BURDENS as BURDENS_Q
 from custodiet.audit.sim import FIGURES, HIDES, KNOWABLE, WORKS, SeedAudit, StudyMetrics
 from custodiet.report._answers import (
@@ -30,6 +30,7 @@ from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._study_format import fmt, headline_text
 from custodiet.report._study_views import render_views
+from custodiet.report._works import precision_of
 from custodiet.scenario import Scenario
 
 __all__ = ["fmt", "headline_text", "study_report", "summary"]
@@ -43,62 +44,84 @@ def summary(metrics: StudyMetrics) -> str:
     parts = [f"In a synthetic city of {sc.people:,} people watched for {sc.days} days "
              f"({seeds} simulated {'city' if seeds == 1 else 'cities'}), the {sc.name} "
              f"system raised {avg}{fmt(h('alerts'), 'count')} alerts."]
-    p = h("precision")
-    if p is not None:
-        parts.append(f"{fmt(p, 'share')} of them matched wrongdoing of the kind the rule "
-                     "claims to detect;")
-    inn = h("innocents_per_true_alert")
-    if inn is not None:
-        parts.append(f"for every true alert, {fmt(inn, 'number')} innocent people were flagged.")
-    elif h("innocents_flagged") is not None:
-        parts.append(f"{fmt(h('innocents_flagged'), 'count')} innocent people were "
-                     "flagged and no alert was true.")
+    parts += _wrongdoing_sentences(metrics)
     status = h("status_precision")
     if status:
-        parts.append(f"{fmt(status, 'share')} of the alerts found an administrative status "
+        parts.append(f"{fmt(status, 'share')} of all alerts found an administrative status "
                      "(a crowded rental), which wrongs nobody and is not counted as a true "
                      "alert.")
-    lawful = h("lawful_share")
-    if lawful:
-        parts.append(f"{fmt(lawful, 'share')} of the alerts caught only a lawful act (a "
-                     "petition, a lawful protest), which is not counted as a true alert.")
-    top = h("top1_share_of_flags")
-    if top is not None:
-        parts.append(f"The 1% of residents flagged most carried {fmt(top, 'share')} of all "
-                     "flags.")
-    worst = metrics.largest_flag_ratio()
-    if worst is not None and worst.value > 1.0:
-        parts.append(f"People with {worst.column} = {worst.group} were flagged "
-                     f"{worst.value:.2f} times as often as those with {worst.column} = "
-                     f"{worst.reference}.")
+    top = metrics.spread("top1_share_of_flags")
+    if top is not None and top.mean is not None and top.low is not None:
+        parts.append(f"The 1% of residents flagged most carried {fmt(top.mean, 'share')} of "
+                     f"all flags (95% interval {fmt(top.low, 'share')} to "
+                     f"{fmt(top.high, 'share')} over the cities).")
+    parts.append(burdens(metrics))
     return " ".join(parts + _effect_sentences(metrics))
 
 
+def _wrongdoing_sentences(metrics: StudyMetrics) -> list[str]:
+    """The summary's sentences on the rules that claim wrongdoing: their precision with its
+    interval, the innocents, and the lawful acts caught, each said apart."""
+    w, h = metrics.wrongdoing, metrics.mean
+    prec = precision_of(w, metrics.n_seeds) if w is not None else None
+    if w is None or prec is None:
+        return []
+    out = [f"Of the {fmt(w.alerts, 'count')} alerts of the rules that claim wrongdoing "
+           f"(in total), {quote(prec, Scale.PERCENT)} named someone who took part in "
+           "unlawful wrongdoing of the kind the rule claims;"]
+    inn = h("innocents_per_true_alert")
+    if inn is not None:
+        out.append(f"for every true alert, {fmt(inn, 'number')} innocent people were flagged "
+                   f"({fmt(h('innocents_per_day'), 'number')} a day).")
+    else:
+        out.append(f"no alert was true, and {fmt(h('innocents_flagged'), 'count')} innocent "
+                   "people were flagged.")
+    if w.lawful_alerts:
+        out.append(f"{fmt(w.lawful_alerts, 'count')} alerts caught only a lawful act (a "
+                   "petition, a lawful protest), which is never counted as a true alert.")
+    return out
+
+
+def _said(metrics: StudyMetrics, name: str, unit: str) -> str | None:
+    """A headline figure with its 95% interval over the cities, or "in one city" when the
+    study has one (no interval across cities to give); None when undefined."""
+    s = metrics.spread(name)
+    if s is None or s.mean is None:
+        return None
+    if s.low is None or s.high is None:  # one city: the caller says so once
+        return fmt(s.mean, unit)
+    return f"{fmt(s.mean, unit)} (95% interval {fmt(s.low, unit)} to {fmt(s.high, unit)})"
+
+
 def _effect_sentences(metrics: StudyMetrics) -> list[str]:
-    """The summary's sentences on the twins, the feedback loop and the red list."""
-    h, parts = metrics.mean, []
-    ps, pt = h("precision_seen"), h("precision_true")
+    """The summary's sentences on the twins, the feedback loop and the red list, each figure
+    a mean per city with its interval."""
+    parts = []
+    ps, pt = _said(metrics, "precision_seen", "share"), _said(metrics, "precision_true",
+                                                                "share")
     if ps is not None and pt is not None:
         parts.append(f"The police, who only see what still happened after they acted, would "
-                     f"compute a precision of {fmt(ps, 'share')}; against the twin city "
-                     f"without any response it was {fmt(pt, 'share')}.")
-    prev, law = h("incidents_prevented"), h("lawful_acts_prevented")
-    if prev is not None:
-        incidents = "incident" if prev == 1 else "incidents"
-        acts = "act" if law == 1 else "acts"
-        parts.append(f"The response prevented {fmt(prev, 'count')} unlawful {incidents} and "
-                     f"{fmt(law, 'count')} lawful {acts} (petitions, protests).")
-    null = h("null_to_actual_alerts")
+                     f"compute a precision of {ps}; against the twin city without any "
+                     f"response it was {pt}.")
+    prev = _said(metrics, "incidents_prevented", "count")
+    law = _said(metrics, "lawful_acts_prevented", "count")
+    if prev is not None and law is not None:
+        parts.append(f"Per city, the response prevented {prev} unlawful incidents and {law} "
+                     "lawful acts (petitions, protests).")
+    null = _said(metrics, "null_to_actual_alerts", "number")
     if null is not None:
         parts.append(f"In a world where nobody does anything wrong the same rules still raise "
-                     f"{fmt(null, 'number')} alerts for every alert of the actual run.")
-    share = h("contact_listed_alert_share")
+                     f"{null} alerts for every alert of the actual run.")
+    share = _said(metrics, "contact_listed_alert_share", "share")
     if share is not None:
-        parts.append(f"{fmt(share, 'share')} of alerts named someone who was on a list only "
-                     "because the police had acted on them before.")
-    sup = h("alerts_suppressed")
+        parts.append(f"{share} of alerts named someone who was on a list only because the "
+                     "police had acted on them before.")
+    sup = metrics.mean("alerts_suppressed")
     if sup:
-        parts.append(f"The red list suppressed {fmt(sup, 'count')} alerts.")
+        parts.append(f"The red list suppressed {fmt(sup, 'count')} alerts per city.")
+    if parts and metrics.n_seeds == 1:
+        parts.insert(0, "From one city there is no interval across cities for what follows: "
+                        "it describes this city only.")
     return parts
 
 

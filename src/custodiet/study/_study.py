@@ -30,6 +30,7 @@ from custodiet.audit.sim import (
     burden_groups,
     pool_study,
     pooled_group_metrics,
+    rule_claims,
     spreads,
 )
 from custodiet.scenario import Scenario
@@ -156,7 +157,8 @@ def audit_study(scenario: Scenario, runs: Mapping[RunSpec, Path], *,
         name=scenario.name, description=scenario.description, sources=scenario.sources,
         people=scenario.world.people, days=scenario.world.days, seeds=seeds,
         horizon_minutes=scenario.audit.horizon_minutes, groups=list(scenario.audit.groups),
-        categories=[g for g in burden if g not in scenario.audit.groups])
+        categories=[g for g in burden if g not in scenario.audit.groups],
+        rules=rule_claims(scenario))
     metrics = pool_study(info, per_seed, groups=groups.to_dict(),
                          runs={str(s): {spec.name: spec.path for spec in runs if spec.seed == s}
                                for s in seeds},

@@ -52,6 +52,7 @@ from custodiet.audit.sim._pooled_rows import (
     Spread,
     StudyInfo,
 )
+from custodiet.audit.sim._preventive import PREVENTIVE_ACTIONS
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
 from custodiet.audit.sim._registry import (
     BURDENS,
@@ -73,6 +74,7 @@ from custodiet.audit.sim._rules import (
     overall_metrics,
     rule_metrics,
 )
+from custodiet.audit.sim._scoring import rule_claims
 from custodiet.audit.sim._sections import (
     Lift,
     PetitionTrips,
@@ -85,13 +87,7 @@ from custodiet.audit.sim._sections import (
     WorkloadCategory,
 )
 from custodiet.audit.sim._split import split_difference
-from custodiet.audit.sim._study import (
-    SeedAudit,
-    SeedRuns,
-    alerts_by_day,
-    audit_seed,
-    headline,
-)
+from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, audit_seed, headline
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
     SPREADS,
@@ -113,6 +109,7 @@ __all__ = [
     "HIDES",
     "KNOWABLE",
     "LISTED_CATEGORIES",
+    "PREVENTIVE_ACTIONS",
     "QUESTIONS",
     "REGISTRY",
     "SECTIONS",
@@ -178,6 +175,7 @@ __all__ = [
     "prevented_by_kind",
     "redlist_metrics",
     "redlist_pooled",
+    "rule_claims",
     "rule_metrics",
     "rules_pooled",
     "sample_subsets",

@@ -158,6 +158,18 @@ def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     return out
 
 
+def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
+    """The rules that claim some wrongdoing, together, over the seeds: the figures the
+    headline's precision and innocents pool, with the nested-bootstrap interval of their
+    precision; None when no seed says which rules they are."""
+    if not audits or any(a.wrongdoing_rules is None for a in audits):
+        return None
+    names = sorted({r for a in audits for r in (a.wrongdoing_rules or [])})
+    return PooledSystem(system="(rules claiming wrongdoing)", rules=names,
+                        **{**_pool([a.overall for a in audits]),
+                           **_clustered(audits, set(names))})
+
+
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
     """Per system: its rules and the pooled figures over its rules' alerts."""
     names = sorted({s.system for a in audits for s in (a.systems or [])})
@@ -276,7 +288,8 @@ def knowability_pooled(audits: Sequence[SeedAudit]) -> list[Knowability] | None:
         seen = sum(r.true_alerts_seen for r in mine)
         true = sum(r.true_alerts_true for r in mine)
         out.append(Knowability(name, n, seen, true, _ratio(seen, n), _ratio(true, n),
-                               true - seen))
+                               true - seen, sum(r.lawful_alerts_seen for r in mine),
+                               sum(r.lawful_alerts_true for r in mine)))
     return out
 
 

@@ -217,6 +217,8 @@ class Knowability(Row):
     precision_seen: float | None
     precision_true: float | None
     hidden_true_alerts: int
+    lawful_alerts_seen: int = 0
+    lawful_alerts_true: int = 0
 
 
 @dataclass(frozen=True)
@@ -252,6 +254,20 @@ class FeedbackSweep(Row):
 
 
 @dataclass(frozen=True)
+class RuleClaim(Row):
+    """What a rule claims and how the audit scores it: ``status_only`` (it claims nothing but
+    an administrative status, so it can never raise a true alert) and ``preventive`` (its
+    action prevents what it predicts, so it is scored against the twin without response)."""
+
+    rule: str
+    kinds: list[str]
+    scored_as: str
+    action: str
+    status_only: bool
+    preventive: bool
+
+
+@dataclass(frozen=True)
 class StudyInfo(Row):
     """What was studied: the scenario, its size, the seeds, the match horizon, the
     demographic groups and the listed categories of the group metrics."""
@@ -265,3 +281,9 @@ class StudyInfo(Row):
     horizon_minutes: int = 0
     groups: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    rules: list[RuleClaim] = field(default_factory=list)
+    """What each rule claims and how it is scored."""
+
+    def claim(self, rule: str) -> RuleClaim | None:
+        """The claim of the rule named ``rule`` (None when the study does not know it)."""
+        return next((c for c in self.rules if c.rule == rule), None)

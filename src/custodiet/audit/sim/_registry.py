@@ -20,6 +20,7 @@ from custodiet.audit.sim._pooled import (
     systems_pooled,
     trips_pooled,
     workload_pooled,
+    wrongdoing_pooled,
 )
 from custodiet.audit.sim._pooled_rows import FeedbackSweep, StudyInfo
 from custodiet.audit.sim._study import SeedAudit
@@ -53,6 +54,8 @@ SECTIONS: tuple[PooledSection, ...] = (
                   ("alerts", "true_alerts", "precision", "status_alerts", "status_precision"),
                   "per rule: alerts, precision, lift over chance, statuses"),
     PooledSection("systems", WORKS, systems_pooled, (), "per system: the same over its rules"),
+    PooledSection("wrongdoing", WORKS, wrongdoing_pooled, (),
+                  "the rules that claim some wrongdoing, together (the headline's rules)"),
     PooledSection("effects", WORKS, effects_by_kind,
                   ("incidents_prevented", "lawful_acts_prevented", "unlawful_deterred",
                    "lawful_deterred"), "per incident kind: deterred and intercepted"),

@@ -17,7 +17,6 @@ import pyarrow as pa
 
 from custodiet.audit.sim._burden import camera_days, categories_in, lists_by_category
 from custodiet.audit.sim._figures import REGISTRY
-from custodiet.audit.sim._lift import lift_with_hits
 from custodiet.audit.sim._lists import (
     contact_listed_alerts,
     feedback_by_list,
@@ -27,7 +26,8 @@ from custodiet.audit.sim._lists import (
 )
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._rules import Claim, claim_for, overall_metrics, rule_metrics
+from custodiet.audit.sim._rules import Claim, overall_metrics
+from custodiet.audit.sim._scoring import claims, scored, wrongdoing_claims
 from custodiet.audit.sim._sections import (
     AlertsOnDay,
     Burden,
@@ -60,7 +60,7 @@ from custodiet.audit.sim._unseen import unseen_trips
 from custodiet.audit.sim._workload import workload
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
-from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, MINUTES_PER_DAY
+from custodiet.schema import MINUTES_PER_DAY
 
 #: Share of the population whose flags the burden-concentration figure adds up (the top 1%).
 TOP_SHARE: float = 0.01
@@ -68,18 +68,10 @@ TOP_SHARE: float = 0.01
 Con = duckdb.DuckDBPyConnection
 
 
-def claims(scenario: Scenario) -> dict[str, Claim]:
-    """Each rule's name → its claim: the incident kinds it claims, and whether it detects
-    them as they happen or predicts them."""
-    return {r.name: claim_for(r) for r in scenario.rules}
 
 
-def wrongdoing_claims(rules: Mapping[str, Claim]) -> dict[str, Claim]:
-    """The rules that claim some wrongdoing: a rule that claims only an administrative status
-    (the meters' crowded rentals) can never raise a true alert, so the pooled wrongdoing
-    figures leave it out; its status figures are reported apart."""
-    return {r: c for r, c in rules.items()
-            if any(k not in ADMINISTRATIVE_INCIDENT_KINDS for k in c.kinds)}
+
+
 
 
 def _has(con: Con, name: str) -> bool:
@@ -141,6 +133,8 @@ class SeedAudit:
     workload: Workload | None = None
     trips: PetitionTrips | None = None
     alert_hits: pa.Table | None = None
+    wrongdoing_rules: list[str] | None = None
+    """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
     """Every real and chance alert's outcome (``_rules.ALERT_HITS`` plus ``chance``): what
     the clustered intervals of precision and lift resample; not part of ``metrics``."""
 
@@ -216,7 +210,7 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
     if t is not None and t.null_world_alerts_by_rule is not None:
         total_null = sum(r.null_world_alerts for r in t.null_world_alerts_by_rule)
         out["null_world_alerts"] = total_null
-        out["null_to_actual_alerts"] = total_null / o.alerts if o.alerts else None
+        out["null_to_actual_alerts"] = total_null / alerts if alerts else None
     unknown = set(out) - set(REGISTRY)
     assert not unknown, f"headline figures missing from the registry: {sorted(unknown)}"
     return out
@@ -345,6 +339,8 @@ def _twins(runs: SeedRuns, overall: RuleFigures, *, rules: dict[str, Claim],
     return Twins(**parts) if parts else None
 
 
+
+
 def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: int
                ) -> SeedAudit:
     """Audit one seed: ``runs`` holds a connection to each run's tables (``watch`` required,
@@ -358,18 +354,16 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     contacts = watch.execute("SELECT count(*), count(DISTINCT person) FROM actions").fetchone()
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
-    lift, hits = lift_with_hits(watch, rules=rules, days=days, horizon=horizon, seed=seed,
-                                lists={r.name: list(r.lists) for r in scenario.rules})
+    figures, lift, hits = scored(watch, runs.no_response, scenario, rules, seed=seed)
     return SeedAudit(
-        seed=seed, overall=overall,
-        rules=RuleFigures.of(rule_metrics(watch, rules=rules, days=days, horizon=horizon)),
+        seed=seed, overall=overall, rules=RuleFigures.of(figures),
         burden=Burden(**burden_concentration(watch, top=TOP_SHARE)),
         police=Police(int(contacts[0]), int(contacts[1])),
         alerts_by_day=alerts_by_day(watch, days), people=people, lists=lists,
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
         redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon),
-        lift=Lift.of(lift), alert_hits=hits,
+        lift=Lift.of(lift), alert_hits=hits, wrongdoing_rules=sorted(wrongdoing_claims(rules)),
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
         workload=_workload(watch, scenario),

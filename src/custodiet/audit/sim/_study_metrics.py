@@ -42,6 +42,15 @@ class GroupContrast:
     people: int | None
     yes: dict[str, float | None]
     no: dict[str, float | None]
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """The 95% bootstrap interval of each ratio to everyone else, where the group metrics
+    give one (people resampled; suppressed and undefined ratios have none)."""
+    flagged: int | None = None
+    """People of the category flagged at least once."""
+
+    def ratio_interval(self, metric: str) -> tuple[float, float] | None:
+        """The interval of :meth:`ratio` (None when the group metrics give none)."""
+        return self.intervals.get(metric)
 
     def ratio(self, metric: str) -> float | None:
         """The category's value over everyone else's (None when either is missing or 0)."""
@@ -68,6 +77,7 @@ class StudyMetrics(Row):
     uncertainty: dict[str, str] = field(default_factory=dict)
     rules: list[PooledRule] = field(default_factory=list)
     systems: list[PooledSystem] = field(default_factory=list)
+    wrongdoing: PooledSystem | None = None
     lists: PooledLists = field(default_factory=PooledLists)
     workload: PooledWorkload | None = None
     redlist: RedList | None = None
@@ -113,8 +123,10 @@ class StudyMetrics(Row):
             by = {str(next(iter(e["group"].values()))).lower(): e
                   for e in (g or {}).get("groups", [])}
             if "true" in by and "false" in by:
-                out.append(GroupContrast(col, by["true"].get("counts", {}).get("n"),
-                                         _values(by["true"]), _values(by["false"])))
+                counts = by["true"].get("counts", {})
+                out.append(GroupContrast(col, counts.get("n"), _values(by["true"]),
+                                         _values(by["false"]), _intervals(by["true"]),
+                                         counts.get("flagged")))
         return out
 
     def largest_flag_ratio(self) -> FlagRatio | None:
@@ -129,6 +141,15 @@ class StudyMetrics(Row):
                 if r.get("value") is not None and (best is None or r["value"] > best.value):
                     best = FlagRatio(r["value"], name, next(iter(entry["group"].values())), ref)
         return best
+
+
+def _intervals(entry: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    out = {}
+    for m, e in (entry.get("ratio_to_reference") or {}).items():
+        ci = (e or {}).get("ci")
+        if ci and None not in ci:
+            out[m] = (float(ci[0]), float(ci[1]))
+    return out
 
 
 def _values(entry: dict[str, Any]) -> dict[str, float | None]:
