@@ -10,8 +10,9 @@ Between steps the runner may tell the world two things, each taking effect from 
   ties for ``deterrence.visit_memory_days`` (causes ``visited`` and ``tie_visited``).
 - :meth:`World.expose` ``(persons, cause, t, *, until=None)``: persons who from ``t`` know or
   believe they are watched, for a cause the world cannot see: ``"listed"`` (on a list whose
-  existence they know of) or ``"camera"`` (a camera at their home), until ``until`` (None: for
-  good). Call it again to extend; the world never reads the watch.
+  existence they know of), ``"camera"`` (a camera placed at their home) or ``"gate_camera"`` (a
+  camera at their compound's gate), until ``until`` (None: for good). Call it again to extend;
+  the world never reads the watch.
 
 Common random numbers: every draw of a person's decision on a day depends only on (seed, day,
 decision, person) (:mod:`._crn`), so in a twin a person whose own state and whose ties' states
@@ -143,8 +144,8 @@ class World:
     def expose(self, persons: np.ndarray, cause: str, t: int, *, until: int | None = None
                ) -> None:
         """Persons know or believe from ``t`` on that they are watched, for ``cause``
-        (``"listed"`` or ``"camera"``), until ``until`` (None: for good); it lowers their
-        rate of each act (``[world.deterrence]``) from the next :meth:`step`."""
+        (``"listed"``, ``"camera"`` or ``"gate_camera"``), until ``until`` (None: for good);
+        it lowers their rate of each act (``[world.deterrence]``) from the next :meth:`step`."""
         if cause not in EXPOSURE_CAUSES:
             raise ValueError(f"cause {cause!r} cannot be told to the world; expected one of "
                              f"{EXPOSURE_CAUSES} (visits deter through intervene)")
