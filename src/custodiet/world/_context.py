@@ -2,8 +2,8 @@
 
 A :class:`Day` holds what every behaviour reads (the city, the world's state across days, the
 day and its draws, each person's status and appetite for each act, the ledger) and the
-buffers behaviours fill in turn (the groups' events, the schedule, who works, the outings, the
-day's tables). A :class:`Behaviour` is a named step run on the day; :data:`custodiet.world.
+buffers behaviours fill in turn (the groups' events, the schedule, who works, the day's
+tables). A :class:`Behaviour` is a named step run on the day; :data:`custodiet.world.
 _behaviours.BEHAVIOURS` lists them in the order they run. An :class:`OutingKind` claims, among
 the persons still available, those who spend their one outing of the day on it;
 :data:`custodiet.world._behaviours.OUTINGS` is the priority chain they are claimed in.
@@ -26,7 +26,6 @@ from custodiet.world._day import (
     N_SLOTS,
     Appetite,
     City,
-    Outings,
     Schedule,
     Status,
     Today,
@@ -47,8 +46,8 @@ class Day:
 
     Buffers, in the order they are filled: ``together`` (the groups' events), ``plan`` (every
     person's slots, minutes after midnight until the stays are closed), ``works`` (who works
-    or is at school today), ``out`` (each person's outing) and ``tables`` (the day's event
-    tables, by name)."""
+    or is at school today) and ``tables`` (the day's event tables, by name). The outings are
+    the outing step's own (written into ``plan``), so they are freed with it."""
 
     city: City
     state: State
@@ -61,7 +60,6 @@ class Day:
     together: Today = field(default_factory=lambda: Today.none(0))
     plan: Schedule = field(default_factory=_no_plan)
     works: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
-    out: Outings = field(default_factory=lambda: Outings.none(_NOBODY))
     tables: dict[str, pa.Table] = field(default_factory=dict)
 
     @property
@@ -89,9 +87,12 @@ class Day:
         of a free day)."""
         return self.plan.start[:, ERRAND]
 
-    def release_plan(self) -> None:
-        """Free the schedule ((persons × slots) × 2 int64) once the stays are closed."""
+    def release_buffers(self) -> None:
+        """Free the buffers no step after the stays reads (the schedule, (persons × slots) × 2
+        int64), so they are not alive while the calls are drawn."""
         self.plan = _no_plan()
+        self.works = np.zeros(0, bool)
+        self.together = Today.none(0)
 
 
 @dataclass(frozen=True)

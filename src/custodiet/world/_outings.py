@@ -26,11 +26,11 @@ _FRIEND, _STATION = 2, 4
 
 
 def outings(day: Day, chain: Sequence[OutingKind]) -> None:
-    """Everyone's outing of the day (``day.out``), claimed along ``chain``, with the way back
-    home before the night in the schedule; incidents among them go to the ledger."""
+    """Everyone's outing of the day, claimed along ``chain``, written into the schedule with
+    the way back home before the night; incidents among them go to the ledger."""
     free = day.status.free
     available = free.copy()
-    day.out = out = Outings.none(day.default_start)
+    out = Outings.none(day.default_start)
     claims: list[Claim] = []
     for kind in chain:
         claim = kind.claim(day, available)

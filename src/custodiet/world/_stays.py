@@ -65,7 +65,7 @@ def stays(day: Day) -> None:
     plan.start += day.t0
     closed = close_stays(state.open_place, state.open_start, plan.place, plan.start)
     del plan
-    day.release_plan()  # (persons × slots) × 2 int64: not alive while the calls are drawn
+    day.release_buffers()  # not alive while the calls are drawn
     state.open_place, state.open_start = closed.open_place, closed.open_start
     person, where, begin, end = closed.person, closed.place, closed.start, closed.end
     if day.last:
