@@ -20,9 +20,9 @@ from custodiet.scenario import WorldConfig
 from custodiet.scenario._world import ACTS
 from custodiet.schema import GRIEVANCES
 from custodiet.world import World
-from custodiet.world._collective import today
 from custodiet.world._crn import Draws
 from custodiet.world._day import Appetite
+from custodiet.world._gatherings import today
 from tests.test_world_occupancy import _zeroed
 
 Z = 4.0

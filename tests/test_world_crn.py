@@ -28,8 +28,8 @@ from custodiet.schema import MINUTES_PER_DAY
 from custodiet.store import open_run
 from custodiet.study._simulate import simulate
 from custodiet.study._variants import no_response, with_seed
-from custodiet.world import World
-from custodiet.world._crn import Draws, exponential, geometric, poisson
+from custodiet.world import World, _crn
+from custodiet.world._crn import DECISIONS, Draws, exponential, geometric, poisson, stream_keys
 
 Incident = tuple[str, int, int, tuple[int, ...]]
 
@@ -45,6 +45,41 @@ def test_a_persons_draw_does_not_depend_on_who_else_is_asked() -> None:
     assert not np.array_equal(everyone, draws.at("trip_minute", np.arange(1000)))
     assert not np.array_equal(draws.at("thefts", some, np.zeros(4)),
                               draws.at("thefts", some, np.ones(4)))
+
+
+def _every_stream(seed: int = 5, day: int = 3, n: int = 300) -> dict[str, np.ndarray]:
+    """Every decision's draws on one day: its population array, its hashed uniforms for a few
+    persons (a second draw each too) and its own generator's first numbers."""
+    draws, some = Draws(seed, day, n), np.array([0, 7, 299, 7])
+    return {name: np.concatenate([draws.uniform(name), draws.at(name, some),
+                                  draws.at(name, some, np.ones(4)),
+                                  draws.generator(name).random(5)])
+            for name in DECISIONS}
+
+
+def test_adding_or_reordering_decisions_rekeys_no_other_stream(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stream is keyed by its decision's name: a decision added first (every position after
+    it moves) or the registry reversed leaves every other decision's draws unchanged."""
+    before = _every_stream()
+    for registry in (("a_new_decision", *DECISIONS), DECISIONS[::-1]):
+        monkeypatch.setattr(_crn, "DECISIONS", registry)
+        monkeypatch.setattr(_crn, "_KEY", stream_keys(registry))
+        after = _every_stream()
+        assert all(np.array_equal(after[name], before[name]) for name in DECISIONS)
+    monkeypatch.setattr(_crn, "DECISIONS", ("a_new_decision", *DECISIONS))
+    monkeypatch.setattr(_crn, "_KEY", stream_keys(_crn.DECISIONS))
+    new = Draws(5, 3, 300).uniform("a_new_decision")
+    assert not any(np.array_equal(new, b[:300]) for b in before.values())
+    with pytest.raises(KeyError, match="unknown decision"):
+        Draws(5, 3, 300).uniform("never_named")
+
+
+def test_two_decisions_with_one_stream_key_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(set(stream_keys(DECISIONS).values())) == len(DECISIONS)
+    monkeypatch.setattr(_crn, "stream_key", lambda name: 1)
+    with pytest.raises(ValueError, match="share a stream key"):
+        stream_keys(("wake", "outing"))
 
 
 def test_the_hashed_uniforms_are_uniform_and_independent() -> None:

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from custodiet.scenario import WorldConfig
 from custodiet.schema import MINUTES_PER_DAY as DAY
+from custodiet.study._simulate import _expose_cameras
 from custodiet.world import World
 from custodiet.world._deterrence import tied_to
 
@@ -84,6 +85,41 @@ def test_a_camera_at_home_deters_burglars_for_its_time_only() -> None:
     assert burglaries(plain, 1) > 0 and burglaries(plain, 2) > 0
     assert burglaries(told, 1) == burglaries(told, 2) == 0
     assert burglaries(told, 3) == burglaries(plain, 3)  # the window has ended: the same draws
+
+
+def test_a_gate_camera_is_a_cause_of_its_own() -> None:
+    """A camera at the compound's gate has its own multiplier: with it at 0 and a camera at
+    home at 1, burglars told of a gate camera stop and burglars told of a home camera do not."""
+    cfg = _cfg(unlawful={"gate_camera": 0.0, "camera": 1.0})
+    burglars = np.flatnonzero(World(cfg, 7).people.role == 4)  # schema.ROLES: burglar
+    plain = _run(World(cfg, 7))
+    gate = _run(World(cfg, 7), lambda w: w.expose(burglars, "gate_camera", DAY))
+    home = _run(World(cfg, 7), lambda w: w.expose(burglars, "camera", DAY))
+
+    def burglaries(tables: list[dict[str, pa.Table]]) -> int:
+        return sum(int(pc.sum(pc.equal(t["incidents"]["kind"], "burglary")).as_py() or 0)
+                   for t in tables[1:])
+
+    assert burglaries(plain) > 0 and burglaries(gate) == 0
+    assert burglaries(home) == burglaries(plain)
+
+
+def test_the_runner_tells_home_and_gate_cameras_apart() -> None:
+    """Residents of a home with a camera of its own hold ``camera``; residents behind a gate
+    with a camera hold ``gate_camera``; both, both."""
+    told: dict[str, list[int]] = {}
+
+    class FakeWorld:
+        def expose(self, persons: np.ndarray, cause: str, t: int) -> None:
+            told[cause] = sorted(persons.tolist())
+
+    class Sensors:
+        home_camera = np.array([True, False, True, False])
+        gate_camera = np.array([False, True, True, False])
+
+    persons = pa.table({"person_id": [0, 1, 2, 3, 4], "home_place": [0, 1, 2, 3, 2]})
+    _expose_cameras(FakeWorld(), Sensors(), persons)  # type: ignore[arg-type]
+    assert told == {"camera": [0, 2, 4], "gate_camera": [1, 2, 4]}
 
 
 def test_only_the_runners_causes_can_be_told_and_acts_are_checked() -> None:

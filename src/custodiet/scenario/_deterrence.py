@@ -22,13 +22,15 @@ LAWFUL_ACTS: tuple[str, ...] = tuple(k.kind for k in INCIDENT_TABLE if k.lawful)
 class CauseMultipliers(_Strict):
     """Multipliers on a person's daily rate of an act while they know or believe they are
     watched, one per cause (1 = no effect, 0 = the act stops); causes that hold together
-    multiply. ``listed``: on a list whose existence they know of; ``camera``: a camera at their
-    home (both told to the world by the runner); ``visited``: visited by the police in the last
+    multiply. ``listed``: on a list whose existence they know of; ``camera``: a camera placed at
+    their own home; ``gate_camera``: a camera at the gate of their compound (all three told to
+    the world by the runner); ``visited``: visited by the police in the last
     ``visit_memory_days`` (on top of the visit's chill); ``tie_visited``: someone they are tied
     to was visited then."""
 
     listed: Share = 1.0
     camera: Share = 1.0
+    gate_camera: Share = 1.0
     visited: Share = 1.0
     tie_visited: Share = 1.0
 
@@ -41,7 +43,11 @@ class LawfulDeterrence(CauseMultipliers):
     """Known to be on a list: petitions and protests fall to 60%. Assumption (NYT-17: political
     warnings come first; NYT-18: nobody can check how many acts a watch prevented)."""
     camera: Share = 0.8
-    """A camera at home: 80%. Assumption (NYT-18)."""
+    """A camera placed at their own home: 80%. Assumption (NYT-18)."""
+    gate_camera: Share = 0.8
+    """A camera at their compound's gate: 80%, as a camera at home. Assumption: nothing read
+    tells the two apart; most residents live behind a gate with a camera, so this one number
+    carries most of the deterrence answer: sweep it."""
     visited: Share = 0.3
     """Visited in the last ``visit_memory_days``: 30%, on top of the visit's chill. Assumption
     (NYT-17, NYT-18)."""
@@ -55,8 +61,12 @@ class UnlawfulDeterrence(CauseMultipliers):
     listed: Share = 0.8
     """Known to be on a list: 80%. Assumption (NYT-18)."""
     camera: Share = 0.7
-    """A camera at home: 70% (a camera deters crime near home more than it deters petitioning
-    in the capital). Assumption (NYT-18)."""
+    """A camera placed at their own home: 70% (a camera deters crime near home more than it
+    deters petitioning in the capital). Assumption (NYT-18)."""
+    gate_camera: Share = 0.7
+    """A camera at their compound's gate: 70%, as a camera at home. Assumption: nothing read
+    tells the two apart; most residents live behind a gate with a camera, so this one number
+    carries most of the deterrence answer: sweep it."""
     visited: Share = 0.5
     """Visited in the last ``visit_memory_days``: 50%. Assumption (NYT-18)."""
     tie_visited: Share = 0.9

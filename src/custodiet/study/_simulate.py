@@ -99,7 +99,7 @@ def _open_city(scenario: Scenario, writer: RunWriter, *, city: str | Path | None
         writer.append("cameras", pa.table(
             {"place_id": np.flatnonzero(the_watch.sensors.camera).astype(np.int64)},
             schema=CAMERAS))
-        _expose_cameras(world, the_watch.sensors.camera, static["persons"])
+        _expose_cameras(world, the_watch.sensors, static["persons"])
     return world, the_watch  # the static tables are freed once the store has inserted them
 
 
@@ -137,13 +137,16 @@ def _watch_day(world: World, the_watch: Any, events: dict[str, pa.Table], writer
     timings["store"] += time.perf_counter() - t
 
 
-def _expose_cameras(world: World, camera: np.ndarray, persons: pa.Table) -> None:
-    """Tell the world who has a camera at their home (from the start, for good)."""
+def _expose_cameras(world: World, sensors: Any, persons: pa.Table) -> None:
+    """Tell the world who has a camera placed at their home, and who lives behind a compound
+    gate with a camera (from the start, for good): two causes, two multipliers."""
     expose = getattr(world, "expose", None)
     if expose is None:  # a world without deterrence
         return
     home = persons.column("home_place").to_numpy()
-    expose(persons.column("person_id").to_numpy()[camera[home]], "camera", 0)
+    person = persons.column("person_id").to_numpy()
+    expose(person[sensors.home_camera[home]], "camera", 0)
+    expose(person[sensors.gate_camera[home]], "gate_camera", 0)
 
 
 def _expose_listed(world: World, changes: pa.Table | None) -> None:

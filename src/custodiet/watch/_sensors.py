@@ -41,12 +41,17 @@ class Coverage:
         # A home is seen through its compound's gate camera.
         home = (kind == "home") & (compound >= 0)
         camera[home] = camera[compound[home]]
+        self.gate_camera = camera & (kind == "home")
+        """Whether each place is a home behind a compound gate with a camera."""
         if config.hotel_registry:
             camera[kind == "hotel"] = True
         homes = persons.column("home_place").to_numpy()[home_camera_persons]
         homes = np.unique(homes)
         placed = homes[rng.random(homes.size) < config.home_camera_share]
         camera[placed] = True
+        self.home_camera = np.zeros(n, bool)
+        """Whether each place is a home with a camera placed at it."""
+        self.home_camera[placed] = True
         self.camera = camera
         """Whether a stay at each place is observed."""
         self.home_cameras = int(placed.size)

@@ -11,15 +11,17 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
-from custodiet.world._crn import Draws, integers, neighbour, poisson
-from custodiet.world._day import City
-from custodiet.world._phones import Phones
+from custodiet.world._context import Day
+from custodiet.world._crn import integers, neighbour, poisson
 
 _FRESH = schema.OUT_OF_TOWN_NUMBER_BASE + (1 << 38)
 
 
-def calls(city: City, intent: np.ndarray, phones: Phones, t0: int, draws: Draws) -> pa.Table:
-    """The day's ``calls`` rows: ordinary calls, then drug users' calls to new numbers."""
+def calls(day: Day) -> None:
+    """The behaviour: the day's ``calls`` table: ordinary calls, then drug users' calls to new
+    numbers; none while the caller's phone is off."""
+    city, draws, t0 = day.city, day.draws, day.t0
+    intent, phones = day.state.intent, day.state.phones
     beh = city.config.behaviour
     n = city.people.n
     rng = draws.generator("calls")
@@ -58,5 +60,5 @@ def calls(city: City, intent: np.ndarray, phones: Phones, t0: int, draws: Draws)
     callee = np.concatenate([callee, x_callee])
     out = np.concatenate([out, np.ones(x_caller.size, bool)])
     on = ~phones.is_off(caller, t)
-    return pa.table({"caller": caller[on], "callee": callee[on], "t": t[on],
-                     "out_of_town": out[on]}, schema=schema.CALLS)
+    day.tables["calls"] = pa.table({"caller": caller[on], "callee": callee[on], "t": t[on],
+                                    "out_of_town": out[on]}, schema=schema.CALLS)

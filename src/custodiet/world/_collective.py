@@ -2,10 +2,7 @@
 dispute who meet at their park, protest together at the park or a government building, and
 petition the capital as a group.
 
-Groups are drawn once; each day every group draws (one uniform per group, indexed by group id)
-whether it meets, protests or petitions, and every member (one uniform per person, indexed by
-person id) whether they turn out, so nobody's draws depend on anyone else's state (a protest of
-one needs a second member, so it depends on the people one acts with).
+Groups are drawn once, here; what they do each day is :mod:`._gatherings`.
 """
 
 from __future__ import annotations
@@ -16,10 +13,7 @@ import numpy as np
 
 from custodiet.scenario import WorldConfig
 from custodiet.schema import GRIEVANCES
-from custodiet.world._crn import Draws, integers
-from custodiet.world._day import ERRAND_AFTER_WORK, Appetite
 from custodiet.world._geography import Places, nearest_in_district
-from custodiet.world._incidents import Protests
 from custodiet.world._population import People
 from custodiet.world._rng import setup_rng
 
@@ -96,48 +90,3 @@ def draw_group_histories(cfg: WorldConfig, people: People, groups: Groups, seed:
         hist.recording_multiplier)
     people.history["protest_history"] |= protested
     people.recorded["protest_history"] |= protested & (u_record < np.clip(rate, 0.0, 1.0))
-
-
-@dataclass(frozen=True)
-class Today:
-    """What the groups do today: meetings and protests (members with their event's place,
-    start and length), and who leaves to petition with their group."""
-
-    meetings: Protests
-    protests: Protests
-    petitioners: np.ndarray
-
-
-def today(cfg: WorldConfig, groups: Groups, free: np.ndarray, appetite: Appetite,
-          draws: Draws) -> Today:
-    """Draw the day's group events (a fixed number of draws per group, in group order) and
-    each member's turnout (their own draw)."""
-    inc = cfg.incidents
-    g = groups.n
-    u_meet, u_protest, u_petition, u_where, u_start, u_dur = draws.generator(
-        "group_events").random((6, g))
-    event = np.full(g, -1, np.int8)  # one event per group a day: petition, protest, meeting
-    event[u_meet < -np.expm1(-inc.group_meeting_rate)] = 0
-    event[u_protest < -np.expm1(-inc.group_protest_rate)] = 1
-    event[u_petition < -np.expm1(-inc.group_petition_rate)] = 2
-    member = groups.of >= 0
-    what = np.full(free.size, -1, np.int8)
-    what[member] = event[groups.of[member]]
-    u_turnout = draws.uniform("group_turnout")
-    act = {0: "protest", 1: "protest", 2: "petition_trip"}
-    comes = np.zeros(free.size, bool)
-    for code, name in act.items():
-        p = np.clip(inc.group_turnout * appetite.of(name), 0.0, 1.0)
-        comes |= (what == code) & (u_turnout < p)
-    comes &= free
-    start = integers(u_start, *ERRAND_AFTER_WORK)
-    place = np.where(u_where < inc.protest_government_share, groups.government, groups.park)
-
-    def event_of(code: int, where: np.ndarray, lo: int, hi: int) -> Protests:
-        who = np.flatnonzero(comes & (what == code))
-        grp = groups.of[who]
-        return Protests(who, grp, where[grp], start[grp], integers(u_dur, lo, hi)[grp])
-
-    return Today(meetings=event_of(0, groups.park, 45, 121),
-                 protests=event_of(1, place, 60, 121),
-                 petitioners=comes & (what == 2))

@@ -1,6 +1,11 @@
 """Common random numbers per person: a person's draw for a decision on a day depends only on
 (seed, day, decision, person), never on who else made that decision or in what order.
 
+A decision's stream is keyed by a hash of its name (as Starsim seeds each distribution from
+its name), never by its place in :data:`DECISIONS`: adding or removing a decision, or
+reordering them, leaves every other stream's draws as they were; renaming one re-keys only
+its own stream.
+
 Two ways to get one, both keyed by (seed, day, decision):
 
 - :meth:`Draws.uniform` (and its transforms): one whole-population array from a generator of
@@ -15,6 +20,8 @@ every household, the ordinary calls) is per-item already; :meth:`Draws.generator
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 
@@ -44,7 +51,24 @@ DECISIONS: tuple[str, ...] = (
     "festival_lead", "festival_dest", "festival_back", "festival_cash", "school_violence",
     "school_pick", "school_minutes", "group_events", "group_turnout",
 )
-_ID = {name: i for i, name in enumerate(DECISIONS)}
+"""Every decision a day may draw for, in any order (the registry: an unknown name is refused)."""
+
+
+def stream_key(decision: str) -> int:
+    """A decision's stream key: the first 8 bytes of the SHA-256 of its name (a name's, not a
+    position's: Python's own ``hash`` of a string differs between processes)."""
+    return int.from_bytes(hashlib.sha256(decision.encode("utf-8")).digest()[:8], "little")
+
+
+def stream_keys(decisions: tuple[str, ...]) -> dict[str, int]:
+    """Each decision's stream key; refuses two decisions with one key."""
+    keys = {name: stream_key(name) for name in decisions}
+    if len(set(keys.values())) != len(keys):
+        raise ValueError("two decisions share a stream key: rename one")
+    return keys
+
+
+_KEY = stream_keys(DECISIONS)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _STEP = np.uint64(0xD1B54A32D192ED03)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -69,7 +93,9 @@ class Draws:
         self.seed, self.day, self.n = int(seed), int(day), int(n)
 
     def _sequence(self, decision: str, stage: int) -> np.random.SeedSequence:
-        return np.random.SeedSequence(self.seed, spawn_key=(stage, self.day, _ID[decision]))
+        if decision not in _KEY:
+            raise KeyError(f"unknown decision {decision!r}: name it in _crn.DECISIONS")
+        return np.random.SeedSequence(self.seed, spawn_key=(stage, self.day, _KEY[decision]))
 
     def generator(self, decision: str) -> np.random.Generator:
         """A generator of its own for the decision (for state-independent streams)."""

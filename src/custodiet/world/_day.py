@@ -1,6 +1,6 @@
 """The shape of a simulated day: the city a day runs in, each person's status and appetite for
-each act, and the slots of their schedule (where they are from when), shared by every behaviour
-module."""
+each act, the slots of their schedule (where they are from when), their outing, and the
+gatherings of the day, shared by every behaviour module."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from custodiet import schema
 from custodiet.scenario import WorldConfig
 from custodiet.world._crn import Draws, pick
 from custodiet.world._geography import Places
+from custodiet.world._ledger import Ledger
 from custodiet.world._population import People
 from custodiet.world._ties import Ties
 
@@ -106,3 +107,64 @@ class Schedule:
 def pick_place(places: Places, kind: str, u: np.ndarray) -> np.ndarray:
     """One place of one kind per uniform, each drawn uniformly."""
     return pick(u, places.ids(kind))
+
+
+@dataclass
+class Outings:
+    """Each person's outing of the day: place (-1 = none), start and duration (minutes)."""
+
+    place: np.ndarray
+    start: np.ndarray
+    dur: np.ndarray
+
+    @classmethod
+    def none(cls, default_start: np.ndarray) -> Outings:
+        """Nobody out yet; an outing starts at ``default_start`` unless its kind says when."""
+        n = default_start.size
+        return cls(place=np.full(n, -1, np.int64), start=default_start.copy(),
+                   dur=np.zeros(n, np.int64))
+
+    def set(self, persons: np.ndarray, place: np.ndarray, start: np.ndarray,
+            dur: np.ndarray) -> None:
+        self.place[persons], self.start[persons], self.dur[persons] = place, start, dur
+
+
+@dataclass
+class Gathering:
+    """People at the day's protests or meetings, each with their event's group (an index
+    among the day's events), place, start and length."""
+
+    member: np.ndarray
+    group: np.ndarray
+    place: np.ndarray
+    start: np.ndarray
+    dur: np.ndarray
+
+    @classmethod
+    def none(cls) -> Gathering:
+        empty = np.zeros(0, np.int64)
+        return cls(empty, empty, empty, empty, empty)
+
+    def record(self, ledger: Ledger, t0: int) -> None:
+        """A protest of two or more is an incident (lawful)."""
+        order = np.argsort(self.group, kind="stable")
+        member, group = self.member[order], self.group[order]
+        _, first, counts = np.unique(group, return_index=True, return_counts=True)
+        keep = np.repeat(counts >= 2, counts)
+        first, counts = first[counts >= 2], counts[counts >= 2]
+        ledger.incidents("protest", (member[keep], counts), self.start[order][first] + t0 + 1,
+                         self.place[order][first])
+
+
+@dataclass(frozen=True)
+class Today:
+    """What the grievance groups do today: meetings and protests (members with their event's
+    place, start and length), and who leaves to petition with their group."""
+
+    meetings: Gathering
+    protests: Gathering
+    petitioners: np.ndarray
+
+    @classmethod
+    def none(cls, n: int) -> Today:
+        return cls(Gathering.none(), Gathering.none(), np.zeros(n, bool))

@@ -1,25 +1,26 @@
 """Deterrence: people who know or believe they are watched lower their rate of each act, by a
 multiplier per act and per cause (``[world.deterrence]``).
 
-Causes: ``listed`` (on a list whose existence they know of) and ``camera`` (a camera at their
-home) are told to the world by the runner through :meth:`custodiet.world.World.expose`, since
-the world never reads the watch; ``visited`` (a police visit in the last D days) and
-``tie_visited`` (a visit to someone they are tied to) the world derives from the visits applied
-to it. Each cause holds over a window [since, until) per person; on a day, the causes holding at
-its start pick each person's multiplier for each act (a lookup in a 16-entry table per act).
+Causes: ``listed`` (on a list whose existence they know of), ``camera`` (a camera placed at
+their own home) and ``gate_camera`` (a camera at their compound's gate) are told to the world by
+the runner through :meth:`custodiet.world.World.expose`, since the world never reads the
+watch; ``visited`` (a police visit in the last D days) and ``tie_visited`` (a visit to someone
+they are tied to) the world derives from the visits applied to it. Each cause holds over a
+window [since, until) per person; on a day, the causes holding at its start pick each person's
+multiplier for each act (a lookup in a 32-entry table per act).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from custodiet.scenario._world import ACTS, Deterrence
+from custodiet.scenario.models import ACTS, Deterrence
 from custodiet.schema import MINUTES_PER_DAY
 from custodiet.world._ties import Ties
 
-CAUSES: tuple[str, ...] = ("listed", "camera", "visited", "tie_visited")
+CAUSES: tuple[str, ...] = ("listed", "camera", "visited", "tie_visited", "gate_camera")
 """Every cause of deterrence."""
-EXPOSURE_CAUSES: tuple[str, ...] = ("listed", "camera")
+EXPOSURE_CAUSES: tuple[str, ...] = ("listed", "camera", "gate_camera")
 """The causes the runner reports with ``World.expose``; the others the world derives itself."""
 _FOREVER = np.iinfo(np.int64).max
 

@@ -9,41 +9,26 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet import schema
-from custodiet.world import _travel as travel
 from custodiet.world._crn import Draws, pick
 from custodiet.world._day import DAY, City
-from custodiet.world._travel import Trips
+from custodiet.world._state import AWAY, NONE, PENDING, State
 
 INTERVENTION_ACTIONS = schema.POLICE_ACTION_NAMES
 
 
 @dataclass
-class Custody:
-    """Each person's detention (until, and where) and travel block (until)."""
-
-    detained_until: np.ndarray
-    detain_place: np.ndarray
-    blocked_until: np.ndarray
-
-    @classmethod
-    def free(cls, n: int) -> Custody:
-        return cls(detained_until=np.zeros(n, np.int64), detain_place=np.full(n, -1, np.int64),
-                   blocked_until=np.zeros(n, np.int64))
-
-
-@dataclass
 class Interventions:
-    """Applies police actions and logs them, one entry per call, until the day's table is
-    taken."""
+    """Applies police actions to the world's state (custody, trips, intent) and logs them, one
+    entry per call, until the day's table is taken."""
 
-    custody: Custody
+    city: City
+    state: State
     log: list[tuple[np.ndarray, int, str, np.ndarray]] = field(default_factory=list)
 
-    def apply(self, city: City, trips: Trips, intent: np.ndarray, day: int, horizon: int,
-              persons: np.ndarray, action: str, t: int, until: int | None,
+    def apply(self, d: int, persons: np.ndarray, action: str, t: int, until: int | None,
               chill: float) -> np.ndarray:
-        """Apply one action to ``persons`` (see :meth:`custodiet.world.World.intervene`);
-        returns them, each once."""
+        """Apply one action to ``persons`` on day ``d`` (see
+        :meth:`custodiet.world.World.intervene`); returns them, each once."""
         if action not in INTERVENTION_ACTIONS:
             raise ValueError(f"unknown action {action!r}; expected one of {INTERVENTION_ACTIONS}")
         if not 0.0 <= chill <= 1.0:
@@ -51,16 +36,16 @@ class Interventions:
         persons = np.unique(np.asarray(persons, dtype=np.int64))
         if persons.size == 0:
             return persons
-        draws = Draws(city.seed, day, city.people.n)
-        pending = trips.state[persons] == travel.PENDING
-        custody = self.custody
+        city, trips, custody = self.city, self.state.trips, self.state.custody
+        draws = Draws(city.seed, d, city.people.n)
+        pending = trips.state[persons] == PENDING
         if action == "visit":
             chilled = draws.at("chill", persons) < chill
             cancel = pending & trips.petition[persons] & chilled
-            intent[persons[chilled]] *= 1.0 - chill
+            self.state.intent[persons[chilled]] *= 1.0 - chill
         elif action == "block_travel":
             cancel = pending
-            stop = horizon if until is None else int(until)
+            stop = city.config.days * DAY if until is None else int(until)
             custody.blocked_until[persons] = np.maximum(custody.blocked_until[persons], stop)
         else:
             cancel = pending
@@ -68,10 +53,10 @@ class Interventions:
             custody.detained_until[persons] = np.maximum(custody.detained_until[persons], stop)
             police = city.places.ids("police")
             custody.detain_place[persons] = pick(draws.at("custody_place", persons), police)
-            away = persons[trips.state[persons] == travel.AWAY]
-            trips.state[away] = travel.NONE
+            away = persons[trips.state[persons] == AWAY]
+            trips.state[away] = NONE
         prevented = np.where(cancel & trips.petition[persons], "petition_trip", "")
-        trips.state[persons[cancel]] = travel.NONE
+        trips.state[persons[cancel]] = NONE
         self.log.append((persons, int(t), action, prevented))
         return persons
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from custodiet import schema
 from custodiet.world._calendar import season, weekday
+from custodiet.world._context import Day
 from custodiet.world._day import City, Status
 
 _WATER_PEAK_DOY = 196.0  # mid-July
@@ -25,6 +26,13 @@ def occupants_present(city: City, status: Status) -> np.ndarray:
     home = ~(status.away | status.detained)
     present = np.bincount(people.household, weights=home, minlength=people.n_households)
     return present + people.hh_unregistered
+
+
+def meters(day: Day) -> None:
+    """The behaviour: the day's ``utility`` table."""
+    present = occupants_present(day.city, day.status)
+    day.tables["utility"] = meter_readings(day.d, day.city, present,
+                                           day.draws.generator("utility"))
 
 
 def meter_readings(day: int, city: City, present: np.ndarray,

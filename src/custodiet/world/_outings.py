@@ -1,82 +1,68 @@
-"""Outings: at most one a day per person. Own outings first, by priority: a grievance group's
-meeting or protest (:mod:`._collective`), a protest, recruiting (a recruiter), violence at a
-school, an illicit outing (a pickpocket, a burglar), then an ordinary one (a park, a bar,
-a class, a station, a friend's compound). Then people with no outing of their own may be taken
-along by a tie: a recruiter's companion, a friend visiting with another friend.
+"""Outings: at most one a day per person, claimed along a priority chain of outing kinds
+(:data:`custodiet.world._behaviours.OUTINGS`): each kind claims, among the persons no kind
+before it claimed, those who go on it today; the last is ordinary leisure (a park, a bar, a
+class, a station, a friend's compound). Then people with no outing of their own may be taken
+along by a tie who asked them (a recruiter's companion, a friend visiting with another
+friend), the first to ask in chain order; then each kind records its incidents (by
+:class:`custodiet.world._context.Role`).
 
 A person's own outing depends only on their own state and draws; a companion's on theirs and on
-the tie who took them along (the first of their ties to ask, recruiters before friends), so an
-action on someone reaches no further than their ties and the people they act with."""
+the tie who took them along, so an action on someone reaches no further than their ties and the
+people they act with."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 
-from custodiet.world import _incidents as incidents
-from custodiet.world._collective import Today
-from custodiet.world._crn import Draws, exponential, integers, neighbour
-from custodiet.world._day import ERRAND_AFTER_WORK, Appetite, City, pick_place
-from custodiet.world._ledger import Ledger
-from custodiet.world._school import school_violence
+from custodiet.world._context import Claim, Day, OutingKind
+from custodiet.world._crn import exponential, integers, neighbour
+from custodiet.world._day import BACK, ERRAND, ERRAND_AFTER_WORK, NIGHT, City, Outings, pick_place
 
 # Leisure outings by choice code: (place kind, shortest, longest + 1 minutes).
 _LEISURE = ((0, "park", 30, 120), (1, "bar", 60, 180), (3, "language_school", 60, 120))
 _FRIEND, _STATION = 2, 4
 
 
-@dataclass
-class Outings:
-    """Each person's outing of the day: place (-1 = none), start and duration (minutes)."""
-
-    place: np.ndarray
-    start: np.ndarray
-    dur: np.ndarray
-
-    def set(self, persons: np.ndarray, place: np.ndarray, start: np.ndarray,
-            dur: np.ndarray) -> None:
-        self.place[persons], self.start[persons], self.dur[persons] = place, start, dur
-
-
-def outings(city: City, free: np.ndarray, works: np.ndarray, default_start: np.ndarray,
-            appetite: Appetite, together: Today, ledger: Ledger, t0: int,
-            draws: Draws) -> Outings:
-    """Everyone's outing of the day, the grievance groups' meetings and protests
-    (``together``) first; incidents among them go to ``ledger``."""
-    out, visitors, host = _leisure(city, free, default_start, draws)
-    grouped = np.zeros(free.size, bool)
-    for event in (together.protests, together.meetings):
-        grouped[event.member] = True
-    protest = incidents.protests(city, free & ~grouped, appetite, draws)
-    protesting = grouped.copy()
-    protesting[protest.member] = True
-    recruit = incidents.recruiting(city, free & ~protesting, appetite, draws)
-    busy = protesting.copy()
-    busy[recruit.recruiter] = True
-    busy |= school_violence(city, free & ~busy, appetite, out, ledger, t0, draws)
-    illicit = incidents.illicit_outings(city, free & ~busy, works, default_start, appetite,
-                                        out, ledger, t0, draws)
-    out.set(recruit.recruiter, recruit.place, recruit.start, recruit.dur)
-    for event in (protest, together.protests, together.meetings):
-        out.set(event.member, event.place, event.start, event.dur)
-    protest.record(ledger, t0)
-    together.protests.record(ledger, t0)
-    # Companions: a visitor still going on their visit may take a friend along.
-    visiting = ~(busy | illicit)[visitors]
-    mate_of, mate = _mates(city, visitors[visiting], host[visiting], draws)
-    drawer = np.concatenate([recruit.recruiter, mate_of])
-    drawn = np.concatenate([recruit.companion, mate])
-    joined = _take_along(free, works, out, drawer, drawn)
-    recruit.record(ledger, t0, joined[: recruit.recruiter.size])
-    return out
+def outings(day: Day, chain: Sequence[OutingKind]) -> None:
+    """Everyone's outing of the day, claimed along ``chain``, written into the schedule with
+    the way back home before the night; incidents among them go to the ledger."""
+    free = day.status.free
+    available = free.copy()
+    out = Outings.none(day.default_start)
+    claims: list[Claim] = []
+    for kind in chain:
+        claim = kind.claim(day, available)
+        available[claim.who] = False
+        out.set(claim.who, claim.place, claim.start, claim.dur)
+        claims.append(claim)
+    drawer = np.concatenate([c.drawer for c in claims])
+    drawn = np.concatenate([c.drawn for c in claims])
+    came = np.split(_take_along(free, day.works, out, drawer, drawn),
+                    np.cumsum([c.drawer.size for c in claims])[:-1])
+    for i in sorted(range(len(chain)), key=lambda i: (chain[i].role, i)):
+        if claims[i].record is not None:
+            claims[i].record(day, came[i])
+    _place(day, out)
 
 
-def _leisure(city: City, free: np.ndarray, default_start: np.ndarray,
-             draws: Draws) -> tuple[Outings, np.ndarray, np.ndarray]:
-    """Ordinary outings alone; returns them with the friend visitors and whom they visit."""
+def _place(day: Day, out: Outings) -> None:
+    """The outing and the way back home before the night, in the schedule."""
+    plan, home = day.plan, day.city.home
+    has = out.place >= 0
+    plan.place[has, ERRAND] = out.place[has]
+    plan.start[has, ERRAND] = out.start[has]
+    back = np.minimum(out.start + out.dur, plan.start[:, NIGHT] - 1)
+    plan.place[has, BACK] = home[has]
+    plan.start[has, BACK] = back[has]
+
+
+def leisure(day: Day, available: np.ndarray) -> Claim:
+    """The outing kind: ordinary outings alone; a friend visitor may ask another friend
+    along."""
+    city, draws = day.city, day.draws
     people, places, beh = city.people, city.places, city.config.behaviour
-    n = people.n
     adult = people.age >= 18
     # Rates differ only between adults and minors (no bars): two rows of rates, each person's
     # kind the number of its row's cumulative shares below their draw.
@@ -84,35 +70,39 @@ def _leisure(city: City, free: np.ndarray, default_start: np.ndarray,
                        beh.language_school_visit_rate, beh.station_visit_rate]
                       for bar in (0.0, beh.bar_visit_rate)])
     total = rates.sum(axis=1)
-    goes = free & (draws.uniform("outing") < (-np.expm1(-total))[adult.view(np.int8)])
+    goes = available & (draws.uniform("outing") < (-np.expm1(-total))[adult.view(np.int8)])
     cum = np.cumsum(rates, axis=1) / np.maximum(total, 1e-12)[:, None]
     u_kind = draws.uniform("outing_kind")
     choice = np.where(adult, np.searchsorted(cum[1], u_kind, side="left"),
                       np.searchsorted(cum[0], u_kind, side="left"))
     u_place, u_minutes = draws.uniform("outing_place"), draws.uniform("outing_minutes")
-    out = Outings(place=np.full(n, -1, np.int64), start=default_start.copy(),
-                  dur=np.zeros(n, np.int64))
+    place = np.full(people.n, -1, np.int64)
+    dur = np.zeros(people.n, np.int64)
     for code, kind, lo, hi in _LEISURE:
         m = np.flatnonzero(goes & (choice == code))
-        out.place[m] = pick_place(places, kind, u_place[m])
-        out.dur[m] = integers(u_minutes[m], lo, hi)
+        place[m] = pick_place(places, kind, u_place[m])
+        dur[m] = integers(u_minutes[m], lo, hi)
     m = np.flatnonzero(goes & (choice == _STATION))
-    out.place[m] = pick_place(places, "station", u_place[m])
-    out.dur[m] = np.clip(exponential(u_minutes[m], beh.station_dwell_minutes), 5, 240)
+    place[m] = pick_place(places, "station", u_place[m])
+    dur[m] = np.clip(exponential(u_minutes[m], beh.station_dwell_minutes), 5, 240)
     visitors = np.flatnonzero(goes & (choice == _FRIEND))
     ties = city.ties
     friend = neighbour(ties.friend_indptr, ties.friends, visitors, u_place[visitors])
     has_friend = friend >= 0
     visitors, friend = visitors[has_friend], friend[has_friend]
-    out.place[visitors] = places.compound[city.home[friend]]
-    out.dur[visitors] = integers(u_minutes[visitors], 60, 180)
-    return out, visitors, friend
+    place[visitors] = places.compound[city.home[friend]]
+    dur[visitors] = integers(u_minutes[visitors], 60, 180)
+    who = np.flatnonzero(place >= 0)
+    mate_of, mate = _mates(city, visitors, friend, day)
+    return Claim(who=who, place=place[who], start=day.default_start[who], dur=dur[who],
+                 drawer=mate_of, drawn=mate)
 
 
 def _mates(city: City, visitors: np.ndarray, host: np.ndarray,
-           draws: Draws) -> tuple[np.ndarray, np.ndarray]:
+           day: Day) -> tuple[np.ndarray, np.ndarray]:
     """Friends visiting a compound together (the look-alike of recruiting): the visitors who
     ask a friend along, and whom they ask."""
+    draws = day.draws
     asks = draws.at("companion", visitors) < city.config.behaviour.companion_visit_share
     guest, host = visitors[asks], host[asks]
     ties = city.ties

@@ -6,6 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow as pa
+
+from custodiet import schema
+from custodiet.world._context import Day
 
 
 @dataclass
@@ -52,3 +56,23 @@ def close_stays(open_place: np.ndarray, open_start: np.ndarray, place: np.ndarra
         person=rows[closed].astype(np.int64), place=kept_place[closed], start=kept_start[closed],
         end=end[closed], open_place=kept_place[is_last], open_start=kept_start[is_last],
     )
+
+
+def stays(day: Day) -> None:
+    """The behaviour: the day's schedule closed into the ``stays`` table (every open stay too
+    on the last day, at the horizon); the schedule is freed once used."""
+    plan, state = day.plan, day.state
+    plan.start += day.t0
+    closed = close_stays(state.open_place, state.open_start, plan.place, plan.start)
+    del plan
+    day.release_buffers()  # not alive while the calls are drawn
+    state.open_place, state.open_start = closed.open_place, closed.open_start
+    person, where, begin, end = closed.person, closed.place, closed.start, closed.end
+    if day.last:
+        n = day.n
+        person = np.concatenate([person, np.arange(n, dtype=np.int64)])
+        where = np.concatenate([where, state.open_place])
+        begin = np.concatenate([begin, state.open_start])
+        end = np.concatenate([end, np.full(n, day.horizon, np.int64)])
+    day.tables["stays"] = pa.table({"person": person, "place": where, "start": begin,
+                                    "end": end}, schema=schema.STAYS)
