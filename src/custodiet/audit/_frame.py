@@ -134,16 +134,19 @@ def _frame(cells: Cells, grouping: Grouping, samples: np.ndarray | None,
     cdefs = mt.count_defs(cells.labelled)
     gid, keys = group_index(cells, grouping)
     conf = confusion(cells.count, gid, cells.slot, len(keys), cells.slots)
+    # smallness counts people (respondents with survey weights), never weights
+    pconf = confusion(cells.people, gid, cells.slot, len(keys), cells.slots)
     # A group smaller than min_cell is left out altogether (its name too): only its people's
     # contribution to the larger groupings and the overall figures remains.
-    keep = ~mt.small(conf.sum(axis=-1), min_cell) if grouping.cols else np.ones(1, bool)
-    conf = conf[keep]
+    keep = ~mt.small(pconf.sum(axis=-1), min_cell) if grouping.cols else np.ones(1, bool)
+    conf, pconf = conf[keep], pconf[keep]
     keys = [k for k, kept in zip(keys, keep, strict=True) if kept]
-    totals, nonzero = _value_sums(cells, cells.count, gid, len(keep))
+    totals, _ = _value_sums(cells, cells.count, gid, len(keep))
+    _, nonzero = _value_sums(cells, cells.people, gid, len(keep))
     values = np.concatenate([mt.rates(conf, rate_defs),
                              mt.mean_rates(totals[keep], conf.sum(axis=-1))], axis=-1)
-    status = np.concatenate([mt.statuses(conf, rate_defs, min_cell),
-                             mt.mean_statuses(conf.sum(axis=-1), nonzero[keep], min_cell)],
+    status = np.concatenate([mt.statuses(pconf, rate_defs, min_cell),
+                             mt.mean_statuses(pconf.sum(axis=-1), nonzero[keep], min_cell)],
                             axis=-1)
     low = high = share = reps = None
     if samples is not None:
@@ -153,7 +156,7 @@ def _frame(cells: Cells, grouping: Grouping, samples: np.ndarray | None,
                                mt.mean_rates(btot[:, keep], bconf.sum(axis=-1))], axis=-1)
         low, high, share = percentile_interval(reps, confidence)
     frame = GroupFrame(grouping, keys, defs, tuple(cdefs), mt.count_values(conf, cdefs),
-                       mt.count_statuses(conf, cdefs, min_cell), values, status, low, high,
+                       mt.count_statuses(pconf, cdefs, min_cell), values, status, low, high,
                        share, reps, min_cell, band)
     frame._confidence = confidence
     frame.suppressed_groups = int((~keep).sum())

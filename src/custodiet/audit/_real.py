@@ -37,6 +37,9 @@ IDENTIFIER_SHARE: float = 0.5
 #: With survey weights the bootstrap draws one count per distinct (groups, flag, label,
 #: weight) row and resample; above this many such rows it is refused (assumption: memory).
 MAX_SURVEY_CELLS: int = 1_000_000
+#: Weights summing to more people than this are refused (assumption: no table stands for more
+#: than 1e12 people; the world has about 8e9, and 1e308 would overflow to infinity).
+MAX_PEOPLE: float = 1e12
 
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN")
@@ -170,11 +173,16 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     types, rows = _copy_needed(spec, con, source or spec.path)
     _check_values(spec, con, types)
     people = _people(spec, con, types, rows)
-    if people < spec.min_cell:
-        raise UserError(f"has {people:g} people, fewer than --min-cell {spec.min_cell:g}: "
+    survey = _survey(spec, con)
+    counted = _respondents(spec, con) if survey else people
+    if counted < spec.min_cell:
+        who = "respondents (rows of positive weight)" if survey else "people"
+        raise UserError(f"has {counted:g} {who}, fewer than --min-cell {spec.min_cell:g}: "
                         "nothing could be published", where=where)
-    _refuse_identifiers(spec, con)
-    info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
+    _refuse_identifiers(spec, con, survey)
+    info: dict[str, Any] = {"rows": int(rows), "people": float(people),
+                            "weights": None if not spec.weight else (
+                                "survey" if survey else "counts")}
     if spec.score is not None:
         info["score_range"] = _score_range(spec, con)
     return info
@@ -258,7 +266,26 @@ def _people(spec: AuditSpec, con: duckdb.DuckDBPyConnection, types: dict[str, st
     people = con.execute(f"SELECT sum({w}::DOUBLE) FROM src").fetchone()[0]
     if not people > 0:
         raise UserError("the weights sum to 0", where=str(spec.path), field=spec.weight)
+    if not people <= MAX_PEOPLE:
+        raise UserError(f"the weights sum to {people:g}, more than {MAX_PEOPLE:g} people "
+                        "(the world has about 8e9); check the weight column",
+                        where=str(spec.path), field=spec.weight)
     return people
+
+
+def _survey(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the weights are survey weights (some not a whole number): each row is then one
+    respondent standing for ``weight`` people, and disclosure control counts rows."""
+    if spec.weight is None:
+        return False
+    w = f"{quote(spec.weight)}::DOUBLE"
+    return bool(con.execute(f"SELECT bool_or({w} <> round({w})) FROM src").fetchone()[0])
+
+
+def _respondents(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> int:
+    """Rows of positive weight: the people a survey table actually holds."""
+    w = f"{quote(spec.weight)}::DOUBLE"
+    return int(con.execute(f"SELECT count(*) FROM src WHERE {w} > 0").fetchone()[0])
 
 
 def _score_range(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> list[float]:
@@ -274,14 +301,17 @@ def _score_range(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> list[float]
     return [lo, hi]
 
 
-def _refuse_identifiers(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> None:
+def _refuse_identifiers(spec: AuditSpec, con: duckdb.DuckDBPyConnection, survey: bool) -> None:
     """Refuse a group column whose values mostly single people out (a name, an id): more than
-    ``IDENTIFIER_SHARE`` of the people share their value with fewer than ``min_cell``."""
+    ``IDENTIFIER_SHARE`` of the people share their value with fewer than ``min_cell``. People
+    are counted as respondents (rows of positive weight) with survey weights, never as the
+    weights: a row weighing 10.5 is one person."""
     w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
+    n = f"count(*) FILTER (WHERE {w} > 0)" if survey else f"sum({w})"
     for g in dict.fromkeys(spec.groups):
         distinct, share = con.execute(
-            f"WITH v AS (SELECT {quote(g)} AS v, sum({w}) AS n FROM src GROUP BY 1 "
-            f"HAVING sum({w}) > 0) SELECT count(*), sum(CASE WHEN n < $m THEN n ELSE 0 END) "
+            f"WITH v AS (SELECT {quote(g)} AS v, {n} AS n FROM src GROUP BY 1 "
+            f"HAVING {n} > 0) SELECT count(*), sum(CASE WHEN n < $m THEN n ELSE 0 END) "
             f"/ sum(n) FROM v", {"m": spec.min_cell}).fetchone()
         if share is not None and share > IDENTIFIER_SHARE:
             raise UserError(f"looks like an identifier: {distinct:,} distinct values, and "
@@ -351,12 +381,10 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
     label = "__label" if spec.label else None
     weight = "__weight" if spec.weight else None
-    survey = bool(spec.weight) and bool(con.execute(
-        f"SELECT bool_or({quote(spec.weight)}::DOUBLE <> round({quote(spec.weight)}::DOUBLE)) "
-        "FROM src").fetchone()[0])
-    info["weights"] = None if not spec.weight else ("survey" if survey else "counts")
+    survey = info["weights"] == "survey"
     cells = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight, survey=survey and spec.bootstrap > 0)
+                                weight=weight, survey=survey and spec.bootstrap > 0,
+                                units=survey)
     if cells.rows is not None and len(cells.count) > MAX_SURVEY_CELLS:
         raise UserError(f"--bootstrap with survey (non-integer) weights resamples respondents, "
                         f"and this table has {len(cells.count):,} distinct (groups, flag, "
@@ -370,28 +398,29 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         grid = sweep_grid(rel, "__score")
         sweep = threshold_sweep(rel, score="__score", groupings=default_groupings(groups),
                                 groups=tuple(groups), label=label, weight=weight,
-                                min_cell=spec.min_cell, grid=grid)
+                                min_cell=spec.min_cell, grid=grid, units=survey)
         sweep.score = spec.score
     cut = None if spec.flag is not None else (
         spec.threshold if spec.threshold is not None else info.get("cutoff"))
-    joint = _joint(rel, groups, label, weight, grid, cut)
+    joint = _joint(rel, groups, label, weight, grid, cut, survey)
     disclosure = protect(result, sweep, joint, min_cell=spec.min_cell)
     info["groups"] = groups
     return RealAudit(result, sweep, info, disclosure)
 
 
 def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
-           weight: str | None, grid: Grid | None, cut: float | None) -> Joint:
-    """People per (group values, score bucket, flagged, label), for disclosure control."""
+           weight: str | None, grid: Grid | None, cut: float | None, survey: bool) -> Joint:
+    """People per (group values, score bucket, flagged, label), for disclosure control
+    (with survey weights, respondents beside the weighted counts)."""
     if grid is not None:
         rel = rel.project(f"*, {grid.bucket} AS __bucket")
     else:
         rel = rel.project("*, 0.0 AS __bucket")
     withb = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight, values=("__bucket",))
+                                weight=weight, values=("__bucket",), units=survey)
     assert withb.values is not None
     raw = withb.values[:, 0]
     bucket = bucket_index(grid, raw) if grid is not None else np.zeros(len(raw), np.int64)
     cells = Cells(withb.group_cols, withb.levels, withb.codes, withb.flagged, withb.label,
-                  withb.count)
+                  withb.count, units=withb.units)
     return Joint(cells, bucket, grid, cut)
