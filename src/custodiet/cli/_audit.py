@@ -4,6 +4,7 @@ for a real scored table (CSV or Parquet); aggregates only, small cells suppresse
 from __future__ import annotations
 
 import argparse
+import glob
 import math
 from pathlib import Path
 from typing import Any
@@ -77,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.report import publish, real_audit_report
     from custodiet.store import check_destination
 
-    check_destination(args.out, force=args.force, inputs=[] if args.glob else [args.file])
+    inputs = glob.glob(args.file, recursive=True) if args.glob else [args.file]
+    check_destination(args.out, force=args.force, inputs=inputs)
     spec = AuditSpec(
         path=Path(args.file), groups=list(dict.fromkeys(args.group)), label=args.label,
         score=args.score, threshold=args.threshold, flag=args.flag, top_k=args.top_k,

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.store import check_destination
 
     if args.out:
-        check_destination(args.out, force=args.force)
+        check_destination(args.out, force=args.force, inputs=[args.a, args.b])
     a, b = load_metrics(args.a), load_metrics(args.b)
     width = max(len(f.label) for f in FIGURES)
     print(f"{'':<{width}}  A = {args.a}\n{'':<{width}}  B = {args.b}")

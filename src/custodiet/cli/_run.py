@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, prepare
     from custodiet.study._api import run_prepared
 
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[args.scenario])
     prepared = prepare(args.scenario, people=args.people, days=args.days, seed=args.seed,
                        seeds=args.seeds,
                        removal_rates=DEFAULT_REMOVAL_RATES if args.removal_rates is None

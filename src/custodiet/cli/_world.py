@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.study._simulate import simulate_world
 
     scenario = scenario_with_overrides(args)
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[args.scenario])
     estimate = check(scenario.world.people, watch=False)  # refuses what cannot fit
     if not args.quiet:
         print(estimate.describe(), file=sys.stderr)

@@ -17,7 +17,7 @@ from custodiet.study._study import (
     people_table,
     run_study,
 )
-from custodiet.study._sweep import apply_setting, parse_setting, sweep
+from custodiet.study._sweep import apply_setting, check_values, parse_setting, sweep
 from custodiet.study._variants import NULL_WORLD_ZEROED, VARIANTS, null_world, with_seed
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "apply_setting",
     "audit_runs",
     "audit_study",
+    "check_values",
     "execute",
     "has_watch",
     "null_world",
