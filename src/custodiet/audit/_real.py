@@ -40,6 +40,11 @@ MAX_SURVEY_CELLS: int = 1_000_000
 #: Weights summing to more people than this are refused (assumption: no table stands for more
 #: than 1e12 people; the world has about 8e9, and 1e308 would overflow to infinity).
 MAX_PEOPLE: float = 1e12
+#: Bounds on what a user asks for (assumptions: far above any documented use; a typo such as
+#: --bootstrap 100000000 is refused at once instead of exhausting memory).
+MAX_BOOTSTRAP: int = 100_000
+MAX_GROUP_COLUMNS: int = 6
+MAX_RESAMPLED_CELLS: int = 100_000_000  # bootstrap resamples x cells (800 MB of counts)
 
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
             "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN")
@@ -119,8 +124,12 @@ def _check_spec(spec: AuditSpec) -> None:
         raise UserError("must be a finite number", field="--threshold")
     if not spec.groups:
         raise UserError("give at least one --group column")
-    if spec.bootstrap < 0:
-        raise UserError("must be 0 or more", field="--bootstrap")
+    if not 0 <= spec.bootstrap <= MAX_BOOTSTRAP:
+        raise UserError(f"must be 0 to {MAX_BOOTSTRAP:,}, got {spec.bootstrap:,}",
+                        field="--bootstrap")
+    if len(spec.groups) > MAX_GROUP_COLUMNS:
+        raise UserError(f"at most {MAX_GROUP_COLUMNS} --group columns, got {len(spec.groups)}",
+                        field="--group")
     if not spec.min_cell >= MIN_CELL_FLOOR:
         raise UserError(f"must be at least {MIN_CELL_FLOOR} on real data (smaller cells could "
                         f"single out people), got {spec.min_cell:g}", field="--min-cell")
@@ -390,6 +399,10 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
                         f"and this table has {len(cells.count):,} distinct (groups, flag, "
                         f"label, weight) rows, more than {MAX_SURVEY_CELLS:,}; drop --bootstrap "
                         "or round the weights", where=str(spec.path), field=spec.weight)
+    if spec.bootstrap * len(cells.count) > MAX_RESAMPLED_CELLS:
+        raise UserError(f"--bootstrap {spec.bootstrap:,} x {len(cells.count):,} cells would "
+                        f"draw more than {MAX_RESAMPLED_CELLS:,} counts (memory); use fewer "
+                        "resamples", field="--bootstrap")
     result = group_metrics(cells, reference=spec.reference, band=spec.band,
                            min_cell=spec.min_cell, bootstrap=spec.bootstrap,
                            seed=spec.seed, confidence=spec.confidence)

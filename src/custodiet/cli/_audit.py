@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from custodiet.cli._args import non_negative_int
+from custodiet.cli._args import non_negative_int, resamples
 from custodiet.errors import UserError
 
 
@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
                    help="reference group per column (default: the largest group)")
     p.add_argument("--weight", metavar="COL",
                    help="people per row, for aggregated tables (default: 1)")
-    p.add_argument("--bootstrap", type=non_negative_int, default=0, metavar="B",
+    p.add_argument("--bootstrap", type=resamples, default=0, metavar="B",
                    help="bootstrap resamples for intervals (default 0: none)")
     p.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
                    help="bootstrap seed (default 0)")

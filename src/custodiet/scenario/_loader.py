@@ -28,6 +28,9 @@ MAX_SCENARIO_BYTES: int = 4_000_000
 #: Tables and arrays nested deeper than this are refused (Python's TOML reader recursed until
 #: RecursionError; no scenario field nests more than 4 deep).
 MAX_DEPTH: int = 32
+#: The most simulated days a scenario may ask for (assumption: ten years; the same bound as
+#: ``--days``).
+MAX_DAYS: int = 3660
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -75,6 +78,11 @@ def scenario_from_mapping(
     try:
         scenario = Scenario.model_validate(dict(data))
         _check_bools(data, scenario, (), source, text)
+        if scenario.world.days > MAX_DAYS:
+            line = _find_line(text, ("world", "days")) if text is not None else None
+            raise UserError(f"must be at most {MAX_DAYS:,} (ten years), got "
+                            f"{scenario.world.days:,}", where=f"{source}:{line}" if line
+                            else source, field="world.days")
         return scenario
     except RecursionError:
         raise UserError(f"nests tables or arrays more than {MAX_DEPTH} deep",
