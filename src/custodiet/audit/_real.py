@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -208,6 +209,7 @@ def _copy_needed(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path
     except duckdb.Error as err:
         msg = str(err).splitlines()[0]
         raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
+    _refuse_duplicate_columns(spec, con, source, available)
     cols = _columns(spec)
     for role, col in cols.items():
         if col not in available:
@@ -224,6 +226,33 @@ def _copy_needed(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path
     if rows == 0:
         raise UserError("has no data rows", where=where)
     return types, rows
+
+
+def _refuse_duplicate_columns(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path,
+                              available: list[str]) -> None:
+    """Refuse two columns of one name: DuckDB reads the second ``y`` as ``y_1``, so the audit
+    would silently use the first."""
+    if not any(re.fullmatch(r".+_\d+", c) for c in available):
+        return  # DuckDB renames a duplicate to NAME_N: without one there is none
+    lit = "'" + str(source).replace("'", "''") + "'"
+    try:
+        if source.name.lower().endswith((".parquet", ".pq")):
+            rows = con.execute(f"SELECT name FROM parquet_schema({lit}) WHERE num_children "
+                               "IS NULL").fetchall()
+            names = [r[0] for r in rows]
+        else:
+            first = con.execute(f"SELECT * FROM read_csv({lit}, header = false, "
+                                "all_varchar = true) LIMIT 1").fetchone()
+            names = [str(v) for v in first or ()]
+    except duckdb.Error:
+        return
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UserError(f"has two columns named {name!r}; rename one (the second would "
+                            f"be read as {name + '_1'!r} and the first used silently)",
+                            where=str(spec.path), field=name)
+        seen.add(name)
 
 
 def _numeric(spec: AuditSpec, types: dict[str, str], col: str, role: str) -> None:
