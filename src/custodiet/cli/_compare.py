@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 from custodiet.errors import UserError
+from custodiet.store import printable
 
 
 def register(sub: Any) -> None:
@@ -27,14 +29,33 @@ def load_metrics(folder: str) -> dict[str, Any]:
     if not path.is_file():
         raise UserError("not a study directory (no metrics.json; see custodiet run)",
                         where=str(folder))
+    if path.stat().st_size > MAX_METRICS_BYTES:
+        raise UserError(f"metrics.json is larger than {MAX_METRICS_BYTES:,} bytes",
+                        where=str(path))
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
-        raise UserError(f"metrics.json is not valid JSON: {err}", where=str(path)) from None
-    if not isinstance(data, dict) or "headline" not in data:
+    except (ValueError, UnicodeDecodeError, RecursionError) as err:
+        msg = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        raise UserError(f"metrics.json is not valid JSON: {msg}", where=str(path)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("headline"), dict):
         raise UserError("metrics.json has no headline figures (not written by custodiet run)",
                         where=str(path))
+    for name, entry in data["headline"].items():
+        if entry is not None and not (isinstance(entry, dict) and all(
+                _number_or_none(entry.get(k)) for k in _NUMBERS)):
+            raise UserError(f"metrics.json's headline figure {printable(name)} is not in the "
+                            "form custodiet writes (numbers or null)", where=str(path))
     return data
+
+
+#: metrics.json of a study is some kilobytes; a larger one is refused before it is parsed.
+MAX_METRICS_BYTES: int = 50_000_000
+_NUMBERS = ("mean", "low", "high", "sd", "n", "undefined_seeds", "city_min", "city_max",
+            "prediction_low", "prediction_high")
+
+
+def _number_or_none(v: Any) -> bool:
+    return v is None or (type(v) in (int, float) and math.isfinite(v) and abs(v) < 1e300)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from custodiet.errors import UserError
-from custodiet.scenario._model import Scenario
+from custodiet.scenario._model import Scenario, non_finite
 from custodiet.scenario._watch import BadReference
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -78,6 +78,11 @@ def scenario_from_mapping(
     try:
         scenario = Scenario.model_validate(dict(data))
         _check_bools(data, scenario, (), source, text)
+        loc = non_finite(scenario.model_dump())  # "inf" as text became a float
+        if loc is not None:
+            line = _find_line(text, loc) if text is not None else None
+            raise UserError("must be a finite number (not nan or inf)",
+                            where=f"{source}:{line}" if line else source, field=_dotted(loc))
         if scenario.world.days > MAX_DAYS:
             line = _find_line(text, ("world", "days")) if text is not None else None
             raise UserError(f"must be at most {MAX_DAYS:,} (ten years), got "
