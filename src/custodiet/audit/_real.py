@@ -230,29 +230,41 @@ def _copy_needed(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path
 
 def _refuse_duplicate_columns(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path,
                               available: list[str]) -> None:
-    """Refuse two columns of one name: DuckDB reads the second ``y`` as ``y_1``, so the audit
-    would silently use the first."""
+    """Refuse two columns of one name that the audit uses and that differ: DuckDB reads the
+    second ``y`` as ``y_1``, so the audit would silently use the first. Identical copies (as
+    COMPAS's two ``decile_score`` columns) are harmless and accepted."""
     if not any(re.fullmatch(r".+_\d+", c) for c in available):
         return  # DuckDB renames a duplicate to NAME_N: without one there is none
+    names = _raw_names(con, source)
+    if len(names) != len(available):
+        return
+    copies: dict[str, list[str]] = {}
+    for raw, read in zip(names, available, strict=True):
+        copies.setdefault(raw, []).append(read)
+    for col in dict.fromkeys(_columns(spec).values()):
+        same = copies.get(col, [])
+        if len(same) < 2:
+            continue
+        differ = " OR ".join(f"{quote(same[0])} IS DISTINCT FROM {quote(o)}" for o in same[1:])
+        if con.execute(f"SELECT count(*) FROM {_reader(source)} WHERE {differ}").fetchone()[0]:
+            raise UserError(f"has {len(same)} columns named {col!r} with different values; "
+                            f"rename them (the second would be read as {same[1]!r} and the "
+                            "first used silently)", where=str(spec.path), field=col)
+
+
+def _raw_names(con: duckdb.DuckDBPyConnection, source: Path) -> list[str]:
+    """The column names as the file has them (DuckDB's own are made unique)."""
     lit = "'" + str(source).replace("'", "''") + "'"
     try:
         if source.name.lower().endswith((".parquet", ".pq")):
             rows = con.execute(f"SELECT name FROM parquet_schema({lit}) WHERE num_children "
                                "IS NULL").fetchall()
-            names = [r[0] for r in rows]
-        else:
-            first = con.execute(f"SELECT * FROM read_csv({lit}, header = false, "
-                                "all_varchar = true) LIMIT 1").fetchone()
-            names = [str(v) for v in first or ()]
+            return [r[0] for r in rows]
+        first = con.execute(f"SELECT * FROM read_csv({lit}, header = false, all_varchar = true)"
+                            " LIMIT 1").fetchone()
+        return [str(v) for v in first or ()]
     except duckdb.Error:
-        return
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise UserError(f"has two columns named {name!r}; rename one (the second would "
-                            f"be read as {name + '_1'!r} and the first used silently)",
-                            where=str(spec.path), field=name)
-        seen.add(name)
+        return []
 
 
 def _numeric(spec: AuditSpec, types: dict[str, str], col: str, role: str) -> None:
