@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{err.filename}: " if err.filename else ""
         return _error(f"{where}{what}")
     except MemoryError:
-        return _error("out of memory; try fewer people or days (or set "
+        return _error("out of memory; try fewer people, days or groups (or set "
                       "CUSTODIET_MEMORY_LIMIT for the engine)")
     except Terminated:
         return _terminated()
