@@ -8,7 +8,6 @@ table (for the true values and the cells' layout)."""
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations
 
 import numpy as np
 
@@ -175,19 +174,65 @@ def determined(cands: np.ndarray, m: np.ndarray, pivots: list[int], p: int) -> n
     return ~red.any(axis=1)
 
 
-def candidates(cells: Cells, metrics: dict) -> list[np.ndarray]:
-    """Counts to protect: every cell, and every union of the groups of each grouping crossed
-    with every run of score values, flagged or not (or either), label 1 or 0 (or either)."""
-    groupings = [tuple(g["grouping"]) for g in metrics["groupings"].values()]
-    groupings += [(c,) for c in cells.cols]
+def _kernel(r: np.ndarray, p: int) -> np.ndarray:
+    """A basis (rows) of the 0/1-searchable kernel {l : l @ r = 0 (mod p)} of ``r`` (t, U):
+    each basis row has a 1 at its own free coordinate and 0 at the others, so a kernel vector
+    is fixed by its values there."""
+    m = r.T.copy() % p  # (U, t): columns are the t unknown coefficients
+    pivots: list[int] = []
+    row = 0
+    for c in range(m.shape[1]):
+        nz = np.flatnonzero(m[row:, c]) + row
+        if len(nz) == 0:
+            continue
+        m[[row, nz[0]]] = m[[nz[0], row]]
+        m[row] = m[row] * pow(int(m[row, c]), p - 2, p) % p
+        col = m[:, c].copy()
+        col[row] = 0
+        m = (m - (col[:, None] * m[row][None, :]) % p) % p
+        pivots.append(c)
+        row += 1
+        if row == m.shape[0]:
+            break
+    free = [c for c in range(m.shape[1]) if c not in pivots]
+    out = np.zeros((len(free), m.shape[1]), dtype=np.int64)
+    for k, f in enumerate(free):
+        out[k, f] = 1
+        for i, pc in enumerate(pivots):
+            out[k, pc] = (-m[i, f]) % p
+    return out
+
+
+def _unions(cells: Cells, w: np.ndarray, x4: np.ndarray, min_cell: float,
+            eqs: list[tuple[np.ndarray, list[int], int]]) -> list[np.ndarray]:
+    """Every union of combinations whose count in outcome cells ``w`` is small and determined
+    (modulo either prime: a count determined over the rationals is determined modulo both)."""
+    per = x4 @ w.astype(float)
+    inside = np.flatnonzero(per < min_cell)
+    if not ((per[inside] > 1e-9).any()):
+        return []
+    found = None
+    for m, piv, p in eqs:
+        vecs = np.zeros((len(inside), len(cells.x)), dtype=np.int64)
+        for k, c in enumerate(inside):
+            s = np.zeros(len(cells.combos), bool)
+            s[c] = True
+            vecs[k] = np.outer(s, w).ravel()
+        a = m[:, :-1].astype(np.float64)
+        red = (vecs - np.rint(vecs[:, piv].astype(np.float64) @ a).astype(np.int64)) % p
+        kern = _kernel(red, p)
+        d = len(kern)
+        assert d <= 16, f"a kernel of dimension {d} is too large to enumerate"
+        lam = (np.arange(1, 2 ** d)[:, None] >> np.arange(d)) & 1
+        pts = lam @ kern % p
+        ok = np.all(pts <= 1, axis=1)
+        mine = {tuple(pt) for pt in pts[ok] if 1e-9 < pt @ per[inside] < min_cell}
+        found = mine if found is None else found | mine  # determined modulo either prime
     out = []
-    for cols in set(groupings):
-        idx = [cells.cols.index(c) for c in cols]
-        keys = sorted({tuple(k[i] for i in idx) for k in cells.combos})
-        masks = [np.array([tuple(k[i] for i in idx) == key for k in cells.combos])
-                 for key in keys]
-        for r in range(1, min(len(masks), 12) + 1):
-            out += [np.logical_or.reduce(c) for c in combinations(masks, r)]
+    for pt in sorted(found or ()):
+        s = np.zeros(len(cells.combos), bool)
+        s[inside[np.array(pt, bool)]] = True
+        out.append(s)
     return out
 
 
@@ -204,40 +249,33 @@ def leaks(metrics: dict, cells: Cells, min_cell: float) -> list[tuple[float, str
     a = np.array([[float(v) for v in r] for r in rows])
     b = np.array([float(v) for v in rhs])
     assert np.allclose(a @ truth, b, atol=1e-6), "the equations do not describe the output"
-    groups = candidates(cells, metrics)
     n_v = len(cells.values)
     ys = ((0,), (1,), (0, 1)) if cells.labelled else ((0,),)
-    outcomes = []
+    x4 = truth.reshape(len(cells.combos), -1)
+    eqs = [(*rref(rows, rhs, p), p) for p in PRIMES]
+    cand, label = [], []
     for fs in ((0,), (1,), (0, 1)):
         for yv in ys:
             for lo in range(n_v):
                 for hi in range(lo + 1, n_v + 1):
                     ok = np.zeros(n_v, bool)
                     ok[lo:hi] = True
-                    outcomes.append((ok, fs, yv))
-    x4 = truth.reshape(len(cells.combos), -1)
-    gmat = np.array(groups, dtype=float)                       # (S, U)
-    omat = np.array([np.zeros(cells.shape[1:], bool) | _outcome(ok, fs, yv)
-                     for ok, fs, yv in outcomes]).reshape(len(outcomes), -1).astype(float)
-    values = gmat @ x4 @ omat.T                                 # (S, O)
-    cand, label = [], []
-    for si, oi in zip(*np.nonzero((values > 1e-9) & (values < min_cell)), strict=True):
-        cand.append(np.outer(gmat[si], omat[oi]).ravel().astype(bool))
-        who = [c for c, k in zip(cells.combos, groups[si], strict=True) if k]
-        ok, fs, yv = outcomes[oi]
-        label.append((float(values[si, oi]),
-                      f"{who} score {cells.values[ok].tolist()} f{fs} y{yv}"))
+                    w = _outcome(ok, fs, yv).ravel()
+                    for s in _unions(cells, w, x4, min_cell, eqs):
+                        who = [c for c, k in zip(cells.combos, s, strict=True) if k]
+                        label.append((float(s @ x4 @ w),
+                                      f"{who} score {cells.values[ok].tolist()} f{fs} y{yv}"))
     for i in np.flatnonzero(truth > 1e-9):
         if truth[i] < min_cell:
             v = np.zeros(len(truth), bool)
             v[i] = True
             cand.append(v)
             label.append((float(truth[i]), f"cell {np.unravel_index(i, cells.shape)}"))
+    n_unions = len(label) - len(cand)
     if not cand:
-        return []
+        return label
     c = np.array(cand)
     found = np.zeros(len(c), bool)
-    for p in PRIMES:
-        m, piv = rref(rows, rhs, p)
+    for m, piv, p in eqs:
         found |= determined(c, m, piv, p)
-    return [label[i] for i in np.flatnonzero(found)]
+    return label[:n_unions] + [label[n_unions + i] for i in np.flatnonzero(found)]

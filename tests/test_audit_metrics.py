@@ -294,3 +294,21 @@ def test_bootstrap_independent_of_row_order_and_threads():
         res = group_metrics(cells, bootstrap=50, seed=3)
         results.append(res.to_dict())
     assert results[0] == results[1]
+
+
+def test_a_termination_request_ends_a_long_bootstrap(monkeypatch):
+    """--bootstrap 100000000 ignored SIGTERM inside one multinomial call; the draws now come in
+    chunks, with a check for a termination request between them, and equal one call's."""
+    import pytest
+
+    from custodiet import _interrupt
+    from custodiet.audit import _bootstrap
+
+    count = np.array([3.0, 50.0, 7.0, 0.0, 120.0])
+    monkeypatch.setattr(_bootstrap, "_CHUNK", 10)
+    chunked = _bootstrap.resample_counts(count, resamples=37, seed=4)
+    one = np.random.default_rng(np.random.SeedSequence(4)).multinomial(180, count / 180, 37)
+    np.testing.assert_array_equal(chunked, one)
+    monkeypatch.setattr(_interrupt, "_requested", True)
+    with pytest.raises(_interrupt.Terminated):
+        _bootstrap.resample_counts(count, resamples=37, seed=4)

@@ -89,3 +89,68 @@ def test_control_characters_are_stripped(tmp_path, capsys):
                "--flag", "f", "--group", "g"])
     err = capsys.readouterr().err
     assert rc == 2 and "\x1b" not in err and "evil.csv" in err
+
+
+def _main(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    except SystemExit as exit_:  # argparse refuses a bad argument with exit 2
+        return int(exit_.code)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["world", "--days", "100000000"], "must be at most 3,660"),
+    (["run", "default", "--days", "100000000"], "must be at most 3,660"),
+    (["run", "default", "--seeds", "5000"], "must be at most 1,000"),
+    (["run", "default", "--bootstrap", "100000000"], "must be at most 100,000"),
+    (["replicate", "ensign2018", "--runs", "100000000"], "must be at most 1,000,000"),
+    (["sweep", "default", "--set", "name=../../escaped,x"], "cannot name a file or folder"),
+    (["sweep", "default", "--set", "name=a\nb"], "cannot name a file or folder"),
+])
+def test_counts_and_names_are_bounded(tmp_path, capsys, args, needle):
+    """--days and --runs accepted 1e8 (an ETA of 7,000 hours); --bootstrap had no bound; a
+    swept name made a folder outside --out."""
+    rc = _main([*args, "--out", str(tmp_path / "o")])
+    _one_line(capsys, rc, needle, tmp_path)
+    assert not (tmp_path.parent / "escaped").exists()
+
+
+@pytest.mark.parametrize("text, needle", [
+    ("a = " + "[" * 5000 + "]" * 5000 + "\n", "nests tables or arrays more than 32 deep"),
+    ("[world]\npeople = 200\ndays = true\n", "world.days: is true, but a number"),
+    ("[world]\npeople = 200\ndays = 100000000\n", "world.days: must be at most 3,660"),
+    ('name = "x\\u001b[31m"\n', "name: holds a control character"),
+])
+def test_hostile_scenarios_are_one_line(tmp_path, capsys, text, needle):
+    """Deep nesting was a RecursionError; days = true was read as 1; a name's terminal escapes
+    were printed raw."""
+    path = tmp_path / "s.toml"
+    path.write_text(text)
+    rc = _main(["world", "--scenario", str(path), "--out", str(tmp_path / "o")])
+    _one_line(capsys, rc, needle, tmp_path)
+
+
+def test_a_fifo_as_scenario_is_refused(tmp_path, capsys):
+    """A FIFO as the scenario path blocked forever."""
+    import os
+
+    fifo = tmp_path / "s.toml"
+    os.mkfifo(fifo)
+    rc = _main(["run", str(fifo), "--out", str(tmp_path / "o")])
+    _one_line(capsys, rc, "is not a regular file", tmp_path)
+
+
+def test_a_full_disk_inside_the_engine_is_one_line(tmp_path, capsys, monkeypatch):
+    """DuckDB's own "No space left on device" (world, run) was a traceback."""
+    import duckdb
+
+    import custodiet.store._writer as writer
+
+    def full(*args, **kwargs):
+        raise duckdb.IOException('IO Error: Could not write file "run.duckdb": '
+                                 "No space left on device")
+
+    monkeypatch.setattr(writer.RunWriter, "finish", full)
+    rc = _main(["world", "--people", "200", "--days", "1", "--quiet", "--out",
+                str(tmp_path / "o")])
+    _one_line(capsys, rc, "no space left on the device", tmp_path)

@@ -84,3 +84,48 @@ def test_audit_reads_a_path_literally(tmp_path, capsys):
     assert main(["audit", str(tmp_path / "x*.csv"), "--glob", "--out", str(tmp_path / "o3"),
                  *args]) == 0
     assert json.loads((tmp_path / "o3" / "metrics.json").read_text())["input"]["rows"] == 60
+
+
+def _world(tmp_path):
+    out = tmp_path / "w"
+    assert main(["world", "--people", "150", "--days", "1", "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+def _one_line(capsys, needle: str) -> None:
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_damaged_store_is_noticed_on_open(tmp_path, capsys):
+    """A run.duckdb truncated to half was inspected like the intact one (exit 0), a planted
+    .wal changed what inspect printed, and the manifest's row counts were never checked."""
+    import shutil
+
+    good = _world(tmp_path)
+    assert main(["inspect", str(good)]) == 0
+    capsys.readouterr()
+    manifest = json.loads((good / "manifest.json").read_text())
+    assert manifest["database"]["bytes"] == (good / "run.duckdb").stat().st_size
+    cases = {}
+    for case in ("truncated", "wal", "rows", "flipped", "hugeint", "deep"):
+        run = tmp_path / case
+        shutil.copytree(good, run)
+        cases[case] = run
+    db = cases["truncated"] / "run.duckdb"
+    db.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    (cases["wal"] / "run.duckdb.wal").write_bytes(b"\0" * 64)
+    m = dict(manifest, rows={**manifest["rows"], "persons": manifest["rows"]["persons"] + 1})
+    (cases["rows"] / "manifest.json").write_text(json.dumps(m))
+    db = cases["flipped"] / "run.duckdb"
+    data = bytearray(db.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    db.write_bytes(bytes(data))
+    (cases["hugeint"] / "manifest.json").write_text('{"seed": ' + "9" * 100_000 + "}")
+    (cases["deep"] / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    needles = {"truncated": "bytes, the manifest says", "wal": "write-ahead log",
+               "rows": "the manifest says", "flipped": "SHA-256",
+               "hugeint": "manifest.json cannot be read", "deep": "manifest.json cannot be read"}
+    for case, run in cases.items():
+        assert main(["inspect", str(run)]) == 2, case
+        _one_line(capsys, needles[case])

@@ -123,3 +123,31 @@ def test_the_progress_bar_names_the_step_after_the_simulations() -> None:
     tick("watch", 1)
     assert "auditing and drawing the report" in bar.desc
     bar.close()
+
+
+def test_force_never_deletes_an_input_of_any_command(tmp_path, capsys):
+    """--force deleted the scenario (run, world, sweep), the compared study (compare A B --out
+    A) and the globbed CSV (audit 'a/*.csv' --glob --out a); now every command asks the same
+    "may I replace this?" question, and a file put into an output later is never deleted."""
+    out = tmp_path / "a"
+    src = _table(tmp_path / "t.csv")
+    assert _audit(src, out) == 0
+    moved = out / "t.csv"
+    moved.write_text(src.read_text())
+    scenario = out / "city.toml"
+    scenario.write_text((ROOT / "src/custodiet/scenarios/default.toml").read_text())
+    capsys.readouterr()
+    for args in (["audit", str(out / "*.csv"), "--glob", "--out", str(out), "--force",
+                  "--score", "s", "--threshold", "5", "--label", "y", "--group", "g"],
+                 ["world", "--scenario", str(scenario), "--out", str(out), "--force"],
+                 ["run", str(scenario), "--out", str(out), "--force"],
+                 ["compare", str(out), str(tmp_path), "--out", str(out), "--force"]):
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "input" in err, (args, err)
+    assert moved.is_file() and scenario.is_file()
+    assert _audit(src, out, "--force") == 2  # files custodiet did not write are kept
+    assert "which custodiet did not write" in capsys.readouterr().err
+    moved.unlink()
+    scenario.unlink()
+    assert _audit(src, out, "--force") == 0

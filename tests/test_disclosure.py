@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from custodiet.audit import AuditSpec, audit_file
 from custodiet.cli import main
+from custodiet.errors import UserError
 from custodiet.report import clean
 from tests._derive import Cells, leaks
 from tests.conftest import SHARED_DATA
@@ -157,3 +158,126 @@ def test_score_on_a_grid_point_is_flagged_at_that_threshold():
     np.testing.assert_array_equal(sw.thresholds, grid)
     want = np.array([(scores >= t).mean() for t in grid])
     np.testing.assert_array_equal(sw.overall.values[0, :, 0], want)
+
+
+def _write(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_survey_weights_count_respondents_not_weights(tmp_path):
+    """A row weighing 10.5 is one respondent: a person_id grouping is refused as identifying,
+    and a group of one row weighing 15.5 (or nine rows weighing 100) is not published."""
+    ids = _write(tmp_path / "ids.csv", "person_id,y,s,w",
+                 [f"p{i},{i % 2},{i % 10},10.5" for i in range(200)])
+    spec = AuditSpec(path=ids, groups=["person_id"], label="y", score="s", threshold=5.0,
+                     weight="w")
+    with pytest.raises(UserError, match="looks like an identifier"):
+        audit_file(spec)
+    rows = [f"{'ab'[i % 2]},{i % 2},{i % 10},1.5" for i in range(60)]
+    rows += ["z,1,9,15.5"] + [f"q,{i % 2},{i},100" for i in range(9)]
+    src = _write(tmp_path / "t.csv", "g,y,s,w", rows)
+    real = audit_file(AuditSpec(path=src, groups=["g"], label="y", score="s", threshold=5.0,
+                                weight="w"))
+    out = real.to_dict()
+    assert {e["group"]["g"] for e in out["groupings"]["g"]["groups"]} == {"a", "b"}
+    assert {e["group"]["g"] for e in out["threshold_sweep"]["groupings"]["g"]} == {"a", "b"}
+    assert out["input"]["weights"] == "survey"
+    few = _write(tmp_path / "few.csv", "g,y,s,w", [f"a,{i % 2},{i},1000.5" for i in range(9)])
+    with pytest.raises(UserError, match="9 respondents"):
+        audit_file(AuditSpec(path=few, groups=["g"], label="y", score="s", threshold=5.0,
+                             weight="w"))
+
+
+def test_duplicate_columns_that_differ_are_refused(tmp_path):
+    """A CSV with two y columns used the first silently; identical copies (COMPAS has two
+    decile_score columns) are fine."""
+    rows = [f"{'ab'[i % 2]},{i % 2},{(i // 2) % 2}" for i in range(40)]
+    src = _write(tmp_path / "t.csv", "g,y,y", rows)
+    with pytest.raises(UserError, match="2 columns named 'y' with different values"):
+        audit_file(AuditSpec(path=src, groups=["g"], label="y", flag="y"))
+    same = _write(tmp_path / "s.csv", "g,y,y", [f"{'ab'[i % 2]},{i % 2},{i % 2}"
+                                                  for i in range(40)])
+    assert audit_file(AuditSpec(path=same, groups=["g"], label="y", flag="y")).info["rows"] == 40
+
+
+def test_weights_that_overflow_are_refused(tmp_path):
+    """Weights of 1e308 summed to infinity and printed "People inf" with exit 0."""
+    src = _write(tmp_path / "t.csv", "g,y,w", [f"{'ab'[i % 2]},{i % 2},1e308" for i in range(40)])
+    with pytest.raises(UserError, match="weights sum to"):
+        audit_file(AuditSpec(path=src, groups=["g"], label="y", flag="y", weight="w"))
+
+
+@needs_compas
+@pytest.mark.parametrize("groups", [
+    ["race", "age_cat"],
+    # the audit and the exact attacker take about 6 minutes on a quiet 2-core machine
+    pytest.param(["race", "sex", "age_cat"], marks=pytest.mark.timeout(3000))])
+def test_compas_margins_minus_listed_cells_reveal_nothing(tmp_path, groups):
+    """race x age_cat has 18 groups: Asian or Native American reoffenders aged 25-45 were
+    1889 - (1110 + 566 + 135 + 71) = 7, and 17 counts below 10 were determined in all; unions
+    in groupings of any size are now protected."""
+    out = tmp_path / "audit"
+    args = [a for g in groups for a in ("--group", g)]
+    assert main(["audit", str(COMPAS), "--out", str(out), "--label", "two_year_recid",
+                 "--score", "decile_score", "--threshold", "5", *args]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    cells = _cells_from_csv(COMPAS, groups, "decile_score", "decile_score >= 5",
+                            "two_year_recid")
+    assert leaks(metrics, cells, 10) == []
+    _check_ratios(metrics)
+
+
+def test_the_attacker_finds_a_margin_minus_listed_cells():
+    """The attacker itself: publishing a margin and all but two of its cells determines the
+    union of the two (7), whatever the number of groups."""
+    g1 = np.array(["a"] * 40 + ["b"] * 30 + ["c"] * 4 + ["d"] * 3 + [f"e{i}" for i in range(14)
+                                                                       for _ in range(10)])
+    cells = Cells({"g": g1}, None, np.zeros(len(g1), int), None, np.ones(len(g1)))
+    listed = [{"group": {"g": k}, "counts": {"n": int((g1 == k).sum())}, "metrics": {}}
+              for k in sorted(set(g1)) if k not in ("c", "d")]
+    metrics = {"input": {"people": float(len(g1))}, "overall": {"counts": {}, "metrics": {}},
+               "groupings": {"g": {"grouping": ["g"], "groups": listed}}}
+    found = leaks(metrics, cells, 10)
+    assert [v for v, _ in found] == [7.0]
+
+
+@st.composite
+def wide_tables(draw):
+    n = draw(st.integers(60, 200))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    k1, k2 = draw(st.integers(5, 8)), draw(st.integers(2, 3))
+    g1 = rng.choice([f"a{i}" for i in range(k1)], n, p=rng.dirichlet(np.ones(k1) * 0.5))
+    g2 = rng.choice([f"b{i}" for i in range(k2)], n, p=rng.dirichlet(np.ones(k2)))
+    score = rng.integers(1, 4, n)
+    label = (rng.random(n) < score / 4).astype(int)
+    return g1, g2, score, label
+
+
+@settings(max_examples=6, deadline=None, phases=[Phase.generate], derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(wide_tables())
+def test_no_small_count_is_derivable_in_groupings_of_more_than_12_groups(tmp_path_factory,
+                                                                         table):
+    """Intersections of 10 to 24 groups: no union of groups below --min-cell is determined."""
+    g1, g2, score, label = table
+    src = _write(tmp_path_factory.mktemp("t") / "t.csv", "g1,g2,score,y",
+                 [f"{a},{b},{s},{y}" for a, b, s, y in zip(g1, g2, score, label, strict=True)])
+    spec = AuditSpec(path=src, groups=["g1", "g2"], score="score", threshold=2.0, label="y",
+                     min_cell=5)
+    metrics = json.loads(json.dumps(clean(audit_file(spec).to_dict())))
+    cells = Cells({"g1": g1, "g2": g2}, score.astype(float), (score >= 2).astype(int), label,
+                  np.ones(len(score)))
+    assert leaks(metrics, cells, 5) == []
+
+
+def test_too_many_combinations_are_refused_in_seconds(tmp_path):
+    """10,000 rows in 1,000 groups of 10 ran out of memory at 6.3 GB after 152 s."""
+    import time
+
+    src = _write(tmp_path / "t.csv", "g,y,s", [f"g{i // 10},{i % 2},{i % 7}"
+                                                for i in range(10_000)])
+    t0 = time.monotonic()
+    with pytest.raises(UserError, match="disclosure control would have to check 1,000 comb"):
+        audit_file(AuditSpec(path=src, groups=["g"], label="y", score="s", threshold=3.0))
+    assert time.monotonic() - t0 < 60

@@ -125,3 +125,99 @@ def _accepts(command: str, flag: str) -> bool:
 
     sub = build_parser()._subparsers._group_actions[0].choices[command]
     return any(flag in a.option_strings for a in sub._actions)
+
+
+# -- hostile input, round two: names, weights, crafted stores and metrics files ----------------
+
+NAME_CHARS = st.sampled_from([*"aZ9 _.-+/\\\n\t\x1b\x00\u202eé:*?", "..", "../"])
+
+
+@fast(300)
+@given(st.lists(NAME_CHARS, max_size=90).map("".join))
+def test_a_name_becomes_a_path_only_inside_its_folder(name):
+    """Every name is either refused by the path-name rule or names one entry of its folder;
+    path_name turns any text into such a name."""
+    from custodiet.store import check_path_name, is_path_name, path_name
+
+    root = Path("/base")
+    for candidate in (name, path_name(name)):
+        if is_path_name(candidate):
+            assert (root / candidate).parent == root and candidate not in (".", "..")
+            assert "\n" not in candidate and "\x1b" not in candidate
+            check_path_name(candidate, field="x")
+        else:
+            try:
+                check_path_name(candidate, field="x")
+            except UserError as err:
+                assert "\n" not in err.format() and "\x1b" not in err.format()
+            else:
+                raise AssertionError(candidate)
+    assert is_path_name(path_name(name))
+
+
+WEIGHTS = st.sampled_from(["1", "0", "10.5", "15.5", "1e308", "0.001", "3", "100.25"])
+
+
+@fast(25)
+@given(st.lists(st.tuples(st.sampled_from("abcz"), st.integers(0, 1), st.integers(1, 6),
+                          WEIGHTS), min_size=1, max_size=80))
+def test_weighted_audits_never_publish_a_group_of_few_respondents(rows):
+    """Whatever the weights, a published group has at least --min-cell respondents when the
+    weights are survey weights (and never a traceback or an infinite count)."""
+    import json as _json
+
+    from custodiet.audit import AuditSpec, audit_file
+
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "t.csv"
+        src.write_text("g,y,s,w\n" + "\n".join(f"{g},{y},{s},{w}" for g, y, s, w in rows)
+                       + "\n")
+        try:
+            real = audit_file(AuditSpec(path=src, groups=["g"], label="y", score="s",
+                                        threshold=3.0, weight="w", min_cell=5))
+        except UserError as err:
+            assert "\n" not in err.format()
+            return
+        out = _json.loads(_json.dumps(real.to_dict(), allow_nan=False, default=str))
+        respondents = {}
+        for g, _, _, w in rows:
+            respondents[g] = respondents.get(g, 0) + (float(w) > 0)
+        if out["input"]["weights"] == "survey":
+            for e in out["groupings"]["g"]["groups"]:
+                assert respondents[e["group"]["g"]] >= 5
+
+
+JSON_PIECES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**30, 10**30),
+              st.floats(allow_nan=False), st.text(max_size=5)),
+    lambda kids: st.one_of(st.lists(kids, max_size=3),
+                           st.dictionaries(st.sampled_from(
+                               ["mean", "low", "high", "n", "values", "headline", "alerts",
+                                "precision", "rows", "database", "bytes", "seed"]), kids,
+                               max_size=4)), max_leaves=12)
+
+
+@fast(60)
+@given(JSON_PIECES, st.sampled_from(["", "huge", "deep"]))
+def test_compare_and_inspect_on_crafted_files_are_one_line(data, twist):
+    """compare on a crafted metrics.json and inspect on a crafted manifest end in 0 or 2."""
+    import json as _json
+
+    text = _json.dumps({"headline": data} if isinstance(data, dict) else data)
+    if twist == "huge":
+        text = '{"headline": {"alerts": {"mean": ' + "9" * 50_000 + "}}}"
+    elif twist == "deep":
+        text = "[" * 50_000 + "]" * 50_000
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d)
+        for name in ("a", "b"):
+            (root / name).mkdir()
+            (root / name / "metrics.json").write_text(text)
+        assert main(["compare", str(root / "a"), str(root / "b")]) in (0, 2)
+        run = root / "run"
+        run.mkdir()
+        import duckdb
+
+        duckdb.connect(str(run / "run.duckdb")).close()
+        (run / "manifest.json").write_text(text)
+        assert main(["inspect", str(run)]) in (0, 2)

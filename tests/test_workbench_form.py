@@ -219,3 +219,45 @@ def test_without_the_script_an_edit_comes_back_to_the_page(client) -> None:
     response = c.post("/card/1", content=urlencode(pairs), follow_redirects=False,
                       headers={"content-type": "application/x-www-form-urlencoded"})
     assert response.status_code == 303 and response.headers["location"] == "/#card-1"
+
+
+def test_save_never_replaces_a_foreign_file_nor_follows_a_planted_link(client) -> None:
+    """Save used to overwrite any .toml in its folder, write through a link planted at its
+    temporary name, and accept a name with a trailing newline."""
+    c, wb = client
+    wb.save_dir.mkdir(parents=True, exist_ok=True)
+    theirs = wb.save_dir / "theirs.toml"
+    theirs.write_text("# someone's scenario\n")
+    target = wb.save_dir.parent / "outside.txt"
+    target.write_text("untouched\n")
+    (wb.save_dir / ".toml.tmp").symlink_to(target)
+    (wb.save_dir / "own.toml.tmp").symlink_to(target)
+    assert c.post("/save", data={"filename": "theirs.toml"}).status_code == 400
+    assert theirs.read_text() == "# someone's scenario\n"
+    assert c.post("/save", data={"filename": "own.toml\n"}).status_code == 400
+    for _ in range(2):  # saving again over its own file is allowed
+        ok = c.post("/save", data={"filename": "own.toml"}, follow_redirects=False)
+        assert ok.status_code == 303
+    assert target.read_text() == "untouched\n"
+    assert parse_scenario((wb.save_dir / "own.toml").read_text()) == wb.bench.scenario
+
+
+def test_a_huge_post_is_refused_without_reading_it(client) -> None:
+    """A 200 MB post was read whole (the server grew from 237 MB to 1.68 GB)."""
+    c, _ = client
+    big = c.post("/save", content=b"filename=" + b"x" * 2_000_000,
+                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert big.status_code == 413
+    assert c.get("/").status_code == 200
+
+
+def test_names_become_paths_only_through_the_path_name_rule(tmp_path) -> None:
+    """A scenario named "../../x" kept its cached city outside --cache; "My Study" broke the
+    study's file name."""
+    from custodiet.store import is_path_name, path_name
+
+    sc = fresh_bench().scenario.model_copy(update={"name": "../../x"})
+    path = engine.cache_path(sc, tmp_path / "cache")
+    assert path.parent == tmp_path / "cache"
+    for name in ("../../x", "My Study", "a\nb", "\x1b[31m", "", "." * 3, "é" * 200):
+        assert is_path_name(path_name(name))

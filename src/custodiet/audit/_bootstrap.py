@@ -11,6 +11,10 @@ import warnings
 
 import numpy as np
 
+from custodiet._interrupt import check as check_interrupt
+
+_CHUNK = 1_000_000  # cell counts drawn between checks for a termination request
+
 
 def resample_counts(count: np.ndarray, *, resamples: int, seed: int,
                     rows: np.ndarray | None = None) -> np.ndarray:
@@ -27,7 +31,7 @@ def resample_counts(count: np.ndarray, *, resamples: int, seed: int,
     if rows is not None:
         n_rows = round(float(rows.sum()))
         rng = np.random.default_rng(np.random.SeedSequence(seed))
-        draws = rng.multinomial(n_rows, rows / rows.sum(), size=resamples).astype(np.float64)
+        draws = _multinomial(rng, n_rows, rows / rows.sum(), resamples)
         return draws * (count / np.where(rows > 0, rows, 1.0))
     total = count.sum()
     n = round(total)  # whole-number frequencies: the total number of people
@@ -35,10 +39,23 @@ def resample_counts(count: np.ndarray, *, resamples: int, seed: int,
         return np.zeros((resamples, len(count)))
     p = count / total
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    draws = rng.multinomial(n, p, size=resamples).astype(np.float64)
+    draws = _multinomial(rng, n, p, resamples)
     if not np.isclose(n, total):
         draws *= total / n  # keep the weighted scale of the table
     return draws
+
+
+def _multinomial(rng: np.random.Generator, n: int, p: np.ndarray, resamples: int
+                 ) -> np.ndarray:
+    """``resamples`` multinomial draws, in chunks so that a SIGTERM is honoured between them
+    (a single call of a hundred million resamples ignored it); the same draws as one call."""
+    out = np.empty((resamples, len(p)))
+    step = max(1, _CHUNK // max(1, len(p)))
+    for start in range(0, resamples, step):
+        stop = min(resamples, start + step)
+        out[start:stop] = rng.multinomial(n, p, size=stop - start)
+        check_interrupt()
+    return out
 
 
 def percentile_interval(samples: np.ndarray, confidence: float

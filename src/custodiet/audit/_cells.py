@@ -38,6 +38,15 @@ class Cells:
     rows: np.ndarray | None = None
     """Sample rows per cell when the weights are survey weights (each row stands for ``count /
     rows`` people): the bootstrap then resamples rows, each with its weight."""
+    units: np.ndarray | None = None
+    """Respondents (rows of positive weight) per cell when the weights are survey weights:
+    small-cell rules count these, never the weights (one row weighing 15.5 is one person)."""
+
+    @property
+    def people(self) -> np.ndarray:
+        """Per cell, the number of people disclosure control counts: respondents with survey
+        weights, otherwise ``count`` (rows, or whole-number frequencies)."""
+        return self.count if self.units is None else self.units
 
     @property
     def labelled(self) -> bool:
@@ -64,7 +73,8 @@ class Cells:
 
 def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], flag: str,
                         label: str | None = None, weight: str | None = None,
-                        values: Sequence[str] = (), survey: bool = False) -> Cells:
+                        values: Sequence[str] = (), survey: bool = False,
+                        units: bool = False) -> Cells:
     """Aggregate a DuckDB relation with group columns, a 0/1 ``flag``, an optional 0/1 ``label``
     and an optional non-negative ``weight`` (people per row; 1 when absent). Each column of
     ``values`` (a number per person) becomes part of the cell key, so that its per-person mean
@@ -73,6 +83,9 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
     With ``survey``, the weight is a survey weight (a row is one respondent standing for
     ``weight`` people): it becomes part of the cell key and each cell records its rows, so
     that the bootstrap resamples respondents rather than people.
+
+    With ``units``, each cell also records its respondents (rows of positive weight), which
+    small-cell rules count instead of the weights (:attr:`Cells.people`).
 
     Cells come out sorted, whatever the row order or thread count, so that a seeded bootstrap
     draws the same resamples on every run.
@@ -89,14 +102,20 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
     if survey:
         sel.append(f"{w} AS sw")
     rows = ", count(*) AS r" if survey else ""
+    units = units and weight is not None
+    if units:
+        rows += f", count(*) FILTER (WHERE {w} > 0) AS u"
     sql = (f"SELECT {', '.join(sel)}, SUM({w}) AS n{rows} FROM _cells_src GROUP BY ALL "
            "ORDER BY ALL")
     table = rel.query("_cells_src", sql).to_arrow_table()
     cells = _from_arrow(table, groups, labelled=label is not None, values=values)
+    n = np.asarray(table.column("n").to_numpy(zero_copy_only=False), dtype=np.float64)
+    if units:
+        u = np.asarray(table.column("u").to_numpy(), dtype=np.float64)
+        cells = replace(cells, units=u[n > 0])
     if not survey:
         return cells
     r = np.asarray(table.column("r").to_numpy(), dtype=np.float64)
-    n = np.asarray(table.column("n").to_numpy(zero_copy_only=False), dtype=np.float64)
     return replace(cells, rows=r[n > 0])
 
 

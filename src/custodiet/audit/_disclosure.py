@@ -15,27 +15,31 @@ derivable small count, the smallest published count its derivation uses, until n
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from custodiet._interrupt import check as check_interrupt
 from custodiet.audit import _metrics as mt
 from custodiet.audit._cells import Cells, Grouping
+from custodiet.audit._derivable import derivable_small, outcome_family
 from custodiet.audit._frame import AuditResult, GroupFrame
 from custodiet.audit._sweep import Grid, Sweep, SweepFrame
+from custodiet.errors import UserError
 
-#: Every union of groups is checked for groupings with at most this many groups (4,095
-#: unions); larger groupings are checked group by group and for the union of the left-out ones.
-MAX_UNION_GROUPS: int = 12
 #: Share of withheld values from which the report warns that suppression is heavy.
 HEAVY_SHARE: float = 0.25
 #: At most this many sweep thresholds are published on real data (evenly spaced over the
 #: score's grid; assumption: enough to read a trade-off, few enough to protect small groups).
 MAX_PROTECTED_THRESHOLDS: int = 20
-#: Bound on combinations x score intervals x flagged x label, the unknowns of the check.
+#: Bound on combinations x score intervals x flagged x label, the unknowns of the check: sweep
+#: thresholds are thinned to stay within it.
 MAX_UNKNOWNS: int = 1200
+#: Above this many unknowns even after thinning the audit is refused rather than published
+#: unchecked (assumption: the check's memory and time grow with the square of the unknowns;
+#: 10,000 rows in 1,000 groups used to run out of memory at 6.3 GB).
+MAX_CHECKED_UNKNOWNS: int = 4000
 _MAX_ROUNDS = 500
 
 
@@ -109,7 +113,7 @@ class _Model:
         a = np.array([index[(int(interval[b]), int(f), int(v))] for b, f, v in
                       zip(joint.bucket, c.flagged, y, strict=True)], dtype=np.int64)
         self.x = np.zeros((len(combos), len(atoms)))
-        np.add.at(self.x, (self.u, a), c.count)
+        np.add.at(self.x, (self.u, a), c.people)  # people, never weights
         self.bounds = bounds
         self.labelled = labelled
         self.funcs: dict[tuple[bytes, bytes], int] = {}
@@ -188,7 +192,7 @@ def _label_histograms(joint: Joint, sweep: Sweep) -> np.ndarray:
                 inside &= np.asarray(c.levels[p], dtype=object)[c.codes[:, p]] == v
             for lab in sorted(set(y.tolist())):
                 sel = inside & (y == lab)
-                hist.append(np.bincount(joint.bucket[sel], weights=c.count[sel],
+                hist.append(np.bincount(joint.bucket[sel], weights=c.people[sel],
                                         minlength=n_b))
     return np.array(hist).reshape(-1, n_b)
 
@@ -225,54 +229,6 @@ def _sweep_items(m: _Model, name: str, frame: SweepFrame, kept: np.ndarray) -> N
                 m.items.append((("sweep", name, g, k, j), fs))
 
 
-def _group_family(m: _Model, result: AuditResult) -> list[np.ndarray]:
-    """Sets of combinations whose counts must stay protected: each combination, and the
-    groups (and unions of groups) of every grouping of one or more columns."""
-    out = [np.eye(len(m.keys), dtype=bool)[i] for i in range(len(m.keys))]
-    cols_sets = {(c,) for c in m.cols} | {f.grouping.cols for f in result.frames.values()}
-    for cols in sorted(cols_sets):
-        pos = [m.cols.index(c) for c in cols]
-        keys = sorted({tuple(k[p] for p in pos) for k in m.keys})
-        masks = [m.mask(cols, k) for k in keys]
-        if len(masks) <= MAX_UNION_GROUPS:
-            for r in range(1, len(masks) + 1):
-                out += [np.logical_or.reduce(c) for c in combinations(masks, r)]
-        else:
-            shown = set(result.frames[" × ".join(cols)].keys) if " × ".join(cols) in \
-                result.frames else set()
-            hidden = [mk for k, mk in zip(keys, masks, strict=True) if k not in shown]
-            out += masks + ([np.logical_or.reduce(hidden)] if hidden else [])
-    return out
-
-
-def _outcome_family(m: _Model) -> list[np.ndarray]:
-    """Sets of atoms whose counts must stay protected: every run of score intervals, crossed
-    with flagged or not (or either) and label 1 or 0 (or either)."""
-    iv, f, y = m.atoms[:, 0], m.atoms[:, 1], m.atoms[:, 2]
-    k = len(m.bounds)
-    out = []
-    ys = ((0,), (1,), (0, 1)) if m.labelled else ((0,),)
-    for fs in ((0,), (1,), (0, 1)):
-        for yv in ys:
-            base = np.isin(f, fs) & np.isin(y, yv)
-            for lo in range(k):
-                for hi in range(lo + 1, k + 1):
-                    w = base & (iv >= lo) & (iv < hi)
-                    if w.any():
-                        out.append(w)
-    return out
-
-
-def _small_candidates(m: _Model, result: AuditResult, min_cell: float) -> np.ndarray:
-    """Indicator vectors (rows) of every protected count that is small."""
-    groups = np.array(_group_family(m, result), dtype=np.float64)
-    outcomes = np.array(_outcome_family(m), dtype=np.float64)
-    values = groups @ m.x @ outcomes.T
-    gi, wi = np.nonzero(mt.small(values, min_cell))
-    return np.einsum("ci,cj->cij", groups[gi], outcomes[wi]).reshape(
-        len(gi), groups.shape[1] * outcomes.shape[1])
-
-
 def _row_space(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """An orthonormal basis (columns) of the row space of ``a`` and its eigenvalues in
     ``a.T @ a``: an eigendecomposition of the small square matrix instead of an SVD of ``a``."""
@@ -281,31 +237,29 @@ def _row_space(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return vec[:, keep], lam[keep]
 
 
-def _hide(m: _Model, hidden: set[int], fixed: set[int], cand: np.ndarray) -> bool:
+def _hide(m: _Model, hidden: set[int], fixed: set[int], outcomes: np.ndarray,
+          min_cell: float) -> bool:
     """One round: hide, for each derivable small count, the smallest published count that its
     derivation uses. False when nothing small is derivable any more."""
     live = [(ref, fs) for i, (ref, fs) in enumerate(m.items)
             if i not in m.off and not hidden.intersection(fs)]
     published = sorted({f for _, fs in live for f in fs} | fixed)
     a = m.matrix[published]
+    basis, lam = _row_space(a)
+    cand = derivable_small(m.x, outcomes, basis, min_cell)
     if len(cand) == 0:
         return False
-    basis, lam = _row_space(a)
     proj = cand @ basis
-    resid = np.linalg.norm(cand - proj @ basis.T, axis=1)
-    found = resid < 1e-6 * np.maximum(np.linalg.norm(cand, axis=1), 1.0)
-    if not found.any():
-        return False
     # the least-norm combination of published counts giving each derivable small count
-    coef = a @ (basis @ (proj[found] / lam).T)  # (P, found)
+    coef = a @ (basis @ (proj / lam).T)  # (P, found)
     cost = _costs(m, live, published)
     movable = np.array([f not in fixed for f in published])
+    before = len(hidden)
     for col in coef.T:
         used = (np.abs(col) > 1e-7) & movable
-        if not used.any():
-            raise RuntimeError("a small count follows from the table's total alone")
-        hidden.add(published[int(np.flatnonzero(used)[np.argmin(cost[used])])])
-    return True
+        if used.any():  # else a multiple of the total, which is not small
+            hidden.add(published[int(np.flatnonzero(used)[np.argmin(cost[used])])])
+    return len(hidden) > before
 
 
 def _costs(m: _Model, live: list[tuple[Any, list[int]]], published: list[int]) -> np.ndarray:
@@ -336,6 +290,7 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
         b_cut = int(np.searchsorted(joint.grid.thresholds, joint.cut, side="left"))
         bounds = np.union1d(kept, [b_cut]) if b_cut < len(joint.grid.thresholds) else kept
     m = _Model(joint, bounds.astype(np.int64), result.labelled)
+    _check_size(m)
     frames = {"": result.overall_frame, **result.frames}
     for name, fr in frames.items():
         _frame_items(m, name, fr)
@@ -349,16 +304,28 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
     fixed = {everyone}
     small = set(np.flatnonzero(mt.small(m.values, min_cell)).tolist())
     hidden = set(small) - fixed
-    cand = _small_candidates(m, result, min_cell)
+    outcomes = outcome_family(m.atoms, len(m.bounds), m.labelled)
     rounds = 0
     # small matrices: one BLAS thread is fastest, and far faster on a busy machine
     with threadpool_limits(limits=1):
-        while _hide(m, hidden, fixed, cand):
+        while _hide(m, hidden, fixed, outcomes, min_cell):
+            check_interrupt()  # a SIGTERM between rounds ends the audit here
             rounds += 1
             if rounds > _MAX_ROUNDS:  # never publish unchecked: withhold everything instead
                 hidden = set(range(len(m.vecs))) - fixed
                 break
     return _apply(m, frames, sweep, hidden, small, min_cell, n_thr, dropped)
+
+
+def _check_size(m: _Model) -> None:
+    """Refuse, in seconds and before any large matrix exists, a check too large to run."""
+    unknowns = len(m.keys) * len(m.atoms)
+    if unknowns > MAX_CHECKED_UNKNOWNS:
+        raise UserError(
+            f"disclosure control would have to check {len(m.keys):,} combinations of group "
+            f"values x {len(m.atoms)} outcome cells ({unknowns:,} unknowns, more than "
+            f"{MAX_CHECKED_UNKNOWNS:,}); group by fewer or coarser columns (fewer distinct "
+            "values)", field="--group")
 
 
 def _slice_sweep(sweep: Sweep, kept: np.ndarray) -> None:

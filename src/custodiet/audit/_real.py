@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import math
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,56 +14,26 @@ import numpy as np
 from custodiet.audit._cells import Cells, cells_from_relation, quote
 from custodiet.audit._disclosure import Disclosure, Joint, protect
 from custodiet.audit._frame import (
-    DEFAULT_BAND,
-    DEFAULT_CONFIDENCE,
-    DEFAULT_MIN_CELL,
     AuditResult,
     default_groupings,
     group_metrics,
 )
+from custodiet.audit._input import (
+    MAX_RESAMPLED_CELLS,
+    MAX_SURVEY_CELLS,
+    check_spec,
+    check_values,
+    copy_needed,
+    count_people,
+    count_respondents,
+    is_survey,
+    refuse_identifiers,
+    score_range,
+)
+from custodiet.audit._spec import AuditSpec
 from custodiet.audit._sweep import Grid, Sweep, bucket_index, sweep_grid, threshold_sweep
-from custodiet.audit._validate import suggest
 from custodiet.engine import connect
 from custodiet.errors import UserError
-
-#: The smallest ``min_cell`` a real-data audit accepts: below it a published count could single
-#: out a handful of people (assumption: the floor many statistical agencies use, 5).
-MIN_CELL_FLOOR: int = 5
-#: A group column is refused as identifying when more than this share of the people share
-#: their value with fewer than ``min_cell`` people (a name, an id, a date of birth).
-IDENTIFIER_SHARE: float = 0.5
-
-#: With survey weights the bootstrap draws one count per distinct (groups, flag, label,
-#: weight) row and resample; above this many such rows it is refused (assumption: memory).
-MAX_SURVEY_CELLS: int = 1_000_000
-
-_NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-            "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "BOOLEAN")
-
-
-@dataclass
-class AuditSpec:
-    """What to audit in a table: the columns and the flag rule (exactly one of ``threshold``
-    with ``score``, ``flag``, ``top_k`` or ``top_pct`` with ``score``)."""
-
-    path: Path
-    groups: list[str]
-    label: str | None = None
-    score: str | None = None
-    threshold: float | None = None
-    flag: str | None = None
-    top_k: float | None = None
-    top_pct: float | None = None
-    weight: str | None = None
-    reference: dict[str, str] = field(default_factory=dict)
-    bootstrap: int = 0
-    seed: int = 0
-    min_cell: float = DEFAULT_MIN_CELL
-    band: tuple[float, float] = DEFAULT_BAND
-    confidence: float = DEFAULT_CONFIDENCE
-    glob: bool = False
-    """Read ``path`` as a pattern of several files (``data/*.csv``); by default the path is
-    that one file, whatever characters its name holds."""
 
 
 @dataclass
@@ -88,68 +57,6 @@ class RealAudit:
         return out
 
 
-def _reader(path: Path) -> str:
-    name = path.name.lower()
-    lit = "'" + str(path).replace("'", "''") + "'"
-    if name.endswith((".parquet", ".pq")):
-        return f"read_parquet({lit})"
-    if name.endswith((".csv", ".csv.gz", ".tsv", ".txt", ".tsv.gz")):
-        return f"read_csv({lit}, header = true)"
-    raise UserError("unknown file type; give a .csv or .parquet file", where=str(path))
-
-
-def _check_spec(spec: AuditSpec) -> None:
-    where = str(spec.path)
-    rules = [spec.threshold is not None, spec.flag is not None, spec.top_k is not None,
-             spec.top_pct is not None]
-    if sum(rules) != 1:
-        raise UserError("give exactly one flag rule: --score with --threshold, --flag, "
-                        "--top-k or --top-pct")
-    if (spec.threshold is not None or spec.top_k is not None or spec.top_pct is not None) \
-            and spec.score is None:
-        raise UserError("--threshold, --top-k and --top-pct need --score")
-    if spec.top_k is not None and not spec.top_k > 0:
-        raise UserError(f"must be more than 0, got {spec.top_k:g}", field="--top-k")
-    if spec.top_pct is not None and not 0 < spec.top_pct <= 100:
-        raise UserError(f"must be in (0, 100], got {spec.top_pct:g}", field="--top-pct")
-    if spec.threshold is not None and not math.isfinite(spec.threshold):
-        raise UserError("must be a finite number", field="--threshold")
-    if not spec.groups:
-        raise UserError("give at least one --group column")
-    if spec.bootstrap < 0:
-        raise UserError("must be 0 or more", field="--bootstrap")
-    if not spec.min_cell >= MIN_CELL_FLOOR:
-        raise UserError(f"must be at least {MIN_CELL_FLOOR} on real data (smaller cells could "
-                        f"single out people), got {spec.min_cell:g}", field="--min-cell")
-    if spec.glob:
-        return
-    if not spec.path.exists():
-        raise UserError("no such file", where=where)
-    if spec.path.is_dir():
-        raise UserError("is a directory, not a table file", where=where)
-    if spec.path.stat().st_size == 0:
-        raise UserError("is empty", where=where)
-
-
-def _columns(spec: AuditSpec) -> dict[str, str]:
-    """Role -> column name for every column the audit reads."""
-    cols = {f"group {g}": g for g in spec.groups}
-    for role in ("label", "score", "flag", "weight"):
-        if getattr(spec, role) is not None:
-            cols[role] = getattr(spec, role)
-    return cols
-
-
-def _line(spec: AuditSpec, con: duckdb.DuckDBPyConnection, cond: str) -> str:
-    """``file:line`` of the first row matching ``cond`` (line 1 is a CSV header)."""
-    row = con.execute(f"SELECT min(rowid) FROM src WHERE {cond}").fetchone()[0]
-    if row is None:
-        return str(spec.path)
-    if spec.path.name.lower().endswith(".parquet") or spec.path.name.lower().endswith(".pq"):
-        return f"{spec.path}: row {row + 1}"
-    return f"{spec.path}:{row + 2}"
-
-
 def literal_source(path: Path, scratch: Path) -> Path:
     """A path DuckDB reads as exactly ``path``: DuckDB expands ``*``, ``?``, ``[...]`` and
     ``{...}`` in file names, so a name holding them is read through a plain-named link."""
@@ -165,129 +72,24 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     """Copy the columns the audit needs into table ``src`` and validate them; raise
     ``UserError`` on the first problem. Returns facts about the input (row and people count).
     ``source`` is the path handed to DuckDB (see :func:`literal_source`)."""
-    _check_spec(spec)
+    check_spec(spec)
     where = str(spec.path)
-    types, rows = _copy_needed(spec, con, source or spec.path)
-    _check_values(spec, con, types)
-    people = _people(spec, con, types, rows)
-    if people < spec.min_cell:
-        raise UserError(f"has {people:g} people, fewer than --min-cell {spec.min_cell:g}: "
+    types, rows = copy_needed(spec, con, source or spec.path)
+    check_values(spec, con, types)
+    people = count_people(spec, con, types, rows)
+    survey = is_survey(spec, con)
+    counted = count_respondents(spec, con) if survey else people
+    if counted < spec.min_cell:
+        who = "respondents (rows of positive weight)" if survey else "people"
+        raise UserError(f"has {counted:g} {who}, fewer than --min-cell {spec.min_cell:g}: "
                         "nothing could be published", where=where)
-    _refuse_identifiers(spec, con)
-    info: dict[str, Any] = {"rows": int(rows), "people": float(people)}
+    refuse_identifiers(spec, con, survey)
+    info: dict[str, Any] = {"rows": int(rows), "people": float(people),
+                            "weights": None if not spec.weight else (
+                                "survey" if survey else "counts")}
     if spec.score is not None:
-        info["score_range"] = _score_range(spec, con)
+        info["score_range"] = score_range(spec, con)
     return info
-
-
-def _copy_needed(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path
-                 ) -> tuple[dict[str, str], int]:
-    """Copy the audit's columns into ``src``: their types and the number of rows."""
-    where = str(spec.path)
-    try:
-        rel = con.sql(f"SELECT * FROM {_reader(source)}")
-        available = list(rel.columns)
-        types = dict(zip(available, [str(t) for t in rel.types], strict=True))
-    except duckdb.Error as err:
-        msg = str(err).splitlines()[0]
-        raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
-    cols = _columns(spec)
-    for role, col in cols.items():
-        if col not in available:
-            raise UserError(f"no {role.split()[0]} column {col!r}{suggest(col, available)}",
-                            where=where, field=col)
-    needed = list(dict.fromkeys(cols.values()))
-    try:
-        con.execute(f"CREATE TABLE src AS SELECT {', '.join(quote(c) for c in needed)} "
-                    f"FROM {_reader(source)}")
-    except duckdb.Error as err:
-        msg = str(err).splitlines()[0]
-        raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None
-    rows = con.execute("SELECT count(*) FROM src").fetchone()[0]
-    if rows == 0:
-        raise UserError("has no data rows", where=where)
-    return types, rows
-
-
-def _numeric(spec: AuditSpec, types: dict[str, str], col: str, role: str) -> None:
-    if not types[col].startswith(_NUMERIC) and not types[col].startswith("DECIMAL"):
-        raise UserError(f"the {role} column must be numeric, but it holds {types[col]}",
-                        where=str(spec.path), field=col)
-
-
-def _check_values(spec: AuditSpec, con: duckdb.DuckDBPyConnection, types: dict[str, str]
-                  ) -> None:
-    """No missing value in any column; labels and flags 0 or 1; a numeric score."""
-
-    def missing(col: str) -> str:
-        q = quote(col)
-        if types[col] in ("FLOAT", "DOUBLE"):
-            return f"({q} IS NULL OR isnan({q}))"
-        return f"{q} IS NULL"
-
-    for role, col in _columns(spec).items():
-        if con.execute(f"SELECT count(*) FROM src WHERE {missing(col)}").fetchone()[0]:
-            raise UserError(f"the {role} column has a missing value (NaN or empty)",
-                            where=_line(spec, con, missing(col)), field=col)
-    for role in ("label", "flag"):
-        col = getattr(spec, role)
-        if col is None:
-            continue
-        _numeric(spec, types, col, role)
-        bad = f"{quote(col)}::DOUBLE NOT IN (0, 1)"
-        if con.execute(f"SELECT count(*) FROM src WHERE {bad}").fetchone()[0]:
-            val = con.execute(f"SELECT {quote(col)} FROM src WHERE {bad} LIMIT 1").fetchone()[0]
-            raise UserError(f"the {role} column must be 0 or 1, found {val}",
-                            where=_line(spec, con, bad), field=col)
-    if spec.score is not None:
-        _numeric(spec, types, spec.score, "score")
-
-
-def _people(spec: AuditSpec, con: duckdb.DuckDBPyConnection, types: dict[str, str],
-            rows: int) -> float:
-    """The people the table stands for: its rows, or the sum of valid weights."""
-    if spec.weight is None:
-        return float(rows)
-    _numeric(spec, types, spec.weight, "weight")
-    w = quote(spec.weight)
-    for cond, what in ((f"{w} < 0", "a negative weight"),
-                       (f"NOT isfinite({w}::DOUBLE)", "an infinite weight")):
-        if con.execute(f"SELECT count(*) FROM src WHERE {cond}").fetchone()[0]:
-            raise UserError(f"the weight column has {what}", where=_line(spec, con, cond),
-                            field=spec.weight)
-    people = con.execute(f"SELECT sum({w}::DOUBLE) FROM src").fetchone()[0]
-    if not people > 0:
-        raise UserError("the weights sum to 0", where=str(spec.path), field=spec.weight)
-    return people
-
-
-def _score_range(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> list[float]:
-    """The score's [min, max]; the threshold must lie within it."""
-    s = quote(spec.score)
-    lo, hi = con.execute(f"SELECT min({s})::DOUBLE, max({s})::DOUBLE FROM src").fetchone()
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise UserError("the score column has an infinite value", where=str(spec.path),
-                        field=spec.score)
-    if spec.threshold is not None and not lo <= spec.threshold <= hi:
-        raise UserError(f"threshold {spec.threshold:g} is outside the score's range "
-                        f"{lo:g} to {hi:g}", where=str(spec.path), field="--threshold")
-    return [lo, hi]
-
-
-def _refuse_identifiers(spec: AuditSpec, con: duckdb.DuckDBPyConnection) -> None:
-    """Refuse a group column whose values mostly single people out (a name, an id): more than
-    ``IDENTIFIER_SHARE`` of the people share their value with fewer than ``min_cell``."""
-    w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
-    for g in dict.fromkeys(spec.groups):
-        distinct, share = con.execute(
-            f"WITH v AS (SELECT {quote(g)} AS v, sum({w}) AS n FROM src GROUP BY 1 "
-            f"HAVING sum({w}) > 0) SELECT count(*), sum(CASE WHEN n < $m THEN n ELSE 0 END) "
-            f"/ sum(n) FROM v", {"m": spec.min_cell}).fetchone()
-        if share is not None and share > IDENTIFIER_SHARE:
-            raise UserError(f"looks like an identifier: {distinct:,} distinct values, and "
-                            f"{share:.0%} of the people share theirs with fewer than "
-                            f"{spec.min_cell:g}; group by a column whose values many people "
-                            "share", where=str(spec.path), field=g)
 
 
 def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> str:
@@ -351,17 +153,19 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
     rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
     label = "__label" if spec.label else None
     weight = "__weight" if spec.weight else None
-    survey = bool(spec.weight) and bool(con.execute(
-        f"SELECT bool_or({quote(spec.weight)}::DOUBLE <> round({quote(spec.weight)}::DOUBLE)) "
-        "FROM src").fetchone()[0])
-    info["weights"] = None if not spec.weight else ("survey" if survey else "counts")
+    survey = info["weights"] == "survey"
     cells = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight, survey=survey and spec.bootstrap > 0)
+                                weight=weight, survey=survey and spec.bootstrap > 0,
+                                units=survey)
     if cells.rows is not None and len(cells.count) > MAX_SURVEY_CELLS:
         raise UserError(f"--bootstrap with survey (non-integer) weights resamples respondents, "
                         f"and this table has {len(cells.count):,} distinct (groups, flag, "
                         f"label, weight) rows, more than {MAX_SURVEY_CELLS:,}; drop --bootstrap "
                         "or round the weights", where=str(spec.path), field=spec.weight)
+    if spec.bootstrap * len(cells.count) > MAX_RESAMPLED_CELLS:
+        raise UserError(f"--bootstrap {spec.bootstrap:,} x {len(cells.count):,} cells would "
+                        f"draw more than {MAX_RESAMPLED_CELLS:,} counts (memory); use fewer "
+                        "resamples", field="--bootstrap")
     result = group_metrics(cells, reference=spec.reference, band=spec.band,
                            min_cell=spec.min_cell, bootstrap=spec.bootstrap,
                            seed=spec.seed, confidence=spec.confidence)
@@ -370,28 +174,29 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         grid = sweep_grid(rel, "__score")
         sweep = threshold_sweep(rel, score="__score", groupings=default_groupings(groups),
                                 groups=tuple(groups), label=label, weight=weight,
-                                min_cell=spec.min_cell, grid=grid)
+                                min_cell=spec.min_cell, grid=grid, units=survey)
         sweep.score = spec.score
     cut = None if spec.flag is not None else (
         spec.threshold if spec.threshold is not None else info.get("cutoff"))
-    joint = _joint(rel, groups, label, weight, grid, cut)
+    joint = _joint(rel, groups, label, weight, grid, cut, survey)
     disclosure = protect(result, sweep, joint, min_cell=spec.min_cell)
     info["groups"] = groups
     return RealAudit(result, sweep, info, disclosure)
 
 
 def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
-           weight: str | None, grid: Grid | None, cut: float | None) -> Joint:
-    """People per (group values, score bucket, flagged, label), for disclosure control."""
+           weight: str | None, grid: Grid | None, cut: float | None, survey: bool) -> Joint:
+    """People per (group values, score bucket, flagged, label), for disclosure control
+    (with survey weights, respondents beside the weighted counts)."""
     if grid is not None:
         rel = rel.project(f"*, {grid.bucket} AS __bucket")
     else:
         rel = rel.project("*, 0.0 AS __bucket")
     withb = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight, values=("__bucket",))
+                                weight=weight, values=("__bucket",), units=survey)
     assert withb.values is not None
     raw = withb.values[:, 0]
     bucket = bucket_index(grid, raw) if grid is not None else np.zeros(len(raw), np.int64)
     cells = Cells(withb.group_cols, withb.levels, withb.codes, withb.flagged, withb.label,
-                  withb.count)
+                  withb.count, units=withb.units)
     return Joint(cells, bucket, grid, cut)

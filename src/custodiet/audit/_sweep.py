@@ -116,9 +116,11 @@ class Sweep:
 def threshold_sweep(rel: duckdb.DuckDBPyRelation, *, score: str, groupings: Iterable[Grouping],
                     groups: tuple[str, ...], label: str | None = None,
                     weight: str | None = None, min_cell: float = 10,
-                    max_thresholds: int = MAX_THRESHOLDS, grid: Grid | None = None) -> Sweep:
+                    max_thresholds: int = MAX_THRESHOLDS, grid: Grid | None = None,
+                    units: bool = False) -> Sweep:
     """Sweep ``score`` over its distinct values (or an equal-width grid when there are more
-    than ``max_thresholds``), applying the same suppression rules as ``group_metrics``."""
+    than ``max_thresholds``), applying the same suppression rules as ``group_metrics``; with
+    ``units`` (survey weights) they count respondents, not weights."""
     grid = grid or sweep_grid(rel, score, max_thresholds)
     thresholds = grid.thresholds
     sel = [f"CAST({quote(g)} AS VARCHAR) AS g{i}" for i, g in enumerate(groups)]
@@ -126,17 +128,20 @@ def threshold_sweep(rel: duckdb.DuckDBPyRelation, *, score: str, groupings: Iter
     if label is not None:
         sel.append(f"CAST({quote(label)} AS INTEGER) AS y")
     w = f"CAST({quote(weight)} AS DOUBLE)" if weight else "1.0"
-    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n FROM _sw GROUP BY ALL ORDER BY ALL"
+    units = units and weight is not None
+    u = f", count(*) FILTER (WHERE {w} > 0) AS u" if units else ""
+    sql = f"SELECT {', '.join(sel)}, SUM({w}) AS n{u} FROM _sw GROUP BY ALL ORDER BY ALL"
     table = rel.query("_sw", sql).to_arrow_table()
     count = table.column("n").to_numpy().astype(np.float64)
     keep = count > 0  # people with weight 0 are nobody: no group, no bucket
     table = table.filter(keep)
+    people = table.column("u").to_numpy().astype(np.float64) if units else None
     b = bucket_index(grid, table.column("b").to_numpy())
     codes, levels = group_codes(table, groups)
     labelled = label is not None
     y = table.column("y").to_numpy().astype(np.int8) if labelled else None
     base = Cells(groups, levels, codes, np.zeros(table.num_rows, dtype=np.int8), y,
-                 count[keep])
+                 count[keep], units=people)
     n_t = len(thresholds)
     metrics = SWEPT if labelled else ("flag_rate",)
     frames = {g.name: _sweep_frame(base, b, g, n_t, labelled, metrics, min_cell)
@@ -150,10 +155,23 @@ def _sweep_frame(cells: Cells, bucket: np.ndarray, grouping: Grouping, n_t: int,
     gid, keys = group_index(cells, grouping)
     n_g = len(keys)
     y = cells.label.astype(np.int64) if labelled else np.zeros(len(bucket), dtype=np.int64)
-    # histogram (G, T, 2) of people per (group, bucket, label); flagged at threshold t are
-    # those in buckets >= t (a reverse cumulative sum), unflagged those below (a forward one:
-    # exactly 0 at the lowest threshold, never a rounding residual of a subtraction)
-    hist = confusion(cells.count, gid * n_t + bucket, y, n_g * n_t, 2).reshape(n_g, n_t, 2)
+    conf, n = _sweep_confusion(cells.count, gid * n_t + bucket, y, n_g, n_t, labelled)
+    # smallness counts people (respondents with survey weights), never weights
+    pconf, pn = _sweep_confusion(cells.people, gid * n_t + bucket, y, n_g, n_t, labelled)
+    defs = tuple(d for d in mt.metric_defs(labelled) if d.name in metrics)
+    keep = ~mt.small(pn, min_cell) if grouping.cols else np.ones(n_g, bool)
+    return SweepFrame(grouping, [k for k, kp in zip(keys, keep, strict=True) if kp],
+                      tuple(d.name for d in defs), mt.rates(conf[keep], defs),
+                      mt.statuses(pconf[keep], defs, min_cell), n[keep])
+
+
+def _sweep_confusion(count: np.ndarray, idx: np.ndarray, y: np.ndarray, n_g: int, n_t: int,
+                     labelled: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Confusion counts (G, T, S) at every threshold and group sizes (G,), from a histogram
+    (G, T, 2) of people per (group, bucket, label): flagged at threshold t are those in
+    buckets >= t (a reverse cumulative sum), unflagged those below (a forward one: exactly 0 at
+    the lowest threshold, never a rounding residual of a subtraction)."""
+    hist = confusion(count, idx, y, n_g * n_t, 2).reshape(n_g, n_t, 2)
     flagged = np.flip(np.cumsum(np.flip(hist, axis=1), axis=1), axis=1)
     unflagged = np.concatenate([np.zeros_like(hist[:, :1]), np.cumsum(hist, axis=1)[:, :-1]],
                                axis=1)
@@ -162,10 +180,4 @@ def _sweep_frame(cells: Cells, bucket: np.ndarray, grouping: Grouping, n_t: int,
                          flagged[..., 1]], axis=-1)  # TN, FN, FP, TP
     else:
         conf = np.stack([unflagged[..., 0], flagged[..., 0]], axis=-1)
-    defs = tuple(d for d in mt.metric_defs(labelled) if d.name in metrics)
-    n = hist.sum(axis=(1, 2))
-    keep = ~mt.small(n, min_cell) if grouping.cols else np.ones(n_g, bool)
-    conf = conf[keep]
-    return SweepFrame(grouping, [k for k, kp in zip(keys, keep, strict=True) if kp],
-                      tuple(d.name for d in defs), mt.rates(conf, defs),
-                      mt.statuses(conf, defs, min_cell), n[keep])
+    return conf, hist.sum(axis=(1, 2))

@@ -64,6 +64,25 @@ def _error(message: str) -> int:
     return 2
 
 
+def _engine_error(err: Exception) -> str | None:
+    """One line for an engine error a user's machine or input can cause (a full disk, memory
+    exhausted, a file removed underneath); None for anything else (a bug: a traceback)."""
+    import duckdb
+
+    if not isinstance(err, duckdb.Error):
+        return None
+    text = str(err)
+    first = text.splitlines()[0][:200] if text else type(err).__name__
+    if "No space left on device" in text or "Disk full" in text:
+        return "no space left on the device; free some space or choose another --out"
+    if isinstance(err, duckdb.OutOfMemoryException) or "Out of Memory" in text:
+        return (f"the engine ran out of memory ({first}); try fewer people, days or groups, "
+                "or set CUSTODIET_MEMORY_LIMIT")
+    if isinstance(err, duckdb.IOException | duckdb.PermissionException):
+        return f"the engine could not read or write a file: {first}"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
@@ -91,16 +110,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{err.filename}: " if err.filename else ""
         return _error(f"{where}{what}")
     except MemoryError:
-        return _error("out of memory; try fewer people or days (or set "
+        return _error("out of memory; try fewer people, days or groups (or set "
                       "CUSTODIET_MEMORY_LIMIT for the engine)")
     except Terminated:
         return _terminated()
     except KeyboardInterrupt:
         sys.stderr.write("custodiet: interrupted; nothing was written\n")
         return 130
-    except Exception:
+    except Exception as err:
         if termination_requested():  # DuckDB's "Query interrupted", raised for our SIGTERM
             return _terminated()
+        engine = _engine_error(err)
+        if engine is not None:
+            return _error(engine)
         raise
     finally:
         from custodiet.store import discard_partials

@@ -4,11 +4,12 @@ for a real scored table (CSV or Parquet); aggregates only, small cells suppresse
 from __future__ import annotations
 
 import argparse
+import glob
 import math
 from pathlib import Path
 from typing import Any
 
-from custodiet.cli._args import non_negative_int
+from custodiet.cli._args import non_negative_int, resamples
 from custodiet.errors import UserError
 
 
@@ -48,7 +49,7 @@ def register(sub: Any) -> None:
                    help="reference group per column (default: the largest group)")
     p.add_argument("--weight", metavar="COL",
                    help="people per row, for aggregated tables (default: 1)")
-    p.add_argument("--bootstrap", type=non_negative_int, default=0, metavar="B",
+    p.add_argument("--bootstrap", type=resamples, default=0, metavar="B",
                    help="bootstrap resamples for intervals (default 0: none)")
     p.add_argument("--seed", type=non_negative_int, default=0, metavar="S",
                    help="bootstrap seed (default 0)")
@@ -77,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.report import publish, real_audit_report
     from custodiet.store import check_destination
 
-    check_destination(args.out, force=args.force, inputs=[] if args.glob else [args.file])
+    inputs = glob.glob(args.file, recursive=True) if args.glob else [args.file]
+    check_destination(args.out, force=args.force, inputs=inputs)
     spec = AuditSpec(
         path=Path(args.file), groups=list(dict.fromkeys(args.group)), label=args.label,
         score=args.score, threshold=args.threshold, flag=args.flag, top_k=args.top_k,

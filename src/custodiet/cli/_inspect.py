@@ -46,7 +46,7 @@ def _pct(value: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_run(args.run_dir) as run_:
+    with open_run(args.run_dir, verify=True) as run_:
         try:
             return _show(run_)
         except duckdb.Error as err:  # a corrupt or old-schema store

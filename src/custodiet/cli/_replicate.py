@@ -8,7 +8,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.cli._args import (
+    non_negative_int,
+    replicate_days,
+    run_count,
+)
 from custodiet.errors import UserError
 from custodiet.store import check_destination
 
@@ -21,8 +25,8 @@ def register(sub: Any) -> None:
     p.add_argument("replication", choices=REPLICATIONS,
                    help="ensign2018 (runaway patrols) or damour2020 (attention allocation)")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory to create")
-    p.add_argument("--runs", type=positive_int, default=1000, help="runs (default 1000)")
-    p.add_argument("--days", type=positive_int, default=1000, help="days per run (default 1000)")
+    p.add_argument("--runs", type=run_count, default=1000, help="runs (default 1000)")
+    p.add_argument("--days", type=replicate_days, default=1000, help="days per run (default 1000)")
     p.add_argument("--seed", type=non_negative_int, default=0, help="root seed (default 0)")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

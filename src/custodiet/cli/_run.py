@@ -10,7 +10,12 @@ from typing import Any
 from tqdm import tqdm
 
 from custodiet._sizes import people_count
-from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.cli._args import (
+    day_count,
+    non_negative_int,
+    resamples,
+    seed_count,
+)
 from custodiet.cli._execution import add_execution_arguments, execution
 from custodiet.errors import UserError
 
@@ -39,10 +44,10 @@ def add_study_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="directory to create")
     p.add_argument("--people", type=people_count, help="residents, or a city's census count "
                    "(tianjin) (default: the scenario's)")
-    p.add_argument("--days", type=positive_int, help="days to simulate (default: the scenario's)")
+    p.add_argument("--days", type=day_count, help="days to simulate (default: the scenario's)")
     p.add_argument("--seed", type=non_negative_int, help="first root seed (default: the "
                    "scenario's)")
-    p.add_argument("--seeds", type=positive_int, default=1,
+    p.add_argument("--seeds", type=seed_count, default=1,
                    help="simulated cities (seeds S, S+1 …); 2 or more give 95%% intervals")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -55,7 +60,7 @@ def register(sub: Any) -> None:
     p.add_argument("--removal-rates", type=rate_list, default=None, metavar="R,R,…",
                    help="daily list removal rates of the feedback sweep (default 0,0.03,0.15; "
                    "'none' to skip)")
-    p.add_argument("--bootstrap", type=non_negative_int, default=None,
+    p.add_argument("--bootstrap", type=resamples, default=None,
                    help="bootstrap resamples for group-metric intervals (default 200)")
     p.set_defaults(handler=run)
 
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.store import check_destination
     from custodiet.study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, prepare, run_prepared
 
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[args.scenario])
     prepared = prepare(args.scenario, people=args.people, days=args.days, seed=args.seed,
                        seeds=args.seeds,
                        removal_rates=DEFAULT_REMOVAL_RATES if args.removal_rates is None

@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.store import check_destination
     from custodiet.study import (
         apply_setting,
+        check_values,
         parse_setting,
         resolve_scenario,
         seeds_from,
@@ -37,10 +38,11 @@ def run(args: argparse.Namespace) -> int:
 
     if len(args.setting) != 1:
         raise UserError("sweep one setting at a time (give --set once)", field="--set")
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[args.scenario])
     path, values = parse_setting(args.setting[0])
     scenario, _ = resolve_scenario(args.scenario)
     sc = sized(scenario, people=args.people, days=args.days, seed=args.seed)
+    check_values(values)
     for v in values:  # every value is checked before any simulation
         apply_setting(sc, path, v)
     seeds = seeds_from(sc.seed, args.seeds)

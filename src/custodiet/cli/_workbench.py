@@ -12,7 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.cli._args import (
+    day_count,
+    non_negative_int,
+    positive_int,
+)
 
 #: Default size of the workbench's city: small enough to simulate in about a minute on a
 #: laptop (assumption), large enough for rare incidents to occur.
@@ -41,7 +45,7 @@ def register(sub: Any) -> None:
                    "built-in system)")
     p.add_argument("--people", type=positive_int, default=DEFAULT_PEOPLE,
                    help=f"residents (default {DEFAULT_PEOPLE:,})")
-    p.add_argument("--days", type=positive_int, default=DEFAULT_DAYS,
+    p.add_argument("--days", type=day_count, default=DEFAULT_DAYS,
                    help=f"days to simulate (default {DEFAULT_DAYS})")
     p.add_argument("--seed", type=non_negative_int, help="root seed (default: the scenario's)")
     p.add_argument("--port", type=port_number, default=8765,

@@ -9,7 +9,10 @@ from typing import Any
 from tqdm import tqdm
 
 from custodiet._sizes import people_count
-from custodiet.cli._args import non_negative_int, positive_int
+from custodiet.cli._args import (
+    day_count,
+    non_negative_int,
+)
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, load_scenario
 from custodiet.store import check_destination
@@ -21,7 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--scenario", metavar="FILE", help="scenario file (TOML); its [world] is used")
     p.add_argument("--people", type=people_count,
                    help="residents, or a city's census count (tianjin) (default 100000)")
-    p.add_argument("--days", type=positive_int, help="days to simulate (default 7)")
+    p.add_argument("--days", type=day_count, help="days to simulate (default 7)")
     p.add_argument("--seed", type=non_negative_int, help="root seed (default 0)")
     p.add_argument("--out", required=True, metavar="DIR", help="run directory to create")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.study import simulate_world
 
     scenario = scenario_with_overrides(args)
-    check_destination(args.out, force=args.force)
+    check_destination(args.out, force=args.force, inputs=[args.scenario])
     estimate = check(scenario.world.people, watch=False)  # refuses what cannot fit
     if not args.quiet:
         print(estimate.describe(), file=sys.stderr)

@@ -11,7 +11,7 @@ import numpy as np
 
 from custodiet._versions import __version__
 from custodiet.audit import AuditResult, Disclosure, Estimate, GroupFrame, RealAudit, Sweep
-from custodiet.report._figures import Bar, bars, export, sweep
+from custodiet.report._figures import Bar, bars, export, figure_text, sweep
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._json import write_json
 from custodiet.store import check_destination, publish_directory
@@ -72,7 +72,8 @@ def _label(frame: GroupFrame, g: int) -> str:
 
 
 def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    return slug.strip("-")[:60] or "grouping"  # a file name: ASCII, never too long
 
 
 def add_overview(report: Report, result: AuditResult, facts: list[tuple[str, Any]]) -> None:
@@ -196,7 +197,8 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
     if not panels or not panels[0][1]:
         return
     fname = f"disparity-{slug}"
-    fig = bars(panels, xlabel=f"ratio to {ref}", reference_line=1.0, band=result.band, log=True)
+    fig = bars(panels, xlabel=f"ratio to {figure_text(ref)}", reference_line=1.0,
+               band=result.band, log=True)
     sec.figure(Figure(export(fig, fname, figures_dir),
                       f"Ratio to the reference group ({ref}) on a log scale; the shaded band "
                       f"is {lo:g}–{hi:g}.{_more(frame, _largest(frame))}", fname))

@@ -33,6 +33,22 @@ _RC = {
 }
 
 
+#: Longest label drawn in a figure; longer ones end with an ellipsis (a 100,000-character
+#: group value used to hang the layout).
+MAX_LABEL: int = 60
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def figure_text(text: str, limit: int = MAX_LABEL) -> str:
+    """A group value as a figure may draw it: control characters written as escapes (an ESC
+    made every SVG invalid XML), ``$`` kept literal (not mathtext), at most ``limit``
+    characters."""
+    s = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), str(text))
+    if len(s) > limit:
+        s = s[:limit - 1] + "…"
+    return s.replace("$", r"\$")
+
+
 @dataclass(frozen=True)
 class Bar:
     """One group's value in a panel: ``value`` None means not shown, with ``note`` saying why."""
@@ -84,7 +100,7 @@ def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = Non
     """Horizontal dot-and-interval panels, one per (panel title, bars); the groups share the
     vertical axis. ``band`` shades a pass band; values not shown are written out as notes."""
     with plt.rc_context(_RC):
-        labels = [b.label for b in panels[0][1]] if panels else []
+        labels = [figure_text(b.label) for b in panels[0][1]] if panels else []
         # few groups: panels in a grid; many: one row, so the figure stays a page tall
         ncols = len(panels) if len(labels) > 12 else min(len(panels),
                                                           2 if len(panels) == 4 else 3)
@@ -174,7 +190,7 @@ def sweep(thresholds: np.ndarray, panels: Sequence[tuple[str, Sequence[tuple[str
                 ax.plot(thresholds, values, color=PALETTE[i % len(PALETTE)],
                         linestyle=LINESTYLES[i % len(LINESTYLES)],
                         marker=MARKERS[i % len(MARKERS)] if len(thresholds) <= 25 else None,
-                        markersize=3.5, lw=1.4, label=label)
+                        markersize=3.5, lw=1.4, label=figure_text(label))
             if chosen is not None:
                 ax.axvline(chosen, color="#555555", lw=0.8, linestyle=":")
             ax.set_ylim(-0.02, 1.02)

@@ -5,6 +5,7 @@ offline and in print. Every user-supplied string is escaped."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,9 +50,15 @@ dl.facts dt { font-weight: bold; }
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def esc(text: Any) -> str:
-    """HTML-escape any value shown in the report."""
-    return html.escape(str(text), quote=True)
+    """HTML-escape any value shown in the report; control characters (ESC, bidi overrides),
+    which are not valid in HTML or XML, are shown as escapes."""
+    shown = _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"),
+                         str(text))
+    return html.escape(shown, quote=True)
 
 
 @dataclass

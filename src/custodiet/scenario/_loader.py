@@ -16,16 +16,35 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from custodiet.errors import UserError
-from custodiet.scenario._model import Scenario
+from custodiet.scenario._model import Scenario, non_finite
 from custodiet.scenario._watch import BadReference
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
+#: A scenario file larger than this is refused before it is read (assumption: the largest
+#: built-in scenario is about 10 kB).
+MAX_SCENARIO_BYTES: int = 4_000_000
+#: Tables and arrays nested deeper than this are refused (Python's TOML reader recursed until
+#: RecursionError; no scenario field nests more than 4 deep).
+MAX_DEPTH: int = 32
+#: The most simulated days a scenario may ask for (assumption: ten years; the same bound as
+#: ``--days``).
+MAX_DAYS: int = 3660
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file."""
+    """Read and validate a scenario file: a regular file (a FIFO or a device would block or
+    never end), of at most :data:`MAX_SCENARIO_BYTES`."""
     path = Path(path)
     try:
+        if path.exists() and not path.is_file():
+            raise UserError("is not a regular file (a directory, a FIFO or a device)",
+                            where=str(path))
+        if path.exists() and path.stat().st_size > MAX_SCENARIO_BYTES:
+            raise UserError(f"is larger than {MAX_SCENARIO_BYTES:,} bytes; a scenario is a "
+                            "few kilobytes", where=str(path))
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UserError("no such scenario file", where=str(path)) from None
@@ -36,8 +55,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, *, source: str = "<scenario>") -> Scenario:
     """Validate scenario text; ``source`` names it in error messages."""
+    _check_depth(text, source)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise UserError(f"nests tables or arrays more than {MAX_DEPTH} deep",
+                        where=source) from None
     except tomllib.TOMLDecodeError as err:
         message = str(err)
         match = _TOML_POSITION.search(message)
@@ -51,8 +74,24 @@ def scenario_from_mapping(
     data: Mapping[str, Any], *, source: str = "<scenario>", text: str | None = None
 ) -> Scenario:
     """Validate an already-parsed mapping (``text`` lets errors name a line)."""
+    _check_text(data, (), source, text)
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(dict(data))
+        _check_bools(data, scenario, (), source, text)
+        loc = non_finite(scenario.model_dump())  # "inf" as text became a float
+        if loc is not None:
+            line = _find_line(text, loc) if text is not None else None
+            raise UserError("must be a finite number (not nan or inf)",
+                            where=f"{source}:{line}" if line else source, field=_dotted(loc))
+        if scenario.world.days > MAX_DAYS:
+            line = _find_line(text, ("world", "days")) if text is not None else None
+            raise UserError(f"must be at most {MAX_DAYS:,} (ten years), got "
+                            f"{scenario.world.days:,}", where=f"{source}:{line}" if line
+                            else source, field="world.days")
+        return scenario
+    except RecursionError:
+        raise UserError(f"nests tables or arrays more than {MAX_DEPTH} deep",
+                        where=source) from None
     except BadReference as err:
         line = _find_line(text, err.loc) if text is not None else None
         where = f"{source}:{line}" if line else source
@@ -67,6 +106,70 @@ def scenario_from_mapping(
         line = _find_line(text, loc) if text is not None else None
         where = f"{source}:{line}" if line else source
         raise UserError(message, where=where, field=field or None) from None
+
+
+def _check_depth(text: str, source: str) -> None:
+    """Refuse text whose brackets nest deeper than :data:`MAX_DEPTH` (an over-estimate: a
+    bracket inside a string counts too, so only absurd nesting is refused)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    if deepest > MAX_DEPTH:
+        raise UserError(f"nests tables or arrays more than {MAX_DEPTH} deep", where=source)
+
+
+def _check_text(value: Any, loc: tuple[Any, ...], source: str, text: str | None) -> None:
+    """Refuse a control character (ESC, a bidi override …) anywhere in a key or a string:
+    names are printed on terminals and written into reports, where such a character would act
+    instead of show. Newlines and tabs are allowed except in a ``name``."""
+    if len(loc) > MAX_DEPTH:
+        raise UserError(f"nests tables or arrays more than {MAX_DEPTH} deep", where=source)
+    if isinstance(value, Mapping):
+        items: Any = value.items()
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    else:
+        items = ()
+    for k, v in items:
+        here = (*loc, k)
+        for s in (k, v):
+            if not isinstance(s, str):
+                continue
+            bad = _CONTROL.search(s) or (("\n" in s or "\t" in s) and k == "name")
+            if bad:
+                line = _find_line(text, here) if text is not None else None
+                raise UserError("holds a control character (such as ESC or a newline); "
+                                "names and texts are shown on terminals and in reports",
+                                where=f"{source}:{line}" if line else source,
+                                field=_dotted(here) or None)
+        _check_text(v, here, source, text)
+
+
+def _check_bools(value: Any, model: Any, loc: tuple[Any, ...], source: str,
+                 text: str | None) -> None:
+    """Refuse ``true``/``false`` where a number is expected (``days = true`` was read as 1):
+    a boolean of the file that the validated scenario holds as something else."""
+    if isinstance(value, bool):
+        if not isinstance(model, bool):
+            line = _find_line(text, loc) if text is not None else None
+            raise UserError(f"is {str(value).lower()}, but a number or text is expected here",
+                            where=f"{source}:{line}" if line else source,
+                            field=_dotted(loc) or None)
+        return
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if isinstance(model, BaseModel) and k in type(model).model_fields:
+                _check_bools(v, getattr(model, k), (*loc, k), source, text)
+            elif isinstance(model, Mapping) and k in model:
+                _check_bools(v, model[k], (*loc, k), source, text)
+    elif isinstance(value, list) and isinstance(model, list | tuple) and \
+            len(model) == len(value):
+        for i, (v, m) in enumerate(zip(value, model, strict=True)):
+            _check_bools(v, m, (*loc, i), source, text)
 
 
 def _without_tags(loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], type[BaseModel] | None]:

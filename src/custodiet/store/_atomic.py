@@ -2,10 +2,11 @@
 renamed into place only when complete, so a failed or interrupted command leaves nothing that
 looks finished. Every command that writes a directory (runs, reports, replications) uses this.
 
-Outputs never destroy: a finished directory holds a marker file (:data:`MARKER`), and
-``--force`` replaces only a directory with that marker, never one that holds an input; the
-final check and rename happen under a lock beside the destination, so of two commands writing
-one destination at once, one publishes and the other stops with an error."""
+Outputs never destroy: a finished directory holds a marker file (:data:`MARKER`) listing the
+files custodiet wrote, and ``--force`` replaces only a directory with that marker, never one
+that holds an input or any file custodiet did not write there (a scenario or a CSV put into
+it later); the final check and rename happen under a lock beside the destination, so of two
+commands writing one destination at once, one publishes and the other stops with an error."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from custodiet.errors import UserError
+from custodiet.store._names import printable
 
 #: Written into every directory custodiet publishes; ``--force`` replaces only those.
 MARKER = ".custodiet"
@@ -32,16 +34,21 @@ def is_partial(path: Path) -> bool:
 
 
 def check_destination(out: str | Path, *, force: bool = False,
-                      inputs: Iterable[str | Path] = ()) -> Path:
-    """Refuse, before any work is done, a destination that exists (unless ``force``), that is
-    not a directory custodiet wrote, or that holds one of ``inputs``."""
+                      inputs: Iterable[str | Path | None] = ()) -> Path:
+    """The one "may I replace this?" check of every command: refuse, before any work is done,
+    a destination that exists (unless ``force``), that is not a directory custodiet wrote,
+    that is or holds one of ``inputs`` (a scenario, a compared study, a table), or that holds
+    a file custodiet did not write there."""
     out = Path(out)
     here = out.resolve()
     for item in inputs:
+        if item is None or not os.path.lexists(item):  # a built-in scenario's name
+            continue
         src = Path(item).resolve()
         if src == here or here in src.parents:
-            raise UserError(f"holds the input {Path(item).name!r}; choose another --out",
-                            where=str(out))
+            what = "is" if src == here else "holds"
+            raise UserError(f"{what} the input {printable(Path(item).name)}; nothing is "
+                            "replaced: choose another --out", where=str(out))
     if out.exists() or out.is_symlink():
         if not force:
             raise UserError("already exists; choose another --out or pass --force",
@@ -52,10 +59,40 @@ def check_destination(out: str | Path, *, force: bool = False,
         if not (out / MARKER).is_file():
             raise UserError("was not written by custodiet (no .custodiet marker); --force "
                             "replaces only directories custodiet wrote", where=str(out))
+        foreign = _foreign_files(out)
+        if foreign:
+            more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+            raise UserError(f"holds {printable(foreign[0])}{more}, which custodiet did not write; "
+                            "--force never deletes them: move them or choose another --out",
+                            where=str(out))
     parent = here.parent
     if parent.exists() and not parent.is_dir():
         raise UserError("is not a directory", where=str(parent))
     return out
+
+
+_MARKER_TEXT = "written by custodiet; --force may replace this directory\n"
+_FILES = "files written:\n"
+
+
+def _files(folder: Path) -> list[str]:
+    """Every file and link under ``folder`` (not following links), relative, sorted."""
+    out = []
+    for root, dirs, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        out += [str(base / f) for f in files]
+        out += [str(base / d) for d in dirs if (Path(root) / d).is_symlink()]
+    return sorted(x for x in out if x != MARKER)
+
+
+def _foreign_files(out: Path) -> list[str]:
+    """Files under ``out`` that its marker does not list (none for an older marker, which
+    lists nothing)."""
+    text = (out / MARKER).read_text(encoding="utf-8", errors="replace")
+    if _FILES not in text:
+        return []
+    written = set(text.split(_FILES, 1)[1].splitlines())
+    return [f for f in _files(out) if f not in written]
 
 
 #: Temporary directories of this process not yet published: an interrupted command removes
@@ -104,7 +141,8 @@ def move_into_place(tmp: Path, out: Path, *, force: bool = True) -> Path:
     """Mark the finished ``tmp`` and rename it to ``out`` under a lock, replacing an existing
     ``out`` only now, and only when ``force`` and custodiet wrote it; otherwise (a directory
     appeared at ``out`` during the run) a user error, with ``out`` untouched."""
-    (tmp / MARKER).write_text("written by custodiet; --force may replace this directory\n")
+    (tmp / MARKER).write_text(_MARKER_TEXT + _FILES + "".join(f + "\n" for f in _files(tmp)),
+                              encoding="utf-8")
     with _locked(out):
         if out.exists() or out.is_symlink():
             if not force:

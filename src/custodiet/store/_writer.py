@@ -12,6 +12,7 @@ simulation's instead of adding to it. A bounded queue keeps at most a few batche
 
 from __future__ import annotations
 
+import hashlib
 import json
 import queue
 import shutil
@@ -122,6 +123,19 @@ class _Appender:
         self.thread.join()
 
 
+def database_facts(path: Path, *, digest: bool = True) -> dict[str, Any]:
+    """The size of a finished database and the SHA-256 of its bytes: what a reader checks to
+    notice a truncated or altered store."""
+    facts: dict[str, Any] = {"bytes": path.stat().st_size}
+    if digest:
+        h = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 23):
+                h.update(chunk)
+        facts["sha256"] = h.hexdigest()
+    return facts
+
+
 class RunWriter:
     """Collects a run's tables and files, then publishes the directory in one rename.
 
@@ -197,6 +211,7 @@ class RunWriter:
                         "waited": round(self._waited, 3)}}
         self.con.execute("CHECKPOINT")
         self.con.close()
+        manifest["database"] = database_facts(self.tmp / DATABASE)
         (self.tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         try:
             return move_into_place(self.tmp, self.out, force=self.force)

@@ -35,7 +35,7 @@ from custodiet.study._study import (
     people_table,
     run_study,
 )
-from custodiet.study._sweep import apply_setting, parse_setting, sweep
+from custodiet.study._sweep import apply_setting, check_values, parse_setting, sweep
 from custodiet.study._until import BatchRunner, Budget, Stop, UntilResult, run_until
 from custodiet.study._variants import (
     NULL_WORLD_ZEROED,
@@ -67,6 +67,7 @@ __all__ = [
     "audit_stores",
     "audit_study",
     "check_samples",
+    "check_values",
     "design",
     "execute",
     "has_watch",

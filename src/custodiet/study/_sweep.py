@@ -11,6 +11,7 @@ from typing import Any
 from custodiet.audit.sim import SeedAudit, summarise_headlines
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
+from custodiet.store import check_path_name, printable
 from custodiet.study._execute import execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import plan_sweep
@@ -42,6 +43,17 @@ def apply_setting(scenario: Scenario, path: str, value: Any) -> Scenario:
     return with_changes(scenario, {path: value}, source=f"--set {path}={value}")
 
 
+def check_values(values: Sequence[Any]) -> None:
+    """Each swept value names its folder (``runs/value-V``): it must obey the path-name rule
+    (no separator, no ``..``, no control character), and no two may be equal."""
+    seen: set[str] = set()
+    for v in values:
+        check_path_name(str(v), field="--set")
+        if str(v) in seen:
+            raise UserError(f"the value {printable(v)} is given twice", field="--set")
+        seen.add(str(v))
+
+
 def _scope(path: str) -> str | None:
     parts = path.split(".")
     return parts[1] if parts[0] == "rules" and len(parts) >= 3 else None
@@ -53,6 +65,7 @@ def sweep(scenario: Scenario, path: str, values: Sequence[Any], folder: Path, *,
     """Run the watch for each value and seed into ``folder/runs`` and return the metrics:
     per value, the mean over seeds (with intervals) of the headline figures; for a rule's
     setting, true alerts and innocents flagged are that rule's."""
+    check_values(values)
     variants = [(v, apply_setting(scenario, path, v)) for v in values]
     rule = _scope(path)
     audits = {(k.group, k.seed): a for k, a in audit_stores(

@@ -5,7 +5,8 @@ from the page)."""
 
 from __future__ import annotations
 
-import re
+import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from custodiet.store import PATH_NAME_RULE, is_path_name, path_name, printable
 from custodiet.workbench import _engine as engine
 from custodiet.workbench import _study, _view
 from custodiet.workbench._bench import Bench, Card
@@ -31,7 +33,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 #: The study's own report has inline styles and no script.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
-_FILENAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}\.toml$")
+#: The largest form post accepted (a bench's edits are a few kilobytes; 200 MB used to be read
+#: whole into memory).
+MAX_POST_BYTES: int = 1_000_000
 _LOCAL = ("127.0.0.1", "localhost")
 
 
@@ -69,17 +73,45 @@ class Workbench:
         return self.env.get_template(name).render(
             bench=b, city=b.city, scenario=b.scenario, templates=engine.TEMPLATES,
             study=self.study, save_dir=self.save_dir, saved=self.saved,
-            save_name=f"workbench-{b.base.name}.toml", **extra)
+            save_name=self.save_name(), **extra)
+
+    def save_name(self) -> str:
+        """The suggested file name: ``workbench-NAME.toml``, or ``-2``, ``-3`` … when a file
+        of that name exists that this workbench did not save."""
+        stem = f"workbench-{path_name(self.bench.base.name)}"[:75]
+        for k in range(1, 1000):
+            name = f"{stem}.toml" if k == 1 else f"{stem}-{k}.toml"
+            if self.may_replace(self.save_dir / name):
+                return name
+        raise engine.UserError("a thousand saved files already; choose a name",
+                               field="filename")
+
+    def may_replace(self, path: Path) -> bool:
+        """Save's "may I replace this?": nothing there, or the file this workbench saved."""
+        return not os.path.lexists(path) or (self.saved is not None and path == self.saved
+                                             and path.is_file() and not path.is_symlink())
 
     def save(self, filename: str) -> Path:
-        if not _FILENAME.match(filename):
-            raise engine.UserError("a file name like my-rules.toml (letters, digits, . _ -)",
-                                   field="filename")
+        """Write the bench as ``filename`` in the save folder: a path name ending in .toml,
+        never replacing a file this workbench did not save, written through a fresh temporary
+        file (created exclusively, so a link planted beside it is never followed)."""
+        if not (filename.endswith(".toml") and is_path_name(filename)):
+            raise engine.UserError(f"a file name like my-rules.toml ({PATH_NAME_RULE}), got "
+                                   f"{printable(filename)}", field="filename")
         self.save_dir.mkdir(parents=True, exist_ok=True)
         path = self.save_dir / filename
-        tmp = path.with_suffix(".toml.tmp")
-        tmp.write_text(self.bench.toml(), encoding="utf-8")
-        tmp.replace(path)
+        if not self.may_replace(path):
+            raise engine.UserError(f"{printable(filename)} already exists and Save never "
+                                   "replaces a file it did not write; choose another name",
+                                   field="filename")
+        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=self.save_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.bench.toml())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         self.saved = path
         return path
 
@@ -111,9 +143,22 @@ def _wb(request: Request) -> Workbench:
     return request.app.state.workbench
 
 
+class _TooLargeError(Exception):
+    """A form post larger than :data:`MAX_POST_BYTES`."""
+
+
 async def _form(request: Request) -> list[tuple[str, str]]:
-    body = (await request.body()).decode("utf-8", "replace")
-    return parse_qsl(body, keep_blank_values=True)
+    """The posted form, read up to :data:`MAX_POST_BYTES` (more: :class:`_TooLargeError`)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_POST_BYTES:
+        raise _TooLargeError()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_POST_BYTES:
+            raise _TooLargeError()
+    return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                     max_num_fields=10_000)
 
 
 def _fetched(request: Request) -> bool:
@@ -171,8 +216,12 @@ async def _study_page(request: Request) -> Response:
     wb = _wb(request)
     if request.method == "POST":
         if wb.study is None or wb.study.state != "running":
-            path = wb.save(f"workbench-{wb.bench.base.name}.toml")
-            out = wb.study_dir / f"{wb.bench.base.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+            try:
+                path = wb.save(wb.save_name())
+            except engine.UserError as err:
+                return _page(wb, err.format(), 400)
+            name = path_name(wb.bench.base.name)
+            out = wb.study_dir / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
             wb.study = _study.start(path, out)
         return RedirectResponse("/#study", status_code=303)
     if _fetched(request):
@@ -199,7 +248,13 @@ async def _guard(request: Request, call_next: Any) -> Response:
         origin = request.headers.get("origin")
         if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
             return _security(Response("cross-site form post refused", status_code=403))
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except _TooLargeError:
+        response = Response(f"a form post is at most {MAX_POST_BYTES:,} bytes",
+                            status_code=413)
+    except ClientDisconnect:  # the browser went away mid-post: nobody to answer
+        response = Response(status_code=400)
     if "Content-Security-Policy" in response.headers:
         return response
     return _security(response)

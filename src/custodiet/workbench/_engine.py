@@ -29,7 +29,7 @@ from custodiet.engine import Session, connect, quote_ident
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
 from custodiet.scenario.models import LIST_ATTRIBUTES, TEMPLATES, KeyList
-from custodiet.store import open_run
+from custodiet.store import open_run, path_name
 from custodiet.study import VARIANTS, simulate
 from custodiet.watch import (
     OBSERVED,
@@ -221,7 +221,8 @@ class _Cursor(Session):
 def cache_path(scenario: Scenario, cache: Path) -> Path:
     """Where the no-response run of ``scenario`` is kept: keyed by name, hash, size and seed."""
     w = scenario.world
-    return cache / f"{scenario.name}-{scenario_hash(scenario)}-{w.people}x{w.days}-s{scenario.seed}"
+    name = path_name(scenario.name)  # a name such as "../../x" never leaves the cache
+    return cache / f"{name}-{scenario_hash(scenario)}-{w.people}x{w.days}-s{scenario.seed}"
 
 
 def sized(scenario: Scenario, *, people: int | None, days: int | None,
