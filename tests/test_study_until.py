@@ -104,3 +104,19 @@ def test_an_absent_answer_stays_open():
 def test_a_budget_that_cannot_run_is_a_user_error(budget: Budget):
     with pytest.raises(UserError):
         run_until(lambda seeds: {}, seed=1, budget=budget)
+
+
+def test_a_study_run_until_stable_stops_and_names_its_seeds(tmp_path) -> None:
+    """End to end on a tiny city: batches of two seeds, a budget of four; the metrics and the
+    report say which seeds were used and why it stopped, and the seeds are the first ones."""
+    import custodiet
+
+    result = custodiet.run("default", tmp_path / "s", people=1500, days=3, seed=5,
+                           removal_rates=(), bootstrap=20, jobs=1,
+                           until=Budget(max_seeds=4, first=2, batch=2))
+    stopped = result.metrics.scenario.stopped
+    seeds = result.metrics.scenario.seeds
+    assert seeds in ([5, 6], [5, 6, 7, 8])
+    assert stopped.startswith(f"Stopped after {len(seeds)} seeds (seeds 5 to {seeds[-1]})")
+    assert "Why these seeds" in result.report.read_text()
+    assert stopped in result.report.read_text()

@@ -62,17 +62,37 @@ def register(sub: Any) -> None:
                    "'none' to skip)")
     p.add_argument("--bootstrap", type=resamples, default=None,
                    help="bootstrap resamples for group-metric intervals (default 200)")
+    p.add_argument("--until-stable", action="store_true",
+                   help="add seeds two at a time until every answer's verdict is decided "
+                   "(--seeds is then ignored), or the budget below is spent")
+    p.add_argument("--max-seeds", type=seed_count, default=20,
+                   help="with --until-stable: at most this many seeds (default 20)")
+    p.add_argument("--max-minutes", type=positive_minutes, default=None,
+                   help="with --until-stable: start no batch that would end past this many "
+                   "minutes (default: no limit)")
     p.set_defaults(handler=run)
 
 
-def progress_bar(total: int, quiet: bool, desc: str) -> tuple[Any, Any]:
+def positive_minutes(text: str) -> float:
+    """A number of minutes above 0 (and below a year)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of minutes, got {text!r}") \
+            from None
+    if not 0 < value <= 525_600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 525600, got {text}")
+    return value
+
+
+def progress_bar(total: int | None, quiet: bool, desc: str) -> tuple[Any, Any]:
     """A tqdm bar over simulated days and the callback that advances it."""
     bar = tqdm(total=total, unit="day", desc=desc, disable=quiet, file=sys.stderr)
 
     def tick(name: str, _day: int) -> None:
         bar.set_postfix_str(name, refresh=False)
         bar.update(1)
-        if bar.n >= total:  # the simulations are done; say what the silent step is
+        if total and bar.n >= total:  # the simulations are done; say the silent step
             bar.set_postfix_str("", refresh=False)
             bar.set_description_str(f"{desc}: simulated; now auditing and drawing the report")
     return bar, tick
@@ -82,7 +102,13 @@ def run(args: argparse.Namespace) -> int:
     from custodiet.audit.sim import FIGURES
     from custodiet.report import headline_text, summary
     from custodiet.store import check_destination
-    from custodiet.study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, prepare, run_prepared
+    from custodiet.study import (
+        DEFAULT_BOOTSTRAP,
+        DEFAULT_REMOVAL_RATES,
+        Budget,
+        prepare,
+        run_prepared,
+    )
 
     check_destination(args.out, force=args.force, inputs=[args.scenario])
     prepared = prepare(args.scenario, people=args.people, days=args.days, seed=args.seed,
@@ -92,16 +118,23 @@ def run(args: argparse.Namespace) -> int:
                        bootstrap=DEFAULT_BOOTSTRAP if args.bootstrap is None
                        else args.bootstrap)
     sc = prepared.scenario
-    bar, tick = progress_bar(prepared.days_to_simulate, args.quiet,
+    bar, tick = progress_bar(None if args.until_stable else prepared.days_to_simulate,
+                             args.quiet,
+                             "seeds until stable" if args.until_stable else
                              f"{len(prepared.plan)} runs × {sc.world.people:,} people")
     try:
         with execution(args, people=sc.world.people, watch=True, runs=len(prepared.plan)):
-            result = run_prepared(prepared, args.out, force=args.force, progress=tick)
+            until = Budget(max_seeds=args.max_seeds, max_minutes=args.max_minutes) \
+                if args.until_stable else None
+            result = run_prepared(prepared, args.out, force=args.force, progress=tick,
+                                  until=until)
     except OSError as err:
         raise UserError(f"could not write the study: {err}", where=str(args.out)) from None
     finally:
         bar.close()
     print(summary(result.metrics))
+    if result.metrics.scenario.stopped:
+        print(result.metrics.scenario.stopped)
     print()
     for f in FIGURES:
         entry = result.metrics.spread(f.name)

@@ -231,8 +231,10 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
                ("Sources", ", ".join(sc.sources) or "—"),
                ("People", f"{sc.people:,}"), ("Days", sc.days),
                ("Seeds", ", ".join(str(s) for s in sc.seeds)),
-               ("Alert matches an incident within",
-                f"{sc.horizon_minutes / 1440:g} days either side")])
+               *([("Why these seeds", sc.stopped)] if sc.stopped else []),
+               ("A prediction matches an act within",
+                f"{sc.horizon_minutes / 1440:g} days after the alert; a detection, within a "
+                "day either side (docs/metrics.md)")])
     sec.table(_headline_table(metrics))
     _works_section(report, metrics, first, figures_dir)
     _burden_section(report, metrics, groups, first, figures_dir)

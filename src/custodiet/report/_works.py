@@ -14,20 +14,12 @@ from custodiet.audit.sim import PooledFigures, PooledRule, StudyMetrics
 
 def lift_of(r: PooledFigures, cities: int) -> Quoted | None:
     """A rule's (or system's) lift with its interval, read back; None without one."""
-    if r.lift_low is None and r.lift is None:
-        return None
-    bound = bool(r.lift_lower_bound_only)
-    low = r.lift_low if r.lift_low is not None else float("nan")
-    return Quoted.of(r.lift, low, r.lift_high, lower_bound_only=bound, n_cities=cities,
-                     n_units=r.alerts)
+    return r.lift_interval(cities)
 
 
 def precision_of(r: PooledFigures, cities: int) -> Quoted | None:
     """Precision with its interval, read back; None when nothing was raised."""
-    if not r.alerts or r.precision is None or r.precision_low is None:
-        return None
-    return Quoted.of(r.precision, r.precision_low, r.precision_high, n_cities=cities,
-                     n_units=r.alerts)
+    return r.precision_interval(cities)
 
 
 def rule_verdicts(metrics: StudyMetrics) -> dict[str, Verdict]:

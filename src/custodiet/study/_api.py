@@ -20,8 +20,9 @@ from custodiet.errors import UserError
 from custodiet.scenario import Scenario, builtin_scenarios, load_scenario
 from custodiet.store import Run, open_run
 from custodiet.study._execute import Progress
-from custodiet.study._plan import RunSpec, plan_study, sized
+from custodiet.study._plan import RunSpec, plan_study, seeds_from, sized
 from custodiet.study._study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, Study, run_study
+from custodiet.study._until import Budget
 
 
 def resolve_scenario(spec: Scenario | str | Path) -> tuple[Scenario, str | None]:
@@ -115,11 +116,6 @@ class StudyResult:
         return f"StudyResult({str(self.path)!r}, seeds={self.seeds})"
 
 
-def seeds_from(seed: int, count: int) -> list[int]:
-    """The seeds of a study: ``seed``, ``seed + 1`` … (``count`` of them)."""
-    if count < 1:
-        raise UserError("must be at least 1", field="seeds")
-    return [seed + i for i in range(count)]
 
 
 @dataclass(frozen=True)
@@ -168,23 +164,28 @@ def run(scenario: Scenario | str | Path = "default", out: str | Path | None = No
         seeds: int = 1, removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
         bootstrap: int = DEFAULT_BOOTSTRAP, force: bool = False,
         progress: Progress | None = None, jobs: int | None = None,
-        cluster: Any = None) -> StudyResult:
+        cluster: Any = None, until: Budget | None = None) -> StudyResult:
     """Simulate, audit and report a study; write it to ``out`` (a new temporary directory when
     None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``. The
     simulations run on ``jobs`` local processes (default: every core memory allows) or a Dask
-    ``cluster`` (an address); the results do not depend on where they ran."""
+    ``cluster`` (an address); the results do not depend on where they ran. With ``until`` (a
+    :class:`Budget`), ``seeds`` is ignored: seeds are added in batches until every answer is
+    decided or the budget is spent, and the report says how many it took and why it
+    stopped."""
     from custodiet._executor import executing
 
     prepared = prepare(scenario, people=people, days=days, seed=seed, seeds=seeds,
                        removal_rates=removal_rates, bootstrap=bootstrap)
     with executing(jobs=jobs, cluster=cluster):
-        return run_prepared(prepared, out, force=force, progress=progress)
+        return run_prepared(prepared, out, force=force, progress=progress, until=until)
 
 
 def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bool = False,
-                 progress: Progress | None = None) -> StudyResult:
+                 progress: Progress | None = None, until: Budget | None = None
+                 ) -> StudyResult:
     """Execute, audit, report and publish a prepared study."""
     from custodiet.report import publish, study_report
+    from custodiet.study._stable import run_study_until
 
     sc = prepared.scenario
     if out is None:
@@ -192,9 +193,15 @@ def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bo
     holder: dict[str, Study] = {}
 
     def build(fig_dir: Path):  # type: ignore[no-untyped-def]
-        study = run_study(sc, fig_dir.parent, seeds=prepared.seeds,
-                          removal_rates=prepared.removal_rates, bootstrap=prepared.bootstrap,
-                          progress=progress, plan=prepared.plan)
+        if until is not None:
+            study, _ = run_study_until(sc, fig_dir.parent, budget=until,
+                                       removal_rates=prepared.removal_rates,
+                                       bootstrap=prepared.bootstrap, progress=progress)
+        else:
+            study = run_study(sc, fig_dir.parent, seeds=prepared.seeds,
+                              removal_rates=prepared.removal_rates,
+                              bootstrap=prepared.bootstrap, progress=progress,
+                              plan=prepared.plan)
         t = time.perf_counter()
         report = study_report(study.metrics, study.groups, sc, audits=study.audits,
                               scenario_text=prepared.text, figures_dir=fig_dir)

@@ -78,3 +78,9 @@ def plan_sweep(variants: Sequence[tuple[Any, Scenario]], seeds: Sequence[int]) -
     """Every simulation of a sweep: the watch for each (value, scenario) and seed."""
     return [RunSpec(with_seed(sc, s), f"runs/value-{value}/seed-{s}", s, str(value), str(value),
                     value=value) for value, sc in variants for s in seeds]
+
+def seeds_from(seed: int, count: int) -> list[int]:
+    """The seeds of a study: ``seed``, ``seed + 1`` … (``count`` of them)."""
+    if count < 1:
+        raise UserError("must be at least 1", field="seeds")
+    return [seed + i for i in range(count)]

@@ -142,7 +142,14 @@ def audit_study(scenario: Scenario, runs: Mapping[RunSpec, Path], *,
                 ) -> tuple[StudyMetrics, AuditResult, list[SeedAudit]]:
     """Audit every seed's runs and combine them: headline figures with intervals across seeds,
     group metrics on the pooled people, the removal-rate sweep."""
-    audits = audit_stores(runs, scenario)
+    return pool_audits(scenario, audit_stores(runs, scenario), runs, bootstrap=bootstrap)
+
+
+def pool_audits(scenario: Scenario, audits: Mapping[Bundle, SeedAudit],
+                runs: Mapping[RunSpec, Path], *, bootstrap: int = DEFAULT_BOOTSTRAP,
+                stopped: str = "") -> tuple[StudyMetrics, AuditResult, list[SeedAudit]]:
+    """Pool audited bundles into the study's metrics (``stopped``: why a study that ran until
+    its answers were decided stopped)."""
     per_seed = [a for k, a in sorted(audits.items(), key=lambda ka: ka[0].seed)
                 if k.removal_rate is None]
     seeds = [a.seed for a in per_seed]
@@ -158,7 +165,7 @@ def audit_study(scenario: Scenario, runs: Mapping[RunSpec, Path], *,
         people=scenario.world.people, days=scenario.world.days, seeds=seeds,
         horizon_minutes=scenario.audit.horizon_minutes, groups=list(scenario.audit.groups),
         categories=[g for g in burden if g not in scenario.audit.groups],
-        rules=rule_claims(scenario))
+        rules=rule_claims(scenario), stopped=stopped)
     metrics = pool_study(info, per_seed, groups=groups.to_dict(),
                          runs={str(s): {spec.name: spec.path for spec in runs if spec.seed == s}
                                for s in seeds},

@@ -17,7 +17,7 @@ from enum import Enum
 
 from custodiet.audit import Verdict, undecided_words
 from custodiet.errors import UserError
-from custodiet.study._api import seeds_from
+from custodiet.study._plan import seeds_from
 
 BatchRunner = Callable[[Sequence[int]], Mapping[str, Verdict]]
 """Runs the given new seeds and returns every answer's verdict pooled over all seeds run so

@@ -98,6 +98,7 @@ from custodiet.audit.sim._summary import (
 )
 from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
 from custodiet.audit.sim._unseen import unseen_trips
+from custodiet.audit.sim._verdicts import PREVENTED, answer_verdicts
 from custodiet.audit.sim._workload import workload
 
 __all__ = [
@@ -109,6 +110,7 @@ __all__ = [
     "HIDES",
     "KNOWABLE",
     "LISTED_CATEGORIES",
+    "PREVENTED",
     "PREVENTIVE_ACTIONS",
     "QUESTIONS",
     "REGISTRY",
@@ -149,6 +151,7 @@ __all__ = [
     "WorkloadCategory",
     "alert_hits",
     "alerts_by_day",
+    "answer_verdicts",
     "audit_seed",
     "burden_concentration",
     "burden_groups",

@@ -89,7 +89,8 @@ def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str],
                            "precision_design_effect": _finite(p.design_effect)}
     if chance.n_units:
         lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES, seed=seed)
-        out.update({"lift_low": _finite(lift.low), "lift_high": _finite(lift.high),
+        out.update({"lift": _finite(lift.estimate),
+                    "lift_low": _finite(lift.low), "lift_high": _finite(lift.high),
                     "lift_lower_bound_only": lift.lower_bound_only})
     return out
 

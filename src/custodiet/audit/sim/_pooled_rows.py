@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar
 
+from custodiet.audit import Quoted
 from custodiet.audit.sim._sections import Row
 
 T = TypeVar("T")
@@ -121,6 +122,22 @@ class PooledFigures(Row):
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PooledFigures:
         return from_dict(cls, {**data, "with_chance": "lift" in data})
+
+    def lift_interval(self, cities: int) -> Quoted | None:
+        """Lift over chance with its nested-bootstrap interval (a lower bound only when no
+        chance alert hit); None when it was not computed."""
+        if self.lift_low is None:
+            return None
+        bound = bool(self.lift_lower_bound_only)
+        return Quoted.of(self.lift, self.lift_low, self.lift_high, lower_bound_only=bound,
+                         n_cities=cities, n_units=self.alerts)
+
+    def precision_interval(self, cities: int) -> Quoted | None:
+        """Precision with its interval; None when nothing was raised or no interval kept."""
+        if not self.alerts or self.precision is None or self.precision_low is None:
+            return None
+        return Quoted.of(self.precision, self.precision_low, self.precision_high,
+                         n_cities=cities, n_units=self.alerts)
 
 
 def _plain(value: Any) -> Any:
@@ -283,6 +300,9 @@ class StudyInfo(Row):
     categories: list[str] = field(default_factory=list)
     rules: list[RuleClaim] = field(default_factory=list)
     """What each rule claims and how it is scored."""
+    stopped: str = ""
+    """Why a study run until its answers were decided stopped (empty: a fixed number of
+    seeds)."""
 
     def claim(self, rule: str) -> RuleClaim | None:
         """The claim of the rule named ``rule`` (None when the study does not know it)."""
