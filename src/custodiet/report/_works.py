@@ -43,6 +43,10 @@ def _opening(better: list[str], worse: list[str], open_: list[str], n: int) -> s
                 "yes")
     if worse and not open_:
         return f"No: none of the {n} rules that claim wrongdoing and raised alerts did better"
+    if n == 1 and open_:
+        return ("Too few alerts to tell: the 95% interval of the lift over chance of its one "
+                "rule that claims wrongdoing and raised alerts does not say whether it beats "
+                "naming random members of its lists at the same moments")
     if len(open_) == n:
         return (f"Too few alerts to tell: for none of the {n} rules that claim wrongdoing and "
                 "raised alerts does the 95% interval of its lift over chance say whether it "
@@ -61,8 +65,12 @@ def _tally(better: list[str], worse: list[str], open_: list[str],
     if worse:
         parts.append(f"{len(worse)} did worse (the interval lies below 1)")
     if open_:
-        closest = min(open_, key=lambda k: verdicts[k].more_data or float("inf"))
-        more = verdicts[closest].more_data
+        # a lift whose interval starts at 0 says nothing of how far it is from a verdict
+        told = [k for k in open_ if verdicts[k].more_data is not None
+                and verdicts[k].interval is not None and verdicts[k].interval.low > 0]
+        closest = min(told, key=lambda k: verdicts[k].more_data or float("inf")) \
+            if told else None
+        more = verdicts[closest].more_data if closest else None
         tail = (f"the closest to a verdict, {closest}, would need {times(more)} as many "
                 "alerts" if more is not None and more != float("inf") else "")
         if len(open_) < len(verdicts):

@@ -85,13 +85,21 @@ def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str],
     if not real.n_units:
         return {}
     p = real.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
-    out: dict[str, Any] = {"precision_low": p.low, "precision_high": p.high,
+    # Never narrower than the interval of alerts as independent: clustering only widens, and
+    # a bootstrap of a handful of alerts can collapse (one hit of two gives 50% to 50%).
+    hits, n = int(real.num.sum()), real.n_units
+    w_low, w_high = wilson(hits, n)
+    low, high = min(p.low, w_low), max(p.high, w_high)
+    out: dict[str, Any] = {"precision_low": low, "precision_high": high,
                            "precision_design_effect": _finite(p.design_effect)}
     if chance.n_units:
         lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES, seed=seed)
+        c_low, c_high = wilson(int(chance.num.sum()), chance.n_units)
+        lift_low = min(lift.low, low / c_high) if c_high else lift.low
+        lift_high = max(lift.high, high / c_low) if c_low else math.inf
         out.update({"lift": _finite(lift.estimate),
-                    "lift_low": _finite(lift.low), "lift_high": _finite(lift.high),
-                    "lift_lower_bound_only": lift.lower_bound_only})
+                    "lift_low": _finite(lift_low), "lift_high": _finite(lift_high),
+                    "lift_lower_bound_only": math.isinf(lift_high)})
     return out
 
 
@@ -166,9 +174,10 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
     if not audits or any(a.wrongdoing_rules is None for a in audits):
         return None
     names = sorted({r for a in audits for r in (a.wrongdoing_rules or [])})
+    clustered = _clustered(audits, set(names))
     return PooledSystem(system="(rules claiming wrongdoing)", rules=names,
-                        **{**_pool([a.overall for a in audits]),
-                           **_clustered(audits, set(names))})
+                        **{**_pool([a.overall for a in audits]), **clustered,
+                           "with_chance": "lift_low" in clustered})
 
 
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
