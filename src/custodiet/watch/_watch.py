@@ -16,6 +16,7 @@ The watch never reads ground truth: handing it ``person_truth``, ``incidents`` o
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -46,6 +47,11 @@ from custodiet.watch._triage import triage
 
 DAY = schema.MINUTES_PER_DAY
 STATIC_INPUTS = ("persons", "places", "ties")
+
+
+def _now() -> tuple[float, float]:
+    """Wall and process CPU seconds, for the watch's own timings."""
+    return time.perf_counter(), time.process_time()
 
 
 def observable(events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
@@ -143,6 +149,18 @@ class Watch:
         self._next_alert = 0
         self._next_action = 0
         self._actions = schema.ACTIONS.empty_table()
+        self.seconds: dict[str, float] = {}
+        """Seconds spent so far by phase (``sensors``, ``scorers``, ``relations``, ``alerts``,
+        ``triage``) and by rule (``rule:NAME``), for benchmarks."""
+        self.cpu_seconds: dict[str, float] = {}
+        """The same in CPU seconds of the process (a shared machine's load inflates the wall)."""
+
+    def _clock(self, key: str, since: tuple[float, float]) -> tuple[float, float]:
+        """Add the wall and CPU seconds since ``since`` to ``key``; return now."""
+        now = _now()
+        self.seconds[key] = self.seconds.get(key, 0.0) + now[0] - since[0]
+        self.cpu_seconds[key] = self.cpu_seconds.get(key, 0.0) + now[1] - since[1]
+        return now
 
     # ---------------------------------------------------------------- one day
     def observe(self, events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
@@ -150,8 +168,10 @@ class Watch:
         and ``list_changes``."""
         refuse_truth(events)
         day = self.day
+        t = _now()
         membership = self.registry.advance(day)
         observed = self.sensors.observe(events, day)
+        t = self._clock("sensors", t)
         self._buffer.append(observed)
         window = {name: pa.concat_tables([b[name] for b in self._buffer])
                   for name in OBSERVED}
@@ -160,12 +180,15 @@ class Watch:
             level = scorer.levels(day, observed)
             scores.append(scores_table(name, level, self._prev_level[name]))
             self._prev_level[name] = level
+        t = self._clock("scorers", t)
         members = self.registry.members_table()
         tables = {**window, **self._static, "members": members,
                   "member_homes": member_homes(members, self._household),
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
         register(self.session, tables)
+        self._clock("relations", t)
         alerts = self._alerts(day)
+        t = _now()
         self.features.update(observed, alerts)
         actions = schema.ACTIONS.empty_table()
         if self.scenario.response.enabled:
@@ -175,6 +198,7 @@ class Watch:
         self._next_action += actions.num_rows
         self._actions = actions
         self.registry.record_contacts(actions.column("person").to_numpy())
+        self._clock("triage", t)
         self.day += 1
         return {"alerts": alerts, "actions": actions, "list_membership": membership,
                 "list_changes": self.registry.changes}
@@ -182,10 +206,13 @@ class Watch:
     def _alerts(self, day: int) -> pa.Table:
         parts = []
         for rule in self.rules:
+            t = _now()
             compiled = self._sql[rule.name]
             sql = f"SELECT $rule_name AS rule, * FROM ({compiled.sql}) ORDER BY t, persons, place"
             parts.append(self.session.query(sql, day=day, rule_name=rule.name,
                                             **compiled.params))
+            self._clock(f"rule:{rule.name}", t)
+        t = _now()
         if not parts:
             return schema.ALERTS.empty_table()
         table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
@@ -196,11 +223,13 @@ class Watch:
         suppressed = redlist_hits(persons, self.registry.redlisted)
         ids = np.arange(self._next_alert, self._next_alert + table.num_rows, dtype=np.int64)
         self._next_alert += table.num_rows
-        return pa.table({
+        out = pa.table({
             "alert_id": ids, "rule": table.column("rule"), "t": table.column("t"),
             "persons": persons, "place": table.column("place"),
             "suppressed_by_redlist": suppressed & self.scenario.redlist.enabled,
         }, schema=schema.ALERTS)
+        self._clock("alerts", t)
+        return out
 
     def interventions(self) -> list[Intervention]:
         """The records of the last observed day's actions, for the runner to apply to the world
