@@ -144,7 +144,9 @@ class Watch:
         }
         self.keep_days = buffer_days(self.rules)
         self._buffer: deque[dict[str, pa.Table]] = deque(maxlen=self.keep_days)
-        self.session = Session()
+        # One thread: a simulation is one process on one core (a study runs one per core), and
+        # a rule's query over a day is too small to gain from a second thread.
+        self.session = Session(threads=1)
         self.day = 0
         self._next_alert = 0
         self._next_action = 0
