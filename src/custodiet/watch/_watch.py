@@ -43,6 +43,7 @@ from custodiet.watch._response import Intervention, interventions
 from custodiet.watch._rules import buffer_days, compile_rule
 from custodiet.watch._scorers import SCORERS, Features, scores_table
 from custodiet.watch._sensors import Coverage
+from custodiet.watch._templates import TEMPLATES
 from custodiet.watch._triage import triage
 
 DAY = schema.MINUTES_PER_DAY
@@ -147,6 +148,11 @@ class Watch:
         # One thread: a simulation is one process on one core (a study runs one per core), and
         # a rule's query over a day is too small to gain from a second thread.
         self.session = Session(threads=1)
+        self._today_only = {rule.name: TEMPLATES[rule.template].today_only(rule)
+                            for rule in self.rules}
+        self._today = Session(threads=1) if any(self._today_only.values()) else None
+        """Where the rules that read only today's rows run: the same relations, with the
+        event tables holding today's rows alone rather than the whole buffer."""
         self.day = 0
         self._next_alert = 0
         self._next_action = 0
@@ -188,6 +194,8 @@ class Watch:
                   "member_homes": member_homes(members, self._household),
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
         register(self.session, tables)
+        if self._today is not None:
+            register(self._today, {**tables, **observed})
         self._clock("relations", t)
         alerts = self._alerts(day)
         t = _now()
@@ -211,8 +219,9 @@ class Watch:
             t = _now()
             compiled = self._sql[rule.name]
             sql = f"SELECT $rule_name AS rule, * FROM ({compiled.sql}) ORDER BY t, persons, place"
-            parts.append(self.session.query(sql, day=day, rule_name=rule.name,
-                                            **compiled.params))
+            session = self._today if self._today_only[rule.name] and self._today else \
+                self.session
+            parts.append(session.query(sql, day=day, rule_name=rule.name, **compiled.params))
             self._clock(f"rule:{rule.name}", t)
         t = _now()
         if not parts:
