@@ -158,8 +158,8 @@ class Watch:
         self._next_action = 0
         self._actions = schema.ACTIONS.empty_table()
         self.seconds: dict[str, float] = {}
-        """Seconds spent so far by phase (``sensors``, ``scorers``, ``relations``, ``alerts``,
-        ``triage``) and by rule (``rule:NAME``), for benchmarks."""
+        """Seconds spent so far by phase (``sensors``: the lists and the sensors; ``scorers``,
+        ``relations``, ``alerts``, ``triage``) and by rule (``rule:NAME``), for benchmarks."""
         self.cpu_seconds: dict[str, float] = {}
         """The same in CPU seconds of the process (a shared machine's load inflates the wall)."""
 
