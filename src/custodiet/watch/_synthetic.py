@@ -125,6 +125,12 @@ def received_since(rows: Rows, first_day: int) -> Rows:
             for name, table in rows.items()}
 
 
+def received_on(rows: Rows, day: int) -> Rows:
+    """The log with only the event rows received on ``day``."""
+    return {name: [r for r in table if r["seen_day"] == day] if name in OBSERVED else table
+            for name, table in rows.items()}
+
+
 def synthetic_population(seed: int, n: int = 200) -> dict[str, pa.Table]:
     """``persons``, ``ties`` and ``places`` of a small population with recorded histories."""
     rng = np.random.default_rng(seed)

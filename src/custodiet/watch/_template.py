@@ -92,6 +92,10 @@ class Template:
     """Whether a rule judges against everything the watch holds rather than a bounded window
     (``frequency`` with ``new_only``: "a number not called before"), so the look-back check
     cannot apply to it."""
+    today_only: Callable[[Any], bool] = lambda rule: False
+    """Whether a rule reads only the event rows received today (each one it reads is filtered
+    on ``seen_day = $day``), so the watch may hand it today's rows alone rather than all it
+    holds (the conformance suite checks that the alerts are the same)."""
 
     def __post_init__(self) -> None:
         quote_ident(self.name)

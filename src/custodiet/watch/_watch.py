@@ -16,6 +16,7 @@ The watch never reads ground truth: handing it ``person_truth``, ``incidents`` o
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -42,10 +43,16 @@ from custodiet.watch._response import Intervention, interventions
 from custodiet.watch._rules import buffer_days, compile_rule
 from custodiet.watch._scorers import SCORERS, Features, scores_table
 from custodiet.watch._sensors import Coverage
+from custodiet.watch._templates import TEMPLATES
 from custodiet.watch._triage import triage
 
 DAY = schema.MINUTES_PER_DAY
 STATIC_INPUTS = ("persons", "places", "ties")
+
+
+def _now() -> tuple[float, float]:
+    """Wall and process CPU seconds, for the watch's own timings."""
+    return time.perf_counter(), time.process_time()
 
 
 def observable(events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
@@ -138,11 +145,30 @@ class Watch:
         }
         self.keep_days = buffer_days(self.rules)
         self._buffer: deque[dict[str, pa.Table]] = deque(maxlen=self.keep_days)
-        self.session = Session()
+        # One thread: a simulation is one process on one core (a study runs one per core), and
+        # a rule's query over a day is too small to gain from a second thread.
+        self.session = Session(threads=1)
+        self._today_only = {rule.name: TEMPLATES[rule.template].today_only(rule)
+                            for rule in self.rules}
+        self._today = Session(threads=1) if any(self._today_only.values()) else None
+        """Where the rules that read only today's rows run: the same relations, with the
+        event tables holding today's rows alone rather than the whole buffer."""
         self.day = 0
         self._next_alert = 0
         self._next_action = 0
         self._actions = schema.ACTIONS.empty_table()
+        self.seconds: dict[str, float] = {}
+        """Seconds spent so far by phase (``sensors``: the lists and the sensors; ``scorers``,
+        ``relations``, ``alerts``, ``triage``) and by rule (``rule:NAME``), for benchmarks."""
+        self.cpu_seconds: dict[str, float] = {}
+        """The same in CPU seconds of the process (a shared machine's load inflates the wall)."""
+
+    def _clock(self, key: str, since: tuple[float, float]) -> tuple[float, float]:
+        """Add the wall and CPU seconds since ``since`` to ``key``; return now."""
+        now = _now()
+        self.seconds[key] = self.seconds.get(key, 0.0) + now[0] - since[0]
+        self.cpu_seconds[key] = self.cpu_seconds.get(key, 0.0) + now[1] - since[1]
+        return now
 
     # ---------------------------------------------------------------- one day
     def observe(self, events: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
@@ -150,8 +176,10 @@ class Watch:
         and ``list_changes``."""
         refuse_truth(events)
         day = self.day
+        t = _now()
         membership = self.registry.advance(day)
         observed = self.sensors.observe(events, day)
+        t = self._clock("sensors", t)
         self._buffer.append(observed)
         window = {name: pa.concat_tables([b[name] for b in self._buffer])
                   for name in OBSERVED}
@@ -160,12 +188,17 @@ class Watch:
             level = scorer.levels(day, observed)
             scores.append(scores_table(name, level, self._prev_level[name]))
             self._prev_level[name] = level
+        t = self._clock("scorers", t)
         members = self.registry.members_table()
         tables = {**window, **self._static, "members": members,
                   "member_homes": member_homes(members, self._household),
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
         register(self.session, tables)
+        if self._today is not None:
+            register(self._today, {**tables, **observed})
+        self._clock("relations", t)
         alerts = self._alerts(day)
+        t = _now()
         self.features.update(observed, alerts)
         actions = schema.ACTIONS.empty_table()
         if self.scenario.response.enabled:
@@ -175,6 +208,7 @@ class Watch:
         self._next_action += actions.num_rows
         self._actions = actions
         self.registry.record_contacts(actions.column("person").to_numpy())
+        self._clock("triage", t)
         self.day += 1
         return {"alerts": alerts, "actions": actions, "list_membership": membership,
                 "list_changes": self.registry.changes}
@@ -182,10 +216,14 @@ class Watch:
     def _alerts(self, day: int) -> pa.Table:
         parts = []
         for rule in self.rules:
+            t = _now()
             compiled = self._sql[rule.name]
             sql = f"SELECT $rule_name AS rule, * FROM ({compiled.sql}) ORDER BY t, persons, place"
-            parts.append(self.session.query(sql, day=day, rule_name=rule.name,
-                                            **compiled.params))
+            session = self._today if self._today_only[rule.name] and self._today else \
+                self.session
+            parts.append(session.query(sql, day=day, rule_name=rule.name, **compiled.params))
+            self._clock(f"rule:{rule.name}", t)
+        t = _now()
         if not parts:
             return schema.ALERTS.empty_table()
         table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
@@ -196,11 +234,13 @@ class Watch:
         suppressed = redlist_hits(persons, self.registry.redlisted)
         ids = np.arange(self._next_alert, self._next_alert + table.num_rows, dtype=np.int64)
         self._next_alert += table.num_rows
-        return pa.table({
+        out = pa.table({
             "alert_id": ids, "rule": table.column("rule"), "t": table.column("t"),
             "persons": persons, "place": table.column("place"),
             "suppressed_by_redlist": suppressed & self.scenario.redlist.enabled,
         }, schema=schema.ALERTS)
+        self._clock("alerts", t)
+        return out
 
     def interventions(self) -> list[Intervention]:
         """The records of the last observed day's actions, for the runner to apply to the world

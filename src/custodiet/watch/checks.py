@@ -35,6 +35,7 @@ from custodiet.watch._synthetic import (
     PERSONS,
     Rows,
     arrow,
+    received_on,
     received_since,
     synthetic_days,
     synthetic_log,
@@ -192,6 +193,18 @@ def check_lookback_suffices(rule: Any) -> None:
                 f"{rule.template}: look-back too short on day {day}"
 
 
+def check_today_only(rule: Any) -> None:
+    """A rule whose template declares it reads only today's rows gives the same alerts from
+    the rows received today as from the whole history."""
+    if not TEMPLATES[rule.template].today_only(rule):
+        return
+    for seed in (4, 5):
+        rows = _log(rule, seed=seed)
+        for day in range(DAYS):
+            assert _alerts(rule, received_on(rows, day), day) == _alerts(rule, rows, day), \
+                f"{rule.template}: reads more than today's rows on day {day}"
+
+
 def check_listed_only(rule: Any) -> None:
     """With lists, every alert names at least one listed person."""
     rule = _with(rule, lists=["checked"])
@@ -227,7 +240,8 @@ def check_hours_and_weekdays(rule: Any) -> None:
 
 RULE_CHECKS: tuple[Check, ...] = (
     check_values_are_bound, check_declared_inputs, check_empty_input, check_deterministic,
-    check_alert_shape, check_each_anchor_alerts_once, check_lookback_suffices, check_listed_only,
+    check_alert_shape, check_each_anchor_alerts_once, check_lookback_suffices, check_today_only,
+    check_listed_only,
     check_hours_and_weekdays,
 )
 

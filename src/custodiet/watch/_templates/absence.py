@@ -26,6 +26,7 @@ TEMPLATE = Template(
     compile=compile_absence,
     inputs=reads(phone_off=("person", "start", "end", "seen_day")),
     lookback=no_lookback,
+    today_only=lambda rule: True,
     examples=(
         Example(
             doc="D = 240: spells [0, 100) and [500, 800): only the second, when D is reached.",

@@ -47,6 +47,7 @@ TEMPLATE = Template(
     compile=compile_checkpoint,
     inputs=reads(checkpoints=("person", "t", "place", "seen_day")),
     lookback=no_lookback,
+    today_only=lambda rule: True,
     examples=(
         Example(
             doc="Capital only: petitioner 1 read at 500 on the road to the capital (place 4) "

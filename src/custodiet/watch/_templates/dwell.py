@@ -39,6 +39,7 @@ TEMPLATE = Template(
     compile=compile_dwell,
     inputs=reads(stays=STAYS),
     lookback=no_lookback,
+    today_only=lambda rule: True,
     examples=(
         Example(
             doc="Station, D = 120: stays [0, 119) and [200, 320) at a station: only the second "

@@ -62,6 +62,7 @@ TEMPLATE = Template(
     compile=compile_movement,
     inputs=reads(stays=STAYS),
     lookback=lambda rule: 0 if rule.mode == "leaves_home" else rule.window_minutes,
+    today_only=lambda rule: rule.mode == "leaves_home",
     examples=(
         Example(
             doc="Districts, n = 2, W = 1 day: person 1 goes from home (district 0) to work "

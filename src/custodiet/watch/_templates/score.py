@@ -39,5 +39,6 @@ TEMPLATE = Template(
     compile=compile_score,
     inputs=reads(scores=("scorer", "person", "level", "prev_level")),
     lookback=no_lookback,
+    today_only=lambda rule: True,
     examples=tuple(_levels(day) for day in (1, 2, 3, 4)),
 )
