@@ -26,6 +26,7 @@ from custodiet.scenario._watch import (
     Response,
     Rule,
     Score,
+    Scorer,
     Sensors,
     Travel,
     temperament_feature,
@@ -39,5 +40,5 @@ __all__ = [
     "ACTIONS", "ACTS", "CATEGORIES", "LIST_ATTRIBUTES", "RULE_FIELDS", "TEMPERAMENT_FEATURE",
     "TEMPLATES", "Absence", "Anomaly", "Apart", "AuditConfig", "Checklist", "Checkpoint",
     "Deterrence", "Dwell", "Frequency", "Gathering", "KeyList", "Learned", "Movement", "Near",
-    "RedList", "Response", "Rule", "Score", "Sensors", "Travel", "temperament_feature",
+    "RedList", "Response", "Rule", "Score", "Scorer", "Sensors", "Travel", "temperament_feature",
 ]
