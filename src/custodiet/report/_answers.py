@@ -8,7 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from custodiet.audit import LIFT, Decision, Quoted, decide
-from custodiet.audit.sim import BURDENS, HIDES, KNOWABLE, WORKS, GroupContrast, StudyMetrics
+from custodiet.audit.sim import (
+    BURDENS,
+    HIDES,
+    KNOWABLE,
+    WORKS,
+    GroupContrast,
+    StudyMetrics,
+    summarise,
+)
 from custodiet.report._works import works
 
 #: How the answers name the people of each listed category.
@@ -191,33 +199,52 @@ def knowable(metrics: StudyMetrics) -> str:
     return text
 
 
+def _per_seed(effects: list, lawful: bool, part: str) -> list[float]:
+    """A part (deterred, intercepted) added over the kinds of one lawfulness, seed by seed."""
+    rows = [getattr(e, part).values for e in effects if e.lawful is lawful]
+    return [sum(v[i] or 0.0 for v in rows) for i in range(len(rows[0]))] if rows else []
+
+
+def _mean_with_interval(values: list[float], share: bool = False) -> str:
+    """The mean over the cities with its 95% t interval (none from one city)."""
+    s = summarise(values)
+    said = pct(s["mean"]) if share else _num(s["mean"])
+    if s["low"] is None:
+        return said
+    low, high = (pct(s["low"]), pct(s["high"])) if share else (_num(s["low"]), _num(s["high"]))
+    return f"{said} (95% interval {low} to {high})"
+
+
 def watched(metrics: StudyMetrics) -> str | None:
     """How much of the system's "success" against petitions and protests is deterrence
     (people not acting because they are watched) rather than interception (the police
-    stopping them after an alert); None without the twins that say it."""
+    stopping them after an alert), per city with intervals across the cities; the share is
+    said only from two cities on, and with one city the figures describe that city only.
+    None without the twins that say it."""
     effects = metrics.effects
     if not effects or any(e.deterred.mean is None for e in effects):
         return None
-
-    def add(lawful: bool, deterred: bool) -> float:
-        return sum((e.deterred if deterred else e.intercepted).mean or 0.0
-                   for e in effects if e.lawful is lawful)
-
-    det, inter = add(True, True), add(True, False)
-    udet, uint = add(False, True), add(False, False)
-    avg = " (mean over the simulated cities)" if metrics.n_seeds > 1 else ""
-    total = det + inter
-    if total <= 0:
-        text = (f"Against petitions and protests the system changed nothing it can claim: "
-                f"{_num(total)} fewer than in the same city with no system at all{avg}")
+    det, inter = _per_seed(effects, True, "deterred"), _per_seed(effects, True, "intercepted")
+    udet, uint = (_per_seed(effects, False, "deterred"),
+                  _per_seed(effects, False, "intercepted"))
+    total = [a + b for a, b in zip(det, inter, strict=True)]
+    where = "in the one simulated city" if len(total) == 1 else "per city"
+    if sum(total) <= 0:
+        text = (f"Against petitions and protests the system changed nothing it can claim "
+                f"{where}: {_mean_with_interval(total)} fewer than with no system at all")
     else:
-        text = (f"Of the system's \u201csuccess\u201d against petitions and protests, "
-                f"{_num(total)} fewer than in the same city with no system at all{avg}, "
-                f"{_num(det)} ({pct(det / total)}) is people not petitioning or protesting "
-                f"because they are watched and {_num(inter)} ({pct(inter / total)}) the police "
-                "stopping them after an alert")
-    return text + (f"; against unlawful incidents, {_num(udet)} were deterred and "
-                   f"{_num(uint)} intercepted.")
+        text = (f"Of the system's \u201csuccess\u201d against petitions and protests "
+                f"{where}, {_mean_with_interval(total)} fewer than with no system at all, "
+                f"{_mean_with_interval(det)} is people not petitioning or protesting because "
+                f"they are watched and {_mean_with_interval(inter)} the police stopping them "
+                "after an alert")
+        shares = [d / t for d, t in zip(det, total, strict=True) if t > 0]
+        if len(shares) > 1:
+            text += f"; the deterred share is {_mean_with_interval(shares, share=True)}"
+    text += (f"; against unlawful incidents, {_mean_with_interval(udet)} were deterred and "
+             f"{_mean_with_interval(uint)} intercepted")
+    return text + (". Deterrence rests on the assumed camera and list multipliers "
+                   "(docs/world-parameters.md), not on a measured effect.")
 
 
 def _num(value: float) -> str:
