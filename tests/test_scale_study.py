@@ -29,7 +29,7 @@ def _study(folder: Path, **where: Any) -> dict[str, Any]:
     with executing(**where):
         study = run_study(p.scenario, folder, seeds=p.seeds, removal_rates=p.removal_rates,
                           bootstrap=p.bootstrap, plan=p.plan)
-    (folder / "metrics.json").write_text(json.dumps(study.metrics))  # as the report writes it
+    (folder / "metrics.json").write_text(json.dumps(study.metrics.to_dict()))  # as written
     return fingerprint(folder)
 
 

@@ -14,7 +14,8 @@ def _plain_csr(lo: np.ndarray, hi: np.ndarray, n: int, wide: bool
                ) -> tuple[np.ndarray, np.ndarray]:
     src = np.concatenate([lo, hi])
     dst = np.concatenate([hi, lo])
-    order = np.argsort(src if wide else src.astype(np.int32))
+    # stable: each person's neighbours in edge-list order, the same on every CPU
+    order = np.argsort(src if wide else src.astype(np.int32), kind="stable")
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
     return indptr, dst[order]

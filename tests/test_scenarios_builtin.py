@@ -53,7 +53,7 @@ def test_default_combines_every_system() -> None:
 def test_scenario_runs_on_a_small_city(name: str) -> None:
     scenario = load_scenario(FOUND[name]).model_copy(deep=True)
     world_cfg = scenario.world.model_validate(
-        {**BUSY_WORLD, "people": 10_000, "days": 7,
+        {**BUSY_WORLD, "people": 20_000, "days": 7,
          "population": {"foreign_share": 0.02, "official_share": 0.02},
          # Records know every history, so that small lists are not empty in a small city.
          "history": {"recording_rate": dict.fromkeys(

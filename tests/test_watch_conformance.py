@@ -60,10 +60,10 @@ RULES: list[dict[str, Any]] = [
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 
 
-def _scenario(rule: dict[str, Any]) -> Any:
+def _scenario(rule: dict[str, Any], people: int = 3000) -> Any:
     return scenario_from_mapping({
         "seed": 5,
-        "world": {"people": 3000, "days": 4, "incidents": {"petition_rate": 0.05}},
+        "world": {"people": people, "days": 4, "incidents": {"petition_rate": 0.05}},
         "sensors": {"phone_location": True},
         "lists": [{"name": "watched", "attributes": ["migrant", "grievance", "criminal_record"]}],
         "scorers": [{"kind": "checklist", "name": "tj", "levels": [1.0]}],
@@ -160,14 +160,28 @@ def test_a_wrong_example_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # ------------------------------------------------------------------ in a simulated city
-@pytest.fixture(scope="module")
-def city() -> tuple[World, list[dict[str, pa.Table]]]:
-    scenario = _scenario(RULES[0])
+def _city(people: int) -> tuple[World, list[dict[str, pa.Table]]]:
+    scenario = _scenario(RULES[0], people)
     world = World(scenario.world, scenario.seed)
     days = []
     while not world.finished:
         days.append(observable(world.step()))
     return world, days
+
+
+@pytest.fixture(scope="module")
+def city() -> tuple[World, list[dict[str, pa.Table]]]:
+    return _city(3000)
+
+
+#: Variants too rare for 3,000 people in four days (a person buying two tickets within them:
+#: about one such person in 3,000, none in some cities): checked in a city of 20,000.
+RARE = {"travel-23"}
+
+
+@pytest.fixture(scope="module")
+def big_city() -> tuple[World, list[dict[str, pa.Table]]]:
+    return _city(20_000)
 
 
 def _run(rule: dict[str, Any], city: tuple[World, list[dict[str, pa.Table]]]) -> list[pa.Table]:
@@ -176,13 +190,15 @@ def _run(rule: dict[str, Any], city: tuple[World, list[dict[str, pa.Table]]]) ->
     # The city's own Spring Festival lies outside its four days: a holiday rule is told that
     # days 1-3 are the holiday.
     holidays = (1, 2, 3) if rule.get("holiday_only") else ()
-    watch = Watch(_scenario(rule), {k: static[k] for k in ("persons", "places", "ties")},
-                  holidays=holidays)
+    watch = Watch(_scenario(rule, static["persons"].num_rows),
+                  {k: static[k] for k in ("persons", "places", "ties")}, holidays=holidays)
     return [watch.observe(day)["alerts"] for day in days]
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
-def test_template_fires_in_a_city(rule: dict[str, Any], city: tuple[World, list]) -> None:
+def test_template_fires_in_a_city(rule: dict[str, Any], request: pytest.FixtureRequest) -> None:
+    rare = IDS[RULES.index(rule)] in RARE
+    city = request.getfixturevalue("big_city" if rare else "city")
     world, _ = city
     runs = _run(rule, city)
     alerts = pa.concat_tables(runs)

@@ -228,6 +228,8 @@ def watched(metrics: StudyMetrics) -> str | None:
     udet, uint = (_per_seed(effects, False, "deterred"),
                   _per_seed(effects, False, "intercepted"))
     total = [a + b for a, b in zip(det, inter, strict=True)]
+    if not total:
+        return None
     where = "in the one simulated city" if len(total) == 1 else "per city"
     if sum(total) <= 0:
         text = (f"Against petitions and protests the system changed nothing it can claim "
@@ -241,8 +243,9 @@ def watched(metrics: StudyMetrics) -> str | None:
         shares = [d / t for d, t in zip(det, total, strict=True) if t > 0]
         if len(shares) > 1:
             text += f"; the deterred share is {_mean_with_interval(shares, share=True)}"
-    text += (f"; against unlawful incidents, {_mean_with_interval(udet)} were deterred and "
-             f"{_mean_with_interval(uint)} intercepted")
+    if udet and uint:
+        text += (f"; against unlawful incidents, {_mean_with_interval(udet)} were deterred "
+                 f"and {_mean_with_interval(uint)} intercepted")
     return text + (". Deterrence rests on the assumed camera and list multipliers "
                    "(docs/world-parameters.md), not on a measured effect.")
 

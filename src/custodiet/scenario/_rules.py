@@ -52,7 +52,9 @@ class _Rule(_Strict):
     scored_as: Literal["detection", "prediction"] | None = None
     """How the audit scores the rule: ``detection`` (its alert is the footprint of an act in
     progress: matched to an act within a day of it) or ``prediction`` (matched only to acts
-    after it, within the audit's horizon); none: as its template does (see docs/metrics.md)."""
+    after it, within the audit's horizon); none: as its template does, an assumption about
+    what each template's alert is a sign of (``custodiet.audit.sim.TEMPLATE_SCORING``,
+    docs/metrics.md)."""
 
     @field_validator("hours")
     @classmethod
