@@ -30,7 +30,6 @@ from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._study_format import fmt, headline_text
 from custodiet.report._study_views import render_views
-from custodiet.report._works import precision_of
 from custodiet.scenario import Scenario
 
 __all__ = ["fmt", "headline_text", "study_report", "summary"]
@@ -63,7 +62,7 @@ def _wrongdoing_sentences(metrics: StudyMetrics) -> list[str]:
     """The summary's sentences on the rules that claim wrongdoing: their precision with its
     interval, the innocents, and the lawful acts caught, each said apart."""
     w, h = metrics.wrongdoing, metrics.mean
-    prec = precision_of(w, metrics.n_seeds) if w is not None else None
+    prec = w.precision_interval(metrics.n_seeds) if w is not None else None
     if w is None or prec is None:
         return []
     out = [f"Of the {fmt(w.alerts, 'count')} alerts of the rules that claim wrongdoing "

@@ -8,24 +8,14 @@ city without a response (``custodiet.audit.sim.PREVENTIVE_ACTIONS``)."""
 
 from __future__ import annotations
 
-from custodiet.audit import LIFT, Decision, Quoted, Scale, Verdict, decide, quote, times
-from custodiet.audit.sim import PooledFigures, PooledRule, StudyMetrics
-
-
-def lift_of(r: PooledFigures, cities: int) -> Quoted | None:
-    """A rule's (or system's) lift with its interval, read back; None without one."""
-    return r.lift_interval(cities)
-
-
-def precision_of(r: PooledFigures, cities: int) -> Quoted | None:
-    """Precision with its interval, read back; None when nothing was raised."""
-    return r.precision_interval(cities)
+from custodiet.audit import LIFT, Decision, Scale, Verdict, decide, quote, times
+from custodiet.audit.sim import PooledRule, StudyMetrics
 
 
 def rule_verdicts(metrics: StudyMetrics) -> dict[str, Verdict]:
     """Each rule that claims some wrongdoing and raised an alert, judged on its lift."""
     status_only = {c.rule for c in metrics.scenario.rules if c.status_only}
-    return {r.rule: decide(lift_of(r, metrics.n_seeds), LIFT, absent="no lift computed")
+    return {r.rule: decide(r.lift_interval(metrics.n_seeds), LIFT, absent="no lift computed")
             for r in metrics.rules if r.alerts and r.rule not in status_only}
 
 
@@ -83,7 +73,7 @@ def _tally(better: list[str], worse: list[str], open_: list[str],
 
 def _clearest(rules: list[PooledRule], better: list[str], cities: int) -> str:
     best = max((r for r in rules if r.rule in better), key=lambda r: r.lift_low or 0.0)
-    lift, prec = lift_of(best, cities), precision_of(best, cities)
+    lift, prec = best.lift_interval(cities), best.precision_interval(cities)
     text = f"The clearest is {best.rule}: lift {quote(lift, Scale.TIMES)}" if lift else ""
     if prec is not None:
         text += f", precision {quote(prec, Scale.PERCENT)} of {best.alerts:,} alerts"
@@ -111,7 +101,7 @@ def works(metrics: StudyMetrics) -> str:
 
 def _pooled(metrics: StudyMetrics) -> str:
     w = metrics.wrongdoing
-    prec = precision_of(w, metrics.n_seeds) if w is not None else None
+    prec = w.precision_interval(metrics.n_seeds) if w is not None else None
     if prec is None or w is None:
         return ""
     return (f" Together, {quote(prec, Scale.PERCENT)} of their {w.alerts:,} alerts named "
