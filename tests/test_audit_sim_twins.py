@@ -46,37 +46,104 @@ def test_intervention_hides_the_prediction_from_the_police() -> None:
     assert row["precision_true"] == pytest.approx(2 / 3)  # two of three would have gone
 
 
-def test_split_difference_by_whom_it_concerns() -> None:
-    """Person 1 was acted on, 2 is their spouse, 7 a stranger who protests with them. Without
-    the response 1 and 2 petition and 7 deals; with it 1 does not, 2 (chilled through the tie)
-    does not either, and 7 deals twice."""
+def _recount_split(base: list[tuple], other: list[tuple], touched: set[int],
+                   ties: list[tuple[int, int]], visited: set[int]) -> dict[str, dict]:
+    """The split by brute force: every participant of an incident (rows of
+    ``schema.INCIDENTS``) carries 1/n of it in their own part, touched before spillover."""
+    from fractions import Fraction
+
+    near = {b for a, b in ties if a in visited} | {a for a, b in ties if b in visited}
+    s = touched | near
+    spill = {b for a, b in ties if a in s} | {a for a, b in ties if b in s}
+    for row in base + other:
+        if s & set(row[2]):
+            spill |= set(row[2])
+    spill -= s
+    out: dict[str, dict] = {}
+    for sign, rows in ((-1, base), (1, other)):
+        for row in rows:
+            r = out.setdefault(row[1], {"touched": Fraction(0), "spillover": Fraction(0),
+                                        "everyone_else": Fraction(0)})
+            for p in row[2]:
+                part = "touched" if p in s else "spillover" if p in spill else "everyone_else"
+                r[part] += Fraction(sign, len(row[2]))
+    return out
+
+
+def _split_of(base: list[tuple], other: list[tuple], touched: set[int],
+              ties: list[tuple[int, int]], visited: set[int]) -> dict[str, dict]:
     import pyarrow as pa
 
     from custodiet.audit.sim._split import split_difference
 
-    twin = table_of(schema.INCIDENTS, [(0, "petition_trip", [1], DAY, 9, True),
-                                       (1, "petition_trip", [2], DAY, 9, True),
-                                       (2, "drug_deal", [7, 8], DAY, 3, False)])
-    actual = table_of(schema.INCIDENTS, [(0, "drug_deal", [7, 8], DAY, 3, False),
-                                         (1, "drug_deal", [7, 9], 2 * DAY, 3, False),
-                                         (2, "protest", [1, 2, 7], 2 * DAY, 4, True)])
-    ties = pa.table({"a": pa.array([1, 5], pa.int64()), "b": pa.array([2, 6], pa.int64()),
-                     "kind": ["spouse", "friend"]})
-    touched = pa.table({"person": pa.array([1], pa.int64())})
-    rows = {r["kind"]: r for r in split_difference(actual, twin, touched=touched,
-                                                   ties=ties).to_pylist()}
+    def persons(ids: set[int]) -> pa.Table:
+        return pa.table({"person": pa.array(sorted(ids), pa.int64())})
+
+    tie_table = pa.table({"a": pa.array([a for a, _ in ties], pa.int64()),
+                          "b": pa.array([b for _, b in ties], pa.int64()),
+                          "kind": ["friend"] * len(ties)})
+    rows = split_difference(table_of(schema.INCIDENTS, base), table_of(schema.INCIDENTS, other),
+                            touched=persons(touched), ties=tie_table, visited=persons(visited))
+    return {r["kind"]: r for r in rows.to_pylist()}
+
+
+def test_split_difference_by_whom_it_concerns() -> None:
+    """Person 1 was acted on, 2 is their spouse, 7 a stranger who protests with them. Without
+    the response 1 and 2 petition and 7 deals; with it 1 does not, 2 (chilled through the tie)
+    does not either, and 7 deals twice."""
+    twin = [(0, "petition_trip", [1], DAY, 9, True), (1, "petition_trip", [2], DAY, 9, True),
+            (2, "drug_deal", [7, 8], DAY, 3, False)]
+    actual = [(0, "drug_deal", [7, 8], DAY, 3, False), (1, "drug_deal", [7, 9], 2 * DAY, 3, False),
+              (2, "protest", [1, 2, 7], 2 * DAY, 4, True)]
+    ties = [(1, 2), (5, 6)]
+    rows = _split_of(actual, twin, {1}, ties, set())
     assert rows["petition_trip"] == {"kind": "petition_trip", "lawful": True, "base": 0,
                                      "other": 2, "touched": 1, "spillover": 1,
                                      "everyone_else": 0}
-    # the protest counts for person 1 (the closest participant), once; it makes 7 a
-    # co-participant (spillover), so 7's deals count there too
-    assert (rows["protest"]["touched"], rows["protest"]["everyone_else"]) == (-1, 0)
+    # each of the protest's three counts for a third: 1 (touched), 2 (spouse) and 7 (who
+    # took part with 1, so spillover, and whose deals count there too); 9, who dealt with 7,
+    # carries half of that deal among everyone else
+    assert (rows["protest"]["touched"], rows["protest"]["spillover"]) == \
+        (pytest.approx(-1 / 3), pytest.approx(-2 / 3))
+    assert rows["protest"]["everyone_else"] == 0
     assert (rows["drug_deal"]["base"], rows["drug_deal"]["other"]) == (2, 1)
-    assert rows["drug_deal"]["spillover"] == -1 and rows["drug_deal"]["everyone_else"] == 0
+    assert rows["drug_deal"]["spillover"] == pytest.approx(-1 / 2)
+    assert rows["drug_deal"]["everyone_else"] == pytest.approx(-1 / 2)
+    for kind, want in _recount_split(actual, twin, {1}, ties, set()).items():
+        for part, value in want.items():
+            assert rows[kind][part] == pytest.approx(float(value), abs=1e-9), (kind, part)
     # a visit deters the visited person's ties: with person 5 visited, 6 is touched
-    far = table_of(schema.INCIDENTS, [(0, "drug_deal", [6], DAY, 3, False)])
-    alone = split_difference(far.slice(0, 0), far, touched=touched.slice(0, 0), ties=ties,
-                             visited=pa.table({"person": pa.array([5], pa.int64())}))
-    assert alone.to_pylist()[0]["touched"] == 1
-    nobody = split_difference(far.slice(0, 0), far, touched=touched, ties=ties)
-    assert nobody.to_pylist()[0]["everyone_else"] == 1
+    far = [(0, "drug_deal", [6], DAY, 3, False)]
+    assert _split_of([], far, set(), ties, {5})["drug_deal"]["touched"] == 1
+    assert _split_of([], far, {1}, ties, set())["drug_deal"]["everyone_else"] == 1
+
+
+def test_split_parts_match_a_brute_force_recount_and_add_up() -> None:
+    """Random incident logs: each part is the recount's, and the parts add up to the whole
+    difference of every kind."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    kinds = ["protest", "drug_deal", "pickpocket"]
+
+    def log(n: int) -> list[tuple]:
+        return [(i, kinds[int(rng.integers(3))],
+                 sorted({int(p) for p in rng.integers(0, 40, int(rng.integers(1, 6)))}),
+                 int(rng.integers(0, 5)) * DAY, int(rng.integers(0, 4)), False)
+                for i in range(n)]
+
+    for _ in range(5):
+        base, other = log(int(rng.integers(0, 30))), log(int(rng.integers(0, 30)))
+        ties = [(int(a), int(b)) for a, b in rng.integers(0, 40, (15, 2))]
+        touched = {int(p) for p in rng.integers(0, 40, 4)}
+        visited = {int(p) for p in rng.integers(0, 40, 2)}
+        rows = _split_of(base, other, touched, ties, visited)
+        want = _recount_split(base, other, touched, ties, visited)
+        assert set(rows) == set(want)
+        for kind, parts in want.items():
+            r = rows[kind]
+            for part, value in parts.items():
+                assert r[part] == pytest.approx(float(value), abs=1e-9), (kind, part)
+            # each part is rounded to 1e-9 (``_split.DIGITS``): three parts, half a unit each
+            assert r["touched"] + r["spillover"] + r["everyone_else"] == \
+                pytest.approx(r["other"] - r["base"], abs=1.5e-9 + 1e-12)

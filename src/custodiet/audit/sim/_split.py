@@ -5,8 +5,14 @@ in an incident with one of them) and everyone else. With per-person common rando
 person out of that reach lives the same days in both runs, so the third part is zero by
 construction; the audit reports it so that a reader (and a test) can check.
 
-An incident counts for the closest of its participants: touched if any is, else spillover if
-any is, else everyone else."""
+Each participant carries an equal share of an incident: an incident of ``n`` participants
+counts ``1/n`` in the part of each of them (a protest of four, one of them acted on, is ¼
+touched and ¾ spillover). A part's figure is the sum of its persons' shares in the twin less
+that in the base run, so each part's difference is what its own people did differently, the
+parts add up to the whole difference in incidents, and a part can be fractional. (Crediting
+a whole incident to its closest participant made the spillover negative where the people
+acted on merely moved from one incident to another.) An incident with no participant counts
+whole among everyone else."""
 
 from __future__ import annotations
 
@@ -17,42 +23,56 @@ from custodiet.schema import LAWFUL_INCIDENT_KINDS
 
 PARTS: tuple[str, ...] = ("touched", "spillover", "everyone_else")
 
+#: Decimals each part is rounded to: shares are fractions 1/n, and rounding drops the float
+#: noise of adding them (a part off by less than 1e-9 of an incident is the same part).
+DIGITS = 9
+
 _SQL = """
 WITH v AS (SELECT DISTINCT person FROM visited),
 s AS (SELECT DISTINCT person FROM (
         SELECT person FROM touched
         UNION ALL SELECT b FROM ties JOIN v ON ties.a = v.person
         UNION ALL SELECT a FROM ties JOIN v ON ties.b = v.person)),
-inc AS (SELECT 0 AS src, incident_id, kind, unnest(persons) AS person FROM base
-        UNION ALL SELECT 1, incident_id, kind, unnest(persons) FROM other),
+inc AS (SELECT 0 AS src, incident_id, kind, 1.0 / greatest(len(persons), 1) AS share,
+               unnest(CASE WHEN len(persons) = 0 THEN [NULL] ELSE persons END) AS person
+        FROM base
+        UNION ALL
+        SELECT 1, incident_id, kind, 1.0 / greatest(len(persons), 1),
+               unnest(CASE WHEN len(persons) = 0 THEN [NULL] ELSE persons END) FROM other),
 spill AS (SELECT DISTINCT person FROM (
         SELECT b AS person FROM ties JOIN s ON ties.a = s.person
         UNION ALL SELECT a FROM ties JOIN s ON ties.b = s.person
         UNION ALL SELECT i.person FROM inc i JOIN (
             SELECT DISTINCT src, incident_id FROM inc JOIN s USING (person)) x
             USING (src, incident_id))
-        WHERE person NOT IN (SELECT person FROM s)),
+        WHERE person IS NOT NULL AND person NOT IN (SELECT person FROM s)),
 grp AS (SELECT person, 0 AS part FROM s UNION ALL SELECT person, 1 FROM spill),
-one AS (SELECT src, incident_id, kind, coalesce(min(g.part), 2) AS part
-        FROM inc LEFT JOIN grp g USING (person) GROUP BY src, incident_id, kind),
-k AS (SELECT kind FROM base UNION SELECT kind FROM other)
+shares AS (SELECT src, kind, coalesce(g.part, 2) AS part, share
+           FROM inc LEFT JOIN grp g USING (person)),
+k AS (SELECT kind FROM base UNION SELECT kind FROM other),
+n AS (SELECT kind, count(*) FILTER (WHERE src = 0) AS base,
+             count(*) FILTER (WHERE src = 1) AS other
+      FROM (SELECT 0 AS src, kind FROM base UNION ALL SELECT 1, kind FROM other) GROUP BY kind),
+d AS (SELECT kind, part, sum(CASE WHEN src = 1 THEN share ELSE -share END) AS diff
+      FROM shares GROUP BY kind, part)
 SELECT k.kind, k.kind IN (SELECT unnest($lawful)) AS lawful,
-       count(*) FILTER (WHERE src = 0) AS base,
-       count(*) FILTER (WHERE src = 1) AS other,
-       count(*) FILTER (WHERE src = 1 AND part = 0) - count(*) FILTER (WHERE src = 0 AND part = 0)
+       coalesce(n.base, 0) AS base, coalesce(n.other, 0) AS other,
+       round(coalesce(sum(d.diff) FILTER (WHERE d.part = 0), 0), $digits) + 0.0
            AS touched,
-       count(*) FILTER (WHERE src = 1 AND part = 1) - count(*) FILTER (WHERE src = 0 AND part = 1)
+       round(coalesce(sum(d.diff) FILTER (WHERE d.part = 1), 0), $digits) + 0.0
            AS spillover,
-       count(*) FILTER (WHERE src = 1 AND part = 2) - count(*) FILTER (WHERE src = 0 AND part = 2)
+       round(coalesce(sum(d.diff) FILTER (WHERE d.part = 2), 0), $digits) + 0.0
            AS everyone_else
-FROM k LEFT JOIN one USING (kind) GROUP BY k.kind ORDER BY k.kind
+FROM k LEFT JOIN n USING (kind) LEFT JOIN d USING (kind)
+GROUP BY k.kind, n.base, n.other ORDER BY k.kind
 """
 
 
 def split_difference(base: pa.Table, other: pa.Table, *, touched: pa.Table, ties: pa.Table,
                      visited: pa.Table | None = None) -> pa.Table:
     """Per incident kind: incidents in ``base`` and in ``other`` (``schema.INCIDENTS``) and
-    their difference (other − base) split into ``touched`` (the ``person`` column of
+    their difference (other − base) split, by each participant's share of an incident (see
+    the module docstring), into ``touched`` (the ``person`` column of
     ``touched``, and the ties of ``visited`` persons, deterred by a tie's visit),
     ``spillover`` (their ties, and whoever took part in an incident with one of them in either
     run) and ``everyone_else``."""
@@ -61,4 +81,4 @@ def split_difference(base: pa.Table, other: pa.Table, *, touched: pa.Table, ties
     with Session() as s:
         s.register_all({"base": base, "other": other, "touched": touched, "ties": ties,
                         "visited": visited})
-        return s.query(_SQL, lawful=sorted(LAWFUL_INCIDENT_KINDS))
+        return s.query(_SQL, lawful=sorted(LAWFUL_INCIDENT_KINDS), digits=DIGITS)
