@@ -167,11 +167,30 @@ def test_burdens_says_too_few_flags_when_nothing_is_decided() -> None:
 def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
     red = {"redlisted_persons": 40, "alerts_suppressed": 12,
            "suppressed": {"alerts": 12, "true_alerts": 5, "incidents_found": 4},
-           "with_redlist": {"incidents": 9, "unseen": 8}, "hidden": 3}
+           "with_redlist": {"incidents": 9, "unseen": 8}}
     assert hides({"redlist": red}) == (
         "The red list exempted 40 people and suppressed 12 alerts, 5 of which would have "
         "matched an incident; red-listed people took part in 9 incidents, 8 of which no alert "
-        "saw (3 of them seen in the twin city without the red list).")
+        "saw.")
+
+
+def test_hides_follows_each_unseen_incident_into_the_twin() -> None:
+    """Of 8 unseen, 3 were seen in the twin, 4 happened there unseen and 1 did not happen
+    there: only 3 are said to be hidden, and the study's totals are said to be totals."""
+    red = {"redlisted_persons": 40, "alerts_suppressed": 12,
+           "with_redlist": {"incidents": 9, "unseen": 8},
+           "hidden": 3, "unseen_in_twin_too": 4, "not_in_twin": 1}
+    said = hides({"redlist": red, "scenario": {"name": "toy", "seeds": [1, 2]}})
+    assert said == (
+        "In total over 2 cities, the red list exempted 40 people and suppressed 12 alerts; "
+        "red-listed people took part in 9 incidents, 8 of which no alert saw. Of those 8, 3 "
+        "were seen by an alert in the twin city without the red list (what the red list hid), "
+        "4 happened there unseen as well, and 1 did not happen there at all (not counted as "
+        "hidden).")
+    one = hides({"redlist": {**red, "hidden": 1, "unseen_in_twin_too": 0, "not_in_twin": 7},
+                 "scenario": {"name": "toy", "seeds": [1]}})
+    assert one.startswith("The red list exempted") and "1 was seen by an alert" in one
+    assert "7 did not happen there at all" in one
 
 
 def test_knowable_compares_what_the_police_see_with_the_twin_as_totals() -> None:
@@ -189,6 +208,31 @@ def test_knowable_compares_what_the_police_see_with_the_twin_as_totals() -> None
         "right look false in the police's records because acting on them stopped what they "
         "pointed to. 6 more alerts caught a lawful act (a petition, a protest) in the twin "
         "than in the police's records: the response stopped it.")
+
+
+def test_knowable_counts_distinct_acts_and_people_apart_from_alerts() -> None:
+    """9 alerts right in the twin look false to the police (true 13, seen 5: 4 alerts true in
+    both, so 1 looks right only because of the response); they pointed to 4 distinct
+    incidents by 3 people, which is what the sentence says was stopped."""
+    m = {"knowability": [
+        {"rule": "a", "alerts": 80, "true_alerts_seen": 2, "true_alerts_true": 10,
+         "precision_seen": 0.025, "precision_true": 0.125, "hidden_true_alerts": 8,
+         "lawful_alerts_seen": 1, "lawful_alerts_true": 7},
+        {"rule": "b", "alerts": 20, "true_alerts_seen": 3, "true_alerts_true": 3,
+         "precision_seen": 0.15, "precision_true": 0.15, "hidden_true_alerts": 0}],
+         "stopped": {"alerts": 9, "incidents": 4, "persons": 3, "lawful_alerts": 6,
+                     "lawful_acts": 2, "lawful_persons": 5},
+         "scenario": {"name": "toy", "seeds": [1, 2]}}
+    assert knowable(m) == (
+        "Not from the police's own records: in total over 2 cities, 5 of 100 alerts matched "
+        "unlawful wrongdoing in what still happened after the police acted, against 13 when "
+        "the same alerts are scored in the twin city without any response; 9 alerts that were "
+        "right look false in the police's records: they pointed to 4 distinct incidents, by 3 "
+        "people, that did not happen once the police acted (several alerts can point to one "
+        "act); the response made 1 alerts look right that would not have been. 6 alerts "
+        "caught a lawful act (a petition, a protest) in the twin and none in the police's "
+        "records: they pointed to 2 distinct lawful acts, by 5 people, that the response "
+        "stopped.")
 
 
 def test_unseen_puts_each_trip_count_in_its_place() -> None:

@@ -24,6 +24,7 @@ from custodiet.audit.sim._sections import (
     RedListCounts,
     RuleFigures,
     Split,
+    Stopped,
     TwinPrecision,
     Twins,
 )
@@ -72,7 +73,8 @@ def hand_built(**changes: object) -> SeedAudit:
                     [ContactListedAlerts(0, 60, 3), ContactListedAlerts(1, 41, 6)]),
         list_days_per_person=0.125,
         redlist=RedList(23, 7, RedListCounts(31, 29, 27, 25, 3),
-                        RedListCounts(31, 29, 21, 20, 9), 6),
+                        RedListCounts(31, 29, 21, 20, 9), 6, unseen_in_twin_too=17,
+                        not_in_twin=4),
         twins=Twins(prevented_by_kind=[Prevented("drug_deal", False, 40, 43, 3),
                                        Prevented("petition_trip", True, 10, 15, 5),
                                        Prevented("protest", True, 2, 3, 1)],
@@ -84,7 +86,8 @@ def hand_built(**changes: object) -> SeedAudit:
                                           Split("protest", True, 2, 3, 1, 0, 0)],
                     deterrence_by_kind=[Split("drug_deal", False, 43, 44, 1, 0, 0),
                                         Split("petition_trip", True, 15, 24, 7, 2, 0),
-                                        Split("protest", True, 3, 4, 0, 1, 0)]),
+                                        Split("protest", True, 3, 4, 0, 1, 0)],
+                    stopped=Stopped(8, 5, 4, 6, 3, 2)),
     )
     parts.update(changes)
     return SeedAudit(**parts)  # type: ignore[arg-type]
@@ -102,6 +105,8 @@ def test_every_headline_figure_reads_its_own_field() -> None:
         "alerts_suppressed": 7, "listed_at_end": 61, "listed_by_contact_at_end": 19,
         "contact_listed_alert_share": 9 / 101, "list_days_per_person": 0.125,
         "redlisted_incidents_unseen": 27, "incidents_hidden_by_redlist": 6,
+        "redlisted_incidents_not_in_twin": 4, "right_alerts_looking_false": 8,
+        "incidents_stopped": 5, "persons_stopped": 4, "lawful_acts_stopped": 3,
         "incidents_prevented": 3, "incidents_prevented_acted_on": 2,
         "incidents_prevented_spillover": 1, "lawful_acts_prevented": 6,
         "lawful_acts_prevented_acted_on": 5, "lawful_acts_prevented_spillover": 1,
@@ -309,6 +314,7 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
                    for i in store.table("incidents").to_pylist())
 
     people = run.table("persons").num_rows
+    acted_on = _interception_parts(run, twin, actions)
     return {
         "alerts": len(shown), "wrongdoing_alerts": len(pooled), "true_alerts": len(hits),
         "precision": len(hits) / len(pooled) if pooled else None,
@@ -324,9 +330,40 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
         "alerts_suppressed": len(alerts) - len(shown),
         "incidents_prevented": count(twin, False) - count(run, False) - else_part(False),
         "lawful_acts_prevented": count(twin, True) - count(run, True) - else_part(True),
+        "incidents_prevented_acted_on": acted_on[(False, "touched")],
+        "incidents_prevented_spillover": acted_on[(False, "spillover")],
+        "lawful_acts_prevented_acted_on": acted_on[(True, "touched")],
+        "lawful_acts_prevented_spillover": acted_on[(True, "spillover")],
         "null_world_alerts": sum(not a["suppressed_by_redlist"]
                                  for a in null.table("alerts").to_pylist()),
     }
+
+
+def _interception_parts(run, twin, actions: list[dict]) -> dict[tuple[bool, str], float]:  # type: ignore[no-untyped-def]
+    """The interception difference (twin − watch) by part, recounted: each participant of an
+    incident carries 1/n of it in their own part (touched: acted on, or a tie of someone
+    visited; spillover: a tie of a touched person or a co-participant of one)."""
+    from custodiet.schema import LAWFUL_INCIDENT_KINDS
+
+    ties = [(t["a"], t["b"]) for t in run.table("ties").to_pylist()]
+    visited = {a["person"] for a in actions if a["kind"] == "visit"}
+    touched = {a["person"] for a in actions} | {b for a, b in ties if a in visited} | \
+        {a for a, b in ties if b in visited}
+    runs = [(-1, run.table("incidents").to_pylist()), (1, twin.table("incidents").to_pylist())]
+    spill = {b for a, b in ties if a in touched} | {a for a, b in ties if b in touched}
+    for _, incidents in runs:
+        for i in incidents:
+            if touched & set(i["persons"]):
+                spill |= set(i["persons"])
+    spill -= touched
+    out = {(lawful, part): 0.0 for lawful in (False, True) for part in ("touched", "spillover")}
+    for sign, incidents in runs:
+        for i in incidents:
+            for p in i["persons"]:
+                part = "touched" if p in touched else "spillover" if p in spill else None
+                if part:
+                    out[(i["kind"] in LAWFUL_INCIDENT_KINDS, part)] += sign / len(i["persons"])
+    return out
 
 
 def test_headline_figures_match_a_brute_force_oracle(study) -> None:

@@ -141,27 +141,71 @@ def burdens(metrics: StudyMetrics) -> str:
     return text + "."
 
 
+def _was(n: int) -> str:
+    return "was" if n == 1 else "were"
+
+
 def hides(metrics: StudyMetrics) -> str:
-    """What the red list hides: suppressed alerts that would have been true, unseen incidents."""
+    """What the red list hides: suppressed alerts that would have been true, unseen
+    incidents, and of those the ones that happened in the twin without the red list and were
+    seen there (the incidents hidden), apart from those that did not happen there; totals
+    over the cities, said as totals."""
     red = metrics.redlist
     if not red:
         return "The scenario has no key-person lists and so no red list to examine."
     w = red.with_redlist
-    text = (f"The red list exempted {_n(red.redlisted_persons)} people and suppressed "
-            f"{_n(red.alerts_suppressed)} alerts")
+    cities = metrics.n_seeds
+    text = (f"In total over {cities} cities, the red list" if cities > 1 else "The red list")
+    text += (f" exempted {_n(red.redlisted_persons)} people and suppressed "
+             f"{_n(red.alerts_suppressed)} alerts")
     if red.suppressed:
         text += f", {_n(red.suppressed.true_alerts)} of which would have matched an incident"
     text += (f"; red-listed people took part in {_n(w.incidents)} incidents, "
              f"{_n(w.unseen)} of which no alert saw")
-    if red.hidden is not None:
-        text += f" ({_n(red.hidden)} of them seen in the twin city without the red list)"
+    followed = (red.hidden, red.unseen_in_twin_too, red.not_in_twin)
+    if w.unseen and None not in followed:
+        hidden, too, gone = followed
+        text += (f". Of those {_n(w.unseen)}, {_n(hidden)} {_was(hidden)} seen by an alert in "
+                 f"the twin city without the red list (what the red list hid), {_n(too)} "
+                 f"happened there unseen as well, and {_n(gone)} did not happen there at all "
+                 "(not counted as hidden)")
     return text + "."
+
+
+def _stopped_words(metrics: StudyMetrics, seen: int, true: int) -> str:
+    """The alerts right in the twin that look false to the police, and what they pointed to
+    that acting on them stopped, in distinct incidents and people (alerts are not acts); the
+    alerts that look right only because of the response; and the same for lawful acts."""
+    st = metrics.stopped
+    if st is None:  # written before the audit counted acts: the alerts' difference only
+        if true > seen:
+            return (f"; {_n(true - seen)} alerts that were right look false in the police's "
+                    "records because acting on them stopped what they pointed to")
+        return (f"; here the response made {_n(seen - true)} alerts look right that would "
+                "not have been") if true < seen else ""
+    text = ""
+    if st.alerts:
+        text += (f"; {_n(st.alerts)} alerts that were right look false in the police's "
+                 f"records: they pointed to {_n(st.incidents)} distinct incidents, by "
+                 f"{_n(st.persons)} people, that did not happen once the police acted "
+                 "(several alerts can point to one act)")
+    looks_right = seen - (true - st.alerts)
+    if looks_right > 0:
+        text += (f"; the response made {_n(looks_right)} alerts look right that would not "
+                 "have been")
+    if st.lawful_alerts:
+        text += (f". {_n(st.lawful_alerts)} alerts caught a lawful act (a petition, a "
+                 f"protest) in the twin and none in the police's records: they pointed to "
+                 f"{_n(st.lawful_acts)} distinct lawful acts, by {_n(st.lawful_persons)} "
+                 "people, that the response stopped")
+    return text
 
 
 def knowable(metrics: StudyMetrics) -> str:
     """Can anyone know: precision the police can compute against the same alerts scored in
     the twin city without response, as totals over the cities; the alerts that look false
-    only because the police acted on them, and the lawful acts the response hid."""
+    only because the police acted on them, with the distinct incidents and people that
+    acting on them stopped, and the lawful acts the response stopped."""
     rows = metrics.knowability
     if not rows:
         return ("Without a twin city where the police do not act, nobody can say which "
@@ -177,15 +221,10 @@ def knowable(metrics: StudyMetrics) -> str:
             f"matched unlawful wrongdoing in what still happened after the police acted, "
             f"against {_n(true)} when the same alerts are scored in the twin city without "
             "any response")
-    if true > seen:
-        text += (f"; {_n(true - seen)} alerts that were right look false in the police's "
-                 "records because acting on them stopped what they pointed to")
-    elif true < seen:
-        text += (f"; here the response made {_n(seen - true)} alerts look right that would "
-                 "not have been")
+    text += _stopped_words(metrics, seen, true)
     lawful_seen = sum(r.lawful_alerts_seen for r in rows)
     lawful_true = sum(r.lawful_alerts_true for r in rows)
-    if lawful_true > lawful_seen:
+    if metrics.stopped is None and lawful_true > lawful_seen:
         text += (f". {_n(lawful_true - lawful_seen)} more alerts caught a lawful act (a "
                  "petition, a protest) in the twin than in the police's records: the "
                  "response stopped it")

@@ -90,9 +90,47 @@ def redlist_section(sec: Section, metrics: StudyMetrics) -> None:
                                                    "person")):
         rows.append([label, fmt(getattr(w, key), "count"),
                      fmt(getattr(wo, key), "count") if wo else ""])
+    if red.not_in_twin is not None and red.unseen_in_twin_too is not None:
+        rows += [["…of those unseen, seen by an alert in the twin (hidden by the red list)",
+                  fmt(red.hidden, "count"), ""],
+                 ["…of those unseen, unseen in the twin too", fmt(red.unseen_in_twin_too,
+                                                                    "count"), ""],
+                 ["…of those unseen, did not happen in the twin", fmt(red.not_in_twin,
+                                                                        "count"), ""]]
     sec.table(Table(["", "With the red list", "Twin without it"], rows,
-                    caption=f"What the red list hides (added over {seeds} "
-                            f"{'city' if seeds == 1 else 'cities'})"))
+                    caption=f"What the red list hides (totals over {seeds} "
+                            f"{'city' if seeds == 1 else 'cities'}); an unseen incident is "
+                            "followed into the twin as the same incident (same kind, day and "
+                            "place, most participants in common)"))
+
+
+def stopped_table(sec: Section, metrics: StudyMetrics) -> None:
+    """What acting on alerts stopped: the alerts right in the twin that look false to the
+    police beside the distinct incidents and people they pointed to that did not happen,
+    totals over the cities with the mean per city."""
+    st = metrics.stopped
+    if st is None:
+        return
+    seeds = metrics.n_seeds
+    rows = []
+    for name, label, value in (
+            ("right_alerts_looking_false", "Alerts right in the twin that look false to the "
+                                           "police", st.alerts),
+            ("incidents_stopped", "…distinct incidents they pointed to that did not happen",
+             st.incidents),
+            ("persons_stopped", "…distinct people named in those incidents", st.persons),
+            (None, "Alerts that caught only a lawful act in the twin and none in the police's "
+                   "records", st.lawful_alerts),
+            ("lawful_acts_stopped", "…distinct lawful acts they pointed to that did not happen",
+             st.lawful_acts),
+            (None, "…distinct people named in those lawful acts", st.lawful_persons)):
+        spread = metrics.spread(name) if name else None
+        rows.append([label, fmt(value, "count"),
+                     headline_text(spread, "count") if spread is not None else ""])
+    sec.table(Table(["", f"Total over {seeds} {'city' if seeds == 1 else 'cities'}",
+                     "Per city"], rows,
+                    caption="What acting on alerts stopped, in acts and people rather than "
+                            "alerts (several alerts can point to one act)"))
 
 
 def knowability_table(sec: Section, metrics: StudyMetrics) -> None:

@@ -31,6 +31,7 @@ from custodiet.report._study_sections import (
     lists_figures,
     redlist_section,
     status_section,
+    stopped_table,
     trips_section,
     twins_figures,
     workload_table,
@@ -221,6 +222,7 @@ VIEWS: tuple[View, ...] = (
     View("lists", BURDENS, _lists_by_category),
     View("redlist", HIDES, lambda sec, m, first, d: redlist_section(sec, m)),
     View("knowability", KNOWABLE, _knowability),
+    View("stopped", KNOWABLE, lambda sec, m, first, d: stopped_table(sec, m)),
     View("lists", KNOWABLE, _feedback),
     View("workload", KNOWABLE, lambda sec, m, first, d: workload_table(sec, m)),
 )

@@ -23,6 +23,7 @@ from custodiet.audit.sim._lift import (
     sample_subsets,
 )
 from custodiet.audit.sim._lists import feedback_by_list, prepare_spells
+from custodiet.audit.sim._match import match_incidents
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._pooled import (
     clustered_intervals,
@@ -31,6 +32,7 @@ from custodiet.audit.sim._pooled import (
     lists_pooled,
     redlist_pooled,
     rules_pooled,
+    stopped_pooled,
     systems_pooled,
     trips_pooled,
     wilson,
@@ -81,12 +83,15 @@ from custodiet.audit.sim._sections import (
     RedList,
     RedListCounts,
     RuleFigures,
+    Split,
+    Stopped,
     Suppressed,
     SystemFigures,
     Workload,
     WorkloadCategory,
 )
 from custodiet.audit.sim._split import split_difference
+from custodiet.audit.sim._stopped import stopped_by_acting
 from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, audit_seed, headline
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
@@ -141,7 +146,9 @@ __all__ = [
     "RuleFigures",
     "SeedAudit",
     "SeedRuns",
+    "Split",
     "Spread",
+    "Stopped",
     "StudyFigure",
     "StudyInfo",
     "StudyMetrics",
@@ -170,6 +177,7 @@ __all__ = [
     "lift_with_hits",
     "lists_by_category",
     "lists_pooled",
+    "match_incidents",
     "overall_metrics",
     "person_outcomes",
     "pool_study",
@@ -185,6 +193,8 @@ __all__ = [
     "seen_versus_true_precision",
     "split_difference",
     "spreads",
+    "stopped_by_acting",
+    "stopped_pooled",
     "summarise",
     "summarise_headlines",
     "suppressed_would_find",

@@ -95,8 +95,14 @@ FIGURES: tuple[StudyFigure, ...] = (
        True),
     _f("redlisted_incidents_unseen", "Incidents by red-listed people no alert saw", "count",
        "incidents with a red-listed participant that no unsuppressed alert matched"),
-    _f("incidents_hidden_by_redlist", "…that an alert would have seen without the red list",
-       "count", "unseen (with the red list) − unseen (`no_redlist` twin)"),
+    _f("incidents_hidden_by_redlist", "…that happened in the twin without the red list and "
+       "an alert saw there", "count",
+       "incidents by red-listed people unseen in `watch` whose matched incident (same kind, "
+       "day, place, most participants in common) in the `no_redlist` twin an alert saw"),
+    _f("redlisted_incidents_not_in_twin", "…that did not happen in the twin without the red "
+       "list", "count",
+       "incidents by red-listed people unseen in `watch` with no matched incident in the "
+       "`no_redlist` twin (counted apart: not hidden by the red list)"),
     _f("incidents_prevented", "Unlawful incidents prevented (acted on + spillover)", "count",
        "unlawful incidents in `no_response` − in `watch`, by persons acted on and the spillover"),
     _f("incidents_prevented_acted_on", "…by the people acted on", "count",
@@ -128,6 +134,18 @@ FIGURES: tuple[StudyFigure, ...] = (
        "`watch` alerts matched against the `watch` run's incidents", True),
     _f("precision_true", "True precision (twin without response)", "share",
        "`watch` alerts matched against the `no_response` twin's incidents", True),
+    _f("right_alerts_looking_false", "Alerts right in the twin that look false to the police",
+       "count", "alerts matched to unlawful wrongdoing in the `no_response` twin and not in "
+       "`watch` (alerts, not acts: several can point to one act)"),
+    _f("incidents_stopped", "Distinct incidents those alerts pointed to that did not happen",
+       "count", "distinct unlawful incidents of the `no_response` twin matched by those "
+       "alerts with no matched incident (same kind, day, place, most participants) in "
+       "`watch`", True),
+    _f("persons_stopped", "…people named in them", "count",
+       "distinct people those alerts named who took part in those incidents"),
+    _f("lawful_acts_stopped", "Distinct lawful acts alerts pointed to that did not happen",
+       "count", "the same for alerts that caught only a lawful act (a petition, a protest) in "
+       "the `no_response` twin and none in `watch`: distinct lawful acts stopped"),
     _f("null_world_alerts", "Alerts in a world where nobody does anything wrong", "count",
        "unsuppressed alerts in `null_world`", True),
     _f("null_to_actual_alerts", "Null-world alerts per actual alert", "number",

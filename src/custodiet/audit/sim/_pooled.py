@@ -28,7 +28,13 @@ from custodiet.audit.sim._pooled_rows import (
     PooledWorkload,
     Spread,
 )
-from custodiet.audit.sim._sections import PetitionTrips, RedList, RedListCounts, Suppressed
+from custodiet.audit.sim._sections import (
+    PetitionTrips,
+    RedList,
+    RedListCounts,
+    Stopped,
+    Suppressed,
+)
 from custodiet.audit.sim._study import SeedAudit
 
 Z95 = 1.959964
@@ -261,8 +267,9 @@ def _added(parts: Sequence[Any]) -> dict[str, int]:
 
 
 def redlist_pooled(audits: Sequence[SeedAudit]) -> RedList | None:
-    """The red-list figures added over seeds (``without_redlist`` and ``hidden`` when the twin
-    without the red list ran for every seed)."""
+    """The red-list figures added over seeds (``without_redlist`` and the unseen incidents
+    followed into the twin, ``hidden`` among them, when the twin without the red list ran for
+    every seed)."""
     reds = [a.redlist for a in audits if a.redlist is not None]
     if not reds:
         return None
@@ -275,7 +282,8 @@ def redlist_pooled(audits: Sequence[SeedAudit]) -> RedList | None:
         out["suppressed"] = Suppressed(**_added([r.suppressed for r in reds]))
     if all(r.without_redlist is not None for r in reds):
         out["without_redlist"] = RedListCounts(**_added([r.without_redlist for r in reds]))
-        out["hidden"] = sum(r.hidden or 0 for r in reds)
+        for name in ("hidden", "unseen_in_twin_too", "not_in_twin"):
+            out[name] = sum(getattr(r, name) or 0 for r in reds)
     return RedList(**out)
 
 
@@ -283,6 +291,16 @@ def trips_pooled(audits: Sequence[SeedAudit]) -> PetitionTrips | None:
     """Petition trips and what saw them, added over seeds (each count is a sum)."""
     parts = [a.trips for a in audits if a.trips is not None]
     return PetitionTrips(**_added(parts)) if parts else None
+
+
+def stopped_pooled(audits: Sequence[SeedAudit]) -> Stopped | None:
+    """What acting on alerts stopped, in total over the seeds (each city's distinct
+    incidents and people added: the cities are different cities); None unless every seed's
+    twin without response ran."""
+    parts = [a.twins.stopped for a in audits if a.twins is not None]
+    if not audits or len(parts) < len(audits) or any(p is None for p in parts):
+        return None
+    return Stopped(**_added(parts))
 
 
 def knowability_pooled(audits: Sequence[SeedAudit]) -> list[Knowability] | None:

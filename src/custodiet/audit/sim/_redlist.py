@@ -4,6 +4,13 @@ and incidents by red-listed persons that no alert saw, beside the twin run witho
 Red-listed persons are fixed when the watch starts: officials (when ``officials``) and the
 day-0 members of the named lists, as the registry decides them. Incidents here are wrongdoing
 and lawful acts; an administrative status (a crowded rental) is no incident to hide.
+
+The twin is a different run of the same city, so its incidents are not the same rows: each
+incident the watch left unseen is looked up in the twin (``_match.match_incidents``: same
+kind, day and place, a participant in common). It was *hidden* by the red list when it
+happened in the twin too and an alert saw it there; it may instead have happened there
+unseen as well, or not have happened there at all (the police acted differently, and the act
+did not take place), and those are counted apart, never as hidden.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pyarrow as pa
 
+from custodiet.audit.sim._match import match_incidents
 from custodiet.audit.sim._rules import DEFAULT_HORIZON, seen_incidents
+from custodiet.engine import Session
 from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, LAWFUL_INCIDENT_KINDS
 
 
@@ -63,8 +72,8 @@ def redlist_metrics(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConne
                     rules: Mapping[str, Sequence[str]],
                     horizon: int = DEFAULT_HORIZON) -> dict:
     """Suppressed alerts and unseen incidents by red-listed persons in the run with the red
-    list (``watch``) and, when given, in the twin without it (``twin``): ``hidden`` is how many
-    more of their incidents went unseen because of the red list."""
+    list (``watch``) and, when given, in the twin without it (``twin``), with the incidents
+    unseen in ``watch`` followed into the twin (:func:`unseen_in_twin`)."""
     red = redlisted_persons(watch, officials=officials, lists=lists)
     suppressed = watch.execute(
         "SELECT count(*) FROM alerts WHERE suppressed_by_redlist").fetchone()[0]
@@ -72,8 +81,46 @@ def redlist_metrics(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConne
                  "with_redlist": _unseen(watch, red, rules, horizon)}
     if twin is not None:
         out["without_redlist"] = _unseen(twin, red, rules, horizon)
-        out["hidden"] = out["with_redlist"]["unseen"] - out["without_redlist"]["unseen"]
+        out.update(unseen_in_twin(watch, twin, red, rules=rules, horizon=horizon))
     return out
+
+
+_FOLLOWED = """
+WITH mine AS (
+    SELECT DISTINCT i.incident_id FROM
+        (SELECT incident_id, unnest(persons) AS person FROM w_inc) i
+    JOIN _red r USING (person)
+    WHERE i.incident_id NOT IN (SELECT incident_id FROM w_seen)),
+followed AS (
+    SELECT m.incident_id, p.b IS NOT NULL AS in_twin,
+           p.b IN (SELECT incident_id FROM t_seen) AS seen_there
+    FROM mine m LEFT JOIN _pairs p ON p.a = m.incident_id)
+SELECT count(*) FILTER (WHERE in_twin AND seen_there) AS hidden,
+       count(*) FILTER (WHERE in_twin AND NOT seen_there) AS unseen_in_twin_too,
+       count(*) FILTER (WHERE NOT in_twin) AS not_in_twin
+FROM followed
+"""
+
+
+def unseen_in_twin(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConnection,
+                   red: pa.Table, *, rules: Mapping[str, Sequence[str]],
+                   horizon: int = DEFAULT_HORIZON) -> dict[str, int]:
+    """Each incident of a red-listed person (``red``) that no alert saw in ``watch``, followed
+    into ``twin`` (the run without the red list) by the one matcher: ``hidden`` (it happened
+    there and an alert saw it), ``unseen_in_twin_too`` (it happened there, unseen) and
+    ``not_in_twin`` (it did not happen there). The three add up to the unseen incidents."""
+    query = ("SELECT * FROM incidents WHERE kind NOT IN (SELECT unnest($administrative))")
+    admin = {"administrative": sorted(ADMINISTRATIVE_INCIDENT_KINDS)}
+    w_inc = watch.execute(query, admin).to_arrow_table()
+    t_inc = twin.execute(query, admin).to_arrow_table()
+    tables = {"w_inc": w_inc, "_red": red, "_pairs": match_incidents(w_inc, t_inc),
+              "w_seen": seen_incidents(watch, rules=rules, horizon=horizon),
+              "t_seen": seen_incidents(twin, rules=rules, horizon=horizon)}
+    with Session() as s:
+        s.register_all(tables)
+        row = s.execute(_FOLLOWED)
+        names = [d[0] for d in row.description]
+        return {k: int(v) for k, v in zip(names, row.fetchone(), strict=True)}
 
 
 def suppressed_would_find(watch: duckdb.DuckDBPyConnection, *,

@@ -17,6 +17,7 @@ from custodiet.audit.sim._pooled import (
     lists_pooled,
     redlist_pooled,
     rules_pooled,
+    stopped_pooled,
     systems_pooled,
     trips_pooled,
     workload_pooled,
@@ -67,10 +68,16 @@ SECTIONS: tuple[PooledSection, ...] = (
                   "per list: the feedback loop; who is on which list by category"),
     PooledSection("redlist", HIDES, redlist_pooled,
                   ("alerts_suppressed", "redlisted_incidents_unseen",
-                   "incidents_hidden_by_redlist"), "what the red list hides"),
+                   "incidents_hidden_by_redlist", "redlisted_incidents_not_in_twin"),
+                  "what the red list hides"),
     PooledSection("knowability", KNOWABLE, knowability_pooled,
                   ("precision_seen", "precision_true"),
                   "per rule: precision the police see against the twin's"),
+    PooledSection("stopped", KNOWABLE, stopped_pooled,
+                  ("right_alerts_looking_false", "incidents_stopped", "persons_stopped",
+                   "lawful_acts_stopped"),
+                  "what acting on alerts stopped: distinct incidents and people, apart from "
+                  "the alerts that look false"),
     PooledSection("workload", KNOWABLE, workload_pooled, (), "the officers' workload"),
 )
 

@@ -341,3 +341,25 @@ def alert_hits(con: duckdb.DuckDBPyConnection, *, rules: Claims,
         return con.execute(_HITS, _params(horizon)).to_arrow_table().cast(ALERT_HITS)
     finally:
         con.unregister("_claims")
+
+
+ALERT_MATCHES = pa.schema([
+    ("alert_id", pa.int64()), ("rule", pa.string()), ("person", pa.int64()),
+    ("incident_id", pa.int64()), ("lawful", pa.bool_()), ("administrative", pa.bool_()),
+])
+"""One row per (alert, named person, incident) that :func:`rule_metrics` matches: the person
+took part in the incident, of a kind the alert's rule claims, within its window."""
+
+
+def alert_matches(con: duckdb.DuckDBPyConnection, *, rules: Claims,
+                  horizon: int = DEFAULT_HORIZON) -> pa.Table:
+    """Every match of an unsuppressed alert to an incident (``ALERT_MATCHES``), as every
+    alert figure matches them: what an alert pointed to, incident by incident."""
+    con.register("_claims", _claims_table(rules))
+    try:
+        return con.execute("WITH " + _MATCH + """
+            SELECT alert_id, person, rule, incident_id, lawful, administrative FROM matched
+            ORDER BY alert_id, person, incident_id""", _params(horizon)
+        ).to_arrow_table().select(ALERT_MATCHES.names).cast(ALERT_MATCHES)
+    finally:
+        con.unregister("_claims")

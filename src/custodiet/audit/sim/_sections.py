@@ -208,7 +208,11 @@ class Suppressed(Row):
 
 @dataclass(frozen=True)
 class RedList(Row):
-    """What the red list hides: with it, and in the twin without it (when that ran)."""
+    """What the red list hides: with it, and in the twin without it (when that ran). Each
+    incident no alert saw with the red list is followed into the twin (one incident matched
+    across the runs, ``_match``): ``hidden`` happened there and an alert saw it,
+    ``unseen_in_twin_too`` happened there unseen, ``not_in_twin`` did not happen there; the
+    three add up to ``with_redlist.unseen``."""
 
     redlisted_persons: int
     alerts_suppressed: int
@@ -216,6 +220,8 @@ class RedList(Row):
     without_redlist: RedListCounts | None = field(default=None, metadata=OPTIONAL)
     hidden: int | None = field(default=None, metadata=OPTIONAL)
     suppressed: Suppressed | None = field(default=None, metadata=OPTIONAL)
+    unseen_in_twin_too: int | None = field(default=None, metadata=OPTIONAL)
+    not_in_twin: int | None = field(default=None, metadata=OPTIONAL)
 
 
 @dataclass(frozen=True)
@@ -245,6 +251,21 @@ class TwinPrecision(Row):
 
 
 @dataclass(frozen=True)
+class Stopped(Row):
+    """What acting on alerts stopped (``custodiet.audit.sim._stopped``): the alerts true
+    against the twin without response and not against the watched run, and the distinct
+    incidents of the twin they pointed to that did not happen in the watched run, with the
+    distinct people named in them; the same for lawful acts."""
+
+    alerts: int
+    incidents: int
+    persons: int
+    lawful_alerts: int
+    lawful_acts: int
+    lawful_persons: int
+
+
+@dataclass(frozen=True)
 class NullWorldAlerts(Row):
     rule: str
     alerts: int
@@ -255,18 +276,19 @@ class NullWorldAlerts(Row):
 class Split(Row):
     """Incidents of one kind in a base run and in a twin, and the difference (twin − base)
     split into the persons the change touched, the spillover (their ties and co-participants)
-    and everyone else."""
+    and everyone else, each participant carrying an equal share of an incident (so a part
+    can be fractional; ``custodiet.audit.sim._split``)."""
 
     kind: str
     lawful: bool
     base: int
     other: int
-    touched: int
-    spillover: int
-    everyone_else: int
+    touched: float
+    spillover: float
+    everyone_else: float
 
     @property
-    def effect(self) -> int:
+    def effect(self) -> float:
         """The part of the difference the change caused: touched persons and spillover."""
         return self.touched + self.spillover
 
@@ -285,6 +307,8 @@ class Twins(Row):
     """``no_response`` (base… other) against ``watch``: touched = persons acted on."""
     deterrence_by_kind: list[Split] | None = None
     """``no_system`` against ``no_response``: touched = persons exposed to the watch."""
+    stopped: Stopped | None = None
+    """What acting on the alerts stopped, in incidents and people (``no_response`` ran)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -294,13 +318,14 @@ class Twins(Row):
                        precision_seen=self.precision_seen, precision_true=self.precision_true)
         if self.null_world_alerts_by_rule is not None:
             out["null_world_alerts_by_rule"] = _plain(self.null_world_alerts_by_rule)
-        for name in ("interception_by_kind", "deterrence_by_kind"):
+        for name in ("interception_by_kind", "deterrence_by_kind", "stopped"):
             if getattr(self, name) is not None:
                 out[name] = _plain(getattr(self, name))
         return out
 
     @staticmethod
-    def effect(rows: list[Split] | None, *, lawful: bool, part: str = "effect") -> int | None:
+    def effect(rows: list[Split] | None, *, lawful: bool, part: str = "effect"
+               ) -> float | None:
         """A split's ``part`` (``effect`` = touched + spillover, or one part) over lawful or
         unlawful kinds."""
         if rows is None:

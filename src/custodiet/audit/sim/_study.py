@@ -46,6 +46,7 @@ from custodiet.audit.sim._sections import (
     RedListCounts,
     RuleFigures,
     Split,
+    Stopped,
     Suppressed,
     SystemFigures,
     TwinPrecision,
@@ -54,6 +55,7 @@ from custodiet.audit.sim._sections import (
     WorkloadCategory,
 )
 from custodiet.audit.sim._split import split_difference
+from custodiet.audit.sim._stopped import stopped_by_acting
 from custodiet.audit.sim._systems import system_metrics, systems_of
 from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
 from custodiet.audit.sim._unseen import unseen_trips
@@ -202,9 +204,15 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
         out["redlisted_incidents_unseen"] = a.redlist.with_redlist.unseen
         if a.redlist.hidden is not None:
             out["incidents_hidden_by_redlist"] = a.redlist.hidden
+            out["redlisted_incidents_not_in_twin"] = a.redlist.not_in_twin
     t = a.twins
     if t is not None and t.prevented_by_kind is not None:
         out.update({"precision_seen": t.precision_seen, "precision_true": t.precision_true})
+    if t is not None and t.stopped is not None:
+        out.update({"right_alerts_looking_false": t.stopped.alerts,
+                    "incidents_stopped": t.stopped.incidents,
+                    "persons_stopped": t.stopped.persons,
+                    "lawful_acts_stopped": t.stopped.lawful_acts})
     if t is not None and t.interception_by_kind is not None:
         out.update(_effects(t))
     if t is not None and t.null_world_alerts_by_rule is not None:
@@ -282,7 +290,9 @@ def _response_twin(watch: Con, twin: Con, overall: RuleFigures, *, rules: dict[s
         s.register_all({"alerts": alerts, "incidents": without})
         true_overall = overall_metrics(s.con, rules=wrongdoing_claims(rules), days=days,
                                        horizon=horizon)
+    stopped = Stopped(**stopped_by_acting(watch, twin, rules=rules, horizon=horizon))
     return {"prevented_by_kind": Prevented.of(prevented_by_kind(actual, without)),
+            "stopped": stopped,
             "precision_by_rule": TwinPrecision.of(seen_versus_true_precision(
                 alerts, actual, without, rules=rules, days=days, horizon=horizon)),
             "precision_seen": overall.precision, "precision_true": true_overall["precision"]}
@@ -382,7 +392,8 @@ def _redlist(runs: SeedRuns, scenario: Scenario, rules: dict[str, list[str]]) ->
                    alerts_suppressed=r["alerts_suppressed"],
                    with_redlist=RedListCounts(**r["with_redlist"]),
                    without_redlist=RedListCounts(**without) if without is not None else None,
-                   hidden=r.get("hidden"),
+                   hidden=r.get("hidden"), unseen_in_twin_too=r.get("unseen_in_twin_too"),
+                   not_in_twin=r.get("not_in_twin"),
                    suppressed=Suppressed(**suppressed_would_find(
                        watch, rules=rules, days=scenario.world.days, horizon=horizon)))
 

@@ -27,7 +27,7 @@ from custodiet.audit.sim._pooled_rows import (
     StudyInfo,
     from_dict,
 )
-from custodiet.audit.sim._sections import PetitionTrips, RedList, Row
+from custodiet.audit.sim._sections import PetitionTrips, RedList, Row, Stopped
 
 #: Group metrics the burden answers compare between a listed category and everyone else.
 BURDEN_METRICS: tuple[str, ...] = ("flag_rate", "list_days", "contacts", "camera_days")
@@ -82,6 +82,7 @@ class StudyMetrics(Row):
     workload: PooledWorkload | None = None
     redlist: RedList | None = None
     knowability: list[Knowability] | None = None
+    stopped: Stopped | None = None
     trips: PetitionTrips | None = None
     effects: list[KindEffect] | None = None
     seeds: list[dict[str, Any]] = field(default_factory=list)
