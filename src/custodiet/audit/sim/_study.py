@@ -70,12 +70,6 @@ TOP_SHARE: float = 0.01
 Con = duckdb.DuckDBPyConnection
 
 
-
-
-
-
-
-
 def _has(con: Con, name: str) -> bool:
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
                             [name]).fetchone()[0])
@@ -347,8 +341,6 @@ def _twins(runs: SeedRuns, overall: RuleFigures, *, rules: dict[str, Claim],
         parts["null_world_alerts_by_rule"] = [
             NullWorldAlerts(r, real.get(r, 0), null.get(r, 0)) for r in rules]
     return Twins(**parts) if parts else None
-
-
 
 
 def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: int
