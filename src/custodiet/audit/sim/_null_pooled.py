@@ -101,8 +101,11 @@ def _pair(tables: Sequence[tuple[int, pa.Table]], rules: set[str], top: str, bot
     return count_ratio(tables, rules, top, bottom, seeds=list(seeds))
 
 
-def _pooled(name: str, aim: str, rows: list[NullWorldAlerts], members: list[str],
+def _pool_rule(name: str, aim: str, rows: list[NullWorldAlerts], members: list[str],
             tables: Sequence[tuple[int, pa.Table]], seeds: np.ndarray) -> NullRule:
+    """``members`` (one rule, or several together) over the seeds' ``rows``: counts added up,
+    the null-world ratio and the response share with their intervals where the no-response
+    twin ran for every seed."""
     alerts = sum(r.alerts for r in rows)
     null = sum(r.null_world_alerts for r in rows)
     based = all(r.baseline_alerts is not None for r in rows)
@@ -135,9 +138,9 @@ def null_world_pooled(audits: Sequence[SeedAudit]) -> NullWorld | None:
     rows = [r for a in per_seed for r in a.twins.null_world_alerts_by_rule]
     names = sorted({r.rule for r in rows})
     aim = {r.rule: r.aim for r in rows}
-    out = [_pooled(n, aim[n], [r for r in rows if r.rule == n], [n], tables, seeds)
+    out = [_pool_rule(n, aim[n], [r for r in rows if r.rule == n], [n], tables, seeds)
            for n in names]
     acts = sorted(n for n in names if aim[n] == ACT_AIM)
-    together = _pooled("(rules aimed at unlawful acts)", ACT_AIM,
+    together = _pool_rule("(rules aimed at unlawful acts)", ACT_AIM,
                        [r for r in rows if r.rule in acts], acts, tables, seeds) if acts else None
     return NullWorld(world=WORLD, rules=out, acts=together)
