@@ -74,7 +74,10 @@ def _null_cell(r: NullRule, cities: int) -> str:
         return _NOT_ACT_CELL[r.aim]
     q = r.ratio_interval(cities)
     if q is None:
-        return "no alert without a response" if r.baseline_alerts == 0 else ""
+        if r.baseline_alerts == 0:
+            return ("no alert in either run" if not r.null_world_alerts else
+                    f"no alert without a response, {r.null_world_alerts:,} in the null world")
+        return ""
     return quote(q, Scale.NUMBER) + (" (a standing state, not an act)"
                                      if r.aim == "standing" else "")
 
