@@ -66,7 +66,10 @@ def test_study_plan_is_every_variant_and_removal_rate_per_seed(default) -> None:
         assert p.removal_rate == (float(p.name.removeprefix("removal-"))
                                   if p.name.startswith("removal-") else None)
     null = next(p for p in plan if p.name == "null_world").scenario
-    assert null.world.incidents.petition_rate == 0.0
+    # nothing unlawful, lawful acts and statuses kept, no response
+    assert null.world.incidents.drug_deal_rate == 0.0 and not null.world.incidents.sham_marriages
+    assert null.world.incidents.petition_rate == default.world.incidents.petition_rate > 0
+    assert null.world.incidents.crowded_rentals_unlawful and not null.response.enabled
     assert next(p for p in plan if p.name == "removal-0.1").scenario.lists[0].removal_rate == 0.1
 
 

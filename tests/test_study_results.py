@@ -80,7 +80,8 @@ def hand_built(**changes: object) -> SeedAudit:
                                        Prevented("protest", True, 2, 3, 1)],
                     precision_by_rule=[TwinPrecision("r", 101, 13 / 101, 0.2, 13, 20)],
                     precision_seen=13 / 101, precision_true=0.2,
-                    null_world_alerts_by_rule=[NullWorldAlerts("r", 101, 33)],
+                    null_world_alerts_by_rule=[
+                        NullWorldAlerts("r", 101, 33, "unlawful_act", 90)],
                     interception_by_kind=[Split("drug_deal", False, 40, 43, 2, 1, 0),
                                           Split("petition_trip", True, 10, 15, 4, 1, 0),
                                           Split("protest", True, 2, 3, 1, 0, 0)],
@@ -113,7 +114,7 @@ def test_every_headline_figure_reads_its_own_field() -> None:
         "prevented_everyone_else": 0, "interception_lawful_share": 6 / 9,
         "unlawful_deterred": 1, "lawful_deterred": 10, "deterred_everyone_else": 0,
         "deterrence_lawful_share": 10 / 11, "precision_seen": 13 / 101,
-        "precision_true": 0.2, "null_world_alerts": 33, "null_to_actual_alerts": 33 / 101,
+        "precision_true": 0.2, "null_world_alerts": 33, "null_to_actual_alerts": 33 / 90,
     }
 
 
@@ -223,9 +224,10 @@ def test_summary_says_what_the_numbers_say() -> None:
         'cities for what follows: it describes this city only. The police, who only see what '
         'still happened after they acted, would compute a precision of 12.9%; against the '
         'twin city without any response it was 20.0%. Per city, the response prevented 3 '
-        'unlawful incidents and 6 lawful acts (petitions, protests). In a world where nobody '
-        'does anything wrong the same rules still raise 0.327 alerts for every alert of the '
-        'actual run. 8.9% of alerts named someone who was on a list only because the police '
+        'unlawful incidents and 6 lawful acts (petitions, protests). In a twin city where '
+        'nobody does anything unlawful, the rules aimed at unlawful acts still raise 0.367 '
+        'alerts for every alert they raise in the same city with its acts (no police response '
+        'in either). 8.9% of alerts named someone who was on a list only because the police '
         'had acted on them before. The red list suppressed 7 alerts per city.')
 
 
@@ -259,6 +261,14 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
 
     claims = {r.name: claim_for(r) for r in scenario.rules}
     h = scenario.audit.horizon_minutes
+    # rules aimed at unlawful acts: some claimed kind is an act, neither lawful nor standing
+    act_rules = {n for n, c in claims.items() if any(
+        k not in LAWFUL_INCIDENT_KINDS | STANDING_INCIDENT_KINDS for k in c.kinds)}
+
+    def acts_alerts(store) -> int:  # type: ignore[no-untyped-def]
+        return sum(not a["suppressed_by_redlist"] and a["rule"] in act_rules
+                   for a in store.table("alerts").to_pylist())
+
     alerts = run.table("alerts").to_pylist()
     shown = [a for a in alerts if not a["suppressed_by_redlist"]]
     by_person: dict[int, list[dict]] = {}
@@ -334,8 +344,9 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
         "incidents_prevented_spillover": acted_on[(False, "spillover")],
         "lawful_acts_prevented_acted_on": acted_on[(True, "touched")],
         "lawful_acts_prevented_spillover": acted_on[(True, "spillover")],
-        "null_world_alerts": sum(not a["suppressed_by_redlist"]
-                                 for a in null.table("alerts").to_pylist()),
+        "null_world_alerts": acts_alerts(null),
+        "null_to_actual_alerts": (acts_alerts(null) / acts_alerts(twin)
+                                  if acts_alerts(twin) else None),
     }
 
 

@@ -13,7 +13,12 @@ from custodiet.scenario import Scenario, WorldConfig
 from custodiet.store import open_run
 from custodiet.study._simulate import simulate_world
 from custodiet.study._variants import NULL_WORLD_ZEROED, null_world
-from custodiet.world import INTERVENTION_ACTIONS, acts_null_changes, strict_null_changes
+from custodiet.world import (
+    INTERVENTION_ACTIONS,
+    acts_null_changes,
+    strict_null_changes,
+    unlawful_null_changes,
+)
 from custodiet.world._ledger import Ledger
 from tests.conftest import busy_scenario
 
@@ -45,11 +50,14 @@ def test_every_kind_names_parameters_that_exist_and_are_on_by_default(kind) -> N
 @pytest.mark.parametrize("kind", schema.INCIDENT_TABLE, ids=lambda k: k.kind)
 def test_the_null_worlds_remove_every_kind(kind) -> None:
     strict, acts = strict_null_changes(), acts_null_changes()
+    unlawful = kind.category != "administrative" and not kind.lawful
     for path in kind.removed_by:
         section, name = path.split(".")
-        assert section == "incidents" and name in NULL_WORLD_ZEROED, (kind.kind, path)
+        assert section == "incidents", (kind.kind, path)
+        assert (name in NULL_WORLD_ZEROED) is unlawful, (kind.kind, path)
         assert f"world.{path}" in strict
         assert (f"world.{path}" in acts) is not kind.standing
+        assert (f"world.{path}" in unlawful_null_changes()) is unlawful
 
 
 def _with(scenario: Scenario, changes: dict[str, object]) -> Scenario:
@@ -75,8 +83,11 @@ def test_the_strict_null_world_has_no_incident_in_the_same_city(tmp_path) -> Non
     with open_run(runs["actual"]) as actual, open_run(runs["strict"]) as strict, \
             open_run(runs["acts"]) as acts, open_run(runs["variant"]) as variant:
         assert _kinds(actual) == set(schema.INCIDENT_KINDS)
-        assert _kinds(strict) == set() == _kinds(variant)
+        assert _kinds(strict) == set()
         assert _kinds(acts) == schema.STANDING_INCIDENT_KINDS
+        # the study's null world: nothing unlawful, lawful acts and statuses kept
+        assert _kinds(variant) == (schema.LAWFUL_INCIDENT_KINDS
+                                   | schema.ADMINISTRATIVE_INCIDENT_KINDS)
         # The same people in the same homes, with the same ties between households.
         assert actual.digest("places") == strict.digest("places")
         same = actual.con.execute("SELECT household_id, age, sex, migrant FROM persons "

@@ -109,8 +109,9 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
                      "lawful acts (petitions, protests).")
     null = _said(metrics, "null_to_actual_alerts", "number")
     if null is not None:
-        parts.append(f"In a world where nobody does anything wrong the same rules still raise "
-                     f"{null} alerts for every alert of the actual run.")
+        parts.append(f"In a twin city where nobody does anything unlawful, the rules aimed at "
+                     f"unlawful acts still raise {null} alerts for every alert they raise in "
+                     "the same city with its acts (no police response in either).")
     share = _said(metrics, "contact_listed_alert_share", "share")
     if share is not None:
         parts.append(f"{share} of alerts named someone who was on a list only because the "

@@ -278,7 +278,7 @@ def twins_figures(sec: Section, first: SeedAudit, fig_dir: Path | None) -> None:
         return
     sec.heading("Twin runs")
     sec.paragraph("Each twin is the same city with the same random draws, with one thing "
-                  "changed: no police response, no red list, or nobody doing anything wrong. "
+                  "changed: no police response, no red list, or nobody doing anything unlawful. "
                   "Differences are effects, not noise.")
     prev = twins.prevented_by_kind or []
     if prev:
@@ -300,12 +300,16 @@ def twins_figures(sec: Section, first: SeedAudit, fig_dir: Path | None) -> None:
                           "Precision per rule as the police can compute it and as it truly "
                           "was (against the twin without response).", "twins-precision"))
     null = [r for r in twins.null_world_alerts_by_rule or [] if r.alerts or
-            r.null_world_alerts]
+            r.null_world_alerts or r.baseline_alerts]
     if null:
+        based = all(r.baseline_alerts is not None for r in null)
         fig = grouped_bars([r.rule for r in null],
-                           [("actual run", [r.alerts for r in null]),
+                           [("twin without response" if based else "actual run",
+                             [r.baseline_alerts if based else r.alerts for r in null]),
                             ("null world", [r.null_world_alerts for r in null])],
                            xlabel="alerts", log=True)
         sec.figure(Figure(export(fig, "twins-null-world", fig_dir),
-                          "Alerts per rule in the actual run and in a world where nobody does "
-                          "anything wrong (coincidence alone).", "twins-null-world"))
+                          "Alerts per rule in the city without a police response and in a "
+                          "twin where nobody does anything unlawful (lawful petitions and "
+                          "protests and crowded rentals kept, no response either).",
+                          "twins-null-world"))

@@ -16,6 +16,7 @@ from custodiet.audit.sim import (
     HIDES,
     KNOWABLE,
     WORKS,
+    NullRule,
     PooledFigures,
     SeedAudit,
     StudyMetrics,
@@ -61,6 +62,25 @@ def _interval(r: PooledFigures) -> str:
     if r.precision_low is not None:
         text += f" ({fmt(r.precision_low, 'share')}–{fmt(r.precision_high, 'share')})"
     return text
+
+
+_NOT_ACT_CELL = {"status": "no act: aims at a status, kept in the null world",
+                 "lawful_act": "no unlawful act: aims at lawful acts, kept in the null world"}
+
+
+def _null_cell(r: NullRule, cities: int) -> str:
+    """A rule's null-world ratio with its interval; a rule that aims at no act says so, and a
+    rule aimed at a standing state is marked as such."""
+    if r.aim in _NOT_ACT_CELL:
+        return _NOT_ACT_CELL[r.aim]
+    q = r.ratio_interval(cities)
+    if q is None:
+        if r.baseline_alerts == 0:
+            return ("no alert in either run" if not r.null_world_alerts else
+                    f"no alert without a response, {r.null_world_alerts:,} in the null world")
+        return ""
+    return quote(q, Scale.NUMBER) + (" (a standing state, not an act)"
+                                     if r.aim == "standing" else "")
 
 
 def _accuracy_cells(r: PooledFigures) -> list[str]:
@@ -120,15 +140,18 @@ def _systems(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Pat
 
 def _rules(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None
            ) -> None:
-    null = {r.rule: r.null_world_alerts
-            for r in (first.twins.null_world_alerts_by_rule or [])} if first.twins else {}
+    null = {r.rule: r for r in metrics.null_world.rules} if metrics.null_world else {}
     rows = [[r.rule, fmt(r.alerts, "count"), *_accuracy_cells(r),
-             fmt(null.get(r.rule), "count") if r.rule in null else ""]
+             _null_cell(null[r.rule], metrics.n_seeds) if r.rule in null else ""]
             for r in metrics.rules]
-    sec.table(Table(["Rule", "Alerts", *COLUMNS, f"Null-world alerts (seed {first.seed})"],
+    sec.table(Table(["Rule", "Alerts", *COLUMNS, "Null-world ratio (95% interval)"],
                     rows,
                     caption="Per rule, pooled over seeds. Chance precision: the same alerts "
-                            "naming random members of the rule's lists at the same times"))
+                            "naming random members of the rule's lists at the same times. "
+                            "Null-world ratio: the rule's alerts in a twin city where nobody "
+                            "does anything unlawful (lawful acts and crowded rentals kept) over "
+                            "its alerts in the same city with its acts, both without a police "
+                            "response; given for rules aimed at unlawful acts"))
     lifted = [r for r in metrics.rules if r.lift is not None]
     if lifted:
         fig = bars([("lift over chance", [Bar(r.rule, r.lift) for r in lifted])],
@@ -213,11 +236,46 @@ def _feedback(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Pa
     lists_figures(sec, metrics, first, fig_dir)
 
 
+_AIM_WORDS = {"unlawful_act": "unlawful acts", "standing": "a standing state",
+              "lawful_act": "lawful acts only", "status": "an administrative status only"}
+
+
+def _null_world(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None
+                ) -> None:
+    """Each rule against the null world and the rules aimed at unlawful acts together: alerts
+    with and without a response and in the null world, the ratio and the response's share."""
+    nw = metrics.null_world
+    if nw is None:
+        return
+    cities = metrics.n_seeds
+    rows = []
+    for r in [*nw.rules, *([nw.acts] if nw.acts is not None else [])]:
+        if not (r.alerts or r.baseline_alerts or r.null_world_alerts):
+            continue
+        share = r.response_interval(cities)
+        rows.append([r.rule, _AIM_WORDS.get(r.aim, r.aim), fmt(r.alerts, "count"),
+                     fmt(r.baseline_alerts, "count"), fmt(r.null_world_alerts, "count"),
+                     _null_cell(r, cities),
+                     quote(share, Scale.PERCENT) if share is not None else ""])
+    if rows:
+        sec.table(Table(["Rule", "Aims at", "Alerts", "Without response", "Null world",
+                         "Null-world ratio (95% interval)", "Response share (95% interval)"],
+                        rows,
+                        caption="Alerts in a twin city where nobody does anything unlawful "
+                                "(lawful petitions and protests and crowded rentals kept, no "
+                                "police response) over those in the same city with its acts "
+                                "and no response; the response share is the part of the watched "
+                                "run's alerts the police response added (negative: removed). "
+                                "Totals over the seeds; intervals from a bootstrap over cities "
+                                "and the people named"))
+
+
 VIEWS: tuple[View, ...] = (
     View("effects", WORKS, _effects_table),
     View("wrongdoing", WORKS, _wrongdoing),
     View("systems", WORKS, _systems),
     View("rules", WORKS, _rules),
+    View("null_world", WORKS, _null_world),
     View("trips", WORKS, lambda sec, m, first, d: trips_section(sec, m)),
     View("lists", BURDENS, _lists_by_category),
     View("redlist", HIDES, lambda sec, m, first, d: redlist_section(sec, m)),

@@ -4,12 +4,27 @@ random members of its lists at the same moments only when the lift's 95% interva
 wholly above (or below) 1; otherwise the answer says there are too few alerts to tell, and
 about how many more it would take. Rules that can only find an administrative status are
 said apart; rules whose action prevents what they predict are scored against the twin
-city without a response (``custodiet.audit.sim.PREVENTIVE_ACTIONS``)."""
+city without a response (``custodiet.audit.sim.PREVENTIVE_ACTIONS``). The null world is
+stated for the rules aimed at unlawful acts together (their alerts in a twin city where nobody
+does anything unlawful, over their alerts in the same city without a response), called fewer
+only where its interval lies below 1, with each rule's verdict, the police response's share of
+those rules' alerts, and the rules that aim at no unlawful act said apart."""
 
 from __future__ import annotations
 
-from custodiet.audit import LIFT, Decision, Scale, Verdict, decide, quote, times
-from custodiet.audit.sim import PooledRule, StudyMetrics
+from custodiet.audit import (
+    EFFECT,
+    LIFT,
+    Decision,
+    Quoted,
+    Scale,
+    Verdict,
+    decide,
+    quote,
+    times,
+    undecided_words,
+)
+from custodiet.audit.sim import ACT_AIM, NullRule, PooledRule, StudyMetrics
 
 
 def rule_verdicts(metrics: StudyMetrics) -> dict[str, Verdict]:
@@ -82,7 +97,8 @@ def _clearest(rules: list[PooledRule], better: list[str], cities: int) -> str:
 
 def works(metrics: StudyMetrics) -> str:
     """Does it work: a verdict per rule only where its lift's interval decides it, the
-    pooled precision with its interval, what cannot be judged, and the null world."""
+    pooled precision with its interval, what cannot be judged, and the null world (rules aimed
+    at unlawful acts against a twin city where nobody does anything unlawful)."""
     fired = [r for r in metrics.rules if r.alerts]
     if not fired:
         return "No rule raised an alert, so nothing can be said about whether it works."
@@ -95,7 +111,7 @@ def works(metrics: StudyMetrics) -> str:
     text += f": {tally}." if tally else "."
     if better:
         text += f" {_clearest(fired, better, metrics.n_seeds)}."
-    text += _pooled(metrics) + _apart(metrics) + _null(metrics)
+    text += _pooled(metrics) + _apart(metrics) + null_world_words(metrics)
     return text
 
 
@@ -130,11 +146,103 @@ def _apart(metrics: StudyMetrics) -> str:
     return text
 
 
-def _null(metrics: StudyMetrics) -> str:
-    s = metrics.spread("null_to_actual_alerts")
-    if s is None or s.mean is None:
+_NOT_ACTS = {"status": "only at an administrative status, a crowded rental, which the null "
+                       "world keeps, so their alerts do not depend on any act",
+             "lawful_act": "only at lawful acts, petitions or protests, which the null world "
+                           "keeps",
+             "standing": "at a standing state, a sham marriage, which the null world lacks"}
+
+
+def _exact(q: Quoted) -> bool:
+    """An interval of no width: every person's alerts the same on both sides."""
+    return q.low == q.high == q.estimate
+
+
+def null_world_words(metrics: StudyMetrics) -> str:
+    """The null world: the rules aimed at unlawful acts together, the ratio's verdict against
+    1 only where its interval decides it, each rule's, the rules not in it, and the police
+    response's share of the same rules' alerts in the watched city."""
+    nw, cities = metrics.null_world, metrics.n_seeds
+    if nw is None:
         return ""
-    interval = (f" (95% interval {s.low:.2f} to {s.high:.2f} over the cities)"
-                if s.low is not None and s.high is not None else "")
-    return (f" In a world where nobody does anything wrong the same rules still raise "
-            f"{s.mean:.2f} alerts for every alert of the actual run{interval}.")
+    acts = nw.acts
+    ratio = acts.ratio_interval(cities) if acts is not None else None
+    text = ""
+    if acts is not None and ratio is not None:
+        v = decide(ratio, LIFT)
+        said = {Decision.BELOW: "fewer, so part of their alerts follow the acts and the rest "
+                                "would come anyway",
+                Decision.ABOVE: "more than with the acts"}.get(v.decision)
+        if _exact(ratio) and ratio.estimate == LIFT:
+            said = "the very same alerts, so none of them needed an act"
+        text += (f" In a twin city where nobody does anything unlawful (petitions, protests and "
+                 f"crowded rentals kept; no police response there or in the city it is set "
+                 f"against), the {_counted(len(acts.rules), 'rule')} aimed at unlawful acts "
+                 f"still raise {quote(ratio, Scale.NUMBER)} alerts for each one they raise in "
+                 f"the same city with its acts: {said or undecided_words(v)}.")
+        text += _null_rules(nw.rules, cities)
+        text += _response(acts.response_interval(cities))
+    return text + _not_acts(nw.rules, cities)
+
+
+def _null_rules(rules: list[NullRule], cities: int) -> str:
+    """Which rules aimed at unlawful acts raise fewer alerts in the null world, which raise
+    the very same, and which have too few to tell."""
+    quoted = {r.rule: q for r in rules if r.aim == ACT_AIM
+              and (q := r.ratio_interval(cities)) is not None}
+    same = [k for k, q in quoted.items() if _exact(q) and q.estimate == LIFT]
+    verdicts = {k: decide(q, LIFT) for k, q in quoted.items() if k not in same}
+    fewer = [k for k, v in verdicts.items() if v.decision is Decision.BELOW]
+    more = [k for k, v in verdicts.items() if v.decision is Decision.ABOVE]
+    open_ = [k for k, v in verdicts.items() if not v.decided]
+    parts = []
+    if fewer:
+        parts.append(f"fewer for {', '.join(fewer)}")
+    if more:
+        parts.append(f"more for {', '.join(more)}")
+    if same:
+        parts.append(f"the very same alerts for {', '.join(same)}")
+    if open_:
+        parts.append(f"too few alerts to tell for {', '.join(open_)}")
+    return f" Rule by rule: {'; '.join(parts)}." if parts and len(quoted) > 1 else ""
+
+
+def _response(share: Quoted | None) -> str:
+    """The police response's share of the same rules' alerts in the watched city."""
+    if share is None:
+        return ""
+    if _exact(share) and share.estimate == EFFECT:
+        return (" Acting on alerts changed none of these rules' alerts in the watched city "
+                "(its twin without a response raised the very same).")
+    v = decide(share, EFFECT)
+    figure = quote(share, Scale.PERCENT)
+    if v.decision is Decision.ABOVE:
+        return (f" The police response's own share of these rules' alerts in the watched city "
+                f"(against its twin without a response) is {figure}: acting on alerts made "
+                "more of them.")
+    if v.decision is Decision.BELOW:
+        return (f" Acting on alerts removed some of these rules' alerts in the watched city "
+                f"(its twin without a response raised more): the response's share is {figure}.")
+    return (f" Whether the police response added to these rules' alerts in the watched city: "
+            f"{undecided_words(v)}; its share is {figure}.")
+
+
+def _not_acts(rules: list[NullRule], cities: int) -> str:
+    """The rules that aim at no unlawful act, said as such rather than given an act ratio (a
+    rule aimed at a standing state with its own ratio, the state being absent there too)."""
+    out = []
+    for aim, what in _NOT_ACTS.items():
+        names = [r for r in rules if r.aim == aim and (r.alerts or r.baseline_alerts)]
+        if not names:
+            continue
+        verb = "aims" if len(names) == 1 else "aim"
+        text = f"{', '.join(r.rule for r in names)} ({verb} {what})"
+        if aim == "standing":
+            ratios = [f"{r.rule} {quote(q, Scale.NUMBER)}" for r in names
+                      if (q := r.ratio_interval(cities)) is not None]
+            text += f": alerts there for each actual one, {'; '.join(ratios)}" if ratios else ""
+        out.append(text)
+    if not out:
+        return ""
+    return (" Not in that ratio, since they aim at no unlawful act: "
+            + "; ".join(out) + ".")

@@ -11,15 +11,15 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from custodiet.scenario import Scenario
-from custodiet.schema import INCIDENT_TABLE
 from custodiet.study._overrides import with_changes
-from custodiet.world import strict_null_changes
+from custodiet.world import unlawful_null_changes
 
-#: Incident parameters set to zero (or false) in the null world: nobody does anything wrong,
-#: standing states included (crowded rentals are lawful, no marriage is a sham) and nobody
-#: petitions or protests; the city itself is unchanged. Derived from ``schema.INCIDENT_TABLE``.
+#: Incident parameters set to zero (or false) in the null world: nobody does anything
+#: unlawful (no unlawful act, no sham marriage), while lawful petitions and protests and
+#: administrative statuses (crowded rentals) remain; the city itself is unchanged. Derived
+#: from ``schema.INCIDENT_TABLE``.
 NULL_WORLD_ZEROED: tuple[str, ...] = tuple(
-    p.removeprefix("incidents.") for k in INCIDENT_TABLE for p in k.removed_by)
+    p.removeprefix("world.incidents.") for p in unlawful_null_changes())
 
 
 def no_response(scenario: Scenario) -> Scenario:
@@ -33,10 +33,13 @@ def no_redlist(scenario: Scenario) -> Scenario:
 
 
 def null_world(scenario: Scenario) -> Scenario:
-    """The strict null world: nobody does anything wrong, standing states included, nor
-    petitions or protests; the world records no incident, so every alert is false by
-    construction."""
-    return with_changes(scenario, strict_null_changes())
+    """The null world: nobody does anything unlawful (no unlawful act, no sham marriage), while
+    lawful petitions and protests and administrative statuses remain, and the police act on
+    nothing. A rule aimed at unlawful acts can raise no true alert here; its alerts set
+    against those of the ``no_response`` twin (the same city with its acts, also without a
+    response) say how many of them would come anyway. The response is off on both sides, so
+    its own part is measured apart (``watch`` against ``no_response``)."""
+    return with_changes(scenario, {**unlawful_null_changes(), "response.enabled": False})
 
 
 def no_system(scenario: Scenario) -> Scenario:

@@ -24,6 +24,8 @@ from custodiet.audit.sim._lift import (
 )
 from custodiet.audit.sim._lists import feedback_by_list, prepare_spells
 from custodiet.audit.sim._match import match_incidents
+from custodiet.audit.sim._null import ACT_AIM, AIMS, aim_of
+from custodiet.audit.sim._null_pooled import count_ratio, null_world_pooled
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._pooled import (
     clustered_intervals,
@@ -46,6 +48,8 @@ from custodiet.audit.sim._pooled_rows import (
     Knowability,
     ListCategoryShare,
     ListTotals,
+    NullRule,
+    NullWorld,
     PooledFigures,
     PooledLists,
     PooledRule,
@@ -107,6 +111,8 @@ from custodiet.audit.sim._verdicts import PREVENTED, answer_verdicts
 from custodiet.audit.sim._workload import workload
 
 __all__ = [
+    "ACT_AIM",
+    "AIMS",
     "BURDENS",
     "DEFAULT_HORIZON",
     "DEFAULT_REPLICATES",
@@ -134,6 +140,8 @@ __all__ = [
     "Lift",
     "ListCategoryShare",
     "ListTotals",
+    "NullRule",
+    "NullWorld",
     "PetitionTrips",
     "PooledFigures",
     "PooledLists",
@@ -156,6 +164,7 @@ __all__ = [
     "SystemFigures",
     "Workload",
     "WorkloadCategory",
+    "aim_of",
     "alert_hits",
     "alerts_by_day",
     "answer_verdicts",
@@ -167,6 +176,7 @@ __all__ = [
     "chance_alerts",
     "claim_for",
     "clustered_intervals",
+    "count_ratio",
     "docs_table",
     "effects_by_kind",
     "feedback_by_list",
@@ -178,6 +188,7 @@ __all__ = [
     "lists_by_category",
     "lists_pooled",
     "match_incidents",
+    "null_world_pooled",
     "overall_metrics",
     "person_outcomes",
     "pool_study",

@@ -146,10 +146,14 @@ FIGURES: tuple[StudyFigure, ...] = (
     _f("lawful_acts_stopped", "Distinct lawful acts alerts pointed to that did not happen",
        "count", "the same for alerts that caught only a lawful act (a petition, a protest) in "
        "the `no_response` twin and none in `watch`: distinct lawful acts stopped"),
-    _f("null_world_alerts", "Alerts in a world where nobody does anything wrong", "count",
-       "unsuppressed alerts in `null_world`", True),
-    _f("null_to_actual_alerts", "Null-world alerts per actual alert", "number",
-       "null-world alerts / alerts"),
+    _f("null_world_alerts", "Alerts of the rules aimed at unlawful acts in a world where "
+       "nobody does anything unlawful", "count",
+       "unsuppressed alerts in `null_world` (no unlawful act or sham marriage; petitions, "
+       "protests and crowded rentals kept; no response) of the rules claiming an unlawful act",
+       True),
+    _f("null_to_actual_alerts", "Null-world alerts per alert, rules aimed at unlawful acts",
+       "number", "those rules' `null_world` alerts / their alerts in `no_response` (no "
+       "response on either side); undefined without that twin"),
 )
 
 #: Every headline figure by name, in the order the report shows them.

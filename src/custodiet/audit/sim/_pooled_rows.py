@@ -6,6 +6,7 @@ back (``custodiet compare`` reads studies written earlier). The pooling itself i
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -268,6 +269,58 @@ class FeedbackRate(Row):
 class FeedbackSweep(Row):
     rates: list[FeedbackRate]
     applied_to: list[str]
+
+
+@dataclass(frozen=True)
+class NullRule(Row):
+    """One rule (or rules together) against the null world, over the seeds: its alerts in the
+    watched run, in the no-response twin (``baseline_alerts``) and in the null world; the
+    null-world ratio (null / baseline) and the response share (1 − baseline / watched), each
+    with its 95% interval."""
+
+    rule: str
+    aim: str
+    alerts: int
+    baseline_alerts: int | None
+    null_world_alerts: int
+    ratio: float | None = None
+    ratio_low: float | None = None
+    ratio_high: float | None = None
+    ratio_design_effect: float | None = None
+    response_share: float | None = None
+    response_share_low: float | None = None
+    response_share_high: float | None = None
+    rules: list[str] = field(default_factory=list)
+    """The rules pooled (one for a single rule)."""
+
+    def ratio_interval(self, cities: int) -> Quoted | None:
+        """The null-world ratio with its interval (an unbounded upper end when too few
+        baseline alerts bound it); None when the no-response twin raised none or did not run."""
+        if self.ratio is None:
+            return None
+        return Quoted.of(self.ratio, self.ratio_low, self.ratio_high,
+                         lower_bound_only=self.ratio_high is None, n_cities=cities,
+                         n_units=(self.baseline_alerts or 0) + self.null_world_alerts)
+
+    def response_interval(self, cities: int) -> Quoted | None:
+        """The response's share of the watched run's alerts with its interval (None when the
+        watched run raised none or the no-response twin did not run)."""
+        if self.response_share is None:
+            return None
+        low = -math.inf if self.response_share_low is None else self.response_share_low
+        return Quoted(self.response_share, low,
+                      math.nan if self.response_share_high is None else self.response_share_high,
+                      cities, self.alerts + (self.baseline_alerts or 0))
+
+
+@dataclass(frozen=True)
+class NullWorld(Row):
+    """The null-world section: what the null world is, each rule against it, and the rules
+    aimed at unlawful acts together (``acts``; None when there is none or no twin ran)."""
+
+    world: str
+    rules: list[NullRule]
+    acts: NullRule | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from custodiet.audit.sim._null_pooled import null_world_pooled
 from custodiet.audit.sim._pooled import (
     effects_by_kind,
     knowability_pooled,
@@ -57,6 +58,10 @@ SECTIONS: tuple[PooledSection, ...] = (
     PooledSection("systems", WORKS, systems_pooled, (), "per system: the same over its rules"),
     PooledSection("wrongdoing", WORKS, wrongdoing_pooled, (),
                   "the rules that claim some wrongdoing, together (the headline's rules)"),
+    PooledSection("null_world", WORKS, null_world_pooled,
+                  ("null_world_alerts", "null_to_actual_alerts"),
+                  "per rule: alerts in a world where nobody does anything unlawful, over the "
+                  "twin without response; the response's share of the watched run's alerts"),
     PooledSection("effects", WORKS, effects_by_kind,
                   ("incidents_prevented", "lawful_acts_prevented", "unlawful_deterred",
                    "lawful_deterred"), "per incident kind: deterred and intercepted"),

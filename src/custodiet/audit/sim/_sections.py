@@ -267,9 +267,15 @@ class Stopped(Row):
 
 @dataclass(frozen=True)
 class NullWorldAlerts(Row):
+    """One rule's unsuppressed alerts in the watched run, in the null world (nobody does
+    anything unlawful; no response) and in the no-response twin (``baseline_alerts``, absent
+    when it did not run), and what the rule aims at (``custodiet.audit.sim._null.aim_of``)."""
+
     rule: str
     alerts: int
     null_world_alerts: int
+    aim: str = ""
+    baseline_alerts: int | None = field(default=None, metadata=OPTIONAL)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from custodiet.audit.sim._lists import (
     list_sizes,
     person_list_days,
 )
+from custodiet.audit.sim._null import ACT_AIM, aim_of, null_alerts, null_rows
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
 from custodiet.audit.sim._rules import Claim, overall_metrics
@@ -38,7 +39,6 @@ from custodiet.audit.sim._sections import (
     ListFeedback,
     Lists,
     ListSize,
-    NullWorldAlerts,
     PetitionTrips,
     Police,
     Prevented,
@@ -84,16 +84,11 @@ def alerts_by_day(con: Con, days: int) -> list[AlertsOnDay]:
         {"per_day": MINUTES_PER_DAY, "last": days - 1}).to_arrow_table())
 
 
-def _alerts_per_rule(con: Con) -> dict[str, int]:
-    rows = con.execute("SELECT rule, count(*) FROM alerts WHERE NOT suppressed_by_redlist "
-                       "GROUP BY rule").fetchall()
-    return {r: int(n) for r, n in rows}
-
-
 @dataclass(frozen=True)
 class SeedRuns:
     """One seed's runs, open, handed to the audit: the ``watch`` run and each twin that ran
-    (None when it did not): no police response, no red list, a strict null world, no system."""
+    (None when it did not): no police response, no red list, a null world (nobody does
+    anything unlawful), no system."""
 
     watch: Con
     no_response: Con | None = None
@@ -129,10 +124,14 @@ class SeedAudit:
     workload: Workload | None = None
     trips: PetitionTrips | None = None
     alert_hits: pa.Table | None = None
-    wrongdoing_rules: list[str] | None = None
-    """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
     """Every real and chance alert's outcome (``_rules.ALERT_HITS`` plus ``chance``): what
     the clustered intervals of precision and lift resample; not part of ``metrics``."""
+    wrongdoing_rules: list[str] | None = None
+    """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
+    null_alerts: pa.Table | None = None
+    """Every alert of the watched run, the no-response twin and the null world, with its
+    cluster (``_null.NULL_ALERTS``): what the null-world ratio's interval resamples; not part
+    of ``metrics``."""
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -210,9 +209,13 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
     if t is not None and t.interception_by_kind is not None:
         out.update(_effects(t))
     if t is not None and t.null_world_alerts_by_rule is not None:
-        total_null = sum(r.null_world_alerts for r in t.null_world_alerts_by_rule)
+        acts = [r for r in t.null_world_alerts_by_rule if r.aim == ACT_AIM]
+        total_null = sum(r.null_world_alerts for r in acts)
         out["null_world_alerts"] = total_null
-        out["null_to_actual_alerts"] = total_null / alerts if alerts else None
+        base = sum(r.baseline_alerts or 0 for r in acts)
+        out["null_to_actual_alerts"] = (
+            total_null / base if base and all(r.baseline_alerts is not None for r in acts)
+            else None)
     unknown = set(out) - set(REGISTRY)
     assert not unknown, f"headline figures missing from the registry: {sorted(unknown)}"
     return out
@@ -330,16 +333,16 @@ def _splits(runs: SeedRuns) -> dict[str, Any]:
 
 
 def _twins(runs: SeedRuns, overall: RuleFigures, *, rules: dict[str, Claim],
-           days: int, horizon: int) -> Twins | None:
+           days: int, horizon: int, nulls: pa.Table | None) -> Twins | None:
     parts: dict[str, Any] = {}
     if runs.no_response is not None:
         parts.update(_response_twin(runs.watch, runs.no_response, overall, rules=rules,
                                     days=days, horizon=horizon))
         parts.update(_splits(runs))
-    if runs.null_world is not None:
-        null, real = _alerts_per_rule(runs.null_world), _alerts_per_rule(runs.watch)
-        parts["null_world_alerts_by_rule"] = [
-            NullWorldAlerts(r, real.get(r, 0), null.get(r, 0)) for r in rules]
+    if nulls is not None:
+        parts["null_world_alerts_by_rule"] = null_rows(
+            nulls, {r: aim_of(c.kinds) for r, c in rules.items()},
+            has_base=runs.no_response is not None)
     return Twins(**parts) if parts else None
 
 
@@ -357,6 +360,8 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
     figures, lift, hits = scored(watch, runs.no_response, scenario, rules, seed=seed)
+    nulls = (null_alerts(watch, runs.no_response, runs.null_world)
+             if runs.null_world is not None else None)
     return SeedAudit(
         seed=seed, overall=overall, rules=RuleFigures.of(figures),
         burden=Burden(**burden_concentration(watch, top=TOP_SHARE)),
@@ -364,8 +369,10 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         alerts_by_day=alerts_by_day(watch, days), people=people, lists=lists,
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
-        redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon),
-        lift=Lift.of(lift), alert_hits=hits, wrongdoing_rules=sorted(wrongdoing_claims(rules)),
+        redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon,
+                                  nulls=nulls),
+        lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
+        wrongdoing_rules=sorted(wrongdoing_claims(rules)),
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
         workload=_workload(watch, scenario),

@@ -19,6 +19,7 @@ from custodiet.audit.sim._pooled_rows import (
     FeedbackSweep,
     KindEffect,
     Knowability,
+    NullWorld,
     PooledLists,
     PooledRule,
     PooledSystem,
@@ -78,6 +79,7 @@ class StudyMetrics(Row):
     rules: list[PooledRule] = field(default_factory=list)
     systems: list[PooledSystem] = field(default_factory=list)
     wrongdoing: PooledSystem | None = None
+    null_world: NullWorld | None = None
     lists: PooledLists = field(default_factory=PooledLists)
     workload: PooledWorkload | None = None
     redlist: RedList | None = None
