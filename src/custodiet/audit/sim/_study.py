@@ -9,7 +9,7 @@ All the work is SQL over the stores; nothing here loops over persons, alerts or 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -137,6 +137,7 @@ class SeedAudit:
     """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
     """Every real and chance alert's outcome (``_rules.ALERT_HITS`` plus ``chance``): what
     the clustered intervals of precision and lift resample; not part of ``metrics``."""
+    sections: dict[str, Any] = field(default_factory=dict)  # the SECTION_MODULES' rows by key
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -155,6 +156,7 @@ class SeedAudit:
                 out[name] = [r.to_dict() for r in rows]
         if self.twins is not None and not self.twins.empty:
             out["twins"] = self.twins.to_dict()
+        out.update({k: v.to_dict() for k, v in self.sections.items() if v is not None})
         return out
 
     @property
