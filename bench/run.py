@@ -30,13 +30,9 @@ def _peak_rss_mb() -> float:
 
 def one(people: int, days: int) -> dict:
     """Time each stage for one city size (run in its own process)."""
-    from custodiet.audit.sim._study import audit_seed
-    from custodiet.audit.sim._summary import pooled_group_metrics
-    from custodiet.report._study_report import study_report
+    from custodiet.report import study_report
     from custodiet.scenario import builtin_scenarios, load_scenario
-    from custodiet.store import open_run
-    from custodiet.study import sized
-    from custodiet.study._simulate import simulate
+    from custodiet.study import RunSpec, Variant, audit_study, simulate, sized
 
     sc = sized(load_scenario(builtin_scenarios()["default"]), people=people, days=days, seed=1)
     with tempfile.TemporaryDirectory(prefix="custodiet-bench-run-") as tmp:
@@ -45,19 +41,10 @@ def one(people: int, days: int) -> dict:
         wall_sim = time.perf_counter() - t0
         secs = json.loads((path / "manifest.json").read_text())["seconds"]
         t1 = time.perf_counter()
-        with open_run(path) as run:
-            audit = audit_seed({"watch": run.con}, sc, seed=1)
-        groups = pooled_group_metrics([audit.people], groups=sc.audit.groups, bootstrap=200,
-                                      seed=1)
+        spec = RunSpec(sc, "watch", 1, Variant.WATCH.value, "1")
+        metrics, groups, audits = audit_study(sc, {spec: path}, bootstrap=200)
         t2 = time.perf_counter()
-        metrics = {"scenario": {"name": sc.name, "description": sc.description,
-                                "sources": sc.sources, "people": people, "days": days,
-                                "seeds": [1], "horizon_minutes": sc.audit.horizon_minutes,
-                                "groups": list(sc.audit.groups)},
-                   "headline": {k: {"mean": v, "values": [v], "low": None, "high": None}
-                                for k, v in audit.headline.items()},
-                   "seeds": [audit.metrics], "groups": groups.to_dict()}
-        report = study_report(metrics, groups, sc, audits=[audit],
+        report = study_report(metrics, groups, sc, audits=audits,
                               figures_dir=Path(tmp) / "figures")
         report.write(Path(tmp) / "report.html")
         t3 = time.perf_counter()
@@ -66,7 +53,7 @@ def one(people: int, days: int) -> dict:
             "watch_s": round(secs["watch"], 2), "simulation_wall_s": round(wall_sim, 2),
             "audit_s": round(t2 - t1, 2), "report_s": round(t3 - t2, 2),
             "audit_plus_report_over_world": round((t3 - t1) / world, 3),
-            "alerts": audit.headline["alerts"], "peak_rss_mb": round(_peak_rss_mb())}
+            "alerts": audits[0].headline["alerts"], "peak_rss_mb": round(_peak_rss_mb())}
 
 
 def main() -> None:

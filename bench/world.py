@@ -37,7 +37,7 @@ import pyarrow as pa
 from custodiet import schema
 from custodiet.scenario import Scenario
 from custodiet.store import RunWriter, open_run
-from custodiet.study._simulate import simulate_world
+from custodiet.study import simulate_world
 
 _EVENT_ROWS = ("stays", "calls", "utility", "tickets", "phone_off", "incidents")
 

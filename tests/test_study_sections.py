@@ -14,9 +14,12 @@ import pytest
 from custodiet.audit.sim import (
     QUESTIONS,
     REGISTRY,
+    SECTION_MODULES,
     SECTIONS,
+    WORKS,
     Lift,
     RuleFigures,
+    SectionModule,
     StudyInfo,
     StudyMetrics,
     SystemFigures,
@@ -24,6 +27,7 @@ from custodiet.audit.sim import (
     WorkloadCategory,
     pool_study,
 )
+from custodiet.audit.sim._sections import Row
 from tests.test_study_results import hand_built
 
 
@@ -88,7 +92,8 @@ def test_the_whole_study_round_trips(study) -> None:
     m = pool_study(StudyInfo("t", seeds=[a.seed for a in audits]), audits, groups={}, runs={})
     data = json.loads(json.dumps(m.to_dict()))
     assert StudyMetrics.from_dict(data) == m
-    assert set(data) == set(_hints()) - {"feedback_sweep", "seconds"}
+    assert set(data) == (set(_hints()) - {"feedback_sweep", "seconds", "sections"}
+                         | {s.key for s in SECTION_MODULES})
 
 
 def test_pooled_rules_add_up_over_seeds() -> None:
@@ -143,3 +148,65 @@ def test_compare_reads_metrics_json_typed_and_refuses_another_shape(tmp_path) ->
     (bad / "metrics.json").write_text(json.dumps({**m.to_dict(), "surplus": 1}))
     with pytest.raises(UserError, match="shape"):
         load_metrics(str(bad))
+
+
+@pytest.mark.parametrize("section", SECTION_MODULES, ids=lambda s: s.key)
+def test_each_section_module_declares_a_new_key_and_a_question(section) -> None:
+    assert section.key not in _hints() and section.key not in {s.key for s in SECTIONS}
+    assert section.question in QUESTIONS and section.doc
+    for study in STUDIES.values():
+        pooled = section.pool([None for _ in study])  # seeds that did not compute it
+        assert pooled is None or isinstance(pooled, section.pooled)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Count(Row):
+    alerts: int
+
+
+@dataclasses.dataclass(frozen=True)
+class _Total(Row):
+    alerts: int
+    seeds: int
+
+
+def _toy() -> SectionModule:
+    """A section written as one module: each seed's alert count, summed over the seeds."""
+    def pool(rows):
+        got = [r for r in rows if r is not None]
+        return _Total(sum(r.alerts for r in got), len(got)) if got else None
+
+    def render(sec, pooled) -> None:
+        sec.facts([("toy alerts", "not computed" if pooled is None else pooled.alerts)])
+    return SectionModule("toy", WORKS, "each seed's alerts, summed", lambda runs, sc, seed:
+                         _Count(runs.watch.execute("SELECT count(*) FROM alerts").fetchone()[0]),
+                         pool, _Total, render)
+
+
+def test_a_section_module_is_computed_pooled_written_read_back_and_rendered(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registered as one module and nothing else, a section reaches each seed's audit and
+    metrics, the study's metrics.json (at its top level) and back, and the report."""
+    from custodiet.audit.sim import _registry, _study_metrics
+    from custodiet.engine import connect
+    from custodiet.report import Report, _study_views
+
+    toy = _toy()
+    for module in (_registry, _study_metrics, _study_views):
+        monkeypatch.setattr(module, "SECTION_MODULES", (toy,))
+    monkeypatch.setattr(_registry, "_audit_sections", lambda runs, sc, seed: hand_built(seed=seed))
+    audits = []
+    for seed, alerts in ((1, 3), (2, 4)):
+        con = connect()
+        con.execute(f"CREATE TABLE alerts AS SELECT range AS alert_id FROM range({alerts})")
+        audits.append(_registry.audit_seed({"watch": con}, None, seed=seed))
+    assert audits[1].sections == {"toy": _Count(4)} and audits[1].metrics["toy"] == {"alerts": 4}
+    m = pool_study(StudyInfo("t", seeds=[1, 2]), audits, groups={}, runs={})
+    assert m.sections == {"toy": _Total(7, 2)}
+    data = json.loads(json.dumps(m.to_dict()))
+    assert data["toy"] == {"alerts": 7, "seeds": 2} and "sections" not in data
+    assert StudyMetrics.from_dict(data) == m
+    report = Report("t")
+    sec = report.section(WORKS)
+    _study_views.render_views(sec, WORKS, m, audits[0], None)
+    assert any("toy alerts" in b and "<dd>7</dd>" in b for b in sec.blocks if isinstance(b, str))

@@ -206,3 +206,27 @@ def test_a_probability_never_breaks_even_above_one() -> None:
     count = rate_entry("world.incidents.burglary_rate", 0.05, 0.2, [1.26, 1.3])
     assert count["value"] == pytest.approx(1.28) and count["status"] == "above"
 
+
+
+def test_a_point_and_its_twins_are_audited_as_one_bundle(tmp_path) -> None:
+    """With twins, each design point's runs carry their variants and share the point's group,
+    so the study's own plan → stores → audit path audits them together: the audit of a point
+    reads its twins (deterrence against its no-system twin, alerts against its null world)."""
+    import numpy as np
+
+    from custodiet.scenario import builtin_scenarios, load_scenario
+    from custodiet.study import Variant, audit_stores, execute, plan_points, sized
+    from custodiet.study._sensitivity import Vary
+
+    sc = sized(load_scenario(builtin_scenarios()["default"]), people=600, days=1, seed=3)
+    varied = [Vary("response.chill", 0.25, 1.0)]
+    plan = plan_points(sc, varied, np.array([[0.5], [1.0]]), twins=True)
+    assert [(s.group, s.variant) for s in plan] == [
+        (str(i), v) for i in range(2) for v in (Variant.WATCH, Variant.NO_RESPONSE,
+                                                 Variant.NO_SYSTEM, Variant.NULL_WORLD)]
+    first = [s for s in plan if s.group == "0"]
+    audits = audit_stores(execute(first, tmp_path))
+    assert [k.group for k in audits] == ["0"]
+    audit = next(iter(audits.values()))
+    assert audit.twins is not None and audit.twins.deterrence_by_kind is not None
+    assert audit.twins.null_world_alerts_by_rule

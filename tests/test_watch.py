@@ -174,3 +174,41 @@ def test_the_holiday_reaches_apart_from_the_public_calendar() -> None:
         fired[holidays] = sum(watch.observe(observable(w.step()))["alerts"].num_rows
                               for _ in range(scenario.world.days))
     assert fired[(3, 4, 5, 6)] > 0 and fired[()] == 0
+
+
+def test_a_rule_replayed_over_the_recorded_days_raises_the_watchs_own_alerts() -> None:
+    """What a client (the workbench) replays over the recorded observations is what the watch
+    raised itself, rule by rule: order, persons, place and red-list suppression."""
+    from custodiet.engine import Session
+    from custodiet.watch import Registry, buffer_days, member_homes, record, register, replay_rule
+
+    scenario = _scenario(response={"enabled": False})
+    _, _, outs = _run(scenario)
+    world = World(scenario.world, scenario.seed)
+    static = _static(world)
+    seen = record(scenario, static, [observable(o["events"]) for o in outs])
+    persons = static["persons"]
+    registry = Registry(scenario.lists, scenario.redlist, persons, scenario.seed)
+    keep = buffer_days(scenario.rules)
+    sessions = []
+    for day, observed in enumerate(seen.days):
+        registry.advance(day)
+        members = registry.members_table()
+        window = {name: pa.concat_tables([d[name] for d in seen.days[max(0, day - keep + 1):
+                                                                     day + 1]])
+                  for name in observed}
+        session = Session(threads=1)
+        register(session, {**seen.relations, **window, "members": members,
+                           "member_homes": member_homes(
+                               members, persons.column("household_id").to_numpy()),
+                           "scores": seen.scores[day]})
+        sessions.append(session)
+    own = pa.concat_tables([o["alerts"] for o in outs])
+    assert own.num_rows > 0
+    for rule in scenario.rules:
+        mine = replay_rule(scenario, rule, sessions, seen.redlisted, threads=2)
+        theirs = own.filter(pc.equal(own.column("rule"), rule.name))
+        assert mine.schema == schema.ALERTS
+        assert mine.column("alert_id").to_pylist() == list(range(mine.num_rows))
+        assert mine.drop_columns(["alert_id"]).equals(theirs.drop_columns(["alert_id"])), \
+            rule.name

@@ -75,6 +75,34 @@ def test_adding_or_reordering_decisions_rekeys_no_other_stream(
         Draws(5, 3, 300).uniform("never_named")
 
 
+def test_adding_or_reordering_city_modules_rekeys_no_other_stream(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The city-building streams are keyed by module name too: a module added first or the
+    registry reversed leaves every module's draws, and so the city built, as they were."""
+    from custodiet.world import _rng
+    from custodiet.world._geography import build_places
+    from custodiet.world._population import build_people
+
+    cfg = WorldConfig(people=2000, days=1)
+
+    def streams() -> dict[str, np.ndarray]:
+        out = {name: _rng.setup_rng(9, name).random(5) for name in _rng.MODULES}
+        places, _ = build_places(cfg, build_people(cfg, 9), 9)
+        out["city"] = np.concatenate([places.x, places.y, places.district])
+        return out
+    before = streams()
+    for registry in (("a_new_module", *_rng.MODULES), _rng.MODULES[::-1]):
+        monkeypatch.setattr(_rng, "MODULES", registry)
+        monkeypatch.setattr(_rng, "_KEY", stream_keys(registry))
+        after = streams()
+        assert all(np.array_equal(after[k], v, equal_nan=True) for k, v in before.items())
+    monkeypatch.setattr(_rng, "_KEY", stream_keys(("a_new_module", *_rng.MODULES)))
+    new = _rng.setup_rng(9, "a_new_module").random(5)
+    assert not any(np.array_equal(new, v) for v in before.values())
+    with pytest.raises(KeyError, match="unknown module"):
+        _rng.setup_rng(9, "never_named")
+
+
 def test_two_decisions_with_one_stream_key_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(set(stream_keys(DECISIONS).values())) == len(DECISIONS)
     monkeypatch.setattr(_crn, "stream_key", lambda name: 1)

@@ -15,6 +15,7 @@ from custodiet.audit.sim import (
     BURDENS,
     HIDES,
     KNOWABLE,
+    SECTION_MODULES,
     WORKS,
     NullRule,
     PooledFigures,
@@ -289,7 +290,11 @@ VIEWS: tuple[View, ...] = (
 
 def render_views(sec: Section, question: str, metrics: StudyMetrics, first: SeedAudit,
                  fig_dir: Path | None) -> None:
-    """Render, in order, every view registered for ``question``."""
+    """Render, in order, every view registered for ``question``, then every section written
+    as one module that answers it (``SECTION_MODULES``, by module name)."""
     for view in VIEWS:
         if view.question == question:
             view.render(sec, metrics, first, fig_dir)
+    for section in SECTION_MODULES:
+        if section.question == question:
+            section.render(sec, metrics.sections.get(section.key))

@@ -1,10 +1,11 @@
 """Global sensitivity analysis of a study's headline figures: which assumptions move them, and
 by how much. The varied settings (``PATH=LO:HI``) span a box; SALib draws the design (Morris
-elementary effects by default, Sobol' indices on request), every point is one watch run planned
-and simulated through :func:`execute` like any study run, and SALib's analysis ranks the
-settings per headline figure. Also, per rule, a **break-even base rate**: the value of each
-varied ``world.incidents.*`` rate at which the rule's precision would reach 50%, or that no
-valid value does (:mod:`custodiet.study._break_even`).
+elementary effects by default, Sobol' indices on request), every point is one watch run (with
+its twins on request) planned, simulated through :func:`execute` and audited through
+:func:`audit_stores` like any study run, and SALib's analysis ranks the settings per headline
+figure. Also, per rule, a **break-even base rate**: the value of each varied
+``world.incidents.*`` rate at which the rule's precision would reach 50%, or that no valid
+value does (:mod:`custodiet.study._break_even`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from custodiet.study._execute import Progress, execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import RunSpec
 from custodiet.study._sensitivity_combine import combine, output_values, stability
-from custodiet.study._study import audit_runs
-from custodiet.study._variants import VARIANTS, WORLD_ONLY
+from custodiet.study._study import audit_stores
+from custodiet.study._variants import Variant
 
 METHODS = ("morris", "sobol")
 #: Grid levels of the Morris design (SALib's default: 4).
@@ -152,14 +153,15 @@ def point_seeds(n_rows: int, k: int, method: str, seed: int) -> np.ndarray:
 
 #: Twins run beside each design point with ``twins``: what deterrence, interception and the
 #: null-world ratio are measured against (``study._variants``).
-TWINS: tuple[str, ...] = ("no_response", "no_system", "null_world")
+TWINS: tuple[Variant, ...] = (Variant.NO_RESPONSE, Variant.NO_SYSTEM, Variant.NULL_WORLD)
 
 
 def plan_points(scenario: Scenario, varied: Sequence[Vary], xs: np.ndarray,
                 seeds: Sequence[int] | None = None, prefix: str = "runs", *,
                 twins: bool = False) -> list[RunSpec]:
     """One watch run per design point (checked before any simulation), each on its city seed;
-    with ``twins``, its no-response, no-system and null-world twins too (grouped by point)."""
+    with ``twins``, its no-response, no-system and null-world twins too. A point is one plan
+    group (its index), so :func:`audit_stores` audits its runs together, as a study's seed."""
     out = []
     for i, row in enumerate(xs):
         changes: dict[str, Any] = {v.path: _value(scenario, v.path, x)
@@ -168,22 +170,10 @@ def plan_points(scenario: Scenario, varied: Sequence[Vary], xs: np.ndarray,
             changes["seed"] = int(seeds[i])
         sc = with_changes(scenario, changes, source=f"--vary point {i}")
         out.append(RunSpec(sc, f"{prefix}/point-{i}", sc.seed, f"point {i}", str(i)))
-        for name in TWINS if twins else ():
-            out.append(RunSpec(VARIANTS[name](sc), f"{prefix}/point-{i}-{name}", sc.seed,
-                               f"point {i} {name}", str(i), name,
-                               watch=name not in WORLD_ONLY))
+        for twin in TWINS if twins else ():
+            out.append(RunSpec(twin.apply(sc), f"{prefix}/point-{i}-{twin}", sc.seed,
+                               f"point {i} {twin}", str(i), twin))
     return out
-
-
-def audit_points(plan: Sequence[RunSpec], paths: Sequence[Path]) -> list[Any]:
-    """One audit per design point, over its watch run and any twins."""
-    groups: dict[str, dict[str, Path]] = {}
-    watch: dict[str, RunSpec] = {}
-    for spec, path in zip(plan, paths, strict=True):
-        groups.setdefault(spec.group, {})[spec.variant] = path
-        if spec.variant == "watch":
-            watch[spec.group] = spec
-    return [audit_runs(groups[g], watch[g].scenario, seed=watch[g].seed) for g in watch]
 
 
 def _analyse(problem: dict, xs: np.ndarray, ys: np.ndarray, method: str, seed: int
@@ -214,7 +204,8 @@ def _replicate(scenario: Scenario, varied: Sequence[Vary], folder: Path, r: int,
     seeds = point_seeds(len(xs), len(varied), method,
                         scenario.seed + r * REPLICATE_SEED_STEP)
     plan = plan_points(scenario, varied, xs, seeds, prefix=f"runs/rep-{r}", twins=twins)
-    audits = audit_points(plan, list(execute(plan, folder, progress=progress).values()))
+    # plan → stores → one bundle per point → its audit, in plan order (as run and sweep)
+    audits = list(audit_stores(execute(plan, folder, progress=progress)).values())
     outputs = {}
     for name, ys in output_values(audits, OUTPUTS).items():
         outputs[name] = {"values": ys.tolist(), "defined_runs": int(np.isfinite(ys).sum()),

@@ -100,8 +100,8 @@ def audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int) -> S
 def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None
                  ) -> dict[Bundle, SeedAudit]:
     """Audit the stores of a plan, the runs of one bundle (a seed's watch and its twins)
-    together, against ``scenario`` (default: each bundle's watch scenario). ``run`` and
-    ``sweep`` both go through here."""
+    together, against ``scenario`` (default: each bundle's watch scenario), in plan order.
+    ``run``, ``sweep`` and ``sensitivity`` all go through here."""
     bundles: dict[Bundle, dict[Variant, RunSpec]] = {}
     for spec in stores:
         key = Bundle(spec.group, spec.seed, spec.removal_rate)

@@ -73,6 +73,26 @@ def redlist_hits(persons: pa.ChunkedArray | pa.Array, redlisted: np.ndarray) -> 
     return out
 
 
+def alert_table(parts: Sequence[pa.Table], redlisted: np.ndarray, redlist: bool, *,
+                first_id: int = 0) -> pa.Table:
+    """The rules' raw output (``rule``, ``t``, ``persons``, ``place``) as ``schema.ALERTS``:
+    in a deterministic order (time, rule, place), numbered from ``first_id``, each naming a
+    red-listed person marked ``suppressed_by_redlist`` when the red list is on (``redlist``).
+    The watch's own alerts and a replayed rule's (:func:`custodiet.watch.replay_rule`) both
+    go through it."""
+    if not parts:
+        return schema.ALERTS.empty_table()
+    table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
+    table = table.sort_by([("t", "ascending"), ("rule", "ascending"), ("place", "ascending")])
+    persons = table.column("persons")
+    suppressed = redlist_hits(persons, redlisted)
+    return pa.table({
+        "alert_id": np.arange(first_id, first_id + table.num_rows, dtype=np.int64),
+        "rule": table.column("rule"), "t": table.column("t"), "persons": persons,
+        "place": table.column("place"), "suppressed_by_redlist": suppressed & redlist,
+    }, schema=schema.ALERTS)
+
+
 def member_homes(members: pa.Table, household: np.ndarray) -> pa.Table:
     """``member_homes(list, household)``: the distinct households of each list's members."""
     homes = pa.table({"list": members.column("list"),
@@ -154,6 +174,10 @@ class Watch:
         """Where the rules that read only today's rows run: the same relations, with the
         event tables holding today's rows alone rather than the whole buffer."""
         self.day = 0
+        self.observed: dict[str, pa.Table] = {}
+        """The last day's observed events, as the sensors handed them over."""
+        self.relations: dict[str, pa.Table] = {}
+        """The relations registered for the rules on the last day (``RELATIONS`` by name)."""
         self._next_alert = 0
         self._next_action = 0
         self._actions = schema.ACTIONS.empty_table()
@@ -194,6 +218,7 @@ class Watch:
                   "member_homes": member_homes(members, self._household),
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
         register(self.session, tables)
+        self.observed, self.relations = observed, tables
         if self._today is not None:
             register(self._today, {**tables, **observed})
         self._clock("relations", t)
@@ -224,21 +249,9 @@ class Watch:
             parts.append(session.query(sql, day=day, rule_name=rule.name, **compiled.params))
             self._clock(f"rule:{rule.name}", t)
         t = _now()
-        if not parts:
-            return schema.ALERTS.empty_table()
-        table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
-        # Deterministic order: by time, rule and persons; ids follow it.
-        table = table.sort_by([("t", "ascending"), ("rule", "ascending"),
-                               ("place", "ascending")])
-        persons = table.column("persons")
-        suppressed = redlist_hits(persons, self.registry.redlisted)
-        ids = np.arange(self._next_alert, self._next_alert + table.num_rows, dtype=np.int64)
-        self._next_alert += table.num_rows
-        out = pa.table({
-            "alert_id": ids, "rule": table.column("rule"), "t": table.column("t"),
-            "persons": persons, "place": table.column("place"),
-            "suppressed_by_redlist": suppressed & self.scenario.redlist.enabled,
-        }, schema=schema.ALERTS)
+        out = alert_table(parts, self.registry.redlisted, self.scenario.redlist.enabled,
+                          first_id=self._next_alert)
+        self._next_alert += out.num_rows
         self._clock("alerts", t)
         return out
 

@@ -1,8 +1,8 @@
 """The workbench's adapter to the scenario, the runner and the watch: the runner simulates the
-city (once, cached), the watch replays it to recover what it observed, then compiles and runs
-one rule at a time (the audit's side is ``_answer``). Nothing here re-implements validation,
-compilation or a metric; when those parts move, only this module (and ``_scenarios`` for the
-scenario loader) changes.
+city (once, cached), the watch records what it observed (``watch.record``), then replays one
+rule at a time over it (``watch.replay_rule``; the audit's side is ``_answer``). Nothing here
+re-implements validation, compilation, the watch's alerts or a metric; when those parts move,
+only this module (and ``_scenarios`` for the scenario loader) changes.
 
 The city is simulated without police response (the ``no_response`` twin): an alert changes
 nothing, so a rule can be tried again and again over the same observed days and the same ground
@@ -12,8 +12,7 @@ truth, and its figures are what it would flag if the police acted on none of it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,17 +32,15 @@ from custodiet.store import open_run, path_name
 from custodiet.study import VARIANTS, simulate
 from custodiet.watch import (
     OBSERVED,
-    RELATIONS,
+    STATIC_RELATIONS,
     Registry,
-    Watch,
     buffer_days,
-    compile_rule,
     member_homes,
-    redlist_hits,
+    record,
     register,
-    run_rule,
+    replay_rule,
 )
-from custodiet.workbench._replay import Replay, load_replay, save_replay
+from custodiet.workbench._replay import load_replay, save_replay
 from custodiet.workbench._scenarios import (
     choices,
     common_fields,
@@ -268,88 +265,24 @@ def prepare_city(scenario: Scenario, *, cache: Path, progress: Progress | None =
         incidents = run.table("incidents")
         stored = run.table("alerts") if "alerts" in run.tables() else \
             schema.ALERTS.empty_table()
-        replay = load_replay(path, days, _STATIC)
-        if replay is None:
-            replay = _replay(twin, static, _events_by_day(run, days), progress)
-            save_replay(path, replay)
-    observed, relations, scores, redlisted = replay
-    city = City(twin, path, static["persons"], incidents, observed, relations, scores,
-                redlisted, stored)
+        seen = load_replay(path, days, STATIC_RELATIONS)
+        if seen is None:
+            seen = record(twin, static, _events_by_day(run, days),
+                          (lambda d: progress(days + d + 1, 2 * days)) if progress else None)
+            save_replay(path, seen)
+    city = City(twin, path, static["persons"], incidents, seen.days, seen.relations,
+                seen.scores, seen.redlisted, stored)
     city.set_lists(twin.lists)
     return city
 
 
-_PER_DAY = ("members", "member_homes", "scores")
-#: The relations the watch registers that are the same every day (places, homes, records …).
-_STATIC = tuple(n for n in RELATIONS if n not in OBSERVED and n not in _PER_DAY)
-
-
-def _replay(twin: Scenario, static: dict[str, pa.Table], events: list[dict[str, pa.Table]],
-            progress: Progress | None) -> Replay:
-    """Run the watch over the stored days (as a run does) and keep what it observed."""
-    days = len(events)
-    watch = Watch(twin, static, start_weekday=twin.world.start_weekday,
-                  holidays=twin.world.holiday_days)
-    observed: list[dict[str, pa.Table]] = []
-    seen: dict[str, pa.Table] = {}
-    spy_sensors(watch, observed)
-    spy_relations(watch, seen)
-    scores = []
-    for d in range(days):
-        watch.observe(events[d])
-        scores.append(seen["scores"])
-        if progress:
-            progress(days + d + 1, 2 * days)
-    return observed, {k: seen[k] for k in _STATIC}, scores, watch.registry.redlisted.copy()
-
-
-def spy_sensors(watch: Watch, into: list[dict[str, pa.Table]]) -> None:
-    """Keep each day's observed tables as the watch's sensors hand them over."""
-    observe = watch.sensors.observe
-
-    def keep(events: Mapping[str, pa.Table], day: int) -> dict[str, pa.Table]:
-        out = observe(events, day)
-        into.append(out)
-        return out
-    watch.sensors.observe = keep  # type: ignore[method-assign]
-
-
-def spy_relations(watch: Watch, into: dict[str, pa.Table]) -> None:
-    """Keep the relations the watch registers for its rules (the latest day's)."""
-    session = watch.session
-
-    class _Recorder(Session):
-        def __init__(self) -> None:
-            self.con = session.con
-
-        def register(self, name: str, table: pa.Table) -> None:
-            into[name] = table
-            session.register(name, table)
-    watch.session = _Recorder()
-
-
 # --------------------------------------------------------------------------- one rule
 def run_alerts(city: City, rule: Any, rules: Sequence[Any], *, threads: int = 2) -> pa.Table:
-    """The alerts ``rule`` raises over the city (``schema.ALERTS``), day by day on the watch's
-    relations, with the watch's buffer for ``rules`` (the whole rule set being edited) and the
-    red list's suppression."""
-    world = city.scenario.world
-    sql = compile_rule(rule, start_weekday=world.start_weekday, holidays=world.holiday_days)
+    """The alerts ``rule`` raises over the city (``schema.ALERTS``), replayed by the watch day
+    by day on the cached relations, with the watch's buffer for ``rules`` (the whole rule set
+    being edited) and the red list's suppression."""
     cons = city.day_connections(buffer_days(list(rules)))
-
-    def one(day: int) -> pa.Table:
-        return run_rule(cons[day], rule, day, sql)
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        parts = list(pool.map(one, range(city.days)))
-    table = pa.concat_tables(parts).sort_by([("t", "ascending"), ("place", "ascending")])
-    persons = table.column("persons")
-    suppressed = redlist_hits(persons, city.redlisted) & city.scenario.redlist.enabled
-    n = table.num_rows
-    return pa.table({
-        "alert_id": np.arange(n, dtype=np.int64),
-        "rule": pa.repeat(pa.scalar(rule.name, pa.string()), n), "t": table.column("t"),
-        "persons": persons, "place": table.column("place"), "suppressed_by_redlist": suppressed,
-    }, schema=schema.ALERTS)
+    return replay_rule(city.scenario, rule, cons, city.redlisted, threads=threads)
 
 
 def stored_alerts_of(city: City, name: str) -> pa.Table:

@@ -9,13 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.feather as feather
 
-from custodiet.watch import OBSERVED
-
-#: Observed events by day, static relations by name, scores by day, the red-listed persons.
-Replay = tuple[list[dict[str, pa.Table]], dict[str, pa.Table], list[pa.Table], np.ndarray]
+from custodiet.watch import OBSERVED, Observations
 
 
 def replay_dir(path: Path) -> Path:
@@ -23,9 +19,10 @@ def replay_dir(path: Path) -> Path:
     return path.with_name(path.name + ".replay")
 
 
-def save_replay(path: Path, replay: Replay) -> None:
+def save_replay(path: Path, seen: Observations) -> None:
     """Keep the replay beside the run store (Arrow IPC files, written then renamed)."""
-    observed, relations, scores, redlisted = replay
+    observed, relations, scores, redlisted = seen.days, seen.relations, seen.scores, \
+        seen.redlisted
     final = replay_dir(path)
     tmp = final.with_name(final.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -41,7 +38,7 @@ def save_replay(path: Path, replay: Replay) -> None:
     tmp.rename(final)
 
 
-def load_replay(path: Path, days: int, static: Sequence[str]) -> Replay | None:
+def load_replay(path: Path, days: int, static: Sequence[str]) -> Observations | None:
     """The replay kept for ``path``, or None when it is missing or incomplete."""
     where = replay_dir(path)
     needed = [f"{name}.arrow" for name in static] + ["redlisted.npy"]
@@ -51,4 +48,4 @@ def load_replay(path: Path, days: int, static: Sequence[str]) -> Replay | None:
                  for name in OBSERVED} for d in range(days)]
     scores = [feather.read_table(where / f"scores-{d}.arrow") for d in range(days)]
     relations = {name: feather.read_table(where / f"{name}.arrow") for name in static}
-    return observed, relations, scores, np.load(where / "redlisted.npy")
+    return Observations(observed, relations, scores, np.load(where / "redlisted.npy"))

@@ -13,7 +13,9 @@ from custodiet.world._population import People
 from custodiet.world._rng import setup_rng
 
 KIND = {name: i for i, name in enumerate(PLACE_KINDS)}
-_HOME_JITTER_M = 60.0  # homes lie within this distance of their compound's gate: assumption
+#: Homes lie within this distance of their compound's gate on each axis, inside the
+#: compound's district: assumption.
+_HOME_JITTER_M = 60.0
 
 
 @dataclass
@@ -41,6 +43,19 @@ def _district_of(x: np.ndarray, y: np.ndarray, side_m: float, per_side: int) -> 
     col = np.clip((x // cell).astype(np.int64), 0, per_side - 1)
     row = np.clip((y // cell).astype(np.int64), 0, per_side - 1)
     return (row * per_side + col).astype(np.int32)
+
+
+def _near(gate: np.ndarray, cell_index: np.ndarray, cell: float, u: np.ndarray) -> np.ndarray:
+    """A coordinate within ``_HOME_JITTER_M`` of its compound's ``gate`` and inside the gate's
+    district (cell ``cell_index`` along this axis): uniform on the part of the jitter's span
+    that lies in the district, ``u`` uniform on [0, 1). A home near a district's edge thus
+    stays in its compound's district, and an enclave's households in the enclave; a home away
+    from every edge lies where ``gate + uniform(-1, 1) × jitter`` puts it. The span is inset
+    by a micrometre so that the district read back from the coordinate is the cell's."""
+    inset = 1e-6
+    low = np.maximum(-1.0, (cell_index * cell + inset - gate) / _HOME_JITTER_M)
+    high = np.minimum(1.0, ((cell_index + 1) * cell - inset - gate) / _HOME_JITTER_M)
+    return gate + (low + (high - low) * u) * _HOME_JITTER_M
 
 
 def build_places(cfg: WorldConfig, people: People, seed: int) -> tuple[Places, np.ndarray]:
@@ -77,8 +92,8 @@ def build_places(cfg: WorldConfig, people: People, seed: int) -> tuple[Places, n
     comp_x = (comp_district % per_side + rng.random(n_comp)) * cell
     comp_y = (comp_district // per_side + rng.random(n_comp)) * cell
 
-    home_x = np.clip(comp_x[hh_comp] + rng.uniform(-1, 1, n_hh) * _HOME_JITTER_M, 0, side)
-    home_y = np.clip(comp_y[hh_comp] + rng.uniform(-1, 1, n_hh) * _HOME_JITTER_M, 0, side)
+    home_x = _near(comp_x[hh_comp], comp_district[hh_comp] % per_side, cell, rng.random(n_hh))
+    home_y = _near(comp_y[hh_comp], comp_district[hh_comp] // per_side, cell, rng.random(n_hh))
 
     kinds = [np.full(n_hh, KIND["home"]), np.full(n_comp, KIND["compound"])]
     xs, ys = [home_x, comp_x], [home_y, comp_y]

@@ -60,16 +60,7 @@ from custodiet.audit.sim._pooled_rows import (
 )
 from custodiet.audit.sim._preventive import PREVENTIVE_ACTIONS
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._registry import (
-    BURDENS,
-    HIDES,
-    KNOWABLE,
-    QUESTIONS,
-    SECTIONS,
-    WORKS,
-    PooledSection,
-    pool_study,
-)
+from custodiet.audit.sim._registry import SECTIONS, PooledSection, audit_seed, pool_study
 from custodiet.audit.sim._rules import (
     DEFAULT_HORIZON,
     DETECTION_WINDOW,
@@ -81,6 +72,15 @@ from custodiet.audit.sim._rules import (
     rule_metrics,
 )
 from custodiet.audit.sim._scoring import rule_claims
+from custodiet.audit.sim._section_module import (
+    BURDENS,
+    HIDES,
+    KNOWABLE,
+    QUESTIONS,
+    WORKS,
+    SectionModule,
+)
+from custodiet.audit.sim._section_modules import SECTION_MODULES
 from custodiet.audit.sim._sections import (
     Lift,
     PetitionTrips,
@@ -96,7 +96,7 @@ from custodiet.audit.sim._sections import (
 )
 from custodiet.audit.sim._split import split_difference
 from custodiet.audit.sim._stopped import stopped_by_acting
-from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, audit_seed, headline
+from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, headline
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
     SPREADS,
@@ -126,6 +126,7 @@ __all__ = [
     "QUESTIONS",
     "REGISTRY",
     "SECTIONS",
+    "SECTION_MODULES",
     "SPREADS",
     "TEMPLATE_SCORING",
     "WORKS",
@@ -152,6 +153,7 @@ __all__ = [
     "RedList",
     "RedListCounts",
     "RuleFigures",
+    "SectionModule",
     "SeedAudit",
     "SeedRuns",
     "Split",

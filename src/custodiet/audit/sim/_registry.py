@@ -3,11 +3,13 @@ of :class:`StudyMetrics`), the report question it answers, the headline figures 
 figure registry) that come from the same per-seed section, and how it pools the seeds' typed
 audits. :func:`pool_study` builds the study's result from the registry, so a section is
 pooled, serialised and (in ``custodiet.report``) rendered because it is registered here; a
-conformance test runs every registered section on an empty study, one seed and several."""
+conformance test runs every registered section on an empty study, one seed and several.
+A section written as one module (``_section_modules``) needs no entry here: :func:`audit_seed`
+and :func:`pool_study` take every one found."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,16 +27,13 @@ from custodiet.audit.sim._pooled import (
     wrongdoing_pooled,
 )
 from custodiet.audit.sim._pooled_rows import FeedbackSweep, StudyInfo
-from custodiet.audit.sim._study import SeedAudit
+from custodiet.audit.sim._section_module import BURDENS, HIDES, KNOWABLE, WORKS
+from custodiet.audit.sim._section_modules import SECTION_MODULES
+from custodiet.audit.sim._study import Con, SeedAudit, SeedRuns
+from custodiet.audit.sim._study import audit_seed as _audit_sections
 from custodiet.audit.sim._study_metrics import StudyMetrics
 from custodiet.audit.sim._summary import SPREADS, spreads
-
-#: The questions of the report, in its order.
-WORKS = "Does it work?"
-BURDENS = "Whom does it burden?"
-HIDES = "What does the red list hide?"
-KNOWABLE = "Can anyone know whether it predicted right?"
-QUESTIONS: tuple[str, ...] = (WORKS, BURDENS, HIDES, KNOWABLE)
+from custodiet.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -90,6 +89,16 @@ SECTIONS: tuple[PooledSection, ...] = (
 BY_KEY: dict[str, PooledSection] = {s.key: s for s in SECTIONS}
 
 
+def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: int
+               ) -> SeedAudit:
+    """Audit one seed: the hand-wired sections (``audit.sim._study``), then every section
+    written as one module (:data:`SECTION_MODULES`) into ``SeedAudit.sections``."""
+    runs = SeedRuns.of(runs)
+    audit = _audit_sections(runs, scenario, seed=seed)
+    audit.sections.update({s.key: s.compute(runs, scenario, seed) for s in SECTION_MODULES})
+    return audit
+
+
 def pool_study(info: StudyInfo, audits: Sequence[SeedAudit], *, groups: dict[str, Any],
                runs: dict[str, dict[str, str]], feedback_sweep: FeedbackSweep | None = None
                ) -> StudyMetrics:
@@ -98,5 +107,7 @@ def pool_study(info: StudyInfo, audits: Sequence[SeedAudit], *, groups: dict[str
     return StudyMetrics(
         scenario=info, headline=spreads([a.headline for a in audits]),
         uncertainty=dict(SPREADS), **{s.key: s.pool(audits) for s in SECTIONS},
+        sections={s.key: s.pool([a.sections.get(s.key) for a in audits])
+                  for s in SECTION_MODULES},
         seeds=[a.metrics for a in audits], groups=groups, runs=runs,
         feedback_sweep=feedback_sweep)

@@ -9,7 +9,7 @@ All the work is SQL over the stores; nothing here loops over persons, alerts or 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -24,10 +24,10 @@ from custodiet.audit.sim._lists import (
     list_sizes,
     person_list_days,
 )
-from custodiet.audit.sim._null import ACT_AIM, aim_of, null_alerts, null_rows
+from custodiet.audit.sim._null import ACT_AIM, null_alerts
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._rules import Claim, overall_metrics
+from custodiet.audit.sim._rules import overall_metrics
 from custodiet.audit.sim._scoring import claims, scored, wrongdoing_claims
 from custodiet.audit.sim._sections import (
     AlertsOnDay,
@@ -41,26 +41,20 @@ from custodiet.audit.sim._sections import (
     ListSize,
     PetitionTrips,
     Police,
-    Prevented,
     RedList,
     RedListCounts,
     RuleFigures,
-    Split,
-    Stopped,
     Suppressed,
     SystemFigures,
-    TwinPrecision,
     Twins,
     Workload,
     WorkloadCategory,
 )
-from custodiet.audit.sim._split import split_difference
-from custodiet.audit.sim._stopped import stopped_by_acting
+from custodiet.audit.sim._seed_twins import SeedRuns, twins_of
+from custodiet.audit.sim._seed_twins import has_table as _has
 from custodiet.audit.sim._systems import system_metrics, systems_of
-from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
 from custodiet.audit.sim._unseen import unseen_trips
 from custodiet.audit.sim._workload import workload
-from custodiet.engine import Session
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
 
@@ -70,11 +64,6 @@ TOP_SHARE: float = 0.01
 Con = duckdb.DuckDBPyConnection
 
 
-def _has(con: Con, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                            [name]).fetchone()[0])
-
-
 def alerts_by_day(con: Con, days: int) -> list[AlertsOnDay]:
     return AlertsOnDay.of(con.execute("""
         SELECT rule, least(t // $per_day, $last)::INTEGER AS day,
@@ -82,24 +71,6 @@ def alerts_by_day(con: Con, days: int) -> list[AlertsOnDay]:
                count(*) FILTER (WHERE suppressed_by_redlist) AS suppressed
         FROM alerts GROUP BY ALL ORDER BY rule, day""",
         {"per_day": MINUTES_PER_DAY, "last": days - 1}).to_arrow_table())
-
-
-@dataclass(frozen=True)
-class SeedRuns:
-    """One seed's runs, open, handed to the audit: the ``watch`` run and each twin that ran
-    (None when it did not): no police response, no red list, a null world (nobody does
-    anything unlawful), no system."""
-
-    watch: Con
-    no_response: Con | None = None
-    no_redlist: Con | None = None
-    null_world: Con | None = None
-    no_system: Con | None = None
-
-    @classmethod
-    def of(cls, runs: SeedRuns | Mapping[str, Con]) -> SeedRuns:
-        """The bundle of ``runs`` (a mapping from run name to connection is read by name)."""
-        return runs if isinstance(runs, SeedRuns) else cls(**runs)
 
 
 @dataclass
@@ -132,6 +103,7 @@ class SeedAudit:
     """Every alert of the watched run, the no-response twin and the null world, with its
     cluster (``_null.NULL_ALERTS``): what the null-world ratio's interval resamples; not part
     of ``metrics``."""
+    sections: dict[str, Any] = field(default_factory=dict)  # the SECTION_MODULES' rows by key
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -150,6 +122,7 @@ class SeedAudit:
                 out[name] = [r.to_dict() for r in rows]
         if self.twins is not None and not self.twins.empty:
             out["twins"] = self.twins.to_dict()
+        out.update({k: v.to_dict() for k, v in self.sections.items() if v is not None})
         return out
 
     @property
@@ -198,17 +171,27 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
         if a.redlist.hidden is not None:
             out["incidents_hidden_by_redlist"] = a.redlist.hidden
             out["redlisted_incidents_not_in_twin"] = a.redlist.not_in_twin
-    t = a.twins
-    if t is not None and t.prevented_by_kind is not None:
+    if a.twins is not None:
+        out.update(_twin_headline(a.twins))
+    unknown = set(out) - set(REGISTRY)
+    assert not unknown, f"headline figures missing from the registry: {sorted(unknown)}"
+    return out
+
+
+def _twin_headline(t: Twins) -> dict[str, float | None]:
+    """The headline figures the twins give: what the police compute against the truth, what
+    acting stopped, interception and deterrence, the null world's ratio."""
+    out: dict[str, float | None] = {}
+    if t.prevented_by_kind is not None:
         out.update({"precision_seen": t.precision_seen, "precision_true": t.precision_true})
-    if t is not None and t.stopped is not None:
+    if t.stopped is not None:
         out.update({"right_alerts_looking_false": t.stopped.alerts,
                     "incidents_stopped": t.stopped.incidents,
                     "persons_stopped": t.stopped.persons,
                     "lawful_acts_stopped": t.stopped.lawful_acts})
-    if t is not None and t.interception_by_kind is not None:
+    if t.interception_by_kind is not None:
         out.update(_effects(t))
-    if t is not None and t.null_world_alerts_by_rule is not None:
+    if t.null_world_alerts_by_rule is not None:
         acts = [r for r in t.null_world_alerts_by_rule if r.aim == ACT_AIM]
         total_null = sum(r.null_world_alerts for r in acts)
         out["null_world_alerts"] = total_null
@@ -216,8 +199,6 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
         out["null_to_actual_alerts"] = (
             total_null / base if base and all(r.baseline_alerts is not None for r in acts)
             else None)
-    unknown = set(out) - set(REGISTRY)
-    assert not unknown, f"headline figures missing from the registry: {sorted(unknown)}"
     return out
 
 
@@ -278,74 +259,6 @@ def _lists(watch: Con, people: pa.Table, scenario: Scenario, groups: list[str]
     return lists, people
 
 
-def _response_twin(watch: Con, twin: Con, overall: RuleFigures, *, rules: dict[str, Claim],
-                   days: int, horizon: int) -> dict[str, Any]:
-    actual = watch.execute("SELECT * FROM incidents").to_arrow_table()
-    without = twin.execute("SELECT * FROM incidents").to_arrow_table()
-    alerts = watch.execute("SELECT * FROM alerts").to_arrow_table()
-    with Session() as s:
-        s.register_all({"alerts": alerts, "incidents": without})
-        true_overall = overall_metrics(s.con, rules=wrongdoing_claims(rules), days=days,
-                                       horizon=horizon)
-    stopped = Stopped(**stopped_by_acting(watch, twin, rules=rules, horizon=horizon))
-    return {"prevented_by_kind": Prevented.of(prevented_by_kind(actual, without)),
-            "stopped": stopped,
-            "precision_by_rule": TwinPrecision.of(seen_versus_true_precision(
-                alerts, actual, without, rules=rules, days=days, horizon=horizon)),
-            "precision_seen": overall.precision, "precision_true": true_overall["precision"]}
-
-
-def _incidents(con: Con) -> pa.Table:
-    return con.execute("SELECT * FROM incidents").to_arrow_table()
-
-
-def exposed_persons(con: Con) -> pa.Table:
-    """Persons the watch exposes in a run: on a list (whose existence they know of), with a
-    camera at their home, or acted on (``person``)."""
-    parts = ["SELECT person FROM actions"]
-    if _has(con, "list_changes"):
-        parts.append("SELECT person FROM list_changes")
-    if _has(con, "cameras"):
-        parts.append("SELECT p.person_id FROM persons p JOIN cameras c "
-                     "ON c.place_id = p.home_place")
-    return con.execute("SELECT DISTINCT person FROM (" + " UNION ALL ".join(parts) + ")"
-                       ).to_arrow_table()
-
-
-def _splits(runs: SeedRuns) -> dict[str, Any]:
-    """Interception (``no_response`` vs ``watch``, touched = acted on) and deterrence
-    (``no_system`` vs ``no_response``, touched = exposed), each split by whom it concerns."""
-    out: dict[str, Any] = {}
-    watch = runs.watch
-    ties = watch.execute("SELECT a, b FROM ties").to_arrow_table()
-    if runs.no_response is not None:
-        acted = watch.execute("SELECT DISTINCT person FROM actions").to_arrow_table()
-        visited = watch.execute("SELECT DISTINCT person FROM actions WHERE kind = 'visit'"
-                                ).to_arrow_table()
-        out["interception_by_kind"] = Split.of(split_difference(
-            _incidents(watch), _incidents(runs.no_response), touched=acted, ties=ties,
-            visited=visited))
-        if runs.no_system is not None:
-            out["deterrence_by_kind"] = Split.of(split_difference(
-                _incidents(runs.no_response), _incidents(runs.no_system),
-                touched=exposed_persons(runs.no_response), ties=ties))
-    return out
-
-
-def _twins(runs: SeedRuns, overall: RuleFigures, *, rules: dict[str, Claim],
-           days: int, horizon: int, nulls: pa.Table | None) -> Twins | None:
-    parts: dict[str, Any] = {}
-    if runs.no_response is not None:
-        parts.update(_response_twin(runs.watch, runs.no_response, overall, rules=rules,
-                                    days=days, horizon=horizon))
-        parts.update(_splits(runs))
-    if nulls is not None:
-        parts["null_world_alerts_by_rule"] = null_rows(
-            nulls, {r: aim_of(c.kinds) for r, c in rules.items()},
-            has_base=runs.no_response is not None)
-    return Twins(**parts) if parts else None
-
-
 def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: int
                ) -> SeedAudit:
     """Audit one seed: ``runs`` holds a connection to each run's tables (``watch`` required,
@@ -369,7 +282,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         alerts_by_day=alerts_by_day(watch, days), people=people, lists=lists,
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
-        redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon,
+        redlist=red, twins=twins_of(runs, overall, rules=rules, days=days, horizon=horizon,
                                   nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
         wrongdoing_rules=sorted(wrongdoing_claims(rules)),

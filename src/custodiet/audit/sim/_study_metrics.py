@@ -28,6 +28,7 @@ from custodiet.audit.sim._pooled_rows import (
     StudyInfo,
     from_dict,
 )
+from custodiet.audit.sim._section_modules import SECTION_MODULES
 from custodiet.audit.sim._sections import PetitionTrips, RedList, Row, Stopped
 
 #: Group metrics the burden answers compare between a listed category and everyone else.
@@ -92,18 +93,25 @@ class StudyMetrics(Row):
     runs: dict[str, dict[str, str]] = field(default_factory=dict)
     feedback_sweep: FeedbackSweep | None = None
     seconds: dict[str, float] | None = None
+    sections: dict[str, Any] = field(default_factory=dict)
+    """The pooled rows of the sections written as one module (``SECTION_MODULES``), by key;
+    ``metrics.json`` holds each at its top level, absent when not computed."""
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: _json(getattr(self, f.name)) for f in dataclasses.fields(self)}
         for name in ("feedback_sweep", "seconds"):  # absent, not null, when not computed
             if out[name] is None:
                 del out[name]
+        out.update({k: v for k, v in out.pop("sections").items() if v is not None})
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StudyMetrics:
         """The typed metrics of a ``metrics.json`` (a TypeError naming an unknown part)."""
-        return from_dict(cls, data)
+        types = {s.key: s.pooled for s in SECTION_MODULES}
+        sections = {k: from_dict(types[k], v) for k, v in data.items() if k in types}
+        typed = from_dict(cls, {k: v for k, v in data.items() if k not in types})
+        return dataclasses.replace(typed, sections=sections)
 
     @property
     def n_seeds(self) -> int:

@@ -15,7 +15,7 @@ verdict to wait for.
 from __future__ import annotations
 
 from custodiet.audit import EFFECT, LIFT, Quoted, Verdict, decide
-from custodiet.audit.sim._registry import BURDENS, WORKS
+from custodiet.audit.sim._section_module import BURDENS, WORKS
 from custodiet.audit.sim._study_metrics import StudyMetrics
 from custodiet.audit.sim._summary import summarise
 
