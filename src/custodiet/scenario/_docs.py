@@ -88,4 +88,17 @@ def parameter_markdown(model: type[BaseModel], *, title: str, prefix: str = "") 
     for name, default, text in parameter_rows(model, prefix):
         lines.append(f"| `{name}` | `{default}` | {source_kind(text)} | "
                      f"{text.replace('|', '/')} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _kept(model, prefix)) + "\n"
+
+
+def _kept(model: type[BaseModel], prefix: str) -> list[str]:
+    """The decisions on defaults a published figure contradicts (a description's "Kept ..."
+    part), listed after the table so that none is missed."""
+    kept = [(name, text[text.index("Kept "):].removesuffix(" The rest assumption."))
+            for name, _, text in parameter_rows(model, prefix) if "Kept " in text]
+    if not kept:
+        return []
+    return ["", "## Defaults kept against a published figure", "",
+            "Where a figure read contradicts a default, the default was kept for the reason "
+            "given (its row above quotes the figure):", "",
+            *[f"- `{name}`: {reason}" for name, reason in kept]]
