@@ -112,14 +112,15 @@ def test_deterrence_names_the_camera_multipliers_and_the_sweep_of_its_own_scenar
     sc, _ = resolve_scenario("default")
     data = {**_sensitivity(), "deterrence_sweep": {
         "setting": "world.deterrence.unlawful.gate_camera", "source": "S",
-        "points": [{"value": 1.0, "unlawful_deterred": 3.0},
-                   {"value": 0.7, "unlawful_deterred": 12.5}]}}
+        "points": [{"value": 1.0, "unlawful_deterred": 3.0, "precision": 0.065},
+                   {"value": 0.7, "unlawful_deterred": 12.5, "precision": 0.049}]}}
     r = rests_on(_metrics(), sc, measured_from(data, "F"))
     text = deterrence_rests_on(r, "default") or ""
     assert ("a camera at the compound's gate multiplies unlawful acts by 0.7 "
             "(`world.deterrence.unlawful.gate_camera`, assumed)") in text
     assert "a camera at one's own home multiplies petitions and protests by 0.8" in text
-    assert "unlawful acts deterred per city were 3 at 1, 12.5 at 0.7." in text
+    assert "unlawful acts deterred per city were 3 at 1, 12.5 at 0.7;" in text
+    assert "claim wrongdoing, 6.5% at 1, 4.9% at 0.7 (deterred acts" in text
     assert "swept" not in (deterrence_rests_on(r, "another") or "")
 
 

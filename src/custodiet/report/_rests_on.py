@@ -132,7 +132,11 @@ def deterrence_rests_on(rests: RestsOn, scenario: str) -> str | None:
         pts = ", ".join(f"{_g(p.unlawful_deterred)} at {_g(p.value)}" for p in m.sweep
                         if p.unlawful_deterred is not None)
         text += (f" With `{m.sweep_setting}` swept ({m.sweep_source}), unlawful acts deterred "
-                 f"per city were {pts}.")
+                 f"per city were {pts}")
+        prec = [p for p in m.sweep if p.precision is not None]
+        text += ("; the precision of the rules that claim wrongdoing, " +
+                 ", ".join(f"{pct(p.precision)} at {_g(p.value)}" for p in prec) +
+                 " (deterred acts are acts no alert can find)." if prec else ".")
     if a.output is not None and m is not None:
         text += " " + (rests_on_text("deterrence", rests, scenario) or "")
     return text.strip()

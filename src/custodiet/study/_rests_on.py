@@ -74,6 +74,7 @@ class SweepPoint:
     unlawful_deterred: float | None
     lawful_deterred: float | None
     incidents_prevented: float | None
+    precision: float | None = None
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def measured_from(data: dict[str, Any], source: str) -> Measured:
                               (data.get("stability") or {}).items()},
                     sw.get("setting"), sw.get("source"),
                     tuple(SweepPoint(float(p["value"]), p.get("unlawful_deterred"),
-                                     p.get("lawful_deterred"), p.get("incidents_prevented"))
+                                     p.get("lawful_deterred"), p.get("incidents_prevented"),
+                                     p.get("precision"))
                           for p in sw.get("points", ())))
 
 
