@@ -132,12 +132,20 @@ def test_the_terminal_lines_name_each_question() -> None:
     assert any(line.startswith(BURDENS) for line in lines)
 
 
-def test_the_shipped_result_of_default_is_read_if_there_is_one() -> None:
+def test_the_summary_shipped_for_default_carries_the_measured_gate_camera_sweep() -> None:
     shipped = builtin_measured("default")
-    if shipped is None:
-        pytest.skip("no measured result shipped for default")
-    assert shipped.scenario == "default" and shipped.effects.get("precision")
-    assert "custodiet sensitivity default" in shipped.source
+    assert shipped is not None and shipped.scenario == "default"
+    assert shipped.sweep_setting == "world.deterrence.unlawful.gate_camera"
+    by_value = {p.value: p.unlawful_deterred for p in shipped.sweep}
+    assert by_value[1.0] < by_value[0.7] < by_value[0.5]  # more deterrence, more deterred
+    assert builtin_measured("nanning_hotels") is None
+    sc, _ = resolve_scenario("default")
+    r = rests_on(_metrics(), sc)
+    assert r.measured is shipped or r.measured == shipped
+    assert "unlawful acts deterred per city were 3 at 1," in (deterrence_rests_on(r, "default")
+                                                              or "")
+    # no sensitivity effects are shipped: precision's assumptions are named without a range
+    assert "No sensitivity result measured" in (rests_on_text(WORKS, r, "default") or "")
 
 
 def test_a_file_that_is_no_sensitivity_result_is_a_clear_error(tmp_path: Path) -> None:
