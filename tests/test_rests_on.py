@@ -81,8 +81,8 @@ def test_a_measured_result_ranks_the_two_settings_that_move_precision_most() -> 
     assert "measured by FILE.json (20,000 people × 7 days)" in text
     assert "not stable" in text
     # Bayes: odds 0.25 doubled is 0.5, precision 1/3; halved 0.125, 1/9; innocents halve.
-    assert "twice" not in text and "2 times as common, precision would be about 33.3%" in text
-    assert "and 2 innocent people per true alert; half as common, 11.1%." in text
+    assert "were twice as common, precision would be about 33.3%" in text
+    assert "and 2.0 innocent people per true alert; half as common, 11.1%." in text
 
 
 def test_another_scenario_s_result_says_so_and_stable_drivers_say_so() -> None:
@@ -116,9 +116,10 @@ def test_deterrence_names_the_camera_multipliers_and_the_sweep_of_its_own_scenar
                    {"value": 0.7, "unlawful_deterred": 12.5, "precision": 0.049}]}}
     r = rests_on(_metrics(), sc, measured_from(data, "F"))
     text = deterrence_rests_on(r, "default") or ""
-    assert ("a camera at the compound's gate multiplies unlawful acts by 0.7 "
-            "(`world.deterrence.unlawful.gate_camera`, assumed)") in text
-    assert "a camera at one's own home multiplies petitions and protests by 0.8" in text
+    assert ("a camera at the compound's gate multiplies unlawful acts by 0.7 and petitions "
+            "and protests by 0.8 (`world.deterrence.unlawful.gate_camera`, "
+            "`world.deterrence.lawful.gate_camera`, both assumed)") in text
+    assert "a camera at one's own home multiplies unlawful acts by 0.7 and petitions" in text
     assert "unlawful acts deterred per city were 3 at 1, 12.5 at 0.7;" in text
     assert "claim wrongdoing, 6.5% at 1, 4.9% at 0.7 (deterred acts" in text
     assert "swept" not in (deterrence_rests_on(r, "another") or "")

@@ -97,22 +97,28 @@ def rests_on_text(question: str, rests: RestsOn, scenario: str) -> str | None:
         text = ""
     if a.scaled:
         (f2, p2, i2), (_, ph, _) = a.scaled[0], a.scaled[-1]
-        inn = f" and {_g(i2)} innocent people per true alert" if i2 is not None else ""
+        inn = f" and {i2:,.1f} innocent people per true alert" if i2 is not None else ""
+        often = "twice" if f2 == 2 else f"{_g(f2)} times"
         text += (f" By Bayes' rule with the rules unchanged, if the unlawful acts the rules "
-                 f"look for were {_g(f2)} times as common, precision would be about "
+                 f"look for were {often} as common, precision would be about "
                  f"{pct(p2)}{inn}; half as common, {pct(ph)}.")
     return text.strip()
 
 
-#: The deterrence multipliers the paragraph names: (setting, what it is, on which acts).
-_MULTIPLIERS = (("world.deterrence.unlawful.gate_camera", "a camera at the compound's gate",
-                 "unlawful acts"),
-                ("world.deterrence.lawful.gate_camera", "a camera at the compound's gate",
-                 "petitions and protests"),
-                ("world.deterrence.unlawful.camera", "a camera at one's own home",
-                 "unlawful acts"),
-                ("world.deterrence.lawful.camera", "a camera at one's own home",
-                 "petitions and protests"))
+#: The cameras whose deterrence multipliers the paragraph names, with their settings
+#: (unlawful acts, then petitions and protests).
+_CAMERAS = (("a camera at the compound's gate", "world.deterrence.unlawful.gate_camera",
+             "world.deterrence.lawful.gate_camera"),
+            ("a camera at one's own home", "world.deterrence.unlawful.camera",
+             "world.deterrence.lawful.camera"))
+
+
+def _camera(what: str, unlawful: Assumption, lawful: Assumption) -> str:
+    status = (f"both {unlawful.status}" if unlawful.status == lawful.status
+              else f"{unlawful.status} and {lawful.status}")
+    return (f"{what} multiplies unlawful acts by {_value(unlawful.value)} and petitions and "
+            f"protests by {_value(lawful.value)} (`{unlawful.setting}`, `{lawful.setting}`, "
+            f"{status})")
 
 
 def deterrence_rests_on(rests: RestsOn, scenario: str) -> str | None:
@@ -122,11 +128,12 @@ def deterrence_rests_on(rests: RestsOn, scenario: str) -> str | None:
     if a is None:
         return None
     by = {x.setting: x for x in a.assumptions}
-    said = [f"{what} multiplies {acts} by {_value(by[s].value)} (`{s}`, {by[s].status})"
-            for s, what, acts in _MULTIPLIERS if s in by]
-    text = ("This deterrence is what the model's multipliers put in, not a measured effect; "
-            "it holds only as far as they do: " + "; ".join(said) +
-            ". A multiplier of 1 deters nothing.")
+    said = [_camera(what, by[u], by[law]) for what, u, law in _CAMERAS
+            if u in by and law in by]
+    if not said:
+        return None
+    text = ("The deterrence above holds only as far as the camera multipliers do: "
+            + "; ".join(said) + ". A multiplier of 1 deters nothing.")
     m = rests.measured
     if m is not None and m.sweep and m.scenario == scenario:
         pts = ", ".join(f"{_g(p.unlawful_deterred)} at {_g(p.value)}" for p in m.sweep
