@@ -77,7 +77,7 @@ def test_a_measured_result_ranks_the_two_settings_that_move_precision_most() -> 
     assert first < second and "temperament" not in text
     assert "`world.behaviour.household_use_sd` (assumed, 0.3 here)" in text
     assert "`world.incidents.pickpocket_share` (bounded, 0.0002 here)" in text
-    assert "over 0.15 to 0.6 the figure moves by about 5 ± 1 percentage points" in text
+    assert "across 0.15 to 0.6 the figure moves by about 5 ± 1 percentage points" in text
     assert "measured by FILE.json (20,000 people × 7 days)" in text
     assert "not stable" in text
     # Bayes: odds 0.25 doubled is 0.5, precision 1/3; halved 0.125, 1/9; innocents halve.
@@ -145,8 +145,12 @@ def test_the_summary_shipped_for_default_carries_the_measured_gate_camera_sweep(
     assert r.measured is shipped or r.measured == shipped
     assert "unlawful acts deterred per city were 3 at 1," in (deterrence_rests_on(r, "default")
                                                               or "")
-    # no sensitivity effects are shipped: precision's assumptions are named without a range
-    assert "No sensitivity result measured" in (rests_on_text(WORKS, r, "default") or "")
+    # the shipped design's top drivers of precision, with their measured movement
+    works = rests_on_text(WORKS, r, "default") or ""
+    top = [e["setting"] for e in shipped.effects["precision"][:2]]
+    assert works.startswith("Rests most on") and all(f"`{t}`" in works for t in top)
+    assert "percentage points of precision (Morris μ*)" in works
+    assert "custodiet sensitivity default" in shipped.source
 
 
 def test_a_file_that_is_no_sensitivity_result_is_a_clear_error(tmp_path: Path) -> None:

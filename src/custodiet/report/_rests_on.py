@@ -48,14 +48,14 @@ def _named(a: Assumption) -> str:
 
 def _moved(a: Assumption, output: str) -> str:
     unit, scale = _UNITS.get(output, (output.replace("_", " "), 1.0))
-    span = (f" over {_g(a.low)} to {_g(a.high)}" if a.low is not None and a.high is not None
-            else "")
+    span = (f"{_g(a.low)} to {_g(a.high)}" if a.low is not None and a.high is not None
+            else "its range")
     if a.moves is not None:
-        pm = f" ± {_g(scale * a.within)}" if a.within is not None else ""
-        return (f"{_named(a)}: across its range{span} the figure moves by about "
-                f"{_g(scale * a.moves)}{pm} {unit} (Morris μ*)")
+        pm = f" ± {scale * a.within:,.2g}" if a.within is not None else ""
+        return (f"{_named(a)}: across {span} the figure moves by about "
+                f"{scale * a.moves:,.2g}{pm} {unit} (Morris μ*)")
     if a.total is not None:
-        return f"{_named(a)}: Sobol' total index {_g(a.total)}{span}"
+        return f"{_named(a)}: Sobol' total index {_g(a.total)} across {span}"
     return _named(a)
 
 

@@ -147,7 +147,7 @@ def shipped_summary(data: dict[str, Any], source: str, top: int = 5) -> dict[str
     mean and ``top`` settings), with ``source``: the command, its date and the load."""
     outputs = {}
     for name, o in data["outputs"].items():
-        vals = [v for v in o.get("values", []) if v == v]
+        vals = [v for v in o.get("values", []) if v is not None and v == v]
         outputs[name] = {"undefined": bool(o.get("undefined")),
                          "defined_runs": o.get("defined_runs"),
                          "mean": sum(vals) / len(vals) if vals else None,
