@@ -70,6 +70,11 @@ def register(sub: Any) -> None:
     p.add_argument("--max-minutes", type=positive_minutes, default=None,
                    help="with --until-stable: start no batch that would end past this many "
                    "minutes (default: no limit)")
+    p.add_argument("--sensitivity", metavar="FILE", default=None,
+                   help="a custodiet sensitivity result (its metrics.json): beside each answer, "
+                   "how far it moves with the assumptions it rests on (default: the result "
+                   "shipped for a built-in scenario; otherwise the assumptions are named "
+                   "without a range)")
     p.set_defaults(handler=run)
 
 
@@ -100,17 +105,19 @@ def progress_bar(total: int | None, quiet: bool, desc: str) -> tuple[Any, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from custodiet.audit.sim import FIGURES
-    from custodiet.report import headline_text, summary
+    from custodiet.report import headline_text, rests_on_lines, summary
     from custodiet.store import check_destination
     from custodiet.study import (
         DEFAULT_BOOTSTRAP,
         DEFAULT_REMOVAL_RATES,
         Budget,
+        load_measured,
         prepare,
         run_prepared,
     )
 
     check_destination(args.out, force=args.force, inputs=[args.scenario])
+    measured = load_measured(args.sensitivity) if args.sensitivity else None
     prepared = prepare(args.scenario, people=args.people, days=args.days, seed=args.seed,
                        seeds=args.seeds,
                        removal_rates=DEFAULT_REMOVAL_RATES if args.removal_rates is None
@@ -127,12 +134,14 @@ def run(args: argparse.Namespace) -> int:
             until = Budget(max_seeds=args.max_seeds, max_minutes=args.max_minutes) \
                 if args.until_stable else None
             result = run_prepared(prepared, args.out, force=args.force, progress=tick,
-                                  until=until)
+                                  until=until, sensitivity=measured)
     except OSError as err:
         raise UserError(f"could not write the study: {err}", where=str(args.out)) from None
     finally:
         bar.close()
     print(summary(result.metrics))
+    for line in rests_on_lines(result.metrics, result.rests_on):
+        print(line)
     if result.metrics.scenario.stopped:
         print(result.metrics.scenario.stopped)
     print()

@@ -13,6 +13,7 @@ from custodiet.report._compare_report import compare_report, headline_pairs
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
+from custodiet.report._rests_on import rests_on_lines
 from custodiet.report._study_format import headline_text
 from custodiet.report._study_report import study_report, summary
 from custodiet.report._sweep_report import (
@@ -41,6 +42,7 @@ __all__ = [
     "headline_text",
     "publish",
     "real_audit_report",
+    "rests_on_lines",
     "sensitivity_report",
     "stability_sentences",
     "study_report",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from custodiet.audit import AuditResult, Scale, quote
 from custodiet.audit.sim import BURDENS as BURDENS_Q
@@ -28,6 +29,7 @@ from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
+from custodiet.report._rests_on import deterrence_rests_on, rests_on_text
 from custodiet.report._study_format import fmt, headline_text
 from custodiet.report._study_views import render_views
 from custodiet.scenario import Scenario
@@ -125,6 +127,12 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
     return parts
 
 
+def _rests(sec: Any, text: str | None) -> None:
+    """What an answer rests on, as a small paragraph below it (nothing when unknown)."""
+    if text:
+        sec.paragraph(text, css="small")
+
+
 # -- sections ---------------------------------------------------------------------------------
 
 def _headline_table(metrics: StudyMetrics) -> Table:
@@ -209,9 +217,10 @@ def _knowable(report: Report, metrics: StudyMetrics, first: SeedAudit,
 
 def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario, *,
                  audits: Sequence[SeedAudit], scenario_text: str | None = None,
-                 figures_dir: Path | None = None) -> Report:
+                 figures_dir: Path | None = None, rests_on: Any = None) -> Report:
     """The report of ``custodiet run``: ``metrics`` across seeds and the first seed's typed
-    sections from ``audits``."""
+    sections from ``audits``; below each answer, what ``rests_on`` (a
+    :class:`custodiet.study.RestsOn`) says it rests on."""
     first = audits[0]
     sc = metrics.scenario
     report = Report(f"Study of {sc.name}",
@@ -221,8 +230,11 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     for question, answer in ANSWERS.items():
         sec.heading(question)
         sec.paragraph(answer(metrics), css="answer")
+        _rests(sec, rests_on and rests_on_text(question, rests_on, sc.name))
         if answer is works:
-            for extra in (watched(metrics), statuses(metrics)):
+            said = watched(metrics)
+            for extra in (said, said and rests_on and deterrence_rests_on(rests_on, sc.name),
+                          statuses(metrics)):
                 if extra:
                     sec.paragraph(extra)
     sec.heading("In numbers")

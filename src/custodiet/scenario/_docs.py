@@ -53,6 +53,22 @@ def source_counts(model: type[BaseModel], prefix: str = "") -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in SOURCE_KINDS}
 
 
+def parameter_source(path: str) -> tuple[str, str] | None:
+    """The :func:`source_kind` and description of a dotted scenario setting
+    (``world.deterrence.unlawful.gate_camera``); an entry of a mapping
+    (``world.history.recording_rate.drug_use``) is read from its mapping's row. None for a
+    setting without a description (a rule's or a list's)."""
+    from custodiet.scenario._model import Scenario
+
+    rows = {name: text for name, _, text in parameter_rows(Scenario)}
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        text = rows.get(".".join(parts[:end]))
+        if text:
+            return source_kind(text), text
+    return None
+
+
 def parameter_markdown(model: type[BaseModel], *, title: str, prefix: str = "") -> str:
     """A Markdown table of every parameter of ``model``."""
     counts = source_counts(model, prefix)
@@ -72,4 +88,17 @@ def parameter_markdown(model: type[BaseModel], *, title: str, prefix: str = "") 
     for name, default, text in parameter_rows(model, prefix):
         lines.append(f"| `{name}` | `{default}` | {source_kind(text)} | "
                      f"{text.replace('|', '/')} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _kept(model, prefix)) + "\n"
+
+
+def _kept(model: type[BaseModel], prefix: str) -> list[str]:
+    """The decisions on defaults a published figure contradicts (a description's "Kept ..."
+    part), listed after the table so that none is missed."""
+    kept = [(name, text[text.index("Kept "):].removesuffix(" The rest assumption."))
+            for name, _, text in parameter_rows(model, prefix) if "Kept " in text]
+    if not kept:
+        return []
+    return ["", "## Defaults kept against a published figure", "",
+            "Where a figure read contradicts a default, the default was kept for the reason "
+            "given (its row above quotes the figure):", "",
+            *[f"- `{name}`: {reason}" for name, reason in kept]]

@@ -110,7 +110,10 @@ class History(_Strict):
     cited: 1.053 million diagnosed of more than 1.25 million (see ``hiv``). Drug use 0.35: the
     registered share 0.13% (2020) of the assumed 0.4%; the Ministry of Public Security's 3
     million registered against more than 14 million who have used (2014, see ``drug_use``)
-    gives 0.21 of everyone who ever used. The rest assumption."""
+    gives 0.21 of everyone who ever used. Kept at 0.35: with the true prevalence at 0.4%
+    it records 0.14% of residents, the registered share of 2020, while 0.21 divides the
+    registered by everyone who has ever used (not by current users) and would record 0.08%.
+    The rest assumption."""
     recording_multiplier: dict[str, float] = {}
     """Per group (``minority``, ``migrant``, ``foreign``, ``low_ses``, ``official``): a factor on
     every recording

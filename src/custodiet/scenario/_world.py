@@ -123,13 +123,22 @@ class Behaviour(_Strict):
     """Share of ordinary trips that go to the capital: assumption. For comparison, the capital
     drew about 6% of domestic tourist trips ("It received 281 million domestic tourists" in
     2016, govt.chinadaily.com.cn 201712/01, against "about 4.4 billion trips" nationwide, China
-    Daily 2017-08-28); a city near the capital sends more."""
+    Daily 2017-08-28). Kept at 0.15, 2.5 times that figure: the 6% counts every tourist trip
+    the capital received (its own residents' and day trips included) against all of the
+    country's, and nothing read gives the share of one city's overnight travellers; and at
+    0.06 ``default`` hardly moves (20,000 × 7, two cities: 2,571 alerts against 2,561.5, 223
+    innocent people flagged against 217.5, precision 5.0% against 4.9%; docs/sensitivity.md)."""
     trip_days_mean: Positive = 3.0
     """Mean length of a trip in days (geometric): assumption. For comparison, holiday tourists
     "stay an average of 2.25 days in their destinations" (Ministry of Culture and Tourism, May
     Day 2019, four-day holiday)."""
     cash_ticket_share: Share = 0.1
-    """Share of ordinary tickets paid in cash: assumption."""
+    """Share of ordinary tickets paid in cash. Bounded: at most 0.4, the tickets not sold
+    online (cash is paid only at a window or an agent): of the 2016 Spring Festival rush's
+    tickets, those sold on the railway's booking site 12306 "販売総量の60%を占め" (made up 60%
+    of all sold; People's Daily, j.people.com.cn/n/2015/1217/c94475-8992011.html, 2015-12-17),
+    a share that has risen "毎年" (every year) since online sales began in 2011; the default
+    sits within (assumption inside the bound)."""
     road_trip_share: Share = 0.3
     """Share of trips (ordinary, and petitions without evasion) made by car or with a driver:
     no ID-registered ticket, only road checkpoints on some routes may see them. Bounded: at most
@@ -156,7 +165,9 @@ class Behaviour(_Strict):
     """Household water per resident per day: assumption. Published for comparison, somewhat
     higher: "the living water consumption of urban residents reached the peak of 153.5
     liter/(person per day)" in 2001 and "dropped to 130.5 liter/(person per day) in 2008"
-    (ccprjournal.com.cn/news/8821)."""
+    (ccprjournal.com.cn/news/8821). Kept at 120: the water rule compares a household's reading
+    per resident with its district's mean or its own past (the ``anomaly`` template), so the
+    level cancels: at 130.5 every reading grows by the same 9% and no alert moves."""
     power_kwh_per_person: Positive = 2.5
     """Household power per resident per day: assumption. Published for comparison, lower: "869.5
     TWh was consumed by the residential segment" in 2017 (National Energy Administration,
@@ -205,7 +216,12 @@ class Incidents(_Strict):
     """Latent processes that produce what surveillance systems claim to look for."""
 
     petition_rate: Share = 0.01
-    """Daily chance that a person with a grievance leaves to petition in the capital: assumption."""
+    """Daily chance that a person with a grievance leaves to petition in the capital: assumption.
+    For comparison, "The total number of visits to all the appeals offices at the Central
+    Government level is estimated to be over one million in the past year" (chinascope.org/
+    archives/4203, of the mid-2000s), about 0.0008 a resident a year; at the defaults
+    (``grievance_share`` 0.01) a city sends about 0.04 petition trips a resident a year, some
+    45 times as many: generous to the petition rules, whose precision rises with it."""
     anti_reconnaissance: Share = 0.3
     """Share of petition trips with evasion: phone off, cash, decoy tickets (NYT-12): assumption."""
     evasive_road_share: Share = 0.5
@@ -303,7 +319,11 @@ class Incidents(_Strict):
     perpetrators of violence); sweep it to see what the near-school rule would need. Published
     odds of violent crime with schizophrenia are higher, 1.2 to 3.6 ("Fazel et al. (2009) ...
     Schizophrenia / 1.2", "Räsänen et al. (1998) ... 3.6", table 1 of PMC6852683), so the
-    default favours the rule's targets."""
+    default favours the rule's targets. Kept at 1 against those odds: they are for violent
+    crime of every kind and place, while this factor is for violence at a school by someone
+    who neither studies nor works there, for which nothing was read, and it multiplies a rate
+    already set about 300 times the court count. At 3.6 the near-school rule's precision odds
+    would grow at most 3.6-fold (Bayes' rule: its targets commit 3.6 times as much)."""
     sham_marriages: bool = True
     """Whether the couples drawn as sham marriages (``sham_marriage_share``) are shams. False:
     the same couples, living apart and seldom meeting for ordinary reasons, and no incident (the

@@ -21,6 +21,7 @@ from custodiet.scenario import Scenario, builtin_scenarios, load_scenario
 from custodiet.store import Run, open_run
 from custodiet.study._execute import Progress
 from custodiet.study._plan import RunSpec, plan_study, seeds_from, sized
+from custodiet.study._rests_on import Measured, RestsOn, load_measured, rests_on
 from custodiet.study._study import DEFAULT_BOOTSTRAP, DEFAULT_REMOVAL_RATES, Study, run_study
 from custodiet.study._until import Budget
 
@@ -50,8 +51,9 @@ class StudyResult:
     ``by_group(...)``, the first seed's ``alerts``, ``incidents`` and run ``store``, and
     ``path`` (the directory)."""
 
-    def __init__(self, path: Path, study: Study):
+    def __init__(self, path: Path, study: Study, rests_on: RestsOn | None = None):
         self.path = path
+        self.rests_on = rests_on
         self.scenario = study.scenario
         self.metrics: StudyMetrics = study.metrics
         self.groups: AuditResult = study.groups
@@ -164,25 +166,29 @@ def run(scenario: Scenario | str | Path = "default", out: str | Path | None = No
         seeds: int = 1, removal_rates: Sequence[float] = DEFAULT_REMOVAL_RATES,
         bootstrap: int = DEFAULT_BOOTSTRAP, force: bool = False,
         progress: Progress | None = None, jobs: int | None = None,
-        cluster: Any = None, until: Budget | None = None) -> StudyResult:
+        cluster: Any = None, until: Budget | None = None,
+        sensitivity: str | Path | Measured | None = None) -> StudyResult:
     """Simulate, audit and report a study; write it to ``out`` (a new temporary directory when
     None) atomically: ``report.html``, ``metrics.json``, ``figures/``, ``runs/``. The
     simulations run on ``jobs`` local processes (default: every core memory allows) or a Dask
     ``cluster`` (an address); the results do not depend on where they ran. With ``until`` (a
     :class:`Budget`), ``seeds`` is ignored: seeds are added in batches until every answer is
     decided or the budget is spent, and the report says how many it took and why it
-    stopped."""
+    stopped. ``sensitivity`` (a ``custodiet sensitivity`` result, its ``metrics.json``) says
+    how far each answer moves with the assumptions it rests on (default: the result shipped
+    for a built-in scenario, else the assumptions are named without a range)."""
     from custodiet._executor import executing
 
     prepared = prepare(scenario, people=people, days=days, seed=seed, seeds=seeds,
                        removal_rates=removal_rates, bootstrap=bootstrap)
     with executing(jobs=jobs, cluster=cluster):
-        return run_prepared(prepared, out, force=force, progress=progress, until=until)
+        return run_prepared(prepared, out, force=force, progress=progress, until=until,
+                            sensitivity=sensitivity)
 
 
 def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bool = False,
-                 progress: Progress | None = None, until: Budget | None = None
-                 ) -> StudyResult:
+                 progress: Progress | None = None, until: Budget | None = None,
+                 sensitivity: str | Path | Measured | None = None) -> StudyResult:
     """Execute, audit, report and publish a prepared study."""
     from custodiet.report import publish, study_report
     from custodiet.study._stable import run_study_until
@@ -190,7 +196,9 @@ def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bo
     sc = prepared.scenario
     if out is None:
         out = Path(tempfile.mkdtemp(prefix="custodiet-study-")) / "study"
-    holder: dict[str, Study] = {}
+    holder: dict[str, Any] = {}
+    measured = sensitivity if sensitivity is None or isinstance(sensitivity, Measured) \
+        else load_measured(sensitivity)
 
     def build(fig_dir: Path):  # type: ignore[no-untyped-def]
         if until is not None:
@@ -203,12 +211,14 @@ def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bo
                               bootstrap=prepared.bootstrap, progress=progress,
                               plan=prepared.plan)
         t = time.perf_counter()
+        holder["rests"] = rests_on(study.metrics, sc, measured)
         report = study_report(study.metrics, study.groups, sc, audits=study.audits,
-                              scenario_text=prepared.text, figures_dir=fig_dir)
+                              scenario_text=prepared.text, figures_dir=fig_dir,
+                              rests_on=holder["rests"])
         study.seconds["report"] = round(time.perf_counter() - t, 3)
         study.metrics = dataclasses.replace(study.metrics, seconds=dict(study.seconds))
         holder["study"] = study
         return report, study.metrics.to_dict()
 
     path = publish(out, build, force=force)
-    return StudyResult(Path(path), holder["study"])
+    return StudyResult(Path(path), holder["study"], holder["rests"])

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from custodiet.scenario import Scenario
 from custodiet.schema import INCIDENT_TABLE
 
-__all__ = ["break_even", "setting_upper_bound"]
+__all__ = ["break_even", "precision_at", "setting_upper_bound"]
 
 
 def setting_upper_bound(path: str, model: type[BaseModel] = Scenario) -> float | None:
@@ -40,6 +40,15 @@ def setting_upper_bound(path: str, model: type[BaseModel] = Scenario) -> float |
         return None
     bounds = [m.le for m in field.metadata if isinstance(m, annotated_types.Le)]
     return float(min(bounds)) if bounds else None
+
+
+def precision_at(precision: float, factor: float) -> float:
+    """The precision of the same rules in a world where what they look for is ``factor`` times
+    as common: the odds p / (1 − p) times ``factor`` (Bayes' rule, the rate small), so
+    ``factor × p / (1 − p + factor × p)``. The inverse of the break-even reading above."""
+    if not 0.0 <= precision <= 1.0 or factor <= 0:
+        raise ValueError(f"precision in [0, 1] and factor > 0, got {precision}, {factor}")
+    return factor * precision / (1.0 - precision + factor * precision)
 
 
 def _kinds_of(path: str) -> set[str]:
