@@ -92,23 +92,24 @@ def simulate(params: HawkesParams, days: int, rng: np.random.Generator,
     return out
 
 
-def _estep(params: HawkesParams, counts: np.ndarray
+def _estep(params: HawkesParams, counts: np.ndarray, events: tuple[np.ndarray, np.ndarray]
            ) -> tuple[np.ndarray, float, float, float]:
     """Expected background events per cell, triggered events, their Σ (lag - 1), and the
-    log-likelihood of ``params`` (which the E-step's intensities give for free)."""
+    log-likelihood of ``params`` (which the E-step's intensities give for free). ``events``:
+    the (day, cell) indices of the non-zero counts, where alone the weights are needed."""
     q = params.q
     a, b = excitation(counts, q)
-    a, b = a[:-1], b[:-1]
+    days, cells = events
     gain = params.theta * (1.0 - q)
-    lam = params.mu[None, :] + gain * a
-    with np.errstate(divide="ignore", invalid="ignore"):
-        w = np.where(counts > 0, counts / lam, 0.0)
-    background = params.mu * w.sum(axis=0)
-    triggered = float(gain * np.sum(w * a))
-    lags = float(gain * np.sum(w * b))
-    with np.errstate(divide="ignore"):
-        logs = np.where(counts > 0, np.log(np.maximum(lam, 1e-300)), 0.0)
-    return background, triggered, lags, float(np.sum(counts * logs) - lam.sum())
+    n = counts[days, cells]
+    a_at = a[days, cells]
+    lam = params.mu[cells] + gain * a_at
+    w = n / lam
+    background = params.mu * np.bincount(cells, weights=w, minlength=counts.shape[1])
+    triggered = float(gain * np.sum(w * a_at))  # not np.dot: no BLAS threads
+    lags = float(gain * np.sum(w * b[days, cells]))
+    compensator = counts.shape[0] * float(params.mu.sum()) + gain * float(a[:-1].sum())
+    return background, triggered, lags, float(np.sum(n * np.log(lam))) - compensator
 
 
 def _mstep_q(triggered: float, lags: float, totals: np.ndarray) -> tuple[float, float]:
@@ -137,27 +138,59 @@ def _mstep_q(triggered: float, lags: float, totals: np.ndarray) -> tuple[float, 
 def fit(counts: np.ndarray, *, start: HawkesParams | None = None, max_iter: int = 2000,
         tol: float = 1e-12) -> HawkesFit:
     """The EM fit of μ (per cell), θ and ω to daily counts (days × cells); ``start`` warm-starts
-    it (a refit each day starts from yesterday's fit). Stops when a step raises the
-    log-likelihood by less than ``tol`` of its size (EM never lowers it)."""
+    it (a refit each day starts from yesterday's fit). EM is slow along the ridge where
+    background and aftershocks trade places, so its steps are extrapolated by SQUAREM
+    (Varadhan & Roland 2008), keeping an extrapolation only when it does not lower the
+    likelihood. Stops when the likelihood rises by less than ``tol`` of its size, or after
+    ``max_iter`` EM steps."""
     counts = np.asarray(counts, dtype=np.float64)
     if counts.ndim != 2 or counts.shape[0] < 2:
         raise ValueError("counts must be days × cells with at least two days")
     if not np.isfinite(counts).all() or (counts < 0).any():
         raise ValueError("counts must be finite and non-negative")
-    days = counts.shape[0]
     params = start or HawkesParams(np.maximum(counts.mean(axis=0) * 0.5, 1e-6), 0.5, 1.0)
     totals = counts.sum(axis=1)
+    events = np.nonzero(counts)
     converged, steps, previous = False, 0, -math.inf
     while steps < max_iter:
+        one, ll = _em_step(params, counts, totals, events)
         steps += 1
-        background, triggered, lags, ll = _estep(params, counts)
         if ll - previous < tol * (1.0 + abs(ll)):
             converged = True
             break
         previous = ll
-        theta, q = _mstep_q(triggered, lags, totals)
-        params = HawkesParams(np.maximum(background / days, 1e-12), theta, -math.log(q))
+        two, ll_one = _em_step(one, counts, totals, events)
+        jumped = _extrapolate(params, one, two)
+        three, ll_jump = _em_step(jumped, counts, totals, events)
+        steps += 2
+        params = three if np.isfinite(ll_jump) and ll_jump >= ll_one else two
     return HawkesFit(params, steps, loglik(params, counts), converged)
+
+
+def _em_step(params: HawkesParams, counts: np.ndarray, totals: np.ndarray,
+             events: tuple[np.ndarray, np.ndarray]) -> tuple[HawkesParams, float]:
+    """One EM step from ``params``, and the log-likelihood of ``params``."""
+    background, triggered, lags, ll = _estep(params, counts, events)
+    theta, q = _mstep_q(triggered, lags, totals)
+    mu = np.maximum(background / counts.shape[0], 1e-12)
+    return HawkesParams(mu, max(theta, 1e-12), -math.log(q)), ll
+
+
+def _vector(p: HawkesParams) -> np.ndarray:
+    return np.log(np.concatenate([p.mu, [p.theta, p.omega]]))
+
+
+def _extrapolate(p0: HawkesParams, p1: HawkesParams, p2: HawkesParams) -> HawkesParams:
+    """SQUAREM's step (its third scheme) in log parameters, which keeps them positive."""
+    x0, x1, x2 = _vector(p0), _vector(p1), _vector(p2)
+    r, v = x1 - x0, x2 - 2.0 * x1 + x0
+    norm_v = float(np.linalg.norm(v))
+    if norm_v == 0.0:
+        return p2
+    alpha = min(-float(np.linalg.norm(r)) / norm_v, -1.0)
+    x = np.exp(np.clip(x0 - 2.0 * alpha * r + alpha * alpha * v, -60.0, 60.0))
+    omega = float(np.clip(x[-1], -math.log(_Q_MAX), -math.log(_Q_MIN)))
+    return HawkesParams(np.maximum(x[:-2], 1e-12), float(x[-2]), omega)
 
 
 def _gradient(x: np.ndarray, counts: np.ndarray) -> np.ndarray:
