@@ -103,3 +103,16 @@ def test_hit_rates_sit_between_chance_and_the_oracle(reporting_cities):
     over_chance, over_oracle = hit_rates(reporting_cities["rescaled"], replicates=500)
     assert over_chance.verdict.decision is Decision.ABOVE, over_chance.text
     assert over_oracle.verdict.decision is Decision.BELOW, over_oracle.text
+
+
+def test_the_audit_covers_every_district_enclave_and_half(reporting_cities):
+    from custodiet.places import audit
+
+    figures = audit(reporting_cities["none"], replicates=200)
+    for area in ("district 0", "district 15", "minority enclave", "migrant enclave",
+                 "east half", "west half"):
+        assert f"patrols_over_crime[{area}]" in figures
+        assert f"patrol_share_growth[{area}]" in figures
+    assert figures["patrols_over_crime[east half]"]["decision"] == "above"
+    assert figures["patrols_over_crime[west half]"]["decision"] == "below"
+    assert {"hit_rate_over_chance", "hit_rate_over_oracle"} <= set(figures)

@@ -23,6 +23,7 @@ import numpy as np
 
 from custodiet.places import (
     PatrolRun,
+    audit,
     audit_growth,
     audit_over_policing,
     city_grid,
@@ -81,6 +82,7 @@ def places_report(name: str, results: dict[str, list[PatrolRun]], *, runs: int, 
                 "daily_patrol_share": _daily(cities, cells, patrols=True),
                 "daily_crime_share": _daily(cities, cells, patrols=False),
             }
+        variants[correction]["audit"] = audit(cities, replicates=replicates, seed=seed)
     cfg = results[next(iter(results))][0].config
     return {
         "replication": name, "paper": AKPINAR if name == "akpinar2021" else ENSIGN,
