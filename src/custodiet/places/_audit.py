@@ -81,7 +81,7 @@ def crime_share(runs: list[PatrolRun], cells: np.ndarray, days: slice = slice(No
     return _rows(runs, days, lambda r: r.true[:, cells].sum(axis=1), lambda r: r.true.sum(axis=1))
 
 
-def _figure(name: str, interval: Interval, above: str, below: str, seed: int) -> Figure:
+def _figure(name: str, interval: Interval, above: str, below: str) -> Figure:
     verdict = decide(interval, LIFT, absent="nothing counted")
     return Figure(name, interval, verdict,
                   sentence(verdict, Scale.TIMES, above=above, below=below, unit="city-days",
@@ -95,7 +95,7 @@ def over_policing(runs: list[PatrolRun], cells: np.ndarray, area: str, *,
                                                          replicates=replicates, seed=seed)
     return _figure(f"patrols_over_crime[{area}]", interval,
                    f"{area} gets more of the patrols than of the crime",
-                   f"{area} gets less of the patrols than of the crime", seed)
+                   f"{area} gets less of the patrols than of the crime")
 
 
 def growth(runs: list[PatrolRun], cells: np.ndarray, area: str, *, span: int = 10,
@@ -107,10 +107,10 @@ def growth(runs: list[PatrolRun], cells: np.ndarray, area: str, *, span: int = 1
     crime = crime_share(runs, cells, last).ratio_of_ratios(
         crime_share(runs, cells, first), replicates=replicates, seed=seed)
     return (_figure(f"patrol_share_growth[{area}]", patrols,
-                    f"{area}'s share of patrols grew", f"{area}'s share of patrols shrank", seed),
+                    f"{area}'s share of patrols grew", f"{area}'s share of patrols shrank"),
             _figure(f"crime_share_growth[{area}]", crime,
                     f"{area}'s share of true crime grew",
-                    f"{area}'s share of true crime shrank", seed))
+                    f"{area}'s share of true crime shrank"))
 
 
 def hit_rates(runs: list[PatrolRun], *, replicates: int = 2000, seed: int = 0
@@ -132,9 +132,9 @@ def hit_rates(runs: list[PatrolRun], *, replicates: int = 2000, seed: int = 0
     over_chance = system.ratio_of_ratios(chance, replicates=replicates, seed=seed)
     over_oracle = system.ratio_of_ratios(best, replicates=replicates, seed=seed)
     return (_figure("hit_rate_over_chance", over_chance, "patrols find more crime than chance",
-                    "patrols find less crime than chance", seed),
+                    "patrols find less crime than chance"),
             _figure("hit_rate_over_oracle", over_oracle, "patrols beat the oracle",
-                    "patrols find less crime than the oracle", seed))
+                    "patrols find less crime than the oracle"))
 
 
 def areas(runs: list[PatrolRun]) -> dict[str, np.ndarray]:
