@@ -38,10 +38,11 @@ def test_recorded_is_reported_plus_discovered_and_the_truth_keeps_all(feedback_c
 
 def test_discovery_finds_about_its_share_of_the_unreported(feedback_city):
     run, _ = feedback_city
+    share = run.config.discovery
     unreported = (run.true - run.reported)[run.patrolled].sum()
     found = run.discovered[run.patrolled].sum()
-    # Binomial(unreported, 0.5): within 4 standard deviations.
-    assert abs(found - 0.5 * unreported) < 4 * np.sqrt(unreported * 0.25)
+    # Binomial(unreported, share): within 4 standard deviations.
+    assert abs(found - share * unreported) < 4 * np.sqrt(unreported * share * (1 - share))
 
 
 def test_twins_share_the_truth_and_the_reports(feedback_city):
