@@ -55,3 +55,23 @@ def test_the_forecast_adds_recent_aftershocks():
 def test_bad_counts_are_refused(bad):
     with pytest.raises(ValueError):
         fit(bad)
+
+
+@pytest.mark.slow
+def test_the_standard_errors_are_those_of_the_estimator():
+    """Over independent simulations the z-scores (estimate - truth) / standard error have unit
+    variance: Σ z² over R fits is χ²(R) when the standard errors are right (and the bias
+    negligible), tested two-sided at 0.1% per parameter."""
+    from scipy.stats import chi2
+
+    replicates = 12
+    z = []
+    for seed in range(replicates):
+        counts = simulate(TRUE, 4000, np.random.default_rng(1000 + seed), burn_in=300)
+        p = fit(counts).params
+        se = standard_errors(p, counts)
+        z.append([(p.mu.mean() - TRUE.mu.mean()) / se["mu_mean"],
+                  (p.theta - TRUE.theta) / se["theta"], (p.omega - TRUE.omega) / se["omega"]])
+    sums = (np.array(z) ** 2).sum(axis=0)
+    low, high = chi2.ppf([0.0005, 0.9995], replicates)
+    assert ((sums > low) & (sums < high)).all(), sums
