@@ -133,8 +133,9 @@ def places_figure(name: str, report: dict[str, Any], out_dir: Path) -> list[str]
         else:
             ax.plot(v["daily_patrol_share"], color=colour,
                     label=f"patrol share, {labels[variant]}")
-            ax.plot(v["daily_crime_share"], color=colour, linestyle=":",
-                    label=f"true-crime share, {labels[variant]}")
+            if i == 0:  # the twins share their crime: one line
+                ax.plot(v["daily_crime_share"], color="#555555", linestyle=":",
+                        label="true-crime share (both)")
     if name == "akpinar2021":
         ax.set_xticks(range(len(report["variants"])),
                       [labels[v] for v in report["variants"]])
@@ -143,7 +144,7 @@ def places_figure(name: str, report: dict[str, Any], out_dir: Path) -> list[str]
     else:
         ax.set_xlabel("day of the system")
         ax.set_ylabel("share in the favoured district")
-    ax.legend(frameon=False, loc="best")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     stem = name
     names = _save(fig, out_dir, stem)
     plt.close(fig)
