@@ -1,4 +1,5 @@
-"""Replications of published feedback-loop results: Ensign et al. (2018), D'Amour et al. (2020).
+"""Replications of published feedback-loop results: Ensign et al. (2018), D'Amour et al. (2020),
+and, in the city's grid of hot spots, Akpinar et al. (2021) and Ensign et al. again.
 
 A lab is trusted when it reproduces what others published; these models are small enough to
 reproduce exactly, and their tests pin down the published behaviour.
