@@ -105,3 +105,18 @@ def test_failure_while_writing_leaves_nothing(tmp_path, monkeypatch):
                  "--quiet"]) == 2
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["akpinar2021", "ensign2018_city"])
+def test_the_city_replications_write_figure_numbers_and_verdicts(tmp_path, name):
+    out = tmp_path / name
+    assert main(["replicate", name, "--out", str(out), "--runs", "2", "--days", "2",
+                 "--quiet"]) == 0
+    report = json.loads((out / "results.json").read_text())
+    assert report["replication"] == name and report["settings"]["cells"] == 256
+    assert {f"{name}.svg", f"{name}.png", "results.json", "README.md"} <= {
+        p.name for p in out.iterdir()}
+    first = next(iter(report["variants"].values()))
+    figure = next(v for v in first.values() if isinstance(v, dict))
+    assert {"estimate", "low", "high", "decision", "sentence"} <= set(figure)
+    assert "docs/replications/" in (out / "README.md").read_text()

@@ -23,10 +23,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser("replicate", help="reproduce a published feedback-loop result",
                        description=__doc__)
     p.add_argument("replication", choices=REPLICATIONS,
-                   help="ensign2018 (runaway patrols) or damour2020 (attention allocation)")
+                   help="ensign2018 (runaway patrols), damour2020 (attention allocation), "
+                   "akpinar2021 (differential reporting, hot spots in the city) or "
+                   "ensign2018_city (runaway patrols with hot spots in the city)")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory to create")
-    p.add_argument("--runs", type=run_count, default=1000, help="runs (default 1000)")
-    p.add_argument("--days", type=replicate_days, default=1000, help="days per run (default 1000)")
+    p.add_argument("--runs", type=run_count, default=None,
+                   help="runs, or cities (default 1000; 20 for the city replications)")
+    p.add_argument("--days", type=replicate_days, default=None,
+                   help="days per run (default 1000; 10 for akpinar2021, 60 for "
+                   "ensign2018_city)")
     p.add_argument("--seed", type=non_negative_int, default=0, help="root seed (default 0)")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -34,10 +39,13 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from custodiet.replicate import replicate, total_days
+    from custodiet.replicate import DEFAULTS, replicate, total_days
 
     check_destination(args.out, force=args.force)
-    bar = tqdm(total=total_days(args.replication, args.days), unit="day",
+    runs, days = DEFAULTS[args.replication]
+    args.runs = runs if args.runs is None else args.runs
+    args.days = days if args.days is None else args.days
+    bar = tqdm(total=total_days(args.replication, args.days, args.runs), unit="day",
                desc=f"{args.replication} ({args.runs} runs)", disable=args.quiet,
                file=sys.stderr, unit_scale=True)
     try:

@@ -1,4 +1,5 @@
-"""Replications of published feedback-loop results: Ensign et al. (2018), D'Amour et al. (2020).
+"""Replications of published feedback-loop results: Ensign et al. (2018), D'Amour et al. (2020),
+and, in the city's grid of hot spots, Akpinar et al. (2021) and Ensign et al. again.
 
 A lab is trusted when it reproduces what others published; these models are small enough to
 reproduce exactly, and their tests pin down the published behaviour.
@@ -16,13 +17,15 @@ from custodiet.replicate._attention import (
 )
 from custodiet.replicate._damour import AGENTS, DYNAMICS, damour_report, run_damour
 from custodiet.replicate._ensign import CASES, VARIANTS, config_for, ensign_report, run_ensign
+from custodiet.replicate._places import places_report, run_places
 from custodiet.replicate._poisson import censored_poisson_mle, poisson_pmf, poisson_sf
-from custodiet.replicate._run import REPLICATIONS, replicate, total_days
+from custodiet.replicate._run import DEFAULTS, REPLICATIONS, replicate, total_days
 from custodiet.replicate._urn import UrnConfig, UrnResult, simulate_urn
 
 __all__ = [
     "AGENTS",
     "CASES",
+    "DEFAULTS",
     "DYNAMICS",
     "REPLICATIONS",
     "VARIANTS",
@@ -39,11 +42,13 @@ __all__ = [
     "delta_per_run",
     "ensign_report",
     "greedy_allocation",
+    "places_report",
     "poisson_pmf",
     "poisson_sf",
     "replicate",
     "run_damour",
     "run_ensign",
+    "run_places",
     "simulate_attention",
     "simulate_urn",
     "total_days",

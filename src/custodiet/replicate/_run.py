@@ -11,15 +11,27 @@ from typing import Any
 from custodiet.errors import UserError
 from custodiet.replicate._damour import AGENTS, DYNAMICS, damour_report, run_damour
 from custodiet.replicate._ensign import CASES, VARIANTS, ensign_report, run_ensign
+from custodiet.replicate._places import (
+    PLACE_DEFAULTS,
+    PLACE_VARIANTS,
+    places_figure,
+    places_readme,
+    places_report,
+    run_places,
+)
 from custodiet.store import check_destination, publish_directory
 
-REPLICATIONS = ("ensign2018", "damour2020")
+REPLICATIONS = ("ensign2018", "damour2020", "akpinar2021", "ensign2018_city")
+#: (runs, days) when none are given: the abstract models run fast, the city's refit daily.
+DEFAULTS = {"ensign2018": (1000, 1000), "damour2020": (1000, 1000), **PLACE_DEFAULTS}
 
 
-def total_days(name: str, days: int) -> int:
+def total_days(name: str, days: int, runs: int = 1) -> int:
     """Simulated days over all settings of a replication (for progress bars)."""
     if name == "ensign2018":
         return days * len(CASES) * len(VARIANTS)
+    if name in PLACE_VARIANTS:
+        return days * runs * len(PLACE_VARIANTS[name])
     return days * len(AGENTS) * len(DYNAMICS)
 
 
@@ -30,6 +42,9 @@ def replicate(name: str, out: str | Path, *, runs: int, days: int, seed: int,
         raise UserError(f"unknown replication {name!r}; choose one of {', '.join(REPLICATIONS)}",
                         field="replication")
     started = time.perf_counter()
+    if name in PLACE_VARIANTS:
+        return _replicate_places(name, out, runs=runs, days=days, seed=seed, force=force,
+                                 on_day=on_day)
     if name == "ensign2018":
         urns = run_ensign(runs=runs, days=days, seed=seed, on_day=on_day)
         report = ensign_report(urns, runs=runs, days=days, seed=seed)
@@ -52,6 +67,22 @@ def replicate(name: str, out: str | Path, *, runs: int, days: int, seed: int,
                                           + "\n", encoding="utf-8")
         text = _ensign_readme(report) if name == "ensign2018" else _damour_readme(report)
         (tmp / "README.md").write_text(text, encoding="utf-8")
+
+    return publish_directory(check_destination(out, force=force), fill)
+
+
+def _replicate_places(name: str, out: str | Path, *, runs: int, days: int, seed: int,
+                      force: bool, on_day: Callable[[int], None] | None) -> Path:
+    started = time.perf_counter()
+    results = run_places(name, runs=runs, days=days, seed=seed, on_day=on_day)
+    report = places_report(name, results, runs=runs, days=days, seed=seed)
+    report["seconds"] = round(time.perf_counter() - started, 3)
+
+    def fill(tmp: Path) -> None:
+        report["figures"] = places_figure(name, report, tmp)
+        (tmp / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False)
+                                          + "\n", encoding="utf-8")
+        (tmp / "README.md").write_text(places_readme(name, report), encoding="utf-8")
 
     return publish_directory(check_destination(out, force=force), fill)
 

@@ -1,0 +1,145 @@
+"""Place-based crime seen unevenly, and patrols sent by a hot-spot predictor.
+
+Each cell's true incidents follow a self-exciting process (the ground truth, which patrols do
+not change here: no deterrence). Victims report an incident with their district's *reporting
+rate*; a patrolled cell also records a *discovery* share of the incidents nobody reported.
+Recorded crime is reported plus discovered; the truth keeps every incident. Before the system
+starts there are ``history_days`` of reported crime only (no hot-spot patrols yet); from then
+on the predictor is refitted each morning on what it is fed, the ``k`` top cells are patrolled,
+and what the patrols discover that day is fed back the next.
+
+What the predictor is fed (``correction``):
+
+- ``none``: every record (reported and discovered): the feedback loop;
+- ``reported``: reported incidents only (Ensign et al. 2018's first remedy: discoveries, which
+  exist only where patrols went, are not fed back);
+- ``rescaled``: reported incidents divided by the district's reporting rate (Akpinar,
+  De-Arteaga & Chouldechova 2021's correction, which needs the rates to be known).
+
+Draws come from streams keyed by name (truth, reporting, discovery, ties), so the variants of
+a city (another correction, no discovery) see the same incidents and the same reports: the
+difference between them is an effect, not noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from custodiet.places._grid import Grid
+from custodiet.places._hawkes import HawkesParams, simulate
+from custodiet.places._predictors import make_predictor, top_k
+
+CORRECTIONS = ("none", "reported", "rescaled")
+#: Victim reporting rate when none is given: the same everywhere (assumption; the
+#: differential-reporting study the issue cites contrasts districts at 0.3 and 0.7).
+DEFAULT_REPORTING = 0.5
+_STREAMS = {"truth": 1, "reporting": 2, "discovery": 3, "ties": 4}
+
+
+@dataclass(frozen=True)
+class PatrolConfig:
+    """One city's setting. ``background``: true background incidents per cell per day;
+    ``reporting``: per district (one value: every district)."""
+
+    grid: Grid
+    background: np.ndarray
+    theta: float = 0.5
+    """True branching ratio: each incident brings this many more nearby in time (assumption;
+    Mohler et al. fit values of this order to burglary)."""
+    omega: float = 0.2
+    """True decay of the aftershocks per day (the issue's ω = 0.2, read as per day)."""
+    reporting: np.ndarray = field(default_factory=lambda: np.array([DEFAULT_REPORTING]))
+    discovery: float = 0.0
+    """Share of the unreported incidents of a patrolled cell that the patrol records."""
+    k: int = 50
+    history_days: int = 365
+    days: int = 60
+    predictor: str = "hawkes"
+    window: int = 365
+    correction: str = "none"
+
+    def __post_init__(self) -> None:
+        if self.correction not in CORRECTIONS:
+            raise ValueError(f"correction must be one of {', '.join(CORRECTIONS)}")
+        if np.asarray(self.background).shape != (self.grid.n_cells,):
+            raise ValueError("background needs one rate per cell")
+        r = np.asarray(self.reporting, dtype=np.float64)
+        if r.size not in (1, self.grid.n_districts) or (r <= 0).any() or (r > 1).any():
+            raise ValueError("reporting: one rate in (0, 1], or one per district")
+        if not 0.0 <= self.discovery <= 1.0:
+            raise ValueError("discovery must lie in [0, 1]")
+        if not 1 <= self.k <= self.grid.n_cells:
+            raise ValueError("k must lie between 1 and the number of cells")
+
+    @property
+    def cell_reporting(self) -> np.ndarray:
+        r = np.asarray(self.reporting, dtype=np.float64)
+        return np.broadcast_to(r, (self.grid.n_districts,))[self.grid.district]
+
+    def variant(self, **changes: object) -> PatrolConfig:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class PatrolRun:
+    """The system's days of one city: true, reported and discovered incidents and the
+    patrolled cells (days × cells each)."""
+
+    config: PatrolConfig
+    seed: int
+    true: np.ndarray
+    reported: np.ndarray
+    discovered: np.ndarray
+    patrolled: np.ndarray
+
+    @property
+    def recorded(self) -> np.ndarray:
+        return self.reported + self.discovered
+
+
+def _rng(seed: int, stream: str) -> np.random.Generator:
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAMS[stream],)))
+
+
+def _fed(cfg: PatrolConfig, reported: np.ndarray, discovered: np.ndarray) -> np.ndarray:
+    if cfg.correction == "reported":
+        return reported
+    if cfg.correction == "rescaled":
+        return reported / cfg.cell_reporting
+    return reported + discovered
+
+
+def run_city(cfg: PatrolConfig, seed: int,
+             on_day: Callable[[int], None] | None = None) -> PatrolRun:
+    """One city under ``cfg``: ``history_days`` of reports, then ``days`` of patrols."""
+    h, n = cfg.history_days, cfg.history_days + cfg.days
+    truth = HawkesParams(np.asarray(cfg.background, dtype=np.float64), cfg.theta, cfg.omega)
+    true = simulate(truth, n, _rng(seed, "truth"), burn_in=int(10 / max(cfg.omega, 0.01)))
+    reported = _rng(seed, "reporting").binomial(true.astype(np.int64),
+                                                cfg.cell_reporting).astype(np.float64)
+    findable = _rng(seed, "discovery").binomial((true - reported).astype(np.int64),
+                                                cfg.discovery).astype(np.float64)
+    ties = _rng(seed, "ties")
+    patrolled = np.zeros((cfg.days, cfg.grid.n_cells), dtype=bool)
+    discovered = np.zeros_like(true)
+    fed = np.array(_fed(cfg, reported, discovered), copy=True)
+    predictor = make_predictor(cfg.predictor, window=cfg.window) \
+        if cfg.predictor != "retrospective" else make_predictor(cfg.predictor)
+    for day in range(cfg.days):
+        t = h + day
+        cells = top_k(predictor.scores(fed[:t]), cfg.k, ties)
+        patrolled[day, cells] = True
+        discovered[t, cells] = findable[t, cells]
+        fed[t] = _fed(cfg, reported[t], discovered[t])
+        if on_day is not None:
+            on_day(day)
+    return PatrolRun(cfg, seed, true[h:], reported[h:], discovered[h:], patrolled)
+
+
+def run_cities(cfg: PatrolConfig, seeds: list[int],
+               on_day: Callable[[int], None] | None = None) -> list[PatrolRun]:
+    """The same setting in several cities (one seed each)."""
+    return [run_city(cfg, seed, on_day) for seed in seeds]
