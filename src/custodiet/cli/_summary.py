@@ -30,9 +30,9 @@ def _folder_text(path: Path) -> str:
         svg = _count(path, "*.svg")
         return f"{svg} figure{'s' * (svg != 1)}, each as SVG and PNG"
     if path.name == "runs":
-        stores = _count(path, "**/manifest.json")
-        return (f"{stores} run store{'s' * (stores != 1)} "
-                "(custodiet inspect DIR/runs/seed-S/VARIANT)")
+        stores = sorted(path.glob("**/manifest.json"))
+        first = f": custodiet inspect {printable(str(stores[0].parent))}" if stores else ""
+        return f"{len(stores)} run store{'s' * (len(stores) != 1)}{first}"
     if path.name == "points":
         return f"{_count(path, '*')} design points' run stores"
     return "its files"
