@@ -36,6 +36,7 @@ from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
+from custodiet.report._map import city_map
 from custodiet.report._sources import add_sources
 from custodiet.report._study_format import fmt, fmt_status, headline_text
 from custodiet.report._study_views import render_views
@@ -236,9 +237,9 @@ def _knowable(report: Report, metrics: StudyMetrics, first: SeedAudit,
 
 def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario, *,
                  audits: Sequence[SeedAudit], scenario_text: str | None = None,
-                 figures_dir: Path | None = None) -> Report:
+                 figures_dir: Path | None = None, city: Path | None = None) -> Report:
     """The report of ``custodiet run``: ``metrics`` across seeds and the first seed's typed
-    sections from ``audits``."""
+    sections from ``audits``; with ``city`` (the first seed's watch run store), a map."""
     first = audits[0]
     sc = metrics.scenario
     report = Report(f"Study of {sc.name}",
@@ -263,6 +264,9 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
                 f"{sc.horizon_minutes / 1440:g} days after the alert; a detection, within a "
                 "day either side (docs/metrics.md)")])
     sec.table(_headline_table(metrics))
+    drawn = city_map(city, figures_dir) if city is not None else None
+    if drawn is not None:
+        report.section("Map of the city").figure(Figure(drawn[0], drawn[1], "city-map"))
     _works_section(report, metrics, first, figures_dir)
     _burden_section(report, metrics, groups, first, figures_dir)
     _redlist(report, metrics, first, figures_dir)

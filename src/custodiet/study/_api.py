@@ -231,8 +231,9 @@ def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bo
                               bootstrap=prepared.bootstrap, progress=progress,
                               plan=prepared.plan)
         t = time.perf_counter()
+        city = fig_dir.parent / "runs" / f"seed-{study.seeds[0]}" / "watch"
         report = study_report(study.metrics, study.groups, sc, audits=study.audits,
-                              scenario_text=prepared.text, figures_dir=fig_dir)
+                              scenario_text=prepared.text, figures_dir=fig_dir, city=city)
         study.seconds["report"] = round(time.perf_counter() - t, 3)
         study.metrics = dataclasses.replace(study.metrics, seconds=dict(study.seconds))
         holder["study"] = study
