@@ -261,3 +261,21 @@ def test_names_become_paths_only_through_the_path_name_rule(tmp_path) -> None:
     assert path.parent == tmp_path / "cache"
     for name in ("../../x", "My Study", "a\nb", "\x1b[31m", "", "." * 3, "é" * 200):
         assert is_path_name(path_name(name))
+
+
+def test_the_answer_says_what_it_is_for_while_a_field_is_invalid() -> None:
+    from custodiet.workbench._app import environment
+
+    bench = fresh_bench()
+    index = next(i for i, c in enumerate(bench.cards) if c.template == "gathering")
+    bench.answer(index)
+    card = bench.cards[index]
+    k = card.rule.k
+    form = form_of(card, bench.list_names, bench.scorer_names)
+    edited = bench.edit(index, [(n, "1" if n == "k" else v) for n, v in form])
+    note = (f"The answer below is for k = {k}, the last valid value, not for what the field "
+            "now holds.")
+    assert edited.stale == note
+    html = environment().get_template("_answer.html").render(card=edited, i=index)
+    assert f'<p class="stale" data-stale>{note}</p>' in html
+    assert bench.edit(index, form).stale == ""  # a valid value again: the answer is for it

@@ -29,6 +29,24 @@ class Card:
     changed: list[tuple[str, Any, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def stale(self) -> str:
+        """While a field holds an invalid value, what the answer shown is for instead (the
+        last valid value of each such field); empty when the answer is for what is typed."""
+        if not self.errors:
+            return ""
+        valid = self.rule.model_dump(mode="json")
+        parts = [f"{k} = {_shown(valid[k])}" for k in self.errors if k in valid]
+        return (f"The answer below is for {', '.join(parts) or 'the last valid rule'}, the "
+                "last valid value, not for what the field now holds.")
+
+
+def _shown(value: Any) -> str:
+    """A rule's value as the form shows it (a list as [a, b])."""
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     return [(k, old.get(k), new.get(k)) for k in new if old.get(k) != new.get(k)]
