@@ -39,3 +39,9 @@ def test_an_enclave_is_a_district_where_a_group_is_concentrated() -> None:
     districts = [(0, 0, 1, 0, 1, 100, 0.05, 0.10, 3), (1, 1, 2, 0, 1, 100, 0.05, 0.10, 3),
                  (2, 0, 1, 1, 2, 100, 0.05, 0.45, 3), (3, 1, 2, 1, 2, 100, 0.60, 0.10, 3)]
     assert _enclaves(districts) == {3: "minority enclave", 2: "migrant enclave"}
+
+
+def test_the_report_says_how_many_cities_not_a_bare_seed(study) -> None:
+    html = study.report.read_text(encoding="utf-8")
+    seeds = ", ".join(str(s) for s in study.seeds)
+    assert f"<dt>Simulated cities</dt><dd>{len(study.seeds)} (random seeds {seeds})</dd>" in html

@@ -96,3 +96,12 @@ def test_linking_leaves_existing_links_and_tags_alone() -> None:
     assert link_sources('<p title="NYT-3">NYT-3.</p>', ids) == \
         '<p title="NYT-3"><a class="src" href="#source-NYT-3">NYT-3</a>.</p>'
     assert link_sources("NYT-31", ids) == "NYT-31"
+
+
+def test_a_lift_of_zero_is_written_out_on_the_log_scale() -> None:
+    from custodiet.report._figures import bars, export
+
+    fig = bars([("lift over chance", [Bar("a", 2.0), Bar("b", None,
+                                                          note="0× (no true alert)")])],
+               reference_line=1.0, log=True)
+    assert "0× (no true alert)" in export(fig, "lift")

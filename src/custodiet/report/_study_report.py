@@ -258,7 +258,8 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     sec.facts([("Scenario", sc.name), ("Description", sc.description or "—"),
                ("Sources", ", ".join(sc.sources) or "—"),
                ("People", f"{sc.people:,}"), ("Days", sc.days),
-               ("Seeds", ", ".join(str(s) for s in sc.seeds)),
+               ("Simulated cities", f"{len(sc.seeds)} (random seed"
+                f"{'s' * (len(sc.seeds) != 1)} {', '.join(str(s) for s in sc.seeds)})"),
                *([("Why these seeds", sc.stopped)] if sc.stopped else []),
                ("A prediction matches an act within",
                 f"{sc.horizon_minutes / 1440:g} days after the alert; a detection, within a "
