@@ -107,7 +107,7 @@ class Workbench:
         fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=self.save_dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.bench.toml())
+                fh.write(self.bench.toml(name=Path(filename).stem))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

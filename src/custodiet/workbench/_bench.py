@@ -159,11 +159,15 @@ class Bench:
             self.answer(len(self.cards) - 1)
             return len(self.cards) - 1
 
-    def toml(self) -> str:
-        """The cards as a scenario file ``custodiet run`` accepts unchanged."""
+    def toml(self, name: str | None = None) -> str:
+        """The cards as a scenario file ``custodiet run`` accepts unchanged; ``name`` (the
+        saved file's stem) names the scenario, so a saved file is never taken for the
+        built-in scenario it started from."""
         w = self.base.world
         header = (f"Saved by custodiet workbench from scenario {self.base.name!r} "
                   f"({w.people:,} people, {w.days} days, seed {self.base.seed}).\n"
                   "The workbench ran the city without police response; this file keeps the "
                   "scenario's own.")
-        return engine.scenario_toml(self.scenario, header)
+        scenario = self.scenario if name is None else \
+            self.scenario.model_copy(update={"name": name})
+        return engine.scenario_toml(scenario, header)
