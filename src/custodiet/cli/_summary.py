@@ -30,7 +30,8 @@ def _folder_text(path: Path) -> str:
         svg = _count(path, "*.svg")
         return f"{svg} figure{'s' * (svg != 1)}, each as SVG and PNG"
     if path.name == "runs":
-        stores = sorted(path.glob("**/manifest.json"))
+        stores = sorted(path.glob("**/manifest.json"),
+                        key=lambda p: (p.parent.name != "watch", str(p)))  # the watch first
         first = f": custodiet inspect {printable(str(stores[0].parent))}" if stores else ""
         return f"{len(stores)} run store{'s' * (len(stores) != 1)}{first}"
     if path.name == "points":

@@ -38,13 +38,13 @@ def add_assumptions(report: Report, scenario: Scenario, text: str | None) -> Non
     assumed (docs/world-parameters.md)."""
     sec = report.section("Assumptions and scenario")
     sec.paragraph("Every parameter of the study with the value used, its default, and where "
-                  "the default comes from (a source id of SOURCES.md, a quoted published "
-                  "figure, or 'assumption'). For the world's parameters, 'Kind' says whether "
-                  "the default is cited, bounded by a published range, structural, or "
-                  "assumed.")
+                  "the default comes from (a source id, listed under Sources at the end, a "
+                  "quoted published figure, or 'assumption'). For the world's parameters, "
+                  "'Kind' says whether the default is cited, bounded by a published range, "
+                  "structural, or assumed.")
     rows = [[key, used, default, source_kind(meaning) if key.startswith("world.") else "",
              Markup(meaning)] for key, used, default, meaning in assumption_rows(scenario)]
-    changed = sum(1 for r in rows if r[1] != r[2])
+    changed = sum(1 for r in rows if r[2] != "(required)" and r[1] != r[2])
     sec.details(f"Parameters: {len(rows)}, {changed} of them changed from their default "
                 "(click to open)",
                 Table(["Parameter", "Used", "Default", "Kind", "Meaning and source"], rows,
