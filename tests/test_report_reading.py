@@ -105,3 +105,14 @@ def test_a_lift_of_zero_is_written_out_on_the_log_scale() -> None:
                                                           note="0× (no true alert)")])],
                reference_line=1.0, log=True)
     assert "0× (no true alert)" in export(fig, "lift")
+
+
+def test_the_yellow_panels_markers_keep_a_dark_edge() -> None:
+    from custodiet.report._figures import PALETTE, bars, export
+
+    def svg(n: int) -> str:
+        return export(bars([(f"p{k}", [Bar("a", 1.0), Bar("b", 2.0)]) for k in range(n)],
+                           band=(0.8, 1.25), log=True), "yellow")
+
+    assert PALETTE.index("#F0E442") == 7
+    assert "#333333" not in svg(7) and "#333333" in svg(8)
