@@ -282,3 +282,16 @@ def test_the_answer_says_what_it_is_for_while_a_field_is_invalid() -> None:
     html = environment().get_template("_answer.html").render(card=edited, i=index)
     assert f'<p class="stale" data-stale>{note}</p>' in html
     assert bench.edit(index, form).stale == ""  # a valid value again: the answer is for it
+
+
+def test_help_texts_show_no_markup() -> None:
+    from custodiet.workbench._form import plain
+
+    assert plain("a blank for *when*; ``[from, to)``; 2 * 3") == \
+        "a blank for when; [from, to); 2 * 3"
+    bench = fresh_bench()
+    for card in bench.cards:
+        for section in sections(card.template, card.values, lists=bench.list_names,
+                                scorers=bench.scorer_names):
+            for f in section.fields:
+                assert "``" not in f.help and "*when*" not in f.help, f.name
