@@ -295,3 +295,23 @@ def test_help_texts_show_no_markup() -> None:
                                 scorers=bench.scorer_names):
             for f in section.fields:
                 assert "``" not in f.help and "*when*" not in f.help, f.name
+
+
+def test_reset_starts_again_from_the_scenarios_rules(client) -> None:
+    c, wb = client
+    from custodiet.workbench._bench import Card
+
+    rule = wb.bench.cards[0].rule  # its last valid rule (an earlier test left a typo typed)
+    base = wb.bench.base
+    card = Card(wb.bench.cards[0].template, rule, rule.model_dump(mode="json"))
+    form = form_of(card, wb.bench.list_names, wb.bench.scorer_names)
+    edited = wb.bench.edit(0, [(k, "edited_rule" if k == "name" else v) for k, v in form])
+    assert not edited.errors, edited.errors
+    assert wb.bench.scenario != base
+    page = c.get("/")
+    assert 'action="/reset"' in page.text
+    done = c.post("/reset", follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert wb.bench.scenario == base
+    assert [k.rule for k in wb.bench.cards] == list(base.rules)
+    assert all(k.answer is not None and not k.errors for k in wb.bench.cards)

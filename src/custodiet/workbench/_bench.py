@@ -104,6 +104,15 @@ class Bench:
             if progress:
                 progress(i + 1, len(self.cards))
 
+    def reset(self) -> None:
+        """Start again from the scenario's own rules (every edit and added rule dropped), each
+        answered again."""
+        with self.lock:
+            self.cards = [Card(r.template, r, r.model_dump(mode="json"))
+                          for r in self.base.rules]
+            self.scenario = self.base
+        self.answer_all()
+
     def edit(self, index: int, form: Sequence[tuple[str, str]]) -> Card:
         """Apply a submitted card: validate the whole scenario with the card's rule in it; on
         an error keep the last valid rule and record the loader's message by field; otherwise
