@@ -174,7 +174,7 @@ def test_run_command_end_to_end(tmp_path, capsys) -> None:
                  "--removal-rates", "none", "--bootstrap", "0", "--quiet"]) == 0
     text = capsys.readouterr().out
     assert "In a synthetic city of 2,000 people" in text
-    assert f"report: {out / 'report.html'}" in text
+    assert f"wrote {out}\n" in text and "the report: open it in a web browser" in text
     metrics = json.loads((out / "metrics.json").read_text())
     assert "feedback_sweep" not in metrics
     from custodiet.audit.sim._figures import FIGURES

@@ -90,9 +90,13 @@ def test_edit_save_and_run(server) -> None:
         assert error.inner_text() == "Input should be greater than 1"
         assert factor.get_attribute("aria-invalid") == "true"
         assert figure.inner_text() == after
+        stale = card.locator("[data-stale]")  # and it says which value it is for
+        stale.wait_for(state="visible", timeout=20_000)
+        assert "factor = 4.0" in stale.inner_text()
         factor.fill("4")
         factor.press("Tab")
         error.wait_for(state="hidden", timeout=20_000)
+        stale.wait_for(state="detached", timeout=20_000)
         card.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(exist_ok=True)
         card.screenshot(path=str(ARTIFACTS / "workbench.png"))

@@ -209,7 +209,9 @@ def test_save_writes_a_file_and_refuses_odd_names(client) -> None:
     assert c.post("/save", data={"filename": "../x.toml"}).status_code == 400
     ok = c.post("/save", data={"filename": "mine.toml"}, follow_redirects=False)
     assert ok.status_code == 303
-    assert parse_scenario((wb.save_dir / "mine.toml").read_text()) == wb.bench.scenario
+    saved = parse_scenario((wb.save_dir / "mine.toml").read_text())
+    assert saved.name == "mine"  # named after its file, never the built-in it started from
+    assert saved == wb.bench.scenario.model_copy(update={"name": "mine"})
 
 
 def test_without_the_script_an_edit_comes_back_to_the_page(client) -> None:
@@ -239,7 +241,8 @@ def test_save_never_replaces_a_foreign_file_nor_follows_a_planted_link(client) -
         ok = c.post("/save", data={"filename": "own.toml"}, follow_redirects=False)
         assert ok.status_code == 303
     assert target.read_text() == "untouched\n"
-    assert parse_scenario((wb.save_dir / "own.toml").read_text()) == wb.bench.scenario
+    assert parse_scenario((wb.save_dir / "own.toml").read_text()) == \
+        wb.bench.scenario.model_copy(update={"name": "own"})
 
 
 def test_a_huge_post_is_refused_without_reading_it(client) -> None:
@@ -261,3 +264,54 @@ def test_names_become_paths_only_through_the_path_name_rule(tmp_path) -> None:
     assert path.parent == tmp_path / "cache"
     for name in ("../../x", "My Study", "a\nb", "\x1b[31m", "", "." * 3, "é" * 200):
         assert is_path_name(path_name(name))
+
+
+def test_the_answer_says_what_it_is_for_while_a_field_is_invalid() -> None:
+    from custodiet.workbench._app import environment
+
+    bench = fresh_bench()
+    index = next(i for i, c in enumerate(bench.cards) if c.template == "gathering")
+    bench.answer(index)
+    card = bench.cards[index]
+    k = card.rule.k
+    form = form_of(card, bench.list_names, bench.scorer_names)
+    edited = bench.edit(index, [(n, "1" if n == "k" else v) for n, v in form])
+    note = (f"The answer below is for k = {k}, the last valid value, not for what the field "
+            "now holds.")
+    assert edited.stale == note
+    html = environment().get_template("_answer.html").render(card=edited, i=index)
+    assert f'<p class="stale" data-stale>{note}</p>' in html
+    assert bench.edit(index, form).stale == ""  # a valid value again: the answer is for it
+
+
+def test_help_texts_show_no_markup() -> None:
+    from custodiet.workbench._form import plain
+
+    assert plain("a blank for *when*; ``[from, to)``; 2 * 3") == \
+        "a blank for when; [from, to); 2 * 3"
+    bench = fresh_bench()
+    for card in bench.cards:
+        for section in sections(card.template, card.values, lists=bench.list_names,
+                                scorers=bench.scorer_names):
+            for f in section.fields:
+                assert "``" not in f.help and "*when*" not in f.help, f.name
+
+
+def test_reset_starts_again_from_the_scenarios_rules(client) -> None:
+    c, wb = client
+    from custodiet.workbench._bench import Card
+
+    rule = wb.bench.cards[0].rule  # its last valid rule (an earlier test left a typo typed)
+    base = wb.bench.base
+    card = Card(wb.bench.cards[0].template, rule, rule.model_dump(mode="json"))
+    form = form_of(card, wb.bench.list_names, wb.bench.scorer_names)
+    edited = wb.bench.edit(0, [(k, "edited_rule" if k == "name" else v) for k, v in form])
+    assert not edited.errors, edited.errors
+    assert wb.bench.scenario != base
+    page = c.get("/")
+    assert 'action="/reset"' in page.text
+    done = c.post("/reset", follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert wb.bench.scenario == base
+    assert [k.rule for k in wb.bench.cards] == list(base.rules)
+    assert all(k.answer is not None and not k.errors for k in wb.bench.cards)

@@ -1,4 +1,5 @@
-"""The ``custodiet`` command line: one sub-command per module, user errors as one line, exit 2."""
+"""The ``custodiet`` command line: one sub-command per module, user errors as one line, exit 2;
+``custodiet`` alone lists the commands."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import signal
 import sys
 import threading
@@ -18,9 +20,40 @@ from custodiet._interrupt import requested as termination_requested
 from custodiet.errors import UserError
 
 # Each name maps to ``custodiet.cli._<name>``, which defines ``register(subparsers)``; the
-# registered handler takes the parsed arguments and returns an exit code.
-_COMMANDS: tuple[str, ...] = ("world", "inspect", "replicate", "audit", "scenarios", "run",
-                             "compare", "sweep", "sensitivity", "workbench")
+# registered handler takes the parsed arguments and returns an exit code. In the order a
+# newcomer meets them: studies of a built-in system first, then the city, then real data.
+_COMMANDS: tuple[str, ...] = ("scenarios", "run", "compare", "sweep", "sensitivity",
+                             "workbench", "world", "inspect", "audit", "replicate")
+
+#: What the terminal says above the commands (``custodiet`` alone, ``custodiet --help``).
+ABOUT = ("custodiet rebuilds predictive surveillance systems over synthetic cities and audits "
+         "them: who they flag, how often wrongly, which groups carry the burden. It also "
+         "audits a real scored table (aggregates only).")
+
+#: One example per command, shown under its --help.
+EXAMPLES: dict[str, str] = {
+    "scenarios": "custodiet scenarios",
+    "run": "custodiet run default --people 20000 --days 7 --out runs/study",
+    "compare": "custodiet compare runs/study runs/five --out runs/diff",
+    "sweep": "custodiet sweep default --set rules.drug_users_same_hotel.k=2,3,4 --out runs/k",
+    "sensitivity": "custodiet sensitivity default --samples 2 --out runs/s26",
+    "workbench": "custodiet workbench",
+    "world": "custodiet world --people 100000 --days 7 --seed 1 --out runs/city",
+    "inspect": "custodiet inspect runs/city",
+    "audit": "custodiet audit scores.csv --score s --threshold 7 --group race --out runs/a",
+    "replicate": "custodiet replicate ensign2018 --out runs/ensign2018",
+}
+
+_LITERAL = re.compile(r"``([^`]*)``")
+
+
+def user_text(doc: str | None) -> str:
+    """A command module's docstring as its --help says it: without the leading
+    ``custodiet NAME``: and the reStructuredText quotes, starting with a capital."""
+    text = " ".join((doc or "").split())
+    text = re.sub(r"^``custodiet [a-z]+``:\s*", "", text)
+    text = _LITERAL.sub(r"\1", text)
+    return text[:1].upper() + text[1:]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,13 +67,36 @@ def build_parser() -> argparse.ArgumentParser:
     """The full parser with every sub-command registered."""
     from custodiet import __version__
 
-    parser = _Parser(prog="custodiet", description=__doc__)
+    parser = _Parser(prog="custodiet", description=ABOUT,
+                     epilog="Run 'custodiet COMMAND --help' for a command's options. New here? "
+                            "Start with 'custodiet run default --people 20000 --days 7 --out "
+                            "runs/demo' (about a minute) and open runs/demo/report.html; "
+                            "docs/getting-started.md walks through it.")
     parser.add_argument("--version", action="version", version=f"custodiet {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                title="commands")
     sub.required = True
     for name in _COMMANDS:
         importlib.import_module(f"custodiet.cli._{name}").register(sub)
+    for name, command in sub.choices.items():
+        command.description = user_text(command.description)
+        if name in EXAMPLES and command.epilog is None:
+            command.epilog = f"Example: {EXAMPLES[name]}"
     return parser
+
+
+def command_list(parser: argparse.ArgumentParser) -> str:
+    """What ``custodiet`` alone prints: what it is, each command with one line, and where
+    to go next."""
+    import textwrap
+
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help or "" for a in sub._choices_actions}
+    width = max(len(n) for n in helps)
+    lines = [*textwrap.wrap(ABOUT, 78), "", "Commands:"]
+    lines += [f"  {name:<{width}}  {text}" for name, text in helps.items()]
+    lines += ["", *textwrap.wrap(parser.epilog or "", 78)]
+    return "\n".join(lines) + "\n"
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
@@ -86,6 +142,10 @@ def _engine_error(err: Exception) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # ``custodiet`` alone: what there is to do, not an error
+        sys.stdout.write(command_list(parser))
+        return 0
     args = parser.parse_args(argv)
     previous = None
     if threading.current_thread() is threading.main_thread():

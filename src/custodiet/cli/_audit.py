@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from custodiet.cli._args import non_negative_int, resamples
+from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 
 
@@ -97,5 +98,58 @@ def run(args: argparse.Namespace) -> int:
         out = publish(args.out, build, force=args.force)
     except OSError as err:
         raise UserError(f"could not write the output: {err}", where=str(args.out)) from None
-    print(f"wrote {out}")
+    print(wrote(out, audit_findings(real.to_dict())))
     return 0
+
+
+def _label(group: dict[str, Any]) -> str:
+    return " × ".join(str(v) for v in group["group"].values())
+
+
+def _furthest(groups: list[dict[str, Any]], metric: str,
+              band: tuple[float, float]) -> tuple[str, float, int, int] | None:
+    """The group whose ``metric`` is furthest (as a ratio) from the reference's, its ratio,
+    how many published ratios are outside the band, and how many are published."""
+    shown = [(_label(g), r["value"]) for g in groups
+             if (r := g.get("ratio_to_reference", {}).get(metric))
+             and r.get("status") == "ok" and r.get("value")]
+    if not shown:
+        return None
+    label, value = max(shown, key=lambda t: abs(math.log(t[1])))
+    return label, value, sum(not band[0] <= v <= band[1] for _, v in shown), len(shown)
+
+
+def _grouping_line(name: str, groups: list[dict[str, Any]], band: tuple[float, float]
+                   ) -> str | None:
+    """One line per grouping: for the flag rate (and the false positive rate when there is
+    an outcome), the group furthest from the reference and how many are outside the band."""
+    ref = next((_label(g) for g in groups if g.get("is_reference")), "?")
+    parts = []
+    for metric, title in (("flag_rate", "flag rate"), ("fpr", "false positive rate")):
+        found = _furthest(groups, metric, band)
+        if found:
+            label, value, outside, shown = found
+            parts.append(f"{title} furthest off in {label} ({value:.2f}×; {outside} of "
+                         f"{shown} groups outside {band[0]:g}–{band[1]:g}×)")
+    return f"by {name}, against {ref}: " + "; ".join(parts) if parts else None
+
+
+def audit_findings(metrics: dict[str, Any]) -> list[str]:
+    """The audit's answer in a few lines: who is flagged, the largest gaps to the reference
+    groups, and what disclosure control withheld."""
+    counts = metrics["overall"].get("counts", {})
+    n, flagged = counts.get("n"), counts.get("flagged")
+    lines = []
+    if n and flagged is not None:
+        lines.append(f"{n:,.0f} people, {flagged:,.0f} flagged ({flagged / n:.1%})")
+    band = tuple(metrics["settings"]["band"])
+    for name, grouping in metrics["groupings"].items():
+        line = _grouping_line(name, grouping["groups"], band)  # type: ignore[arg-type]
+        if line:
+            lines.append(line)
+    d = metrics.get("disclosure")
+    if d and d["primary"] + d["secondary"]:
+        lines.append(f"{d['primary'] + d['secondary']:,} of {d['values']:,} values withheld "
+                     f"(built from fewer than {d['min_cell']:g} people, or able to reveal "
+                     "such a count)")
+    return lines

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -13,6 +15,7 @@ from custodiet.cli._args import (
     replicate_days,
     run_count,
 )
+from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 from custodiet.store import check_destination
 
@@ -55,5 +58,24 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"could not write the output: {err}", where=str(args.out)) from None
     finally:
         bar.close()
-    print(f"wrote {out}")
+    print(wrote(out, replication_findings(out)))
     return 0
+
+
+def replication_findings(out: Path) -> list[str]:
+    """The replication's answer in a few lines, read back from its ``results.json``."""
+    report = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    lines: list[str] = []
+    if report["replication"] == "ensign2018":
+        lines.append("final share of region A in the urn, mean over runs (λA/(λA+λB) beside it)")
+        for case in report["cases"]:
+            shares = "; ".join(f"{v['label']} {v['measured']['mean_final_share']:.3f}"
+                               for v in case["variants"].values())
+            lines.append(f"  {case['title']} ({case['true_share']:.3f}): {shares}")
+        return lines
+    claims = report["measured_claims"]
+    for d, c in claims["greedy_most_discovered_and_missed"].items():
+        lines.append(f"d = {d}: most discovered {c['most_discovered']}, most missed "
+                     f"{c['most_missed']}: the paper's ordering "
+                     f"{'holds' if c['holds'] else 'does not hold'}")
+    return lines

@@ -1,5 +1,7 @@
-"""``custodiet run``: simulate a scenario's watch and its twin runs for one or more seeds, audit
-them, and write the report, metrics, figures and run stores into one directory."""
+"""``custodiet run``: simulate a scenario's surveillance system over a synthetic city and its twin
+cities (the same city without a police response, without the system, without a red list, and
+a city where nobody does wrong) for one or more seeds, audit them, and write the report,
+metrics, figures and run stores into one directory."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from custodiet.cli._args import (
     seed_count,
 )
 from custodiet.cli._execution import add_execution_arguments, execution
+from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 
 
@@ -149,5 +152,6 @@ def run(args: argparse.Namespace) -> int:
         entry = result.metrics.spread(f.name)
         if f.printed and entry is not None:
             print(f"  {f.label}: {headline_text(entry, f.unit)}")
-    print(f"\nreport: {result.report}")
+    print()
+    print(wrote(result.path))
     return 0

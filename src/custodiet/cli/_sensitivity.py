@@ -10,6 +10,7 @@ from custodiet._sizes import people_count
 from custodiet.cli._args import non_negative_int, positive_int
 from custodiet.cli._execution import add_execution_arguments, execution
 from custodiet.cli._run import progress_bar
+from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 
 
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     print(summary_table(holder["m"]))
-    print(f"report: {out / 'report.html'}")
+    print(wrote(out))
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from custodiet.cli._execution import execution
 from custodiet.cli._run import add_study_arguments, progress_bar
+from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 
 
@@ -67,5 +68,5 @@ def run(args: argparse.Namespace) -> int:
         cells = [f"{REGISTRY[k].label.lower()}: {headline_text(p.get(k) or {}, REGISTRY[k].unit)}"
                  for k in ("true_alerts", "innocents_flagged")]
         print(f"{path} = {p['value']}: " + "; ".join(cells))
-    print(f"report: {out / 'report.html'}")
+    print(wrote(out))
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
@@ -13,9 +14,10 @@ from custodiet.cli._args import (
     day_count,
     non_negative_int,
 )
+from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario, load_scenario
-from custodiet.store import check_destination
+from custodiet.store import check_destination, open_run
 
 
 def register(sub: Any) -> None:
@@ -63,5 +65,23 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"could not write the run: {err}", where=str(args.out)) from None
     finally:
         bar.close()
-    print(f"wrote {out}")
+    print(wrote(out, world_findings(out)))
     return 0
+
+
+def world_findings(out: Path) -> list[str]:
+    """What the city holds: its size, its events and its ground-truth incidents."""
+    with open_run(out) as run_:
+        rows = run_.manifest.get("rows") or {}
+        kinds: list[tuple[str, int]] = []
+        if "incidents" in run_.tables():
+            kinds = run_.con.execute("SELECT kind, count(*) FROM incidents WHERE lawful "
+                                     "GROUP BY kind ORDER BY 2 DESC, 1").fetchall()
+        m = run_.manifest
+    lawful = sum(n for _, n in kinds)
+    which = f" ({', '.join(f'{k} {n:,}' for k, n in kinds)})" if kinds else ""
+    return [f"a city of {m.get('people', 0):,} people in {rows.get('places', 0):,} places over "
+            f"{m.get('days', 0)} days: {rows.get('stays', 0):,} stays, {rows.get('calls', 0):,} "
+            f"calls, {rows.get('tickets', 0):,} tickets",
+            f"{rows.get('incidents', 0):,} incidents (ground truth), {lawful:,} of them "
+            f"lawful{which}"]

@@ -7,7 +7,7 @@ import json
 
 from pydantic import BaseModel
 
-from custodiet.report._html import Report, Table
+from custodiet.report._html import Markup, Report, Table, esc
 from custodiet.scenario import Scenario, source_kind
 
 
@@ -38,14 +38,17 @@ def add_assumptions(report: Report, scenario: Scenario, text: str | None) -> Non
     assumed (docs/world-parameters.md)."""
     sec = report.section("Assumptions and scenario")
     sec.paragraph("Every parameter of the study with the value used, its default, and where "
-                  "the default comes from (a source id of SOURCES.md, a quoted published "
-                  "figure, or 'assumption'). For the world's parameters, 'Kind' says whether "
-                  "the default is cited, bounded by a published range, structural, or "
-                  "assumed.")
+                  "the default comes from (a source id, listed under Sources at the end, a "
+                  "quoted published figure, or 'assumption'). For the world's parameters, "
+                  "'Kind' says whether the default is cited, bounded by a published range, "
+                  "structural, or assumed.")
     rows = [[key, used, default, source_kind(meaning) if key.startswith("world.") else "",
-             meaning] for key, used, default, meaning in assumption_rows(scenario)]
-    sec.table(Table(["Parameter", "Used", "Default", "Kind", "Meaning and source"], rows,
-                    caption="Parameters"))
+             Markup(meaning)] for key, used, default, meaning in assumption_rows(scenario)]
+    changed = sum(1 for r in rows if r[2] != "(required)" and r[1] != r[2])
+    sec.details(f"Parameters: {len(rows)}, {changed} of them changed from their default "
+                "(click to open)",
+                Table(["Parameter", "Used", "Default", "Kind", "Meaning and source"], rows,
+                      caption="Parameters"))
     if text:
-        sec.heading("Scenario file (with its source quotes)")
-        sec.preformatted(text)
+        sec.details("Scenario file, with its source quotes (click to open)",
+                    f'<pre class="source">{esc(text)}</pre>')

@@ -116,15 +116,29 @@ def add_group_metric_sections(report: Report, result: AuditResult, *,
         _notes(sec, frame)
         shown = ["flag_rate", "fpr", "fnr", "ppv"] if result.labelled else ["flag_rate"]
         drawn = _largest(frame)
-        panels = [(_TITLES[m], [_bar(frame, g, frame.estimate(g, m)) for g in drawn])
-                  for m in shown]
-        fig = bars(panels, xlabel="share")
-        fname = f"rates-{slug}"
-        ci = "; lines are 95% bootstrap intervals" if result.bootstrap else ""
-        sec.figure(Figure(export(fig, fname, figures_dir),
-                          f"Rates by {name}{ci}. Missing points are suppressed or undefined "
-                          f"(see the notes above).{_more(frame, drawn)}", fname))
+        panels = _drawable(sec, [(_TITLES[m], [_bar(frame, g, frame.estimate(g, m))
+                                               for g in drawn]) for m in shown], result)
+        if panels:
+            fig = bars(panels, xlabel="share")
+            fname = f"rates-{slug}"
+            ci = "; lines are 95% bootstrap intervals" if result.bootstrap else ""
+            sec.figure(Figure(export(fig, fname, figures_dir),
+                              f"Rates by {name}{ci}. Missing points are suppressed or "
+                              f"undefined (see the notes above).{_more(frame, drawn)}", fname))
         _disparities(sec, frame, result, figures_dir, slug)
+
+
+def _drawable(sec: Any, panels: list[tuple[str, list[Bar]]], result: AuditResult
+              ) -> list[tuple[str, list[Bar]]]:
+    """The panels with at least one value to draw; for those left out (every value
+    suppressed or undefined) one line says why instead of an empty chart."""
+    kept = [(t, items) for t, items in panels if any(b.value is not None for b in items)]
+    empty = [t for t, items in panels if items and all(b.value is None for b in items)]
+    if empty:
+        sec.paragraph(f"Not drawn: {', '.join(empty)}, as no group's value can be shown "
+                      f"(each is suppressed, built from fewer than {result.min_cell:g} people, "
+                      "or undefined; the table says which).", css="small")
+    return kept
 
 
 def _largest(frame: GroupFrame) -> list[int]:
@@ -195,6 +209,9 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
                              None if e.value is not None else e.status))
         panels.append((_title(frame, m), items))
     if not panels or not panels[0][1]:
+        return
+    panels = _drawable(sec, panels, result)
+    if not panels:
         return
     fname = f"disparity-{slug}"
     fig = bars(panels, xlabel=f"ratio to {figure_text(ref)}", reference_line=1.0,

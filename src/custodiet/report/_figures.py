@@ -126,7 +126,9 @@ def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = Non
                     ax.plot([b.low, b.high], [yi, yi], color=colour, lw=1.8,
                             solid_capstyle="butt")
                 ax.plot([b.value], [yi], marker=MARKERS[k % len(MARKERS)], color=colour,
-                        markersize=6, markeredgecolor="white", markeredgewidth=0.6,
+                        markersize=6, markeredgewidth=0.6,
+                        # the palette's yellow vanishes on white and on the grey band
+                        markeredgecolor="#333333" if colour == "#F0E442" else "white",
                         linestyle="none")
             lo_lim, hi_lim = _limits(items, vals, band, reference_line, log)
             if log:

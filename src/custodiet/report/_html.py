@@ -43,6 +43,11 @@ p.summary { font-size: 1.02rem; border-left: 4px solid var(--accent); padding-le
 p.answer { font-size: 1.08rem; font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
 dl.facts dt { font-weight: bold; }
+details { margin: .8rem 0 1.2rem; }
+summary { cursor: pointer; font-weight: bold; }
+.scroll { overflow-x: auto; }
+code { font-size: .9em; background: #f2f2f2; padding: 0 .2em; }
+a.src { text-decoration: none; border-bottom: 1px dotted var(--accent); color: inherit; }
 @media print { body { max-width: none; margin: 0; font-size: 11pt; }
   h2 { page-break-after: avoid; } nav { display: none; } }
 """
@@ -61,6 +66,24 @@ def esc(text: Any) -> str:
     return html.escape(shown, quote=True)
 
 
+class Markup(str):
+    """Text written by the project (a parameter's documentation, never a user's value) whose
+    reStructuredText-style ``code`` and *emphasis* are rendered, not shown as typed."""
+
+
+_CODE = re.compile(r"``(.+?)``")
+_EMPH = re.compile(r"(?<![\w*])\*([A-Za-z][^*]*?)\*(?![\w*])")
+
+
+def inline(text: Any) -> str:
+    """Escaped text; a :class:`Markup` string's ``code`` and *emphasis* become HTML."""
+    out = esc(text)
+    if isinstance(text, Markup):
+        out = _CODE.sub(r"<code>\1</code>", out)
+        out = _EMPH.sub(r"<em>\1</em>", out)
+    return out
+
+
 @dataclass
 class Table:
     """A table: header cells and rows of cells; a cell is a value or (value, css class); text
@@ -71,7 +94,8 @@ class Table:
     caption: str | None = None
 
     def render(self) -> str:
-        out = ['<table class="wide">' if len(self.header) > 9 else "<table>"]
+        out = ['<div class="scroll"><table class="wide">' if len(self.header) > 9
+               else '<div class="scroll"><table>']
         if self.caption:
             out.append(f"<caption>{esc(self.caption)}</caption>")
         out.append("<thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in self.header)
@@ -83,9 +107,10 @@ class Table:
                 attr = f' class="{esc(cls)}"' if cls else ""
                 first, _, rest = str(text).partition("\n")
                 sub = f'<br><span class="ci">{esc(rest)}</span>' if rest else ""
-                cells.append(f"<td{attr}>{esc(first)}{sub}</td>")
+                shown = inline(Markup(first)) if isinstance(text, Markup) else esc(first)
+                cells.append(f"<td{attr}>{shown}{sub}</td>")
             out.append("<tr>" + "".join(cells) + "</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
         return "".join(out)
 
 
@@ -103,6 +128,18 @@ class Figure:
 
 
 @dataclass
+class Details:
+    """Blocks folded under a one-line summary (a long table a reader opens when needed)."""
+
+    summary: str
+    blocks: list[Any] = field(default_factory=list)
+
+    def render(self) -> str:
+        inner = "\n".join(b if isinstance(b, str) else b.render() for b in self.blocks)
+        return f"<details><summary>{esc(self.summary)}</summary>\n{inner}\n</details>"
+
+
+@dataclass
 class Section:
     """A titled part of the report holding blocks in order."""
 
@@ -113,7 +150,12 @@ class Section:
     def paragraph(self, text: str, *, css: str | None = None) -> Section:
         """Add an escaped paragraph."""
         cls = f' class="{esc(css)}"' if css else ""
-        self.blocks.append(f"<p{cls}>{esc(text)}</p>")
+        self.blocks.append(f"<p{cls}>{inline(text)}</p>")
+        return self
+
+    def details(self, summary: str, *blocks: Any) -> Section:
+        """Add blocks (tables, preformatted text) folded under ``summary``."""
+        self.blocks.append(Details(summary, list(blocks)))
         return self
 
     def heading(self, text: str) -> Section:
@@ -150,6 +192,31 @@ class Section:
         return "\n".join(parts)
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def link_sources(markup: str, ids: frozenset[str]) -> str:
+    """``markup`` with each mention of one of ``ids`` in its text (never inside a tag, a
+    figure or a link) made a link to ``#source-ID``."""
+    if not ids:
+        return markup
+    pattern = re.compile(r"\b(" + "|".join(re.escape(i) for i in sorted(ids)) + r")\b")
+    out, skip = [], 0
+    for part in _TAG.split(markup):
+        if part.startswith("<"):
+            low = part[:5].lower()
+            if low.startswith(("<svg", "<a ", "<dt ")) and not part.endswith("/>"):
+                skip += 1
+            elif low.startswith(("</svg", "</a>", "</dt")):
+                skip = max(0, skip - 1)
+            out.append(part)
+        elif skip:
+            out.append(part)
+        else:
+            out.append(pattern.sub(r'<a class="src" href="#source-\1">\1</a>', part))
+    return "".join(out)
+
+
 @dataclass
 class Report:
     """A report: title, subtitle and sections, rendered to one HTML file."""
@@ -157,6 +224,9 @@ class Report:
     title: str
     subtitle: str = ""
     sections: list[Section] = field(default_factory=list)
+    #: Source ids linked wherever the text cites them, to the anchor ``source-ID`` (the
+    #: report's Sources section).
+    source_ids: frozenset[str] = frozenset()
 
     def section(self, title: str) -> Section:
         """Append and return a new section."""
@@ -167,14 +237,19 @@ class Report:
 
     @property
     def figures(self) -> list[Figure]:
-        """Every figure, in order."""
-        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+        """Every figure, in order (folded ones included)."""
+        out = []
+        for s in self.sections:
+            for b in s.blocks:
+                out += [b] if isinstance(b, Figure) else \
+                    [f for f in getattr(b, "blocks", []) if isinstance(f, Figure)]
+        return out
 
     def render(self) -> str:
         """The complete HTML document."""
         toc = "".join(f'<li><a href="#{esc(s.anchor)}">{esc(s.title)}</a></li>'
                       for s in self.sections)
-        body = "\n".join(s.render() for s in self.sections)
+        body = link_sources("\n".join(s.render() for s in self.sections), self.source_ids)
         sub = f'<p class="subtitle">{esc(self.subtitle)}</p>' if self.subtitle else ""
         return (
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -20,6 +20,20 @@ def fmt(value: float | None, kind: str) -> str:
     return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def suppressed(min_cell: float) -> str:
+    """What a value withheld by disclosure control says in place of a number."""
+    return f"suppressed (fewer than {min_cell:g} people)"
+
+
+def fmt_status(value: float | None, kind: str, status: str | None,
+               min_cell: float) -> str:
+    """:func:`fmt`, but a value withheld by disclosure control says so (and why) instead of
+    "undefined", which is kept for a value that has no meaning (a rate of nobody)."""
+    if value is None and status == "suppressed":
+        return suppressed(min_cell)
+    return fmt(value, kind)
+
+
 def headline_text(entry: Spread | Mapping[str, Any] | None, kind: str) -> str:
     """Mean and, across several seeds, the 95% interval of the mean and the range of the
     single cities (two different things: the second is what one city may look like). A

@@ -14,7 +14,15 @@ from typing import Any
 
 from custodiet.audit import AuditResult, Scale, quote
 from custodiet.audit.sim import BURDENS as BURDENS_Q
-from custodiet.audit.sim import FIGURES, HIDES, KNOWABLE, WORKS, SeedAudit, StudyMetrics
+from custodiet.audit.sim import (
+    FIGURES,
+    HIDES,
+    KNOWABLE,
+    WORKS,
+    GroupContrast,
+    SeedAudit,
+    StudyMetrics,
+)
 from custodiet.report._answers import (
     ANSWERS,
     CATEGORY_LABELS,
@@ -29,8 +37,10 @@ from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Report, Table
+from custodiet.report._map import city_map
 from custodiet.report._rests_on import deterrence_rests_on, rests_on_text
-from custodiet.report._study_format import fmt, headline_text
+from custodiet.report._sources import add_sources
+from custodiet.report._study_format import fmt, fmt_status, headline_text
 from custodiet.report._study_views import render_views
 from custodiet.scenario import Scenario
 
@@ -155,19 +165,38 @@ BURDENS = (("flags", "Flags"), ("contacts", "Police contacts"), ("list_days", "D
            ("camera_days", "Days under a camera"))
 
 
+def _status(metrics: StudyMetrics, column: str, which: str, part: str, metric: str
+            ) -> str | None:
+    """The status (ok, suppressed, undefined) metrics.json gives a category group's value."""
+    grouping = metrics.groups.get("groupings", {}).get(column) or {}
+    for entry in grouping.get("groups", []):
+        if str(next(iter(entry["group"].values()))).lower() == which:
+            return ((entry.get(part) or {}).get(metric) or {}).get("status")
+    return None
+
+
+def _category_row(metrics: StudyMetrics, c: GroupContrast, min_cell: float) -> list[str]:
+    """A category's row: people, flagged per 1,000, the ratio to everyone else and each
+    burden beside the rest's; a value withheld by disclosure control says so."""
+    def cell(value: float | None, which: str, metric: str, part: str = "metrics") -> str:
+        status = _status(metrics, c.category, which, part, metric)
+        return fmt_status(value, "number", status, min_cell)
+
+    fr = c.yes.get("flag_rate")
+    return [CATEGORY_LABELS.get(c.category, c.category), fmt(c.people, "count"),
+            cell(None if fr is None else 1000 * fr, "true", "flag_rate"),
+            cell(c.ratio("flag_rate"), "true", "flag_rate", "ratio_to_reference"),
+            *[cell(c.yes.get(m), "true", m) + " vs " + cell(c.no.get(m), "false", m)
+              for m, _ in BURDENS]]
+
+
 def _burden_section(report: Report, metrics: StudyMetrics, groups: AuditResult,
                     first: SeedAudit, fig_dir: Path | None) -> None:
     sec = report.section(BURDENS_Q)
     sec.paragraph(burdens(metrics), css="answer")
     cats = metrics.category_contrasts()
-    rows = []
-    for c in cats:
-        fr = c.yes.get("flag_rate")
-        rows.append([CATEGORY_LABELS.get(c.category, c.category), fmt(c.people, "count"),
-                     fmt(None if fr is None else 1000 * fr, "number"),
-                     fmt(c.ratio("flag_rate"), "number"),
-                     *[fmt(c.yes.get(m), "number") + " vs " + fmt(c.no.get(m), "number")
-                       for m, _ in BURDENS]])
+    min_cell = float(metrics.groups.get("settings", {}).get("min_cell", 0))
+    rows = [_category_row(metrics, c, min_cell) for c in cats]
     if rows:
         sec.table(Table(["Category (recorded)", "People", "Flagged per 1,000",
                          "× everyone else", *[f"{lab} per person (vs rest)"
@@ -217,10 +246,12 @@ def _knowable(report: Report, metrics: StudyMetrics, first: SeedAudit,
 
 def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario, *,
                  audits: Sequence[SeedAudit], scenario_text: str | None = None,
-                 figures_dir: Path | None = None, rests_on: Any = None) -> Report:
+                 figures_dir: Path | None = None, rests_on: Any = None,
+                 city: Path | None = None) -> Report:
     """The report of ``custodiet run``: ``metrics`` across seeds and the first seed's typed
     sections from ``audits``; below each answer, what ``rests_on`` (a
-    :class:`custodiet.study.RestsOn`) says it rests on."""
+    :class:`custodiet.study.RestsOn`) says it rests on; with ``city`` (the first seed's watch
+    run store), a map."""
     first = audits[0]
     sc = metrics.scenario
     report = Report(f"Study of {sc.name}",
@@ -242,12 +273,16 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     sec.facts([("Scenario", sc.name), ("Description", sc.description or "—"),
                ("Sources", ", ".join(sc.sources) or "—"),
                ("People", f"{sc.people:,}"), ("Days", sc.days),
-               ("Seeds", ", ".join(str(s) for s in sc.seeds)),
+               ("Simulated cities", f"{len(sc.seeds)} (random seed"
+                f"{'s' * (len(sc.seeds) != 1)} {', '.join(str(s) for s in sc.seeds)})"),
                *([("Why these seeds", sc.stopped)] if sc.stopped else []),
                ("A prediction matches an act within",
                 f"{sc.horizon_minutes / 1440:g} days after the alert; a detection, within a "
                 "day either side (docs/metrics.md)")])
     sec.table(_headline_table(metrics))
+    drawn = city_map(city, figures_dir) if city is not None else None
+    if drawn is not None:
+        report.section("Map of the city").figure(Figure(drawn[0], drawn[1], "city-map"))
     _works_section(report, metrics, first, figures_dir)
     _burden_section(report, metrics, groups, first, figures_dir)
     _redlist(report, metrics, first, figures_dir)
@@ -256,5 +291,6 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     add_method_section(report, groups)
     report.sections[-1].paragraph("Every figure is defined with its formula in "
                                   "docs/metrics.md.", css="small")
+    add_sources(report)
     return report
 

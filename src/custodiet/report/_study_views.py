@@ -155,7 +155,10 @@ def _rules(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path 
                             "response; given for rules aimed at unlawful acts"))
     lifted = [r for r in metrics.rules if r.lift is not None]
     if lifted:
-        fig = bars([("lift over chance", [Bar(r.rule, r.lift) for r in lifted])],
+        # a lift of 0 has no place on a log scale: written out instead of a blank row
+        fig = bars([("lift over chance", [Bar(r.rule, r.lift or None,
+                                               note=None if r.lift else "0× (no true alert)")
+                                           for r in lifted])],
                    xlabel="precision / chance precision", reference_line=1.0, log=True)
         sec.figure(Figure(export(fig, "lift-by-rule", fig_dir),
                           "Lift over chance per rule (log scale; 1 = no better than naming "

@@ -84,6 +84,24 @@ class Run:
     def close(self) -> None:
         self.con.close()
 
+    def __repr__(self) -> str:
+        m = self.manifest
+        return (f"Run({str(self.path)!r}, kind={m.get('kind', 'run')!r}, "
+                f"people={m.get('people')!r}, days={m.get('days')!r}, seed={m.get('seed')!r})")
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows: the run's kind, size and seed, and each table's rows."""
+        from html import escape
+
+        m = self.manifest
+        rows = "".join(f"<tr><td style='text-align:left'>{escape(name)}</td>"
+                       f"<td>{self.rows(name):,}</td></tr>" for name in self.tables())
+        what = ", ".join(f"{escape(str(m[k]))} {k}" for k in ("people", "days") if k in m)
+        return (f"<div><b>Run {escape(str(self.path))}</b> ({escape(str(m.get('kind', 'run')))}"
+                f"; {what}; seed {escape(str(m.get('seed', '?')))})<table><thead><tr>"
+                "<th style='text-align:left'>Table</th><th>Rows</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
+
     def __enter__(self) -> Run:
         return self
 

@@ -93,15 +93,43 @@ class StudyResult:
         """Every incident (ground truth) of the first seed's watch run."""
         return self.store.table("incidents")
 
-    def by_group(self, grouping: str | Sequence[str] | None = None) -> pa.Table:
+    def by_group(self, grouping: str | Sequence[str] | None = None, *,
+                 as_pandas: bool = False) -> Any:
         """Group metrics (pooled over seeds) for a grouping: a column name, several columns (an
-        intersection) or None for the first one."""
+        intersection) or None for the first one; an Arrow table (``None`` where a value is not
+        shown), or with ``as_pandas`` a DataFrame whose ``note`` column says which values are
+        missing and why (suppressed for a small cell, or undefined)."""
         if grouping is None:
-            return self.groups.by_group
-        name = grouping if isinstance(grouping, str) else " × ".join(grouping)
-        if name not in self.groups.frames:
-            raise UserError(f"no grouping {name!r}; have {sorted(self.groups.frames)}")
-        return self.groups.frames[name].by_group
+            frame = next(iter(self.groups.frames.values()))
+        else:
+            name = grouping if isinstance(grouping, str) else " × ".join(grouping)
+            if name not in self.groups.frames:
+                raise UserError(f"no grouping {name!r}; have {sorted(self.groups.frames)}")
+            frame = self.groups.frames[name]
+        if as_pandas:
+            from custodiet.study._views import group_frame
+
+            return group_frame(frame, self.groups.min_cell)
+        return frame.by_group
+
+    def to_pandas(self) -> Any:
+        """The headline figures as a pandas DataFrame, one row per figure: label, unit, mean
+        over the seeds, 95% interval of the mean, range of the single cities."""
+        from custodiet.study._views import headline_frame
+
+        return headline_frame(self.metrics)
+
+    def plot(self) -> Any:
+        """The headline figures with their 95% intervals, as a matplotlib figure (one panel
+        per unit); ``fig.savefig("headline.png")`` to keep it."""
+        from custodiet.study._views import headline_plot
+
+        return headline_plot(self.metrics)
+
+    def _repr_html_(self) -> str:
+        from custodiet.study._views import study_html
+
+        return study_html(str(self.path), self.metrics)
 
     @property
     def headline(self) -> dict[str, float | None]:
@@ -212,9 +240,10 @@ def run_prepared(prepared: Prepared, out: str | Path | None = None, *, force: bo
                               plan=prepared.plan)
         t = time.perf_counter()
         holder["rests"] = rests_on(study.metrics, sc, measured)
+        city = fig_dir.parent / "runs" / f"seed-{study.seeds[0]}" / "watch"
         report = study_report(study.metrics, study.groups, sc, audits=study.audits,
                               scenario_text=prepared.text, figures_dir=fig_dir,
-                              rests_on=holder["rests"])
+                              rests_on=holder["rests"], city=city)
         study.seconds["report"] = round(time.perf_counter() - t, 3)
         study.metrics = dataclasses.replace(study.metrics, seconds=dict(study.seconds))
         holder["study"] = study

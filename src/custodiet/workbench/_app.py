@@ -107,7 +107,7 @@ class Workbench:
         fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=self.save_dir)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.bench.toml())
+                fh.write(self.bench.toml(name=Path(filename).stem))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -130,6 +130,7 @@ def create_app(wb: Workbench) -> Starlette:
     routes = [
         Route("/", _index), Route("/card/{index:int}", _card, methods=["POST"]),
         Route("/add", _add, methods=["POST"]), Route("/save", _save, methods=["POST"]),
+        Route("/reset", _reset, methods=["POST"]),
         Route("/study", _study_page, methods=["GET", "POST"]), Route("/study/report", _report),
         Mount("/static", StaticFiles(packages=[("custodiet.workbench", "static")]),
               name="static"),
@@ -199,6 +200,14 @@ async def _add(request: Request) -> Response:
     except engine.UserError as err:
         return _page(wb, err.format(), 400)
     return RedirectResponse(f"/#card-{i}", status_code=303)
+
+
+async def _reset(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    wb = _wb(request)
+    await run_in_threadpool(wb.bench.reset)
+    return RedirectResponse("/", status_code=303)
 
 
 async def _save(request: Request) -> Response:

@@ -29,6 +29,24 @@ class Card:
     changed: list[tuple[str, Any, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
+    @property
+    def stale(self) -> str:
+        """While a field holds an invalid value, what the answer shown is for instead (the
+        last valid value of each such field); empty when the answer is for what is typed."""
+        if not self.errors:
+            return ""
+        valid = self.rule.model_dump(mode="json")
+        parts = [f"{k} = {_shown(valid[k])}" for k in self.errors if k in valid]
+        return (f"The answer below is for {', '.join(parts) or 'the last valid rule'}, the "
+                "last valid value, not for what the field now holds.")
+
+
+def _shown(value: Any) -> str:
+    """A rule's value as the form shows it (a list as [a, b])."""
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
+
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     return [(k, old.get(k), new.get(k)) for k in new if old.get(k) != new.get(k)]
@@ -86,6 +104,15 @@ class Bench:
             if progress:
                 progress(i + 1, len(self.cards))
 
+    def reset(self) -> None:
+        """Start again from the scenario's own rules (every edit and added rule dropped), each
+        answered again."""
+        with self.lock:
+            self.cards = [Card(r.template, r, r.model_dump(mode="json"))
+                          for r in self.base.rules]
+            self.scenario = self.base
+        self.answer_all()
+
     def edit(self, index: int, form: Sequence[tuple[str, str]]) -> Card:
         """Apply a submitted card: validate the whole scenario with the card's rule in it; on
         an error keep the last valid rule and record the loader's message by field; otherwise
@@ -141,11 +168,15 @@ class Bench:
             self.answer(len(self.cards) - 1)
             return len(self.cards) - 1
 
-    def toml(self) -> str:
-        """The cards as a scenario file ``custodiet run`` accepts unchanged."""
+    def toml(self, name: str | None = None) -> str:
+        """The cards as a scenario file ``custodiet run`` accepts unchanged; ``name`` (the
+        saved file's stem) names the scenario, so a saved file is never taken for the
+        built-in scenario it started from."""
         w = self.base.world
         header = (f"Saved by custodiet workbench from scenario {self.base.name!r} "
                   f"({w.people:,} people, {w.days} days, seed {self.base.seed}).\n"
                   "The workbench ran the city without police response; this file keeps the "
                   "scenario's own.")
-        return engine.scenario_toml(self.scenario, header)
+        scenario = self.scenario if name is None else \
+            self.scenario.model_copy(update={"name": name})
+        return engine.scenario_toml(scenario, header)

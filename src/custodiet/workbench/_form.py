@@ -118,7 +118,7 @@ def sections(template: str, values: Mapping[str, Any], *, lists: Sequence[str],
         if name == "weekdays":
             value = [str(v) for v in value or []]
         spec = Field(name, LABELS.get(name, name.replace("_", " ")), kind,
-                     (info.description or "").replace("``", ""), options, value)
+                     plain(info.description or ""), options, value)
         out[placed.get(name, 5)].fields.append(spec)
         if name == "lists":
             out[0].fields.append(Field("new_list", LABELS["new_list"], "checkboxes",
@@ -154,6 +154,12 @@ def rule_from_form(template: str, form: Sequence[tuple[str, str]]
     if attributes:
         rule["lists"] = [*rule["lists"], new_list_name(rule["name"])]
     return rule, attributes
+
+
+def plain(doc: str) -> str:
+    """A field's documentation as the form shows it: no ``code`` quotes or *emphasis* marks
+    (the page shows text, not markup)."""
+    return re.sub(r"(?<![\w*])\*([A-Za-z][^*]*?)\*(?![\w*])", r"\1", doc.replace("``", ""))
 
 
 def field_of(error_field: str | None, index: int) -> str:

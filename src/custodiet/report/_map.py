@@ -1,0 +1,155 @@
+"""A map of the synthetic city, for the study report: its districts shaded by the share of
+their residents the system named, the enclaves outlined, the cameras, and where the alerts of
+each rule fall; beside it, who is named by group (never a person) against who lives there.
+Read from one run store (the first city's watch run)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from custodiet.report._figures import _RC, MARKERS, PALETTE, export
+from custodiet.store import open_run
+
+#: A district is called an enclave of a group when the group's share of its residents is at
+#: least this many times the group's share of the city (an assumption of the figure only).
+ENCLAVE_FACTOR: float = 2.0
+#: Rules drawn by name (those with the most alerts); the rest are drawn as "other rules".
+MAX_RULES: int = 5
+
+_DISTRICTS = """
+SELECT p.district, min(p.x), max(p.x), min(p.y), max(p.y), count(DISTINCT r.person_id),
+       avg((r.ethnicity = 'minority')::INT), avg(r.migrant::INT),
+       count(DISTINCT n.person)
+FROM places p JOIN persons r ON r.home_place = p.place_id
+LEFT JOIN named n ON n.person = r.person_id
+WHERE p.kind = 'home' GROUP BY p.district ORDER BY p.district
+"""
+_NAMED = ("CREATE TEMP TABLE named AS SELECT DISTINCT unnest(persons) AS person FROM alerts "
+          "WHERE NOT suppressed_by_redlist")
+_ALERTS = """
+SELECT a.rule, p.x, p.y, count(*) FROM alerts a JOIN places p ON a.place = p.place_id
+WHERE NOT a.suppressed_by_redlist AND p.x IS NOT NULL AND NOT isnan(p.x) GROUP BY ALL
+"""
+_CAMERAS = ("SELECT p.x, p.y, p.kind = 'home' FROM cameras c JOIN places p "
+            "ON c.place_id = p.place_id WHERE p.x IS NOT NULL AND NOT isnan(p.x)")
+_GROUPS = """
+SELECT avg((ethnicity = 'minority')::INT), avg(migrant::INT), avg("foreign"::INT),
+       avg(official::INT), avg(petition_history_recorded::INT),
+       avg((ethnicity = 'minority')::INT) FILTER (WHERE n.person IS NOT NULL),
+       avg(migrant::INT) FILTER (WHERE n.person IS NOT NULL),
+       avg("foreign"::INT) FILTER (WHERE n.person IS NOT NULL),
+       avg(official::INT) FILTER (WHERE n.person IS NOT NULL),
+       avg(petition_history_recorded::INT) FILTER (WHERE n.person IS NOT NULL)
+FROM persons r LEFT JOIN named n ON n.person = r.person_id
+"""
+GROUP_LABELS = ("minority", "migrants", "foreigners", "officials", "petition history")
+
+
+def city_data(store: Path) -> dict[str, list[tuple]]:
+    """The aggregates the map draws: per district (box, residents, group shares, people
+    named), alerts per rule and place, cameras, and group shares among residents and named."""
+    with open_run(store) as run:
+        run.con.execute(_NAMED)
+        return {"districts": run.con.execute(_DISTRICTS).fetchall(),
+                "alerts": run.con.execute(_ALERTS).fetchall(),
+                "cameras": run.con.execute(_CAMERAS).fetchall(),
+                "groups": run.con.execute(_GROUPS).fetchall()}
+
+
+def _enclaves(districts: list[tuple]) -> dict[int, str]:
+    """Districts whose minority or migrant share is ENCLAVE_FACTOR times the city's."""
+    people = np.array([d[5] for d in districts], dtype=float)
+    out: dict[int, str] = {}
+    for col, name in ((6, "minority enclave"), (7, "migrant enclave")):
+        share = np.array([d[col] or 0.0 for d in districts])
+        city = float((share * people).sum() / max(people.sum(), 1))
+        for d, s in zip(districts, share, strict=True):
+            if city > 0 and s >= ENCLAVE_FACTOR * city:
+                out[int(d[0])] = name
+    return out
+
+
+def _draw_map(ax: object, data: dict[str, list[tuple]]) -> None:
+    import matplotlib as mpl
+
+    districts = data["districts"]
+    rates = [1000 * d[8] / d[5] if d[5] else 0.0 for d in districts]
+    norm = mpl.colors.Normalize(min(rates), max(max(rates), min(rates) + 1e-9))
+    cmap = mpl.colormaps["Greys"]
+    enclaves = _enclaves(districts)
+    for d, rate in zip(districts, rates, strict=True):
+        x0, x1, y0, y1 = d[1:5]
+        enclave = enclaves.get(int(d[0]))
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=cmap(0.1 + 0.5 * norm(rate)),
+                               edgecolor="#000000" if enclave else "#ffffff",
+                               lw=2.2 if enclave else 1.0, zorder=0))
+        ax.text(x0 + 8, y1 - 8, f"{rate:.0f}‰" + (f"\n{enclave}" if enclave else ""),
+                fontsize=6.5, va="top", color="#1a1a1a", zorder=4)
+    cams = np.array([(c[0], c[1]) for c in data["cameras"] if not c[2]] or [(np.nan, np.nan)])
+    ax.plot(cams[:, 0], cams[:, 1], linestyle="none", marker="+", color="#555555",
+            markersize=4, label="camera (not at a home)", zorder=2)
+    _draw_alerts(ax, data["alerts"])
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_title("Where the alerts fall; districts by residents named per 1,000", loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=7)
+
+
+def _draw_alerts(ax: object, alerts: list[tuple]) -> None:
+    """One marker per place and rule, its area by the number of alerts there."""
+    totals: dict[str, int] = {}
+    for rule, _, _, n in alerts:
+        totals[rule] = totals.get(rule, 0) + n
+    top = sorted(totals, key=lambda r: (-totals[r], r))[:MAX_RULES]
+    for i, rule in enumerate([*top, None]):
+        pts = [(x, y, n) for r, x, y, n in alerts if (r == rule if rule else r not in top)]
+        if not pts:
+            continue
+        arr = np.array(pts, dtype=float)
+        k = i if rule else len(PALETTE) - 2
+        ax.scatter(arr[:, 0], arr[:, 1], s=12 + 8 * np.sqrt(arr[:, 2]), alpha=0.75,
+                   color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % len(MARKERS)],
+                   edgecolor="white", linewidth=0.4, zorder=3,
+                   label=f"{rule or 'other rules'} ({sum(int(p[2]) for p in pts):,})")
+
+
+def _draw_groups(ax: object, row: tuple) -> None:
+    y = np.arange(len(GROUP_LABELS))[::-1]
+    residents = [100 * (v or 0.0) for v in row[:5]]
+    named = [100 * (v or 0.0) for v in row[5:]]
+    ax.barh(y + 0.2, residents, height=0.38, color="#bbbbbb", label="of residents")
+    ax.barh(y - 0.2, named, height=0.38, color=PALETTE[0], label="of people named")
+    ax.set_yticks(y, GROUP_LABELS)
+    ax.set_xlabel("share (%)")
+    ax.set_title("Who is named, by group", loc="left")
+    ax.legend(loc="lower right", fontsize=7)
+
+
+def city_map(store: Path, figures_dir: Path | None) -> tuple[str, str] | None:
+    """The map figure as inline SVG and its caption; None when the store is not there."""
+    import matplotlib.pyplot as plt
+
+    if not (store / "manifest.json").is_file():
+        return None
+    data = city_data(store)
+    if not data["districts"]:
+        return None
+    with plt.rc_context(_RC):
+        fig, (ax, side) = plt.subplots(1, 2, figsize=(9.0, 5.6),
+                                       gridspec_kw={"width_ratios": [2.2, 1]})
+        _draw_map(ax, data)
+        _draw_groups(side, data["groups"][0])
+        fig.tight_layout()
+    caption = ("The first city: each square is a district (its shade and number: residents "
+               "named by an alert per 1,000 living there; a black outline: an enclave, where "
+               f"the minority's or migrants' share is at least {ENCLAVE_FACTOR:g} times the "
+               "city's); + a camera outside a home; each marker the alerts of one rule at one "
+               "place, larger for more. Right: each group's share among residents and among "
+               "the people named (no person is shown).")
+    return export(fig, "city-map", figures_dir), caption
