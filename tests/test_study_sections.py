@@ -12,9 +12,11 @@ import typing
 import pytest
 
 from custodiet.audit.sim import (
+    ALL_RULES,
     QUESTIONS,
     REGISTRY,
     SECTIONS,
+    CategoryBurden,
     Lift,
     RuleFigures,
     StudyInfo,
@@ -48,7 +50,9 @@ def _seed(seed: int, scale: int) -> object:
             _rule("x", 10 * scale, scale)).items() if k != "rule"}, system="s",
             rules=["a", "b"])],
         workload=Workload(5, 1, 5, 8 * scale, 6 * scale, 0.75, 2.5,
-                          [WorkloadCategory("c", 8 * scale, 6 * scale, 0.75, 2.5)]))
+                          [WorkloadCategory("c", 8 * scale, 6 * scale, 0.75, 2.5)]),
+        burden_by_system=[CategoryBurden(ALL_RULES, "foreign", 20, 4 * scale, 980, 30),
+                          CategoryBurden("s", "foreign", 20, 3 * scale, 980, 0)])
 
 
 STUDIES = {

@@ -21,6 +21,7 @@ from custodiet.audit.sim import (
     StudyMetrics,
 )
 from custodiet.report._answers import CATEGORY_LABELS
+from custodiet.report._burdens import burden_by_system_table
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Section, Table
 from custodiet.report._study_figures import grouped_bars, lines
@@ -218,6 +219,8 @@ VIEWS: tuple[View, ...] = (
     View("systems", WORKS, _systems),
     View("rules", WORKS, _rules),
     View("trips", WORKS, lambda sec, m, first, d: trips_section(sec, m)),
+    View("burden_by_system", BURDENS,
+         lambda sec, m, first, d: burden_by_system_table(sec, m)),
     View("lists", BURDENS, _lists_by_category),
     View("redlist", HIDES, lambda sec, m, first, d: redlist_section(sec, m)),
     View("knowability", KNOWABLE, _knowability),

@@ -8,6 +8,7 @@ scored data is audited by :mod:`custodiet.audit` itself, whose group metrics thi
 """
 
 from custodiet.audit.sim._burden import (
+    ALL_RULES,
     LISTED_CATEGORIES,
     burden_groups,
     camera_days,
@@ -44,6 +45,7 @@ from custodiet.audit.sim._pooled_rows import (
     Knowability,
     ListCategoryShare,
     ListTotals,
+    PooledBurden,
     PooledFigures,
     PooledLists,
     PooledRule,
@@ -76,6 +78,7 @@ from custodiet.audit.sim._rules import (
 )
 from custodiet.audit.sim._scoring import rule_claims
 from custodiet.audit.sim._sections import (
+    CategoryBurden,
     Lift,
     PetitionTrips,
     RedList,
@@ -102,6 +105,7 @@ from custodiet.audit.sim._verdicts import PREVENTED, answer_verdicts
 from custodiet.audit.sim._workload import workload
 
 __all__ = [
+    "ALL_RULES",
     "BURDENS",
     "DEFAULT_HORIZON",
     "DEFAULT_REPLICATES",
@@ -118,6 +122,7 @@ __all__ = [
     "SPREADS",
     "TEMPLATE_SCORING",
     "WORKS",
+    "CategoryBurden",
     "CategoryWorkload",
     "Claim",
     "FeedbackRate",
@@ -130,6 +135,7 @@ __all__ = [
     "ListCategoryShare",
     "ListTotals",
     "PetitionTrips",
+    "PooledBurden",
     "PooledFigures",
     "PooledLists",
     "PooledRule",

@@ -94,6 +94,20 @@ class Burden(Row):
 
 
 @dataclass(frozen=True)
+class CategoryBurden(Row):
+    """One system's flags on one listed category: its people and those flagged by the
+    system's rules, against everyone else's (``others``); the system ``(all rules)`` counts
+    every rule's alerts."""
+
+    system: str
+    category: str
+    people: int
+    flagged: int
+    others: int
+    others_flagged: int
+
+
+@dataclass(frozen=True)
 class Police(Row):
     """Police actions and the distinct persons they fell on."""
 

@@ -15,7 +15,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from custodiet.audit.sim._burden import camera_days, categories_in, lists_by_category
+from custodiet.audit.sim._burden import (
+    camera_days,
+    categories_in,
+    flagged_by_system,
+    lists_by_category,
+)
 from custodiet.audit.sim._figures import REGISTRY
 from custodiet.audit.sim._lists import (
     contact_listed_alerts,
@@ -31,6 +36,7 @@ from custodiet.audit.sim._scoring import claims, scored, wrongdoing_claims
 from custodiet.audit.sim._sections import (
     AlertsOnDay,
     Burden,
+    CategoryBurden,
     ContactListedAlerts,
     Lift,
     ListCategory,
@@ -66,12 +72,6 @@ from custodiet.schema import MINUTES_PER_DAY
 TOP_SHARE: float = 0.01
 
 Con = duckdb.DuckDBPyConnection
-
-
-
-
-
-
 
 
 def _has(con: Con, name: str) -> bool:
@@ -133,10 +133,12 @@ class SeedAudit:
     workload: Workload | None = None
     trips: PetitionTrips | None = None
     alert_hits: pa.Table | None = None
-    wrongdoing_rules: list[str] | None = None
-    """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
     """Every real and chance alert's outcome (``_rules.ALERT_HITS`` plus ``chance``): what
     the clustered intervals of precision and lift resample; not part of ``metrics``."""
+    wrongdoing_rules: list[str] | None = None
+    """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
+    burden_by_system: list[CategoryBurden] | None = None
+    """Per system and listed category: people and those flagged, against everyone else."""
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -149,7 +151,7 @@ class SeedAudit:
             part = getattr(self, name)
             if part is not None:
                 out[name] = part.to_dict()
-        for name in ("lift", "systems"):
+        for name in ("lift", "systems", "burden_by_system"):
             rows = getattr(self, name)
             if rows is not None:
                 out[name] = [r.to_dict() for r in rows]
@@ -339,8 +341,6 @@ def _twins(runs: SeedRuns, overall: RuleFigures, *, rules: dict[str, Claim],
     return Twins(**parts) if parts else None
 
 
-
-
 def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: int
                ) -> SeedAudit:
     """Audit one seed: ``runs`` holds a connection to each run's tables (``watch`` required,
@@ -355,6 +355,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
     figures, lift, hits = scored(watch, runs.no_response, scenario, rules, seed=seed)
+    systems = systems_of(scenario)
     return SeedAudit(
         seed=seed, overall=overall, rules=RuleFigures.of(figures),
         burden=Burden(**burden_concentration(watch, top=TOP_SHARE)),
@@ -364,8 +365,10 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
                               if lists is not None else None),
         redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon),
         lift=Lift.of(lift), alert_hits=hits, wrongdoing_rules=sorted(wrongdoing_claims(rules)),
-        systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
-                                                rules=rules, days=days, horizon=horizon)),
+        systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,
+                                                days=days, horizon=horizon)),
+        burden_by_system=CategoryBurden.of(flagged_by_system(
+            watch, systems=systems, categories=categories_in(watch))),
         workload=_workload(watch, scenario),
         trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon,
                                             tickets=scenario.sensors.tickets,
