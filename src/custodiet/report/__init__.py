@@ -9,7 +9,12 @@ from custodiet.report._audit_report import (
     publish,
     real_audit_report,
 )
-from custodiet.report._compare_report import compare_report, headline_pairs
+from custodiet.report._compare_report import (
+    compare_report,
+    headline_differences,
+    headline_pairs,
+    what_is_compared,
+)
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
@@ -18,6 +23,7 @@ from custodiet.report._study_report import study_report, summary
 from custodiet.report._sweep_report import (
     sensitivity_report,
     stability_sentences,
+    sweep_differences,
     sweep_report,
 )
 
@@ -37,6 +43,7 @@ __all__ = [
     "compare_report",
     "esc",
     "export",
+    "headline_differences",
     "headline_pairs",
     "headline_text",
     "publish",
@@ -46,6 +53,8 @@ __all__ = [
     "study_report",
     "summary",
     "sweep",
+    "sweep_differences",
     "sweep_report",
+    "what_is_compared",
     "write_json",
 ]

@@ -94,6 +94,7 @@ from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, audit
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
     SPREADS,
+    difference,
     pooled_group_metrics,
     spreads,
     summarise,
@@ -166,6 +167,7 @@ __all__ = [
     "chance_alerts",
     "claim_for",
     "clustered_intervals",
+    "difference",
     "docs_table",
     "effects_by_kind",
     "feedback_by_list",
