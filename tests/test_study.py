@@ -170,12 +170,13 @@ def test_run_command_end_to_end(tmp_path, capsys) -> None:
     assert f"report: {out / 'report.html'}" in text
     metrics = json.loads((out / "metrics.json").read_text())
     assert "feedback_sweep" not in metrics
-    from custodiet.audit.sim._figures import FIGURES
-    from custodiet.report._study_report import headline_text
+    from custodiet.audit.sim import FIGURES, StudyMetrics
+    from custodiet.report import figure_text
 
+    typed = StudyMetrics.from_dict(metrics)
     for f in FIGURES:  # the printout is the registry's printed figures, labelled from it
         if f.printed and f.name in metrics["headline"]:
-            assert f"  {f.label}: {headline_text(metrics['headline'][f.name], f.unit)}" in text
+            assert f"  {f.label}: {figure_text(typed, f)}" in text
 
 
 def test_sweep_command(tmp_path, capsys) -> None:

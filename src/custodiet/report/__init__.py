@@ -1,6 +1,7 @@
 """Reports: a generic self-contained HTML builder (sections, tables, inline SVG figures), figure
 helpers, a JSON metrics writer, and the sections that present group metrics."""
 
+from custodiet.report._aggregation import figure_text, pooled
 from custodiet.report._audit_report import (
     add_group_metric_sections,
     add_method_section,
@@ -43,9 +44,11 @@ __all__ = [
     "compare_report",
     "esc",
     "export",
+    "figure_text",
     "headline_differences",
     "headline_pairs",
     "headline_text",
+    "pooled",
     "publish",
     "real_audit_report",
     "sensitivity_report",
