@@ -37,14 +37,16 @@ def _sample(parts: Sequence[tuple[int, int, int]], seeds: np.ndarray, offset: in
 def _ratio_of(rows: Sequence[tuple[int, CategoryBurden]], seeds: np.ndarray, seed: int
               ) -> dict[str, float | bool | None]:
     """The flag-rate ratio of the category to everyone else, with its clustered interval."""
+    none = {"ratio": None, "ratio_low": None, "ratio_high": None}
+    if not any(r.flagged or r.others_flagged for _, r in rows) or \
+            not sum(r.people for _, r in rows) or not sum(r.others for _, r in rows):
+        return none  # nobody flagged, or nobody on one side: nothing to compare
     yes = _sample([(s, r.people, r.flagged) for s, r in rows], seeds)
     no = _sample([(s, r.others, r.others_flagged) for s, r in rows], seeds,
                  offset=yes.n_units)
-    if not yes.n_units or not no.n_units:
-        return {"ratio": None, "ratio_low": None, "ratio_high": None}
     ci = yes.rate_ratio(no, replicates=BURDEN_REPLICATES, seed=seed)
-    if math.isnan(ci.estimate):  # nobody flagged on either side: nothing to compare
-        return {"ratio": None, "ratio_low": None, "ratio_high": None}
+    if math.isnan(ci.estimate):
+        return none
     # only a lower bound when nobody else was flagged; an unbounded upper end otherwise
     # (a handful of others flagged) is an interval with no upper end, not a bound
     bound = bool(no.num.sum() == 0 and yes.num.sum() > 0)
