@@ -82,7 +82,8 @@ def test_counts_are_means_per_city_and_totals_say_so() -> None:
         if m.spread(f.name) is None:
             continue
         line = figure_text(m, f)
-        assert line.startswith("mean per city ") or line.endswith("pooled over 3 cities"), line
+        assert line.startswith("mean per city ") or line.endswith("pooled over 3 cities") \
+            or line == "undefined", line
 
 
 def test_one_city_needs_no_label() -> None:
@@ -91,3 +92,15 @@ def test_one_city_needs_no_label() -> None:
     assert all(not figure_text(m, f).startswith("mean per city")
                for f in FIGURES if m.spread(f.name) is not None)
     assert "in the one city" in summary(m)
+
+
+def test_no_concentration_claim_when_fewer_people_were_flagged_than_the_top_percent() -> None:
+    audits = [hand_built(seed=s, wrongdoing_rules=["r"]) for s in (1, 2)]  # 83 flagged each
+    small = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2]), audits,
+                       groups={}, runs={})
+    assert "The 1% of residents flagged most carried 37.0% of all flags" in summary(small)
+    large = pool_study(StudyInfo("toy", people=100_000, days=5, seeds=[1, 2]), audits,
+                       groups={}, runs={})
+    said = summary(large)
+    assert "carried" not in said
+    assert "Fewer people were flagged (83 per city) than the 1% of residents" in said

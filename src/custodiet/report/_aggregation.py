@@ -110,6 +110,8 @@ def pooled_text(metrics: StudyMetrics, name: str, unit: str, *, labelled: bool =
     p = pooled(metrics, name)
     if p is None:
         return None
+    if p.value is None:
+        return "undefined"
     if p.interval is not None and unit in _SCALE:
         text = quote(p.interval, _SCALE[unit])
     else:
@@ -123,5 +125,8 @@ def figure_text(metrics: StudyMetrics, f: StudyFigure) -> str:
     said = pooled_text(metrics, f.name, f.unit)
     if said is not None:
         return said
-    text = headline_text(metrics.spread(f.name), f.unit)
-    return text if metrics.n_seeds == 1 else f"mean per city {text}"
+    spread = metrics.spread(f.name)
+    text = headline_text(spread, f.unit)
+    if metrics.n_seeds == 1 or spread is None or spread.mean is None:
+        return text
+    return f"mean per city {text}"

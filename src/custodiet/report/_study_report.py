@@ -13,7 +13,15 @@ from pathlib import Path
 
 from custodiet.audit import AuditResult
 from custodiet.audit.sim import BURDENS as BURDENS_Q
-from custodiet.audit.sim import FIGURES, HIDES, KNOWABLE, WORKS, SeedAudit, StudyMetrics
+from custodiet.audit.sim import (
+    FIGURES,
+    HIDES,
+    KNOWABLE,
+    TOP_SHARE,
+    WORKS,
+    SeedAudit,
+    StudyMetrics,
+)
 from custodiet.report._aggregation import (
     figure_text,
     in_total,
@@ -65,8 +73,13 @@ def summary(metrics: StudyMetrics) -> str:
     if status is not None:
         parts.append(f"{where}{status} of all alerts found an administrative status (a "
                      "crowded rental), which wrongs nobody and is not counted as a true alert.")
-    top = metrics.spread("top1_share_of_flags")
-    if top is not None and top.mean is not None and top.low is not None:
+    top, flagged = metrics.spread("top1_share_of_flags"), metrics.mean("persons_flagged")
+    if flagged is not None and top is not None and top.mean is not None and \
+            flagged <= TOP_SHARE * sc.people:
+        parts.append(f"Fewer people were flagged ({fmt(flagged, 'count')}"
+                     f"{' per city' if seeds > 1 else ''}) than the 1% of residents, so how "
+                     "concentrated the flags are cannot be told from them.")
+    elif top is not None and top.mean is not None and top.low is not None:
         parts.append(f"The 1% of residents flagged most carried {fmt(top.mean, 'share')} of "
                      f"all flags (95% interval {fmt(top.low, 'share')} to "
                      f"{fmt(min(top.high or 0.0, 1.0), 'share')} over the cities).")

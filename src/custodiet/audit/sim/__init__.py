@@ -90,7 +90,14 @@ from custodiet.audit.sim._sections import (
     WorkloadCategory,
 )
 from custodiet.audit.sim._split import split_difference
-from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, audit_seed, headline
+from custodiet.audit.sim._study import (
+    TOP_SHARE,
+    SeedAudit,
+    SeedRuns,
+    alerts_by_day,
+    audit_seed,
+    headline,
+)
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
     SPREADS,
@@ -122,6 +129,7 @@ __all__ = [
     "SECTIONS",
     "SPREADS",
     "TEMPLATE_SCORING",
+    "TOP_SHARE",
     "WORKS",
     "CategoryBurden",
     "CategoryWorkload",
