@@ -164,7 +164,8 @@ def test_compare_prints_and_writes_a_diff(study, tmp_path, capsys) -> None:
     out = tmp_path / "cmp"
     assert main(["compare", str(study.path), str(study.path), "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "B − A 0" in text
+    assert "B − A: the same in every city compared" in text
+    assert "Parameters: the same in both" in text
     assert (out / "report.html").is_file() and (out / "figures" / "compare-diff.svg").is_file()
 
 
@@ -177,12 +178,13 @@ def test_run_command_end_to_end(tmp_path, capsys) -> None:
     assert f"wrote {out}\n" in text and "the report: open it in a web browser" in text
     metrics = json.loads((out / "metrics.json").read_text())
     assert "feedback_sweep" not in metrics
-    from custodiet.audit.sim._figures import FIGURES
-    from custodiet.report._study_report import headline_text
+    from custodiet.audit.sim import FIGURES, StudyMetrics
+    from custodiet.report import figure_text
 
+    typed = StudyMetrics.from_dict(metrics)
     for f in FIGURES:  # the printout is the registry's printed figures, labelled from it
         if f.printed and f.name in metrics["headline"]:
-            assert f"  {f.label}: {headline_text(metrics['headline'][f.name], f.unit)}" in text
+            assert f"  {f.label}: {figure_text(typed, f)}" in text
 
 
 def test_sweep_command(tmp_path, capsys) -> None:

@@ -12,11 +12,13 @@ import typing
 import pytest
 
 from custodiet.audit.sim import (
+    ALL_RULES,
     QUESTIONS,
     REGISTRY,
     SECTION_MODULES,
     SECTIONS,
     WORKS,
+    CategoryBurden,
     Lift,
     RuleFigures,
     SectionModule,
@@ -52,7 +54,9 @@ def _seed(seed: int, scale: int) -> object:
             _rule("x", 10 * scale, scale)).items() if k != "rule"}, system="s",
             rules=["a", "b"])],
         workload=Workload(5, 1, 5, 8 * scale, 6 * scale, 0.75, 2.5,
-                          [WorkloadCategory("c", 8 * scale, 6 * scale, 0.75, 2.5)]))
+                          [WorkloadCategory("c", 8 * scale, 6 * scale, 0.75, 2.5)]),
+        burden_by_system=[CategoryBurden(ALL_RULES, "foreign", 20, 4 * scale, 980, 30),
+                          CategoryBurden("s", "foreign", 20, 3 * scale, 980, 0)])
 
 
 STUDIES = {

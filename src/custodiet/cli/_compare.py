@@ -68,26 +68,66 @@ def _number_or_none(v: Any) -> bool:
     return v is None or (type(v) in (int, float) and math.isfinite(v) and abs(v) < 1e300)
 
 
+def scenario_params(folder: str, metrics: StudyMetrics) -> dict[str, Any] | None:
+    """The scenario's settings as the first seed's watch run recorded them in its manifest
+    (None when the run store is not there or not readable: the comparison then says so)."""
+    runs = metrics.runs.get(str(metrics.scenario.seeds[0])) if metrics.scenario.seeds else None
+    where = (runs or {}).get("watch")
+    if not isinstance(where, str):
+        return None
+    path = Path(folder) / where / "manifest.json"
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_METRICS_BYTES:
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    scenario = data.get("scenario") if isinstance(data, dict) else None
+    return scenario if isinstance(scenario, dict) else None
+
+
 def run(args: argparse.Namespace) -> int:
-    from custodiet.audit.sim import FIGURES
-    from custodiet.report import compare_report, headline_pairs, headline_text, publish
+    from custodiet.report import (
+        compare_report,
+        headline_differences,
+        headline_text,
+        publish,
+        what_is_compared,
+    )
     from custodiet.store import check_destination
 
     if args.out:
         check_destination(args.out, force=args.force, inputs=[args.a, args.b])
     a, b = load_metrics(args.a), load_metrics(args.b)
-    width = max(len(f.label) for f in FIGURES)
-    print(f"{'':<{width}}  A = {args.a}\n{'':<{width}}  B = {args.b}")
-    for f, ea, eb, diff in headline_pairs(a, b):
-        print(f"{f.label:<{width}}  A {headline_text(ea, f.unit)} | "
-              f"B {headline_text(eb, f.unit)} | B − A {diff}")
+    params = (scenario_params(args.a, a), scenario_params(args.b, b))
+    for line in what_is_compared(a, b, [args.a, args.b], params=params):
+        print(line)
+    print()
+    for d in headline_differences(a, b):
+        f = d.figure
+        print(f"{f.label}\n  A {headline_text(d.a, f.unit)}\n  B {headline_text(d.b, f.unit)}"
+              f"\n  B − A: {d.words}")
     if args.out:
         out = publish(args.out, lambda fig_dir: (
-            compare_report(a, b, [args.a, args.b], figures_dir=fig_dir),
+            compare_report(a, b, [args.a, args.b], figures_dir=fig_dir, params=params),
             {"a": {"path": args.a, "headline": _headline(a)},
-             "b": {"path": args.b, "headline": _headline(b)}}), force=args.force)
+             "b": {"path": args.b, "headline": _headline(b)},
+             "differences": {d.figure.name: _difference(d)
+                             for d in headline_differences(a, b)}}), force=args.force)
         print(f"report: {out / 'report.html'}")
     return 0
+
+
+def _finite(v: float | None) -> float | None:
+    return v if v is not None and math.isfinite(v) else None
+
+
+def _difference(d: Any) -> dict[str, Any]:
+    """One figure's difference, interval and verdict, for the comparison's metrics.json."""
+    q, finite = d.interval, _finite
+    return {"difference": finite(q.estimate) if q else None,
+            "low": finite(q.low) if q else None, "high": finite(q.high) if q else None,
+            "verdict": d.verdict.decision.value, "words": d.words}
 
 
 def _headline(metrics: StudyMetrics) -> dict[str, Any]:

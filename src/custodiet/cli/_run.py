@@ -108,7 +108,7 @@ def progress_bar(total: int | None, quiet: bool, desc: str) -> tuple[Any, Any]:
 
 def run(args: argparse.Namespace) -> int:
     from custodiet.audit.sim import FIGURES
-    from custodiet.report import headline_text, rests_on_lines, summary
+    from custodiet.report import figure_text, rests_on_lines, summary
     from custodiet.store import check_destination
     from custodiet.study import (
         DEFAULT_BOOTSTRAP,
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     for f in FIGURES:
         entry = result.metrics.spread(f.name)
         if f.printed and entry is not None:
-            print(f"  {f.label}: {headline_text(entry, f.unit)}")
+            print(f"  {f.label}: {figure_text(result.metrics, f)}")
     print()
     print(wrote(result.path))
     return 0

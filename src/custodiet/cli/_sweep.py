@@ -25,7 +25,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from custodiet.audit.sim import REGISTRY
-    from custodiet.report import headline_text, publish, sweep_report
+    from custodiet.report import headline_text, publish, sweep_differences, sweep_report
     from custodiet.store import check_destination
     from custodiet.study import (
         apply_setting,
@@ -64,9 +64,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"could not write the sweep: {err}", where=str(args.out)) from None
     finally:
         bar.close()
-    for p in holder["m"]["points"]:
+    changes = [[], *[row for _, row in sweep_differences(holder["m"])]]
+    for i, p in enumerate(holder["m"]["points"]):
         cells = [f"{REGISTRY[k].label.lower()}: {headline_text(p.get(k) or {}, REGISTRY[k].unit)}"
                  for k in ("true_alerts", "innocents_flagged")]
         print(f"{path} = {p['value']}: " + "; ".join(cells))
+        for d in changes[i] if i < len(changes) else []:
+            if d.figure.name in ("true_alerts", "innocents_flagged"):
+                print(f"  {d.figure.label.lower()}: {d.words}")
     print(wrote(out))
     return 0

@@ -1,6 +1,7 @@
 """Reports: a generic self-contained HTML builder (sections, tables, inline SVG figures), figure
 helpers, a JSON metrics writer, and the sections that present group metrics."""
 
+from custodiet.report._aggregation import figure_text, pooled
 from custodiet.report._audit_report import (
     add_group_metric_sections,
     add_method_section,
@@ -9,7 +10,12 @@ from custodiet.report._audit_report import (
     publish,
     real_audit_report,
 )
-from custodiet.report._compare_report import compare_report, headline_pairs
+from custodiet.report._compare_report import (
+    compare_report,
+    headline_differences,
+    headline_pairs,
+    what_is_compared,
+)
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
@@ -19,6 +25,7 @@ from custodiet.report._study_report import study_report, summary
 from custodiet.report._sweep_report import (
     sensitivity_report,
     stability_sentences,
+    sweep_differences,
     sweep_report,
 )
 
@@ -38,8 +45,11 @@ __all__ = [
     "compare_report",
     "esc",
     "export",
+    "figure_text",
+    "headline_differences",
     "headline_pairs",
     "headline_text",
+    "pooled",
     "publish",
     "real_audit_report",
     "rests_on_lines",
@@ -48,6 +58,8 @@ __all__ = [
     "study_report",
     "summary",
     "sweep",
+    "sweep_differences",
     "sweep_report",
+    "what_is_compared",
     "write_json",
 ]

@@ -45,7 +45,10 @@ def headline_text(entry: Spread | Mapping[str, Any] | None, kind: str) -> str:
 
     text = fmt(get("mean"), kind)
     if get("low") is not None:
-        text += f" (95% interval of the mean {fmt(get('low'), kind)} to {fmt(get('high'), kind)}"
+        high = get("high")
+        if kind == "share" and high is not None:  # a t interval can pass 100%; a share cannot
+            high = min(high, 1.0)
+        text += f" (95% interval of the mean {fmt(get('low'), kind)} to {fmt(high, kind)}"
         if get("city_min") is not None:
             text += f"; single cities {fmt(get('city_min'), kind)} to {fmt(get('city_max'), kind)}"
         text += ")"

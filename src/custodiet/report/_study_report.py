@@ -12,16 +12,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from custodiet.audit import AuditResult, Scale, quote
+from custodiet.audit import AuditResult
 from custodiet.audit.sim import BURDENS as BURDENS_Q
 from custodiet.audit.sim import (
     FIGURES,
     HIDES,
     KNOWABLE,
+    TOP_SHARE,
     WORKS,
     GroupContrast,
     SeedAudit,
     StudyMetrics,
+)
+from custodiet.report._aggregation import (
+    figure_text,
+    in_total,
+    over,
+    pooled,
+    pooled_text,
 )
 from custodiet.report._answers import (
     ANSWERS,
@@ -48,48 +56,67 @@ __all__ = ["fmt", "headline_text", "study_report", "summary"]
 
 
 def summary(metrics: StudyMetrics) -> str:
-    """The plain-language summary paragraph, written from the headline numbers."""
-    sc, h = metrics.scenario, metrics.mean
+    """The plain-language summary paragraph, written from the headline numbers: each count a
+    mean per city with its interval (or a total said to be one), each ratio of counts pooled
+    over the cities (``custodiet.report._aggregation``)."""
+    sc = metrics.scenario
     seeds = len(sc.seeds)
-    avg = "on average " if seeds > 1 else ""
+    alerts = _said(metrics, "alerts", "count")
+    per_city = " per city" if seeds > 1 else ""
     parts = [f"In a synthetic city of {sc.people:,} people watched for {sc.days} days "
              f"({seeds} simulated {'city' if seeds == 1 else 'cities'}), the {sc.name} "
-             f"system raised {avg}{fmt(h('alerts'), 'count')} alerts."]
+             f"system raised {alerts or 'no'} alerts{per_city}."]
     parts += _wrongdoing_sentences(metrics)
-    status = h("status_precision")
-    if status:
-        parts.append(f"{fmt(status, 'share')} of all alerts found an administrative status "
-                     "(a crowded rental), which wrongs nobody and is not counted as a true "
-                     "alert.")
-    top = metrics.spread("top1_share_of_flags")
-    if top is not None and top.mean is not None and top.low is not None:
+    share = pooled(metrics, "status_precision")
+    if share is not None and share.value:
+        status = pooled_text(metrics, "status_precision", "share", labelled=False)
+        where = f"{over(metrics)[0].upper()}{over(metrics)[1:]} together, " if seeds > 1 else ""
+    else:  # no per-rule figures to pool (a hand-made or older metrics.json): the mean
+        status = _said(metrics, "status_precision", "share") if metrics.mean(
+            "status_precision") else None
+        where = "Per city, " if seeds > 1 else ""
+    if status is not None:
+        parts.append(f"{where}{status} of all alerts found an administrative status (a "
+                     "crowded rental), which wrongs nobody and is not counted as a true alert.")
+    top, flagged = metrics.spread("top1_share_of_flags"), metrics.mean("persons_flagged")
+    if flagged is not None and top is not None and top.mean is not None and \
+            flagged <= TOP_SHARE * sc.people:
+        parts.append(f"Fewer people were flagged ({fmt(flagged, 'count')}"
+                     f"{' per city' if seeds > 1 else ''}) than the 1% of residents, so how "
+                     "concentrated the flags are cannot be told from them.")
+    elif top is not None and top.mean is not None and top.low is not None:
         parts.append(f"The 1% of residents flagged most carried {fmt(top.mean, 'share')} of "
                      f"all flags (95% interval {fmt(top.low, 'share')} to "
-                     f"{fmt(top.high, 'share')} over the cities).")
+                     f"{fmt(min(top.high or 0.0, 1.0), 'share')} over the cities).")
     parts.append(burdens(metrics))
     return " ".join(parts + _effect_sentences(metrics))
 
 
 def _wrongdoing_sentences(metrics: StudyMetrics) -> list[str]:
     """The summary's sentences on the rules that claim wrongdoing: their precision with its
-    interval, the innocents, and the lawful acts caught, each said apart."""
-    w, h = metrics.wrongdoing, metrics.mean
-    prec = w.precision_interval(metrics.n_seeds) if w is not None else None
-    if w is None or prec is None:
+    interval, the innocents, and the lawful acts caught, each said apart; totals labelled
+    as totals, the ratios pooled over the cities."""
+    w = metrics.wrongdoing
+    prec = pooled_text(metrics, "precision", "share", labelled=False)
+    if w is None or prec is None or not w.alerts:
         return []
     out = [f"Of the {fmt(w.alerts, 'count')} alerts of the rules that claim wrongdoing "
-           f"(in total), {quote(prec, Scale.PERCENT)} named someone who took part in "
-           "unlawful wrongdoing of the kind the rule claims;"]
-    inn = h("innocents_per_true_alert")
-    if inn is not None:
-        out.append(f"for every true alert, {fmt(inn, 'number')} innocent people were flagged "
-                   f"({fmt(h('innocents_per_day'), 'number')} a day).")
+           f"({in_total(metrics)}), {prec} named someone who took part in unlawful "
+           "wrongdoing of the kind the rule claims;"]
+    inn = pooled_text(metrics, "innocents_per_true_alert", "number", labelled=False)
+    day = _said(metrics, "innocents_per_day", "number")
+    if w.true_alerts and inn is not None:
+        where = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
+        out.append(f"for every true alert, {inn} innocent people were flagged{where}; "
+                   f"{day} innocent people a day{' per city' if metrics.n_seeds > 1 else ''}.")
     else:
-        out.append(f"no alert was true, and {fmt(h('innocents_flagged'), 'count')} innocent "
-                   "people were flagged.")
+        out.append(f"no alert was true, and {fmt(w.innocents_flagged, 'count')} innocent "
+                   f"people were flagged ({in_total(metrics)}).")
     if w.lawful_alerts:
-        out.append(f"{fmt(w.lawful_alerts, 'count')} alerts caught only a lawful act (a "
-                   "petition, a lawful protest), which is never counted as a true alert.")
+        out.append(f"{fmt(w.lawful_alerts, 'count')} alert{'s' if w.lawful_alerts != 1 else ''} "
+                   f"({in_total(metrics)}) caught only "
+                   "a lawful act (a petition, a lawful protest), which is never counted as a "
+                   "true alert.")
     return out
 
 
@@ -108,16 +135,18 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
     """The summary's sentences on the twins, the feedback loop and the red list, each figure
     a mean per city with its interval."""
     parts = []
-    ps, pt = _said(metrics, "precision_seen", "share"), _said(metrics, "precision_true",
-                                                                "share")
+    ps = pooled_text(metrics, "precision_seen", "share", labelled=False)
+    pt = pooled_text(metrics, "precision_true", "share", labelled=False)
     if ps is not None and pt is not None:
+        where = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
         parts.append(f"The police, who only see what still happened after they acted, would "
-                     f"compute a precision of {ps}; against the twin city without any "
+                     f"compute a precision of {ps}{where}; against the twin city without any "
                      f"response it was {pt}.")
     prev = _said(metrics, "incidents_prevented", "count")
     law = _said(metrics, "lawful_acts_prevented", "count")
     if prev is not None and law is not None:
-        parts.append(f"Per city, the response prevented {prev} unlawful incidents and {law} "
+        where = "Per city" if metrics.n_seeds > 1 else "In this city"
+        parts.append(f"{where}, the response prevented {prev} unlawful incidents and {law} "
                      "lawful acts (petitions, protests).")
     null = _said(metrics, "null_to_actual_alerts", "number")
     if null is not None:
@@ -128,9 +157,13 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
     if share is not None:
         parts.append(f"{share} of alerts named someone who was on a list only because the "
                      "police had acted on them before.")
-    sup = metrics.mean("alerts_suppressed")
-    if sup:
-        parts.append(f"The red list suppressed {fmt(sup, 'count')} alerts per city.")
+    sup = _said(metrics, "alerts_suppressed", "count")
+    if sup is not None and metrics.mean("alerts_suppressed"):
+        red = metrics.redlist
+        total = (f" ({fmt(red.alerts_suppressed, 'count')} {in_total(metrics)})"
+                 if red is not None and metrics.n_seeds > 1 else "")
+        parts.append(f"The red list suppressed {sup} alerts"
+                     f"{' per city' if metrics.n_seeds > 1 else ''}{total}.")
     if parts and metrics.n_seeds == 1:
         parts.insert(0, "From one city there is no interval across cities for what follows: "
                         "it describes this city only.")
@@ -152,9 +185,12 @@ def _headline_table(metrics: StudyMetrics) -> Table:
         entry = metrics.spread(f.name)
         if entry is None:
             continue
-        rows.append([f.label, headline_text(entry, f.unit)])
-    cap = (f"Mean over {seeds} simulated cities; the 95% interval of the mean says where the "
-           "average city lies, the range of single cities what one city may look like"
+        rows.append([f.label, figure_text(metrics, f)])
+    cap = (f"Counts: the mean per city over {seeds} simulated cities; the 95% interval of the "
+           "mean says where the average city lies, the range of single cities what one city "
+           "may look like. Ratios of counts (precision, innocents per true alert, the shares "
+           "of alerts that caught a lawful act or found a status): pooled over every city, "
+           "as the answers quote them"
            if seeds > 1
            else "One seed; run with --seeds K for intervals across simulated cities")
     return Table(["Figure", "Value"], rows, caption=cap)

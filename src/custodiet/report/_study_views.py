@@ -23,6 +23,7 @@ from custodiet.audit.sim import (
     StudyMetrics,
 )
 from custodiet.report._answers import CATEGORY_LABELS
+from custodiet.report._burdens import burden_by_system_table
 from custodiet.report._figures import Bar, bars, export
 from custodiet.report._html import Figure, Section, Table
 from custodiet.report._study_figures import grouped_bars, lines
@@ -281,6 +282,8 @@ VIEWS: tuple[View, ...] = (
     View("rules", WORKS, _rules),
     View("null_world", WORKS, _null_world),
     View("trips", WORKS, lambda sec, m, first, d: trips_section(sec, m)),
+    View("burden_by_system", BURDENS,
+         lambda sec, m, first, d: burden_by_system_table(sec, m)),
     View("lists", BURDENS, _lists_by_category),
     View("redlist", HIDES, lambda sec, m, first, d: redlist_section(sec, m)),
     View("knowability", KNOWABLE, _knowability),

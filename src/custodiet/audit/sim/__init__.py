@@ -8,6 +8,7 @@ scored data is audited by :mod:`custodiet.audit` itself, whose group metrics thi
 """
 
 from custodiet.audit.sim._burden import (
+    ALL_RULES,
     LISTED_CATEGORIES,
     burden_groups,
     camera_days,
@@ -50,6 +51,7 @@ from custodiet.audit.sim._pooled_rows import (
     ListTotals,
     NullRule,
     NullWorld,
+    PooledBurden,
     PooledFigures,
     PooledLists,
     PooledRule,
@@ -82,6 +84,7 @@ from custodiet.audit.sim._section_module import (
 )
 from custodiet.audit.sim._section_modules import SECTION_MODULES
 from custodiet.audit.sim._sections import (
+    CategoryBurden,
     Lift,
     PetitionTrips,
     RedList,
@@ -96,10 +99,11 @@ from custodiet.audit.sim._sections import (
 )
 from custodiet.audit.sim._split import split_difference
 from custodiet.audit.sim._stopped import stopped_by_acting
-from custodiet.audit.sim._study import SeedAudit, SeedRuns, alerts_by_day, headline
+from custodiet.audit.sim._study import TOP_SHARE, SeedAudit, SeedRuns, alerts_by_day, headline
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
     SPREADS,
+    difference,
     pooled_group_metrics,
     spreads,
     summarise,
@@ -113,6 +117,7 @@ from custodiet.audit.sim._workload import workload
 __all__ = [
     "ACT_AIM",
     "AIMS",
+    "ALL_RULES",
     "BURDENS",
     "DEFAULT_HORIZON",
     "DEFAULT_REPLICATES",
@@ -129,7 +134,9 @@ __all__ = [
     "SECTION_MODULES",
     "SPREADS",
     "TEMPLATE_SCORING",
+    "TOP_SHARE",
     "WORKS",
+    "CategoryBurden",
     "CategoryWorkload",
     "Claim",
     "FeedbackRate",
@@ -144,6 +151,7 @@ __all__ = [
     "NullRule",
     "NullWorld",
     "PetitionTrips",
+    "PooledBurden",
     "PooledFigures",
     "PooledLists",
     "PooledRule",
@@ -179,6 +187,7 @@ __all__ = [
     "claim_for",
     "clustered_intervals",
     "count_ratio",
+    "difference",
     "docs_table",
     "effects_by_kind",
     "feedback_by_list",

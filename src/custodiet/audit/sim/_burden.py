@@ -85,3 +85,44 @@ def burden_groups(scenario_groups: object, people: pa.Table) -> list[str]:
     groups = list(getattr(getattr(scenario_groups, "audit", None), "groups", scenario_groups))
     return groups + [c for c in LISTED_CATEGORIES
                      if c in people.column_names and c not in groups]
+
+
+#: The name of the burden row over every rule's alerts (beside one row per system).
+ALL_RULES = "(all rules)"
+
+
+def flagged_by_system(con: duckdb.DuckDBPyConnection, *, systems: dict[str, str],
+                      categories: Sequence[str]) -> pa.Table:
+    """Per system (each rule's system from ``systems``, and :data:`ALL_RULES`) and listed
+    category: ``people`` in the category, ``flagged`` of them (named by at least one
+    unsuppressed alert of the system's rules), and the same for everyone else (``others``,
+    ``others_flagged``): the counts a flag-rate ratio is made of."""
+    names = sorted(set(systems.values()) | {ALL_RULES})
+    if not categories:
+        return pa.table({"system": pa.array([], pa.string())})
+    cols = ", ".join(f"coalesce({quote_ident(c)}, false) AS c{i}"
+                     for i, c in enumerate(categories))
+    flags = ", ".join(f"count(*) FILTER (WHERE c{i}) AS f{i}" for i in range(len(categories)))
+    people = ", ".join(f"count(*) FILTER (WHERE c{i}) AS p{i}" for i in range(len(categories)))
+    unpivot = " UNION ALL ".join(
+        f"SELECT n.system, $cat{i}::VARCHAR AS category, t.p{i} AS people, "
+        f"coalesce(f.f{i}, 0) AS flagged, t.population - t.p{i} AS others, "
+        f"coalesce(f.flagged_all, 0) - coalesce(f.f{i}, 0) AS others_flagged "
+        f"FROM names n CROSS JOIN tot t LEFT JOIN flag f ON f.system = n.system"
+        for i in range(len(categories)))
+    return con.execute(f"""
+        WITH sys AS (SELECT unnest($rules::VARCHAR[]) AS rule,
+                            unnest($owners::VARCHAR[]) AS system),
+        names AS (SELECT unnest($names::VARCHAR[]) AS system),
+        x AS (SELECT rule, unnest(persons) AS person FROM alerts
+              WHERE NOT suppressed_by_redlist),
+        named AS (SELECT DISTINCT s.system, x.person FROM x JOIN sys s ON s.rule = x.rule
+                  UNION SELECT $all, person FROM x),
+        p AS (SELECT person_id, {cols} FROM persons),
+        flag AS (SELECT f.system, count(*) AS flagged_all, {flags}
+                 FROM named f JOIN p ON p.person_id = f.person GROUP BY f.system),
+        tot AS (SELECT count(*) AS population, {people} FROM p)
+        SELECT * FROM ({unpivot}) ORDER BY system, category""",
+        {"rules": list(systems), "owners": list(systems.values()), "names": names,
+         "all": ALL_RULES, **{f"cat{i}": c for i, c in enumerate(categories)}}
+    ).to_arrow_table()

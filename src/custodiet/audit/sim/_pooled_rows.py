@@ -165,6 +165,40 @@ class PooledSystem(PooledFigures):
 
 
 @dataclass(frozen=True)
+class PooledBurden(Row):
+    """One system's flags on one listed category over the seeds: the share of its people
+    flagged at least once by the system's rules (``flag_rate``) against everyone else's, and
+    the ratio of the two with its 95% interval from the bootstrap nested by city, then person
+    (``ratio_lower_bound_only``: nobody else was flagged, so only a lower bound is known)."""
+
+    system: str
+    category: str
+    people: int
+    flagged: int
+    flag_rate: float | None
+    others: int
+    others_flagged: int
+    others_flag_rate: float | None
+    ratio: float | None
+    ratio_low: float | None
+    ratio_high: float | None
+    ratio_lower_bound_only: bool = False
+
+    def ratio_interval(self, cities: int) -> Quoted | None:
+        """The ratio with its interval, for a verdict against 1; None when nothing decides it
+        (no one in the category or nobody flagged on either side)."""
+        if self.ratio_low is None or (self.ratio is None and not self.ratio_lower_bound_only):
+            return None
+        if self.ratio_high is None and not self.ratio_lower_bound_only:  # no upper end
+            return Quoted(self.ratio if self.ratio is not None else math.nan,
+                          self.ratio_low, math.inf, n_cities=cities,
+                          n_units=self.people + self.others)
+        return Quoted.of(self.ratio, self.ratio_low, self.ratio_high,
+                         lower_bound_only=self.ratio_lower_bound_only, n_cities=cities,
+                         n_units=self.people + self.others)
+
+
+@dataclass(frozen=True)
 class ListTotals(Row):
     """One list over the seeds: members on the first and last day, those there only because of
     a contact, growth, alerts of its rules and those (and the actions) on contact-listed

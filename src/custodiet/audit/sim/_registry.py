@@ -26,6 +26,7 @@ from custodiet.audit.sim._pooled import (
     workload_pooled,
     wrongdoing_pooled,
 )
+from custodiet.audit.sim._pooled_burden import burden_pooled
 from custodiet.audit.sim._pooled_rows import FeedbackSweep, StudyInfo
 from custodiet.audit.sim._section_module import BURDENS, HIDES, KNOWABLE, WORKS
 from custodiet.audit.sim._section_modules import SECTION_MODULES
@@ -70,6 +71,9 @@ SECTIONS: tuple[PooledSection, ...] = (
     PooledSection("lists", BURDENS, lists_pooled,
                   ("listed_at_end", "listed_by_contact_at_end", "contact_listed_alert_share"),
                   "per list: the feedback loop; who is on which list by category"),
+    PooledSection("burden_by_system", BURDENS, burden_pooled, (),
+                  "per system and listed category: flagged against everyone else, with "
+                  "intervals nested by city and person"),
     PooledSection("redlist", HIDES, redlist_pooled,
                   ("alerts_suppressed", "redlisted_incidents_unseen",
                    "incidents_hidden_by_redlist", "redlisted_incidents_not_in_twin"),

@@ -15,7 +15,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from custodiet.audit.sim._burden import camera_days, categories_in, lists_by_category
+from custodiet.audit.sim._burden import (
+    camera_days,
+    categories_in,
+    flagged_by_system,
+    lists_by_category,
+)
 from custodiet.audit.sim._figures import REGISTRY
 from custodiet.audit.sim._lists import (
     contact_listed_alerts,
@@ -32,6 +37,7 @@ from custodiet.audit.sim._scoring import claims, scored, wrongdoing_claims
 from custodiet.audit.sim._sections import (
     AlertsOnDay,
     Burden,
+    CategoryBurden,
     ContactListedAlerts,
     Lift,
     ListCategory,
@@ -104,6 +110,8 @@ class SeedAudit:
     cluster (``_null.NULL_ALERTS``): what the null-world ratio's interval resamples; not part
     of ``metrics``."""
     sections: dict[str, Any] = field(default_factory=dict)  # the SECTION_MODULES' rows by key
+    burden_by_system: list[CategoryBurden] | None = None
+    """Per system and listed category: people and those flagged, against everyone else."""
 
     @property
     def metrics(self) -> dict[str, Any]:
@@ -116,7 +124,7 @@ class SeedAudit:
             part = getattr(self, name)
             if part is not None:
                 out[name] = part.to_dict()
-        for name in ("lift", "systems"):
+        for name in ("lift", "systems", "burden_by_system"):
             rows = getattr(self, name)
             if rows is not None:
                 out[name] = [r.to_dict() for r in rows]
@@ -275,6 +283,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     figures, lift, hits = scored(watch, runs.no_response, scenario, rules, seed=seed)
     nulls = (null_alerts(watch, runs.no_response, runs.null_world)
              if runs.null_world is not None else None)
+    systems = systems_of(scenario)
     return SeedAudit(
         seed=seed, overall=overall, rules=RuleFigures.of(figures),
         burden=Burden(**burden_concentration(watch, top=TOP_SHARE)),
@@ -283,11 +292,13 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         list_days_per_person=(float(pa.compute.mean(people["list_days"]).as_py() or 0)
                               if lists is not None else None),
         redlist=red, twins=twins_of(runs, overall, rules=rules, days=days, horizon=horizon,
-                                  nulls=nulls),
+                                    nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
         wrongdoing_rules=sorted(wrongdoing_claims(rules)),
-        systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
-                                                rules=rules, days=days, horizon=horizon)),
+        systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,
+                                                days=days, horizon=horizon)),
+        burden_by_system=CategoryBurden.of(flagged_by_system(
+            watch, systems=systems, categories=categories_in(watch))),
         workload=_workload(watch, scenario),
         trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon,
                                             tickets=scenario.sensors.tickets,

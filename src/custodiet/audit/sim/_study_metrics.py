@@ -14,12 +14,14 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from custodiet.audit.sim._burden import ALL_RULES
 from custodiet.audit.sim._figures import figure
 from custodiet.audit.sim._pooled_rows import (
     FeedbackSweep,
     KindEffect,
     Knowability,
     NullWorld,
+    PooledBurden,
     PooledLists,
     PooledRule,
     PooledSystem,
@@ -82,6 +84,7 @@ class StudyMetrics(Row):
     wrongdoing: PooledSystem | None = None
     null_world: NullWorld | None = None
     lists: PooledLists = field(default_factory=PooledLists)
+    burden_by_system: list[PooledBurden] | None = None
     workload: PooledWorkload | None = None
     redlist: RedList | None = None
     knowability: list[Knowability] | None = None
@@ -127,18 +130,38 @@ class StudyMetrics(Row):
         return None if s is None else s.mean
 
     def category_contrasts(self) -> list[GroupContrast]:
-        """Each listed category with both a 'true' and a 'false' group in the group metrics."""
+        """Each listed category with both a 'true' and a 'false' group in the group metrics.
+        The flag-rate ratio's interval is the one nested by city, then person, of the
+        ``burden_by_system`` row over all rules, where the study has it (the group metrics'
+        intervals resample the pooled people only, as if every city were one)."""
         out = []
+        clustered = self.burden_intervals()
         for col in self.scenario.categories:
             g = self.groups.get("groupings", {}).get(col)
             by = {str(next(iter(e["group"].values()))).lower(): e
                   for e in (g or {}).get("groups", [])}
             if "true" in by and "false" in by:
                 counts = by["true"].get("counts", {})
+                intervals = _intervals(by["true"])
+                if col in clustered:
+                    intervals.pop("flag_rate", None)
+                    if clustered[col] is not None:
+                        intervals["flag_rate"] = clustered[col]
                 out.append(GroupContrast(col, counts.get("n"), _values(by["true"]),
-                                         _values(by["false"]), _intervals(by["true"]),
+                                         _values(by["false"]), intervals,
                                          counts.get("flagged")))
         return out
+
+    def burdens_of(self, system: str = ALL_RULES) -> list[PooledBurden]:
+        """The ``burden_by_system`` rows of one system (all rules by default)."""
+        return [r for r in self.burden_by_system or [] if r.system == system]
+
+    def burden_intervals(self) -> dict[str, tuple[float, float] | None]:
+        """Per listed category, the clustered interval of its flag-rate ratio over all rules
+        (None where it has none, or only a lower bound)."""
+        return {r.category: (r.ratio_low, r.ratio_high)
+                if r.ratio_low is not None and r.ratio_high is not None else None
+                for r in self.burdens_of(ALL_RULES)}
 
     def largest_flag_ratio(self) -> FlagRatio | None:
         """The largest flag-rate ratio to a reference group among single-column groupings."""

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from custodiet.audit import Quoted
 from custodiet.audit._cells import Grouping, cells_from_arrow
 from custodiet.audit._frame import DEFAULT_MIN_CELL, AuditResult, group_metrics
 from custodiet.audit.sim._pooled_rows import Spread
@@ -63,6 +64,58 @@ def summarise(values: Sequence[float | None]) -> dict[str, Any]:
     out.update(sd=sd, low=max(mean - half, floor), high=mean + half,
                prediction_low=max(mean - pred, floor), prediction_high=mean + pred)
     return out
+
+
+def difference(a: Sequence[float | None], b: Sequence[float | None], *, paired: bool
+               ) -> Quoted:
+    """B − A of a figure's mean over cities, with a 95% t interval: from the seed-by-seed
+    differences when ``paired`` (the same seeds in both, so each pair is one city twice, and
+    the pairs are independent), else Welch's interval for two independent sets of cities
+    (Welch–Satterthwaite degrees of freedom, rounded down). The interval is NaN, so that
+    :func:`custodiet.audit.decide` finds no verdict, when a side has fewer than two cities;
+    ``n_cities`` is the smaller side's."""
+    nan = math.nan
+    if paired and len(a) == len(b):
+        d = [float(y) - float(x) for x, y in zip(a, b, strict=True)
+             if x is not None and y is not None and math.isfinite(float(x))
+             and math.isfinite(float(y))]
+        if not d:
+            return Quoted(nan, nan, nan, n_cities=0, n_units=0)
+        s = summarise(d)
+        low, high = _unfloored(d, s)
+        return Quoted(s["mean"], low, high, n_cities=len(d), n_units=len(d))
+    xa, xb = _defined(a), _defined(b)
+    if not xa or not xb:
+        return Quoted(nan, nan, nan, n_cities=0, n_units=0)
+    mean = sum(xb) / len(xb) - sum(xa) / len(xa)
+    n = min(len(xa), len(xb))
+    if n < 2:
+        return Quoted(mean, nan, nan, n_cities=n, n_units=len(xa) + len(xb))
+    va, vb = _var(xa) / len(xa), _var(xb) / len(xb)
+    se = math.sqrt(va + vb)
+    if se == 0.0:
+        return Quoted(mean, mean, mean, n_cities=n, n_units=len(xa) + len(xb))
+    df = (va + vb) ** 2 / (va * va / (len(xa) - 1) + vb * vb / (len(xb) - 1))
+    half = t_quantile(max(int(df), 1)) * se
+    return Quoted(mean, mean - half, mean + half, n_cities=n, n_units=len(xa) + len(xb))
+
+
+def _defined(values: Sequence[float | None]) -> list[float]:
+    return [float(v) for v in values if v is not None and math.isfinite(float(v))]
+
+
+def _var(x: list[float]) -> float:
+    m = sum(x) / len(x)
+    return sum((v - m) ** 2 for v in x) / (len(x) - 1)
+
+
+def _unfloored(d: list[float], s: dict[str, Any]) -> tuple[float, float]:
+    """The t interval of the mean of differences (``summarise`` floors non-negative values
+    at 0, which a difference must not be)."""
+    if len(d) < 2:
+        return math.nan, math.nan
+    half = t_quantile(len(d) - 1) * s["sd"] / math.sqrt(len(d))
+    return s["mean"] - half, s["mean"] + half
 
 
 def summarise_headlines(headlines: Sequence[dict[str, float | None]]) -> dict[str, Any]:

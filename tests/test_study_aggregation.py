@@ -1,0 +1,106 @@
+"""One aggregation on a page: on a three-city study built by hand, whose cities' precisions
+differ so that the mean of the cities' ratios (30.0%) is not the pooled ratio (14.0%), every
+place the report and the printout write a figure gives the same value, ratios pooled over the
+cities and counts as means per city or totals said to be totals."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from custodiet.audit.sim import FIGURES, RuleFigures, StudyInfo, pool_study
+from custodiet.audit.sim._sections import Twins
+from custodiet.report import Report, figure_text, summary
+from custodiet.report._aggregation import pooled
+from custodiet.report._answers import works
+from custodiet.report._study_report import _headline_table
+from tests.test_study_results import hand_built
+
+#: (alerts, true alerts, innocents, suppressed) per city: precisions 50%, 10%, 30%.
+CITIES = ((10, 5, 4, 2), (80, 8, 70, 6), (10, 1, 7, 4))
+
+
+def _figures(alerts: int, true: int, innocents: int, suppressed: int, rule: str | None
+             ) -> RuleFigures:
+    return RuleFigures(alerts=alerts, alerts_per_day=alerts / 5, suppressed=suppressed,
+                       true_alerts=true, precision=true / alerts, persons_flagged=alerts,
+                       innocents_flagged=innocents, innocents_per_true_alert=innocents / true,
+                       innocents_per_day=innocents / 5, guilty_named_share=None,
+                       lawful_alerts=1, lawful_share=1 / alerts, status_alerts=0,
+                       status_precision=None, status_persons_flagged=0, rule=rule)
+
+
+def _study():  # type: ignore[no-untyped-def]
+    audits = []
+    for seed, (n, t, i, s) in enumerate(CITIES, start=1):
+        base = hand_built()
+        audits.append(hand_built(
+            seed=seed, overall=_figures(n, t, i, s, None), rules=[_figures(n, t, i, s, "r")],
+            wrongdoing_rules=["r"],
+            redlist=dataclasses.replace(base.redlist, alerts_suppressed=s),
+            twins=Twins(precision_seen=t / n, precision_true=(t + 1) / n,
+                        prevented_by_kind=[], precision_by_rule=[])))
+    return pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2, 3]), audits,
+                      groups={}, runs={})
+
+
+def _text(m) -> str:  # type: ignore[no-untyped-def]
+    report = Report("t")
+    report.section("s").table(_headline_table(m))
+    rows = [" | ".join(r) for b in report.sections[0].blocks for r in getattr(b, "rows", [])]
+    printed = [figure_text(m, f) for f in FIGURES if m.spread(f.name) is not None]
+    return "\n".join([summary(m), works(m), *rows, *printed])
+
+
+def test_a_ratio_of_counts_has_one_value_on_the_page() -> None:
+    m = _study()
+    text = _text(m)
+    assert pooled(m, "precision").value == 14 / 100
+    assert "14.0%" in text
+    mean = f"{100 * m.mean('precision'):.1f}%"
+    assert mean != "14.0%" and mean not in text
+    # the police's precision is the same figure, said with the same value
+    seen = re.search(r"would compute a precision of ([\d.]+%)", summary(m))
+    assert seen is not None and seen.group(1) == "14.0%"
+    true = re.search(r"without any response it was ([\d.]+%)", summary(m))
+    assert true is not None and true.group(1) == f"{100 * 17 / 100:.1f}%"
+    # innocents per true alert: Σ innocents / Σ true alerts, not the mean of the cities'
+    assert "for every true alert, 5.79 innocent people" in summary(m)
+    assert pooled(m, "innocents_per_true_alert").value == 81 / 14
+
+
+def test_counts_are_means_per_city_and_totals_say_so() -> None:
+    m = _study()
+    said = summary(m)
+    assert "Of the 100 alerts of the rules that claim wrongdoing (in total over 3 cities)" \
+        in said
+    assert "alerts per city" in said
+    # suppressed: 2, 6, 4: a mean of 4 per city, 12 in total, both labelled
+    assert re.search(r"The red list suppressed 4 \(95% interval [^)]*\) alerts per city "
+                     r"\(12 in total over 3 cities\)", said)
+    for f in FIGURES:
+        if m.spread(f.name) is None:
+            continue
+        line = figure_text(m, f)
+        assert line.startswith("mean per city ") or line.endswith("pooled over 3 cities") \
+            or line == "undefined", line
+
+
+def test_one_city_needs_no_label() -> None:
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1]),
+                   [hand_built(seed=1, wrongdoing_rules=["r"])], groups={}, runs={})
+    assert all(not figure_text(m, f).startswith("mean per city")
+               for f in FIGURES if m.spread(f.name) is not None)
+    assert "in the one city" in summary(m)
+
+
+def test_no_concentration_claim_when_fewer_people_were_flagged_than_the_top_percent() -> None:
+    audits = [hand_built(seed=s, wrongdoing_rules=["r"]) for s in (1, 2)]  # 83 flagged each
+    small = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2]), audits,
+                       groups={}, runs={})
+    assert "The 1% of residents flagged most carried 37.0% of all flags" in summary(small)
+    large = pool_study(StudyInfo("toy", people=100_000, days=5, seeds=[1, 2]), audits,
+                       groups={}, runs={})
+    said = summary(large)
+    assert "carried" not in said
+    assert "Fewer people were flagged (83 per city) than the 1% of residents" in said

@@ -1,0 +1,134 @@
+"""Whom each system burdens: the per-seed counts pooled into flag-rate ratios with intervals
+nested by city and person, the sentences and the table gated as the overall answer is, and the
+overall answer reading the clustered interval of the all-rules row."""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import pytest
+
+from custodiet.audit.sim import ALL_RULES, CategoryBurden
+from custodiet.audit.sim._pooled_burden import burden_pooled
+from custodiet.report import _answers
+from custodiet.report._burdens import burden_by_system_table, system_burdens
+from custodiet.report._html import Report
+from tests._typed import typed
+
+
+def _row(system: str, category: str, people: int, flagged: int, others: int,
+         others_flagged: int) -> CategoryBurden:
+    return CategoryBurden(system, category, people, flagged, others, others_flagged)
+
+
+def _audits(rows_per_seed: dict[int, list[CategoryBurden]]) -> list[Any]:
+    return [types.SimpleNamespace(seed=s, burden_by_system=rows)
+            for s, rows in rows_per_seed.items()]
+
+
+def test_pooling_adds_counts_and_brackets_the_ratio() -> None:
+    seeds = {s: [_row("hotels", "drug_use_recorded", 200, 40 + s, 9800, 98 + s)]
+             for s in range(1, 4)}
+    (r,) = burden_pooled(_audits(seeds))
+    assert (r.people, r.flagged, r.others, r.others_flagged) == (600, 126, 29400, 300)
+    assert r.ratio == pytest.approx((126 / 600) / (300 / 29400))
+    assert r.ratio_low < r.ratio < r.ratio_high
+    assert not r.ratio_lower_bound_only
+
+
+def test_cities_that_differ_widen_the_interval() -> None:
+    # the same totals, once spread evenly over four cities and once concentrated in two
+    even = {s: [_row("s", "foreign", 100, 20, 10_000, 100)] for s in range(4)}
+    uneven = {0: [_row("s", "foreign", 100, 40, 10_000, 100)],
+              1: [_row("s", "foreign", 100, 0, 10_000, 100)],
+              2: [_row("s", "foreign", 100, 40, 10_000, 100)],
+              3: [_row("s", "foreign", 100, 0, 10_000, 100)]}
+    (a,), (b,) = burden_pooled(_audits(even)), burden_pooled(_audits(uneven))
+    assert a.ratio == pytest.approx(b.ratio)
+    assert b.ratio_high - b.ratio_low > 1.2 * (a.ratio_high - a.ratio_low)
+
+
+def test_nobody_else_flagged_gives_a_lower_bound_and_nobody_flagged_nothing() -> None:
+    rows = {1: [_row("petitioners", "petition_history_recorded", 40, 30, 5960, 0),
+                _row("petitioners", "foreign", 3, 0, 5997, 0)]}
+    bound, none = burden_pooled(_audits(rows))
+    assert bound.ratio_lower_bound_only and bound.ratio_low > 100 and bound.ratio_high is None
+    assert none.ratio is None and none.ratio_low is None and not none.ratio_lower_bound_only
+
+
+def _pooled(system: str, category: str, ratio: float | None, low: float | None,
+            high: float | None, *, flagged: int = 5, others_flagged: int = 50,
+            bound: bool = False) -> dict[str, Any]:
+    return {"system": system, "category": category, "people": 100, "flagged": flagged,
+            "flag_rate": flagged / 100, "others": 10_000, "others_flagged": others_flagged,
+            "others_flag_rate": others_flagged / 10_000, "ratio": ratio, "ratio_low": low,
+            "ratio_high": high, "ratio_lower_bound_only": bound}
+
+
+SYSTEMS = [
+    _pooled(ALL_RULES, "drug_use_recorded", 10.0, 7.0, 14.0),
+    _pooled("hotels", "drug_use_recorded", 9.0, 6.0, 13.0),           # quotable
+    _pooled("hotels", "foreign", 2.0, 0.5, 6.0),                      # crossing 1
+    _pooled("meters", "drug_use_recorded", 1.1, 0.7, 1.6),            # crossing 1
+    _pooled("menu", "foreign", 391.0, 120.0, 2100.0),                 # decided, too wide
+    _pooled("petitioners", "petition_history_recorded", None, 435.0, None, flagged=30,
+            others_flagged=0, bound=True),                            # nobody else
+    _pooled("schools", "foreign", None, None, None, flagged=0, others_flagged=0),
+]
+
+
+def test_each_system_is_said_with_the_overall_gate() -> None:
+    m = typed({"scenario": {"name": "toy", "seeds": [1, 2, 3]}, "burden_by_system": SYSTEMS})
+    assert system_burdens(m) == (
+        "By system (95% intervals over 3 cities and the people in them): hotels flagged "
+        "people with recorded drug use 9.0 times as often (95% interval 6.00 to 13); menu "
+        "flagged foreigners more often than everyone else, by a factor of 95% interval 120 "
+        "to 2,100; petitioners flagged people with a petition history on record and nobody "
+        "else (at least 435 times as often as everyone else, a 95% lower bound); too few "
+        "flags to tell whether meters burdens any listed category more than everyone else; "
+        "schools flagged nobody.")
+    assert "391" not in system_burdens(m)
+
+
+def test_the_table_gates_each_cell() -> None:
+    m = typed({"scenario": {"name": "toy", "seeds": [1]}, "burden_by_system": SYSTEMS})
+    report = Report("t")
+    sec = report.section("s")
+    burden_by_system_table(sec, m)
+    (table,) = [b for b in sec.blocks if hasattr(b, "rows")]
+    cells = {row[0]: row[1:] for row in table.rows}
+    assert list(cells) == [ALL_RULES, "hotels", "menu", "meters", "petitioners", "schools"]
+    assert cells["hotels"][0] == "9.00× (6.00–13)"
+    assert cells["hotels"][1] == "too few to tell (0.50–6.00)"
+    assert cells["menu"][1] == "more often (120–2,100)"
+    assert cells["petitioners"][2] == "at least 435× (nobody else flagged)"
+    assert cells["schools"][1] == "nobody flagged"
+    assert "over 1 city" in table.caption
+
+
+def _group(col: str, value: str, n: int, flag_rate: float) -> dict[str, Any]:
+    return {"group": {col: value}, "counts": {"n": n, "flagged": round(n * flag_rate)},
+            "metrics": {"flag_rate": {"value": flag_rate}}}
+
+
+def test_the_overall_answer_reads_the_clustered_interval_of_all_rules() -> None:
+    # the group metrics' interval (people only) decides; the clustered one (cities) does not
+    groups = {"groupings": {"foreign": {"groups": [
+        _group("foreign", "false", 9900, 0.01),
+        {**_group("foreign", "true", 100, 0.03),
+         "ratio_to_reference": {"flag_rate": {"value": 3.0, "ci": [2.0, 4.4]}}}]}}}
+    base = {"groups": groups, "scenario": {"name": "toy", "categories": ["foreign"]}}
+    assert "3.0 times as often" in _answers.burdens(typed(base))
+    clustered = {**base, "burden_by_system": [_pooled(ALL_RULES, "foreign", 3.0, 0.6, 9.0)]}
+    said = _answers.burdens(typed(clustered))
+    assert said == ("Too few flags to tell whether any listed category is flagged more often "
+                    "than everyone else; too few flags to tell for foreigners.")
+    from custodiet.audit.sim import BURDENS, answer_verdicts
+
+    assert not answer_verdicts(typed(clustered))[BURDENS].decided  # --until-stable waits
+
+
+def test_a_seed_without_the_counts_pools_to_nothing() -> None:
+    assert burden_pooled([]) is None
+    assert burden_pooled(_audits({1: None})) is None  # type: ignore[dict-item]
