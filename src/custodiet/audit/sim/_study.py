@@ -24,7 +24,7 @@ from custodiet.audit.sim._lists import (
     list_sizes,
     person_list_days,
 )
-from custodiet.audit.sim._null import ACT_AIM, aim_of, null_alerts, null_rows
+from custodiet.audit.sim._null import aim_of, null_alerts, null_rows, null_world_figures
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
 from custodiet.audit.sim._rules import Claim, overall_metrics
@@ -52,14 +52,13 @@ from custodiet.audit.sim._sections import (
     TwinPrecision,
     Twins,
     Workload,
-    WorkloadCategory,
 )
 from custodiet.audit.sim._split import split_difference
 from custodiet.audit.sim._stopped import stopped_by_acting
 from custodiet.audit.sim._systems import system_metrics, systems_of
 from custodiet.audit.sim._twins import prevented_by_kind, seen_versus_true_precision
 from custodiet.audit.sim._unseen import unseen_trips
-from custodiet.audit.sim._workload import workload
+from custodiet.audit.sim._workload import workload_section
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
@@ -209,13 +208,7 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
     if t is not None and t.interception_by_kind is not None:
         out.update(_effects(t))
     if t is not None and t.null_world_alerts_by_rule is not None:
-        acts = [r for r in t.null_world_alerts_by_rule if r.aim == ACT_AIM]
-        total_null = sum(r.null_world_alerts for r in acts)
-        out["null_world_alerts"] = total_null
-        base = sum(r.baseline_alerts or 0 for r in acts)
-        out["null_to_actual_alerts"] = (
-            total_null / base if base and all(r.baseline_alerts is not None for r in acts)
-            else None)
+        out.update(null_world_figures(t.null_world_alerts_by_rule))
     unknown = set(out) - set(REGISTRY)
     assert not unknown, f"headline figures missing from the registry: {sorted(unknown)}"
     return out
@@ -375,7 +368,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         wrongdoing_rules=sorted(wrongdoing_claims(rules)),
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
-        workload=_workload(watch, scenario),
+        workload=workload_section(watch, scenario),
         trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon,
                                             tickets=scenario.sensors.tickets,
                                             checkpoints=scenario.sensors.checkpoints))
@@ -396,11 +389,3 @@ def _redlist(runs: SeedRuns, scenario: Scenario, rules: dict[str, list[str]]) ->
                    suppressed=Suppressed(**suppressed_would_find(
                        watch, rules=rules, days=scenario.world.days, horizon=horizon)))
 
-
-def _workload(watch: Con, scenario: Scenario) -> Workload:
-    people = watch.execute("SELECT count(*) FROM persons").fetchone()[0]
-    w = workload(watch, rule_category={r.name: r.category for r in scenario.rules},
-                 rule_action={r.name: r.action for r in scenario.rules},
-                 capacity=round(scenario.response.capacity_per_100k * people / 1e5),
-                 days=scenario.world.days)
-    return Workload(**{**w, "by_category": WorkloadCategory.of(w["by_category"])})
