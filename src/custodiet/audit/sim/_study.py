@@ -347,8 +347,8 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     watch = runs.watch
     days, horizon = scenario.world.days, scenario.audit.horizon_minutes
     rules = claims(scenario)
-    overall = RuleFigures(**overall_metrics(watch, rules=wrongdoing_claims(rules), days=days,
-                                            horizon=horizon))
+    wrongdoing = wrongdoing_claims(rules)
+    overall = RuleFigures(**overall_metrics(watch, rules=wrongdoing, days=days, horizon=horizon))
     contacts = watch.execute("SELECT count(*), count(DISTINCT person) FROM actions").fetchone()
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
@@ -365,7 +365,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         redlist=red, twins=_twins(runs, overall, rules=rules, days=days, horizon=horizon,
                                   nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
-        wrongdoing_rules=sorted(wrongdoing_claims(rules)),
+        wrongdoing_rules=sorted(wrongdoing),
         systems=SystemFigures.of(system_metrics(watch, systems=systems_of(scenario),
                                                 rules=rules, days=days, horizon=horizon)),
         workload=workload_section(watch, scenario),
