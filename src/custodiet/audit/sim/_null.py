@@ -96,3 +96,15 @@ def null_rows(table: pa.Table, aims: Mapping[str, str], *, has_base: bool
             null_world_alerts=int((mine & (run == "null")).sum()), aim=aim,
             baseline_alerts=int((mine & (run == "base")).sum()) if has_base else None))
     return out
+
+
+def null_world_figures(rows: Iterable[NullWorldAlerts]) -> dict[str, float | None]:
+    """The headline's null-world figures: the alerts the rules claiming an unlawful act raised
+    in the null world, and their ratio to the same rules' alerts in the baseline run (None
+    when a rule has no baseline or the baseline raised none)."""
+    acts = [r for r in rows if r.aim == ACT_AIM]
+    total = sum(r.null_world_alerts for r in acts)
+    base = sum(r.baseline_alerts or 0 for r in acts)
+    return {"null_world_alerts": total,
+            "null_to_actual_alerts": (total / base if base and all(
+                r.baseline_alerts is not None for r in acts) else None)}

@@ -61,11 +61,44 @@ def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
-def _clustered(audits: Sequence[SeedAudit], rules: set[str]) -> dict[str, Any]:
+class _Outcomes:
+    """One city's alert outcomes (:func:`lift_with_hits`) split once by rule and by real or
+    chance (a stable sort), so that the rows of any set of rules are gathered in table order
+    without scanning the whole table again for each rule, system and pooled set."""
+
+    def __init__(self, table: pa.Table) -> None:
+        names, code = np.unique(table["rule"].to_numpy(zero_copy_only=False),
+                                return_inverse=True)
+        key = 2 * code.astype(np.int64) + table["chance"].to_numpy(zero_copy_only=False)
+        self._order = np.argsort(key, kind="stable")
+        self._edges = np.searchsorted(key[self._order], np.arange(2 * len(names) + 1))
+        self._index = {n: i for i, n in enumerate(names.tolist())}
+        self.cluster = table["cluster"].to_numpy(zero_copy_only=False)
+        self.hit = table["hit"].to_numpy(zero_copy_only=False)
+
+    def rows(self, rules: set[str], chance: bool) -> np.ndarray:
+        """Row numbers, ascending, of the real (or chance) alerts of ``rules``."""
+        parts = [self._order[self._edges[k]:self._edges[k + 1]]
+                 for k in sorted(2 * self._index[r] + int(chance) for r in rules
+                                 if r in self._index)]
+        if len(parts) == 1:
+            return parts[0]
+        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+
+
+_Cities = list[tuple[int, _Outcomes]]
+
+
+def _outcomes(audits: Sequence[SeedAudit]) -> _Cities | None:
+    """Every seed's alert outcomes, split once; None unless every seed has them."""
     tables = [(a.seed, a.alert_hits) for a in audits if a.alert_hits is not None]
     if not tables or len(tables) < len(audits):
-        return {}
-    return clustered_intervals(tables, rules)
+        return None
+    return [(s, _Outcomes(t)) for s, t in tables]
+
+
+def _clustered(cities: _Cities | None, rules: set[str]) -> dict[str, Any]:
+    return _intervals(cities, rules) if cities is not None else {}
 
 
 def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str], *,
@@ -74,16 +107,20 @@ def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str],
     as :func:`lift_with_hits` gives them), with intervals from the bootstrap nested by city
     and person (:class:`custodiet.audit.ClusteredSample`): repeated alerts on the same people
     widen them. Empty when no alert was raised. The report and the workbench both use it."""
-    seeds = np.asarray([s for s, _ in tables], np.int64)
+    return _intervals([(s, _Outcomes(t)) for s, t in tables], rules, seed=seed)
+
+
+def _intervals(cities: _Cities, rules: set[str], *, seed: int = 0) -> dict[str, Any]:
+    """:func:`clustered_intervals` over outcomes already split by rule."""
+    seeds = np.asarray([s for s, _ in cities], np.int64)
 
     def sample(chance: bool) -> ClusteredSample:
         city, cluster, hit = [], [], []
-        for s, t in tables:
-            keep = np.isin(t["rule"].to_numpy(zero_copy_only=False), list(rules)) & \
-                (t["chance"].to_numpy(zero_copy_only=False) == chance)
-            city.append(np.full(int(keep.sum()), s, np.int64))
-            cluster.append(t["cluster"].to_numpy(zero_copy_only=False)[keep])
-            hit.append(t["hit"].to_numpy(zero_copy_only=False)[keep])
+        for s, o in cities:
+            at = o.rows(rules, chance)
+            city.append(np.full(at.size, s, np.int64))
+            cluster.append(o.cluster[at])
+            hit.append(o.hit[at])
         return ClusteredSample.from_arrays(np.concatenate(city), np.concatenate(cluster),
                                            np.concatenate(hit).astype(np.float64), cities=seeds)
 
@@ -165,11 +202,11 @@ def _status(rows: list[Any], lift: list[Any]) -> dict[str, Any]:
 def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     """Per rule (name order): the pooled figures (see the module docstring)."""
     names = sorted({r.rule for a in audits for r in a.rules if r.rule is not None})
-    out = []
+    cities, out = _outcomes(audits), []
     for n in names:
         rows = [r for a in audits for r in a.rules if r.rule == n]
         lift = [x for a in audits for x in (a.lift or []) if x.rule == n]
-        out.append(PooledRule(rule=n, **{**_pool(rows, lift), **_clustered(audits, {n})}))
+        out.append(PooledRule(rule=n, **{**_pool(rows, lift), **_clustered(cities, {n})}))
     return out
 
 
@@ -180,7 +217,7 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
     if not audits or any(a.wrongdoing_rules is None for a in audits):
         return None
     names = sorted({r for a in audits for r in (a.wrongdoing_rules or [])})
-    clustered = _clustered(audits, set(names))
+    clustered = _clustered(_outcomes(audits), set(names))
     return PooledSystem(system="(rules claiming wrongdoing)", rules=names,
                         **{**_pool([a.overall for a in audits]), **clustered,
                            "with_chance": "lift_low" in clustered})
@@ -189,13 +226,13 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
     """Per system: its rules and the pooled figures over its rules' alerts."""
     names = sorted({s.system for a in audits for s in (a.systems or [])})
-    out = []
+    cities, out = _outcomes(audits), []
     for n in names:
         rows = [s for a in audits for s in (a.systems or []) if s.system == n]
         members = set(rows[0].rules)
         lift = [x for a in audits for x in (a.lift or []) if x.rule in members]
         out.append(PooledSystem(system=n, rules=rows[0].rules,
-                                **{**_pool(rows, lift), **_clustered(audits, members)}))
+                                **{**_pool(rows, lift), **_clustered(cities, members)}))
     return out
 
 

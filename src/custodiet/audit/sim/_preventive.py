@@ -17,26 +17,25 @@ import pyarrow.compute as pc
 
 from custodiet.audit.sim._lift import lift_with_hits
 from custodiet.audit.sim._rules import Claim, rule_metrics
-from custodiet.engine import Session
 
 #: Police actions that prevent what an alert predicts (``schema.POLICE_ACTIONS``' names).
 PREVENTIVE_ACTIONS: frozenset[str] = frozenset({"block_travel", "detain"})
-
-_TABLES = ("alerts", "persons", "list_changes")
 
 
 def against_twin(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConnection, *,
                  rules: Mapping[str, Claim], lists: Mapping[str, list[str]], days: int,
                  horizon: int, seed: int) -> tuple[pa.Table, pa.Table, pa.Table]:
     """The ``rules``' figures (``rule_metrics``), lift and alert outcomes (``lift_with_hits``)
-    with the watched run's alerts and lists but the twin's incidents."""
-    with Session() as s:
-        for name in _TABLES:
-            s.register(name, watch.execute(f"SELECT * FROM {name}").to_arrow_table())
-        s.register("incidents", twin.execute("SELECT * FROM incidents").to_arrow_table())
-        figures = rule_metrics(s.con, rules=rules, days=days, horizon=horizon)
-        lift, hits = lift_with_hits(s.con, rules=rules, lists=lists, days=days,
+    with the watched run's alerts and lists but the twin's incidents: read from a cursor on
+    the watched run whose ``incidents`` are the twin's, registered over the watched run's."""
+    scoring = watch.cursor()  # the watched run's tables, its own relations
+    try:
+        scoring.register("incidents", twin.execute("SELECT * FROM incidents").to_arrow_table())
+        figures = rule_metrics(scoring, rules=rules, days=days, horizon=horizon)
+        lift, hits = lift_with_hits(scoring, rules=rules, lists=lists, days=days,
                                     horizon=horizon, seed=seed, metrics=figures)
+    finally:
+        scoring.close()
     return figures, lift, hits
 
 

@@ -48,16 +48,21 @@ def wrongdoing_claims(rules: Mapping[str, Claim]) -> dict[str, Claim]:
 def scored(watch: Con, no_response: Con | None, scenario: Scenario, rules: dict[str, Claim],
            *, seed: int) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Each rule's figures, lift and alert outcomes: from the watched run, except a rule whose
-    action prevents what it predicts, scored against the twin without response when it ran."""
+    action prevents what it predicts, scored against the twin without response when it ran
+    (and only there: its figures against the watched run would be thrown away)."""
     days, horizon = scenario.world.days, scenario.audit.horizon_minutes
     lists = {r.name: list(r.lists) for r in scenario.rules}
-    figures = rule_metrics(watch, rules=rules, days=days, horizon=horizon)
-    lift, hits = lift_with_hits(watch, rules=rules, days=days, horizon=horizon, seed=seed,
+    preventive = ({r.name: rules[r.name] for r in scenario.rules
+                   if r.action in PREVENTIVE_ACTIONS} if no_response is not None else {})
+    twin = (against_twin(watch, no_response, rules=preventive, lists=lists, days=days,
+                         horizon=horizon, seed=seed) if preventive else None)
+    kept = {r: c for r, c in rules.items() if r not in preventive}
+    if twin is not None and not kept:
+        return twin
+    figures = rule_metrics(watch, rules=kept, days=days, horizon=horizon)
+    lift, hits = lift_with_hits(watch, rules=kept, days=days, horizon=horizon, seed=seed,
                                 lists=lists, metrics=figures)
-    preventive = {r.name: rules[r.name] for r in scenario.rules
-                  if r.action in PREVENTIVE_ACTIONS}
-    if no_response is None or not preventive:
+    if twin is None:
         return figures, lift, hits
-    f, li, h = against_twin(watch, no_response, rules=preventive, lists=lists,
-                            days=days, horizon=horizon, seed=seed)
+    f, li, h = twin
     return replace_rules(figures, f), replace_rules(lift, li), replace_rules(hits, h)

@@ -29,7 +29,7 @@ from custodiet.audit.sim._lists import (
     list_sizes,
     person_list_days,
 )
-from custodiet.audit.sim._null import ACT_AIM, null_alerts
+from custodiet.audit.sim._null import null_alerts, null_world_figures
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
 from custodiet.audit.sim._rules import overall_metrics
@@ -54,13 +54,12 @@ from custodiet.audit.sim._sections import (
     SystemFigures,
     Twins,
     Workload,
-    WorkloadCategory,
 )
 from custodiet.audit.sim._seed_twins import SeedRuns, twins_of
 from custodiet.audit.sim._seed_twins import has_table as _has
 from custodiet.audit.sim._systems import system_metrics, systems_of
 from custodiet.audit.sim._unseen import unseen_trips
-from custodiet.audit.sim._workload import workload
+from custodiet.audit.sim._workload import workload_section
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
 
@@ -200,13 +199,7 @@ def _twin_headline(t: Twins) -> dict[str, float | None]:
     if t.interception_by_kind is not None:
         out.update(_effects(t))
     if t.null_world_alerts_by_rule is not None:
-        acts = [r for r in t.null_world_alerts_by_rule if r.aim == ACT_AIM]
-        total_null = sum(r.null_world_alerts for r in acts)
-        out["null_world_alerts"] = total_null
-        base = sum(r.baseline_alerts or 0 for r in acts)
-        out["null_to_actual_alerts"] = (
-            total_null / base if base and all(r.baseline_alerts is not None for r in acts)
-            else None)
+        out.update(null_world_figures(t.null_world_alerts_by_rule))
     return out
 
 
@@ -275,8 +268,8 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     watch = runs.watch
     days, horizon = scenario.world.days, scenario.audit.horizon_minutes
     rules = claims(scenario)
-    overall = RuleFigures(**overall_metrics(watch, rules=wrongdoing_claims(rules), days=days,
-                                            horizon=horizon))
+    wrongdoing = wrongdoing_claims(rules)
+    overall = RuleFigures(**overall_metrics(watch, rules=wrongdoing, days=days, horizon=horizon))
     contacts = watch.execute("SELECT count(*), count(DISTINCT person) FROM actions").fetchone()
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
@@ -294,12 +287,12 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         redlist=red, twins=twins_of(runs, overall, rules=rules, days=days, horizon=horizon,
                                     nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
-        wrongdoing_rules=sorted(wrongdoing_claims(rules)),
+        wrongdoing_rules=sorted(wrongdoing),
         systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,
                                                 days=days, horizon=horizon)),
         burden_by_system=CategoryBurden.of(flagged_by_system(
             watch, systems=systems, categories=categories_in(watch))),
-        workload=_workload(watch, scenario),
+        workload=workload_section(watch, scenario),
         trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon,
                                             tickets=scenario.sensors.tickets,
                                             checkpoints=scenario.sensors.checkpoints))
@@ -320,11 +313,3 @@ def _redlist(runs: SeedRuns, scenario: Scenario, rules: dict[str, list[str]]) ->
                    suppressed=Suppressed(**suppressed_would_find(
                        watch, rules=rules, days=scenario.world.days, horizon=horizon)))
 
-
-def _workload(watch: Con, scenario: Scenario) -> Workload:
-    people = watch.execute("SELECT count(*) FROM persons").fetchone()[0]
-    w = workload(watch, rule_category={r.name: r.category for r in scenario.rules},
-                 rule_action={r.name: r.action for r in scenario.rules},
-                 capacity=round(scenario.response.capacity_per_100k * people / 1e5),
-                 days=scenario.world.days)
-    return Workload(**{**w, "by_category": WorkloadCategory.of(w["by_category"])})

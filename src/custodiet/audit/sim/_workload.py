@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import duckdb
 import pyarrow as pa
 
+from custodiet.audit.sim._sections import Workload, WorkloadCategory
+from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
 
 _SQL = """
@@ -50,3 +52,13 @@ def workload(con: duckdb.DuckDBPyConnection, *, rule_category: Mapping[str, str]
         "mean_delay_hours": (sum(d * n for d, n in delays) / ans) if ans else None,
         "by_category": rows,
     }
+
+
+def workload_section(con: duckdb.DuckDBPyConnection, scenario: Scenario) -> Workload:
+    """The workload section of a run of ``scenario``: the capacity scaled to its people."""
+    people = con.execute("SELECT count(*) FROM persons").fetchone()[0]
+    w = workload(con, rule_category={r.name: r.category for r in scenario.rules},
+                 rule_action={r.name: r.action for r in scenario.rules},
+                 capacity=round(scenario.response.capacity_per_100k * people / 1e5),
+                 days=scenario.world.days)
+    return Workload(**{**w, "by_category": WorkloadCategory.of(w["by_category"])})
