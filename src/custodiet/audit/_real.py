@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from custodiet.audit._cellkey import add_record_keys
 from custodiet.audit._cells import Cells, cells_from_relation, quote
 from custodiet.audit._disclosure import Disclosure, Joint, protect
 from custodiet.audit._frame import (
@@ -84,6 +85,8 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         raise UserError(f"has {counted:g} {who}, fewer than --min-cell {spec.min_cell:g}: "
                         "nothing could be published", where=where)
     refuse_identifiers(spec, con, survey)
+    if spec.perturb:
+        add_record_keys(con)
     info: dict[str, Any] = {"rows": int(rows), "people": float(people),
                             "weights": None if not spec.weight else (
                                 "survey" if survey else "counts")}
@@ -150,6 +153,8 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         sel.append(f"{quote(spec.weight)}::DOUBLE AS __weight")
     if spec.score:
         sel.append(f"{quote(spec.score)} AS __score")
+    if spec.perturb:
+        sel.append("__rk")
     rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
     label = "__label" if spec.label else None
     weight = "__weight" if spec.weight else None
@@ -178,14 +183,16 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         sweep.score = spec.score
     cut = None if spec.flag is not None else (
         spec.threshold if spec.threshold is not None else info.get("cutoff"))
-    joint = _joint(rel, groups, label, weight, grid, cut, survey)
-    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell)
+    joint = _joint(rel, groups, label, weight, grid, cut, survey,
+                   "__rk" if spec.perturb else None)
+    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell, perturb=spec.perturb)
     info["groups"] = groups
     return RealAudit(result, sweep, info, disclosure)
 
 
 def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
-           weight: str | None, grid: Grid | None, cut: float | None, survey: bool) -> Joint:
+           weight: str | None, grid: Grid | None, cut: float | None, survey: bool,
+           key: str | None = None) -> Joint:
     """People per (group values, score bucket, flagged, label), for disclosure control
     (with survey weights, respondents beside the weighted counts)."""
     if grid is not None:
@@ -193,10 +200,10 @@ def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
     else:
         rel = rel.project("*, 0.0 AS __bucket")
     withb = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight, values=("__bucket",), units=survey)
+                                weight=weight, values=("__bucket",), units=survey, key=key)
     assert withb.values is not None
     raw = withb.values[:, 0]
     bucket = bucket_index(grid, raw) if grid is not None else np.zeros(len(raw), np.int64)
     cells = Cells(withb.group_cols, withb.levels, withb.codes, withb.flagged, withb.label,
-                  withb.count, units=withb.units)
+                  withb.count, units=withb.units, keys=withb.keys)
     return Joint(cells, bucket, grid, cut)
