@@ -236,6 +236,26 @@ def _unions(cells: Cells, w: np.ndarray, x4: np.ndarray, min_cell: float,
     return out
 
 
+#: Up to this many score values, every set of them is searched (2^8 - 1 sets), not only runs
+#: of consecutive values: a union of separate score bands (1-2 with 7-8) is a count too.
+MAX_SUBSET_VALUES = 8
+
+
+def score_sets(n_v: int) -> list[np.ndarray]:
+    """The sets of score values searched: every non-empty subset when there are at most
+    ``MAX_SUBSET_VALUES``, else every run of consecutive values."""
+    if n_v <= MAX_SUBSET_VALUES:
+        bits = (np.arange(1, 2 ** n_v)[:, None] >> np.arange(n_v)) & 1
+        return list(bits.astype(bool))
+    out = []
+    for lo in range(n_v):
+        for hi in range(lo + 1, n_v + 1):
+            ok = np.zeros(n_v, bool)
+            ok[lo:hi] = True
+            out.append(ok)
+    return out
+
+
 def _outcome(ok: np.ndarray, fs: tuple[int, ...], yv: tuple[int, ...]) -> np.ndarray:
     out = np.zeros((len(ok), 2, 2), bool)
     out[np.ix_(ok, np.isin([0, 1], fs), np.isin([0, 1], yv))] = True
@@ -256,15 +276,12 @@ def leaks(metrics: dict, cells: Cells, min_cell: float) -> list[tuple[float, str
     cand, label = [], []
     for fs in ((0,), (1,), (0, 1)):
         for yv in ys:
-            for lo in range(n_v):
-                for hi in range(lo + 1, n_v + 1):
-                    ok = np.zeros(n_v, bool)
-                    ok[lo:hi] = True
-                    w = _outcome(ok, fs, yv).ravel()
-                    for s in _unions(cells, w, x4, min_cell, eqs):
-                        who = [c for c, k in zip(cells.combos, s, strict=True) if k]
-                        label.append((float(s @ x4 @ w),
-                                      f"{who} score {cells.values[ok].tolist()} f{fs} y{yv}"))
+            for ok in score_sets(n_v):
+                w = _outcome(ok, fs, yv).ravel()
+                for s in _unions(cells, w, x4, min_cell, eqs):
+                    who = [c for c, k in zip(cells.combos, s, strict=True) if k]
+                    label.append((float(s @ x4 @ w),
+                                  f"{who} score {cells.values[ok].tolist()} f{fs} y{yv}"))
     for i in np.flatnonzero(truth > 1e-9):
         if truth[i] < min_cell:
             v = np.zeros(len(truth), bool)

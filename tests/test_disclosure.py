@@ -129,7 +129,10 @@ def test_top_pct_is_exact_and_weights_leave_no_residual(tmp_path):
     src.write_text("g,s,y,w\n" + "\n".join(rows) + "\n")
     real = audit_file(AuditSpec(path=src, groups=["g"], score="s", top_pct=7.0, label="y",
                                 min_cell=5))
-    assert real.info["cutoff"] == 93  # scores 93..99: seven people
+    assert real.flag_cut == 93  # scores 93..99: seven people
+    assert real.info["cutoff"] is None  # one person scores 93: the cut-off is withheld
+    fr = real.result.overall_frame
+    assert fr.counts[0, fr.count_names.index("flagged")] == 7  # published or not
     rows = [f"{'a' if i % 2 else 'b'},{i / 10},{i % 3 == 0:d},{0.1 + (i % 7) / 10}"
             for i in range(300)] + ["z,5,1,0", "z,6,0,0"]
     src.write_text("g,s,y,w\n" + "\n".join(rows) + "\n")

@@ -18,6 +18,7 @@ from custodiet.audit._frame import (
 )
 from custodiet.audit._metrics import LABELLED, UNLABELLED, MetricDef
 from custodiet.audit._nested import DEFAULT_REPLICATES, Interval
+from custodiet.audit._perturb_cost import perturbation_cost
 from custodiet.audit._real import AuditSpec, RealAudit, audit_file
 from custodiet.audit._sweep import Sweep, SweepFrame, threshold_sweep
 from custodiet.audit._verdict import (
@@ -71,6 +72,7 @@ __all__ = [
     "group_metrics",
     "more_data_needed",
     "percentile_interval",
+    "perturbation_cost",
     "protect",
     "quote",
     "resample_counts",

@@ -38,6 +38,8 @@ class Cells:
     rows: np.ndarray | None = None
     """Sample rows per cell when the weights are survey weights (each row stands for ``count /
     rows`` people): the bootstrap then resamples rows, each with its weight."""
+    keys: np.ndarray | None = None
+    """Per cell, the sum of its rows' record keys modulo 2^32 (cell-key perturbation)."""
     units: np.ndarray | None = None
     """Respondents (rows of positive weight) per cell when the weights are survey weights:
     small-cell rules count these, never the weights (one row weighing 15.5 is one person)."""
@@ -74,7 +76,7 @@ class Cells:
 def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], flag: str,
                         label: str | None = None, weight: str | None = None,
                         values: Sequence[str] = (), survey: bool = False,
-                        units: bool = False) -> Cells:
+                        units: bool = False, key: str | None = None) -> Cells:
     """Aggregate a DuckDB relation with group columns, a 0/1 ``flag``, an optional 0/1 ``label``
     and an optional non-negative ``weight`` (people per row; 1 when absent). Each column of
     ``values`` (a number per person) becomes part of the cell key, so that its per-person mean
@@ -86,6 +88,9 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
 
     With ``units``, each cell also records its respondents (rows of positive weight), which
     small-cell rules count instead of the weights (:attr:`Cells.people`).
+
+    With ``key`` (a column of record keys), each cell records the sum of its rows' keys
+    modulo 2^32 (rows of weight 0 are nobody and add nothing).
 
     Cells come out sorted, whatever the row order or thread count, so that a seeded bootstrap
     draws the same resamples on every run.
@@ -105,6 +110,9 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
     units = units and weight is not None
     if units:
         rows += f", count(*) FILTER (WHERE {w} > 0) AS u"
+    if key is not None:
+        rows += (f", (coalesce(sum({quote(key)}) FILTER (WHERE {w} > 0), 0) % 4294967296)"
+                 "::BIGINT AS k")
     sql = (f"SELECT {', '.join(sel)}, SUM({w}) AS n{rows} FROM _cells_src GROUP BY ALL "
            "ORDER BY ALL")
     table = rel.query("_cells_src", sql).to_arrow_table()
@@ -113,6 +121,8 @@ def cells_from_relation(rel: duckdb.DuckDBPyRelation, *, groups: Sequence[str], 
     if units:
         u = np.asarray(table.column("u").to_numpy(), dtype=np.float64)
         cells = replace(cells, units=u[n > 0])
+    if key is not None:
+        cells = replace(cells, keys=np.asarray(table.column("k").to_numpy(), np.int64)[n > 0])
     if not survey:
         return cells
     r = np.asarray(table.column("r").to_numpy(), dtype=np.float64)

@@ -20,25 +20,40 @@ from custodiet.audit import _metrics as mt
 
 #: Dimension up to which the 0/1 points of a derivable subspace are enumerated (2^12 points).
 MAX_ENUMERATED: int = 12
+#: Up to this many score intervals every set of them is protected (2^6 - 1 = 63 sets, against
+#: 21 runs); beyond, runs of consecutive intervals only (assumption: the work of the check
+#: grows with the number of sets, and 2^20 sets of 20 intervals would not end).
+MAX_SUBSET_INTERVALS: int = 6
 _TOL = 1e-7
 _CHUNK = 4_000_000  # floats of projections computed at once (32 MB)
 
 
+def interval_sets(n_intervals: int) -> np.ndarray:
+    """Sets of score intervals (rows, 0/1) that are protected: every non-empty set of them
+    (separate bands together, 1-2 with 7-8) when there are at most ``MAX_SUBSET_INTERVALS``,
+    else every run of consecutive intervals."""
+    if n_intervals <= MAX_SUBSET_INTERVALS:
+        return ((np.arange(1, 2 ** n_intervals)[:, None] >> np.arange(n_intervals)) & 1
+                ).astype(bool).reshape(-1, n_intervals)
+    lo, hi = np.triu_indices(n_intervals + 1, k=1)
+    idx = np.arange(n_intervals)
+    return (idx >= lo[:, None]) & (idx < hi[:, None])
+
+
 def outcome_family(atoms: np.ndarray, n_intervals: int, labelled: bool) -> np.ndarray:
-    """Sets of atoms (rows, 0/1) whose counts must stay protected: every run of score
-    intervals, crossed with flagged or not (or either) and label 1 or 0 (or either)."""
+    """Sets of atoms (rows, 0/1) whose counts must stay protected: every set of score
+    intervals of :func:`interval_sets`, crossed with flagged or not (or either) and label 1 or
+    0 (or either)."""
     iv, f, y = atoms[:, 0], atoms[:, 1], atoms[:, 2]
     out = []
     ys = ((0,), (1,), (0, 1)) if labelled else ((0,),)
+    sets = interval_sets(n_intervals)
     for fs in ((0,), (1,), (0, 1)):
         for yv in ys:
             base = np.isin(f, fs) & np.isin(y, yv)
-            for lo in range(n_intervals):
-                for hi in range(lo + 1, n_intervals + 1):
-                    w = base & (iv >= lo) & (iv < hi)
-                    if w.any():
-                        out.append(w)
-    return np.array(out, dtype=bool).reshape(-1, len(atoms))
+            w = base[None, :] & sets[:, iv]
+            out.append(w[w.any(axis=1)])
+    return np.concatenate(out).reshape(-1, len(atoms))
 
 
 def _rref(n: np.ndarray) -> np.ndarray:

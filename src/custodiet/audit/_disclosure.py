@@ -22,6 +22,8 @@ from threadpoolctl import threadpool_limits
 
 from custodiet._interrupt import check as check_interrupt
 from custodiet.audit import _metrics as mt
+from custodiet.audit._cellkey import noise_summary
+from custodiet.audit._cellkey import perturb as perturb_counts
 from custodiet.audit._cells import Cells, Grouping
 from custodiet.audit._derivable import derivable_small, outcome_family
 from custodiet.audit._frame import AuditResult, GroupFrame
@@ -66,6 +68,7 @@ class Disclosure:
     secondary: int
     thresholds_dropped: int
     thresholds: int
+    perturbed: int | None = None  # values given cell-key noise; None when off
 
     @property
     def withheld_share(self) -> float:
@@ -84,7 +87,9 @@ class Disclosure:
                 "heavy": self.heavy, "sweep_thresholds_dropped": self.thresholds_dropped,
                 "method": "primary suppression of counts below min_cell and of every value "
                           "built from one; complementary suppression until no such count is "
-                          "a linear combination of the published counts and rates"}
+                          "a linear combination of the published counts and rates",
+                **({} if self.perturbed is None else
+                   {"perturbation": {**noise_summary(), "values": self.perturbed}})}
 
 
 class _Model:
@@ -114,6 +119,7 @@ class _Model:
                       zip(joint.bucket, c.flagged, y, strict=True)], dtype=np.int64)
         self.x = np.zeros((len(combos), len(atoms)))
         np.add.at(self.x, (self.u, a), c.people)  # people, never weights
+        self.atom_of = a
         self.bounds = bounds
         self.labelled = labelled
         self.funcs: dict[tuple[bytes, bytes], int] = {}
@@ -275,9 +281,11 @@ def _costs(m: _Model, live: list[tuple[Any, list[int]]], published: list[int]) -
 
 
 def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
-            min_cell: float) -> Disclosure:
+            min_cell: float, perturb: bool = False) -> Disclosure:
     """Suppress (in place) every value of ``result`` and ``sweep`` from which a count below
-    ``min_cell`` could be derived; drop sweep thresholds that would isolate a small interval."""
+    ``min_cell`` could be derived; drop sweep thresholds that would isolate a small interval.
+    With ``perturb`` (the joint cells carry record keys), every published count then gets its
+    cell-key noise and every published rate is recomputed from perturbed counts."""
     n_thr = dropped = 0
     kept = np.zeros(1, np.int64)
     if sweep is not None and joint.grid is not None:
@@ -314,7 +322,12 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
             if rounds > _MAX_ROUNDS:  # never publish unchecked: withhold everything instead
                 hidden = set(range(len(m.vecs))) - fixed
                 break
-    return _apply(m, frames, sweep, hidden, small, min_cell, n_thr, dropped)
+    out = _apply(m, frames, sweep, hidden, small, min_cell, n_thr, dropped)
+    if perturb:
+        if joint.cells.keys is None:
+            raise ValueError("perturbation needs the cells' record keys")
+        out.perturbed = perturb_counts(m, joint.cells.keys, joint.cells.count, frames, sweep)
+    return out
 
 
 def _check_size(m: _Model) -> None:

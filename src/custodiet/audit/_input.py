@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from custodiet.audit._cellkey import ROW_HASH
 from custodiet.audit._cells import quote
 from custodiet.audit._validate import suggest
 from custodiet.errors import UserError
@@ -125,10 +126,11 @@ def copy_needed(spec: AuditSpec, con: duckdb.DuckDBPyConnection, source: Path
         if col not in available:
             raise UserError(f"no {role.split()[0]} column {col!r}{suggest(col, available)}",
                             where=where, field=col)
-    needed = list(dict.fromkeys(cols.values()))
+    needed = [quote(c) for c in dict.fromkeys(cols.values())]
+    if spec.perturb:  # a hash of each row's full content, for its record key
+        needed.append(ROW_HASH)
     try:
-        con.execute(f"CREATE TABLE src AS SELECT {', '.join(quote(c) for c in needed)} "
-                    f"FROM {_reader(source)}")
+        con.execute(f"CREATE TABLE src AS SELECT {', '.join(needed)} FROM {_reader(source)} t")
     except duckdb.Error as err:
         msg = str(err).splitlines()[0]
         raise UserError(f"cannot be read as a table ({msg[:160]})", where=where) from None

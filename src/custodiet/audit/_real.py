@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 import numpy as np
 
+from custodiet.audit._cellkey import add_record_keys
 from custodiet.audit._cells import Cells, cells_from_relation, quote
 from custodiet.audit._disclosure import Disclosure, Joint, protect
 from custodiet.audit._frame import (
@@ -30,6 +31,7 @@ from custodiet.audit._input import (
     refuse_identifiers,
     score_range,
 )
+from custodiet.audit._score_values import people_at, people_expr, score_facts
 from custodiet.audit._spec import AuditSpec
 from custodiet.audit._sweep import Grid, Sweep, bucket_index, sweep_grid, threshold_sweep
 from custodiet.engine import connect
@@ -45,6 +47,8 @@ class RealAudit:
     sweep: Sweep | None
     info: dict[str, Any]
     disclosure: Disclosure | None = None
+    flag_cut: float | None = None
+    """The flag rule's exact cut-off on the score (not published unless many hold it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """What ``metrics.json`` holds: the input's description, every value with its status,
@@ -84,23 +88,30 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         raise UserError(f"has {counted:g} {who}, fewer than --min-cell {spec.min_cell:g}: "
                         "nothing could be published", where=where)
     refuse_identifiers(spec, con, survey)
+    if spec.perturb:
+        add_record_keys(con)
     info: dict[str, Any] = {"rows": int(rows), "people": float(people),
                             "weights": None if not spec.weight else (
                                 "survey" if survey else "counts")}
     if spec.score is not None:
-        info["score_range"] = score_range(spec, con)
+        score_range(spec, con)  # refuses a threshold outside the range
+        people = people_expr(spec.weight, survey)
+        facts = score_facts(con, spec.score, people, spec.min_cell)
+        info["score_range"] = facts.published_range()
+        info["_facts"] = facts
     return info
 
 
-def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> str:
-    """SQL for the 0/1 flag, recording the rule in ``info``."""
+def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, Any]
+               ) -> tuple[str, float | None]:
+    """SQL for the 0/1 flag and its cut-off on the score, recording the rule in ``info``."""
     if spec.flag is not None:
         info["flag_rule"] = f"{spec.flag} = 1"
-        return f"CAST({quote(spec.flag)} AS INTEGER)"
+        return f"CAST({quote(spec.flag)} AS INTEGER)", None
     s = quote(spec.score)  # type: ignore[arg-type]
     if spec.threshold is not None:
         info["flag_rule"] = f"{spec.score} >= {spec.threshold:g}"
-        return f"CAST({s} >= {spec.threshold!r} AS INTEGER)"
+        return f"CAST({s} >= {spec.threshold!r} AS INTEGER)", spec.threshold
     w = f"{quote(spec.weight)}::DOUBLE" if spec.weight else "1.0"
     # P% of N as P * N / 100 (exact for whole numbers: 7 * 100 / 100 is 7, where 0.07 * 100
     # is 7.000000000000001 and would flag one more), compared with a tolerance of rounding
@@ -110,13 +121,21 @@ def _flag_expr(spec: AuditSpec, con: duckdb.DuckDBPyConnection, info: dict[str, 
         f"WITH s AS (SELECT {s}::DOUBLE AS v, sum({w}) AS w FROM src GROUP BY 1), "
         f"c AS (SELECT v, sum(w) OVER (ORDER BY v DESC) AS cum FROM s) "
         f"SELECT max(v) FROM c WHERE cum >= ?", [k]).fetchone()[0]
-    if cut is None:  # k exceeds everyone: everyone is flagged
+    if cut is None:  # k exceeds everyone: everyone is flagged, at the published lowest score
         cut = info["score_range"][0]
     what = f"top {spec.top_k:g}" if spec.top_k is not None else f"top {spec.top_pct:g}%"
-    info["flag_rule"] = (f"{what} by {spec.score}: {spec.score} >= {cut:g} "
-                         "(ties at the cut-off are all flagged)")
-    info["cutoff"] = cut
-    return f"CAST({s}::DOUBLE >= {cut!r} AS INTEGER)"
+    survey = info["weights"] == "survey"
+    held = people_at(con, spec.score, people_expr(spec.weight, survey), cut)
+    if cut == info["score_range"][0] or held >= spec.min_cell:
+        info["flag_rule"] = (f"{what} by {spec.score}: {spec.score} >= {cut:g} "
+                             "(ties at the cut-off are all flagged)")
+        info["cutoff"] = cut
+    else:  # the score of the last person flagged, held by too few to publish
+        info["flag_rule"] = (f"{what} by {spec.score} (ties at the cut-off are all flagged; "
+                             f"the cut-off is withheld: fewer than {spec.min_cell:g} people "
+                             "have that score)")
+        info["cutoff"] = None
+    return f"CAST({s}::DOUBLE >= {cut!r} AS INTEGER)", cut
 
 
 def audit_file(spec: AuditSpec) -> RealAudit:
@@ -140,7 +159,8 @@ def audit_file(spec: AuditSpec) -> RealAudit:
 
 def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
                   info: dict[str, Any]) -> RealAudit:
-    flag = _flag_expr(spec, con, info)
+    flag, cut = _flag_expr(spec, con, info)
+    facts = info.pop("_facts", None)
     groups = list(dict.fromkeys(spec.groups))
     sel = [quote(g) for g in groups]
     sel.append(f"{flag} AS __flagged")
@@ -150,6 +170,8 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         sel.append(f"{quote(spec.weight)}::DOUBLE AS __weight")
     if spec.score:
         sel.append(f"{quote(spec.score)} AS __score")
+    if spec.perturb:
+        sel.append("__rk")
     rel = con.sql(f"SELECT {', '.join(sel)} FROM src")
     label = "__label" if spec.label else None
     weight = "__weight" if spec.weight else None
@@ -171,21 +193,22 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
                            seed=spec.seed, confidence=spec.confidence)
     sweep = grid = None
     if spec.score:
-        grid = sweep_grid(rel, "__score")
+        grid = sweep_grid(rel, "__score", bounds=tuple(info["score_range"]),
+                          by_value=facts.fewest >= spec.min_cell)
         sweep = threshold_sweep(rel, score="__score", groupings=default_groupings(groups),
                                 groups=tuple(groups), label=label, weight=weight,
                                 min_cell=spec.min_cell, grid=grid, units=survey)
         sweep.score = spec.score
-    cut = None if spec.flag is not None else (
-        spec.threshold if spec.threshold is not None else info.get("cutoff"))
-    joint = _joint(rel, groups, label, weight, grid, cut, survey)
-    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell)
+    joint = _joint(rel, groups, label, weight, grid, cut, survey,
+                   "__rk" if spec.perturb else None)
+    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell, perturb=spec.perturb)
     info["groups"] = groups
-    return RealAudit(result, sweep, info, disclosure)
+    return RealAudit(result, sweep, info, disclosure, cut)
 
 
 def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
-           weight: str | None, grid: Grid | None, cut: float | None, survey: bool) -> Joint:
+           weight: str | None, grid: Grid | None, cut: float | None, survey: bool,
+           key: str | None = None) -> Joint:
     """People per (group values, score bucket, flagged, label), for disclosure control
     (with survey weights, respondents beside the weighted counts)."""
     if grid is not None:
@@ -193,10 +216,10 @@ def _joint(rel: duckdb.DuckDBPyRelation, groups: list[str], label: str | None,
     else:
         rel = rel.project("*, 0.0 AS __bucket")
     withb = cells_from_relation(rel, groups=groups, flag="__flagged", label=label,
-                                weight=weight, values=("__bucket",), units=survey)
+                                weight=weight, values=("__bucket",), units=survey, key=key)
     assert withb.values is not None
     raw = withb.values[:, 0]
     bucket = bucket_index(grid, raw) if grid is not None else np.zeros(len(raw), np.int64)
     cells = Cells(withb.group_cols, withb.levels, withb.codes, withb.flagged, withb.label,
-                  withb.count, units=withb.units)
+                  withb.count, units=withb.units, keys=withb.keys)
     return Joint(cells, bucket, grid, cut)

@@ -28,6 +28,9 @@ class AuditSpec:
     min_cell: float = DEFAULT_MIN_CELL
     band: tuple[float, float] = DEFAULT_BAND
     confidence: float = DEFAULT_CONFIDENCE
+    perturb: bool = False
+    """Add cell-key noise to every published count (rates from the noisy counts), so that
+    outputs of two similar tables cannot be subtracted to reveal one person."""
     glob: bool = False
     """Read ``path`` as a pattern of several files (``data/*.csv``); by default the path is
     that one file, whatever characters its name holds."""

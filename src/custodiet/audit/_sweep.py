@@ -40,15 +40,20 @@ class Grid:
 
 
 def sweep_grid(rel: duckdb.DuckDBPyRelation, score: str,
-               max_thresholds: int = MAX_THRESHOLDS) -> Grid:
+               max_thresholds: int = MAX_THRESHOLDS, *, bounds: tuple[float, float] | None = None,
+               by_value: bool = True) -> Grid:
     """The score's distinct values, or an equal-width grid when there are more than
     ``max_thresholds``; a score on a grid point is in that point's bucket (not the one below,
-    whatever the rounding of the division)."""
+    whatever the rounding of the division). ``bounds`` replace the score's extremes as the
+    grid's ends (a real audit's published, rounded range); without ``by_value`` the grid is
+    equal-width whatever the number of distinct values (some value is held by too few)."""
     s = quote(score)
     lo, hi, distinct = rel.query(
         "_sw", f"SELECT min({s})::DOUBLE, max({s})::DOUBLE, count(DISTINCT {s}) FROM _sw"
     ).fetchone()
-    if distinct <= max_thresholds:
+    if bounds is not None:
+        lo, hi = bounds
+    if (by_value and distinct <= max_thresholds) or hi <= lo:
         thresholds = np.asarray(sorted(x[0] for x in rel.query(
             "_sw", f"SELECT DISTINCT {s}::DOUBLE FROM _sw").fetchall()), dtype=np.float64)
         return Grid(thresholds, "distinct values", f"{s}::DOUBLE", hi)

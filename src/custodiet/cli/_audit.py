@@ -58,6 +58,9 @@ def register(sub: Any) -> None:
                    help="suppress cells with fewer than N people (default 10)")
     p.add_argument("--band", type=_number, nargs=2, default=(0.8, 1.25), metavar=("LO", "HI"),
                    help="pass band for ratios to the reference (default 0.8 1.25)")
+    p.add_argument("--perturb", action="store_true",
+                   help="add cell-key noise (at most 2 people) to every published count, so "
+                        "that outputs of similar tables cannot be subtracted (docs/audit.md)")
     p.set_defaults(handler=run)
 
 
@@ -87,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         top_pct=args.top_pct, weight=args.weight,
         reference=_references(args.reference, list(dict.fromkeys(args.group))),
         bootstrap=args.bootstrap, seed=args.seed, min_cell=args.min_cell,
-        band=tuple(args.band), glob=args.glob)
+        band=tuple(args.band), glob=args.glob, perturb=args.perturb)
     real = audit_file(spec)
 
     def build(figures: Path) -> tuple[Any, dict[str, Any]]:

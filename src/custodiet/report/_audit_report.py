@@ -269,7 +269,17 @@ def add_method_section(report: Report, result: AuditResult,
             f"threshold sweep. {disclosure.primary:,} values are withheld as small, "
             f"{disclosure.secondary:,} to protect them, of {disclosure.values:,}. Not covered: "
             "bounds that follow from counts being non-negative whole numbers, the bootstrap "
-            "intervals, and outputs of other audits of the same data.")
+            "intervals" + (
+                "." if disclosure.perturbed is not None else
+                ", and outputs of other audits of the same data (--perturb protects "
+                "against subtracting them)."))
+    if disclosure is not None and disclosure.perturbed is not None:
+        sec.paragraph(
+            "Cell-key perturbation: every published count carries a noise of at most 2 "
+            "people, fixed by the people it counts and by the table, and rates are computed "
+            "from the perturbed counts, so that subtracting two outputs (of this table and a "
+            "copy with one person fewer, or of two groupings) does not give one person. "
+            "Counts therefore need not add up to their totals.")
     if result.bootstrap:
         sec.paragraph(f"Intervals: {result.bootstrap} bootstrap resamples (seed {result.seed})"
                       " drawn as multinomial counts of the aggregated cells, which is the same "
