@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from custodiet.report._study_format import fmt
+
 _CSS = """
 :root { --ink: #1a1a1a; --muted: #5a5a5a; --rule: #d0d0d0; --accent: #0072B2; }
 * { box-sizing: border-box; }
@@ -178,6 +180,15 @@ class Section:
         """Add a table."""
         self.blocks.append(table)
         return self
+
+    def rows(self, header: list[str], rows: list[list[Any]], *, kinds: list[str],
+             caption: str | None = None) -> Section:
+        """Add a table of raw values, each column formatted by its kind (``text``, or
+        ``count``, ``share``, ``number`` as the report formats figures): for sections written
+        in the simulation audit, which does not know the report's formatting."""
+        cells = [[v if k == "text" else fmt(v, k) for v, k in zip(row, kinds, strict=True)]
+                 for row in rows]
+        return self.table(Table(header, cells, caption))
 
     def figure(self, figure: Figure) -> Section:
         """Add a figure."""

@@ -1,8 +1,8 @@
 """The study report's sections on the administrative statuses the rules found (apart from
 wrongdoing), on what the red list hides and on whether anyone can know that the system
 predicted right: precision the police can compute against the twin's, the twins' incidents, the
-list feedback loop (per list, over time, and across removal rates) and the officers'
-workload."""
+list feedback loop (per list, over time, and across removal rates); the officers' workload
+is a section of its own (``audit/sim/_section_modules/workload.py``)."""
 
 from __future__ import annotations
 
@@ -167,25 +167,6 @@ def feedback_table(sec: Section, metrics: StudyMetrics) -> None:
         caption="The list feedback loop, per list (added over seeds): a police contact puts "
                 "its target on the lists fed by contacts; the listing raises alerts and the "
                 "alerts actions"))
-
-
-def workload_table(sec: Section, metrics: StudyMetrics) -> None:
-    """Officers' workload: share answered, delay, unanswered by category."""
-    w = metrics.workload
-    if not w or not w.candidates:
-        return
-    rows = [[c.category, fmt(c.candidates, "count"), fmt(c.answered, "count"),
-             fmt(c.answered_share, "share"), fmt(c.unanswered, "count"),
-             fmt(c.mean_delay_hours, "number")] for c in w.by_category]
-    rows.append(["all", fmt(w.candidates, "count"), fmt(w.answered, "count"),
-                 fmt(w.answered_share, "share"), fmt(w.unanswered, "count"),
-                 fmt(w.mean_delay_hours, "number")])
-    sec.table(Table(["Category", "Alerts × persons calling for action", "Answered",
-                     "Share answered", "Left unanswered", "Mean delay (hours)"], rows,
-                    caption=f"Officers' workload (added over seeds): capacity "
-                            f"{w.capacity_per_day:,} persons a day, used up on "
-                            f"{w.days_at_capacity} of {w.days} city-days; categories "
-                            "are answered in the order of response.priority"))
 
 
 def lists_figures(sec: Section, metrics: StudyMetrics, first: SeedAudit,

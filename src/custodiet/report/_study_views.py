@@ -37,7 +37,6 @@ from custodiet.report._study_sections import (
     stopped_table,
     trips_section,
     twins_figures,
-    workload_table,
 )
 
 Render = Callable[[Section, StudyMetrics, SeedAudit, "Path | None"], None]
@@ -289,7 +288,6 @@ VIEWS: tuple[View, ...] = (
     View("knowability", KNOWABLE, _knowability),
     View("stopped", KNOWABLE, lambda sec, m, first, d: stopped_table(sec, m)),
     View("lists", KNOWABLE, _feedback),
-    View("workload", KNOWABLE, lambda sec, m, first, d: workload_table(sec, m)),
 )
 """Every view, in the order the report shows them under each question."""
 

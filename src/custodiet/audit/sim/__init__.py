@@ -39,7 +39,6 @@ from custodiet.audit.sim._pooled import (
     systems_pooled,
     trips_pooled,
     wilson,
-    workload_pooled,
 )
 from custodiet.audit.sim._pooled_rows import (
     CategoryWorkload,
@@ -225,5 +224,4 @@ __all__ = [
     "unseen_trips",
     "wilson",
     "workload",
-    "workload_pooled",
 ]

@@ -17,7 +17,6 @@ import pyarrow as pa
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
 from custodiet.audit.sim._pooled_rows import (
-    CategoryWorkload,
     KindEffect,
     Knowability,
     ListCategoryShare,
@@ -25,7 +24,6 @@ from custodiet.audit.sim._pooled_rows import (
     PooledLists,
     PooledRule,
     PooledSystem,
-    PooledWorkload,
     Spread,
 )
 from custodiet.audit.sim._sections import (
@@ -273,28 +271,6 @@ def lists_pooled(audits: Sequence[SeedAudit]) -> PooledLists:
               for (li, c), (m, n) in sorted(cats.items(),
                                             key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
     return PooledLists(by_list, by_cat)
-
-
-def workload_pooled(audits: Sequence[SeedAudit]) -> PooledWorkload | None:
-    """The officers' workload added over seeds (delays weighted by answered pairs)."""
-    ws = [a.workload for a in audits if a.workload is not None]
-    if not ws:
-        return None
-
-    def pool(rows: Sequence[Any]) -> dict[str, Any]:
-        cand = sum(r.candidates for r in rows)
-        ans = sum(r.answered for r in rows)
-        delay = sum((r.mean_delay_hours or 0.0) * r.answered for r in rows)
-        return {"candidates": cand, "answered": ans, "answered_share": _ratio(ans, cand),
-                "unanswered": cand - ans, "mean_delay_hours": _ratio(delay, ans)}
-
-    cats = sorted({c.category for w in ws for c in w.by_category})
-    return PooledWorkload(**pool(ws), capacity_per_day=ws[0].capacity_per_day,
-                          days_at_capacity=sum(w.days_at_capacity for w in ws),
-                          days=sum(w.days for w in ws),
-                          by_category=[CategoryWorkload(category=c, **pool(
-                              [x for w in ws for x in w.by_category if x.category == c]))
-                              for c in cats])
 
 
 def _added(parts: Sequence[Any]) -> dict[str, int]:

@@ -23,7 +23,6 @@ from custodiet.audit.sim._pooled import (
     stopped_pooled,
     systems_pooled,
     trips_pooled,
-    workload_pooled,
     wrongdoing_pooled,
 )
 from custodiet.audit.sim._pooled_burden import burden_pooled
@@ -86,7 +85,6 @@ SECTIONS: tuple[PooledSection, ...] = (
                    "lawful_acts_stopped"),
                   "what acting on alerts stopped: distinct incidents and people, apart from "
                   "the alerts that look false"),
-    PooledSection("workload", KNOWABLE, workload_pooled, (), "the officers' workload"),
 )
 
 #: Every pooled section by key.
@@ -111,7 +109,7 @@ def pool_study(info: StudyInfo, audits: Sequence[SeedAudit], *, groups: dict[str
     return StudyMetrics(
         scenario=info, headline=spreads([a.headline for a in audits]),
         uncertainty=dict(SPREADS), **{s.key: s.pool(audits) for s in SECTIONS},
-        sections={s.key: s.pool([a.sections.get(s.key) for a in audits])
-                  for s in SECTION_MODULES},
+        sections={k: v for k, v in ((s.key, s.pool([a.sections.get(s.key) for a in audits]))
+                                    for s in SECTION_MODULES) if v is not None},
         seeds=[a.metrics for a in audits], groups=groups, runs=runs,
         feedback_sweep=feedback_sweep)

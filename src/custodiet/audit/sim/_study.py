@@ -59,7 +59,6 @@ from custodiet.audit.sim._seed_twins import SeedRuns, twins_of
 from custodiet.audit.sim._seed_twins import has_table as _has
 from custodiet.audit.sim._systems import system_metrics, systems_of
 from custodiet.audit.sim._unseen import unseen_trips
-from custodiet.audit.sim._workload import workload_section
 from custodiet.scenario import Scenario
 from custodiet.schema import MINUTES_PER_DAY
 
@@ -97,7 +96,6 @@ class SeedAudit:
     twins: Twins | None = None
     lift: list[Lift] | None = None
     systems: list[SystemFigures] | None = None
-    workload: Workload | None = None
     trips: PetitionTrips | None = None
     alert_hits: pa.Table | None = None
     """Every real and chance alert's outcome (``_rules.ALERT_HITS`` plus ``chance``): what
@@ -113,13 +111,18 @@ class SeedAudit:
     """Per system and listed category: people and those flagged, against everyone else."""
 
     @property
+    def workload(self) -> Workload | None:
+        """The officers' workload (a section written as one module)."""
+        return self.sections.get("workload")
+
+    @property
     def metrics(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "seed": self.seed, "overall": self.overall.to_dict(),
             "rules": [r.to_dict() for r in self.rules], "burden": self.burden.to_dict(),
             "police": self.police.to_dict(),
             "alerts_by_day": [r.to_dict() for r in self.alerts_by_day]}
-        for name in ("lists", "redlist", "workload", "trips"):
+        for name in ("lists", "redlist", "trips"):
             part = getattr(self, name)
             if part is not None:
                 out[name] = part.to_dict()
@@ -292,7 +295,6 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
                                                 days=days, horizon=horizon)),
         burden_by_system=CategoryBurden.of(flagged_by_system(
             watch, systems=systems, categories=categories_in(watch))),
-        workload=workload_section(watch, scenario),
         trips=(PetitionTrips(**unseen_trips(watch, rules=rules, horizon=horizon,
                                             tickets=scenario.sensors.tickets,
                                             checkpoints=scenario.sensors.checkpoints))

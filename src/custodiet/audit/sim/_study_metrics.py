@@ -85,7 +85,6 @@ class StudyMetrics(Row):
     null_world: NullWorld | None = None
     lists: PooledLists = field(default_factory=PooledLists)
     burden_by_system: list[PooledBurden] | None = None
-    workload: PooledWorkload | None = None
     redlist: RedList | None = None
     knowability: list[Knowability] | None = None
     stopped: Stopped | None = None
@@ -99,6 +98,11 @@ class StudyMetrics(Row):
     sections: dict[str, Any] = field(default_factory=dict)
     """The pooled rows of the sections written as one module (``SECTION_MODULES``), by key;
     ``metrics.json`` holds each at its top level, absent when not computed."""
+
+    @property
+    def workload(self) -> PooledWorkload | None:
+        """The officers' workload over the seeds (a section written as one module)."""
+        return self.sections.get("workload")
 
     def to_dict(self) -> dict[str, Any]:
         out = {f.name: _json(getattr(self, f.name)) for f in dataclasses.fields(self)}
