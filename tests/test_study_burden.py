@@ -7,10 +7,12 @@ from __future__ import annotations
 import types
 from typing import Any
 
+import numpy as np
 import pytest
 
+from custodiet.audit import ClusteredSample
 from custodiet.audit.sim import ALL_RULES, CategoryBurden
-from custodiet.audit.sim._pooled_burden import burden_pooled
+from custodiet.audit.sim._pooled_burden import BURDEN_REPLICATES, burden_pooled
 from custodiet.report import _answers
 from custodiet.report._burdens import burden_by_system_table, system_burdens
 from custodiet.report._html import Report
@@ -47,6 +49,25 @@ def test_cities_that_differ_widen_the_interval() -> None:
     (a,), (b,) = burden_pooled(_audits(even)), burden_pooled(_audits(uneven))
     assert a.ratio == pytest.approx(b.ratio)
     assert b.ratio_high - b.ratio_low > 1.2 * (a.ratio_high - a.ratio_low)
+
+
+def _person_rows(parts: list[tuple[int, int, int]], offset: int = 0) -> ClusteredSample:
+    """(seed, people, flagged) laid out as one 0/1 row per person, each its own cluster."""
+    city = np.concatenate([np.full(n, s) for s, n, _ in parts])
+    hit = np.concatenate([np.r_[np.ones(f), np.zeros(n - f)] for _, n, f in parts])
+    return ClusteredSample.from_arrays(city, np.arange(len(city)) + offset, hit,
+                                       cities=[1, 2, 3])
+
+
+def test_counts_give_the_interval_of_one_row_per_person() -> None:
+    # the cells are built from counts per city; the bootstrap draws what 0/1 rows would
+    counts = {1: (300, 40, 9700, 120), 2: (200, 9, 9800, 150), 3: (250, 30, 9750, 90)}
+    (r,) = burden_pooled(_audits({s: [_row("s", "foreign", *c)] for s, c in counts.items()}),
+                         seed=4)
+    yes = _person_rows([(s, n, f) for s, (n, f, _, _) in counts.items()])
+    no = _person_rows([(s, m, g) for s, (_, _, m, g) in counts.items()], offset=yes.n_units)
+    ci = yes.rate_ratio(no, replicates=BURDEN_REPLICATES, seed=4)
+    assert (r.ratio, r.ratio_low, r.ratio_high) == (ci.estimate, ci.low, ci.high)
 
 
 def test_nobody_else_flagged_gives_a_lower_bound_and_nobody_flagged_nothing() -> None:

@@ -18,6 +18,11 @@ For example, precision and lift of a rule over the seeds of a study::
 An alert naming several people belongs to one cluster: the caller picks it (its first named
 person, or a group of people often named together).
 
+Many identical clusters can be given as one row with a weight (:meth:`ClusteredSample.from_counts`:
+per city, the people flagged and those not, instead of one 0/1 row per person): the bootstrap
+draws such a row as that many clusters, and gives the interval the rows laid out one per
+cluster would, for the same seed.
+
 Zero counts get bounds, not degenerate intervals: a bootstrap of 0 events is [0, 0]. With no
 event in a sample the upper bound on its ratio is ``-ln(α) / exposure`` (the Poisson bound;
 ``3.69 / n`` at one-sided 97.5%, close to the "rule of three"), with the exposure divided by the
@@ -38,6 +43,7 @@ from custodiet.audit._nested import (
     Design,
     Interval,
     city_scale,
+    cluster_weight,
     clusters,
     design,
     method_text,
@@ -49,25 +55,31 @@ _ZERO = "no event counted: one-sided Poisson bound, design effect at its largest
 
 @dataclass(frozen=True, eq=False)
 class ClusteredSample:
-    """Rows of (city, cluster, numerator, denominator); ``cities`` lists every city of the
-    study, including those where nothing was counted (they count in a mean per city)."""
+    """Rows of (city, cluster, numerator, denominator, weight); ``cities`` lists every city of
+    the study, including those where nothing was counted (they count in a mean per city). A
+    cluster of weight ``m`` stands for ``m`` identical, independent clusters (1: itself)."""
 
     city: np.ndarray
     cluster: np.ndarray
     num: np.ndarray
     den: np.ndarray
     cities: np.ndarray
+    weight: np.ndarray
 
     @classmethod
     def from_arrays(cls, city: np.ndarray, cluster: np.ndarray, num: np.ndarray,
-                    den: np.ndarray | None = None, *,
-                    cities: np.ndarray | None = None) -> ClusteredSample:
-        """Check and hold the rows; ``den`` defaults to 1 per row (an alert, a person)."""
+                    den: np.ndarray | None = None, *, cities: np.ndarray | None = None,
+                    weight: np.ndarray | None = None) -> ClusteredSample:
+        """Check and hold the rows; ``den`` defaults to 1 per row (an alert, a person),
+        ``weight`` to 1 per row (a whole number of at least 1, the same on a cluster's rows)."""
         city, cluster = np.asarray(city, dtype=np.int64), np.asarray(cluster, dtype=np.int64)
         num = np.asarray(num, dtype=np.float64)
         den = np.ones(len(num)) if den is None else np.asarray(den, dtype=np.float64)
-        if not len(city) == len(cluster) == len(num) == len(den):
-            raise ValueError("city, cluster, num and den must have one value per row")
+        w = np.ones(len(num), np.int64) if weight is None else _multiplicity(weight)
+        if not len(city) == len(cluster) == len(num) == len(den) == len(w):
+            raise ValueError("city, cluster, num, den and weight must have one value per row")
+        if (w < 1).any():
+            raise ValueError("a row's weight must be at least 1")
         if not (np.isfinite(num).all() and np.isfinite(den).all()):
             raise ValueError("num and den must be finite")
         if (num < 0).any() or (den < 0).any():
@@ -77,11 +89,50 @@ class ClusteredSample:
             raise ValueError("a sample needs at least one city")
         if not np.isin(city, listed).all():
             raise ValueError("a row's city is not among the listed cities")
-        return cls(city, cluster, num, den, listed)
+        sample = cls(city, cluster, num, den, listed, w)
+        if weight is not None and len(w) and (w != 1).any():
+            inverse, cluster_city, _ = clusters([sample])
+            cluster_weight([sample], inverse, len(cluster_city))  # one weight per cluster
+        return sample
+
+    @classmethod
+    def from_counts(cls, city: np.ndarray, num: np.ndarray, count: np.ndarray,
+                    den: np.ndarray | None = None, *, cities: np.ndarray | None = None,
+                    first_cluster: int = 0) -> ClusteredSample:
+        """Row ``i`` as ``count[i]`` clusters of one unit each, all with ``num[i]`` and
+        ``den[i]`` (per city: the people flagged, num 1, and those not, num 0). Each row is its
+        own cluster, numbered from ``first_cluster`` (so that two samples compared share
+        none); rows counting 0 are dropped."""
+        count = _multiplicity(count, allow_zero=True)
+        num = np.asarray(num, dtype=np.float64)
+        den = np.ones(len(num)) if den is None else np.asarray(den, dtype=np.float64)
+        city = np.asarray(city, dtype=np.int64)
+        if not len(city) == len(num) == len(den) == len(count):
+            raise ValueError("city, num, den and count must have one value per row")
+        keep = count > 0
+        return cls.from_arrays(city[keep], first_cluster + np.arange(int(keep.sum())),
+                               num[keep], den[keep], cities=city if cities is None else cities,
+                               weight=count[keep])
+
+    @property
+    def n_rows(self) -> int:
+        """Rows held (fewer than units where rows carry weights)."""
+        return len(self.num)
 
     @property
     def n_units(self) -> int:
-        return len(self.num)
+        """Units counted: each row as many times as its weight."""
+        return int(self.weight.sum())
+
+    @property
+    def num_total(self) -> float:
+        """Σ num over the units (each row times its weight)."""
+        return float((self.num * self.weight).sum())
+
+    @property
+    def den_total(self) -> float:
+        """Σ den over the units (each row times its weight)."""
+        return float((self.den * self.weight).sum())
 
     @property
     def n_clusters(self) -> int:
@@ -132,8 +183,20 @@ class ClusteredSample:
         return _count(self, replicates, seed, confidence, per_city=False)
 
 
+def _multiplicity(values: np.ndarray, *, allow_zero: bool = False) -> np.ndarray:
+    """Whole, non-negative counts as int64 (a weight, a count of identical clusters)."""
+    v = np.asarray(values, dtype=np.float64)
+    if not (np.isfinite(v).all() and (v == np.round(v)).all()):
+        raise ValueError("weights and counts must be whole numbers")
+    if (v < (0 if allow_zero else 1)).any():
+        raise ValueError("weights must be at least 1 and counts at least 0")
+    return v.astype(np.int64)
+
+
 def _n_clusters(samples: list[ClusteredSample]) -> int:
-    return len(clusters(samples)[1])
+    """Clusters counted, each as many times as its weight."""
+    inverse, cluster_city, _ = clusters(samples)
+    return int(cluster_weight(samples, inverse, len(cluster_city)).sum())
 
 
 def _n_cities(samples: list[ClusteredSample]) -> int:
@@ -143,17 +206,20 @@ def _n_cities(samples: list[ClusteredSample]) -> int:
 def _design_effect(parts: list[tuple[ClusteredSample, np.ndarray]]) -> float:
     """Kish's design effect of a linearised statistic: Σ over clusters of the squared summed
     influence, over Σ over units of the squared influence (units independent)."""
+    samples = [s for s, _ in parts]
     u = np.concatenate([v for _, v in parts])
-    unit = float(np.sum(u * u))
+    unit = float(np.sum(np.concatenate([s.weight for s in samples]) * (u * u)))
     if len(u) == 0 or unit <= 0.0:
         return math.nan
-    per_cluster = np.bincount(clusters([s for s, _ in parts])[0], weights=u)
-    return float(np.sum(per_cluster * per_cluster)) / unit
+    inverse, cluster_city, _ = clusters(samples)
+    per_cluster = np.bincount(inverse, weights=u)
+    weight = cluster_weight(samples, inverse, len(cluster_city))
+    return float(np.sum(weight * (per_cluster * per_cluster))) / unit
 
 
 def _zero_bound(s: ClusteredSample, alpha: float) -> float:
     """One-sided upper bound at level ``1 - alpha`` on a ratio with no event counted."""
-    exposure = float(s.den.sum()) * s.n_clusters / max(s.n_units, 1)
+    exposure = s.den_total * s.n_clusters / max(s.n_units, 1)
     bound = -math.log(alpha) / exposure if exposure > 0 else math.inf
     return min(bound, 1.0) if s.is_proportion else bound
 
@@ -182,7 +248,7 @@ def _ratio_influence(r: float) -> Callable[[Design], np.ndarray]:
 
 def _ratio_replicates(s: ClusteredSample, replicates: int, seed: int
                       ) -> tuple[np.ndarray, str]:
-    r = float(s.num.sum() / s.den.sum())
+    r = s.num_total / s.den_total
     nums, dens, method = _bootstrap([s], _ratio_influence(r), replicates, seed)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(dens[0] > 0, nums[0] / dens[0], np.nan), method
@@ -191,18 +257,18 @@ def _ratio_replicates(s: ClusteredSample, replicates: int, seed: int
 def _ratio_bounds(s: ClusteredSample, alpha: float, replicates: int, seed: int
                   ) -> tuple[float, float, str]:
     """(low, high) of a ratio, each one-sided at ``1 - alpha``, bounds where counts are 0."""
-    n, d = float(s.num.sum()), float(s.den.sum())
+    n, d = s.num_total, s.den_total
     if n == 0.0:
         return 0.0, _zero_bound(s, alpha), _ZERO
     if s.is_proportion and n == d:  # every unit an event: bound the misses instead
-        ss = ClusteredSample(s.city, s.cluster, s.den - s.num, s.den, s.cities)
+        ss = ClusteredSample(s.city, s.cluster, s.den - s.num, s.den, s.cities, s.weight)
         return max(0.0, 1.0 - _zero_bound(ss, alpha)), 1.0, _ZERO
     stat, method = _ratio_replicates(s, replicates, seed)
     return (*_quantiles(stat, alpha, 1.0 - alpha), method)
 
 
 def _ratio(s: ClusteredSample, replicates: int, seed: int, confidence: float) -> Interval:
-    n, d = float(s.num.sum()), float(s.den.sum())
+    n, d = s.num_total, s.den_total
     cities, clusters = len(s.cities), s.n_clusters
     if d == 0.0:
         return Interval(math.nan, math.nan, math.nan, confidence, cities, clusters, s.n_units,
@@ -215,7 +281,7 @@ def _ratio(s: ClusteredSample, replicates: int, seed: int, confidence: float) ->
 
 def _ratio_of_ratios(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
                      confidence: float) -> Interval:
-    na, da, nb, db = (float(x.sum()) for x in (a.num, a.den, b.num, b.den))
+    na, da, nb, db = a.num_total, a.den_total, b.num_total, b.den_total
     cities, clusters = _n_cities([a, b]), _n_clusters([a, b])
     units = a.n_units + b.n_units
     if da == 0.0 or db == 0.0:
@@ -240,8 +306,8 @@ def _ratio_of_ratios(a: ClusteredSample, b: ClusteredSample, replicates: int, se
 
 def _degenerate(s: ClusteredSample) -> bool:
     """No event, or (for a proportion) every unit an event: the bootstrap cannot vary it."""
-    n = float(s.num.sum())
-    return n == 0.0 or (s.is_proportion and n == float(s.den.sum()))
+    n = s.num_total
+    return n == 0.0 or (s.is_proportion and n == s.den_total)
 
 
 def _bounded(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
@@ -252,13 +318,13 @@ def _bounded(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
     a lower bound only."""
     alpha = (1.0 - confidence) / 4.0
     units = a.n_units + b.n_units
-    na, nb = float(a.num.sum()), float(b.num.sum())
+    na, nb = a.num_total, b.num_total
     if na == 0.0 and nb == 0.0:
         return Interval(math.nan, 0.0, math.inf, confidence, cities, clusters, units,
                         "no event in either sample: nothing to compare", math.nan)
     a_low, a_high, _ = _ratio_bounds(a, alpha, replicates, seed)
     b_low, b_high, _ = _ratio_bounds(b, alpha, replicates, seed + 1)
-    estimate = (na / float(a.den.sum())) / (nb / float(b.den.sum())) if nb else math.inf
+    estimate = (na / a.den_total) / (nb / b.den_total) if nb else math.inf
     high = a_high / b_low if b_low > 0 else math.inf
     what = "lower bound" if math.isinf(high) else "bounds"
     return Interval(estimate, a_low / b_high, high, confidence, cities, clusters, units,
@@ -269,7 +335,7 @@ def _bounded(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
 def _count(s: ClusteredSample, replicates: int, seed: int, confidence: float, *,
            per_city: bool) -> Interval:
     cities, scale = len(s.cities), (1.0 / len(s.cities) if per_city else 1.0)
-    n = float(s.num.sum())
+    n = s.num_total
     if n == 0.0:  # nothing happened: a Poisson bound on the study's total
         high = -math.log((1.0 - confidence) / 2.0) * scale
         return Interval(0.0, 0.0, high, confidence, cities, s.n_clusters, s.n_units,

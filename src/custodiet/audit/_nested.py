@@ -32,6 +32,9 @@ their people do, the interval is too narrow and only more cities fix it.
 
 Clusters with identical values in a city are interchangeable, so they are drawn as one profile
 (its Poisson count is the sum of theirs): a whole population's people cost a handful of draws.
+A row may stand for several such clusters at once (its ``weight``, a multiplicity): its profile
+then counts it that many times, so a sample given as counts per city draws exactly what its
+rows laid out one per cluster would.
 """
 
 from __future__ import annotations
@@ -61,9 +64,9 @@ class Rows(Protocol):
     @property
     def den(self) -> np.ndarray: ...
     @property
-    def cities(self) -> np.ndarray: ...
+    def weight(self) -> np.ndarray: ...
     @property
-    def n_units(self) -> int: ...
+    def cities(self) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -118,28 +121,43 @@ def clusters(samples: Sequence[Rows]) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return inverse.reshape(-1), pairs // max(len(ids), 1), cities
 
 
-def _profiles(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``table`` and how many times each occurs (a lexsort: faster than
-    ``np.unique(axis=0)``)."""
+def cluster_weight(samples: Sequence[Rows], inverse: np.ndarray, n_clusters: int
+                   ) -> np.ndarray:
+    """How many identical clusters each cluster of :func:`clusters` stands for: the weight of
+    its rows, which must agree (a cluster is copied whole or not at all)."""
+    w = np.concatenate([s.weight for s in samples]).astype(np.int64)
+    first = np.zeros(n_clusters, dtype=np.int64)
+    first[inverse] = w
+    if not (first[inverse] == w).all():
+        raise ValueError("the rows of one cluster must have the same weight")
+    return first
+
+
+def _profiles(table: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``table`` and their summed ``weight``, how many clusters each
+    stands for (a lexsort: faster than ``np.unique(axis=0)``)."""
     if len(table) == 0:
         return table, np.zeros(0, dtype=np.int64)
-    ordered = table[np.lexsort(table.T[::-1])]
+    order = np.lexsort(table.T[::-1])
+    ordered = table[order]
     starts = np.flatnonzero(np.r_[True, (np.diff(ordered, axis=0) != 0).any(axis=1)])
-    return ordered[starts], np.diff(np.r_[starts, len(ordered)])
+    return ordered[starts], np.add.reduceat(weight[order], starts)
 
 
 def design(samples: Sequence[Rows]) -> Design:
     """Sum each sample's rows per (city, cluster), on the union of the samples' clusters, then
-    collapse the clusters with identical values in a city into one profile."""
+    collapse the clusters with identical values in a city into one profile (a cluster of
+    weight ``m`` counting ``m`` times)."""
     inverse, cluster_city, cities = clusters(samples)
+    weight = cluster_weight(samples, inverse, len(cluster_city))
     cols = [cluster_city.astype(np.float64)]
     start = 0
     for s in samples:
-        part = inverse[start:start + s.n_units]
-        start += s.n_units
+        part = inverse[start:start + len(s.num)]
+        start += len(s.num)
         cols.append(np.bincount(part, weights=s.num, minlength=len(cluster_city)))
         cols.append(np.bincount(part, weights=s.den, minlength=len(cluster_city)))
-    profiles, size = _profiles(np.stack(cols, axis=1))
+    profiles, size = _profiles(np.stack(cols, axis=1), weight)
     return Design(len(cities), profiles[:, 0].astype(np.int64), size.astype(np.int64),
                   profiles[:, 1::2].T.copy(), profiles[:, 2::2].T.copy())
 

@@ -4,8 +4,9 @@ ratio of the two with an interval from the bootstrap nested by city, then person
 (:class:`custodiet.audit.ClusteredSample`), so that cities that differ widen it.
 
 A person is flagged or not (the ``flag_rate`` of the group metrics), so each person is one
-unit and one cluster; the counts per seed are all the bootstrap needs, and the people are laid
-out as 0/1 rows only to hand them to it."""
+unit and one cluster; the counts per seed are all the bootstrap needs, and it takes them as
+such: per city, one row for the people flagged and one for those not, each weighted by its
+count (the same interval as one 0/1 row per person, at a fraction of the cost)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,13 @@ BURDEN_REPLICATES = 1000
 
 def _sample(parts: Sequence[tuple[int, int, int]], seeds: np.ndarray, offset: int = 0
             ) -> ClusteredSample:
-    """(seed, people, flagged) per city as one 0/1 row per person, each its own cluster
-    (ids from ``offset``, so that two samples' people never share a cluster)."""
-    city = np.concatenate([np.full(n, s, np.int64) for s, n, _ in parts] or [np.zeros(0)])
-    hit = np.concatenate([np.r_[np.ones(f), np.zeros(n - f)] for _, n, f in parts]
-                         or [np.zeros(0)])
-    return ClusteredSample.from_arrays(city, np.arange(len(city)) + offset, hit, cities=seeds)
+    """(seed, people, flagged) per city as two weighted rows, the flagged (1) and the others
+    (0), each person its own cluster (ids from ``offset``, so that two samples' people never
+    share a cluster)."""
+    city = np.asarray([s for s, _, _ in parts for _ in (0, 1)], np.int64)
+    hit = np.tile([1.0, 0.0], len(parts))
+    count = np.asarray([c for _, n, f in parts for c in (f, n - f)], np.int64)
+    return ClusteredSample.from_counts(city, hit, count, cities=seeds, first_cluster=offset)
 
 
 def _ratio_of(rows: Sequence[tuple[int, CategoryBurden]], seeds: np.ndarray, seed: int
@@ -43,13 +45,13 @@ def _ratio_of(rows: Sequence[tuple[int, CategoryBurden]], seeds: np.ndarray, see
         return none  # nobody flagged, or nobody on one side: nothing to compare
     yes = _sample([(s, r.people, r.flagged) for s, r in rows], seeds)
     no = _sample([(s, r.others, r.others_flagged) for s, r in rows], seeds,
-                 offset=yes.n_units)
+                 offset=yes.n_rows)
     ci = yes.rate_ratio(no, replicates=BURDEN_REPLICATES, seed=seed)
     if math.isnan(ci.estimate):
         return none
     # only a lower bound when nobody else was flagged; an unbounded upper end otherwise
     # (a handful of others flagged) is an interval with no upper end, not a bound
-    bound = bool(no.num.sum() == 0 and yes.num.sum() > 0)
+    bound = bool(no.num_total == 0 and yes.num_total > 0)
     return {"ratio": _finite(ci.estimate), "ratio_low": _finite(ci.low),
             "ratio_high": _finite(ci.high), "ratio_lower_bound_only": bound}
 
