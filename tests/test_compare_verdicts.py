@@ -62,15 +62,40 @@ def test_compare_gives_a_verdict_only_where_the_interval_decides() -> None:
 
 
 def test_an_undecided_difference_says_roughly_how_many_more_seeds() -> None:
-    # differences 1, -0.5, 2: mean 5/6, interval about ±3.2: (3.2 / 0.83)² ≈ 15 times the
-    # data, so about 3 · 15 − 3 ≈ 41 more seeds
+    # differences 1, -0.5, 2: mean 5/6, sd sqrt(19/12) = 1.258; n cities decide it once
+    # t(n-1) · sd / sqrt(n) < 5/6, i.e. t(n-1) / sqrt(n) < 0.662: n = 11 gives 2.228 / 3.317
+    # = 0.672, n = 12 gives 2.201 / 3.464 = 0.635, so 12 cities: 9 more seeds (projecting with
+    # the 3-city t of 4.303 would say about 41)
     a = _study([1, 2, 3], true_alerts=[10, 10, 10])
     b = _study([1, 2, 3], true_alerts=[11, 9.5, 12])
     (d,) = headline_differences(a, b)
-    more = d.verdict.more_data
-    assert more is not None and 10 < more < 25
-    expected = math.ceil(3 * more) - 3
-    assert f"about {expected:,} more seeds in each would decide it" in d.words
+    assert d.verdict.more_data == pytest.approx(12 / 3)
+    assert "about 9 more seeds in each would decide it" in d.words
+
+
+def test_two_cities_one_more_seed_decides() -> None:
+    # differences 3, 5: mean 4, sd sqrt(2), the 2-city interval ±12.7; with a third city at
+    # the same spread t(2) · sqrt(2) / sqrt(3) = 4.303 · 0.8165 = 3.51 < 4: one more seed
+    q = difference([10, 20], [13, 25], paired=True)
+    assert q.df == 1 and (q.low, q.high) == pytest.approx((4 - 12.706, 4 + 12.706))
+    d = headline_differences(_study([1, 2], true_alerts=[10, 20]),
+                             _study([1, 2], true_alerts=[13, 25]))[0]
+    assert d.verdict.more_data == pytest.approx(3 / 2)
+    assert d.words.endswith("about 1 more seed in each would decide it")
+
+
+def test_the_same_difference_in_two_cities_is_no_verdict() -> None:
+    q = difference([10, 20], [11, 21], paired=True)
+    assert q.estimate == 1 and math.isnan(q.low) and math.isnan(q.high)
+    d = headline_differences(_study([1, 2], true_alerts=[10, 20]),
+                             _study([1, 2], true_alerts=[11, 21]))[0]
+    assert not d.verdict.decided
+    assert d.words == ("the same in every city compared (B \u2212 A = +1 in each), too few "
+                       "cities to tell")
+    welch = difference([5.0, 5.0], [6.0, 6.0, 6.0], paired=False)
+    assert math.isnan(welch.low)
+    three = difference([10, 20, 30], [11, 21, 31], paired=True)
+    assert (three.low, three.high) == (1.0, 1.0)
 
 
 def test_one_city_gives_no_verdict() -> None:
@@ -128,7 +153,7 @@ def test_compare_cli_prints_what_and_verdicts(tmp_path, capsys) -> None:
     assert text.startswith(f"A ({dirs[0]}): scenario toy, 1,000 people")
     assert "Parameters: not compared" in text
     assert "B \u2212 A: too little to tell: B \u2212 A = +2 (95% interval \u22120.5 to +4.5); " \
-        "about 2 more seeds in each would decide it" in text
+        "about 1 more seed in each would decide it" in text
     written = json.loads((out / "metrics.json").read_text())
     assert written["differences"]["true_alerts"]["verdict"] == "undecided"
 
@@ -157,4 +182,5 @@ def test_compared_reads_the_registry_unit() -> None:
     from custodiet.audit.sim import Spread
 
     d = compared(REGISTRY["alerts"], Spread(**a), Spread(**b), paired=True)
-    assert d.words == "the same in every city compared"
+    assert d.words == ("the same in every city compared (B \u2212 A = 0 in each), too few "
+                       "cities to tell")

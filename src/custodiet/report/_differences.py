@@ -61,6 +61,9 @@ def difference_words(q: Quoted | None, unit: str, *, higher: str = "higher in B"
     if q is None or math.isnan(q.estimate):
         return verdict, "undefined in one of the two: nothing to compare"
     est = signed(q.estimate, unit)
+    if verdict.decision is Decision.ABSENT and q.n_cities >= 2:  # the same in so few cities
+        return verdict, (f"the same in every city compared ({what} = {est} in each), too "
+                         "few cities to tell")
     if verdict.decision is Decision.ABSENT:  # an estimate with no interval: one city
         return verdict, (f"{what} = {est} from one city: no interval, so no verdict "
                          "(run with --seeds 2 or more)")
