@@ -235,6 +235,52 @@ def test_knowable_counts_distinct_acts_and_people_apart_from_alerts() -> None:
         "stopped.")
 
 
+def test_knowable_says_the_records_agree_where_they_do() -> None:
+    rows = [{"rule": "a", "alerts": 1054, "true_alerts_seen": 5, "true_alerts_true": 5,
+             "precision_seen": 5 / 1054, "precision_true": 5 / 1054, "hidden_true_alerts": 0}]
+    stopped = {"alerts": 0, "incidents": 0, "persons": 0, "lawful_alerts": 0,
+               "lawful_acts": 0, "lawful_persons": 0}
+    agree = ("Here the police's own records agree with the twin city without any response: "
+             "in total over 2 cities, 5 of 1,054 alerts matched unlawful wrongdoing in what "
+             "still happened after the police acted, and as many when the same alerts are "
+             "scored in the twin.")
+    seeds = {"name": "toy", "seeds": [1, 2]}
+    assert knowable({"knowability": rows, "stopped": stopped, "scenario": seeds}) == agree
+    assert knowable({"knowability": rows, "scenario": seeds}) == agree
+    # one alert right in the twin looks false, one looks right only because of the response
+    # (seen 5 = true 5 - 1 + 1): the counts agree, the records do not
+    differ = knowable({"knowability": rows, "stopped": {**stopped, "alerts": 1, "incidents": 1,
+                                                        "persons": 1}, "scenario": seeds})
+    assert differ.startswith("Not from the police's own records: in total over 2 cities, 5 "
+                             "of 1,054 alerts")
+    assert "the response made 1 alerts look right" in differ
+
+
+def _effect(kind: str, lawful: bool, deterred: list[float], intercepted: list[float]
+            ) -> dict[str, Any]:
+    from custodiet.audit.sim import summarise
+
+    total = [a + b for a, b in zip(deterred, intercepted, strict=True)]
+    return {"kind": kind, "lawful": lawful, "deterred": summarise(deterred),
+            "intercepted": summarise(intercepted), "total": summarise(total)}
+
+
+def test_watched_gives_no_zero_width_interval_from_two_cities_that_agree() -> None:
+    """One petition deterred in each of two cities: the same in both, so no interval (a
+    zero-width one would claim what two cities cannot); three cities that agree keep it."""
+    two = _answers.watched(typed({"effects": [_effect("petition_trip", True, [1, 1], [0, 0])],
+                                  "scenario": {"name": "toy", "seeds": [1, 2]}}))
+    assert two is not None
+    assert "interval 1 to 1" not in two and "100.0% to 100.0%" not in two
+    assert ("per city, 1 in each of the 2 cities (too few cities for an interval) fewer than "
+            "with no system at all") in two
+    assert "the deterred share is 100.0% in each of the 2 cities (too few cities" in two
+    three = _answers.watched(typed({"effects": [
+        _effect("petition_trip", True, [1, 1, 1], [0, 1, 2])],
+        "scenario": {"name": "toy", "seeds": [1, 2, 3]}}))
+    assert three is not None and "1 (95% interval 1 to 1) is people not petitioning" in three
+
+
 def test_unseen_puts_each_trip_count_in_its_place() -> None:
     trips = {"petition_trips": 200, "no_ticket": 90, "unrecorded": 51, "no_alert": 170,
              "unseen": 33, "evasive": 40}

@@ -201,9 +201,19 @@ def _stopped_words(metrics: StudyMetrics, seen: int, true: int) -> str:
     return text
 
 
+def _records_differ(metrics: StudyMetrics, seen: int, true: int) -> bool:
+    """Whether the police's records and the twin disagree on which alerts were right: some
+    alerts right in the twin look false, or some look right only because of the response."""
+    st = metrics.stopped
+    if st is None:
+        return seen != true
+    return st.alerts > 0 or seen - (true - st.alerts) > 0
+
+
 def knowable(metrics: StudyMetrics) -> str:
     """Can anyone know: precision the police can compute against the same alerts scored in
-    the twin city without response, as totals over the cities; the alerts that look false
+    the twin city without response, as totals over the cities (the answer opens with "not
+    from the police's own records" only where the two differ); the alerts that look false
     only because the police acted on them, with the distinct incidents and people that
     acting on them stopped, and the lawful acts the response stopped."""
     rows = metrics.knowability
@@ -217,10 +227,15 @@ def knowable(metrics: StudyMetrics) -> str:
         return "No rule raised an alert, so there was nothing to check."
     cities = metrics.n_seeds
     where = "in the simulated city" if cities <= 1 else f"in total over {cities} cities"
-    text = (f"Not from the police's own records: {where}, {_n(seen)} of {_n(n)} alerts "
-            f"matched unlawful wrongdoing in what still happened after the police acted, "
-            f"against {_n(true)} when the same alerts are scored in the twin city without "
-            "any response")
+    matched = (f"{where}, {_n(seen)} of {_n(n)} alerts matched unlawful wrongdoing in what "
+               "still happened after the police acted")
+    if _records_differ(metrics, seen, true):
+        text = (f"Not from the police's own records: {matched}, against {_n(true)} when the "
+                "same alerts are scored in the twin city without any response")
+    else:
+        text = (f"Here the police's own records agree with the twin city without any "
+                f"response: {matched}, and as many when the same alerts are scored in the "
+                "twin")
     text += _stopped_words(metrics, seen, true)
     lawful_seen = sum(r.lawful_alerts_seen for r in rows)
     lawful_true = sum(r.lawful_alerts_true for r in rows)
@@ -244,12 +259,21 @@ def _per_seed(effects: list, lawful: bool, part: str) -> list[float]:
     return [sum(v[i] or 0.0 for v in rows) for i in range(len(rows[0]))] if rows else []
 
 
+#: Below this many cities, a figure that is the same in every city is said without an
+#: interval: a zero-width interval from two cities would claim what two cities cannot
+#: (assumption; the same gate as ``custodiet compare``).
+SAME_IN_EVERY_CITY_MIN: int = 3
+
+
 def _mean_with_interval(values: list[float], share: bool = False) -> str:
-    """The mean over the cities with its 95% t interval (none from one city)."""
+    """The mean over the cities with its 95% t interval (none from one city, nor from fewer
+    than ``SAME_IN_EVERY_CITY_MIN`` cities that all give the same value)."""
     s = summarise(values)
     said = pct(s["mean"]) if share else _num(s["mean"])
     if s["low"] is None:
         return said
+    if s["sd"] == 0 and s["n"] < SAME_IN_EVERY_CITY_MIN:
+        return f"{said} in each of the {s['n']} cities (too few cities for an interval)"
     low, high = (pct(s["low"]), pct(s["high"])) if share else (_num(s["low"]), _num(s["high"]))
     return f"{said} (95% interval {low} to {high})"
 
