@@ -164,6 +164,44 @@ def test_burdens_says_too_few_flags_when_nothing_is_decided() -> None:
     assert burdens(m).startswith("Too few flags to tell whether any listed category")
 
 
+def _burdened(**ratios: tuple[float, float, float]) -> dict[str, Any]:
+    groupings = {cat: {"groups": [
+        _group(cat, "false", 9000, flag_rate=0.02),
+        {**_group(cat, "true", 220, flag_rate=0.02 * r[0]), "ratio_to_reference": _ratio(*r)}]}
+        for cat, r in ratios.items()}
+    return {"groups": {"groupings": groupings},
+            "scenario": {"name": "toy", "categories": list(ratios)}}
+
+
+def test_burdens_names_no_heaviest_when_the_intervals_overlap() -> None:
+    # 3.18-6.08 and 2.26-4.47 overlap: which is heavier is not decided
+    m = _burdened(petition_history_recorded=(4.4, 3.18, 6.08),
+                  drug_use_recorded=(3.2, 2.26, 4.47))
+    assert burdens(m) == (
+        "Flagged more often than everyone else: people with a petition history on record "
+        "4.4 times as often (95% interval 3.18 to 6.08); people with recorded drug use 3.2 "
+        "times as often (95% interval 2.26 to 4.47).")
+    apart = burdens(_burdened(petition_history_recorded=(9.0, 7.0, 11.0),
+                              drug_use_recorded=(3.2, 2.26, 4.47)))
+    assert apart.startswith("People with a petition history on record carry the heaviest "
+                            "burden")
+
+
+def test_burdens_says_no_difference_shown_for_a_narrow_interval_around_one() -> None:
+    # 0.62-1.28 lies within a factor of 2 of 1 either way: no difference shown, not too few
+    # flags; 0.4-9.0 is too wide to say either
+    m = _burdened(criminal_record_recorded=(0.93, 0.62, 1.28), foreign=(2.5, 0.4, 9.0))
+    assert burdens(m) == (
+        "Too few flags to tell whether any listed category is flagged more often than "
+        "everyone else; no difference shown for people with a criminal record (0.9 times "
+        "as often; 95% interval 0.62 to 1.28); too few flags to tell for foreigners.")
+    alone = burdens(_burdened(criminal_record_recorded=(0.93, 0.62, 1.28)))
+    assert alone.startswith("No listed category is shown to be flagged more often than "
+                            "everyone else; no difference shown for people with a criminal")
+    edge = burdens(_burdened(criminal_record_recorded=(1.0, 0.49, 1.5)))
+    assert "no difference shown" not in edge
+
+
 def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
     red = {"redlisted_persons": 40, "alerts_suppressed": 12,
            "suppressed": {"alerts": 12, "true_alerts": 5, "incidents_found": 4},

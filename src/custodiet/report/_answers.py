@@ -5,6 +5,7 @@ it predicted right."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from custodiet.audit import LIFT, Decision, Quoted, decide
@@ -111,12 +112,24 @@ def _ratio_words(c: GroupContrast, metric: str) -> tuple[Decision, str]:
         return verdict.decision, f"more often than everyone else, by a factor of {span}"
     if verdict.decision is Decision.BELOW:
         return verdict.decision, f"less often ({times(value)} as often; {span})"
+    if no_difference_shown(low, high):
+        return verdict.decision, f"no difference shown ({times(value)} as often; {span})"
     return verdict.decision, f"too few flags to tell ({times(value)} as often; {span})"
+
+
+def no_difference_shown(low: float, high: float) -> bool:
+    """An undecided ratio whose interval is narrow around 1: it lies within
+    ``[1 / sqrt(QUOTABLE_SPAN), sqrt(QUOTABLE_SPAN)]`` (a factor of 2 either way), so the
+    flags rule out a difference that large; "too few flags to tell" would be wrong."""
+    bound = math.sqrt(QUOTABLE_SPAN)
+    return low <= LIFT <= high and low >= 1 / bound and high <= bound
 
 
 def burdens(metrics: StudyMetrics) -> str:
     """Whom it burdens: the listed categories flagged more often than everyone else where the
-    interval of the ratio says so, the heaviest first; the rest said to be undecided."""
+    interval of the ratio says so, one called the heaviest only when its interval lies above
+    every other's; the rest said to show no difference (a narrow interval around 1) or to be
+    undecided."""
     said = [(c, *_ratio_words(c, "flag_rate")) for c in metrics.category_contrasts()]
     said = [(c, d, w) for c, d, w in said if d is not Decision.ABSENT]
     if not said:
@@ -125,20 +138,41 @@ def burdens(metrics: StudyMetrics) -> str:
     heavier = sorted((x for x in said if x[1] is Decision.ABOVE),
                      key=lambda x: -(x[0].ratio_interval("flag_rate") or (0.0, 0.0))[0])
     open_ = [x for x in said if x[1] is Decision.UNDECIDED]
-    if not heavier:
+    same = [x for x in open_ if x[2].startswith("no difference shown")]
+    unsure = [x for x in open_ if x not in same]
+    if not heavier and not unsure:
+        text = "No listed category is shown to be flagged more often than everyone else"
+    elif not heavier:
         text = ("Too few flags to tell whether any listed category is flagged more often "
                 "than everyone else")
-    else:
+    elif _heaviest_apart(heavier):
         c, _, words = heavier[0]
-        who = CATEGORY_LABELS.get(c.category, c.category)
+        who = _who(c)
         text = f"{who[0].upper()}{who[1:]} carry the heaviest burden: flagged {words}"
-        extra = [f"{CATEGORY_LABELS.get(x.category, x.category)} {w}" for x, _, w in heavier[1:4]]
+        extra = [f"{_who(x)} {w}" for x, _, w in heavier[1:4]]
         if extra:
             text += "; also flagged more often: " + "; ".join(extra)
-    if open_:
-        text += ("; too few flags to tell for " +
-                 ", ".join(CATEGORY_LABELS.get(c.category, c.category) for c, _, _ in open_))
+    else:
+        text = "Flagged more often than everyone else: " + "; ".join(
+            f"{_who(x)} {w}" for x, _, w in heavier[:4])
+    if same:
+        text += "; no difference shown for " + "; ".join(
+            f"{_who(c)} ({w.split('(', 1)[1]}" for c, _, w in same)
+    if unsure:
+        text += "; too few flags to tell for " + ", ".join(_who(c) for c, _, _ in unsure)
     return text + "."
+
+
+def _who(c: GroupContrast) -> str:
+    return CATEGORY_LABELS.get(c.category, c.category)
+
+
+def _heaviest_apart(heavier: list) -> bool:
+    """Whether the first category's interval lies above every other decided one's, so that
+    calling it the heaviest burden is decided, not just its estimate."""
+    lows_highs = [x[0].ratio_interval("flag_rate") for x in heavier]
+    first = lows_highs[0]
+    return first is not None and all(o is not None and first[0] > o[1] for o in lows_highs[1:])
 
 
 def _was(n: int) -> str:
