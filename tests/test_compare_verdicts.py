@@ -4,6 +4,7 @@ says first what it compares. Hand-built metrics: every verdict is known in advan
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from typing import Any
@@ -131,10 +132,48 @@ def test_compare_says_what_it_compares() -> None:
     assert lines[3] == ("Parameters that differ (3): rules[r].k: 4 \u2192 2; rules[s].k: absent "
                         "\u2192 1; world.people: 1000 \u2192 20000.")
     same = what_is_compared(a, a, ["x", "x"], params=({"seed": 1}, {"seed": 2}))
-    assert "city by city" in same[2] and same[3].startswith("Parameters: the same")
+    assert same[2] == ("Both ran the same seeds: each difference is taken seed by seed (the "
+                       "same seed in A and in B is the same city under the same settings), "
+                       "with a 95% t interval over the seeds.")
+    assert same[3].startswith("Parameters: the same")
     unknown = what_is_compared(a, b, ["x", "y"])
     assert unknown[3].startswith("Parameters: not compared")
     assert parameter_differences(None, {}) is None
+
+
+def test_pairing_by_seed_says_it_is_not_the_same_city_when_settings_differ() -> None:
+    a, b = _study([1, 2], people=1000), _study([1, 2], people=20_000)
+    lines = what_is_compared(a, b, ["x", "y"], params=({"seed": 1}, {"seed": 1}))
+    assert "seed by seed" in lines[2] and "not the same city" in lines[2]
+    assert "is the same city" not in lines[2]
+    world = what_is_compared(a, a, ["x", "y"], params=({"world": {"k": 1}}, {"world": {"k": 2}}))
+    assert "not the same city" in world[2]
+    unknown = what_is_compared(a, a, ["x", "y"])
+    assert "the same city only if the settings are the same, which could not be checked" \
+        in unknown[2]
+
+
+def test_the_sweep_says_where_it_falls_back_to_welch() -> None:
+    from custodiet.report._html import Report
+    from custodiet.report._sweep_report import _differences_section
+
+    def section(points: list[dict[str, Any]]) -> str:
+        report = Report("t")
+        _differences_section(report, {"setting": "rules.r.k", "scope": "rule r",
+                                      "points": points})
+        return html.unescape(" ".join(b for s in report.sections for b in s.blocks
+                                      if isinstance(b, str)))
+
+    paired = [_point(2, alerts=[100, 120, 110]), _point(3, alerts=[60, 70, 65])]
+    assert "seed by seed" in section(paired) and "Welch" not in section(paired)
+    short = [_point(2, alerts=[100, 120, 110]), _point(3, alerts=[60, 70]),
+             _point(4, alerts=[50, 55, 52])]
+    said = section(short)
+    assert ("Where a value ran a different number of seeds than the first (3), its "
+            "differences are of the two means over the cities instead, with Welch's 95% "
+            "interval.") in said
+    ((_, row3), (_, row4)) = sweep_differences({"points": short})[:2]
+    assert not row3[0].paired and row4[0].paired
 
 
 def test_compare_cli_prints_what_and_verdicts(tmp_path, capsys) -> None:
