@@ -292,6 +292,13 @@ def test_knowable_says_the_records_agree_where_they_do() -> None:
     assert differ.startswith("Not from the police's own records: in total over 2 cities, 5 "
                              "of 1,054 alerts")
     assert "the response made 1 alerts look right" in differ
+    from custodiet.audit.sim import summarise
+
+    same = knowable({"knowability": rows, "scenario": seeds,
+                     "headline": {"contact_listed_alert_share": summarise([0.2, 0.2])}})
+    assert same.endswith(" 20.0% of alerts (in each of the 2 cities; too few cities for an "
+                         "interval) named someone on a list only because the police had acted "
+                         "on them before.")
 
 
 def _effect(kind: str, lawful: bool, deterred: list[float], intercepted: list[float]

@@ -282,6 +282,8 @@ def knowable(metrics: StudyMetrics) -> str:
     if share is not None and share.mean:
         interval = (f" (95% interval {pct(share.low)} to {pct(share.high)} over the cities)"
                     if share.low is not None and share.high is not None else "")
+        if share.sd == 0 and share.n < SAME_IN_EVERY_CITY_MIN:
+            interval = f" (in each of the {share.n} cities; too few cities for an interval)"
         text += (f" {pct(share.mean)} of alerts{interval} named someone on a list only "
                  "because the police had acted on them before.")
     return text
