@@ -127,3 +127,21 @@ def test_a_handful_of_alerts_from_the_bootstrap_is_undecided():
     assert v.decision is Decision.UNDECIDED
     assert sentence(v, Scale.TIMES, above="better than chance", below="b").startswith(
         "too few alerts to tell from one city")
+
+
+def test_a_t_interval_projects_with_the_t_quantile_of_the_larger_number_of_cities() -> None:
+    # two cities, estimate 4, t(1) half-width 12.706 (sd sqrt(2)): (12.706 / 4)² ≈ 10 times
+    # the data would be ~20 cities; with the t of 3 cities, 4.303 · sqrt(2) / sqrt(3) = 3.51
+    # < 4, so 3 cities (1.5 times) decide it
+    assert more_data_needed(4.0, 4 - 12.706, 4 + 12.706, 0.0, df=1, cities=2) \
+        == pytest.approx(1.5)
+    # sd 8 over 2 cities (half 12.706 · 8 / sqrt(2) = 71.9), gap 4: past 30 degrees of
+    # freedom the normal: n = (1.96 · 8 / 4)² = 15.4 < 32, so the table's last rows decide:
+    # t(n-1) · 8 / sqrt(n) < 4 first at n = 18 (2.110 · 8 / 4.243 = 3.98; n = 17:
+    # 2.120 · 8 / 4.123 = 4.11)
+    half = 12.706 * 8 / math.sqrt(2)
+    assert more_data_needed(4.0, 4 - half, 4 + half, 0.0, df=1, cities=2) \
+        == pytest.approx(18 / 2)
+    # without df the rough rule stands
+    assert more_data_needed(4.0, 4 - 12.706, 4 + 12.706, 0.0) \
+        == pytest.approx((12.706 / 4) ** 2)

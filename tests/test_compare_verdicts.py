@@ -4,6 +4,7 @@ says first what it compares. Hand-built metrics: every verdict is known in advan
 
 from __future__ import annotations
 
+import html
 import json
 import math
 from typing import Any
@@ -62,15 +63,40 @@ def test_compare_gives_a_verdict_only_where_the_interval_decides() -> None:
 
 
 def test_an_undecided_difference_says_roughly_how_many_more_seeds() -> None:
-    # differences 1, -0.5, 2: mean 5/6, interval about ±3.2: (3.2 / 0.83)² ≈ 15 times the
-    # data, so about 3 · 15 − 3 ≈ 41 more seeds
+    # differences 1, -0.5, 2: mean 5/6, sd sqrt(19/12) = 1.258; n cities decide it once
+    # t(n-1) · sd / sqrt(n) < 5/6, i.e. t(n-1) / sqrt(n) < 0.662: n = 11 gives 2.228 / 3.317
+    # = 0.672, n = 12 gives 2.201 / 3.464 = 0.635, so 12 cities: 9 more seeds (projecting with
+    # the 3-city t of 4.303 would say about 41)
     a = _study([1, 2, 3], true_alerts=[10, 10, 10])
     b = _study([1, 2, 3], true_alerts=[11, 9.5, 12])
     (d,) = headline_differences(a, b)
-    more = d.verdict.more_data
-    assert more is not None and 10 < more < 25
-    expected = math.ceil(3 * more) - 3
-    assert f"about {expected:,} more seeds in each would decide it" in d.words
+    assert d.verdict.more_data == pytest.approx(12 / 3)
+    assert "about 9 more seeds in each would decide it" in d.words
+
+
+def test_two_cities_one_more_seed_decides() -> None:
+    # differences 3, 5: mean 4, sd sqrt(2), the 2-city interval ±12.7; with a third city at
+    # the same spread t(2) · sqrt(2) / sqrt(3) = 4.303 · 0.8165 = 3.51 < 4: one more seed
+    q = difference([10, 20], [13, 25], paired=True)
+    assert q.df == 1 and (q.low, q.high) == pytest.approx((4 - 12.706, 4 + 12.706))
+    d = headline_differences(_study([1, 2], true_alerts=[10, 20]),
+                             _study([1, 2], true_alerts=[13, 25]))[0]
+    assert d.verdict.more_data == pytest.approx(3 / 2)
+    assert d.words.endswith("about 1 more seed in each would decide it")
+
+
+def test_the_same_difference_in_two_cities_is_no_verdict() -> None:
+    q = difference([10, 20], [11, 21], paired=True)
+    assert q.estimate == 1 and math.isnan(q.low) and math.isnan(q.high)
+    d = headline_differences(_study([1, 2], true_alerts=[10, 20]),
+                             _study([1, 2], true_alerts=[11, 21]))[0]
+    assert not d.verdict.decided
+    assert d.words == ("the same in every city compared (B \u2212 A = +1 in each), too few "
+                       "cities to tell")
+    welch = difference([5.0, 5.0], [6.0, 6.0, 6.0], paired=False)
+    assert math.isnan(welch.low)
+    three = difference([10, 20, 30], [11, 21, 31], paired=True)
+    assert (three.low, three.high) == (1.0, 1.0)
 
 
 def test_one_city_gives_no_verdict() -> None:
@@ -106,10 +132,48 @@ def test_compare_says_what_it_compares() -> None:
     assert lines[3] == ("Parameters that differ (3): rules[r].k: 4 \u2192 2; rules[s].k: absent "
                         "\u2192 1; world.people: 1000 \u2192 20000.")
     same = what_is_compared(a, a, ["x", "x"], params=({"seed": 1}, {"seed": 2}))
-    assert "city by city" in same[2] and same[3].startswith("Parameters: the same")
+    assert same[2] == ("Both ran the same seeds: each difference is taken seed by seed (the "
+                       "same seed in A and in B is the same city under the same settings), "
+                       "with a 95% t interval over the seeds.")
+    assert same[3].startswith("Parameters: the same")
     unknown = what_is_compared(a, b, ["x", "y"])
     assert unknown[3].startswith("Parameters: not compared")
     assert parameter_differences(None, {}) is None
+
+
+def test_pairing_by_seed_says_it_is_not_the_same_city_when_settings_differ() -> None:
+    a, b = _study([1, 2], people=1000), _study([1, 2], people=20_000)
+    lines = what_is_compared(a, b, ["x", "y"], params=({"seed": 1}, {"seed": 1}))
+    assert "seed by seed" in lines[2] and "not the same city" in lines[2]
+    assert "is the same city" not in lines[2]
+    world = what_is_compared(a, a, ["x", "y"], params=({"world": {"k": 1}}, {"world": {"k": 2}}))
+    assert "not the same city" in world[2]
+    unknown = what_is_compared(a, a, ["x", "y"])
+    assert "the same city only if the settings are the same, which could not be checked" \
+        in unknown[2]
+
+
+def test_the_sweep_says_where_it_falls_back_to_welch() -> None:
+    from custodiet.report._html import Report
+    from custodiet.report._sweep_report import _differences_section
+
+    def section(points: list[dict[str, Any]]) -> str:
+        report = Report("t")
+        _differences_section(report, {"setting": "rules.r.k", "scope": "rule r",
+                                      "points": points})
+        return html.unescape(" ".join(b for s in report.sections for b in s.blocks
+                                      if isinstance(b, str)))
+
+    paired = [_point(2, alerts=[100, 120, 110]), _point(3, alerts=[60, 70, 65])]
+    assert "seed by seed" in section(paired) and "Welch" not in section(paired)
+    short = [_point(2, alerts=[100, 120, 110]), _point(3, alerts=[60, 70]),
+             _point(4, alerts=[50, 55, 52])]
+    said = section(short)
+    assert ("Where a value ran a different number of seeds than the first (3), its "
+            "differences are of the two means over the cities instead, with Welch's 95% "
+            "interval.") in said
+    ((_, row3), (_, row4)) = sweep_differences({"points": short})[:2]
+    assert not row3[0].paired and row4[0].paired
 
 
 def test_compare_cli_prints_what_and_verdicts(tmp_path, capsys) -> None:
@@ -128,7 +192,7 @@ def test_compare_cli_prints_what_and_verdicts(tmp_path, capsys) -> None:
     assert text.startswith(f"A ({dirs[0]}): scenario toy, 1,000 people")
     assert "Parameters: not compared" in text
     assert "B \u2212 A: too little to tell: B \u2212 A = +2 (95% interval \u22120.5 to +4.5); " \
-        "about 2 more seeds in each would decide it" in text
+        "about 1 more seed in each would decide it" in text
     written = json.loads((out / "metrics.json").read_text())
     assert written["differences"]["true_alerts"]["verdict"] == "undecided"
 
@@ -157,4 +221,5 @@ def test_compared_reads_the_registry_unit() -> None:
     from custodiet.audit.sim import Spread
 
     d = compared(REGISTRY["alerts"], Spread(**a), Spread(**b), paired=True)
-    assert d.words == "the same in every city compared"
+    assert d.words == ("the same in every city compared (B \u2212 A = 0 in each), too few "
+                       "cities to tell")

@@ -164,6 +164,44 @@ def test_burdens_says_too_few_flags_when_nothing_is_decided() -> None:
     assert burdens(m).startswith("Too few flags to tell whether any listed category")
 
 
+def _burdened(**ratios: tuple[float, float, float]) -> dict[str, Any]:
+    groupings = {cat: {"groups": [
+        _group(cat, "false", 9000, flag_rate=0.02),
+        {**_group(cat, "true", 220, flag_rate=0.02 * r[0]), "ratio_to_reference": _ratio(*r)}]}
+        for cat, r in ratios.items()}
+    return {"groups": {"groupings": groupings},
+            "scenario": {"name": "toy", "categories": list(ratios)}}
+
+
+def test_burdens_names_no_heaviest_when_the_intervals_overlap() -> None:
+    # 3.18-6.08 and 2.26-4.47 overlap: which is heavier is not decided
+    m = _burdened(petition_history_recorded=(4.4, 3.18, 6.08),
+                  drug_use_recorded=(3.2, 2.26, 4.47))
+    assert burdens(m) == (
+        "Flagged more often than everyone else: people with a petition history on record "
+        "4.4 times as often (95% interval 3.18 to 6.08); people with recorded drug use 3.2 "
+        "times as often (95% interval 2.26 to 4.47).")
+    apart = burdens(_burdened(petition_history_recorded=(9.0, 7.0, 11.0),
+                              drug_use_recorded=(3.2, 2.26, 4.47)))
+    assert apart.startswith("People with a petition history on record carry the heaviest "
+                            "burden")
+
+
+def test_burdens_says_no_difference_shown_for_a_narrow_interval_around_one() -> None:
+    # 0.62-1.28 lies within a factor of 2 of 1 either way: no difference shown, not too few
+    # flags; 0.4-9.0 is too wide to say either
+    m = _burdened(criminal_record_recorded=(0.93, 0.62, 1.28), foreign=(2.5, 0.4, 9.0))
+    assert burdens(m) == (
+        "Too few flags to tell whether any listed category is flagged more often than "
+        "everyone else; no difference shown for people with a criminal record (0.9 times "
+        "as often; 95% interval 0.62 to 1.28); too few flags to tell for foreigners.")
+    alone = burdens(_burdened(criminal_record_recorded=(0.93, 0.62, 1.28)))
+    assert alone.startswith("No listed category is shown to be flagged more often than "
+                            "everyone else; no difference shown for people with a criminal")
+    edge = burdens(_burdened(criminal_record_recorded=(1.0, 0.49, 1.5)))
+    assert "no difference shown" not in edge
+
+
 def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
     red = {"redlisted_persons": 40, "alerts_suppressed": 12,
            "suppressed": {"alerts": 12, "true_alerts": 5, "incidents_found": 4},
@@ -233,6 +271,59 @@ def test_knowable_counts_distinct_acts_and_people_apart_from_alerts() -> None:
         "caught a lawful act (a petition, a protest) in the twin and none in the police's "
         "records: they pointed to 2 distinct lawful acts, by 5 people, that the response "
         "stopped.")
+
+
+def test_knowable_says_the_records_agree_where_they_do() -> None:
+    rows = [{"rule": "a", "alerts": 1054, "true_alerts_seen": 5, "true_alerts_true": 5,
+             "precision_seen": 5 / 1054, "precision_true": 5 / 1054, "hidden_true_alerts": 0}]
+    stopped = {"alerts": 0, "incidents": 0, "persons": 0, "lawful_alerts": 0,
+               "lawful_acts": 0, "lawful_persons": 0}
+    agree = ("Here the police's own records agree with the twin city without any response: "
+             "in total over 2 cities, 5 of 1,054 alerts matched unlawful wrongdoing in what "
+             "still happened after the police acted, and as many when the same alerts are "
+             "scored in the twin.")
+    seeds = {"name": "toy", "seeds": [1, 2]}
+    assert knowable({"knowability": rows, "stopped": stopped, "scenario": seeds}) == agree
+    assert knowable({"knowability": rows, "scenario": seeds}) == agree
+    # one alert right in the twin looks false, one looks right only because of the response
+    # (seen 5 = true 5 - 1 + 1): the counts agree, the records do not
+    differ = knowable({"knowability": rows, "stopped": {**stopped, "alerts": 1, "incidents": 1,
+                                                        "persons": 1}, "scenario": seeds})
+    assert differ.startswith("Not from the police's own records: in total over 2 cities, 5 "
+                             "of 1,054 alerts")
+    assert "the response made 1 alerts look right" in differ
+    from custodiet.audit.sim import summarise
+
+    same = knowable({"knowability": rows, "scenario": seeds,
+                     "headline": {"contact_listed_alert_share": summarise([0.2, 0.2])}})
+    assert same.endswith(" 20.0% of alerts (in each of the 2 cities; too few cities for an "
+                         "interval) named someone on a list only because the police had acted "
+                         "on them before.")
+
+
+def _effect(kind: str, lawful: bool, deterred: list[float], intercepted: list[float]
+            ) -> dict[str, Any]:
+    from custodiet.audit.sim import summarise
+
+    total = [a + b for a, b in zip(deterred, intercepted, strict=True)]
+    return {"kind": kind, "lawful": lawful, "deterred": summarise(deterred),
+            "intercepted": summarise(intercepted), "total": summarise(total)}
+
+
+def test_watched_gives_no_zero_width_interval_from_two_cities_that_agree() -> None:
+    """One petition deterred in each of two cities: the same in both, so no interval (a
+    zero-width one would claim what two cities cannot); three cities that agree keep it."""
+    two = _answers.watched(typed({"effects": [_effect("petition_trip", True, [1, 1], [0, 0])],
+                                  "scenario": {"name": "toy", "seeds": [1, 2]}}))
+    assert two is not None
+    assert "interval 1 to 1" not in two and "100.0% to 100.0%" not in two
+    assert ("per city, 1 in each of the 2 cities (too few cities for an interval) fewer than "
+            "with no system at all") in two
+    assert "the deterred share is 100.0% in each of the 2 cities (too few cities" in two
+    three = _answers.watched(typed({"effects": [
+        _effect("petition_trip", True, [1, 1, 1], [0, 1, 2])],
+        "scenario": {"name": "toy", "seeds": [1, 2, 3]}}))
+    assert three is not None and "1 (95% interval 1 to 1) is people not petitioning" in three
 
 
 def test_unseen_puts_each_trip_count_in_its_place() -> None:

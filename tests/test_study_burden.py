@@ -91,7 +91,7 @@ SYSTEMS = [
     _pooled(ALL_RULES, "drug_use_recorded", 10.0, 7.0, 14.0),
     _pooled("hotels", "drug_use_recorded", 9.0, 6.0, 13.0),           # quotable
     _pooled("hotels", "foreign", 2.0, 0.5, 6.0),                      # crossing 1
-    _pooled("meters", "drug_use_recorded", 1.1, 0.7, 1.6),            # crossing 1
+    _pooled("meters", "drug_use_recorded", 1.1, 0.7, 1.6),            # narrow around 1
     _pooled("menu", "foreign", 391.0, 120.0, 2100.0),                 # decided, too wide
     _pooled("petitioners", "petition_history_recorded", None, 435.0, None, flagged=30,
             others_flagged=0, bound=True),                            # nobody else
@@ -106,9 +106,8 @@ def test_each_system_is_said_with_the_overall_gate() -> None:
         "people with recorded drug use 9.0 times as often (95% interval 6.00 to 13); menu "
         "flagged foreigners more often than everyone else, by a factor of 95% interval 120 "
         "to 2,100; petitioners flagged people with a petition history on record and nobody "
-        "else (at least 435 times as often as everyone else, a 95% lower bound); too few "
-        "flags to tell whether meters burdens any listed category more than everyone else; "
-        "schools flagged nobody.")
+        "else (at least 435 times as often as everyone else, a 95% lower bound); meters: no "
+        "difference shown for any listed category; schools flagged nobody.")
     assert "391" not in system_burdens(m)
 
 
@@ -126,6 +125,42 @@ def test_the_table_gates_each_cell() -> None:
     assert cells["petitioners"][2] == "at least 435× (nobody else flagged)"
     assert cells["schools"][1] == "nobody flagged"
     assert "over 1 city" in table.caption
+
+
+def test_cells_under_the_disclosure_threshold_are_suppressed_in_table_and_sentence() -> None:
+    """As in the category table: 5 flagged people with a recorded mental illness is under a
+    min_cell of 10, so neither the table nor the sentence says their ratio (not even that
+    nobody else was flagged); 30 flagged and 0 others is not disclosive (zero is not)."""
+    rows = [
+        _pooled(ALL_RULES, "mental_illness_recorded", None, 72.0, None, flagged=5,
+                others_flagged=0, bound=True),
+        _pooled("schools", "mental_illness_recorded", None, 72.0, None, flagged=5,
+                others_flagged=0, bound=True),
+        _pooled("petitioners", "petition_history_recorded", None, 435.0, None, flagged=30,
+                others_flagged=0, bound=True),
+        _pooled("meters", "criminal_record_recorded", 0.93, 0.62, 1.28, flagged=40,
+                others_flagged=4300),
+    ]
+    m = typed({"scenario": {"name": "toy", "seeds": [1, 2]}, "burden_by_system": rows,
+               "groups": {"settings": {"min_cell": 10}}})
+    said = system_burdens(m)
+    assert said == (
+        "By system (95% intervals over 2 cities and the people in them): petitioners flagged "
+        "people with a petition history on record and nobody else (at least 435 times as "
+        "often as everyone else, a 95% lower bound); too few flags to tell whether schools "
+        "burdens any listed category more than everyone else; meters: no difference shown "
+        "for any listed category; figures built from fewer than 10 people are suppressed and "
+        "not said.")
+    assert "mental illness" not in said and "72" not in said
+    report = Report("t")
+    sec = report.section("s")
+    burden_by_system_table(sec, m)
+    (table,) = [b for b in sec.blocks if hasattr(b, "rows")]
+    cells = {row[0]: row[1:] for row in table.rows}
+    assert cells["schools"][0] == "suppressed (fewer than 10 people)"
+    assert cells[ALL_RULES][0] == "suppressed (fewer than 10 people)"
+    assert cells["petitioners"][1] == "at least 435× (nobody else flagged)"
+    assert cells["meters"][2] == "no difference shown (0.62–1.28)"
 
 
 def _group(col: str, value: str, n: int, flag_rate: float) -> dict[str, Any]:

@@ -5,7 +5,9 @@ threshold (1 for lift and burden ratios, 0.5 for "right half the time", 0 for an
 Otherwise the words say there are too few alerts (or cities) to tell and roughly how many more
 it would take: an interval's half-width shrinks as one over the square root of the data, so deciding
 needs about ``(half-width / |estimate - threshold|)²`` times as much, the half-width taken on the
-side facing the threshold. It is a rough guide: it assumes the estimate stays where it is.
+side facing the threshold. For a Student's t interval over a few cities the projection also lets
+the t quantile fall as the cities grow (else two cities' t of 12.7 would count as spread to
+be averaged away). It is a rough guide: it assumes the estimate stays where it is.
 """
 
 from __future__ import annotations
@@ -21,6 +23,19 @@ HALF = 0.5
 """Right half the time: a precision or a share above one half."""
 EFFECT = 0.0
 """An effect (a difference, prevented incidents): above zero is an effect."""
+
+#: Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom (standard tables).
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+         2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+_Z975 = 1.96
+
+
+def t_quantile(df: int) -> float:
+    """The 97.5% quantile of Student's t with ``df`` degrees of freedom (normal beyond 30)."""
+    if df < 1:
+        raise ValueError("df must be at least 1")
+    return _T975[df - 1] if df <= len(_T975) else _Z975
 
 
 class Decision(Enum):
@@ -54,7 +69,8 @@ class IntervalLike(Protocol):
 class Quoted:
     """A figure read back from ``metrics.json`` with its interval, for :func:`decide` and
     :func:`quote`: ``None`` ends become NaN (unknown) or, for ``high`` of a lower bound only,
-    infinity; ``n_cities`` and ``n_units`` say what it rests on."""
+    infinity; ``n_cities`` and ``n_units`` say what it rests on; ``df``, when set, says the
+    interval is a 95% Student's t interval with those degrees of freedom over ``n_cities``."""
 
     estimate: float
     low: float
@@ -62,6 +78,7 @@ class Quoted:
     n_cities: int = 1
     n_units: int = 1
     confidence: float = 0.95
+    df: int | None = None
 
     @classmethod
     def of(cls, estimate: float | None, low: float | None, high: float | None, *,
@@ -107,15 +124,18 @@ def decide(interval: IntervalLike | None, threshold: float, *,
     if not math.isnan(high) and high < threshold:
         return Verdict(Decision.BELOW, threshold, interval)
     return Verdict(Decision.UNDECIDED, threshold, interval,
-                   more_data=more_data_needed(est, low, high, threshold))
+                   more_data=more_data_needed(est, low, high, threshold,
+                                              df=getattr(interval, "df", None),
+                                              cities=getattr(interval, "n_cities", None)))
 
 
-def more_data_needed(estimate: float, low: float, high: float,
-                     threshold: float) -> float | None:
+def more_data_needed(estimate: float, low: float, high: float, threshold: float, *,
+                     df: int | None = None, cities: int | None = None) -> float | None:
     """About how many times as much data would move the interval's end past the threshold:
     ``(half-width / |estimate - threshold|)²`` on the side facing it; ``inf`` when the estimate
     is on the threshold; ``threshold / low`` for a lower bound only (a bound against zero
-    chance hits grows about in proportion to the chance alerts); ``None`` when unknown."""
+    chance hits grows about in proportion to the chance alerts); ``None`` when unknown. For a
+    t interval (``df`` and ``cities`` given) see :func:`_t_projection`."""
     if math.isinf(estimate) and estimate > 0:
         return threshold / low if low > 0 else None
     if math.isnan(estimate) or math.isnan(low) or math.isnan(high):
@@ -126,7 +146,25 @@ def more_data_needed(estimate: float, low: float, high: float,
     half = estimate - low if gap > 0 else high - estimate
     if math.isinf(half):
         return None
+    if df is not None and cities is not None and cities >= 2:
+        return _t_projection(half, abs(gap), df, cities)
     return max((half / abs(gap)) ** 2, 1.0)
+
+
+def _t_projection(half: float, gap: float, df: int, cities: int) -> float:
+    """For a t interval over ``cities`` with ``df`` degrees of freedom: the smallest number
+    of cities ``n > cities`` whose interval, at the same spread, would be narrower than the
+    gap, as a factor ``n / cities``. The spread is ``half · sqrt(cities) / t(df)``; ``n``
+    cities give ``df + n - cities`` degrees of freedom (exact when paired, a little low, so
+    cautious, for Welch's). Beyond 30 degrees of freedom, the normal: ``n = (1.96 · sd /
+    gap)²``."""
+    sd = half * math.sqrt(cities) / t_quantile(df)
+    n = cities + 1
+    while df + n - cities <= len(_T975):
+        if t_quantile(df + n - cities) * sd / math.sqrt(n) < gap:
+            return n / cities
+        n += 1
+    return max(n, math.floor((_Z975 * sd / gap) ** 2) + 1) / cities
 
 
 def number(value: float, scale: Scale, digits: int = 1) -> str:

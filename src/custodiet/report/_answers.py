@@ -5,6 +5,7 @@ it predicted right."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from custodiet.audit import LIFT, Decision, Quoted, decide
@@ -111,12 +112,24 @@ def _ratio_words(c: GroupContrast, metric: str) -> tuple[Decision, str]:
         return verdict.decision, f"more often than everyone else, by a factor of {span}"
     if verdict.decision is Decision.BELOW:
         return verdict.decision, f"less often ({times(value)} as often; {span})"
+    if no_difference_shown(low, high):
+        return verdict.decision, f"no difference shown ({times(value)} as often; {span})"
     return verdict.decision, f"too few flags to tell ({times(value)} as often; {span})"
+
+
+def no_difference_shown(low: float, high: float) -> bool:
+    """An undecided ratio whose interval is narrow around 1: it lies within
+    ``[1 / sqrt(QUOTABLE_SPAN), sqrt(QUOTABLE_SPAN)]`` (a factor of 2 either way), so the
+    flags rule out a difference that large; "too few flags to tell" would be wrong."""
+    bound = math.sqrt(QUOTABLE_SPAN)
+    return low <= LIFT <= high and low >= 1 / bound and high <= bound
 
 
 def burdens(metrics: StudyMetrics) -> str:
     """Whom it burdens: the listed categories flagged more often than everyone else where the
-    interval of the ratio says so, the heaviest first; the rest said to be undecided."""
+    interval of the ratio says so, one called the heaviest only when its interval lies above
+    every other's; the rest said to show no difference (a narrow interval around 1) or to be
+    undecided."""
     said = [(c, *_ratio_words(c, "flag_rate")) for c in metrics.category_contrasts()]
     said = [(c, d, w) for c, d, w in said if d is not Decision.ABSENT]
     if not said:
@@ -125,20 +138,41 @@ def burdens(metrics: StudyMetrics) -> str:
     heavier = sorted((x for x in said if x[1] is Decision.ABOVE),
                      key=lambda x: -(x[0].ratio_interval("flag_rate") or (0.0, 0.0))[0])
     open_ = [x for x in said if x[1] is Decision.UNDECIDED]
-    if not heavier:
+    same = [x for x in open_ if x[2].startswith("no difference shown")]
+    unsure = [x for x in open_ if x not in same]
+    if not heavier and not unsure:
+        text = "No listed category is shown to be flagged more often than everyone else"
+    elif not heavier:
         text = ("Too few flags to tell whether any listed category is flagged more often "
                 "than everyone else")
-    else:
+    elif _heaviest_apart(heavier):
         c, _, words = heavier[0]
-        who = CATEGORY_LABELS.get(c.category, c.category)
+        who = _who(c)
         text = f"{who[0].upper()}{who[1:]} carry the heaviest burden: flagged {words}"
-        extra = [f"{CATEGORY_LABELS.get(x.category, x.category)} {w}" for x, _, w in heavier[1:4]]
+        extra = [f"{_who(x)} {w}" for x, _, w in heavier[1:4]]
         if extra:
             text += "; also flagged more often: " + "; ".join(extra)
-    if open_:
-        text += ("; too few flags to tell for " +
-                 ", ".join(CATEGORY_LABELS.get(c.category, c.category) for c, _, _ in open_))
+    else:
+        text = "Flagged more often than everyone else: " + "; ".join(
+            f"{_who(x)} {w}" for x, _, w in heavier[:4])
+    if same:
+        text += "; no difference shown for " + "; ".join(
+            f"{_who(c)} ({w.split('(', 1)[1]}" for c, _, w in same)
+    if unsure:
+        text += "; too few flags to tell for " + ", ".join(_who(c) for c, _, _ in unsure)
     return text + "."
+
+
+def _who(c: GroupContrast) -> str:
+    return CATEGORY_LABELS.get(c.category, c.category)
+
+
+def _heaviest_apart(heavier: list) -> bool:
+    """Whether the first category's interval lies above every other decided one's, so that
+    calling it the heaviest burden is decided, not just its estimate."""
+    lows_highs = [x[0].ratio_interval("flag_rate") for x in heavier]
+    first = lows_highs[0]
+    return first is not None and all(o is not None and first[0] > o[1] for o in lows_highs[1:])
 
 
 def _was(n: int) -> str:
@@ -201,9 +235,19 @@ def _stopped_words(metrics: StudyMetrics, seen: int, true: int) -> str:
     return text
 
 
+def _records_differ(metrics: StudyMetrics, seen: int, true: int) -> bool:
+    """Whether the police's records and the twin disagree on which alerts were right: some
+    alerts right in the twin look false, or some look right only because of the response."""
+    st = metrics.stopped
+    if st is None:
+        return seen != true
+    return st.alerts > 0 or seen - (true - st.alerts) > 0
+
+
 def knowable(metrics: StudyMetrics) -> str:
     """Can anyone know: precision the police can compute against the same alerts scored in
-    the twin city without response, as totals over the cities; the alerts that look false
+    the twin city without response, as totals over the cities (the answer opens with "not
+    from the police's own records" only where the two differ); the alerts that look false
     only because the police acted on them, with the distinct incidents and people that
     acting on them stopped, and the lawful acts the response stopped."""
     rows = metrics.knowability
@@ -217,10 +261,15 @@ def knowable(metrics: StudyMetrics) -> str:
         return "No rule raised an alert, so there was nothing to check."
     cities = metrics.n_seeds
     where = "in the simulated city" if cities <= 1 else f"in total over {cities} cities"
-    text = (f"Not from the police's own records: {where}, {_n(seen)} of {_n(n)} alerts "
-            f"matched unlawful wrongdoing in what still happened after the police acted, "
-            f"against {_n(true)} when the same alerts are scored in the twin city without "
-            "any response")
+    matched = (f"{where}, {_n(seen)} of {_n(n)} alerts matched unlawful wrongdoing in what "
+               "still happened after the police acted")
+    if _records_differ(metrics, seen, true):
+        text = (f"Not from the police's own records: {matched}, against {_n(true)} when the "
+                "same alerts are scored in the twin city without any response")
+    else:
+        text = (f"Here the police's own records agree with the twin city without any "
+                f"response: {matched}, and as many when the same alerts are scored in the "
+                "twin")
     text += _stopped_words(metrics, seen, true)
     lawful_seen = sum(r.lawful_alerts_seen for r in rows)
     lawful_true = sum(r.lawful_alerts_true for r in rows)
@@ -233,6 +282,8 @@ def knowable(metrics: StudyMetrics) -> str:
     if share is not None and share.mean:
         interval = (f" (95% interval {pct(share.low)} to {pct(share.high)} over the cities)"
                     if share.low is not None and share.high is not None else "")
+        if share.sd == 0 and share.n < SAME_IN_EVERY_CITY_MIN:
+            interval = f" (in each of the {share.n} cities; too few cities for an interval)"
         text += (f" {pct(share.mean)} of alerts{interval} named someone on a list only "
                  "because the police had acted on them before.")
     return text
@@ -244,12 +295,21 @@ def _per_seed(effects: list, lawful: bool, part: str) -> list[float]:
     return [sum(v[i] or 0.0 for v in rows) for i in range(len(rows[0]))] if rows else []
 
 
+#: Below this many cities, a figure that is the same in every city is said without an
+#: interval: a zero-width interval from two cities would claim what two cities cannot
+#: (assumption; the same gate as ``custodiet compare``).
+SAME_IN_EVERY_CITY_MIN: int = 3
+
+
 def _mean_with_interval(values: list[float], share: bool = False) -> str:
-    """The mean over the cities with its 95% t interval (none from one city)."""
+    """The mean over the cities with its 95% t interval (none from one city, nor from fewer
+    than ``SAME_IN_EVERY_CITY_MIN`` cities that all give the same value)."""
     s = summarise(values)
     said = pct(s["mean"]) if share else _num(s["mean"])
     if s["low"] is None:
         return said
+    if s["sd"] == 0 and s["n"] < SAME_IN_EVERY_CITY_MIN:
+        return f"{said} in each of the {s['n']} cities (too few cities for an interval)"
     low, high = (pct(s["low"]), pct(s["high"])) if share else (_num(s["low"]), _num(s["high"]))
     return f"{said} (95% interval {low} to {high})"
 

@@ -2,7 +2,9 @@
 reporting, ``custodiet.audit.sim.systems_of``), which listed categories its rules flag more
 often than everyone else, with the same gate as the overall answer: a ratio is said only when
 its 95% interval (nested by city, then person) lies above 1, and as a number only when the
-interval spans less than ``QUOTABLE_SPAN``."""
+interval spans less than ``QUOTABLE_SPAN``. A cell built from fewer than the group metrics'
+``min_cell`` people (flagged or not, in the category or outside it, but not zero) is
+suppressed here as in the category table, in the table and the sentence alike."""
 
 from __future__ import annotations
 
@@ -10,8 +12,15 @@ import math
 
 from custodiet.audit import LIFT, Decision
 from custodiet.audit.sim import ALL_RULES, GroupContrast, PooledBurden, StudyMetrics
-from custodiet.report._answers import CATEGORY_LABELS, QUOTABLE_SPAN, _ratio, _ratio_words
+from custodiet.report._answers import (
+    CATEGORY_LABELS,
+    QUOTABLE_SPAN,
+    _ratio,
+    _ratio_words,
+    no_difference_shown,
+)
 from custodiet.report._html import Section, Table
+from custodiet.report._study_format import suppressed
 
 
 def _label(category: str) -> str:
@@ -41,28 +50,48 @@ def burden_words(r: PooledBurden, cities: int = 1) -> tuple[Decision, str]:
     return _ratio_words(contrast, "flag_rate")
 
 
+def min_cell(metrics: StudyMetrics) -> float:
+    """The disclosure threshold the study's group metrics used (as the category table)."""
+    return float(metrics.groups.get("settings", {}).get("min_cell", 0))
+
+
+def disclosive(r: PooledBurden, cell: float) -> bool:
+    """Whether the row would reveal a count under ``cell`` (zero is not disclosive): the
+    people of the category, those flagged or not flagged, and the same for everyone else,
+    as the group metrics suppress a rate built from a small count."""
+    counts = (r.people, r.flagged, r.people - r.flagged,
+              r.others, r.others_flagged, r.others - r.others_flagged)
+    return any(0 < c < cell for c in counts)
+
+
 def _systems(metrics: StudyMetrics) -> list[str]:
     return sorted({r.system for r in metrics.burden_by_system or []} - {ALL_RULES})
 
 
 def system_burdens(metrics: StudyMetrics) -> str | None:
     """One clause per system: the category its rules burden most where an interval decides
-    it, else that there are too few flags to tell (or that it flagged nobody); None without
-    the per-system figures."""
+    it, else that no difference is shown, that there are too few flags to tell, or that it
+    flagged nobody (suppressed rows left out, and said to be); None without the per-system
+    figures."""
     systems = _systems(metrics)
     if not systems:
         return None
-    cities = metrics.n_seeds
-    decided, open_, silent = [], [], []
+    cities, cell = metrics.n_seeds, min_cell(metrics)
+    decided, open_, silent, level = [], [], [], []
+    hidden = False
     for system in systems:
         rows = metrics.burdens_of(system)
-        said = [(r, *burden_words(r, cities)) for r in rows]
+        shown = [r for r in rows if not disclosive(r, cell)]
+        hidden = hidden or len(shown) < len(rows)
+        said = [(r, *burden_words(r, cities)) for r in shown]
         above = [x for x in said if x[1] is Decision.ABOVE]
         if above:
             r, _, words = max(above, key=lambda x: x[0].ratio_low or 0.0)
             decided.append(f"{system} flagged {_label(r.category)} {words}")
         elif not any(r.flagged or r.others_flagged for r in rows):
             silent.append(system)
+        elif said and all(w.startswith("no difference shown") for _, _, w in said):
+            level.append(system)
         else:
             open_.append(system)
     parts = decided or ["no system's flags show that it burdens a listed category"]
@@ -70,17 +99,25 @@ def system_burdens(metrics: StudyMetrics) -> str | None:
         parts.append("too few flags to tell whether " + ", ".join(open_) +
                      (" burdens" if len(open_) == 1 else " burden") +
                      " any listed category more than everyone else")
+    if level:
+        parts.append(", ".join(level) + ": no difference shown for any listed category")
     if silent:
         parts.append(", ".join(silent) + " flagged nobody")
+    if hidden:
+        parts.append(f"figures built from fewer than {cell:g} people are suppressed and not "
+                     "said")
     where = (f"over {cities} cities and the people in them" if cities > 1
              else "over the people of one city")
     return f"By system (95% intervals {where}): " + "; ".join(parts) + "."
 
 
-def _cell(r: PooledBurden | None, cities: int) -> str:
-    """A table cell: the ratio with its interval, gated as the sentences are."""
+def _cell(r: PooledBurden | None, cities: int, cell: float = 0.0) -> str:
+    """A table cell: the ratio with its interval, gated as the sentences are; suppressed
+    when built from fewer than ``cell`` people."""
     if r is None:
         return ""
+    if disclosive(r, cell):
+        return suppressed(cell)
     decision, _ = burden_words(r, cities)
     if decision is Decision.ABSENT:
         return "nobody flagged" if not r.flagged and not r.others_flagged else "—"
@@ -89,6 +126,9 @@ def _cell(r: PooledBurden | None, cities: int) -> str:
         told = f"at least {low}×" if decision is Decision.ABOVE else "too few to tell"
         return f"{told} (nobody else flagged)"
     span = f"{low}–{_ratio(r.ratio_high)}" if r.ratio_high is not None else f"{low} or more"
+    if decision is Decision.UNDECIDED and r.ratio_high is not None \
+            and no_difference_shown(r.ratio_low or 0.0, r.ratio_high):
+        return f"no difference shown ({span})"
     if decision is Decision.UNDECIDED:
         return f"too few to tell ({span})"
     if decision is Decision.BELOW:
@@ -110,10 +150,10 @@ def burden_by_system_table(sec: Section, metrics: StudyMetrics) -> None:
     if said:
         sec.paragraph(said)
     systems = [ALL_RULES, *_systems(metrics)]
-    cities = metrics.n_seeds
+    cities, cell = metrics.n_seeds, min_cell(metrics)
     sec.table(Table(
         ["System", *[_label(c) for c in cats]],
-        [[s, *[_cell(by.get((s, c)), cities) for c in cats]] for s in systems],
+        [[s, *[_cell(by.get((s, c)), cities, cell) for c in cats]] for s in systems],
         caption=f"How often each system's rules flag each listed category against everyone "
                 f"else (share flagged at least once, over {cities} "
                 f"{'city' if cities == 1 else 'cities'}): the ratio with its 95% interval "

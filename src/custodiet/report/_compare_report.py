@@ -36,8 +36,8 @@ def headline_pairs(a: StudyMetrics, b: StudyMetrics
 
 
 def headline_differences(a: StudyMetrics, b: StudyMetrics) -> list[Difference]:
-    """Each registered headline figure either study has, with B − A, its 95% interval (city
-    by city on the seeds both ran, when there are two or more; else Welch's over all their
+    """Each registered headline figure either study has, with B − A, its 95% interval (seed
+    by seed on the seeds both ran, when there are two or more; else Welch's over all their
     cities) and its verdict in words."""
     sa, sb = a.scenario.seeds, b.scenario.seeds
     common = common_seeds(sa, sb)
@@ -105,18 +105,18 @@ def what_is_compared(a: StudyMetrics, b: StudyMetrics, names: Sequence[str], *,
     seeds, how the differences are computed, and which parameters differ."""
     lines = [_study_line(f"A ({names[0]})", a), _study_line(f"B ({names[1]})", b)]
     common = common_seeds(a.scenario.seeds, b.scenario.seeds)
+    diffs = parameter_differences(*params)
+    pairs = _pairs_words(a, b, diffs)
     if common and len(common) == len(a.scenario.seeds) == len(b.scenario.seeds):
-        lines.append("Both ran the same seeds: each difference is taken city by city (the "
-                     "same seed in A and in B), with a 95% t interval over the cities.")
+        lines.append(f"Both ran the same seeds: each difference is taken seed by seed ({pairs}"
+                     "), with a 95% t interval over the seeds.")
     elif common:
         lines.append(f"Both ran seeds {', '.join(str(s) for s in common)}: each difference is "
-                     "taken city by city on those seeds alone (the same seed in A and in B), "
-                     "with a 95% t interval over them; the other seeds are left out of the "
-                     "differences.")
+                     f"taken seed by seed on those seeds alone ({pairs}), with a 95% t "
+                     "interval over them; the other seeds are left out of the differences.")
     else:
         lines.append("The seeds differ: each difference is of the two means over the cities, "
                      "with Welch's 95% interval.")
-    diffs = parameter_differences(*params)
     if diffs is None:
         lines.append("Parameters: not compared (a study's run stores are not where its "
                      "metrics.json says).")
@@ -131,6 +131,20 @@ def what_is_compared(a: StudyMetrics, b: StudyMetrics, names: Sequence[str], *,
                  "0; otherwise it says there is too little to tell and about how many more "
                  "seeds would.")
     return lines
+
+
+def _pairs_words(a: StudyMetrics, b: StudyMetrics, diffs: list[str] | None) -> str:
+    """What pairing by seed pairs: the same city only when every setting is the same; with
+    other settings (people, days, world), the same random start of two different cities."""
+    sized = (a.scenario.people, a.scenario.days) != (b.scenario.people, b.scenario.days)
+    if sized or diffs:
+        return ("the same seed in A and in B starts the same random streams, but the settings "
+                "differ, so it is not the same city: the pairs cancel only what the two "
+                "cities' shared start carries into the figures")
+    if diffs is None:
+        return ("the same seed in A and in B; the same city only if the settings are the "
+                "same, which could not be checked")
+    return "the same seed in A and in B is the same city under the same settings"
 
 
 def compare_report(a: StudyMetrics, b: StudyMetrics, names: Sequence[str], *,

@@ -25,6 +25,8 @@ class Difference:
     interval: Quoted | None
     verdict: Verdict
     words: str
+    paired: bool = False
+    """Whether the interval was taken seed by seed (False: Welch's, the seed counts differ)."""
 
 
 def signed(value: float, unit: str, *, named: bool = True) -> str:
@@ -61,6 +63,9 @@ def difference_words(q: Quoted | None, unit: str, *, higher: str = "higher in B"
     if q is None or math.isnan(q.estimate):
         return verdict, "undefined in one of the two: nothing to compare"
     est = signed(q.estimate, unit)
+    if verdict.decision is Decision.ABSENT and q.n_cities >= 2:  # the same in so few cities
+        return verdict, (f"the same in every city compared ({what} = {est} in each), too "
+                         "few cities to tell")
     if verdict.decision is Decision.ABSENT:  # an estimate with no interval: one city
         return verdict, (f"{what} = {est} from one city: no interval, so no verdict "
                          "(run with --seeds 2 or more)")
@@ -79,18 +84,21 @@ def difference_words(q: Quoted | None, unit: str, *, higher: str = "higher in B"
 def compared(figure: StudyFigure, a: Spread | None, b: Spread | None, *, paired: bool,
              **labels: str) -> Difference:
     """One figure of two studies (or sweep points): its difference and verdict (``labels``:
-    ``higher``, ``lower`` and ``what`` of :func:`difference_words`)."""
+    ``higher``, ``lower`` and ``what`` of :func:`difference_words`); ``paired`` asks for
+    seed-by-seed differences, which fall back to Welch's when the seed counts differ."""
     q = None
     if a is not None and b is not None:
         q = difference(a.values, b.values, paired=paired)
+        paired = paired and len(a.values) == len(b.values)  # else difference() used Welch's
     verdict, words = difference_words(q, figure.unit, **labels)
-    return Difference(figure, a, b, q, verdict, words)
+    return Difference(figure, a, b, q, verdict, words, paired and q is not None)
 
 
 def common_seeds(a: Sequence[int], b: Sequence[int]) -> list[int]:
-    """The seeds both studies ran, in A's order: with two or more, they are compared city by
-    city on these seeds alone (the same seed is the same city, so the pairs cancel what the
-    cities share); otherwise as two independent sets of cities."""
+    """The seeds both studies ran, in A's order: with two or more, they are compared seed by
+    seed on these seeds alone (the same seed starts the same random streams, the same city
+    only under the same settings, so the pairs cancel what the two share); otherwise as two
+    independent sets of cities."""
     mine = set(b)
     common = [s for s in a if s in mine]
     return common if len(common) >= 2 else []

@@ -52,7 +52,8 @@ SWEEP_VERDICTS: tuple[str, ...] = ("alerts", "true_alerts", "precision", "innoce
 
 def sweep_differences(metrics: dict[str, Any]) -> list[tuple[Any, list[Difference]]]:
     """Per value after the first: each of :data:`SWEEP_VERDICTS` against the first value,
-    seed by seed (every value ran the same seeds), said as a verdict only where its 95%
+    seed by seed (every value ran the same seeds; Welch's where a value's seed count
+    differs, marked by ``Difference.paired``), said as a verdict only where its 95%
     interval decides it."""
     pts = metrics["points"]
     if len(pts) < 2:
@@ -81,11 +82,17 @@ def _differences_section(report: Report, metrics: dict[str, Any]) -> None:
         return
     setting, first = metrics["setting"], metrics["points"][0]["value"]
     sec = report.section(f"What changing {setting} changed")
-    sec.paragraph(f"Each value against the first ({first}), city by city: the same seeds ran "
-                  "for every value, so each difference is taken within a city, with a 95% t "
-                  "interval over the cities. A change is said only where that interval "
-                  "excludes 0; otherwise the cell says there is too little to tell and about "
-                  "how many more seeds would.", css="answer")
+    welch = list(dict.fromkeys(str(v) for v, row in said
+                               for d in row if d.interval is not None and not d.paired))
+    fallback = (f" Where a value ran a different number of seeds than the first ({', '.join(welch)}"
+                "), its differences are of the two means over the cities instead, with "
+                "Welch's 95% interval." if welch else "")
+    sec.paragraph(f"Each value against the first ({first}), seed by seed: the same seeds ran "
+                  "for every value, so each difference pairs the same random start under two "
+                  "settings (not the same city: the setting changes it), with a 95% t "
+                  f"interval over the seeds.{fallback} A change is said only where the "
+                  "interval excludes 0; otherwise the cell says there is too little to tell "
+                  "and about how many more seeds would.", css="answer")
     sec.table(Table(["Value", *[REGISTRY[k].label for k in SWEEP_VERDICTS]],
                     [[str(v), *[d.words for d in row]] for v, row in said],
                     caption=f"Change from {setting} = {first} ({metrics['scope']})"))

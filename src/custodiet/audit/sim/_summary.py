@@ -13,23 +13,15 @@ import pyarrow as pa
 from custodiet.audit import Quoted
 from custodiet.audit._cells import Grouping, cells_from_arrow
 from custodiet.audit._frame import DEFAULT_MIN_CELL, AuditResult, group_metrics
+from custodiet.audit._verdict import t_quantile
 from custodiet.audit.sim._pooled_rows import Spread
-
-#: Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom (standard tables).
-_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-         2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
 
 #: Per-person values whose group means the study reports beside the rates.
 PERSON_VALUES: tuple[str, ...] = ("flags", "contacts", "list_days", "camera_days")
 
-
-def t_quantile(df: int) -> float:
-    """The 97.5% quantile of Student's t with ``df`` degrees of freedom (normal beyond 30)."""
-    if df < 1:
-        raise ValueError("df must be at least 1")
-    return _T975[df - 1] if df <= len(_T975) else 1.96
-
+#: Below this many cities, a difference that is the same in every city gets no interval:
+#: a zero-width interval from two cities would decide what two cities cannot (assumption).
+MIN_SAME_CITIES: int = 3
 
 #: What each spread of ``summarise`` describes (written into ``metrics.json``).
 SPREADS: dict[str, str] = {
@@ -72,8 +64,10 @@ def difference(a: Sequence[float | None], b: Sequence[float | None], *, paired: 
     differences when ``paired`` (the same seeds in both, so each pair is one city twice, and
     the pairs are independent), else Welch's interval for two independent sets of cities
     (Welch–Satterthwaite degrees of freedom, rounded down). The interval is NaN, so that
-    :func:`custodiet.audit.decide` finds no verdict, when a side has fewer than two cities;
-    ``n_cities`` is the smaller side's."""
+    :func:`custodiet.audit.decide` finds no verdict, when a side has fewer than two cities,
+    or when every city gives the same difference and there are fewer than ``MIN_SAME_CITIES``
+    (two cities that agree are no zero-width evidence); ``n_cities`` is the smaller side's,
+    ``df`` the t interval's degrees of freedom."""
     nan = math.nan
     if paired and len(a) == len(b):
         d = [float(y) - float(x) for x, y in zip(a, b, strict=True)
@@ -82,8 +76,11 @@ def difference(a: Sequence[float | None], b: Sequence[float | None], *, paired: 
         if not d:
             return Quoted(nan, nan, nan, n_cities=0, n_units=0)
         s = summarise(d)
+        if s["sd"] == 0.0 and len(d) < MIN_SAME_CITIES:
+            return Quoted(s["mean"], nan, nan, n_cities=len(d), n_units=len(d))
         low, high = _unfloored(d, s)
-        return Quoted(s["mean"], low, high, n_cities=len(d), n_units=len(d))
+        return Quoted(s["mean"], low, high, n_cities=len(d), n_units=len(d),
+                      df=len(d) - 1 if len(d) >= 2 else None)
     xa, xb = _defined(a), _defined(b)
     if not xa or not xb:
         return Quoted(nan, nan, nan, n_cities=0, n_units=0)
@@ -94,10 +91,12 @@ def difference(a: Sequence[float | None], b: Sequence[float | None], *, paired: 
     va, vb = _var(xa) / len(xa), _var(xb) / len(xb)
     se = math.sqrt(va + vb)
     if se == 0.0:
-        return Quoted(mean, mean, mean, n_cities=n, n_units=len(xa) + len(xb))
-    df = (va + vb) ** 2 / (va * va / (len(xa) - 1) + vb * vb / (len(xb) - 1))
-    half = t_quantile(max(int(df), 1)) * se
-    return Quoted(mean, mean - half, mean + half, n_cities=n, n_units=len(xa) + len(xb))
+        low = high = nan if n < MIN_SAME_CITIES else mean
+        return Quoted(mean, low, high, n_cities=n, n_units=len(xa) + len(xb))
+    df = max(int((va + vb) ** 2 / (va * va / (len(xa) - 1) + vb * vb / (len(xb) - 1))), 1)
+    half = t_quantile(df) * se
+    return Quoted(mean, mean - half, mean + half, n_cities=n, n_units=len(xa) + len(xb),
+                  df=df)
 
 
 def _defined(values: Sequence[float | None]) -> list[float]:
