@@ -12,7 +12,11 @@ import pytest
 
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim import ALL_RULES, CategoryBurden
-from custodiet.audit.sim._pooled_burden import BURDEN_REPLICATES, burden_pooled
+from custodiet.audit.sim._pooled_burden import (
+    BURDEN_REPLICATES,
+    burden_pooled,
+    exact_ratio_interval,
+)
 from custodiet.report import _answers
 from custodiet.report._burdens import burden_by_system_table, system_burdens
 from custodiet.report._html import Report
@@ -67,7 +71,34 @@ def test_counts_give_the_interval_of_one_row_per_person() -> None:
     yes = _person_rows([(s, n, f) for s, (n, f, _, _) in counts.items()])
     no = _person_rows([(s, m, g) for s, (_, _, m, g) in counts.items()], offset=yes.n_units)
     ci = yes.rate_ratio(no, replicates=BURDEN_REPLICATES, seed=4)
-    assert (r.ratio, r.ratio_low, r.ratio_high) == (ci.estimate, ci.low, ci.high)
+    low, high = exact_ratio_interval(r.flagged, r.people, r.others_flagged, r.others)
+    assert (r.ratio, r.ratio_low, r.ratio_high) == (ci.estimate, min(ci.low, low),
+                                                     max(ci.high, high))
+
+
+def _clopper_pearson_by_tails(f: int, total: int) -> tuple[float, float]:
+    """Clopper-Pearson's bounds found from the binomial tails themselves (the definition:
+    the p at which seeing f or more, or f or fewer, of total has probability 2.5%)."""
+    from scipy.optimize import brentq
+    from scipy.stats import binom
+
+    low = brentq(lambda p: binom.sf(f - 1, total, p) - 0.025, 1e-12, 1 - 1e-12) if f else 0.0
+    high = brentq(lambda p: binom.cdf(f, total, p) - 0.025, 1e-12, 1 - 1e-12) \
+        if f < total else 1.0
+    return low, high
+
+
+def test_rare_flags_among_the_others_never_narrow_the_interval_below_the_exact_one() -> None:
+    # 39 of 75 people with a petition history flagged against 1 of 11,925 others: the person
+    # bootstrap rarely draws more than 3 of the one other, so its lower end alone was ~1,780
+    rows = {1: [_row("petitioners", "petition_history_recorded", 75, 39, 11925, 1)]}
+    (r,) = burden_pooled(_audits(rows))
+    p_low, p_high = _clopper_pearson_by_tails(39, 40)
+    scale = 11925 / 75
+    assert r.ratio_low <= p_low / (1 - p_low) * scale * (1 + 1e-6)
+    # None is an upper end the resamples left unbounded (no other person drawn)
+    assert r.ratio_high is None or r.ratio_high >= p_high / (1 - p_high) * scale * (1 - 1e-6)
+    assert r.ratio_low < r.ratio == pytest.approx((39 / 75) / (1 / 11925))
 
 
 def test_nobody_else_flagged_gives_a_lower_bound_and_nobody_flagged_nothing() -> None:
