@@ -157,13 +157,13 @@ def _redlist_runs(con: duckdb.DuckDBPyConnection, watch_incidents: list[tuple],
 def _recount_followed(watch: list[tuple], twin: list[tuple], red: set[int],
                       seen_watch: set[int], seen_twin: set[int]) -> dict[str, int]:
     """By hand: each red-listed incident unseen in the watch, looked up in the twin by kind,
-    day, place and more than half of each one's participants in common."""
+    place, less than a day apart and more than half of each one's participants in common."""
     keys = ("hidden", "unseen_in_twin_too", "not_in_twin")
     out = {k: 0 for k in keys} | {f"{k}_unlawful": 0 for k in keys}
     for i in watch:
         if not red & set(i[2]) or i[0] in seen_watch:
             continue
-        same = [j for j in twin if (j[1], j[3] // D, j[4]) == (i[1], i[3] // D, i[4])
+        same = [j for j in twin if (j[1], j[4]) == (i[1], i[4]) and abs(j[3] - i[3]) < D
                 and 2 * len(set(j[2]) & set(i[2])) > max(len(i[2]), len(j[2]))]
         assert len(same) <= 1  # no ambiguity in these tables
         key = ("not_in_twin" if not same else

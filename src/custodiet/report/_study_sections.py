@@ -100,8 +100,8 @@ def redlist_section(sec: Section, metrics: StudyMetrics) -> None:
     sec.table(Table(["", "With the red list", "Twin without it"], rows,
                     caption=f"What the red list hides (totals over {seeds} "
                             f"{'city' if seeds == 1 else 'cities'}); an unseen incident is "
-                            "followed into the twin as the same incident (same kind, day and "
-                            "place, most participants in common)"))
+                            "followed into the twin as the same incident (same kind and place, "
+                            "less than a day apart, most participants in common)"))
 
 
 def stopped_table(sec: Section, metrics: StudyMetrics) -> None:

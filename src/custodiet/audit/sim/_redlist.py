@@ -7,7 +7,8 @@ and lawful acts; an administrative status (a crowded rental) is no incident to h
 
 The twin is a different run of the same city, so its incidents are not the same rows: each
 incident the watch left unseen is looked up in the twin (``_match.match_incidents``: same
-kind, day and place, a participant in common). It was *hidden* by the red list when it
+kind and place, less than a day apart, more than half of the participants of each in
+common). It was *hidden* by the red list when it
 happened in the twin too and an alert saw it there; it may instead have happened there
 unseen as well, or not have happened there at all (the police acted differently, and the act
 did not take place), and those are counted apart, never as hidden.
