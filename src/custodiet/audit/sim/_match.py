@@ -13,8 +13,8 @@ when each is the other's first choice, and the rounds repeat among the incidents
 unpaired until no pair is added. The pairing is one to one; an incident without participants
 is never paired.
 
-Every cross-twin count of the audit (what the red list hid, what acting on an alert stopped)
-uses this matcher.
+Every cross-twin count of the audit (what the red list hid, what acting on an alert stopped,
+the split of a twin difference by whom it concerns) uses this matcher.
 """
 
 from __future__ import annotations
