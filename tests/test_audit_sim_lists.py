@@ -135,6 +135,7 @@ def test_redlist_metrics(con: duckdb.DuckDBPyConnection) -> None:
     assert m["without_redlist"]["alerts_naming_redlisted"] == 1
     # the petition happened in the twin too (the same incident) and was seen there
     assert (m["hidden"], m["unseen_in_twin_too"], m["not_in_twin"]) == (1, 0, 0)
+    assert m["hidden_unlawful"] == 0  # a petition is lawful
     no_officials = redlist_metrics(watch, None, officials=False, lists=[], rules=RULES)
     assert no_officials["redlisted_persons"] == 0 and "hidden" not in no_officials
 
@@ -156,17 +157,20 @@ def _redlist_runs(con: duckdb.DuckDBPyConnection, watch_incidents: list[tuple],
 def _recount_followed(watch: list[tuple], twin: list[tuple], red: set[int],
                       seen_watch: set[int], seen_twin: set[int]) -> dict[str, int]:
     """By hand: each red-listed incident unseen in the watch, looked up in the twin by kind,
-    day, place and more than half of each one's participants in common."""
-    out = {"hidden": 0, "unseen_in_twin_too": 0, "not_in_twin": 0}
+    place, less than a day apart and more than half of each one's participants in common."""
+    keys = ("hidden", "unseen_in_twin_too", "not_in_twin")
+    out = {k: 0 for k in keys} | {f"{k}_unlawful": 0 for k in keys}
     for i in watch:
         if not red & set(i[2]) or i[0] in seen_watch:
             continue
-        same = [j for j in twin if (j[1], j[3] // D, j[4]) == (i[1], i[3] // D, i[4])
+        same = [j for j in twin if (j[1], j[4]) == (i[1], i[4]) and abs(j[3] - i[3]) < D
                 and 2 * len(set(j[2]) & set(i[2])) > max(len(i[2]), len(j[2]))]
         assert len(same) <= 1  # no ambiguity in these tables
         key = ("not_in_twin" if not same else
                "hidden" if same[0][0] in seen_twin else "unseen_in_twin_too")
         out[key] += 1
+        if i[1] not in schema.LAWFUL_INCIDENT_KINDS:
+            out[f"{key}_unlawful"] += 1
     return out
 
 
@@ -193,8 +197,11 @@ same dealer, another buyer: another deal) did.
     m = redlist_metrics(watch, twin, officials=True, lists=["B"], rules=RULES)
     assert (m["with_redlist"]["unseen"], m["without_redlist"]["unseen"]) == (3, 1)
     assert (m["hidden"], m["unseen_in_twin_too"], m["not_in_twin"]) == (1, 1, 1)
-    assert {k: m[k] for k in ("hidden", "unseen_in_twin_too", "not_in_twin")} == \
-        _recount_followed(watch_inc, twin_inc, {2, 3, 9}, set(), {11})
+    # the hidden one is 9's petition, a lawful act: no wrongdoing was hidden
+    assert (m["hidden_unlawful"], m["unseen_in_twin_too_unlawful"],
+            m["not_in_twin_unlawful"]) == (0, 1, 1)
+    want = _recount_followed(watch_inc, twin_inc, {2, 3, 9}, set(), {11})
+    assert {k: m[k] for k in want} == want
     assert m["hidden"] + m["unseen_in_twin_too"] + m["not_in_twin"] == \
         m["with_redlist"]["unseen"]
 

@@ -19,7 +19,7 @@ def _pairs(a: list[tuple], b: list[tuple]) -> set[tuple[int, int]]:
 
 def _same(i: tuple, j: tuple) -> bool:
     shared = len(set(i[2]) & set(j[2]))
-    return (i[1], i[3] // D, i[4]) == (j[1], j[3] // D, j[4]) and \
+    return (i[1], i[4]) == (j[1], j[4]) and abs(i[3] - j[3]) < D and \
         2 * shared > len(i[2]) and 2 * shared > len(j[2])
 
 
@@ -52,6 +52,18 @@ def test_a_protest_missing_a_member_is_the_same_a_deal_with_another_buyer_is_not
          (12, "pickpocket", [8], 3 * D + 500, 6, False),      # later the same day
          (13, "pickpocket", [8], 4 * D + 10, 6, False)]       # the next day: another act
     assert _pairs(a, b) == {(0, 11), (2, 12)}
+
+
+def test_an_act_either_side_of_midnight_is_one_act() -> None:
+    """Ten minutes apart across midnight: the same act (a calendar-day bucket split it in
+    two); a daily habit's next act, a full day later, is another act, and of two candidates
+    within the day the nearer in time is the one."""
+    a = [(0, "pickpocket", [8], 2 * D - 5, 6, False), (1, "drug_deal", [3, 4], D + 100, 2, False)]
+    b = [(10, "pickpocket", [8], 2 * D + 5, 6, False),
+         (11, "drug_deal", [3, 4], 2 * D + 100, 2, False),   # a day later: another deal
+         (12, "pickpocket", [8], 3 * D - 5, 6, False)]       # the next night: another act
+    assert _pairs(a, b) == {(0, 10)} == _brute(a, b)
+    assert _pairs(a[:1], b[::-1]) == {(0, 10)}
 
 
 def test_two_deals_of_one_dealer_pair_with_their_own_buyers() -> None:

@@ -48,9 +48,16 @@ def test_intervention_hides_the_prediction_from_the_police() -> None:
 
 def _recount_split(base: list[tuple], other: list[tuple], touched: set[int],
                    ties: list[tuple[int, int]], visited: set[int]) -> dict[str, dict]:
-    """The split by brute force: every participant of an incident (rows of
-    ``schema.INCIDENTS``) carries 1/n of it in their own part, touched before spillover."""
+    """The split by brute force: incidents paired across the runs (the brute-force matcher
+    of ``tests/test_audit_sim_match.py``) drop out; every participant of an unpaired incident
+    (rows of ``schema.INCIDENTS``) carries 1/n of it in their own part, touched before
+    spillover; spillover counts co-participants of any incident, paired or not."""
     from fractions import Fraction
+
+    from tests.test_audit_sim_match import _brute
+
+    pairs = _brute(base, other)
+    paired_base, paired_other = {a for a, _ in pairs}, {b for _, b in pairs}
 
     near = {b for a, b in ties if a in visited} | {a for a, b in ties if b in visited}
     s = touched | near
@@ -60,10 +67,12 @@ def _recount_split(base: list[tuple], other: list[tuple], touched: set[int],
             spill |= set(row[2])
     spill -= s
     out: dict[str, dict] = {}
-    for sign, rows in ((-1, base), (1, other)):
+    for sign, rows, paired in ((-1, base, paired_base), (1, other, paired_other)):
         for row in rows:
             r = out.setdefault(row[1], {"touched": Fraction(0), "spillover": Fraction(0),
                                         "everyone_else": Fraction(0)})
+            if row[0] in paired:
+                continue
             for p in row[2]:
                 part = "touched" if p in s else "spillover" if p in spill else "everyone_else"
                 r[part] += Fraction(sign, len(row[2]))
@@ -101,7 +110,8 @@ def test_split_difference_by_whom_it_concerns() -> None:
                                      "other": 2, "touched": 1, "spillover": 1,
                                      "everyone_else": 0}
     # each of the protest's three counts for a third: 1 (touched), 2 (spouse) and 7 (who
-    # took part with 1, so spillover, and whose deals count there too); 9, who dealt with 7,
+    # took part with 1, so spillover, and whose deals count there too); the deal of 7 and 8
+    # happened in both runs and counts nowhere; 9, who dealt with 7 in the base run only,
     # carries half of that deal among everyone else
     assert (rows["protest"]["touched"], rows["protest"]["spillover"]) == \
         (pytest.approx(-1 / 3), pytest.approx(-2 / 3))
@@ -116,6 +126,25 @@ def test_split_difference_by_whom_it_concerns() -> None:
     far = [(0, "drug_deal", [6], DAY, 3, False)]
     assert _split_of([], far, set(), ties, {5})["drug_deal"]["touched"] == 1
     assert _split_of([], far, {1}, ties, set())["drug_deal"]["everyone_else"] == 1
+
+
+def test_an_incident_that_happened_in_both_runs_is_no_difference() -> None:
+    """A protest of 1-4 without the response and of 2-4 with it (1 acted on) went ahead in
+    both: nobody prevented it, so every part is zero (shares of it gave ¼ acted on and −¼
+    spillover). A deal that 1 leaves and two others still make is no difference either."""
+    twin = [(0, "protest", [1, 2, 3, 4], DAY, 4, True),
+            (1, "drug_deal", [1, 5, 6], DAY, 3, False)]
+    watch = [(0, "protest", [2, 3, 4], DAY + 30, 4, True),
+             (1, "drug_deal", [5, 6], DAY, 3, False)]
+    rows = _split_of(watch, twin, {1}, [(1, 9)], set())
+    for kind in ("protest", "drug_deal"):
+        assert (rows[kind]["base"], rows[kind]["other"]) == (1, 1)
+        assert (rows[kind]["touched"], rows[kind]["spillover"], rows[kind]["everyone_else"]) \
+            == (0, 0, 0), kind
+    # without the protest in the watch run, it was prevented: ¼ acted on, ¾ spillover
+    rows = _split_of(watch[1:], twin, {1}, [(1, 9)], set())
+    assert (rows["protest"]["touched"], rows["protest"]["spillover"]) == \
+        (pytest.approx(1 / 4), pytest.approx(3 / 4))
 
 
 def test_split_parts_match_a_brute_force_recount_and_add_up() -> None:
@@ -134,6 +163,9 @@ def test_split_parts_match_a_brute_force_recount_and_add_up() -> None:
 
     for _ in range(5):
         base, other = log(int(rng.integers(0, 30))), log(int(rng.integers(0, 30)))
+        # some of the base run's incidents again, a member short: most of them pair
+        other += [(100 + i, k, ps[1:] or ps, t + 60, pl, f)
+                  for i, (_, k, ps, t, pl, f) in enumerate(base) if rng.random() < 0.5]
         ties = [(int(a), int(b)) for a, b in rng.integers(0, 40, (15, 2))]
         touched = {int(p) for p in rng.integers(0, 40, 4)}
         visited = {int(p) for p in rng.integers(0, 40, 2)}

@@ -213,22 +213,33 @@ def test_hides_says_what_the_suppressed_alerts_would_have_found() -> None:
 
 
 def test_hides_follows_each_unseen_incident_into_the_twin() -> None:
-    """Of 8 unseen, 3 were seen in the twin, 4 happened there unseen and 1 did not happen
-    there: only 3 are said to be hidden, and the study's totals are said to be totals."""
+    """Of 8 unseen, 3 were seen in the twin (2 unlawful, 1 a petition), 4 happened there
+    unseen and 1 did not happen there: only the 2 unlawful ones are said to be hidden, the
+    petition is given apart, and the study's totals are said to be totals."""
     red = {"redlisted_persons": 40, "alerts_suppressed": 12,
            "with_redlist": {"incidents": 9, "unseen": 8},
-           "hidden": 3, "unseen_in_twin_too": 4, "not_in_twin": 1}
+           "hidden": 3, "unseen_in_twin_too": 4, "not_in_twin": 1,
+           "hidden_unlawful": 2, "unseen_in_twin_too_unlawful": 3, "not_in_twin_unlawful": 0}
     said = hides({"redlist": red, "scenario": {"name": "toy", "seeds": [1, 2]}})
     assert said == (
         "In total over 2 cities, the red list exempted 40 people and suppressed 12 alerts; "
-        "red-listed people took part in 9 incidents, 8 of which no alert saw. Of those 8, 3 "
-        "were seen by an alert in the twin city without the red list (what the red list hid), "
-        "4 happened there unseen as well, and 1 did not happen there at all (not counted as "
-        "hidden).")
-    one = hides({"redlist": {**red, "hidden": 1, "unseen_in_twin_too": 0, "not_in_twin": 7},
+        "red-listed people took part in 9 incidents, 8 of which no alert saw. Of those 8, 2 "
+        "unlawful incidents were seen by an alert in the twin city without the red list (what "
+        "the red list hid); apart from them, 1 lawful act (a petition, a protest) was seen "
+        "there, which hides no wrongdoing; 4 happened there unseen as well (3 unlawful), and 1 "
+        "did not happen there at all (0 unlawful; not counted as hidden).")
+    one = hides({"redlist": {**red, "hidden": 1, "unseen_in_twin_too": 0, "not_in_twin": 7,
+                             "hidden_unlawful": 1, "unseen_in_twin_too_unlawful": 0,
+                             "not_in_twin_unlawful": 5},
                  "scenario": {"name": "toy", "seeds": [1]}})
-    assert one.startswith("The red list exempted") and "1 was seen by an alert" in one
-    assert "7 did not happen there at all" in one
+    assert one.startswith("The red list exempted")
+    assert "1 unlawful incident was seen by an alert" in one and "lawful act" not in one
+    assert "7 did not happen there at all (5 unlawful;" in one
+    # a store written before the unlawful counts says the lawful acts are included
+    old = {k: v for k, v in red.items() if not k.endswith("_unlawful")}
+    said = hides({"redlist": old, "scenario": {"name": "toy", "seeds": [1]}})
+    assert "3 were seen by an alert in the twin city without the red list (what the red " \
+        "list hid, lawful acts included)" in said
 
 
 def test_knowable_compares_what_the_police_see_with_the_twin_as_totals() -> None:

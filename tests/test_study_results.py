@@ -156,7 +156,8 @@ def test_redlist_table_puts_each_count_in_its_column() -> None:
                             "alerts_naming_redlisted": 3},
            "without_redlist": {"incidents": 30, "unlawful": 28, "unseen": 21,
                                "unseen_unlawful": 20, "alerts_naming_redlisted": 9},
-           "hidden": 6}
+           "hidden": 6, "unseen_in_twin_too": 15, "not_in_twin": 6, "hidden_unlawful": 5,
+           "unseen_in_twin_too_unlawful": 14, "not_in_twin_unlawful": 6}
     report = Report("t")
     redlist_section(report.section("x"), {"scenario": {"seeds": [1, 2]}, "redlist": red})
     table = next(b for b in report.sections[0].blocks if isinstance(b, Table))
@@ -169,6 +170,11 @@ def test_redlist_table_puts_each_count_in_its_column() -> None:
     assert rows["Incidents with a red-listed participant"] == ["31", "30"]
     assert rows["…that no alert saw"] == ["27", "21"]
     assert rows["Unsuppressed alerts naming a red-listed person"] == ["3", "9"]
+    assert rows["…of those unseen, seen by an alert in the twin (hidden by the red list)"] == \
+        ["6", ""]
+    assert rows["…seen by an alert in the twin (hidden), unlawful only"] == ["5", ""]
+    assert rows["…unseen in the twin too, unlawful only"] == ["14", ""]
+    assert rows["…did not happen in the twin, unlawful only"] == ["6", ""]
 
 
 def test_status_table_puts_each_figure_in_its_column() -> None:

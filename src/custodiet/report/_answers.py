@@ -181,9 +181,9 @@ def _was(n: int) -> str:
 
 def hides(metrics: StudyMetrics) -> str:
     """What the red list hides: suppressed alerts that would have been true, unseen
-    incidents, and of those the ones that happened in the twin without the red list and were
-    seen there (the incidents hidden), apart from those that did not happen there; totals
-    over the cities, said as totals."""
+    incidents, and of those the unlawful ones that happened in the twin without the red list
+    and were seen there (the incidents hidden; lawful acts seen there given apart), apart
+    from those that did not happen there; totals over the cities, said as totals."""
     red = metrics.redlist
     if not red:
         return "The scenario has no key-person lists and so no red list to examine."
@@ -197,12 +197,26 @@ def hides(metrics: StudyMetrics) -> str:
     text += (f"; red-listed people took part in {_n(w.incidents)} incidents, "
              f"{_n(w.unseen)} of which no alert saw")
     followed = (red.hidden, red.unseen_in_twin_too, red.not_in_twin)
-    if w.unseen and None not in followed:
+    unlawful = (red.hidden_unlawful, red.unseen_in_twin_too_unlawful, red.not_in_twin_unlawful)
+    if w.unseen and None not in followed and None not in unlawful:
+        # a petition or a protest no alert saw is a lawful act, not wrongdoing hidden
+        (hidden, too, gone), (hid_u, too_u, gone_u) = followed, unlawful
+        text += (f". Of those {_n(w.unseen)}, {_n(hid_u)} unlawful "
+                 f"{'incident' if hid_u == 1 else 'incidents'} {_was(hid_u)} seen by an alert "
+                 "in the twin city without the red list (what the red list hid)")
+        if hidden > hid_u:
+            text += (f"; apart from them, {_n(hidden - hid_u)} lawful "
+                     f"{'act' if hidden - hid_u == 1 else 'acts'} (a petition, a protest) "
+                     f"{_was(hidden - hid_u)} seen there, which hides no wrongdoing")
+        text += (f"; {_n(too)} happened there unseen as well ({_n(too_u)} unlawful), and "
+                 f"{_n(gone)} did not happen there at all ({_n(gone_u)} unlawful; not counted "
+                 "as hidden)")
+    elif w.unseen and None not in followed:  # written before the unlawful ones were counted
         hidden, too, gone = followed
         text += (f". Of those {_n(w.unseen)}, {_n(hidden)} {_was(hidden)} seen by an alert in "
-                 f"the twin city without the red list (what the red list hid), {_n(too)} "
-                 f"happened there unseen as well, and {_n(gone)} did not happen there at all "
-                 "(not counted as hidden)")
+                 f"the twin city without the red list (what the red list hid, lawful acts "
+                 f"included), {_n(too)} happened there unseen as well, and {_n(gone)} did not "
+                 "happen there at all (not counted as hidden)")
     return text + "."
 
 

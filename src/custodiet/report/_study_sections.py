@@ -97,11 +97,16 @@ def redlist_section(sec: Section, metrics: StudyMetrics) -> None:
                                                                     "count"), ""],
                  ["…of those unseen, did not happen in the twin", fmt(red.not_in_twin,
                                                                         "count"), ""]]
+    if red.hidden_unlawful is not None:  # a petition or a protest hides no wrongdoing
+        rows += [[f"…{label}, unlawful only", fmt(value, "count"), ""] for label, value in (
+            ("seen by an alert in the twin (hidden)", red.hidden_unlawful),
+            ("unseen in the twin too", red.unseen_in_twin_too_unlawful),
+            ("did not happen in the twin", red.not_in_twin_unlawful))]
     sec.table(Table(["", "With the red list", "Twin without it"], rows,
                     caption=f"What the red list hides (totals over {seeds} "
                             f"{'city' if seeds == 1 else 'cities'}); an unseen incident is "
-                            "followed into the twin as the same incident (same kind, day and "
-                            "place, most participants in common)"))
+                            "followed into the twin as the same incident (same kind and place, "
+                            "less than a day apart, most participants in common)"))
 
 
 def stopped_table(sec: Section, metrics: StudyMetrics) -> None:

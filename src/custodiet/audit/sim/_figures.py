@@ -97,8 +97,9 @@ FIGURES: tuple[StudyFigure, ...] = (
        "incidents with a red-listed participant that no unsuppressed alert matched"),
     _f("incidents_hidden_by_redlist", "…that happened in the twin without the red list and "
        "an alert saw there", "count",
-       "incidents by red-listed people unseen in `watch` whose matched incident (same kind, "
-       "day, place, most participants in common) in the `no_redlist` twin an alert saw"),
+       "incidents by red-listed people unseen in `watch` whose matched incident (same kind "
+       "and place, less than a day apart, most participants in common) in the `no_redlist` "
+       "twin an alert saw"),
     _f("redlisted_incidents_not_in_twin", "…that did not happen in the twin without the red "
        "list", "count",
        "incidents by red-listed people unseen in `watch` with no matched incident in the "
@@ -139,8 +140,8 @@ FIGURES: tuple[StudyFigure, ...] = (
        "`watch` (alerts, not acts: several can point to one act)"),
     _f("incidents_stopped", "Distinct incidents those alerts pointed to that did not happen",
        "count", "distinct unlawful incidents of the `no_response` twin matched by those "
-       "alerts with no matched incident (same kind, day, place, most participants) in "
-       "`watch`", True),
+       "alerts with no matched incident (same kind and place, less than a day apart, most "
+       "participants) in `watch`", True),
     _f("persons_stopped", "…people named in them", "count",
        "distinct people those alerts named who took part in those incidents"),
     _f("lawful_acts_stopped", "Distinct lawful acts alerts pointed to that did not happen",

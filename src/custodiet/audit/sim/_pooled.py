@@ -297,6 +297,9 @@ def redlist_pooled(audits: Sequence[SeedAudit]) -> RedList | None:
         out["without_redlist"] = RedListCounts(**_added([r.without_redlist for r in reds]))
         for name in ("hidden", "unseen_in_twin_too", "not_in_twin"):
             out[name] = sum(getattr(r, name) or 0 for r in reds)
+            unlawful = [getattr(r, f"{name}_unlawful") for r in reds]
+            if None not in unlawful:  # absent from stores written before the split
+                out[f"{name}_unlawful"] = sum(unlawful)
     return RedList(**out)
 
 

@@ -7,7 +7,8 @@ and lawful acts; an administrative status (a crowded rental) is no incident to h
 
 The twin is a different run of the same city, so its incidents are not the same rows: each
 incident the watch left unseen is looked up in the twin (``_match.match_incidents``: same
-kind, day and place, a participant in common). It was *hidden* by the red list when it
+kind and place, less than a day apart, more than half of the participants of each in
+common). It was *hidden* by the red list when it
 happened in the twin too and an alert saw it there; it may instead have happened there
 unseen as well, or not have happened there at all (the police acted differently, and the act
 did not take place), and those are counted apart, never as hidden.
@@ -87,17 +88,21 @@ def redlist_metrics(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConne
 
 _FOLLOWED = """
 WITH mine AS (
-    SELECT DISTINCT i.incident_id FROM
-        (SELECT incident_id, unnest(persons) AS person FROM w_inc) i
+    SELECT DISTINCT i.incident_id, i.kind NOT IN (SELECT unnest($lawful)) AS unlawful FROM
+        (SELECT incident_id, kind, unnest(persons) AS person FROM w_inc) i
     JOIN _red r USING (person)
     WHERE i.incident_id NOT IN (SELECT incident_id FROM w_seen)),
 followed AS (
-    SELECT m.incident_id, p.b IS NOT NULL AS in_twin,
+    SELECT m.incident_id, m.unlawful, p.b IS NOT NULL AS in_twin,
            p.b IN (SELECT incident_id FROM t_seen) AS seen_there
     FROM mine m LEFT JOIN _pairs p ON p.a = m.incident_id)
 SELECT count(*) FILTER (WHERE in_twin AND seen_there) AS hidden,
        count(*) FILTER (WHERE in_twin AND NOT seen_there) AS unseen_in_twin_too,
-       count(*) FILTER (WHERE NOT in_twin) AS not_in_twin
+       count(*) FILTER (WHERE NOT in_twin) AS not_in_twin,
+       count(*) FILTER (WHERE unlawful AND in_twin AND seen_there) AS hidden_unlawful,
+       count(*) FILTER (WHERE unlawful AND in_twin AND NOT seen_there)
+           AS unseen_in_twin_too_unlawful,
+       count(*) FILTER (WHERE unlawful AND NOT in_twin) AS not_in_twin_unlawful
 FROM followed
 """
 
@@ -108,7 +113,9 @@ def unseen_in_twin(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConnec
     """Each incident of a red-listed person (``red``) that no alert saw in ``watch``, followed
     into ``twin`` (the run without the red list) by the one matcher: ``hidden`` (it happened
     there and an alert saw it), ``unseen_in_twin_too`` (it happened there, unseen) and
-    ``not_in_twin`` (it did not happen there). The three add up to the unseen incidents."""
+    ``not_in_twin`` (it did not happen there). The three add up to the unseen incidents; each
+    again over the unlawful ones alone (``…_unlawful``): a petition or a protest no alert saw
+    is a lawful act, not wrongdoing the red list hid."""
     query = ("SELECT * FROM incidents WHERE kind NOT IN (SELECT unnest($administrative))")
     admin = {"administrative": sorted(ADMINISTRATIVE_INCIDENT_KINDS)}
     w_inc = watch.execute(query, admin).to_arrow_table()
@@ -118,7 +125,7 @@ def unseen_in_twin(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConnec
               "t_seen": seen_incidents(twin, rules=rules, horizon=horizon)}
     with Session() as s:
         s.register_all(tables)
-        row = s.execute(_FOLLOWED)
+        row = s.execute(_FOLLOWED, lawful=sorted(LAWFUL_INCIDENT_KINDS))
         names = [d[0] for d in row.description]
         return {k: int(v) for k, v in zip(names, row.fetchone(), strict=True)}
 

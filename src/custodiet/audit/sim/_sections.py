@@ -204,7 +204,8 @@ class RedList(Row):
     incident no alert saw with the red list is followed into the twin (one incident matched
     across the runs, ``_match``): ``hidden`` happened there and an alert saw it,
     ``unseen_in_twin_too`` happened there unseen, ``not_in_twin`` did not happen there; the
-    three add up to ``with_redlist.unseen``."""
+    three add up to ``with_redlist.unseen``; ``…_unlawful`` count the unlawful ones alone (the
+    rest are petitions and protests, lawful acts)."""
 
     redlisted_persons: int
     alerts_suppressed: int
@@ -214,6 +215,9 @@ class RedList(Row):
     suppressed: Suppressed | None = field(default=None, metadata=OPTIONAL)
     unseen_in_twin_too: int | None = field(default=None, metadata=OPTIONAL)
     not_in_twin: int | None = field(default=None, metadata=OPTIONAL)
+    hidden_unlawful: int | None = field(default=None, metadata=OPTIONAL)
+    unseen_in_twin_too_unlawful: int | None = field(default=None, metadata=OPTIONAL)
+    not_in_twin_unlawful: int | None = field(default=None, metadata=OPTIONAL)
 
 
 @dataclass(frozen=True)

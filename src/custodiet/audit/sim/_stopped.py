@@ -6,7 +6,8 @@ the act it pointed to never happened. Alerts are not acts: several alerts (of on
 several) name the same person before the same act, so the alerts that look false say how
 many alerts, not how much was stopped. Here each such alert's matches in the twin (person
 and incident, as every alert figure matches them) are followed back into the watched run
-(``_match.match_incidents``: same kind, day and place, most participants in common), and
+(``_match.match_incidents``: same kind and place, less than a day apart, most
+participants in common), and
 what is counted is:
 
 - ``alerts``: alerts true against the twin and not against the watched run;

@@ -311,7 +311,9 @@ def _redlist(runs: SeedRuns, scenario: Scenario, rules: dict[str, list[str]]) ->
                    with_redlist=RedListCounts(**r["with_redlist"]),
                    without_redlist=RedListCounts(**without) if without is not None else None,
                    hidden=r.get("hidden"), unseen_in_twin_too=r.get("unseen_in_twin_too"),
-                   not_in_twin=r.get("not_in_twin"),
+                   not_in_twin=r.get("not_in_twin"), hidden_unlawful=r.get("hidden_unlawful"),
+                   unseen_in_twin_too_unlawful=r.get("unseen_in_twin_too_unlawful"),
+                   not_in_twin_unlawful=r.get("not_in_twin_unlawful"),
                    suppressed=Suppressed(**suppressed_would_find(
                        watch, rules=rules, days=scenario.world.days, horizon=horizon)))
 

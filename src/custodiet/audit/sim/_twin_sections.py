@@ -68,8 +68,9 @@ class NullWorldAlerts(Row):
 class Split(Row):
     """Incidents of one kind in a base run and in a twin, and the difference (twin − base)
     split into the persons the change touched, the spillover (their ties and co-participants)
-    and everyone else, each participant carrying an equal share of an incident (so a part
-    can be fractional; ``custodiet.audit.sim._split``)."""
+    and everyone else, each participant carrying an equal share of an incident that happened
+    in one run only (an incident of both runs counts nowhere; a part can be fractional;
+    ``custodiet.audit.sim._split``)."""
 
     kind: str
     lawful: bool
