@@ -95,9 +95,10 @@ FIGURES: tuple[StudyFigure, ...] = (
        True),
     _f("redlisted_incidents_unseen", "Incidents by red-listed people no alert saw", "count",
        "incidents with a red-listed participant that no unsuppressed alert matched"),
-    _f("incidents_hidden_by_redlist", "…that happened in the twin without the red list and "
-       "an alert saw there", "count",
-       "incidents by red-listed people unseen in `watch` whose matched incident (same kind "
+    _f("incidents_hidden_by_redlist", "…unlawful ones that happened in the twin without the "
+       "red list and an alert saw there", "count",
+       "unlawful incidents by red-listed people unseen in `watch` whose matched incident (same "
+       "kind "
        "and place, less than a day apart, most participants in common) in the `no_redlist` "
        "twin an alert saw"),
     _f("redlisted_incidents_not_in_twin", "…that did not happen in the twin without the red "

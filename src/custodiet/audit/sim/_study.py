@@ -179,7 +179,9 @@ def headline(a: SeedAudit) -> dict[str, float | None]:
     if a.redlist is not None:
         out["redlisted_incidents_unseen"] = a.redlist.with_redlist.unseen
         if a.redlist.hidden is not None:
-            out["incidents_hidden_by_redlist"] = a.redlist.hidden
+            hidden = a.redlist.hidden_unlawful  # a lawful act hides no wrongdoing
+            out["incidents_hidden_by_redlist"] = (a.redlist.hidden if hidden is None
+                                                  else hidden)
             out["redlisted_incidents_not_in_twin"] = a.redlist.not_in_twin
     if a.twins is not None:
         out.update(_twin_headline(a.twins))
