@@ -257,3 +257,15 @@ def test_a_rule_that_never_fired_says_so_instead_of_five_undefined_ratios() -> N
                                   "chance_precision": 0.0, "innocents_per_true_alert": None})
     assert _accuracy_cells(missed)[2:] == ["chance never hit", "0 true alerts, 161 innocents "
                                            "flagged", "161"]
+
+
+def test_a_lift_unknown_with_true_alerts_does_not_say_there_was_none() -> None:
+    from custodiet.audit.sim import PooledRule
+    from custodiet.report._study_views import _lift
+
+    none = partial(PooledRule, {**_rule("quiet", 40, 0, None, lift_low=0.0, bound=True),
+                                "chance_precision": 0.0})
+    assert _lift(none) == "not known (no true alert, chance never hit)"
+    some = partial(PooledRule, {**_rule("station", 40, 3, None, lift_low=0.0, bound=True),
+                                "chance_precision": 0.0})
+    assert _lift(some) == "not known (chance never hit; 3 true alerts, too few to tell)"

@@ -101,7 +101,10 @@ def _lift(r: PooledFigures) -> str:
     if r.lift_low is not None and (r.lift is not None or r.lift_lower_bound_only):
         bound = bool(r.lift_lower_bound_only)
         if bound and not r.lift_low:
-            return "not known (no true alert, chance never hit)"
+            if not r.true_alerts:
+                return "not known (no true alert, chance never hit)"
+            return (f"not known (chance never hit; {r.true_alerts:,} true "
+                    f"alert{'s' * (r.true_alerts != 1)}, too few to tell)")
         q = Quoted.of(r.lift, r.lift_low, r.lift_high, lower_bound_only=bound)
         return quote(q, Scale.TIMES)
     if r.lift is not None:
