@@ -303,9 +303,9 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
     # A true alert matches unlawful wrongdoing; a lawful act is caught, never a hit; an
     # administrative status (a crowded rental) wrongs nobody: both are counted apart and
     # leave their people innocent.
-    # Rules that claim only an administrative status can never be right: the wrongdoing
-    # figures pool the other rules' alerts.
-    pooled = [a for a in shown if any(k not in ADMINISTRATIVE_INCIDENT_KINDS
+    # Rules that claim only administrative statuses or lawful acts claim no wrongdoing and
+    # can never be right: the wrongdoing figures pool the other rules' alerts.
+    pooled = [a for a in shown if any(k not in ADMINISTRATIVE_INCIDENT_KINDS | LAWFUL_INCIDENT_KINDS
                                       for k in claims[a["rule"]].kinds)]
     hits = [a for a in pooled if any(wrongdoing(a, p) for p in a["persons"])]
     lawful_only = [a for a in pooled if a not in hits
@@ -400,3 +400,16 @@ def test_wilson_interval_is_exact_at_the_ends() -> None:
     assert wilson(7, 7) == (pytest.approx(0.6457, abs=1e-4), 1.0)
     assert wilson(5, 10) == (pytest.approx(0.2366, abs=1e-4), pytest.approx(0.7634, abs=1e-4))
     assert wilson(0, 0) == (None, None)
+
+
+def test_only_rules_claiming_an_unlawful_act_or_state_enter_the_wrongdoing_figures() -> None:
+    # one definition of guilt: a petition, a protest or a crowded rental is no wrongdoing, so
+    # a rule claiming only those can never raise a true alert and is left out of the pool
+    from custodiet.audit.sim._rules import claim_of
+    from custodiet.audit.sim._scoring import wrongdoing_claims
+
+    rules = {"petitions": claim_of(["petition_trip"]), "park": claim_of(["protest"]),
+             "meter": claim_of(["crowded_rental"]),
+             "mixed": claim_of(["petition_trip", "crowded_rental"]),
+             "deals": claim_of(["drug_deal", "protest"]), "sham": claim_of(["sham_marriage"])}
+    assert set(wrongdoing_claims(rules)) == {"deals", "sham"}
