@@ -125,8 +125,9 @@ def _wrongdoing(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: 
                       fmt(w.lawful_alerts, "count"), _true_alerts_cell(w),
                       fmt(w.innocents_flagged, "count"), fmt(w.innocents_per_day, "number")]],
                     caption="The rules that claim some wrongdoing, together (the headline's "
-                            "figures): rules that can only find an administrative status are "
-                            "left out, as lawful acts caught are never counted as true alerts"))
+                            "figures): rules that can only find an administrative status or "
+                            "claim only lawful acts (petitions, protests) claim none and are "
+                            "left out; lawful acts caught are never counted as true alerts"))
 
 
 COLUMNS = ["Precision (95% interval)", "Chance precision", "Lift over chance (95% interval)",
