@@ -195,11 +195,14 @@ def null_world_words(metrics: StudyMetrics) -> str:
                 Decision.ABOVE: "more than with the acts"}.get(v.decision)
         if _exact(ratio) and ratio.estimate == LIFT:
             said = "the very same alerts, so none of them needed an act"
+        fired = sum(1 for r in metrics.rules if r.alerts and r.rule in acts.rules)
+        some = (f" ({fired} of which raised alerts in the watched city)"
+                if 0 < fired < len(acts.rules) else "")
         text += (f" In a twin city where nobody does anything unlawful (petitions, protests and "
                  f"crowded rentals kept; no police response there or in the city it is set "
-                 f"against), the {_counted(len(acts.rules), 'rule')} aimed at unlawful acts "
-                 f"still raise {quote(ratio, Scale.NUMBER)} alerts for each one they raise in "
-                 f"the same city with its acts: {said or undecided_words(v)}.")
+                 f"against), the {_counted(len(acts.rules), 'rule')} aimed at unlawful acts"
+                 f"{some} still raise {quote(ratio, Scale.NUMBER)} alerts for each one they "
+                 f"raise in the same city with its acts: {said or undecided_words(v)}.")
         text += _null_rules(nw.rules, cities)
         text += _response(acts.response_interval(cities))
     return text + _not_acts(nw.rules, cities)
