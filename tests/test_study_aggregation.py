@@ -148,3 +148,12 @@ def test_innocents_per_true_alert_and_true_precision_say_what_they_rest_on() -> 
     assert "5.79 (from 14 true alerts), pooled over 3 cities" in text
     assert "(from 14 true alerts; no interval is computed)" in summary(m)
     assert "17.0% (17 true alerts of 100 alerts)" in summary(m)
+
+
+def test_the_contact_listed_share_is_weighted_by_each_citys_alerts() -> None:
+    m = _study()
+    # alerts 10, 80, 10 per city; shares 50%, 0%, 50%: their mean is 33.3%, pooled 10 of 100
+    head = {**m.headline, "contact_listed_alert_share": _spread([0.5, 0.0, 0.5])}
+    m = dataclasses.replace(m, headline=head)
+    assert pooled(m, "contact_listed_alert_share").value == 10 / 100
+    assert "10.0% of alerts named someone who was on a list only because" in summary(m)

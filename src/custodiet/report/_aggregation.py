@@ -87,16 +87,6 @@ def _parts(part: str, other: str) -> Callable[[StudyMetrics], Pooled | None]:
     return read
 
 
-def _contact_listed(m: StudyMetrics) -> Pooled | None:
-    """Alerts naming someone listed because of a contact over all the lists' alerts, each
-    added over the cities (the pooled lists section)."""
-    rows = m.lists.by_list if m.lists is not None else []
-    if not rows or m.spread("contact_listed_alert_share") is None:
-        return None
-    den = sum(r.alerts for r in rows)
-    return Pooled(sum(r.alerts_on_contact_listed for r in rows) / den if den else None)
-
-
 def _null_ratio(m: StudyMetrics) -> Pooled | None:
     """The null-world ratio of the rules aimed at unlawful acts, pooled with its interval
     from the bootstrap nested by city and person (the figure the answer quotes)."""
@@ -122,7 +112,8 @@ POOLED: dict[str, Callable[[StudyMetrics], Pooled | None]] = {
     "precision_seen": _seen,
     "precision_true": _weighted("precision_true", "wrongdoing_alerts", "true alerts"),
     "null_to_actual_alerts": _null_ratio,
-    "contact_listed_alert_share": _contact_listed,
+    # every unsuppressed alert of a city is the share's denominator: Σ named / Σ alerts
+    "contact_listed_alert_share": _weighted("contact_listed_alert_share", "alerts"),
     "deterrence_lawful_share": _parts("lawful_deterred", "unlawful_deterred"),
     "interception_lawful_share": _parts("lawful_acts_prevented", "incidents_prevented"),
 }
