@@ -104,3 +104,56 @@ def test_no_concentration_claim_when_fewer_people_were_flagged_than_the_top_perc
     said = summary(large)
     assert "carried" not in said
     assert "Fewer people were flagged (83 per city) than the 1% of residents" in said
+
+
+def _spread(values: list[float]):  # type: ignore[no-untyped-def]
+    from custodiet.audit.sim import Spread, summarise
+    return Spread(**summarise(values))
+
+
+def test_the_null_world_ratio_is_the_answers_pooled_figure_everywhere() -> None:
+    from custodiet.audit.sim import NullRule, NullWorld
+    m = _study()
+    acts = NullRule(rule="(aimed at unlawful acts)", aim="unlawful_act", alerts=40,
+                    baseline_alerts=40, null_world_alerts=31, ratio=0.775, ratio_low=0.56,
+                    ratio_high=0.95, response_share=0.0, response_share_low=0.0,
+                    response_share_high=0.0, rules=["r", "s"])
+    # the cities' ratios average 0.765 with a wide t interval: never on the page
+    head = {**m.headline, "null_to_actual_alerts": _spread([0.3, 1.23])}
+    m = dataclasses.replace(m, headline=head, null_world=NullWorld("w", [], acts))
+    text = _text(m)
+    said = "0.78 (95% interval 0.56 to 0.95)"
+    assert said in summary(m) and said in works(m)
+    assert f"{said}, pooled over 3 cities" in text
+    assert "0.765" not in text and "0.77" not in text
+
+
+def test_lawful_shares_and_contact_shares_are_pooled_not_averaged() -> None:
+    m = _study()
+    # deterred: lawful 1, 0, 1 and unlawful 1, 9, 0 per city: the cities' shares 50%, 0%,
+    # 100% average 50%; pooled, 2 of 12 acts deterred were lawful
+    head = {**m.headline, "lawful_deterred": _spread([1, 0, 1]),
+            "unlawful_deterred": _spread([1, 9, 0]),
+            "deterrence_lawful_share": _spread([0.5, 0.0, 1.0])}
+    m = dataclasses.replace(m, headline=head)
+    assert pooled(m, "deterrence_lawful_share").value == 2 / 12
+    text = _text(m)
+    assert "16.7%, pooled over 3 cities" in text and "mean per city 50.0%" not in text
+
+
+def test_innocents_per_true_alert_and_true_precision_say_what_they_rest_on() -> None:
+    m = _study()
+    text = _text(m)
+    # no interval is computed for either: the counts they rest on are said beside them
+    assert "5.79 (from 14 true alerts), pooled over 3 cities" in text
+    assert "(from 14 true alerts; no interval is computed)" in summary(m)
+    assert "17.0% (17 true alerts of 100 alerts)" in summary(m)
+
+
+def test_the_contact_listed_share_is_weighted_by_each_citys_alerts() -> None:
+    m = _study()
+    # alerts 10, 80, 10 per city; shares 50%, 0%, 50%: their mean is 33.3%, pooled 10 of 100
+    head = {**m.headline, "contact_listed_alert_share": _spread([0.5, 0.0, 0.5])}
+    m = dataclasses.replace(m, headline=head)
+    assert pooled(m, "contact_listed_alert_share").value == 10 / 100
+    assert "10.0% of alerts named someone who was on a list only because" in summary(m)

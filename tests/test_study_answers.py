@@ -7,6 +7,7 @@ from typing import Any
 
 from custodiet.report import _answers
 from custodiet.report._answers import STATUS_OPENING
+from custodiet.report._works import rule_verdicts
 from tests._typed import partial, typed
 
 
@@ -44,12 +45,16 @@ def _rule(name: str, alerts: int, true: int, lift: float | None, precision: floa
             "lift_lower_bound_only": bound}
 
 
-def _claims(*status_only: str, preventive: tuple[str, ...] = ()) -> dict[str, Any]:
+def _claims(*status_only: str, preventive: tuple[str, ...] = (),
+            lawful: dict[str, tuple[str, bool]] | None = None) -> dict[str, Any]:
     rules = [{"rule": r, "kinds": ["crowded_rental"], "scored_as": "detection",
               "action": "none", "status_only": True, "preventive": False} for r in status_only]
-    rules += [{"rule": r, "kinds": ["petition_trip"], "scored_as": "prediction",
+    rules += [{"rule": r, "kinds": ["pyramid_recruit"], "scored_as": "prediction",
                "action": "block_travel", "status_only": False, "preventive": True}
               for r in preventive]
+    rules += [{"rule": r, "kinds": [kind], "scored_as": "prediction",
+               "action": "block_travel" if prevents else "none", "status_only": False,
+               "preventive": prevents} for r, (kind, prevents) in (lawful or {}).items()]
     return {"scenario": {"name": "toy", "seeds": [1, 2], "rules": rules}}
 
 
@@ -94,6 +99,25 @@ def test_works_says_which_rules_are_scored_against_the_twin() -> None:
     m = {**_claims(preventive=("ticket",)),
          "rules": [_rule("ticket", 40, 0, None, lift_low=0.0, bound=True)]}
     assert "ticket is scored against the twin city without a response" in works(m)
+
+
+def test_works_sets_apart_the_rules_aimed_only_at_lawful_acts() -> None:
+    # a rule claiming only petitions or protests can never raise a true alert: it is neither
+    # judged on its lift, nor counted among the rules that claim wrongdoing, nor said to be
+    # scored against the twin
+    m = {**_claims(lawful={"petitioner_high_risk": ("petition_trip", True),
+                           "protesters_same_park": ("protest", False)}),
+         "rules": [_rule("petitioner_high_risk", 30, 0, None, lift_low=0.0, bound=True),
+                   _rule("protesters_same_park", 19, 0, None, lift_low=0.0, bound=True),
+                   _rule("ticket", 40, 20, 6.0, lift_low=3.1, lift_high=11.0)]}
+    text = works(m)
+    assert set(rule_verdicts(typed(m))) == {"ticket"}
+    assert text.startswith("Yes: all 1 rules that claim wrongdoing and raised alerts did "
+                           "better than chance")
+    assert ("2 rules (petitioner_high_risk, protesters_same_park) aim only at lawful acts (a "
+            "petition, a protest): their 49 alerts can never be true, so they are not counted "
+            "here") in text
+    assert "scored against the twin" not in text and "too few" not in text
 
 
 def test_statuses_says_what_each_rule_found_against_its_base_rate() -> None:
@@ -359,3 +383,15 @@ def test_a_rule_that_never_fired_says_so_instead_of_five_undefined_ratios() -> N
                                   "chance_precision": 0.0, "innocents_per_true_alert": None})
     assert _accuracy_cells(missed)[2:] == ["chance never hit", "0 true alerts, 161 innocents "
                                            "flagged", "161"]
+
+
+def test_a_lift_unknown_with_true_alerts_does_not_say_there_was_none() -> None:
+    from custodiet.audit.sim import PooledRule
+    from custodiet.report._study_views import _lift
+
+    none = partial(PooledRule, {**_rule("quiet", 40, 0, None, lift_low=0.0, bound=True),
+                                "chance_precision": 0.0})
+    assert _lift(none) == "not known (no true alert, chance never hit)"
+    some = partial(PooledRule, {**_rule("station", 40, 3, None, lift_low=0.0, bound=True),
+                                "chance_precision": 0.0})
+    assert _lift(some) == "not known (chance never hit; 3 true alerts, too few to tell)"

@@ -222,7 +222,8 @@ def test_summary_says_what_the_numbers_say() -> None:
         'system raised 101 alerts. Of the 101 alerts of the rules that claim wrongdoing (in '
         'the one city), 12.9% (95% interval 7.0% to 20.0%) named someone who took part in '
         'unlawful wrongdoing of the kind the rule claims; for every true alert, 5.46 innocent '
-        'people were flagged; 9.5 innocent people a day. 5 alerts (in the one city) caught '
+        'people were flagged (from 13 true alerts; no interval is computed); 9.5 innocent '
+        'people a day. 5 alerts (in the one city) caught '
         'only a lawful act (a petition, a lawful protest), which is never counted as a true '
         'alert. 18.8% of all alerts found an administrative status (a crowded rental), which '
         'wrongs nobody and is not counted as a true alert. No listed category had enough '
@@ -230,7 +231,8 @@ def test_summary_says_what_the_numbers_say() -> None:
         'city there is no interval across cities for what follows: it describes this city '
         'only. The police, who only see what still happened after they acted, would compute '
         'a precision of 12.9% (95% interval 7.0% to 20.0%); against the twin city without any '
-        'response it was 20.0%. In this city, the response prevented 3 unlawful incidents and 6 '
+        'response it was 20.0% (20 true alerts of 101 alerts). In this city, the response '
+        'prevented 3 unlawful incidents and 6 '
         'lawful acts (petitions, protests). In a twin city where nobody does anything '
         'unlawful, the rules aimed at unlawful acts still raise 0.367 alerts for every alert '
         'they raise in the same city with its acts (no police response in either). 8.9% of '
@@ -307,9 +309,9 @@ def _oracle(run, twin, null, scenario, split) -> dict[str, float | None]:  # typ
     # A true alert matches unlawful wrongdoing; a lawful act is caught, never a hit; an
     # administrative status (a crowded rental) wrongs nobody: both are counted apart and
     # leave their people innocent.
-    # Rules that claim only an administrative status can never be right: the wrongdoing
-    # figures pool the other rules' alerts.
-    pooled = [a for a in shown if any(k not in ADMINISTRATIVE_INCIDENT_KINDS
+    # Rules that claim only administrative statuses or lawful acts claim no wrongdoing and
+    # can never be right: the wrongdoing figures pool the other rules' alerts.
+    pooled = [a for a in shown if any(k not in ADMINISTRATIVE_INCIDENT_KINDS | LAWFUL_INCIDENT_KINDS
                                       for k in claims[a["rule"]].kinds)]
     hits = [a for a in pooled if any(wrongdoing(a, p) for p in a["persons"])]
     lawful_only = [a for a in pooled if a not in hits
@@ -404,3 +406,16 @@ def test_wilson_interval_is_exact_at_the_ends() -> None:
     assert wilson(7, 7) == (pytest.approx(0.6457, abs=1e-4), 1.0)
     assert wilson(5, 10) == (pytest.approx(0.2366, abs=1e-4), pytest.approx(0.7634, abs=1e-4))
     assert wilson(0, 0) == (None, None)
+
+
+def test_only_rules_claiming_an_unlawful_act_or_state_enter_the_wrongdoing_figures() -> None:
+    # one definition of guilt: a petition, a protest or a crowded rental is no wrongdoing, so
+    # a rule claiming only those can never raise a true alert and is left out of the pool
+    from custodiet.audit.sim._rules import claim_of
+    from custodiet.audit.sim._scoring import wrongdoing_claims
+
+    rules = {"petitions": claim_of(["petition_trip"]), "park": claim_of(["protest"]),
+             "meter": claim_of(["crowded_rental"]),
+             "mixed": claim_of(["petition_trip", "crowded_rental"]),
+             "deals": claim_of(["drug_deal", "protest"]), "sham": claim_of(["sham_marriage"])}
+    assert set(wrongdoing_claims(rules)) == {"deals", "sham"}

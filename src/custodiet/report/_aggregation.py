@@ -25,6 +25,8 @@ class Pooled:
 
     value: float | None
     interval: Quoted | None = None
+    basis: str | None = None
+    """What a figure with no interval rests on ("from 5 true alerts"), said beside it."""
 
 
 def _precision(m: StudyMetrics) -> Pooled | None:
@@ -34,7 +36,10 @@ def _precision(m: StudyMetrics) -> Pooled | None:
 
 def _innocents(m: StudyMetrics) -> Pooled | None:
     w = m.wrongdoing
-    return None if w is None else Pooled(w.innocents_per_true_alert)
+    if w is None:
+        return None
+    return Pooled(w.innocents_per_true_alert,
+                  basis=f"from {w.true_alerts:,} true alert{'s' * (w.true_alerts != 1)}")
 
 
 def _lawful(m: StudyMetrics) -> Pooled | None:
@@ -49,9 +54,12 @@ def _status(m: StudyMetrics) -> Pooled | None:
     return Pooled(sum(r.status_alerts for r in m.rules) / alerts if alerts else None)
 
 
-def _weighted(name: str, weight: str) -> Callable[[StudyMetrics], Pooled | None]:
+def _weighted(name: str, weight: str, what: str | None = None
+              ) -> Callable[[StudyMetrics], Pooled | None]:
     """A per-city ratio pooled over the cities from the headline's per-seed values: Σ (ratio
-    × its denominator) / Σ denominator, the cities where it is undefined left out."""
+    × its denominator) / Σ denominator, the cities where it is undefined left out; with
+    ``what`` (e.g. "true alerts"), the pooled numerator and denominator it rests on are said
+    beside it, there being no interval."""
     def read(m: StudyMetrics) -> Pooled | None:
         r, n = m.spread(name), m.spread(weight)
         if r is None or n is None or len(r.values) != len(n.values):
@@ -59,8 +67,33 @@ def _weighted(name: str, weight: str) -> Callable[[StudyMetrics], Pooled | None]
         pairs = [(x, w) for x, w in zip(r.values, n.values, strict=True)
                  if x is not None and w]
         den = sum(w for _, w in pairs)
-        return Pooled(sum(x * w for x, w in pairs) / den if den else None)
+        num = sum(x * w for x, w in pairs)
+        basis = (f"{round(num):,} {what} of {round(den):,} alerts" if what and den else None)
+        return Pooled(num / den if den else None, basis=basis)
     return read
+
+
+def _parts(part: str, other: str) -> Callable[[StudyMetrics], Pooled | None]:
+    """A share part / (part + other) pooled over the cities from the headline's per-seed
+    counts: Σ part / Σ (part + other), never the mean of the cities' shares."""
+    def read(m: StudyMetrics) -> Pooled | None:
+        a, b = m.spread(part), m.spread(other)
+        if a is None or b is None or len(a.values) != len(b.values):
+            return None
+        pairs = [(x, y) for x, y in zip(a.values, b.values, strict=True)
+                 if x is not None and y is not None]
+        num, den = sum(x for x, _ in pairs), sum(x + y for x, y in pairs)
+        return Pooled(num / den if den > 0 else None)
+    return read
+
+
+def _null_ratio(m: StudyMetrics) -> Pooled | None:
+    """The null-world ratio of the rules aimed at unlawful acts, pooled with its interval
+    from the bootstrap nested by city and person (the figure the answer quotes)."""
+    acts = m.null_world.acts if m.null_world is not None else None
+    if acts is None or m.spread("null_to_actual_alerts") is None:
+        return None
+    return Pooled(acts.ratio, acts.ratio_interval(m.n_seeds))
 
 
 def _seen(m: StudyMetrics) -> Pooled | None:
@@ -77,7 +110,12 @@ POOLED: dict[str, Callable[[StudyMetrics], Pooled | None]] = {
     "lawful_share": _lawful,
     "status_precision": _status,
     "precision_seen": _seen,
-    "precision_true": _weighted("precision_true", "wrongdoing_alerts"),
+    "precision_true": _weighted("precision_true", "wrongdoing_alerts", "true alerts"),
+    "null_to_actual_alerts": _null_ratio,
+    # every unsuppressed alert of a city is the share's denominator: Σ named / Σ alerts
+    "contact_listed_alert_share": _weighted("contact_listed_alert_share", "alerts"),
+    "deterrence_lawful_share": _parts("lawful_deterred", "unlawful_deterred"),
+    "interception_lawful_share": _parts("lawful_acts_prevented", "incidents_prevented"),
 }
 
 
@@ -99,7 +137,7 @@ def in_total(metrics: StudyMetrics) -> str:
     return "in the one city" if metrics.n_seeds == 1 else f"in total over {metrics.n_seeds} cities"
 
 
-_SCALE = {"share": Scale.PERCENT, "count": Scale.COUNT}
+_SCALE = {"share": Scale.PERCENT, "count": Scale.COUNT, "number": Scale.NUMBER}
 
 
 def pooled_text(metrics: StudyMetrics, name: str, unit: str, *, labelled: bool = True
@@ -116,6 +154,8 @@ def pooled_text(metrics: StudyMetrics, name: str, unit: str, *, labelled: bool =
         text = quote(p.interval, _SCALE[unit])
     else:
         text = fmt(p.value, unit)
+    if p.basis and p.interval is None:
+        text += f" ({p.basis})"
     return text if metrics.n_seeds == 1 or not labelled else f"{text}, pooled {over(metrics)}"
 
 

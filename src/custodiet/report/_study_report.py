@@ -103,12 +103,14 @@ def _wrongdoing_sentences(metrics: StudyMetrics) -> list[str]:
     out = [f"Of the {fmt(w.alerts, 'count')} alerts of the rules that claim wrongdoing "
            f"({in_total(metrics)}), {prec} named someone who took part in unlawful "
            "wrongdoing of the kind the rule claims;"]
-    inn = pooled_text(metrics, "innocents_per_true_alert", "number", labelled=False)
+    inn = pooled(metrics, "innocents_per_true_alert")
     day = _said(metrics, "innocents_per_day", "number")
-    if w.true_alerts and inn is not None:
+    if w.true_alerts and inn is not None and inn.value is not None:
         where = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
-        out.append(f"for every true alert, {inn} innocent people were flagged{where}; "
-                   f"{day} innocent people a day{' per city' if metrics.n_seeds > 1 else ''}.")
+        basis = f" ({inn.basis}; no interval is computed)" if inn.basis else ""
+        out.append(f"for every true alert, {fmt(inn.value, 'number')} innocent people were "
+                   f"flagged{where}{basis}; {day} innocent people a "
+                   f"day{' per city' if metrics.n_seeds > 1 else ''}.")
     else:
         out.append(f"no alert was true, and {fmt(w.innocents_flagged, 'count')} innocent "
                    f"people were flagged ({in_total(metrics)}).")
@@ -131,9 +133,18 @@ def _said(metrics: StudyMetrics, name: str, unit: str) -> str | None:
     return f"{fmt(s.mean, unit)} (95% interval {fmt(s.low, unit)} to {fmt(s.high, unit)})"
 
 
+def _ratio(metrics: StudyMetrics, name: str, unit: str) -> str | None:
+    """A ratio of counts pooled over the cities as the answers and the headline table give
+    it (the mean of the cities' values only where no pooled figure exists)."""
+    p = pooled(metrics, name)
+    if p is None:
+        return _said(metrics, name, unit)
+    return None if p.value is None else pooled_text(metrics, name, unit, labelled=False)
+
+
 def _effect_sentences(metrics: StudyMetrics) -> list[str]:
-    """The summary's sentences on the twins, the feedback loop and the red list, each figure
-    a mean per city with its interval."""
+    """The summary's sentences on the twins, the feedback loop and the red list: each count a
+    mean per city with its interval, each ratio of counts pooled over the cities."""
     parts = []
     ps = pooled_text(metrics, "precision_seen", "share", labelled=False)
     pt = pooled_text(metrics, "precision_true", "share", labelled=False)
@@ -148,15 +159,18 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
         where = "Per city" if metrics.n_seeds > 1 else "In this city"
         parts.append(f"{where}, the response prevented {prev} unlawful incidents and {law} "
                      "lawful acts (petitions, protests).")
-    null = _said(metrics, "null_to_actual_alerts", "number")
+    together = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
+    null = _ratio(metrics, "null_to_actual_alerts", "number")
     if null is not None:
         parts.append(f"In a twin city where nobody does anything unlawful, the rules aimed at "
                      f"unlawful acts still raise {null} alerts for every alert they raise in "
-                     "the same city with its acts (no police response in either).")
-    share = _said(metrics, "contact_listed_alert_share", "share")
+                     f"the same city with its acts{together} (no police response in either).")
+    share = _ratio(metrics, "contact_listed_alert_share", "share")
     if share is not None:
-        parts.append(f"{share} of alerts named someone who was on a list only because the "
-                     "police had acted on them before.")
+        where = f"{over(metrics)[0].upper()}{over(metrics)[1:]} together, " \
+            if metrics.n_seeds > 1 else ""
+        parts.append(f"{where}{share} of alerts named someone who was on a list only because "
+                     "the police had acted on them before.")
     sup = _said(metrics, "alerts_suppressed", "count")
     if sup is not None and metrics.mean("alerts_suppressed"):
         red = metrics.redlist
@@ -189,8 +203,10 @@ def _headline_table(metrics: StudyMetrics) -> Table:
     cap = (f"Counts: the mean per city over {seeds} simulated cities; the 95% interval of the "
            "mean says where the average city lies, the range of single cities what one city "
            "may look like. Ratios of counts (precision, innocents per true alert, the shares "
-           "of alerts that caught a lawful act or found a status): pooled over every city, "
-           "as the answers quote them"
+           "of alerts that caught a lawful act or found a status, the null-world ratio, the "
+           "lawful shares of what was prevented or deterred): pooled over every city, as the "
+           "answers quote them, with what a figure without an interval rests on; a ratio "
+           "whose counts are not kept is marked \"mean per city\""
            if seeds > 1
            else "One seed; run with --seeds K for intervals across simulated cities")
     return Table(["Figure", "Value"], rows, caption=cap)

@@ -100,7 +100,10 @@ def _lift(r: PooledFigures) -> str:
     if r.lift_low is not None and (r.lift is not None or r.lift_lower_bound_only):
         bound = bool(r.lift_lower_bound_only)
         if bound and not r.lift_low:
-            return "not known (no true alert, chance never hit)"
+            if not r.true_alerts:
+                return "not known (no true alert, chance never hit)"
+            return (f"not known (chance never hit; {r.true_alerts:,} true "
+                    f"alert{'s' * (r.true_alerts != 1)}, too few to tell)")
         q = Quoted.of(r.lift, r.lift_low, r.lift_high, lower_bound_only=bound)
         return quote(q, Scale.TIMES)
     if r.lift is not None:
@@ -121,8 +124,9 @@ def _wrongdoing(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: 
                       fmt(w.lawful_alerts, "count"), _true_alerts_cell(w),
                       fmt(w.innocents_flagged, "count"), fmt(w.innocents_per_day, "number")]],
                     caption="The rules that claim some wrongdoing, together (the headline's "
-                            "figures): rules that can only find an administrative status are "
-                            "left out, as lawful acts caught are never counted as true alerts"))
+                            "figures): rules that can only find an administrative status or "
+                            "claim only lawful acts (petitions, protests) claim none and are "
+                            "left out; lawful acts caught are never counted as true alerts"))
 
 
 COLUMNS = ["Precision (95% interval)", "Chance precision", "Lift over chance (95% interval)",

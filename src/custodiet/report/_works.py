@@ -1,14 +1,15 @@
-""""Does it work?" answered only as far as the numbers carry: each rule that claims some
-wrongdoing is judged on its lift over chance, and said to do better (or worse) than naming
-random members of its lists at the same moments only when the lift's 95% interval lies
-wholly above (or below) 1; otherwise the answer says there are too few alerts to tell, and
-about how many more it would take. Rules that can only find an administrative status are
-said apart; rules whose action prevents what they predict are scored against the twin
-city without a response (``custodiet.audit.sim.PREVENTIVE_ACTIONS``). The null world is
-stated for the rules aimed at unlawful acts together (their alerts in a twin city where nobody
-does anything unlawful, over their alerts in the same city without a response), called fewer
-only where its interval lies below 1, with each rule's verdict, the police response's share of
-those rules' alerts, and the rules that aim at no unlawful act said apart."""
+""""Does it work?" answered only as far as the numbers carry: each rule that claims some wrongdoing
+is judged on its lift over chance, and said to do better (or worse) than naming random members
+of its lists at the same moments only when the lift's 95% interval lies wholly above (or below)
+1; otherwise the answer says there are too few alerts to tell, and about how many more it would
+take. Rules that can only find an administrative status, and rules aimed only at lawful acts
+(petitions, protests), claim no wrongdoing: they are said apart with their alerts, which can
+never be true; rules whose action prevents what they predict are scored against the twin city
+without a response (``custodiet.audit.sim.PREVENTIVE_ACTIONS``). The null world is stated for
+the rules aimed at unlawful acts together (their alerts in a twin city where nobody does
+anything unlawful, over their alerts in the same city without a response), called fewer only
+where its interval lies below 1, with each rule's verdict, the police response's share of those
+rules' alerts, and the rules that aim at no unlawful act said apart."""
 
 from __future__ import annotations
 
@@ -24,14 +25,23 @@ from custodiet.audit import (
     times,
     undecided_words,
 )
-from custodiet.audit.sim import ACT_AIM, NullRule, PooledRule, StudyMetrics
+from custodiet.audit.sim import ACT_AIM, NullRule, PooledRule, StudyMetrics, aim_of
+
+#: What a rule aims at when it claims no wrongdoing (``custodiet.audit.sim.aim_of``): its
+#: alerts can never be true, so it is said apart rather than judged.
+NO_WRONGDOING = ("status", "lawful_act")
+
+
+def _aims(metrics: StudyMetrics) -> dict[str, str]:
+    return {c.rule: aim_of(c.kinds) for c in metrics.scenario.rules}
 
 
 def rule_verdicts(metrics: StudyMetrics) -> dict[str, Verdict]:
-    """Each rule that claims some wrongdoing and raised an alert, judged on its lift."""
-    status_only = {c.rule for c in metrics.scenario.rules if c.status_only}
+    """Each rule that claims some wrongdoing (an unlawful act or standing state) and raised an
+    alert, judged on its lift; a rule claiming only a status or only lawful acts is not."""
+    aims = _aims(metrics)
     return {r.rule: decide(r.lift_interval(metrics.n_seeds), LIFT, absent="no lift computed")
-            for r in metrics.rules if r.alerts and r.rule not in status_only}
+            for r in metrics.rules if r.alerts and aims.get(r.rule) not in NO_WRONGDOING}
 
 
 def _counted(n: int, what: str) -> str:
@@ -128,17 +138,27 @@ def _pooled(metrics: StudyMetrics) -> str:
 
 
 def _apart(metrics: StudyMetrics) -> str:
-    claims = {c.rule: c for c in metrics.scenario.rules}
-    status = [r for r in metrics.rules if r.alerts and claims.get(r.rule)
-              and claims[r.rule].status_only]
-    prevent = [r.rule for r in metrics.rules if r.alerts and claims.get(r.rule)
-               and claims[r.rule].preventive]
+    """The rules that claim no wrongdoing, said apart with their alerts, and the judged rules
+    scored against the twin city without a response."""
+    claims, aims = {c.rule: c for c in metrics.scenario.rules}, _aims(metrics)
+    status = [r for r in metrics.rules if r.alerts and aims.get(r.rule) == "status"]
+    lawful = [r for r in metrics.rules if r.alerts and aims.get(r.rule) == "lawful_act"]
+    judged = rule_verdicts(metrics)
+    prevent = [k for k in judged if claims.get(k) and claims[k].preventive]
     text = ""
     if status:
         n = sum(r.alerts for r in status)
         text += (f" {_counted(len(status), 'rule')} ({', '.join(r.rule for r in status)}) "
                  f"can only find an administrative status and raised {n:,} alerts that are "
                  "not counted here.")
+    if lawful:
+        n = sum(r.alerts for r in lawful)
+        verb = "aims" if len(lawful) == 1 else "aim"
+        text += (f" {_counted(len(lawful), 'rule')} ({', '.join(r.rule for r in lawful)}) "
+                 f"{verb} only at lawful acts (a petition, a protest): "
+                 f"{'its' if len(lawful) == 1 else 'their'} {n:,} alert"
+                 f"{'s' * (n != 1)} can never be true, so they are not counted here; the "
+                 "people flagged count in every burden figure.")
     if prevent:
         text += (f" {', '.join(prevent)} {'is' if len(prevent) == 1 else 'are'} scored "
                  "against the twin city without a response, since acting on an alert "
@@ -175,11 +195,14 @@ def null_world_words(metrics: StudyMetrics) -> str:
                 Decision.ABOVE: "more than with the acts"}.get(v.decision)
         if _exact(ratio) and ratio.estimate == LIFT:
             said = "the very same alerts, so none of them needed an act"
+        fired = sum(1 for r in metrics.rules if r.alerts and r.rule in acts.rules)
+        some = (f" ({fired} of which raised alerts in the watched city)"
+                if 0 < fired < len(acts.rules) else "")
         text += (f" In a twin city where nobody does anything unlawful (petitions, protests and "
                  f"crowded rentals kept; no police response there or in the city it is set "
-                 f"against), the {_counted(len(acts.rules), 'rule')} aimed at unlawful acts "
-                 f"still raise {quote(ratio, Scale.NUMBER)} alerts for each one they raise in "
-                 f"the same city with its acts: {said or undecided_words(v)}.")
+                 f"against), the {_counted(len(acts.rules), 'rule')} aimed at unlawful acts"
+                 f"{some} still raise {quote(ratio, Scale.NUMBER)} alerts for each one they "
+                 f"raise in the same city with its acts: {said or undecided_words(v)}.")
         text += _null_rules(nw.rules, cities)
         text += _response(acts.response_interval(cities))
     return text + _not_acts(nw.rules, cities)

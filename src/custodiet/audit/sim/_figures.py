@@ -33,11 +33,12 @@ FIGURES: tuple[StudyFigure, ...] = (
        "unsuppressed alerts of every rule", True),
     _f("alerts_per_day", "Alerts per day", "number", "alerts / days"),
     _f("wrongdoing_alerts", "Alerts of the rules that claim wrongdoing", "count",
-       "unsuppressed alerts of the rules claiming at least one act or state that is not an "
-       "administrative status: the alerts the wrongdoing figures below pool"),
-    _f("status_only_alerts", "Alerts of the rules that can find only a status", "count",
-       "unsuppressed alerts of the rules claiming only an administrative status (they can "
-       "never be true alerts and are left out of the wrongdoing figures)"),
+       "unsuppressed alerts of the rules claiming at least one unlawful act or standing "
+       "state: the alerts the wrongdoing figures below pool"),
+    _f("status_only_alerts",
+       "Alerts of the rules that claim no wrongdoing (only a status or lawful acts)", "count",
+       "unsuppressed alerts of the rules claiming only administrative statuses or lawful acts "
+       "(they can never be true alerts and are left out of the wrongdoing figures)"),
     _f("true_alerts", "Alerts that matched unlawful wrongdoing the rule claims (true alerts)",
        "count",
        "alerts with a person matched by an unlawful act or standing state the rule claims: a "

@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from custodiet.audit.sim._lift import lift_with_hits
+from custodiet.audit.sim._null import aim_of
 from custodiet.audit.sim._pooled_rows import RuleClaim
 from custodiet.audit.sim._preventive import PREVENTIVE_ACTIONS, against_twin, replace_rules
 from custodiet.audit.sim._rules import Claim, claim_for, rule_metrics
@@ -17,6 +18,9 @@ from custodiet.scenario import Scenario
 from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS
 
 Con = duckdb.DuckDBPyConnection
+
+WRONGDOING_AIMS = frozenset({"unlawful_act", "standing"})
+"""The aims (:func:`custodiet.audit.sim._null.aim_of`) of a rule that claims wrongdoing."""
 
 
 def claims(scenario: Scenario) -> dict[str, Claim]:
@@ -38,11 +42,13 @@ def rule_claims(scenario: Scenario) -> list[RuleClaim]:
 
 
 def wrongdoing_claims(rules: Mapping[str, Claim]) -> dict[str, Claim]:
-    """The rules that claim some wrongdoing: a rule that claims only an administrative status
-    (the meters' crowded rentals) can never raise a true alert, so the pooled wrongdoing
-    figures leave it out; its status figures are reported apart."""
-    return {r: c for r, c in rules.items()
-            if any(k not in ADMINISTRATIVE_INCIDENT_KINDS for k in c.kinds)}
+    """The rules that claim some wrongdoing: some unlawful act or standing state
+    (:func:`custodiet.audit.sim._null.aim_of`). A rule that claims only an administrative
+    status (the meters' crowded rentals) or only lawful acts (petitions, protests) can never
+    raise a true alert under the one definition of guilt, so the pooled wrongdoing figures
+    leave it out; its alerts are counted apart (``status_only_alerts``), its people in every
+    burden figure."""
+    return {r: c for r, c in rules.items() if aim_of(c.kinds) in WRONGDOING_AIMS}
 
 
 def scored(watch: Con, no_response: Con | None, scenario: Scenario, rules: dict[str, Claim],
