@@ -45,7 +45,8 @@ def test_the_tiny_study_has_runs_that_differ(serial) -> None:
     assert any(not spec.watch for spec in plan)  # a world-only run goes through the pool too
     (watch,) = (k for k in runs if k.endswith("/watch"))
     (null,) = (k for k in runs if k.endswith("/null_world"))
-    assert runs[watch]["incidents"] != runs[null]["incidents"]
+    # who would do wrong differs by construction (a 2-day city of 1,500 may see no unlawful act)
+    assert runs[watch]["person_truth"] != runs[null]["person_truth"]
     assert serial["metrics"]["headline"]
 
 

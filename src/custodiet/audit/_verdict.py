@@ -215,7 +215,7 @@ def undecided_words(verdict: Verdict, unit: str = "alerts") -> str:
     few alerts (or cities) to tell", or "... from one city" when there is one."""
     cities = getattr(verdict.interval, "n_cities", None)
     few = f"too few {unit} to tell from one city" if cities == 1 else \
-        f"too few {unit} (or cities) to tell"
+        f"too few {unit} to tell" if "cit" in unit else f"too few {unit} (or cities) to tell"
     more = verdict.more_data
     if more is None:
         return f"{few}, and too few to say how many more it would take"

@@ -73,6 +73,11 @@ def replication_findings(out: Path) -> list[str]:
                                for v in case["variants"].values())
             lines.append(f"  {case['title']} ({case['true_share']:.3f}): {shares}")
         return lines
+    if "variants" in report:  # the hot-spot replications in the city: each figure's sentence
+        for variant, figures in report["variants"].items():
+            lines.extend(f"  {variant}: {f['sentence']}" for f in figures.values()
+                         if isinstance(f, dict) and "sentence" in f)
+        return lines
     claims = report["measured_claims"]
     for d, c in claims["greedy_most_discovered_and_missed"].items():
         lines.append(f"d = {d}: most discovered {c['most_discovered']}, most missed "
