@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from custodiet.audit import Quoted
-from custodiet.audit.sim._sections import Row
+from custodiet.audit.sim._row import Row, _plain
 
 T = TypeVar("T")
 
@@ -140,13 +140,6 @@ class PooledFigures(Row):
         return Quoted.of(self.precision, self.precision_low, self.precision_high,
                          n_cities=cities, n_units=self.alerts)
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Row):
-        return value.to_dict()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
