@@ -157,8 +157,8 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
     law = _said(metrics, "lawful_acts_prevented", "count")
     if prev is not None and law is not None:
         where = "Per city" if metrics.n_seeds > 1 else "In this city"
-        parts.append(f"{where}, the response prevented {prev} unlawful incidents and {law} "
-                     "lawful acts (petitions, protests).")
+        parts.append(f"{where}, what the response prevented: unlawful incidents {prev}; "
+                     f"lawful acts (petitions, protests) {law}.")
     together = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
     null = _ratio(metrics, "null_to_actual_alerts", "number")
     if null is not None:
