@@ -35,9 +35,16 @@ def _precision(m: StudyMetrics) -> Pooled | None:
 
 
 def _innocents(m: StudyMetrics) -> Pooled | None:
+    """Innocents per true alert with its nested-bootstrap interval; a study written before
+    the interval was kept says the true alerts it rests on instead."""
     w = m.wrongdoing
     if w is None:
         return None
+    if w.true_alerts and w.innocents_per_true_alert_low is not None:
+        return Pooled(w.innocents_per_true_alert,
+                      Quoted.of(w.innocents_per_true_alert, w.innocents_per_true_alert_low,
+                                w.innocents_per_true_alert_high, n_cities=m.n_seeds,
+                                n_units=w.persons_flagged))
     return Pooled(w.innocents_per_true_alert,
                   basis=f"from {w.true_alerts:,} true alert{'s' * (w.true_alerts != 1)}")
 

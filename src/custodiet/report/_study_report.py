@@ -107,8 +107,13 @@ def _wrongdoing_sentences(metrics: StudyMetrics) -> list[str]:
     day = _said(metrics, "innocents_per_day", "number")
     if w.true_alerts and inn is not None and inn.value is not None:
         where = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
-        basis = f" ({inn.basis}; no interval is computed)" if inn.basis else ""
-        out.append(f"for every true alert, {fmt(inn.value, 'number')} innocent people were "
+        if inn.interval is not None:
+            said, basis = pooled_text(metrics, "innocents_per_true_alert", "number",
+                                      labelled=False), ""
+        else:
+            said = fmt(inn.value, 'number')
+            basis = f" ({inn.basis}; no interval is computed)" if inn.basis else ""
+        out.append(f"for every true alert, {said} innocent people were "
                    f"flagged{where}{basis}; {day} innocent people a "
                    f"day{' per city' if metrics.n_seeds > 1 else ''}.")
     else:

@@ -218,7 +218,32 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
     clustered = _clustered(_outcomes(audits), set(names))
     return PooledSystem(system="(rules claiming wrongdoing)", rules=names,
                         **{**_pool([a.overall for a in audits]), **clustered,
+                           **innocents_interval(audits),
                            "with_chance": "lift_low" in clustered})
+
+
+def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0) -> dict[str, Any]:
+    """Innocents per true alert over every city with its interval from the bootstrap nested
+    by city and person (:class:`custodiet.audit.ClusteredSample`): one row per person flagged,
+    1 if innocent over the true alerts first naming them, so Σ num / Σ den is the pooled
+    figure exactly. Empty when a seed kept no rows or no alert was true."""
+    parts = [(a.seed, a.innocents) for a in audits if a.innocents is not None]
+    if not parts or len(parts) < len(audits):
+        return {}
+    city = np.concatenate([np.full(t.num_rows, s, np.int64) for s, t in parts])
+
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([t[name].to_numpy(zero_copy_only=False) for _, t in parts])
+
+    sample = ClusteredSample.from_arrays(
+        city, column("person"), column("innocent").astype(np.float64),
+        column("true_alerts").astype(np.float64),
+        cities=np.asarray([a.seed for a in audits], np.int64))
+    if not sample.den_total:
+        return {}
+    r = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
+    return {"innocents_per_true_alert_low": _finite(r.low),
+            "innocents_per_true_alert_high": _finite(r.high)}
 
 
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:

@@ -78,12 +78,18 @@ _CHANCE = ("chance_precision", "lift", "status_base_rate", "status_lift", "lift_
            "lift_lower_bound_only")
 
 
+#: Fields of a pooled row present only where computed (the rules claiming wrongdoing).
+_INNOCENTS = ("innocents_per_true_alert_low", "innocents_per_true_alert_high")
+
+
 @dataclass(frozen=True)
 class PooledFigures(Row):
     """Alerts of some rules added over seeds: precision with its interval from the bootstrap
     nested by city and person (Wilson's when the seeds kept no alert outcomes), status
     precision with Wilson's, and with chance alerts (``with_chance``) chance precision, lift
-    with its nested-bootstrap interval, the status base rate and status lift."""
+    with its nested-bootstrap interval, the status base rate and status lift; for the rules
+    claiming wrongdoing together, innocents per true alert with its nested-bootstrap
+    interval."""
 
     alerts: int
     true_alerts: int
@@ -110,6 +116,8 @@ class PooledFigures(Row):
     lift_low: float | None = None
     lift_high: float | None = None
     lift_lower_bound_only: bool | None = None
+    innocents_per_true_alert_low: float | None = None
+    innocents_per_true_alert_high: float | None = None
     with_chance: bool = field(default=False, metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +125,9 @@ class PooledFigures(Row):
                if not f.metadata.get("internal")}
         if not self.with_chance:
             for k in _CHANCE:
+                del out[k]
+        for k in _INNOCENTS:  # computed for the rules claiming wrongdoing together only
+            if out[k] is None:
                 del out[k]
         return out
 

@@ -343,6 +343,33 @@ def alert_hits(con: duckdb.DuckDBPyConnection, *, rules: Claims,
         con.unregister("_claims")
 
 
+INNOCENT_ROWS = pa.schema([
+    ("person", pa.int64()), ("innocent", pa.bool_()), ("true_alerts", pa.int64()),
+])
+"""One row per person flagged by an unsuppressed alert of a claimed rule: innocent as
+:func:`overall_metrics` counts them, and the true alerts whose lowest named id is theirs
+(each true alert to one person, so the column adds up to the true alerts)."""
+
+_INNOCENT = "WITH " + _MATCH + "," + _PER_ALERT + "," + _per_person("") + """
+SELECT p.person, NOT p.ever_guilty AS innocent, coalesce(a.true_alerts, 0) AS true_alerts
+FROM per_person p
+LEFT JOIN (SELECT first, count(*) FILTER (WHERE hit) AS true_alerts FROM per_alert
+           GROUP BY first) a ON a.first = p.person
+ORDER BY p.person
+"""
+
+
+def innocent_rows(con: duckdb.DuckDBPyConnection, *, rules: Claims,
+                  horizon: int = DEFAULT_HORIZON) -> pa.Table:
+    """Per flagged person (``INNOCENT_ROWS``): the rows that the clustered interval of
+    innocents per true alert resamples, person by person."""
+    con.register("_claims", _claims_table(rules))
+    try:
+        return con.execute(_INNOCENT, _params(horizon)).to_arrow_table().cast(INNOCENT_ROWS)
+    finally:
+        con.unregister("_claims")
+
+
 ALERT_MATCHES = pa.schema([
     ("alert_id", pa.int64()), ("rule", pa.string()), ("person", pa.int64()),
     ("incident_id", pa.int64()), ("lawful", pa.bool_()), ("administrative", pa.bool_()),

@@ -32,7 +32,7 @@ from custodiet.audit.sim._lists import (
 from custodiet.audit.sim._null import null_alerts, null_world_figures
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._rules import overall_metrics
+from custodiet.audit.sim._rules import innocent_rows, overall_metrics
 from custodiet.audit.sim._scoring import claims, scored, wrongdoing_claims
 from custodiet.audit.sim._sections import (
     AlertsOnDay,
@@ -102,6 +102,9 @@ class SeedAudit:
     the clustered intervals of precision and lift resample; not part of ``metrics``."""
     wrongdoing_rules: list[str] | None = None
     """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
+    innocents: pa.Table | None = None
+    """Every person the ``overall`` rules flagged (``_rules.INNOCENT_ROWS``): what the
+    clustered interval of innocents per true alert resamples; not part of ``metrics``."""
     null_alerts: pa.Table | None = None
     """Every alert of the watched run, the no-response twin and the null world, with its
     cluster (``_null.NULL_ALERTS``): what the null-world ratio's interval resamples; not part
@@ -293,6 +296,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
                                     nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
         wrongdoing_rules=sorted(wrongdoing),
+        innocents=innocent_rows(watch, rules=wrongdoing, horizon=horizon),
         systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,
                                                 days=days, horizon=horizon)),
         burden_by_system=CategoryBurden.of(flagged_by_system(
