@@ -219,24 +219,23 @@ def test_summary_says_what_the_numbers_say() -> None:
     # that they describe this city only, and no "times as often" is claimed.
     assert summary(metrics) == (
         'In a synthetic city of 2,000 people watched for 5 days (1 simulated city), the toy '
-        'system raised 101 alerts. Of the 101 alerts of the rules that claim wrongdoing (in '
-        'the one city), 12.9% (95% interval 7.0% to 20.0%) named someone who took part in '
-        'unlawful wrongdoing of the kind the rule claims; for every true alert, 5.46 innocent '
-        'people were flagged (from 13 true alerts; no interval is computed); 9.5 innocent '
-        'people a day. 5 alerts (in the one city) caught '
-        'only a lawful act (a petition, a lawful protest), which is never counted as a true '
-        'alert. 18.8% of all alerts found an administrative status (a crowded rental), which '
-        'wrongs nobody and is not counted as a true alert. No listed category had enough '
-        'people to compare (groups under the suppression threshold are not shown). From one '
-        'city there is no interval across cities for what follows: it describes this city '
-        'only. The police, who only see what still happened after they acted, would compute '
-        'a precision of 12.9% (95% interval 7.0% to 20.0%); against the twin city without any '
-        'response it was 20.0% (20 true alerts of 101 alerts). In this city, what the '
-        'response prevented: unlawful incidents 3; lawful acts (petitions, protests) 6. In a twin city where nobody does anything '
-        'unlawful, the rules aimed at unlawful acts still raise 0.367 alerts for every alert '
-        'they raise in the same city with its acts (no police response in either). 8.9% of '
-        'alerts named someone who was on a list only because the police had acted on them '
-        'before. The red list suppressed 7 alerts.')
+        'system raised 101 alerts. Of the 101 alerts of the rules that claim wrongdoing (in the '
+        'one city), 12.9% (95% interval 7.0% to 20.0%) named someone who took part in unlawful '
+        'wrongdoing of the kind the rule claims; for every true alert, 5.46 innocent people were '
+        'flagged (from 13 true alerts; no interval is computed); 9.5 innocent people a day. 5 '
+        'alerts (in the one city) caught only a lawful act (a petition, a lawful protest), which '
+        'is never counted as a true alert. 18.8% of all alerts found an administrative status (a '
+        'crowded rental), which wrongs nobody and is not counted as a true alert. No listed '
+        'category had enough people to compare (groups under the suppression threshold are not '
+        'shown). From one city there is no interval across cities for what follows: it describes '
+        'this city only. The police, who only see what still happened after they acted, would '
+        'compute a precision of 12.9% (95% interval 7.0% to 20.0%); against the twin city '
+        'without any response it was 20.0% (20 true alerts of 101 alerts). In this city, what '
+        'the response prevented: unlawful incidents 3; lawful acts (petitions, protests) 6. In a '
+        'twin city where nobody does anything unlawful, the rules aimed at unlawful acts still '
+        'raise 0.367 alerts for every alert they raise in the same city with its acts (no police '
+        'response in either). 8.9% of alerts named someone who was on a list only because the '
+        'police had acted on them before. The red list suppressed 7 alerts.')
 
 
 def test_registry_is_complete(study) -> None:
