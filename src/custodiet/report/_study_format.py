@@ -45,10 +45,14 @@ def headline_text(entry: Spread | Mapping[str, Any] | None, kind: str) -> str:
 
     text = fmt(get("mean"), kind)
     if get("low") is not None:
-        high = get("high")
+        low, high = get("low"), get("high")
         if kind == "share" and high is not None:  # a t interval can pass 100%; a share cannot
             high = min(high, 1.0)
-        text += f" (95% interval of the mean {fmt(get('low'), kind)} to {fmt(high, kind)}"
+        if kind == "count":  # an interval of counts in whole numbers
+            low, high = float(round(low)), None if high is None else float(round(high))
+        if low == high == get("mean") and get("city_min") == get("city_max"):
+            return text + " (the same in every city)"
+        text += f" (95% interval of the mean {fmt(low, kind)} to {fmt(high, kind)}"
         if get("city_min") is not None:
             text += f"; single cities {fmt(get('city_min'), kind)} to {fmt(get('city_max'), kind)}"
         text += ")"
