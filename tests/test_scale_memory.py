@@ -7,8 +7,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from custodiet._memory import run_bytes
 
 PEOPLE = 300_000
@@ -21,18 +19,27 @@ FACTOR = 2.0
 
 _CHILD = """
 import json, resource, sys, tempfile
+from pathlib import Path
 from custodiet.cli import main
 with tempfile.TemporaryDirectory() as tmp:
     code = main(["world", "--people", sys.argv[1], "--days", "2", "--out", tmp + "/w", "--quiet"])
-print(json.dumps({"code": code, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+status = Path("/proc/self/status")
+if status.exists():  # this process's own high-water mark (see _peak_source below)
+    kib = next(int(line.split()[1]) for line in status.read_text().splitlines()
+               if line.startswith("VmHWM:"))
+else:
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"code": code, "peak": kib * 1024}))
 """
 
+# Where the child's peak comes from: ``ru_maxrss`` is the wrong measure here. Linux keeps the
+# largest resident set a process has had *including the address space it had before exec*,
+# and subprocess starts the child with vfork, whose address space before exec is the parent's:
+# after the whole suite the pytest process is 1-2 GiB, and the child reported that (1,027-2,108
+# MiB against 521-568 measured alone). ``VmHWM`` of /proc/self/status is the high-water mark of
+# the child's own address space, from exec on.
 
-# Alone, in its file group and beside CPU hogs the child's peak is 521-568 MiB (estimate 869);
-# run after the whole non-slow suite, in a fresh clone too, it measured 1,027-1,090 MiB, for a
-# reason not yet found (the child is a fresh process). Until it is, the check runs in the slow
-# tier, where it runs on its own.
-@pytest.mark.slow
+
 def test_the_estimate_is_above_a_measured_peak_within_a_factor() -> None:
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(PEOPLE)], capture_output=True,
                           text=True, check=True)
