@@ -157,3 +157,23 @@ def test_the_contact_listed_share_is_weighted_by_each_citys_alerts() -> None:
     m = dataclasses.replace(m, headline=head)
     assert pooled(m, "contact_listed_alert_share").value == 10 / 100
     assert "10.0% of alerts named someone who was on a list only because" in summary(m)
+
+
+def test_no_alert_gives_no_precision_sentence_rather_than_undefined() -> None:
+    # a system that raised nothing in any city: the police compute no precision, and the
+    # summary says nothing of one instead of "a precision of undefined"
+    base = hand_built()
+    nothing = RuleFigures(alerts=0, alerts_per_day=0.0, suppressed=0, true_alerts=0,
+                          precision=None, persons_flagged=0, innocents_flagged=0,
+                          innocents_per_true_alert=None, innocents_per_day=0.0,
+                          guilty_named_share=None, lawful_alerts=0, lawful_share=None,
+                          status_alerts=0, status_precision=None, status_persons_flagged=0,
+                          rule=None)
+    audit = hand_built(overall=nothing, rules=[dataclasses.replace(nothing, rule="r")],
+                       wrongdoing_rules=["r"], redlist=base.redlist,
+                       twins=Twins(precision_seen=None, precision_true=None,
+                                   prevented_by_kind=[], precision_by_rule=[]))
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[0]), [audit], groups={},
+                   runs={})
+    assert "undefined" not in summary(m)
+    assert "would compute a precision" not in summary(m)

@@ -153,7 +153,8 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
     parts = []
     ps = pooled_text(metrics, "precision_seen", "share", labelled=False)
     pt = pooled_text(metrics, "precision_true", "share", labelled=False)
-    if ps is not None and pt is not None:
+    seen = pooled(metrics, "precision_seen")
+    if ps is not None and pt is not None and (seen is None or seen.value is not None):
         where = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
         parts.append(f"The police, who only see what still happened after they acted, would "
                      f"compute a precision of {ps}{where}; against the twin city without any "
