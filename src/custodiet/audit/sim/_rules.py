@@ -25,7 +25,8 @@ named person is guilty; ``guilty_named_share`` says what share of the names were
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,6 +120,17 @@ def _claims_table(rules: Claims) -> pa.Table:
     return pa.table({"rule": pa.array(names, pa.string()), "kind": pa.array(kinds, pa.string()),
                      "scored_as": pa.array(scored, pa.string()),
                      "same_place": pa.array(place, pa.bool_())})
+
+
+@contextmanager
+def _claims_registered(con: duckdb.DuckDBPyConnection, rules: Claims) -> Iterator[None]:
+    """The claims of ``rules`` registered as ``_claims`` for the queries inside, and gone
+    after them."""
+    con.register("_claims", _claims_table(rules))
+    try:
+        yield
+    finally:
+        con.unregister("_claims")
 
 
 _MATCH = """
@@ -247,12 +259,9 @@ def rule_metrics(con: duckdb.DuckDBPyConnection, *, rules: Claims,
     """
     if days < 1:
         raise ValueError("days must be at least 1")
-    con.register("_claims", _claims_table(rules))
-    try:
+    with _claims_registered(con, rules):
         result = con.execute(_SQL, _params(horizon, days))
         return result.to_arrow_table().cast(RULE_METRICS)
-    finally:
-        con.unregister("_claims")
 
 
 _OVERALL = "WITH " + _MATCH + "," + _PER_ALERT + "," + _per_person("") + """
@@ -290,13 +299,10 @@ def overall_metrics(con: duckdb.DuckDBPyConnection, *, rules: Claims,
     undefined."""
     if days < 1:
         raise ValueError("days must be at least 1")
-    con.register("_claims", _claims_table(rules))
-    try:
+    with _claims_registered(con, rules):
         cur = con.execute(_OVERALL, _params(horizon, days))
         row = cur.fetchone()
         return dict(zip([d[0] for d in cur.description], row, strict=True))
-    finally:
-        con.unregister("_claims")
 
 
 _SEEN = "WITH " + _MATCH + """
@@ -310,11 +316,8 @@ def seen_incidents(con: duckdb.DuckDBPyConnection, *, rules: Claims,
                    horizon: int = DEFAULT_HORIZON) -> pa.Table:
     """Incidents other than administrative statuses that some unsuppressed alert matched
     (``incident_id``): the wrongdoing and lawful acts the watch saw."""
-    con.register("_claims", _claims_table(rules))
-    try:
+    with _claims_registered(con, rules):
         return con.execute(_SEEN, _params(horizon)).to_arrow_table()
-    finally:
-        con.unregister("_claims")
 
 
 ALERT_HITS = pa.schema([
@@ -336,11 +339,8 @@ def alert_hits(con: duckdb.DuckDBPyConnection, *, rules: Claims,
                horizon: int = DEFAULT_HORIZON) -> pa.Table:
     """Each unsuppressed alert's outcome (``ALERT_HITS``), matched as :func:`rule_metrics`
     matches: the rows that clustered intervals of precision and lift resample."""
-    con.register("_claims", _claims_table(rules))
-    try:
+    with _claims_registered(con, rules):
         return con.execute(_HITS, _params(horizon)).to_arrow_table().cast(ALERT_HITS)
-    finally:
-        con.unregister("_claims")
 
 
 INNOCENT_ROWS = pa.schema([
@@ -363,11 +363,8 @@ def innocent_rows(con: duckdb.DuckDBPyConnection, *, rules: Claims,
                   horizon: int = DEFAULT_HORIZON) -> pa.Table:
     """Per flagged person (``INNOCENT_ROWS``): the rows that the clustered interval of
     innocents per true alert resamples, person by person."""
-    con.register("_claims", _claims_table(rules))
-    try:
+    with _claims_registered(con, rules):
         return con.execute(_INNOCENT, _params(horizon)).to_arrow_table().cast(INNOCENT_ROWS)
-    finally:
-        con.unregister("_claims")
 
 
 ALERT_MATCHES = pa.schema([
@@ -382,11 +379,8 @@ def alert_matches(con: duckdb.DuckDBPyConnection, *, rules: Claims,
                   horizon: int = DEFAULT_HORIZON) -> pa.Table:
     """Every match of an unsuppressed alert to an incident (``ALERT_MATCHES``), as every
     alert figure matches them: what an alert pointed to, incident by incident."""
-    con.register("_claims", _claims_table(rules))
-    try:
+    with _claims_registered(con, rules):
         return con.execute("WITH " + _MATCH + """
             SELECT alert_id, person, rule, incident_id, lawful, administrative FROM matched
             ORDER BY alert_id, person, incident_id""", _params(horizon)
         ).to_arrow_table().select(ALERT_MATCHES.names).cast(ALERT_MATCHES)
-    finally:
-        con.unregister("_claims")
