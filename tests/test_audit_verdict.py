@@ -145,3 +145,14 @@ def test_a_t_interval_projects_with_the_t_quantile_of_the_larger_number_of_citie
     # without df the rough rule stands
     assert more_data_needed(4.0, 4 - 12.706, 4 + 12.706, 0.0) \
         == pytest.approx((12.706 / 4) ** 2)
+
+
+@pytest.mark.parametrize("unit", ["cities", "city-days"])
+def test_a_unit_of_cities_is_not_told_about_cities_twice(unit):
+    """A verdict counted in cities (or city-days) says "too few cities to tell", not "too few
+    cities (or cities)"; a unit that merely contains the letters does not count as one."""
+    v = decide(iv(1.3, 0.6, 2.9), LIFT)
+    assert sentence(v, Scale.TIMES, above="a", below="b", unit=unit).startswith(
+        f"too few {unit} to tell: it would take about 5.4× as many {unit}")
+    assert sentence(v, Scale.TIMES, above="a", below="b", unit="citations").startswith(
+        "too few citations (or cities) to tell")

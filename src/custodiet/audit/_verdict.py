@@ -210,12 +210,17 @@ def times(factor: float) -> str:
     return f"about {rounded:,.0f}×"
 
 
+#: Units that already count cities: "too few cities to tell" needs no "(or cities)".
+CITY_UNITS: frozenset[str] = frozenset({"cities", "city-days"})
+
+
 def undecided_words(verdict: Verdict, unit: str = "alerts") -> str:
     """Why an undecided verdict is undecided and what would decide it, in plain words: "too
     few alerts (or cities) to tell", or "... from one city" when there is one."""
     cities = getattr(verdict.interval, "n_cities", None)
     few = f"too few {unit} to tell from one city" if cities == 1 else \
-        f"too few {unit} to tell" if "cit" in unit else f"too few {unit} (or cities) to tell"
+        f"too few {unit} to tell" if unit in CITY_UNITS else \
+        f"too few {unit} (or cities) to tell"
     more = verdict.more_data
     if more is None:
         return f"{few}, and too few to say how many more it would take"

@@ -13,6 +13,7 @@ from custodiet.audit.sim import (
     BURDENS,
     HIDES,
     KNOWABLE,
+    MIN_SAME_CITIES,
     WORKS,
     GroupContrast,
     StudyMetrics,
@@ -296,7 +297,7 @@ def knowable(metrics: StudyMetrics) -> str:
     if share is not None and share.mean:
         interval = (f" (95% interval {pct(share.low)} to {pct(share.high)} over the cities)"
                     if share.low is not None and share.high is not None else "")
-        if share.sd == 0 and share.n < SAME_IN_EVERY_CITY_MIN:
+        if share.sd == 0 and share.n < MIN_SAME_CITIES:
             interval = f" (in each of the {share.n} cities; too few cities for an interval)"
         text += (f" {pct(share.mean)} of alerts{interval} named someone on a list only "
                  "because the police had acted on them before.")
@@ -309,20 +310,14 @@ def _per_seed(effects: list, lawful: bool, part: str) -> list[float]:
     return [sum(v[i] or 0.0 for v in rows) for i in range(len(rows[0]))] if rows else []
 
 
-#: Below this many cities, a figure that is the same in every city is said without an
-#: interval: a zero-width interval from two cities would claim what two cities cannot
-#: (assumption; the same gate as ``custodiet compare``).
-SAME_IN_EVERY_CITY_MIN: int = 3
-
-
 def _mean_with_interval(values: list[float], share: bool = False) -> str:
     """The mean over the cities with its 95% t interval (none from one city, nor from fewer
-    than ``SAME_IN_EVERY_CITY_MIN`` cities that all give the same value)."""
+    than ``MIN_SAME_CITIES`` cities that all give the same value)."""
     s = summarise(values)
     said = pct(s["mean"]) if share else _num(s["mean"])
     if s["low"] is None:
         return said
-    if s["sd"] == 0 and s["n"] < SAME_IN_EVERY_CITY_MIN:
+    if s["sd"] == 0 and s["n"] < MIN_SAME_CITIES:
         return f"{said} in each of the {s['n']} cities (too few cities for an interval)"
     low, high = (pct(s["low"]), pct(s["high"])) if share else (_num(s["low"]), _num(s["high"]))
     return f"{said} (95% interval {low} to {high})"

@@ -101,6 +101,7 @@ from custodiet.audit.sim._stopped import stopped_by_acting
 from custodiet.audit.sim._study import TOP_SHARE, SeedAudit, SeedRuns, alerts_by_day, headline
 from custodiet.audit.sim._study_metrics import FlagRatio, GroupContrast, StudyMetrics
 from custodiet.audit.sim._summary import (
+    MIN_SAME_CITIES,
     SPREADS,
     difference,
     pooled_group_metrics,
@@ -125,6 +126,7 @@ __all__ = [
     "HIDES",
     "KNOWABLE",
     "LISTED_CATEGORIES",
+    "MIN_SAME_CITIES",
     "PREVENTED",
     "PREVENTIVE_ACTIONS",
     "QUESTIONS",
