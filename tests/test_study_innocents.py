@@ -10,7 +10,12 @@ import dataclasses
 import pyarrow as pa
 
 from custodiet.audit.sim import StudyInfo, pool_study
-from custodiet.audit.sim._rules import innocent_rows, overall_metrics
+from custodiet.audit.sim._rules import (
+    innocent_rows,
+    overall_metrics,
+    rule_innocent_rows,
+    rule_metrics,
+)
 from custodiet.audit.sim._sections import Twins
 from custodiet.report import summary
 from custodiet.report._aggregation import pooled
@@ -91,3 +96,97 @@ def test_no_interval_without_true_alerts_or_without_the_rows() -> None:
     _, old = _study(with_rows=False)  # a study written before the rows were kept
     assert old.wrongdoing is not None and old.wrongdoing.innocents_per_true_alert_low is None
     assert "(from 14 true alerts; no interval is computed)" in summary(old)
+
+
+def test_rows_per_rule_add_up_to_each_rules_figures_and_to_the_overall_rows() -> None:
+    """Two rules flag person 2: guilty for ``a`` (a sham marriage it claims), innocent for
+    ``b`` (which claims a drug deal): innocent in ``b``'s rows, not in the pair's."""
+    alerts = [(0, "a", DAY, [1], 7, False), (1, "a", DAY, [2], 8, False),
+              (2, "b", 2 * DAY, [2, 3], 9, False), (3, "b", 2 * DAY, [3], 9, False)]
+    incidents = [(2, "sham_marriage", [2, 20], 0, 8, False),
+                 (5, "drug_deal", [3], 2 * DAY, 9, False)]
+    rules = {"a": ["sham_marriage"], "b": ["drug_deal"]}
+    con = _con(alerts, incidents)
+    rows = rule_innocent_rows(con, rules=rules).to_pydict()
+    assert rows == {"rule": ["a", "a", "b", "b"], "person": [1, 2, 2, 3],
+                    "innocent": [True, False, True, False], "true_alerts": [0, 1, 1, 1]}
+    per_rule = {r["rule"]: r for r in rule_metrics(con, rules=rules, days=2).to_pylist()}
+    for rule in rules:
+        mine = [k for k, r in enumerate(rows["rule"]) if r == rule]
+        assert sum(rows["innocent"][k] for k in mine) == per_rule[rule]["innocents_flagged"]
+        assert sum(rows["true_alerts"][k] for k in mine) == per_rule[rule]["true_alerts"]
+    together = innocent_rows(con, rules=rules).to_pydict()
+    assert together == {"person": [1, 2, 3], "innocent": [True, False, False],
+                        "true_alerts": [0, 2, 1]}
+
+
+def _rule_rows(n: int, true: int, innocents: int, rule: str = "r") -> pa.Table:
+    t = _people(n, true, innocents)
+    return t.add_column(0, "rule", pa.array([rule] * n, pa.string()))
+
+
+def test_each_rule_and_system_gets_its_interval_around_its_own_pooled_figure() -> None:
+    audits, _ = _study()
+    audits = [dataclasses.replace(a, rule_innocents=_rule_rows(*c[:2], c[2]))
+              for a, c in zip(audits, CITIES, strict=True)]
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2, 3]), audits,
+                   groups={}, runs={})
+    (rule,) = m.rules
+    assert rule.innocents_per_true_alert == 81 / 14
+    q = rule.innocents_interval(3)
+    assert q is not None and q.low < 81 / 14 < q.high
+    # the same rows resampled the same way as the pooled set of the one rule: the same interval
+    assert (q.low, q.high) == (m.wrongdoing.innocents_per_true_alert_low,
+                               m.wrongdoing.innocents_per_true_alert_high)
+    assert "innocents_per_true_alert_low" in m.to_dict()["rules"][0]
+
+
+def test_rows_that_do_not_add_up_to_the_figure_give_no_interval() -> None:
+    """A city whose rows disagree with its counted figures (one innocent too many) gives no
+    interval, rather than an interval around another figure."""
+    audits, _ = _study()
+    rows = [_rule_rows(*c[:2], c[2]) for c in CITIES]
+    rows[0] = _rule_rows(CITIES[0][0], CITIES[0][1], CITIES[0][2] + 1)
+    audits = [dataclasses.replace(a, rule_innocents=r) for a, r in zip(audits, rows,
+                                                                       strict=True)]
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2, 3]), audits,
+                   groups={}, runs={})
+    assert m.rules[0].innocents_per_true_alert_low is None
+    assert "innocents_per_true_alert_low" not in m.to_dict()["rules"][0]
+
+
+def test_a_systems_rows_are_its_rules_rows_added_up_person_by_person() -> None:
+    """The interval of a set of rules resamples the same rows as the overall figure of the
+    set: a person innocent under one rule and guilty under another is not innocent."""
+    from types import SimpleNamespace
+
+    from custodiet.audit.sim._pooled import innocents_interval
+
+    by_rule = pa.table({"rule": ["a", "a", "b", "b", "b"], "person": [1, 2, 2, 3, 4],
+                        "innocent": [True, False, True, False, True],
+                        "true_alerts": [0, 1, 1, 1, 0]})
+    together = pa.table({"person": [1, 2, 3, 4], "innocent": [True, False, False, True],
+                         "true_alerts": [0, 2, 1, 0]})
+    cities = [SimpleNamespace(seed=s, rule_innocents=by_rule, innocents=together)
+              for s in (1, 2, 3)]
+    system = innocents_interval(cities, rules={"a", "b"}, expected=(6, 9))
+    overall = innocents_interval(cities)
+    assert system == overall and system["innocents_per_true_alert_low"] is not None
+    assert innocents_interval(cities, rules={"a", "b"}, expected=(9, 9)) == {}
+
+
+def test_no_innocent_counted_gives_a_bound_that_can_pass_one() -> None:
+    """Two true alerts, nobody innocent: the rows look like a proportion (no row's innocents
+    exceed its true alerts), but innocents per true alert is a rate; its upper bound is the
+    Poisson bound -ln(0.025) / 2 = 1.84, not capped at 1 as a share would be."""
+    import math
+    from types import SimpleNamespace
+
+    from custodiet.audit.sim._pooled import innocents_interval
+
+    rows = pa.table({"rule": ["a", "a"], "person": [1, 2], "innocent": [False, False],
+                     "true_alerts": [1, 1]})
+    city = [SimpleNamespace(seed=1, rule_innocents=rows, innocents=rows.drop(["rule"]))]
+    got = innocents_interval(city, rules={"a"}, expected=(0, 2))
+    assert got["innocents_per_true_alert_low"] == 0.0
+    assert math.isclose(got["innocents_per_true_alert_high"], -math.log(0.025) / 2)

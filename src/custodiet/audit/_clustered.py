@@ -144,9 +144,14 @@ class ClusteredSample:
         return bool((self.num <= self.den).all())
 
     def ratio(self, *, replicates: int = DEFAULT_REPLICATES, seed: int = 0,
-              confidence: float = 0.95) -> Interval:
-        """Σ num / Σ den (precision: true alerts over alerts; a rate: flags per person)."""
-        return _ratio(self, replicates, seed, confidence)
+              confidence: float = 0.95, proportion: bool | None = None) -> Interval:
+        """Σ num / Σ den (precision: true alerts over alerts; a rate: flags per person).
+        ``proportion`` says whether the ratio can never pass 1 (None: when no row's num
+        exceeds its den), which caps the bound given when no event was counted: say False
+        for a rate that can pass 1 however the rows happen to fall (innocents per true
+        alert)."""
+        return _ratio(self, replicates, seed, confidence,
+                      self.is_proportion if proportion is None else proportion)
 
     def share(self, *, replicates: int = DEFAULT_REPLICATES, seed: int = 0,
               confidence: float = 0.95) -> Interval:
@@ -154,7 +159,7 @@ class ClusteredSample:
         of den on every row, so the interval stays within [0, 1]."""
         if not self.is_proportion:
             raise ValueError("a share's numerator exceeds its denominator")
-        return _ratio(self, replicates, seed, confidence)
+        return _ratio(self, replicates, seed, confidence, True)
 
     def ratio_of_ratios(self, other: ClusteredSample, *, replicates: int = DEFAULT_REPLICATES,
                         seed: int = 0, confidence: float = 0.95) -> Interval:
@@ -217,11 +222,11 @@ def _design_effect(parts: list[tuple[ClusteredSample, np.ndarray]]) -> float:
     return float(np.sum(weight * (per_cluster * per_cluster))) / unit
 
 
-def _zero_bound(s: ClusteredSample, alpha: float) -> float:
+def _zero_bound(s: ClusteredSample, alpha: float, proportion: bool) -> float:
     """One-sided upper bound at level ``1 - alpha`` on a ratio with no event counted."""
     exposure = s.den_total * s.n_clusters / max(s.n_units, 1)
     bound = -math.log(alpha) / exposure if exposure > 0 else math.inf
-    return min(bound, 1.0) if s.is_proportion else bound
+    return min(bound, 1.0) if proportion else bound
 
 
 def _quantiles(stat: np.ndarray, lows: float, highs: float) -> tuple[float, float]:
@@ -254,27 +259,29 @@ def _ratio_replicates(s: ClusteredSample, replicates: int, seed: int
         return np.where(dens[0] > 0, nums[0] / dens[0], np.nan), method
 
 
-def _ratio_bounds(s: ClusteredSample, alpha: float, replicates: int, seed: int
-                  ) -> tuple[float, float, str]:
+def _ratio_bounds(s: ClusteredSample, alpha: float, replicates: int, seed: int,
+                  proportion: bool) -> tuple[float, float, str]:
     """(low, high) of a ratio, each one-sided at ``1 - alpha``, bounds where counts are 0."""
     n, d = s.num_total, s.den_total
     if n == 0.0:
-        return 0.0, _zero_bound(s, alpha), _ZERO
-    if s.is_proportion and n == d:  # every unit an event: bound the misses instead
+        return 0.0, _zero_bound(s, alpha, proportion), _ZERO
+    if proportion and n == d:  # every unit an event: bound the misses instead
         ss = ClusteredSample(s.city, s.cluster, s.den - s.num, s.den, s.cities, s.weight)
-        return max(0.0, 1.0 - _zero_bound(ss, alpha)), 1.0, _ZERO
+        return max(0.0, 1.0 - _zero_bound(ss, alpha, True)), 1.0, _ZERO
     stat, method = _ratio_replicates(s, replicates, seed)
     return (*_quantiles(stat, alpha, 1.0 - alpha), method)
 
 
-def _ratio(s: ClusteredSample, replicates: int, seed: int, confidence: float) -> Interval:
+def _ratio(s: ClusteredSample, replicates: int, seed: int, confidence: float,
+           proportion: bool) -> Interval:
     n, d = s.num_total, s.den_total
     cities, clusters = len(s.cities), s.n_clusters
     if d == 0.0:
         return Interval(math.nan, math.nan, math.nan, confidence, cities, clusters, s.n_units,
                         "nothing counted", math.nan)
     r = n / d
-    low, high, method = _ratio_bounds(s, (1.0 - confidence) / 2.0, replicates, seed)
+    low, high, method = _ratio_bounds(s, (1.0 - confidence) / 2.0, replicates, seed,
+                                      proportion)
     return Interval(r, low, high, confidence, cities, clusters, s.n_units, method,
                     _design_effect([(s, s.num - r * s.den)]))
 
@@ -322,8 +329,8 @@ def _bounded(a: ClusteredSample, b: ClusteredSample, replicates: int, seed: int,
     if na == 0.0 and nb == 0.0:
         return Interval(math.nan, 0.0, math.inf, confidence, cities, clusters, units,
                         "no event in either sample: nothing to compare", math.nan)
-    a_low, a_high, _ = _ratio_bounds(a, alpha, replicates, seed)
-    b_low, b_high, _ = _ratio_bounds(b, alpha, replicates, seed + 1)
+    a_low, a_high, _ = _ratio_bounds(a, alpha, replicates, seed, a.is_proportion)
+    b_low, b_high, _ = _ratio_bounds(b, alpha, replicates, seed + 1, b.is_proportion)
     estimate = (na / a.den_total) / (nb / b.den_total) if nb else math.inf
     high = a_high / b_low if b_low > 0 else math.inf
     what = "lower bound" if math.isinf(high) else "bounds"

@@ -40,11 +40,9 @@ def _innocents(m: StudyMetrics) -> Pooled | None:
     w = m.wrongdoing
     if w is None:
         return None
-    if w.true_alerts and w.innocents_per_true_alert_low is not None:
-        return Pooled(w.innocents_per_true_alert,
-                      Quoted.of(w.innocents_per_true_alert, w.innocents_per_true_alert_low,
-                                w.innocents_per_true_alert_high, n_cities=m.n_seeds,
-                                n_units=w.persons_flagged))
+    quoted = w.innocents_interval(m.n_seeds)
+    if quoted is not None:
+        return Pooled(w.innocents_per_true_alert, quoted)
     return Pooled(w.innocents_per_true_alert,
                   basis=f"from {w.true_alerts:,} true alert{'s' * (w.true_alerts != 1)}")
 

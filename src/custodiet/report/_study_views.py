@@ -52,10 +52,16 @@ class View:
 
 
 def _true_alerts_cell(r: PooledFigures) -> str:
-    """Innocents per true alert, or what there is to say when no alert was true."""
+    """Innocents per true alert with its interval, or what there is to say when no alert
+    was true."""
     if r.alerts and not r.true_alerts:
         return f"0 true alerts, {r.innocents_flagged:,} innocents flagged"
-    return fmt(r.innocents_per_true_alert, "number")
+    text = fmt(r.innocents_per_true_alert, "number")
+    if r.innocents_per_true_alert_low is not None:
+        high = ("no upper limit" if r.innocents_per_true_alert_high is None
+                else fmt(r.innocents_per_true_alert_high, "number"))
+        text += f" ({fmt(r.innocents_per_true_alert_low, 'number')}–{high})"
+    return text
 
 
 def _interval(r: PooledFigures) -> str:
@@ -119,7 +125,8 @@ def _wrongdoing(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: 
     if w is None:
         return
     sec.table(Table(["Rules pooled", "Alerts", "Precision (95% interval)", "Lawful alerts",
-                     "Innocents per true alert", "Innocents flagged", "Innocents per day"],
+                     "Innocents per true alert (95% interval)", "Innocents flagged",
+                     "Innocents per day"],
                     [[", ".join(w.rules) or "none", fmt(w.alerts, "count"), _interval(w),
                       fmt(w.lawful_alerts, "count"), _true_alerts_cell(w),
                       fmt(w.innocents_flagged, "count"), fmt(w.innocents_per_day, "number")]],
@@ -130,7 +137,7 @@ def _wrongdoing(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: 
 
 
 COLUMNS = ["Precision (95% interval)", "Chance precision", "Lift over chance (95% interval)",
-           "Innocents per true alert", "Innocents flagged"]
+           "Innocents per true alert (95% interval)", "Innocents flagged"]
 
 
 def _systems(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path | None

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
@@ -197,6 +198,11 @@ def _status(rows: list[Any], lift: list[Any]) -> dict[str, Any]:
     return out
 
 
+def _counts(pooled: dict[str, Any]) -> tuple[int, int]:
+    """The counts a pooled row's innocents per true alert divides (innocents, true alerts)."""
+    return int(pooled["innocents_flagged"]), int(pooled["true_alerts"])
+
+
 def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     """Per rule (name order): the pooled figures (see the module docstring)."""
     names = sorted({r.rule for a in audits for r in a.rules if r.rule is not None})
@@ -204,7 +210,10 @@ def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     for n in names:
         rows = [r for a in audits for r in a.rules if r.rule == n]
         lift = [x for a in audits for x in (a.lift or []) if x.rule == n]
-        out.append(PooledRule(rule=n, **{**_pool(rows, lift), **_clustered(cities, {n})}))
+        pooled = _pool(rows, lift)
+        out.append(PooledRule(rule=n, **{**pooled, **_clustered(cities, {n}),
+                                         **innocents_interval(audits, rules={n},
+                                                              expected=_counts(pooled))}))
     return out
 
 
@@ -222,28 +231,54 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
                            "with_chance": "lift_low" in clustered})
 
 
-def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0) -> dict[str, Any]:
+def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0,
+                       rules: set[str] | None = None,
+                       expected: tuple[int, int] | None = None) -> dict[str, Any]:
     """Innocents per true alert over every city with its interval from the bootstrap nested
     by city and person (:class:`custodiet.audit.ClusteredSample`): one row per person flagged,
     1 if innocent over the true alerts first naming them, so Σ num / Σ den is the pooled
-    figure exactly. Empty when a seed kept no rows or no alert was true."""
-    parts = [(a.seed, a.innocents) for a in audits if a.innocents is not None]
-    if not parts or len(parts) < len(audits):
+    figure exactly. Without ``rules``: the rules claiming wrongdoing (``SeedAudit.innocents``);
+    with them: those rules' rows (``SeedAudit.rule_innocents``) added up person by person.
+    ``expected`` (innocents, true alerts) is the pooled figure's own count: rows that do not
+    add up to it give no interval rather than an interval around another figure. Empty when a
+    seed kept no rows or no alert was true."""
+    parts = [(a.seed, _flagged(a, rules)) for a in audits]
+    if not parts or any(t is None for _, t in parts):
         return {}
-    city = np.concatenate([np.full(t.num_rows, s, np.int64) for s, t in parts])
-
-    def column(name: str) -> np.ndarray:
-        return np.concatenate([t[name].to_numpy(zero_copy_only=False) for _, t in parts])
-
+    city = np.concatenate([np.full(t[0].size, s, np.int64) for s, t in parts])
+    person, innocent, true = (np.concatenate([t[i] for _, t in parts]) for i in range(3))
+    if not true.sum() or (expected is not None and
+                          (int(innocent.sum()), int(true.sum())) != expected):
+        return {}
     sample = ClusteredSample.from_arrays(
-        city, column("person"), column("innocent").astype(np.float64),
-        column("true_alerts").astype(np.float64),
+        city, person, innocent.astype(np.float64), true.astype(np.float64),
         cities=np.asarray([a.seed for a in audits], np.int64))
-    if not sample.den_total:
-        return {}
-    r = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
+    # innocents per true alert can pass 1 however the rows fall: never capped as a share
+    r = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed, proportion=False)
     return {"innocents_per_true_alert_low": _finite(r.low),
             "innocents_per_true_alert_high": _finite(r.high)}
+
+
+def _flagged(audit: SeedAudit, rules: set[str] | None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """One city's flagged people (person, innocent, true alerts) for ``rules`` (None: the
+    rules claiming wrongdoing); a person flagged by several of them is innocent only when
+    innocent under each, and the true alerts first naming them add up."""
+    table = audit.innocents if rules is None else audit.rule_innocents
+    if table is None:
+        return None
+    if rules is not None:
+        table = table.filter(pc.is_in(table["rule"],
+                                              value_set=pa.array(sorted(rules), pa.string())))
+    person = table["person"].to_numpy(zero_copy_only=False)
+    innocent = table["innocent"].to_numpy(zero_copy_only=False).astype(np.int64)
+    true = table["true_alerts"].to_numpy(zero_copy_only=False)
+    if rules is None or len(rules) == 1:
+        return person, innocent, true
+    people, at = np.unique(person, return_inverse=True)
+    every = np.ones(people.size, np.int64)
+    np.minimum.at(every, at, innocent)
+    return people, every, np.bincount(at, weights=true, minlength=people.size).astype(np.int64)
 
 
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
@@ -254,8 +289,11 @@ def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
         rows = [s for a in audits for s in (a.systems or []) if s.system == n]
         members = set(rows[0].rules)
         lift = [x for a in audits for x in (a.lift or []) if x.rule in members]
+        pooled = _pool(rows, lift)
         out.append(PooledSystem(system=n, rules=rows[0].rules,
-                                **{**_pool(rows, lift), **_clustered(cities, members)}))
+                                **{**pooled, **_clustered(cities, members),
+                                   **innocents_interval(audits, rules=members,
+                                                        expected=_counts(pooled))}))
     return out
 
 

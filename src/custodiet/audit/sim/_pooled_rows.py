@@ -78,7 +78,8 @@ _CHANCE = ("chance_precision", "lift", "status_base_rate", "status_lift", "lift_
            "lift_lower_bound_only")
 
 
-#: Fields of a pooled row present only where computed (the rules claiming wrongdoing).
+#: Fields of a pooled row present only where computed (some alert was true and each city
+#: kept the rows its people were flagged by).
 _INNOCENTS = ("innocents_per_true_alert_low", "innocents_per_true_alert_high")
 
 
@@ -87,9 +88,8 @@ class PooledFigures(Row):
     """Alerts of some rules added over seeds: precision with its interval from the bootstrap
     nested by city and person (Wilson's when the seeds kept no alert outcomes), status
     precision with Wilson's, and with chance alerts (``with_chance``) chance precision, lift
-    with its nested-bootstrap interval, the status base rate and status lift; for the rules
-    claiming wrongdoing together, innocents per true alert with its nested-bootstrap
-    interval."""
+    with its nested-bootstrap interval, the status base rate and status lift; innocents per
+    true alert with its nested-bootstrap interval where some alert was true."""
 
     alerts: int
     true_alerts: int
@@ -126,7 +126,7 @@ class PooledFigures(Row):
         if not self.with_chance:
             for k in _CHANCE:
                 del out[k]
-        for k in _INNOCENTS:  # computed for the rules claiming wrongdoing together only
+        for k in _INNOCENTS:  # computed only where some alert was true
             if out[k] is None:
                 del out[k]
         return out
@@ -143,6 +143,15 @@ class PooledFigures(Row):
         bound = bool(self.lift_lower_bound_only)
         return Quoted.of(self.lift, self.lift_low, self.lift_high, lower_bound_only=bound,
                          n_cities=cities, n_units=self.alerts)
+
+    def innocents_interval(self, cities: int) -> Quoted | None:
+        """Innocents per true alert with its nested-bootstrap interval; None when no alert
+        was true or no interval was computed."""
+        if not self.true_alerts or self.innocents_per_true_alert_low is None:
+            return None
+        return Quoted.of(self.innocents_per_true_alert, self.innocents_per_true_alert_low,
+                         self.innocents_per_true_alert_high, n_cities=cities,
+                         n_units=self.persons_flagged)
 
     def precision_interval(self, cities: int) -> Quoted | None:
         """Precision with its interval; None when nothing was raised or no interval kept."""

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet.audit.sim._lift import lift_with_hits
-from custodiet.audit.sim._rules import Claim, rule_metrics
+from custodiet.audit.sim._rules import Claim, rule_innocent_rows, rule_metrics
 
 #: Police actions that prevent what an alert predicts (``schema.POLICE_ACTIONS``' names).
 PREVENTIVE_ACTIONS: frozenset[str] = frozenset({"block_travel", "detain"})
@@ -24,19 +24,21 @@ PREVENTIVE_ACTIONS: frozenset[str] = frozenset({"block_travel", "detain"})
 
 def against_twin(watch: duckdb.DuckDBPyConnection, twin: duckdb.DuckDBPyConnection, *,
                  rules: Mapping[str, Claim], lists: Mapping[str, list[str]], days: int,
-                 horizon: int, seed: int) -> tuple[pa.Table, pa.Table, pa.Table]:
+                 horizon: int, seed: int) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
     """The ``rules``' figures (``rule_metrics``), lift and alert outcomes (``lift_with_hits``)
-    with the watched run's alerts and lists but the twin's incidents: read from a cursor on
-    the watched run whose ``incidents`` are the twin's, registered over the watched run's."""
+    and the people they flagged (``rule_innocent_rows``) with the watched run's alerts and
+    lists but the twin's incidents: read from a cursor on the watched run whose
+    ``incidents`` are the twin's, registered over the watched run's."""
     scoring = watch.cursor()  # the watched run's tables, its own relations
     try:
         scoring.register("incidents", twin.execute("SELECT * FROM incidents").to_arrow_table())
         figures = rule_metrics(scoring, rules=rules, days=days, horizon=horizon)
         lift, hits = lift_with_hits(scoring, rules=rules, lists=lists, days=days,
                                     horizon=horizon, seed=seed, metrics=figures)
+        innocents = rule_innocent_rows(scoring, rules=rules, horizon=horizon)
     finally:
         scoring.close()
-    return figures, lift, hits
+    return figures, lift, hits, innocents
 
 
 def replace_rules(table: pa.Table, twin: pa.Table, column: str = "rule") -> pa.Table:

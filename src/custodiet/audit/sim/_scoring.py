@@ -13,7 +13,7 @@ from custodiet.audit.sim._lift import lift_with_hits
 from custodiet.audit.sim._null import aim_of
 from custodiet.audit.sim._pooled_rows import RuleClaim
 from custodiet.audit.sim._preventive import PREVENTIVE_ACTIONS, against_twin, replace_rules
-from custodiet.audit.sim._rules import Claim, claim_for, rule_metrics
+from custodiet.audit.sim._rules import Claim, claim_for, rule_innocent_rows, rule_metrics
 from custodiet.scenario import Scenario
 from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS
 
@@ -52,10 +52,11 @@ def wrongdoing_claims(rules: Mapping[str, Claim]) -> dict[str, Claim]:
 
 
 def scored(watch: Con, no_response: Con | None, scenario: Scenario, rules: dict[str, Claim],
-           *, seed: int) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """Each rule's figures, lift and alert outcomes: from the watched run, except a rule whose
-    action prevents what it predicts, scored against the twin without response when it ran
-    (and only there: its figures against the watched run would be thrown away)."""
+           *, seed: int) -> tuple[pa.Table, pa.Table, pa.Table, pa.Table]:
+    """Each rule's figures, lift, alert outcomes and flagged people (``rule_innocent_rows``):
+    from the watched run, except a rule whose action prevents what it predicts, scored
+    against the twin without response when it ran (and only there: its figures against the
+    watched run would be thrown away)."""
     days, horizon = scenario.world.days, scenario.audit.horizon_minutes
     lists = {r.name: list(r.lists) for r in scenario.rules}
     preventive = ({r.name: rules[r.name] for r in scenario.rules
@@ -68,7 +69,8 @@ def scored(watch: Con, no_response: Con | None, scenario: Scenario, rules: dict[
     figures = rule_metrics(watch, rules=kept, days=days, horizon=horizon)
     lift, hits = lift_with_hits(watch, rules=kept, days=days, horizon=horizon, seed=seed,
                                 lists=lists, metrics=figures)
+    innocents = rule_innocent_rows(watch, rules=kept, horizon=horizon)
     if twin is None:
-        return figures, lift, hits
-    f, li, h = twin
-    return replace_rules(figures, f), replace_rules(lift, li), replace_rules(hits, h)
+        return figures, lift, hits, innocents
+    return (replace_rules(figures, twin[0]), replace_rules(lift, twin[1]),
+            replace_rules(hits, twin[2]), replace_rules(innocents, twin[3]))

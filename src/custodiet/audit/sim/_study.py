@@ -105,6 +105,10 @@ class SeedAudit:
     innocents: pa.Table | None = None
     """Every person the ``overall`` rules flagged (``_rules.INNOCENT_ROWS``): what the
     clustered interval of innocents per true alert resamples; not part of ``metrics``."""
+    rule_innocents: pa.Table | None = None
+    """Every person each rule flagged (``_rules.RULE_INNOCENT_ROWS``), where the rule was
+    scored: what each rule's and system's interval of innocents per true alert resamples;
+    not part of ``metrics``."""
     null_alerts: pa.Table | None = None
     """Every alert of the watched run, the no-response twin and the null world, with its
     cluster (``_null.NULL_ALERTS``): what the null-world ratio's interval resamples; not part
@@ -281,7 +285,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
     contacts = watch.execute("SELECT count(*), count(DISTINCT person) FROM actions").fetchone()
     lists, people = _lists(watch, person_outcomes(watch), scenario, list(scenario.audit.groups))
     red = _redlist(runs, scenario, rules) if lists is not None else None
-    figures, lift, hits = scored(watch, runs.no_response, scenario, rules, seed=seed)
+    figures, lift, hits, flagged = scored(watch, runs.no_response, scenario, rules, seed=seed)
     nulls = (null_alerts(watch, runs.no_response, runs.null_world)
              if runs.null_world is not None else None)
     systems = systems_of(scenario)
@@ -297,6 +301,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
         wrongdoing_rules=sorted(wrongdoing),
         innocents=innocent_rows(watch, rules=wrongdoing, horizon=horizon),
+        rule_innocents=flagged,
         systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,
                                                 days=days, horizon=horizon)),
         burden_by_system=CategoryBurden.of(flagged_by_system(
