@@ -100,43 +100,69 @@ class PatrolRun:
         return self.reported + self.discovered
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the days hold before any patrol (days × cells each): the true incidents, those
+    victims reported, the unreported ones a patrol would discover if it came, and the reports
+    weighted by the inverse of their reporting probability (for ``rescaled``)."""
+
+    true: np.ndarray
+    reported: np.ndarray
+    findable: np.ndarray
+    rescaled: np.ndarray
+
+
 def _rng(seed: int, stream: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAMS[stream],)))
 
 
-def _fed(cfg: PatrolConfig, reported: np.ndarray, discovered: np.ndarray) -> np.ndarray:
+def _fed(cfg: PatrolConfig, seen: Seen, discovered: np.ndarray,
+         t: int | slice = slice(None)) -> np.ndarray:
+    """What the predictor is fed on day(s) ``t`` under the configured correction."""
     if cfg.correction == "reported":
-        return reported
+        return seen.reported[t]
     if cfg.correction == "rescaled":
-        return reported / cfg.cell_reporting
-    return reported + discovered
+        return seen.rescaled[t]
+    return seen.reported[t] + discovered[t]
 
 
 def run_city(cfg: PatrolConfig, seed: int,
              on_day: Callable[[int], None] | None = None) -> PatrolRun:
     """One city under ``cfg``: ``history_days`` of reports, then ``days`` of patrols."""
-    h, n = cfg.history_days, cfg.history_days + cfg.days
+    n = cfg.history_days + cfg.days
     truth = HawkesParams(np.asarray(cfg.background, dtype=np.float64), cfg.theta, cfg.omega)
     true = simulate(truth, n, _rng(seed, "truth"), burn_in=int(10 / max(cfg.omega, 0.01)))
     reported = _rng(seed, "reporting").binomial(true.astype(np.int64),
                                                 cfg.cell_reporting).astype(np.float64)
     findable = _rng(seed, "discovery").binomial((true - reported).astype(np.int64),
                                                 cfg.discovery).astype(np.float64)
+    return patrol(cfg, seed, Seen(true, reported, findable, reported / cfg.cell_reporting),
+                  on_day)
+
+
+def patrol(cfg: PatrolConfig, seed: int, seen: Seen,
+           on_day: Callable[[int], None] | None = None) -> PatrolRun:
+    """The system over days already drawn: the first ``cfg.history_days`` are reports only;
+    each later morning the predictor is refitted on what it is fed, the ``k`` top cells are
+    patrolled, and what they discover that day is fed back the next."""
+    h = cfg.history_days
+    if seen.true.shape != (h + cfg.days, cfg.grid.n_cells):
+        raise ValueError("the days drawn must be history_days + days by cells")
     ties = _rng(seed, "ties")
     patrolled = np.zeros((cfg.days, cfg.grid.n_cells), dtype=bool)
-    discovered = np.zeros_like(true)
-    fed = np.array(_fed(cfg, reported, discovered), copy=True)
+    discovered = np.zeros_like(seen.true, dtype=np.float64)
+    fed = np.array(_fed(cfg, seen, discovered), copy=True)
     predictor = make_predictor(cfg.predictor, window=cfg.window) \
         if cfg.predictor != "retrospective" else make_predictor(cfg.predictor)
     for day in range(cfg.days):
         t = h + day
         cells = top_k(predictor.scores(fed[:t]), cfg.k, ties)
         patrolled[day, cells] = True
-        discovered[t, cells] = findable[t, cells]
-        fed[t] = _fed(cfg, reported[t], discovered[t])
+        discovered[t, cells] = seen.findable[t, cells]
+        fed[t] = _fed(cfg, seen, discovered, t)
         if on_day is not None:
             on_day(day)
-    return PatrolRun(cfg, seed, true[h:], reported[h:], discovered[h:], patrolled)
+    return PatrolRun(cfg, seed, seen.true[h:], seen.reported[h:], discovered[h:], patrolled)
 
 
 def run_cities(cfg: PatrolConfig, seeds: list[int],
