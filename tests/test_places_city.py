@@ -122,6 +122,8 @@ def test_arrow_tables_give_the_same_crime_as_the_store(city, crime):
 def test_the_audit_states_a_verdict_only_where_its_interval_decides(city):
     result = audit_city([city], CitySettings(history_days=6), replicates=300)
     assert set(result["twins"]) == {"reported_only", "no_discovery"}
+    assert set(result["answers"]) == {"works", "burdens", "hides", "knowable"}
+    assert all(isinstance(t, str) and t for t in result["answers"].values())
     figures = result["figures"]
     assert {"patrols_over_crime[minority enclave]", "patrols_over_crime[migrant enclave]",
             "patrols_over_crime[district 0]", "hit_rate_over_chance",

@@ -21,6 +21,7 @@ from custodiet.places._city import (
     run_in_city,
     seen_in_city,
 )
+from custodiet.places._city_answers import city_answers, recorded_shares, records_over_truth
 from custodiet.places._city_audit import TWINS, audit_city, audit_of_runs, city_runs
 from custodiet.places._grid import DEFAULT_CELL_M, Grid, grid, grid_of_city
 from custodiet.places._hawkes import (
@@ -95,6 +96,7 @@ __all__ = [
     "audit_of_runs",
     "audit_over_policing",
     "cells_of",
+    "city_answers",
     "city_config",
     "city_grid",
     "city_grid_of",
@@ -114,6 +116,8 @@ __all__ = [
     "mirrored_background",
     "patrol",
     "patrol_share",
+    "recorded_shares",
+    "records_over_truth",
     "run_cities",
     "run_city",
     "run_in_city",

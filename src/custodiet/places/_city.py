@@ -40,8 +40,10 @@ KIND_REPORTING = {"burglary": 1.0, "pickpocket": 1.0, "drug_deal": 0.0}
 #: Cell side over the city, in metres, before it is fitted to the districts (assumption: a
 #: street-block scale; the synthetic replications use 1 km cells over a larger city).
 CITY_CELL_M = 250.0
-#: Share of the cells patrolled each day (assumption).
-K_SHARE = 0.1
+#: Share of the cells patrolled each day (assumption: the world's place-based crime falls in few
+#: cells, and a larger share patrols every cell that ever recorded a crime, leaving the ranking
+#: nothing to decide).
+K_SHARE = 0.05
 #: Share of an unreported incident's chance to be recorded by a patrol in its cell (assumption).
 CITY_DISCOVERY = 0.5
 _STREAMS = {"reporting": 11, "discovery": 12}

@@ -25,6 +25,7 @@ from custodiet.places._city import (
     crime_of_store,
     run_in_city,
 )
+from custodiet.places._city_answers import city_answers, recorded_shares, records_over_truth
 from custodiet.places._patrol import PatrolRun
 
 #: The system as deployed and its twins over the same incidents and reports.
@@ -67,12 +68,17 @@ def audit_city(sources: Source | Sequence[Source], settings: CitySettings | None
 def audit_of_runs(crimes: list[CityCrime], runs: dict[str, list[PatrolRun]],
                   settings: CitySettings, *, replicates: int = 2000,
                   seed: int = 0) -> dict[str, Any]:
-    """:func:`audit_city` once the runs are made."""
+    """:func:`audit_city` once the runs are made: the figures, the twins' figures and the four
+    answers (:func:`custodiet.places.city_answers`)."""
     deployed = runs["deployed"]
     cfg = deployed[0].config
     span = max(1, cfg.days // 2)
+    figures = audit(deployed, replicates=replicates, seed=seed, span=span)
+    for f in (records_over_truth(deployed, replicates=replicates, seed=seed),
+              *recorded_shares(deployed, replicates=replicates, seed=seed).values()):
+        figures[f.name] = f.as_dict()
     counts = np.sum([np.bincount(c.kind, minlength=len(CITY_KINDS)) for c in crimes], axis=0)
-    return {
+    result = {
         "settings": {
             "cities": len(crimes), "seeds": [c.seed for c in crimes],
             "people": crimes[0].world.people, "days": crimes[0].world.days,
@@ -84,10 +90,12 @@ def audit_of_runs(crimes: list[CityCrime], runs: dict[str, list[PatrolRun]],
         },
         "incidents": {k: int(n) for k, n in zip(CITY_KINDS, counts, strict=True)},
         "recorded": _recorded(deployed),
-        "figures": audit(deployed, replicates=replicates, seed=seed, span=span),
+        "figures": figures,
         "twins": {name: audit(twin, replicates=replicates, seed=seed, span=span)
                   for name, twin in runs.items() if name != "deployed"},
     }
+    result["answers"] = city_answers(result)
+    return result
 
 
 def _recorded(runs: list[PatrolRun]) -> dict[str, float]:
