@@ -35,6 +35,7 @@ def result(**over: tuple[float, float, float]) -> dict:
 def test_undecided_figures_state_no_verdict():
     answers = city_answers(result())
     assert "0 of 2 districts." in answers["burdens"]
+    assert "minority enclave: too few city-days to tell" in answers["burdens"]
     for text in answers.values():
         assert " above" not in text and " below" not in text
     assert "too few city-days to tell" in answers["works"]

@@ -64,6 +64,11 @@ def recorded_shares(runs: list[PatrolRun], *, replicates: int = 2000,
     return out
 
 
+def _said(area: str, f: dict[str, Any]) -> str:
+    """A figure's sentence, led by its area's name where the verdict words do not name it."""
+    return f["sentence"] if f["decision"] in ("above", "below") else f"{area}: {f['sentence']}"
+
+
 def _named(figures: dict[str, Any], prefix: str) -> dict[str, dict[str, Any]]:
     """Figures ``prefix[area]`` of the named areas, by area."""
     out = {}
@@ -93,24 +98,24 @@ def burdens(result: dict[str, Any]) -> str:
     heavy = [a for a in districts if over[a]["decision"] == "above"]
     enclaves = [a for a in over if a.endswith(_NAMED[1])]
     parts = [f"Patrolled beyond their share of true crime: {len(heavy)} of {len(districts)} "
-             "districts" + (": " + "; ".join(over[a]["sentence"] for a in heavy)
+             "districts" + (": " + "; ".join(_said(a, over[a]) for a in heavy)
                             if heavy else "") + "."]
     if enclaves:
-        parts.append("The enclaves: " + "; ".join(over[a]["sentence"] for a in enclaves) + ".")
+        parts.append("The enclaves: " + "; ".join(_said(a, over[a]) for a in enclaves) + ".")
     patrols = _named(result["figures"], "patrol_share_growth")
     crime = _named(result["figures"], "crime_share_growth")
     grew = [a for a in patrols if patrols[a]["decision"] == "above"
             and crime[a]["decision"] != "above"]
     if grew:
-        parts.append("Their share of patrols grew while their share of true crime is not "
-                     "shown to have grown: " + "; ".join(
+        parts.append("Areas whose share of patrols grew while their share of true crime is "
+                     "not shown to have grown: " + "; ".join(
                          f"{patrols[a]['sentence']} (true crime: {crime[a]['sentence']})"
                          for a in grew) + ".")
     twin = _named(result["twins"]["reported_only"], "patrols_over_crime")
     named = [a for a in (*heavy, *enclaves) if a in twin]
     if named:
         parts.append("Counting only what victims reported (the twin fed no discoveries): "
-                     + "; ".join(twin[a]["sentence"] for a in named) + ".")
+                     + "; ".join(_said(a, twin[a]) for a in named) + ".")
     return " ".join(parts)
 
 
