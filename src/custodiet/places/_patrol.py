@@ -14,11 +14,17 @@ What the predictor is fed (``correction``):
 - ``reported``: reported incidents only (Ensign et al. 2018's first remedy: discoveries, which
   exist only where patrols went, are not fed back);
 - ``rescaled``: reported incidents divided by the district's reporting rate (Akpinar,
-  De-Arteaga & Chouldechova 2021's correction, which needs the rates to be known).
+  De-Arteaga & Chouldechova 2021's correction, which needs the rates to be known);
+- ``weighted``: reports plus each discovery divided by the probability that its cell was
+  patrolled that day (Ensign et al.'s second remedy). It needs ``random_share`` > 0: that share
+  of the ``k`` patrols goes to cells drawn at random among the others, so that every cell has a
+  known, non-zero chance of a patrol (the top cells have probability 1; a zero-score cell that
+  filled the top by a tie counts as 1 too, an approximation). Each cell's fed discoveries then
+  equal, in expectation, what a patrol there every day would find, wherever patrols went.
 
-Draws come from streams keyed by name (truth, reporting, discovery, ties), so the variants of
-a city (another correction, no discovery) see the same incidents and the same reports: the
-difference between them is an effect, not noise.
+Draws come from streams keyed by name (truth, reporting, discovery, ties, random), so the
+variants of a city (another correction, no discovery) see the same incidents and the same
+reports: the difference between them is an effect, not noise.
 """
 
 from __future__ import annotations
@@ -32,11 +38,11 @@ from custodiet.places._grid import Grid
 from custodiet.places._hawkes import HawkesParams, simulate
 from custodiet.places._predictors import make_predictor, top_k
 
-CORRECTIONS = ("none", "reported", "rescaled")
+CORRECTIONS = ("none", "reported", "rescaled", "weighted")
 #: Victim reporting rate when none is given: the same everywhere (assumption; the
 #: differential-reporting study the issue cites contrasts districts at 0.3 and 0.7).
 DEFAULT_REPORTING = 0.5
-_STREAMS = {"truth": 1, "reporting": 2, "discovery": 3, "ties": 4}
+_STREAMS = {"truth": 1, "reporting": 2, "discovery": 3, "ties": 4, "random": 5}
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,17 @@ class PatrolConfig:
     predictor: str = "hawkes"
     window: int = 365
     correction: str = "none"
+    random_share: float = 0.0
+    """Share of the ``k`` patrols sent to cells drawn at random outside the top cells."""
 
     def __post_init__(self) -> None:
         if self.correction not in CORRECTIONS:
             raise ValueError(f"correction must be one of {', '.join(CORRECTIONS)}")
+        if not 0.0 <= self.random_share <= 1.0:
+            raise ValueError("random_share must lie in [0, 1]")
+        if self.correction == "weighted" and self.n_random == 0:
+            raise ValueError("the weighted correction needs random patrols: a random_share "
+                             "that sends at least one of the k patrols at random")
         if np.asarray(self.background).shape != (self.grid.n_cells,):
             raise ValueError("background needs one rate per cell")
         r = np.asarray(self.reporting, dtype=np.float64)
@@ -73,6 +86,11 @@ class PatrolConfig:
             raise ValueError("discovery must lie in [0, 1]")
         if not 1 <= self.k <= self.grid.n_cells:
             raise ValueError("k must lie between 1 and the number of cells")
+
+    @property
+    def n_random(self) -> int:
+        """Patrols a day sent at random (the rest go to the top cells)."""
+        return round(self.random_share * self.k)
 
     @property
     def cell_reporting(self) -> np.ndarray:
@@ -117,13 +135,32 @@ def _rng(seed: int, stream: str) -> np.random.Generator:
 
 
 def _fed(cfg: PatrolConfig, seen: Seen, discovered: np.ndarray,
-         t: int | slice = slice(None)) -> np.ndarray:
-    """What the predictor is fed on day(s) ``t`` under the configured correction."""
+         t: int | slice = slice(None), chance: np.ndarray | None = None) -> np.ndarray:
+    """What the predictor is fed on day(s) ``t`` under the configured correction;
+    ``chance``: each cell's probability of a patrol that day (for ``weighted``)."""
     if cfg.correction == "reported":
         return seen.reported[t]
     if cfg.correction == "rescaled":
         return seen.rescaled[t]
+    if cfg.correction == "weighted" and chance is not None:
+        return seen.reported[t] + discovered[t] / np.maximum(chance, 1e-12)
     return seen.reported[t] + discovered[t]
+
+
+def _send(cfg: PatrolConfig, scores: np.ndarray, ties: np.random.Generator,
+          rand: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The day's patrolled cells (the top ``k - n_random`` and ``n_random`` drawn from the
+    rest) and each cell's probability of a patrol."""
+    n, m = cfg.grid.n_cells, cfg.n_random
+    top = top_k(scores, cfg.k - m, ties) if cfg.k > m else np.zeros(0, np.int64)
+    chance = np.zeros(n)
+    chance[top] = 1.0
+    if m == 0:
+        return top, chance
+    rest = np.setdiff1d(np.arange(n), top)
+    drawn = rest[rand.choice(rest.size, size=m, replace=False)]
+    chance[rest] = m / rest.size
+    return np.sort(np.concatenate([top, drawn])), chance
 
 
 def run_city(cfg: PatrolConfig, seed: int,
@@ -148,7 +185,7 @@ def patrol(cfg: PatrolConfig, seed: int, seen: Seen,
     h = cfg.history_days
     if seen.true.shape != (h + cfg.days, cfg.grid.n_cells):
         raise ValueError("the days drawn must be history_days + days by cells")
-    ties = _rng(seed, "ties")
+    ties, rand = _rng(seed, "ties"), _rng(seed, "random")
     patrolled = np.zeros((cfg.days, cfg.grid.n_cells), dtype=bool)
     discovered = np.zeros_like(seen.true, dtype=np.float64)
     fed = np.array(_fed(cfg, seen, discovered), copy=True)
@@ -156,10 +193,10 @@ def patrol(cfg: PatrolConfig, seed: int, seen: Seen,
         if cfg.predictor != "retrospective" else make_predictor(cfg.predictor)
     for day in range(cfg.days):
         t = h + day
-        cells = top_k(predictor.scores(fed[:t]), cfg.k, ties)
+        cells, chance = _send(cfg, predictor.scores(fed[:t]), ties, rand)
         patrolled[day, cells] = True
         discovered[t, cells] = seen.findable[t, cells]
-        fed[t] = _fed(cfg, seen, discovered, t)
+        fed[t] = _fed(cfg, seen, discovered, t, chance)
         if on_day is not None:
             on_day(day)
     return PatrolRun(cfg, seed, seen.true[h:], seen.reported[h:], discovered[h:], patrolled)
