@@ -109,6 +109,16 @@ def test_twins_share_the_incidents_and_the_reports(runs):
     assert runs["no_discovery"][0].discovered.sum() == 0
 
 
+def test_random_patrols_and_weighted_discoveries_run_in_the_city(crime):
+    settings = CitySettings(history_days=6, k=8, random_share=0.25, correction="weighted")
+    run = run_in_city(crime, settings)
+    assert (run.patrolled.sum(axis=1) == 8).all()
+    plain = run_in_city(crime, settings.variant(correction="none"))
+    assert np.array_equal(plain.patrolled[0], run.patrolled[0]), "day 1 has nothing fed back"
+    with pytest.raises(ValueError, match="random patrols"):
+        run_in_city(crime, settings.variant(random_share=0.0))
+
+
 def test_arrow_tables_give_the_same_crime_as_the_store(city, crime):
     with open_run(city) as run:
         again = crime_of_tables(run.table("incidents"), run.table("places"), crime.world,

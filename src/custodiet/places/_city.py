@@ -82,6 +82,8 @@ class CitySettings:
     predictor: str = "hawkes"
     window: int = 365
     correction: str = "none"
+    random_share: float = 0.0
+    """Share of the patrols sent to cells at random (the ``weighted`` correction needs some)."""
 
     def variant(self, **changes: Any) -> CitySettings:
         return replace(self, **changes)
@@ -164,7 +166,8 @@ def city_config(crime: CityCrime, settings: CitySettings) -> PatrolConfig:
     return PatrolConfig(g, counts.astype(np.float64), reporting=np.asarray(settings.reporting),
                         discovery=settings.discovery, k=k, history_days=history,
                         days=days - history, predictor=settings.predictor,
-                        window=settings.window, correction=settings.correction)
+                        window=settings.window, correction=settings.correction,
+                        random_share=settings.random_share)
 
 
 def seen_in_city(crime: CityCrime, cfg: PatrolConfig, settings: CitySettings) -> Seen:
