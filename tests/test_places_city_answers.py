@@ -91,3 +91,10 @@ def test_records_flatter_the_patrols_when_only_patrols_discover():
     assert f.verdict.decision.value == "above"
     share = lambda c: (c * patrolled).sum() / c.sum()  # noqa: E731
     assert f.interval.estimate == pytest.approx(share(reported + discovered) / share(true))
+
+
+def test_random_patrols_are_said():
+    r = result()
+    assert "the predictor's 5 of 64 cells" in city_answers(r)["works"]
+    r["settings"]["random_share"] = 0.25
+    assert "5 of 64 cells (25% of them drawn at random)" in city_answers(r)["works"]

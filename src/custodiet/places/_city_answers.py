@@ -85,14 +85,19 @@ def _cities(n: int) -> str:
 
 
 def works(result: dict[str, Any]) -> str:
+    """Does it work: the hit rate against chance and against the oracle."""
     f, s = result["figures"], result["settings"]
-    return (f"Patrols went to the predictor's {s['k']} of {s['cells']} cells each day for "
+    share = s.get("random_share", 0.0)
+    where = (f"the predictor's {s['k']} of {s['cells']} cells" if not share else
+             f"{s['k']} of {s['cells']} cells ({share:.0%} of them drawn at random)")
+    return (f"Patrols went to {where} each day for "
             f"{s['system_days']} days in {_cities(s['cities'])}. Against patrols sent to cells at "
             f"random: {f['hit_rate_over_chance']['sentence']}. Against an oracle that knew "
             f"each day's true counts: {f['hit_rate_over_oracle']['sentence']}.")
 
 
 def burdens(result: dict[str, Any]) -> str:
+    """Whom does it burden: areas patrolled beyond their share of true crime, growth, twin."""
     over = _named(result["figures"], "patrols_over_crime")
     districts = [a for a in over if a.startswith(_NAMED[0])]
     heavy = [a for a in districts if over[a]["decision"] == "above"]
@@ -120,17 +125,19 @@ def burdens(result: dict[str, Any]) -> str:
 
 
 def hides() -> str:
+    """What the red list hides: none applies to a place-based predictor."""
     return ("None applies: the predictor scores cells, not people, and exempts no place, so "
             "there is no red list to hide anything. What it does not see is the crime nobody "
             "reported where no patrol went (the next answer).")
 
 
 def knowable(result: dict[str, Any]) -> str:
+    """Can anyone know: the records against the truth, and the twin without discovery."""
     rec, f = result["recorded"], result["figures"]
     share = rec["discovered"] / max(rec["discovered"] + rec["reported"], 1.0)
     text = (f"Of the {rec['reported'] + rec['discovered']:,.0f} incidents the police recorded "
             f"while the system ran ({rec['true']:,.0f} happened), {share:.0%} were found by "
-            f"patrols, all of them in cells the predictor had sent them to. The hit rate the "
+            f"patrols, all of them in the cells patrolled. The hit rate the "
             f"records show against the true one: {f['recorded_hit_rate_over_true']['sentence']}.")
     skewed = [g for a, g in _named(f, "recorded_over_true_crime").items()
               if g["decision"] == "above"]
