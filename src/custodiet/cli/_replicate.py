@@ -27,14 +27,16 @@ def register(sub: Any) -> None:
                        description=__doc__)
     p.add_argument("replication", choices=REPLICATIONS,
                    help="ensign2018 (runaway patrols), damour2020 (attention allocation), "
-                   "akpinar2021 (differential reporting, hot spots in the city) or "
-                   "ensign2018_city (runaway patrols with hot spots in the city)")
+                   "akpinar2021 (differential reporting, hot spots in the city), "
+                   "ensign2018_city (runaway patrols with hot spots in the city) or "
+                   "hotspots_city (the hot-spot predictor over the city's own crime)")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory to create")
     p.add_argument("--runs", type=run_count, default=None,
-                   help="runs, or cities (default 1000; 20 for the city replications)")
+                   help="runs, or cities (default 1000; 20 for the city replications, 3 for "
+                   "hotspots_city)")
     p.add_argument("--days", type=replicate_days, default=None,
                    help="days per run (default 1000; 10 for akpinar2021, 60 for "
-                   "ensign2018_city)")
+                   "ensign2018_city, 28 for hotspots_city)")
     p.add_argument("--seed", type=non_negative_int, default=0, help="root seed (default 0)")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -73,6 +75,8 @@ def replication_findings(out: Path) -> list[str]:
                                for v in case["variants"].values())
             lines.append(f"  {case['title']} ({case['true_share']:.3f}): {shares}")
         return lines
+    if "answers" in report:  # the hot-spot predictor over the city's own crime
+        return [f"  {key}: {text}" for key, text in report["answers"].items()]
     if "variants" in report:  # the hot-spot replications in the city: each figure's sentence
         for variant, figures in report["variants"].items():
             lines.extend(f"  {variant}: {f['sentence']}" for f in figures.values()

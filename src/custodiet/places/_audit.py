@@ -147,12 +147,14 @@ def areas(runs: list[PatrolRun]) -> dict[str, np.ndarray]:
     return found
 
 
-def audit(runs: list[PatrolRun], *, replicates: int = 2000, seed: int = 0) -> dict[str, Any]:
-    """Every figure of a set of cities run under one setting, as JSON-ready dictionaries."""
+def audit(runs: list[PatrolRun], *, replicates: int = 2000, seed: int = 0,
+          span: int = 10) -> dict[str, Any]:
+    """Every figure of a set of cities run under one setting, as JSON-ready dictionaries
+    (growth from the first ``span`` days to the last)."""
     figures = {}
     for area, cells in areas(runs).items():
         for f in (over_policing(runs, cells, area, replicates=replicates, seed=seed),
-                  *growth(runs, cells, area, replicates=replicates, seed=seed)):
+                  *growth(runs, cells, area, span=span, replicates=replicates, seed=seed)):
             figures[f.name] = f.as_dict()
     for f in hit_rates(runs, replicates=replicates, seed=seed):
         figures[f.name] = f.as_dict()

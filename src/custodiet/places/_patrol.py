@@ -14,11 +14,17 @@ What the predictor is fed (``correction``):
 - ``reported``: reported incidents only (Ensign et al. 2018's first remedy: discoveries, which
   exist only where patrols went, are not fed back);
 - ``rescaled``: reported incidents divided by the district's reporting rate (Akpinar,
-  De-Arteaga & Chouldechova 2021's correction, which needs the rates to be known).
+  De-Arteaga & Chouldechova 2021's correction, which needs the rates to be known);
+- ``weighted``: reports plus each discovery divided by the probability that its cell was
+  patrolled that day (Ensign et al.'s second remedy). It needs ``random_share`` > 0: that share
+  of the ``k`` patrols goes to cells drawn at random among the others, so that every cell has a
+  known, non-zero chance of a patrol (the top cells have probability 1; a zero-score cell that
+  filled the top by a tie counts as 1 too, an approximation). Each cell's fed discoveries then
+  equal, in expectation, what a patrol there every day would find, wherever patrols went.
 
-Draws come from streams keyed by name (truth, reporting, discovery, ties), so the variants of
-a city (another correction, no discovery) see the same incidents and the same reports: the
-difference between them is an effect, not noise.
+Draws come from streams keyed by name (truth, reporting, discovery, ties, random), so the
+variants of a city (another correction, no discovery) see the same incidents and the same
+reports: the difference between them is an effect, not noise.
 """
 
 from __future__ import annotations
@@ -32,11 +38,11 @@ from custodiet.places._grid import Grid
 from custodiet.places._hawkes import HawkesParams, simulate
 from custodiet.places._predictors import make_predictor, top_k
 
-CORRECTIONS = ("none", "reported", "rescaled")
+CORRECTIONS = ("none", "reported", "rescaled", "weighted")
 #: Victim reporting rate when none is given: the same everywhere (assumption; the
 #: differential-reporting study the issue cites contrasts districts at 0.3 and 0.7).
 DEFAULT_REPORTING = 0.5
-_STREAMS = {"truth": 1, "reporting": 2, "discovery": 3, "ties": 4}
+_STREAMS = {"truth": 1, "reporting": 2, "discovery": 3, "ties": 4, "random": 5}
 
 
 @dataclass(frozen=True)
@@ -60,10 +66,17 @@ class PatrolConfig:
     predictor: str = "hawkes"
     window: int = 365
     correction: str = "none"
+    random_share: float = 0.0
+    """Share of the ``k`` patrols sent to cells drawn at random outside the top cells."""
 
     def __post_init__(self) -> None:
         if self.correction not in CORRECTIONS:
             raise ValueError(f"correction must be one of {', '.join(CORRECTIONS)}")
+        if not 0.0 <= self.random_share <= 1.0:
+            raise ValueError("random_share must lie in [0, 1]")
+        if self.correction == "weighted" and self.n_random == 0:
+            raise ValueError("the weighted correction needs random patrols: a random_share "
+                             "that sends at least one of the k patrols at random")
         if np.asarray(self.background).shape != (self.grid.n_cells,):
             raise ValueError("background needs one rate per cell")
         r = np.asarray(self.reporting, dtype=np.float64)
@@ -73,6 +86,11 @@ class PatrolConfig:
             raise ValueError("discovery must lie in [0, 1]")
         if not 1 <= self.k <= self.grid.n_cells:
             raise ValueError("k must lie between 1 and the number of cells")
+
+    @property
+    def n_random(self) -> int:
+        """Patrols a day sent at random (the rest go to the top cells)."""
+        return round(self.random_share * self.k)
 
     @property
     def cell_reporting(self) -> np.ndarray:
@@ -100,43 +118,88 @@ class PatrolRun:
         return self.reported + self.discovered
 
 
+@dataclass(frozen=True)
+class Seen:
+    """What the days hold before any patrol (days × cells each): the true incidents, those
+    victims reported, the unreported ones a patrol would discover if it came, and the reports
+    weighted by the inverse of their reporting probability (for ``rescaled``)."""
+
+    true: np.ndarray
+    reported: np.ndarray
+    findable: np.ndarray
+    rescaled: np.ndarray
+
+
 def _rng(seed: int, stream: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_STREAMS[stream],)))
 
 
-def _fed(cfg: PatrolConfig, reported: np.ndarray, discovered: np.ndarray) -> np.ndarray:
+def _fed(cfg: PatrolConfig, seen: Seen, discovered: np.ndarray,
+         t: int | slice = slice(None), chance: np.ndarray | None = None) -> np.ndarray:
+    """What the predictor is fed on day(s) ``t`` under the configured correction;
+    ``chance``: each cell's probability of a patrol that day (for ``weighted``)."""
     if cfg.correction == "reported":
-        return reported
+        return seen.reported[t]
     if cfg.correction == "rescaled":
-        return reported / cfg.cell_reporting
-    return reported + discovered
+        return seen.rescaled[t]
+    if cfg.correction == "weighted" and chance is not None:
+        return seen.reported[t] + discovered[t] / np.maximum(chance, 1e-12)
+    return seen.reported[t] + discovered[t]
+
+
+def _send(cfg: PatrolConfig, scores: np.ndarray, ties: np.random.Generator,
+          rand: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The day's patrolled cells (the top ``k - n_random`` and ``n_random`` drawn from the
+    rest) and each cell's probability of a patrol."""
+    n, m = cfg.grid.n_cells, cfg.n_random
+    top = top_k(scores, cfg.k - m, ties) if cfg.k > m else np.zeros(0, np.int64)
+    chance = np.zeros(n)
+    chance[top] = 1.0
+    if m == 0:
+        return top, chance
+    rest = np.setdiff1d(np.arange(n), top)
+    drawn = rest[rand.choice(rest.size, size=m, replace=False)]
+    chance[rest] = m / rest.size
+    return np.sort(np.concatenate([top, drawn])), chance
 
 
 def run_city(cfg: PatrolConfig, seed: int,
              on_day: Callable[[int], None] | None = None) -> PatrolRun:
     """One city under ``cfg``: ``history_days`` of reports, then ``days`` of patrols."""
-    h, n = cfg.history_days, cfg.history_days + cfg.days
+    n = cfg.history_days + cfg.days
     truth = HawkesParams(np.asarray(cfg.background, dtype=np.float64), cfg.theta, cfg.omega)
     true = simulate(truth, n, _rng(seed, "truth"), burn_in=int(10 / max(cfg.omega, 0.01)))
     reported = _rng(seed, "reporting").binomial(true.astype(np.int64),
                                                 cfg.cell_reporting).astype(np.float64)
     findable = _rng(seed, "discovery").binomial((true - reported).astype(np.int64),
                                                 cfg.discovery).astype(np.float64)
-    ties = _rng(seed, "ties")
+    return patrol(cfg, seed, Seen(true, reported, findable, reported / cfg.cell_reporting),
+                  on_day)
+
+
+def patrol(cfg: PatrolConfig, seed: int, seen: Seen,
+           on_day: Callable[[int], None] | None = None) -> PatrolRun:
+    """The system over days already drawn: the first ``cfg.history_days`` are reports only;
+    each later morning the predictor is refitted on what it is fed, the ``k`` top cells are
+    patrolled, and what they discover that day is fed back the next."""
+    h = cfg.history_days
+    if seen.true.shape != (h + cfg.days, cfg.grid.n_cells):
+        raise ValueError("the days drawn must be history_days + days by cells")
+    ties, rand = _rng(seed, "ties"), _rng(seed, "random")
     patrolled = np.zeros((cfg.days, cfg.grid.n_cells), dtype=bool)
-    discovered = np.zeros_like(true)
-    fed = np.array(_fed(cfg, reported, discovered), copy=True)
+    discovered = np.zeros_like(seen.true, dtype=np.float64)
+    fed = np.array(_fed(cfg, seen, discovered), copy=True)
     predictor = make_predictor(cfg.predictor, window=cfg.window) \
         if cfg.predictor != "retrospective" else make_predictor(cfg.predictor)
     for day in range(cfg.days):
         t = h + day
-        cells = top_k(predictor.scores(fed[:t]), cfg.k, ties)
+        cells, chance = _send(cfg, predictor.scores(fed[:t]), ties, rand)
         patrolled[day, cells] = True
-        discovered[t, cells] = findable[t, cells]
-        fed[t] = _fed(cfg, reported[t], discovered[t])
+        discovered[t, cells] = seen.findable[t, cells]
+        fed[t] = _fed(cfg, seen, discovered, t, chance)
         if on_day is not None:
             on_day(day)
-    return PatrolRun(cfg, seed, true[h:], reported[h:], discovered[h:], patrolled)
+    return PatrolRun(cfg, seed, seen.true[h:], seen.reported[h:], discovered[h:], patrolled)
 
 
 def run_cities(cfg: PatrolConfig, seeds: list[int],

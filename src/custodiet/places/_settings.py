@@ -57,14 +57,15 @@ def differential_reporting(g: Grid, *, west: float = 0.3, east: float = 0.7, k: 
 def discovery_feedback(g: Grid, *, favoured: int = 0, excess: float = 1.5,
                        discovery: float = 0.8, reporting: float = 0.2, k: int = 50,
                        days: int = 60, history_days: int = 365, window: int = 30,
-                       correction: str = "none") -> PatrolConfig:
+                       correction: str = "none", random_share: float = 0.0) -> PatrolConfig:
     """One favoured district with ``excess`` times the others' true crime per cell, fed back
     through discovery. Every default is an assumption, chosen for crime that victims seldom
     report and patrols find where they look (Ensign et al.'s drug crime): reporting 0.2,
     discovery 0.8; the predictor fits the last 30 days, so discoveries fill its window within
-    the 60 days."""
+    the 60 days. ``random_share`` of the patrols go to cells at random (the ``weighted``
+    correction needs some)."""
     background = np.full(g.n_cells, BACKGROUND)
     background[g.district == favoured] *= excess
     return PatrolConfig(g, background, reporting=np.array([reporting]), discovery=discovery,
                         k=k, days=days, history_days=history_days, window=window,
-                        correction=correction)
+                        correction=correction, random_share=random_share)

@@ -11,6 +11,13 @@ from typing import Any
 from custodiet.errors import UserError
 from custodiet.replicate._damour import AGENTS, DYNAMICS, damour_report, run_damour
 from custodiet.replicate._ensign import CASES, VARIANTS, ensign_report, run_ensign
+from custodiet.replicate._hotspots import (
+    HOTSPOT_DEFAULTS,
+    hotspots_figure,
+    hotspots_readme,
+    hotspots_report,
+    run_hotspots,
+)
 from custodiet.replicate._places import (
     PLACE_DEFAULTS,
     PLACE_VARIANTS,
@@ -21,9 +28,10 @@ from custodiet.replicate._places import (
 )
 from custodiet.store import check_destination, publish_directory
 
-REPLICATIONS = ("ensign2018", "damour2020", "akpinar2021", "ensign2018_city")
+REPLICATIONS = ("ensign2018", "damour2020", "akpinar2021", "ensign2018_city", "hotspots_city")
 #: (runs, days) when none are given: the abstract models run fast, the city's refit daily.
-DEFAULTS = {"ensign2018": (1000, 1000), "damour2020": (1000, 1000), **PLACE_DEFAULTS}
+DEFAULTS = {"ensign2018": (1000, 1000), "damour2020": (1000, 1000), **PLACE_DEFAULTS,
+            "hotspots_city": HOTSPOT_DEFAULTS}
 
 
 def total_days(name: str, days: int, runs: int = 1) -> int:
@@ -32,6 +40,8 @@ def total_days(name: str, days: int, runs: int = 1) -> int:
         return days * len(CASES) * len(VARIANTS)
     if name in PLACE_VARIANTS:
         return days * runs * len(PLACE_VARIANTS[name])
+    if name == "hotspots_city":  # the world's days: the predictor's are quick beside them
+        return days * runs
     return days * len(AGENTS) * len(DYNAMICS)
 
 
@@ -42,6 +52,9 @@ def replicate(name: str, out: str | Path, *, runs: int, days: int, seed: int,
         raise UserError(f"unknown replication {name!r}; choose one of {', '.join(REPLICATIONS)}",
                         field="replication")
     started = time.perf_counter()
+    if name == "hotspots_city":
+        return _replicate_hotspots(out, runs=runs, days=days, seed=seed, force=force,
+                                   on_day=on_day)
     if name in PLACE_VARIANTS:
         return _replicate_places(name, out, runs=runs, days=days, seed=seed, force=force,
                                  on_day=on_day)
@@ -83,6 +96,26 @@ def _replicate_places(name: str, out: str | Path, *, runs: int, days: int, seed:
         (tmp / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False)
                                           + "\n", encoding="utf-8")
         (tmp / "README.md").write_text(places_readme(name, report), encoding="utf-8")
+
+    return publish_directory(check_destination(out, force=force), fill)
+
+
+def _replicate_hotspots(out: str | Path, *, runs: int, days: int, seed: int, force: bool,
+                        on_day: Callable[[int], None] | None) -> Path:
+    if days < 2:
+        raise UserError("hotspots_city needs at least 2 days (half of them are reports only)",
+                        field="days")
+    check_destination(out, force=force)
+    started = time.perf_counter()
+    crimes, runs_by_variant = run_hotspots(runs=runs, days=days, seed=seed, on_day=on_day)
+    report = hotspots_report(crimes, runs_by_variant, seed=seed)
+    report["seconds"] = round(time.perf_counter() - started, 3)
+
+    def fill(tmp: Path) -> None:
+        report["figure_files"] = hotspots_figure(report, tmp)
+        (tmp / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False)
+                                          + "\n", encoding="utf-8")
+        (tmp / "README.md").write_text(hotspots_readme(report), encoding="utf-8")
 
     return publish_directory(check_destination(out, force=force), fill)
 
