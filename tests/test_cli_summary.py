@@ -110,3 +110,12 @@ def test_replicate_prints_its_answer(tmp_path: Path, capsys, name: str) -> None:
         for d in report["measured_claims"]["greedy_most_discovered_and_missed"]:
             assert f"d = {d}: most discovered" in text
     assert "results.json" in text and "README.md" in text
+
+
+def test_a_command_describes_its_own_files_in_its_own_words(tmp_path: Path) -> None:
+    """A replication of no paper does not call its numbers "beside the paper's"."""
+    (tmp_path / "results.json").write_text("{}")
+    usual = wrote(tmp_path)
+    assert "beside the paper's" in usual
+    own = wrote(tmp_path, what={"results.json": "the four answers, for other programs"})
+    assert "beside the paper's" not in own and "the four answers" in own

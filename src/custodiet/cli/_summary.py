@@ -4,6 +4,7 @@ knows what to open next without reading the documentation."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from custodiet.cli import printable
@@ -39,8 +40,11 @@ def _folder_text(path: Path) -> str:
     return "its files"
 
 
-def describe(path: Path) -> str:
-    """One line for one file or folder of an output directory."""
+def describe(path: Path, what: Mapping[str, str] | None = None) -> str:
+    """One line for one file or folder of an output directory (``what``: a command's own
+    words for some of its files, in place of the usual ones)."""
+    if what and path.name in what:
+        return what[path.name]
     if path.is_dir():
         return _folder_text(path)
     if path.suffix == ".svg":
@@ -50,9 +54,11 @@ def describe(path: Path) -> str:
     return _WHAT.get(path.name, "")
 
 
-def wrote(out: Path, findings: list[str] | None = None) -> str:
+def wrote(out: Path, findings: list[str] | None = None,
+          what: Mapping[str, str] | None = None) -> str:
     """The closing text of a command: its findings (one line each), then ``wrote DIR`` and,
-    indented, each visible entry of ``DIR`` with what it is for."""
+    indented, each visible entry of ``DIR`` with what it is for (``what``: see
+    :func:`describe`)."""
     out = Path(out)
     lines = [printable(f) for f in findings or []]
     entries = sorted(p for p in out.iterdir() if not p.name.startswith("."))
@@ -60,6 +66,6 @@ def wrote(out: Path, findings: list[str] | None = None) -> str:
     lines.append(f"wrote {printable(str(out))}")
     for p in entries:
         name = p.name + ("/" if p.is_dir() else "")
-        text = describe(p)
+        text = describe(p, what)
         lines.append(f"  {printable(name):<{width}}  {text}".rstrip())
     return "\n".join(lines)
