@@ -190,6 +190,7 @@ def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("app")
     _, _, cache = small_city()
     bench = fresh_bench()
+    bench.source = engine.load_with_source("default")[1]  # as the workbench opens it
     bench.answer_all()
     wb = Workbench(bench, save_dir=tmp / "saved", study_dir=cache / "studies")
     with TestClient(create_app(wb), base_url="http://127.0.0.1:8765") as c:
@@ -242,7 +243,11 @@ def test_save_writes_a_file_and_refuses_odd_names(client) -> None:
     assert c.post("/save", data={"filename": "../x.toml"}).status_code == 400
     ok = c.post("/save", data={"filename": "mine.toml"}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == c.url("/") + "#saved"
-    saved = parse_scenario((wb.save_dir / "mine.toml").read_text())
+    text = (wb.save_dir / "mine.toml").read_text()
+    saved = parse_scenario(text)
+    source = c.tab.bench.source
+    assert [x for x in source.splitlines() if x.startswith("#")] == \
+        [x for x in text.splitlines() if x.startswith("#")][2:]  # the file's own comments
     assert saved.name == "mine"  # named after its file, never the built-in it started from
     assert saved == c.tab.bench.scenario.model_copy(update={"name": "mine"})
 

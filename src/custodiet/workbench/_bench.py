@@ -56,13 +56,15 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]
 class Bench:
     """Cards over a :class:`~custodiet.workbench._engine.City`; ``scenario`` is the scenario as
     written (with its police response: what Save writes; the city is its no-response twin).
-    Safe to use from several request threads (one answer at a time, across every fork: they
-    share the city, whose lists each answer sets)."""
+    ``source`` is the text of the scenario's file, if any (Save edits it in place, keeping
+    its comments). Safe to use from several request threads (one answer at a time, across
+    every fork: they share the city, whose lists each answer sets)."""
 
     def __init__(self, city: engine.City, scenario: engine.Scenario | None = None, *,
-                 threads: int = 2, limit: int | None = None):
+                 threads: int = 2, limit: int | None = None, source: str | None = None):
         self.city = city
         self.base = scenario or city.scenario
+        self.source = source
         self.threads = threads
         self.limit = limit  # the most cards :meth:`add` allows (None: no limit)
         self.lock = threading.RLock()
@@ -195,4 +197,4 @@ class Bench:
                   "scenario's own.")
         scenario = self.scenario if name is None else \
             self.scenario.model_copy(update={"name": name})
-        return engine.scenario_toml(scenario, header)
+        return engine.scenario_toml(scenario, header, self.source)
