@@ -17,6 +17,7 @@ _WHAT: dict[str, str] = {
     "manifest.json": "the run's settings, versions and timings",
     "run.duckdb": "the city's tables (custodiet inspect DIR, or any DuckDB client)",
     "scenario.toml": "the scenario as run, every setting spelled out",
+    "map.svg": "a map of the city: districts, enclaves, cameras (opens in a web browser)",
 }
 
 
@@ -43,6 +44,8 @@ def describe(path: Path) -> str:
     """One line for one file or folder of an output directory."""
     if path.is_dir():
         return _folder_text(path)
+    if path.name in _WHAT:
+        return _WHAT[path.name]
     if path.suffix == ".svg":
         return "a figure (vector; opens in a web browser)"
     if path.suffix == ".png":
