@@ -7,6 +7,7 @@ scenario's sensors place, beside each group's share of residents."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -136,9 +137,19 @@ def _draw_alerts(ax: object, alerts: list[tuple]) -> None:
             continue
         arr = np.array(pts, dtype=float)
         k = i if rule else len(PALETTE) - 2
-        ax.scatter(arr[:, 0], arr[:, 1], s=12 + 8 * np.sqrt(arr[:, 2]), alpha=0.75,
-                   color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % len(MARKERS)],
-                   edgecolor="white", linewidth=0.4, zorder=3,
+        style = {"alpha": 0.75, "color": PALETTE[k % len(PALETTE)],
+                 "marker": MARKERS[k % len(MARKERS)], "edgecolor": "white",
+                 "linewidth": 0.4, "zorder": 3}
+        sizes = 12 + 8 * np.sqrt(arr[:, 2])
+        # One collection per marker size, largest first: the SVG then defines each size's
+        # marker once and places it by reference, where a collection of mixed sizes writes
+        # every marker's outline in full (about 0.7 of the map's 0.8 MB in the demo).
+        for n in np.unique(arr[:, 2])[::-1]:
+            at = arr[:, 2] == n
+            ax.scatter(arr[at, 0], arr[at, 1], s=float(sizes[at][0]), **style)
+        # the legend's marker as one mixed collection draws it (the mean of the largest and
+        # smallest), from an empty collection
+        ax.scatter([], [], s=0.5 * float(sizes.max() + sizes.min()), **style,
                    label=f"{rule or 'other rules'} ({sum(int(p[2]) for p in pts):,})")
 
 
@@ -184,8 +195,8 @@ def world_map(store: Path, out: Path, cameras: np.ndarray | None = None) -> Path
     data = city_data(store, cameras)
     if not data["districts"]:
         return None
-    svg = export(_figure(data), "map")
-    Path(out).write_text('<?xml version="1.0" encoding="utf-8"?>\n' + svg, encoding="utf-8")
+    svg = compact(export(_figure(data), "map"))
+    Path(out).write_text(_XML + svg, encoding="utf-8")
     return Path(out)
 
 
@@ -203,4 +214,27 @@ def city_map(store: Path, figures_dir: Path | None) -> tuple[str, str] | None:
                "city's); + a camera outside a home; each marker the alerts of one rule at one "
                "place, larger for more. Right: each group's share among residents and among "
                "the people named (no person is shown).")
-    return export(fig, "city-map", figures_dir), caption
+    svg = compact(export(fig, "city-map", figures_dir))
+    if figures_dir is not None:
+        (figures_dir / "city-map.svg").write_text(_XML + svg, encoding="utf-8")
+    return svg, caption
+
+
+_XML = '<?xml version="1.0" encoding="utf-8"?>\n'
+#: A run of markers placed by reference (``<use>``) with one style.
+_USES = re.compile(r'(?:\s*<use [^>]*? style="([^"]*)"/>)(?:\s*<use [^>]*? style="\1"/>)+')
+#: A marker's position, rounded to 0.01 pt (a 7,200th of an inch: nothing a screen shows).
+_POSITION = re.compile(r' ([xy])="(-?\d+\.\d{3,})"')
+
+
+def compact(svg: str) -> str:
+    """The map's SVG, smaller and drawn the same: each run of markers sharing a style gets the
+    style once, on a group around them (a ``<use>`` inherits it from there), and marker
+    positions are rounded to 0.01 pt."""
+    def hoist(match: re.Match[str]) -> str:
+        style = match.group(1)
+        return (f'<g style="{style}">' + match.group(0).replace(f' style="{style}"', "")
+                + "</g>")
+
+    return _POSITION.sub(lambda m: f' {m.group(1)}="{float(m.group(2)):.2f}"',
+                         _USES.sub(hoist, svg))
