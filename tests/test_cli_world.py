@@ -115,3 +115,46 @@ def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
     out = tmp_path / "a" / "b" / "run"
     assert main(["world", "--people", "300", "--days", "1", "--out", str(out), "--quiet"]) == 0
     assert (out / "manifest.json").is_file()
+
+
+def test_world_draws_its_map(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``custodiet world`` writes ``map.svg`` (districts, enclaves, cameras; no alerts: a
+    world has no watch), lists it, and its cameras are the ones a watched run of the same
+    scenario and seed places."""
+    from custodiet.cli._world import scenario_cameras
+    from custodiet.report._map import city_data
+    from custodiet.scenario import builtin_scenarios, load_scenario
+    from custodiet.store import open_run
+    from custodiet.study import simulate, with_changes
+
+    path = builtin_scenarios()["yitu_menu"]
+    out = tmp_path / "world"
+    assert main(["world", "--scenario", str(path), "--people", "2000", "--days", "1",
+                 "--seed", "3", "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "  map.svg        a map of the city: districts, enclaves, cameras" in printed
+    svg = (out / "map.svg").read_text(encoding="utf-8")
+    assert svg.startswith('<?xml version="1.0"') and "<svg" in svg
+    assert "camera (not at a home)" in svg and "Who lives there" in svg
+    assert "other rules" not in svg and "named" not in svg
+    # the cameras are the watch's own: a watched run of the same city places the same ones
+    scenario = with_changes(load_scenario(path), {"world.people": 2000, "world.days": 1,
+                                                  "seed": 3}, source="test")
+    watched = simulate(scenario, tmp_path / "watched")
+    with open_run(watched) as run:
+        placed = run.con.execute("SELECT place_id FROM cameras ORDER BY 1").fetchall()
+    cameras = scenario_cameras(scenario, out)
+    assert cameras.size > 0 and cameras.tolist() == [p for (p,) in placed]
+    data = city_data(out, cameras)
+    with open_run(out) as run:
+        assert sum(d[5] for d in data["districts"]) == run.rows("persons")
+    assert data["alerts"] == [] and all(d[8] == 0 for d in data["districts"])
+    # a city with more cameras than the map draws says how many it drew
+    from custodiet.report import _map, world_map
+
+    outside = sum(1 for c in data["cameras"] if not c[2])
+    monkeypatch.setattr(_map, "MAX_CAMERAS", 3)
+    thinned = world_map(out, tmp_path / "thin.svg", cameras).read_text(encoding="utf-8")
+    step = -(-outside // 3)
+    assert outside > 3 and f"1 in {step} of {outside:,} drawn" in thinned

@@ -100,6 +100,17 @@ def test_edit_save_and_run(server) -> None:
         card.scroll_into_view_if_needed()
         ARTIFACTS.mkdir(exist_ok=True)
         card.screenshot(path=str(ARTIFACTS / "workbench.png"))
+        # the tab keeps its own rules: its bare address again comes back to them, while
+        # another tab starts from the scenario's
+        tab = page.evaluate("document.body.dataset.tab")
+        page.goto(url)
+        page.wait_for_function(f"document.body.dataset.tab === {tab!r}")
+        assert factor.input_value() == "4"
+        other = browser.new_page()
+        other.goto(url)
+        assert other.evaluate("document.body.dataset.tab") != tab
+        assert other.get_by_label("Above this multiple of normal").first.input_value() == "2.0"
+        other.close()
         page.get_by_label("Save the rules as a scenario file").fill("bench-test.toml")
         page.get_by_role("button", name="Save").click()
         page.locator("#saved").wait_for(timeout=20_000)

@@ -4,6 +4,7 @@ a scenario that loads back unchanged, and the app refuses requests from elsewher
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -159,25 +160,58 @@ def test_saved_rules_load_back_unchanged(tmp_path) -> None:
     assert loaded.world.people == 3000
 
 
+def open_tab(c: TestClient, wb: Workbench):
+    """A new tab as a browser opens one: the bare address sends it to a tab of its own."""
+    first = c.get("/", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"].startswith("/?s=")
+    tab_id = first.headers["location"].removeprefix("/?s=")
+    return tab_id, wb.tabs.get(tab_id)
+
+
+class _Client:
+    """A test client at one tab: paths get the tab's ``?s=ID``, ``wb.bench`` is its bench."""
+
+    def __init__(self, c: TestClient, wb: Workbench):
+        self.c, self.wb = c, wb
+        self.tab_id, self.tab = open_tab(c, wb)
+
+    def url(self, path: str) -> str:
+        return f"{path}{'&' if '?' in path else '?'}s={self.tab_id}"
+
+    def get(self, path: str, **kw):
+        return self.c.get(self.url(path), **kw)
+
+    def post(self, path: str, **kw):
+        return self.c.post(self.url(path), **kw)
+
+
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("app")
     _, _, cache = small_city()
-    wb = Workbench(fresh_bench(), save_dir=tmp / "saved", study_dir=cache / "studies")
-    wb.bench.answer_all()
+    bench = fresh_bench()
+    bench.source = engine.load_with_source("default")[1]  # as the workbench opens it
+    bench.answer_all()
+    wb = Workbench(bench, save_dir=tmp / "saved", study_dir=cache / "studies")
     with TestClient(create_app(wb), base_url="http://127.0.0.1:8765") as c:
         yield c, wb
 
 
+@pytest.fixture(scope="module")
+def client(app):
+    c, wb = app
+    yield _Client(c, wb), wb
+
+
 def test_page_has_a_strict_policy_and_labels(client) -> None:
-    c, wb = client
+    c, _ = client
     page = c.get("/")
     assert page.status_code == 200
     assert page.headers["content-security-policy"] == CSP
     assert "'unsafe-inline'" not in CSP and "default-src 'none'" in CSP
     html = page.text
     assert "<script src=\"/static/workbench.js\"" in html and "<script>" not in html
-    assert html.count('aria-live="polite"') == len(wb.bench.cards)
+    assert html.count('aria-live="polite"') == len(c.tab.bench.cards)
     assert 'for="c0-name"' in html and "<legend>Blacklist type</legend>" in html
     assert c.get("/static/workbench.js").status_code == 200
 
@@ -191,10 +225,10 @@ def test_requests_from_elsewhere_are_refused(client) -> None:
 
 
 def test_a_fetched_edit_returns_the_card_with_the_message(client) -> None:
-    c, wb = client
-    card = wb.bench.cards[0]
+    c, _ = client
+    card = c.tab.bench.cards[0]
     pairs = [(k, "0" if k == "min_level" else v)
-             for k, v in form_of(card, wb.bench.list_names, wb.bench.scorer_names)]
+             for k, v in form_of(card, c.tab.bench.list_names, c.tab.bench.scorer_names)]
     response = c.post("/card/0", content=urlencode(pairs),
                       headers={"x-requested-with": "fetch",
                                "content-type": "application/x-www-form-urlencoded"})
@@ -208,19 +242,24 @@ def test_save_writes_a_file_and_refuses_odd_names(client) -> None:
     c, wb = client
     assert c.post("/save", data={"filename": "../x.toml"}).status_code == 400
     ok = c.post("/save", data={"filename": "mine.toml"}, follow_redirects=False)
-    assert ok.status_code == 303
-    saved = parse_scenario((wb.save_dir / "mine.toml").read_text())
+    assert ok.status_code == 303 and ok.headers["location"] == c.url("/") + "#saved"
+    text = (wb.save_dir / "mine.toml").read_text()
+    saved = parse_scenario(text)
+    source = c.tab.bench.source
+    assert [x for x in source.splitlines() if x.startswith("#")] == \
+        [x for x in text.splitlines() if x.startswith("#")][2:]  # the file's own comments
     assert saved.name == "mine"  # named after its file, never the built-in it started from
-    assert saved == wb.bench.scenario.model_copy(update={"name": "mine"})
+    assert saved == c.tab.bench.scenario.model_copy(update={"name": "mine"})
 
 
 def test_without_the_script_an_edit_comes_back_to_the_page(client) -> None:
-    c, wb = client
-    card = wb.bench.cards[1]
-    pairs = form_of(card, wb.bench.list_names, wb.bench.scorer_names)
+    c, _ = client
+    card = c.tab.bench.cards[1]
+    pairs = form_of(card, c.tab.bench.list_names, c.tab.bench.scorer_names)
     response = c.post("/card/1", content=urlencode(pairs), follow_redirects=False,
                       headers={"content-type": "application/x-www-form-urlencoded"})
-    assert response.status_code == 303 and response.headers["location"] == "/#card-1"
+    assert response.status_code == 303
+    assert response.headers["location"] == c.url("/") + "#card-1"
 
 
 def test_save_never_replaces_a_foreign_file_nor_follows_a_planted_link(client) -> None:
@@ -242,7 +281,7 @@ def test_save_never_replaces_a_foreign_file_nor_follows_a_planted_link(client) -
         assert ok.status_code == 303
     assert target.read_text() == "untouched\n"
     assert parse_scenario((wb.save_dir / "own.toml").read_text()) == \
-        wb.bench.scenario.model_copy(update={"name": "own"})
+        c.tab.bench.scenario.model_copy(update={"name": "own"})
 
 
 def test_a_huge_post_is_refused_without_reading_it(client) -> None:
@@ -301,17 +340,83 @@ def test_reset_starts_again_from_the_scenarios_rules(client) -> None:
     c, wb = client
     from custodiet.workbench._bench import Card
 
-    rule = wb.bench.cards[0].rule  # its last valid rule (an earlier test left a typo typed)
-    base = wb.bench.base
-    card = Card(wb.bench.cards[0].template, rule, rule.model_dump(mode="json"))
-    form = form_of(card, wb.bench.list_names, wb.bench.scorer_names)
-    edited = wb.bench.edit(0, [(k, "edited_rule" if k == "name" else v) for k, v in form])
+    rule = c.tab.bench.cards[0].rule  # its last valid rule (an earlier test left a typo typed)
+    base = c.tab.bench.base
+    card = Card(c.tab.bench.cards[0].template, rule, rule.model_dump(mode="json"))
+    form = form_of(card, c.tab.bench.list_names, c.tab.bench.scorer_names)
+    edited = c.tab.bench.edit(0, [(k, "edited_rule" if k == "name" else v) for k, v in form])
     assert not edited.errors, edited.errors
-    assert wb.bench.scenario != base
+    assert c.tab.bench.scenario != base
     page = c.get("/")
-    assert 'action="/reset"' in page.text
+    assert f'action="/reset?s={c.tab_id}"' in page.text
     done = c.post("/reset", follow_redirects=False)
-    assert done.status_code == 303 and done.headers["location"] == "/"
-    assert wb.bench.scenario == base
-    assert [k.rule for k in wb.bench.cards] == list(base.rules)
-    assert all(k.answer is not None and not k.errors for k in wb.bench.cards)
+    assert done.status_code == 303 and done.headers["location"] == c.url("/")
+    bench = c.tab.bench
+    assert bench.scenario == base
+    assert [k.rule for k in bench.cards] == list(base.rules)
+    assert all(k.answer is not None and not k.errors for k in bench.cards)
+    assert [k.answer for k in bench.cards] == [k.answer for k in wb.origin.cards]
+
+
+def _edit(c: _Client, index: int, blank: str, value: str) -> None:
+    """Post card ``index`` of ``c``'s tab with ``blank`` set to ``value``, as the page does."""
+    bench = c.tab.bench
+    pairs = [(k, value if k == blank else v)
+             for k, v in form_of(bench.cards[index], bench.list_names, bench.scorer_names)]
+    done = c.post(f"/card/{index}", content=urlencode(pairs), follow_redirects=False,
+                  headers={"content-type": "application/x-www-form-urlencoded"})
+    assert done.status_code == 303, done.text[-500:]
+    assert not bench.cards[index].errors, bench.cards[index].errors
+
+
+def test_two_tabs_editing_different_blanks_do_not_see_each_others_edits(app) -> None:
+    """Every tab and every reload used to share one bench."""
+    c, wb = app
+    one, two = _Client(c, wb), _Client(c, wb)
+    assert one.tab_id != two.tab_id and one.tab is not two.tab
+    cards = wb.origin.cards
+    g = next(i for i, k in enumerate(cards) if k.template == "gathering")
+    p = next(i for i, k in enumerate(cards) if k.template == "anomaly")
+    k0, f0 = cards[g].rule.k, cards[p].rule.factor
+    _edit(one, g, "k", str(k0 + 1))
+    _edit(two, p, "factor", str(f0 * 2))
+    assert (one.tab.bench.cards[g].rule.k, one.tab.bench.cards[p].rule.factor) == (k0 + 1, f0)
+    assert (two.tab.bench.cards[g].rule.k, two.tab.bench.cards[p].rule.factor) == (k0, f0 * 2)
+    assert (cards[g].rule.k, cards[p].rule.factor) == (k0, f0)  # the start, untouched
+    # what each tab's page shows (a reload of the same address keeps the tab's edits)
+    k_field = f'id="c{g}-k" name="k"'
+    page_one, page_two = one.get("/").text, two.get("/").text
+    assert re.search(k_field + r'[^>]*value="' + str(k0 + 1) + '"', page_one)
+    assert re.search(k_field + r'[^>]*value="' + str(k0) + '"', page_two)
+    assert one.tab.bench.cards[p].changed == [] and two.tab.bench.cards[g].changed == []
+    # each saves its own rules, and may not replace the file the other saved
+    assert one.post("/save", data={"filename": "tab-one.toml"},
+                    follow_redirects=False).status_code == 303
+    assert two.post("/save", data={"filename": "tab-one.toml"}).status_code == 400
+    saved = parse_scenario((wb.save_dir / "tab-one.toml").read_text())
+    assert saved.rules[g].k == k0 + 1 and saved.rules[p].factor == f0
+
+
+def test_tabs_held_and_rules_per_tab_are_bounded(tmp_path) -> None:
+    """A client opening tabs or adding rules cannot grow the server without bound; a tab no
+    longer held comes back as a fresh tab that says so, its edit not applied."""
+    from custodiet.workbench._tabs import MAX_CARDS
+
+    bench = fresh_bench()
+    bench.answer_all()
+    wb = Workbench(bench, save_dir=tmp_path / "saved", study_dir=tmp_path / "studies",
+                   max_tabs=3)
+    with TestClient(create_app(wb), base_url="http://127.0.0.1:8765") as c:
+        first = _Client(c, wb)
+        for _ in range(5):
+            _Client(c, wb)
+        assert len(wb.tabs) == 3 and wb.tabs.get(first.tab_id) is None
+        lost = first.post("/reset", follow_redirects=False)
+        assert lost.status_code == 303 and first.tab_id not in lost.headers["location"]
+        page = c.get(lost.headers["location"])
+        assert 'id="lost"' in page.text and "keeps the 3 tabs used last" in page.text
+        assert c.get("/?s=../../etc", follow_redirects=False).status_code == 303
+        tab = _Client(c, wb)
+        tab.tab.bench.cards = tab.tab.bench.cards * (MAX_CARDS // len(bench.cards) + 1)
+        refused = tab.post("/add", data={"template": "gathering"})
+        assert refused.status_code == 400 and f"at most {MAX_CARDS} rules" in refused.text

@@ -18,6 +18,7 @@ _WHAT: dict[str, str] = {
     "manifest.json": "the run's settings, versions and timings",
     "run.duckdb": "the city's tables (custodiet inspect DIR, or any DuckDB client)",
     "scenario.toml": "the scenario as run, every setting spelled out",
+    "map.svg": "a map of the city: districts, enclaves, cameras (opens in a web browser)",
 }
 
 
@@ -47,6 +48,8 @@ def describe(path: Path, what: Mapping[str, str] | None = None) -> str:
         return what[path.name]
     if path.is_dir():
         return _folder_text(path)
+    if path.name in _WHAT:
+        return _WHAT[path.name]
     if path.suffix == ".svg":
         return "a figure (vector; opens in a web browser)"
     if path.suffix == ".png":

@@ -98,5 +98,5 @@ def run(args: argparse.Namespace) -> int:
     finally:
         from custodiet.workbench import stop_study as stop
 
-        stop(app.state.workbench.study)  # a study still running ends with the workbench
+        stop(app.state.workbench.tabs.running())  # a study running ends with the workbench
     return 0

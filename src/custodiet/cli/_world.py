@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from custodiet._sizes import people_count
@@ -65,8 +66,35 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"could not write the run: {err}", where=str(args.out)) from None
     finally:
         bar.close()
+    city_map(scenario, out)
     print(wrote(out, world_findings(out)))
     return 0
+
+
+def city_map(scenario: Scenario, out: Path) -> Path | None:
+    """``map.svg`` in the run directory: the city's districts (residents), enclaves and the
+    cameras the scenario's sensors place, no alerts (a world has no watch)."""
+    from custodiet.report import world_map
+
+    return world_map(out, out / "map.svg", scenario_cameras(scenario, out))
+
+
+def scenario_cameras(scenario: Scenario, store: Path) -> np.ndarray:
+    """The places with a camera, as the scenario's watch places them over the city in
+    ``store`` (the same draws: its sensors, lists and seed; its rules and scorers play no
+    part, so they are left out)."""
+    from custodiet.watch import Watch
+
+    with open_run(store) as run_:
+        static = {k: run_.table(k) for k in ("persons", "places")}
+        # the ties feed only the scorers: none is needed, and a city's ties are its largest
+        # static table
+        static["ties"] = run_.con.execute("SELECT * FROM ties LIMIT 0").to_arrow_table()
+    bare = scenario.model_copy(update={"rules": [], "scorers": []})
+    world = scenario.world
+    sensors = Watch(bare, static, start_weekday=world.start_weekday,
+                    holidays=world.holiday_days).sensors
+    return np.flatnonzero(sensors.camera)
 
 
 def world_findings(out: Path) -> list[str]:

@@ -19,6 +19,7 @@ from custodiet.report._compare_report import (
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
+from custodiet.report._map import world_map
 from custodiet.report._rests_on import rests_on_lines
 from custodiet.report._study_format import headline_text
 from custodiet.report._study_report import study_report, summary
@@ -61,5 +62,6 @@ __all__ = [
     "sweep_differences",
     "sweep_report",
     "what_is_compared",
+    "world_map",
     "write_json",
 ]

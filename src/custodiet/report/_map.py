@@ -1,13 +1,17 @@
 """A map of the synthetic city, for the study report: its districts shaded by the share of
 their residents the system named, the enclaves outlined, the cameras, and where the alerts of
 each rule fall; beside it, who is named by group (never a person) against who lives there.
-Read from one run store (the first city's watch run)."""
+Read from one run store (the first city's watch run). A world run (no watch: ``custodiet
+world``) gets the same map without alerts: its districts, enclaves and the cameras the
+scenario's sensors place, beside each group's share of residents."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 from matplotlib.patches import Rectangle
 
 from custodiet.report._figures import _RC, MARKERS, PALETTE, export
@@ -18,6 +22,10 @@ from custodiet.store import open_run
 ENCLAVE_FACTOR: float = 2.0
 #: Rules drawn by name (those with the most alerts); the rest are drawn as "other rules".
 MAX_RULES: int = 5
+#: Cameras drawn at most; above it every k-th (in place order) is drawn and the legend says
+#: so (a city of millions has tens of thousands, which would make the map megabytes long and
+#: no easier to read).
+MAX_CAMERAS: int = 5_000
 
 _DISTRICTS = """
 SELECT p.district, min(p.x), max(p.x), min(p.y), max(p.y), count(DISTINCT r.person_id),
@@ -34,7 +42,8 @@ SELECT a.rule, p.x, p.y, count(*) FROM alerts a JOIN places p ON a.place = p.pla
 WHERE NOT a.suppressed_by_redlist AND p.x IS NOT NULL AND NOT isnan(p.x) GROUP BY ALL
 """
 _CAMERAS = ("SELECT p.x, p.y, p.kind = 'home' FROM cameras c JOIN places p "
-            "ON c.place_id = p.place_id WHERE p.x IS NOT NULL AND NOT isnan(p.x)")
+            "ON c.place_id = p.place_id WHERE p.x IS NOT NULL AND NOT isnan(p.x) "
+            "ORDER BY c.place_id")
 _GROUPS = """
 SELECT avg((ethnicity = 'minority')::INT), avg(migrant::INT), avg("foreign"::INT),
        avg(official::INT), avg(petition_history_recorded::INT),
@@ -48,15 +57,25 @@ FROM persons r LEFT JOIN named n ON n.person = r.person_id
 GROUP_LABELS = ("minority", "migrants", "foreigners", "officials", "petition history")
 
 
-def city_data(store: Path) -> dict[str, list[tuple]]:
+def city_data(store: Path, cameras: np.ndarray | None = None) -> dict[str, list[tuple]]:
     """The aggregates the map draws: per district (box, residents, group shares, people
-    named), alerts per rule and place, cameras, and group shares among residents and named."""
+    named), alerts per rule and place, cameras, and group shares among residents and named.
+    A store without alerts (a world run) names nobody; its cameras are ``cameras`` (place
+    ids) when given, none otherwise."""
     with open_run(store) as run:
-        run.con.execute(_NAMED)
+        tables = run.tables()
+        watched = "alerts" in tables
+        run.con.execute(_NAMED if watched else
+                        "CREATE TEMP TABLE named AS SELECT NULL::BIGINT AS person LIMIT 0")
+        if "cameras" not in tables and cameras is not None:
+            run.con.register("cameras", pa.table(
+                {"place_id": pa.array(np.asarray(cameras), pa.int64())}))
+        has_cameras = "cameras" in tables or cameras is not None
         return {"districts": run.con.execute(_DISTRICTS).fetchall(),
-                "alerts": run.con.execute(_ALERTS).fetchall(),
-                "cameras": run.con.execute(_CAMERAS).fetchall(),
-                "groups": run.con.execute(_GROUPS).fetchall()}
+                "alerts": run.con.execute(_ALERTS).fetchall() if watched else [],
+                "cameras": run.con.execute(_CAMERAS).fetchall() if has_cameras else [],
+                "groups": run.con.execute(_GROUPS).fetchall(),
+                "watched": [(watched,)]}
 
 
 def _enclaves(districts: list[tuple]) -> dict[int, str]:
@@ -76,7 +95,8 @@ def _draw_map(ax: object, data: dict[str, list[tuple]]) -> None:
     import matplotlib as mpl
 
     districts = data["districts"]
-    rates = [1000 * d[8] / d[5] if d[5] else 0.0 for d in districts]
+    watched = _watched(data)
+    rates = [1000 * d[8] / d[5] if d[5] and watched else 0.0 for d in districts]
     norm = mpl.colors.Normalize(min(rates), max(max(rates), min(rates) + 1e-9))
     cmap = mpl.colormaps["Greys"]
     enclaves = _enclaves(districts)
@@ -86,18 +106,22 @@ def _draw_map(ax: object, data: dict[str, list[tuple]]) -> None:
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor=cmap(0.1 + 0.5 * norm(rate)),
                                edgecolor="#000000" if enclave else "#ffffff",
                                lw=2.2 if enclave else 1.0, zorder=0))
-        ax.text(x0 + 8, y1 - 8, f"{rate:.0f}‰" + (f"\n{enclave}" if enclave else ""),
+        label = [f"{rate:.0f}‰"] if watched else [f"{d[5]:,}"]
+        ax.text(x0 + 8, y1 - 8, "\n".join(label + ([enclave] if enclave else [])),
                 fontsize=6.5, va="top", color="#1a1a1a", zorder=4)
     cams = np.array([(c[0], c[1]) for c in data["cameras"] if not c[2]] or [(np.nan, np.nan)])
-    ax.plot(cams[:, 0], cams[:, 1], linestyle="none", marker="+", color="#555555",
-            markersize=4, label="camera (not at a home)", zorder=2)
+    step = -(-len(cams) // MAX_CAMERAS)
+    ax.plot(cams[::step, 0], cams[::step, 1], linestyle="none", marker="+", color="#555555",
+            markersize=4, zorder=2, label="camera (not at a home)" if step == 1 else
+            f"camera (not at a home; 1 in {step} of {len(cams):,} drawn)")
     _draw_alerts(ax, data["alerts"])
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.set_xticks([])
     ax.set_yticks([])
     ax.grid(False)
-    ax.set_title("Where the alerts fall; districts by residents named per 1,000", loc="left")
+    ax.set_title("Where the alerts fall; districts by residents named per 1,000" if watched
+                 else "The city: districts (residents), enclaves, cameras", loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=2, fontsize=7)
 
 
@@ -113,43 +137,104 @@ def _draw_alerts(ax: object, alerts: list[tuple]) -> None:
             continue
         arr = np.array(pts, dtype=float)
         k = i if rule else len(PALETTE) - 2
-        ax.scatter(arr[:, 0], arr[:, 1], s=12 + 8 * np.sqrt(arr[:, 2]), alpha=0.75,
-                   color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % len(MARKERS)],
-                   edgecolor="white", linewidth=0.4, zorder=3,
+        style = {"alpha": 0.75, "color": PALETTE[k % len(PALETTE)],
+                 "marker": MARKERS[k % len(MARKERS)], "edgecolor": "white",
+                 "linewidth": 0.4, "zorder": 3}
+        sizes = 12 + 8 * np.sqrt(arr[:, 2])
+        # One collection per marker size, largest first: the SVG then defines each size's
+        # marker once and places it by reference, where a collection of mixed sizes writes
+        # every marker's outline in full (about 0.7 of the map's 0.8 MB in the demo).
+        for n in np.unique(arr[:, 2])[::-1]:
+            at = arr[:, 2] == n
+            ax.scatter(arr[at, 0], arr[at, 1], s=float(sizes[at][0]), **style)
+        # the legend's marker as one mixed collection draws it (the mean of the largest and
+        # smallest), from an empty collection
+        ax.scatter([], [], s=0.5 * float(sizes.max() + sizes.min()), **style,
                    label=f"{rule or 'other rules'} ({sum(int(p[2]) for p in pts):,})")
 
 
-def _draw_groups(ax: object, row: tuple) -> None:
+def _watched(data: dict[str, list[tuple]]) -> bool:
+    return bool(data.get("watched", [(True,)])[0][0])
+
+
+def _draw_groups(ax: object, row: tuple, *, watched: bool = True) -> None:
     y = np.arange(len(GROUP_LABELS))[::-1]
     residents = [100 * (v or 0.0) for v in row[:5]]
     named = [100 * (v or 0.0) for v in row[5:]]
-    ax.barh(y + 0.2, residents, height=0.38, color="#bbbbbb", label="of residents")
-    ax.barh(y - 0.2, named, height=0.38, color=PALETTE[0], label="of people named")
+    if not watched:  # nobody is named in a world without a watch
+        ax.barh(y, residents, height=0.6, color="#bbbbbb", label="of residents")
+        ax.set_title("Who lives there, by group", loc="left")
+    else:
+        ax.barh(y + 0.2, residents, height=0.38, color="#bbbbbb", label="of residents")
+        ax.barh(y - 0.2, named, height=0.38, color=PALETTE[0], label="of people named")
+        ax.set_title("Who is named, by group", loc="left")
     ax.set_yticks(y, GROUP_LABELS)
     ax.set_xlabel("share (%)")
-    ax.set_title("Who is named, by group", loc="left")
     ax.legend(loc="lower right", fontsize=7)
+
+
+def _figure(data: dict[str, list[tuple]]) -> object:
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(_RC):
+        fig, (ax, side) = plt.subplots(1, 2, figsize=(9.0, 5.6),
+                                       gridspec_kw={"width_ratios": [2.2, 1]})
+        _draw_map(ax, data)
+        _draw_groups(side, data["groups"][0], watched=_watched(data))
+        fig.tight_layout()
+    return fig
+
+
+def world_map(store: Path, out: Path, cameras: np.ndarray | None = None) -> Path | None:
+    """The map of a world run (no watch, no alerts) written as the SVG file ``out``: its
+    districts labelled with their residents, the enclaves outlined, ``cameras`` (place ids, as
+    the scenario's sensors place them) and each group's share of residents; None when the
+    store has no homes to draw."""
+    if not (store / "manifest.json").is_file():
+        return None
+    data = city_data(store, cameras)
+    if not data["districts"]:
+        return None
+    svg = compact(export(_figure(data), "map"))
+    Path(out).write_text(_XML + svg, encoding="utf-8")
+    return Path(out)
 
 
 def city_map(store: Path, figures_dir: Path | None) -> tuple[str, str] | None:
     """The map figure as inline SVG and its caption; None when the store is not there."""
-    import matplotlib.pyplot as plt
-
     if not (store / "manifest.json").is_file():
         return None
     data = city_data(store)
     if not data["districts"]:
         return None
-    with plt.rc_context(_RC):
-        fig, (ax, side) = plt.subplots(1, 2, figsize=(9.0, 5.6),
-                                       gridspec_kw={"width_ratios": [2.2, 1]})
-        _draw_map(ax, data)
-        _draw_groups(side, data["groups"][0])
-        fig.tight_layout()
+    fig = _figure(data)
     caption = ("The first city: each square is a district (its shade and number: residents "
                "named by an alert per 1,000 living there; a black outline: an enclave, where "
                f"the minority's or migrants' share is at least {ENCLAVE_FACTOR:g} times the "
                "city's); + a camera outside a home; each marker the alerts of one rule at one "
                "place, larger for more. Right: each group's share among residents and among "
                "the people named (no person is shown).")
-    return export(fig, "city-map", figures_dir), caption
+    svg = compact(export(fig, "city-map", figures_dir))
+    if figures_dir is not None:
+        (figures_dir / "city-map.svg").write_text(_XML + svg, encoding="utf-8")
+    return svg, caption
+
+
+_XML = '<?xml version="1.0" encoding="utf-8"?>\n'
+#: A run of markers placed by reference (``<use>``) with one style.
+_USES = re.compile(r'(?:\s*<use [^>]*? style="([^"]*)"/>)(?:\s*<use [^>]*? style="\1"/>)+')
+#: A marker's position, rounded to 0.01 pt (a 7,200th of an inch: nothing a screen shows).
+_POSITION = re.compile(r' ([xy])="(-?\d+\.\d{3,})"')
+
+
+def compact(svg: str) -> str:
+    """The map's SVG, smaller and drawn the same: each run of markers sharing a style gets the
+    style once, on a group around them (a ``<use>`` inherits it from there), and marker
+    positions are rounded to 0.01 pt."""
+    def hoist(match: re.Match[str]) -> str:
+        style = match.group(1)
+        return (f'<g style="{style}">' + match.group(0).replace(f' style="{style}"', "")
+                + "</g>")
+
+    return _POSITION.sub(lambda m: f' {m.group(1)}="{float(m.group(2)):.2f}"',
+                         _USES.sub(hoist, svg))

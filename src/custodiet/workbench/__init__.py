@@ -26,11 +26,12 @@ def open_bench(scenario: str | Path, *, people: int | None = None, days: int | N
     once."""
     from custodiet.workbench import _engine as engine
 
-    sc = engine.sized(engine.load(scenario), people=people, days=days, seed=seed)
+    loaded, source = engine.load_with_source(scenario)
+    sc = engine.sized(loaded, people=people, days=days, seed=seed)
     city = engine.prepare_city(
         sc, cache=Path(cache),
         progress=(lambda d, n: progress("simulating the city", d, n)) if progress else None)
-    bench = Bench(city, sc, threads=threads)
+    bench = Bench(city, sc, threads=threads, source=source)
     if answer:
         bench.answer_all((lambda d, n: progress("answering each rule", d, n))
                          if progress else None)

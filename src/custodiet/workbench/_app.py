@@ -5,8 +5,6 @@ from the page)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -21,11 +19,12 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from custodiet.store import PATH_NAME_RULE, is_path_name, path_name, printable
+from custodiet.store import path_name
 from custodiet.workbench import _engine as engine
-from custodiet.workbench import _study, _view
+from custodiet.workbench import _view
 from custodiet.workbench._bench import Bench, Card
 from custodiet.workbench._form import WEEKDAYS, sections
+from custodiet.workbench._tabs import MAX_TABS, Tab, Tabs
 
 #: No script but the package's own, no style but its own, nothing from the network; forms post
 #: only here; the page cannot be framed.
@@ -33,9 +32,9 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 #: The study's own report has inline styles and no script.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
-#: The largest form post accepted (a bench's edits are a few kilobytes; 200 MB used to be read
-#: whole into memory).
-MAX_POST_BYTES: int = 1_000_000
+#: The largest form post accepted (a card's form is about 2 kB; 200 MB used to be read whole
+#: into memory, and what a card holds as typed is kept with its tab).
+MAX_POST_BYTES: int = 64_000
 _LOCAL = ("127.0.0.1", "localhost")
 
 
@@ -52,68 +51,29 @@ def environment() -> Environment:
 
 
 class Workbench:
-    """The app's state: the bench, where files are saved and studies written, the study in
-    progress."""
+    """The app's state: the answered bench every tab starts from, each tab's own state (see
+    :mod:`custodiet.workbench._tabs`), where files are saved and studies written."""
 
-    def __init__(self, bench: Bench, *, save_dir: Path, study_dir: Path):
-        self.bench = bench
+    def __init__(self, bench: Bench, *, save_dir: Path, study_dir: Path,
+                 max_tabs: int = MAX_TABS):
+        self.origin = bench
         self.save_dir = Path(save_dir)
         self.study_dir = Path(study_dir)
-        self.study: _study.StudyRun | None = None
-        self.saved: Path | None = None
+        self.tabs = Tabs(bench, self.save_dir, limit=max_tabs)
         self.env = environment()
         self.env.globals["sections"] = self.sections
 
     def sections(self, card: Card) -> list[Any]:
+        b = self.origin
         return sections(card.template, {**card.values, "new_list": card.new_list},
-                        lists=self.bench.list_names, scorers=self.bench.scorer_names)
+                        lists=b.list_names, scorers=b.scorer_names)
 
-    def render(self, name: str, **extra: Any) -> str:
-        b = self.bench
+    def render(self, name: str, tab: Tab, **extra: Any) -> str:
+        b = tab.bench
         return self.env.get_template(name).render(
             bench=b, city=b.city, scenario=b.scenario, templates=engine.TEMPLATES,
-            study=self.study, save_dir=self.save_dir, saved=self.saved,
-            save_name=self.save_name(), **extra)
-
-    def save_name(self) -> str:
-        """The suggested file name: ``workbench-NAME.toml``, or ``-2``, ``-3`` … when a file
-        of that name exists that this workbench did not save."""
-        stem = f"workbench-{path_name(self.bench.base.name)}"[:75]
-        for k in range(1, 1000):
-            name = f"{stem}.toml" if k == 1 else f"{stem}-{k}.toml"
-            if self.may_replace(self.save_dir / name):
-                return name
-        raise engine.UserError("a thousand saved files already; choose a name",
-                               field="filename")
-
-    def may_replace(self, path: Path) -> bool:
-        """Save's "may I replace this?": nothing there, or the file this workbench saved."""
-        return not os.path.lexists(path) or (self.saved is not None and path == self.saved
-                                             and path.is_file() and not path.is_symlink())
-
-    def save(self, filename: str) -> Path:
-        """Write the bench as ``filename`` in the save folder: a path name ending in .toml,
-        never replacing a file this workbench did not save, written through a fresh temporary
-        file (created exclusively, so a link planted beside it is never followed)."""
-        if not (filename.endswith(".toml") and is_path_name(filename)):
-            raise engine.UserError(f"a file name like my-rules.toml ({PATH_NAME_RULE}), got "
-                                   f"{printable(filename)}", field="filename")
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        path = self.save_dir / filename
-        if not self.may_replace(path):
-            raise engine.UserError(f"{printable(filename)} already exists and Save never "
-                                   "replaces a file it did not write; choose another name",
-                                   field="filename")
-        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".tmp", dir=self.save_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.bench.toml(name=Path(filename).stem))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self.saved = path
-        return path
+            study=tab.study, save_dir=self.save_dir, saved=tab.saved, tab=tab,
+            save_name=tab.save_name(), max_tabs=self.tabs.limit, **extra)
 
 
 def _security(response: Response) -> Response:
@@ -166,83 +126,115 @@ def _fetched(request: Request) -> bool:
     return request.headers.get("x-requested-with") == "fetch"
 
 
-def _page(wb: Workbench, message: str = "", status: int = 200) -> Response:
-    return HTMLResponse(wb.render("page.html", message=message), status_code=status)
+def _page(wb: Workbench, tab: Tab, message: str = "", status: int = 200) -> Response:
+    return HTMLResponse(wb.render("page.html", tab, message=message), status_code=status)
+
+
+def _to(tab: Tab, fragment: str = "") -> RedirectResponse:
+    """Back to the tab's page (at ``fragment``) after a post."""
+    return RedirectResponse(f"/?s={tab.id}{fragment}", status_code=303)
+
+
+def _tab(request: Request) -> Tab | None:
+    """The request's tab (``?s=ID``), or None when the workbench holds no such tab."""
+    return _wb(request).tabs.get(request.query_params.get("s"))
+
+
+def _lost(request: Request) -> Response:
+    """A request without a tab held: a new tab at the scenario's rules, its page shown (an
+    edit for a tab no longer held is not applied; the page says so)."""
+    tab = _wb(request).tabs.new()
+    tab.lost = bool(request.query_params.get("s"))
+    return _to(tab)
 
 
 async def _index(request: Request) -> Response:
-    return _page(_wb(request))
+    tab = _tab(request)
+    if tab is None:
+        return _lost(request)
+    response = _page(_wb(request), tab)
+    tab.lost, tab.shown = False, True
+    return response
 
 
 async def _card(request: Request) -> Response:
     """One card's edit: the card again (fetched), or the page at the card (no script)."""
-    wb = _wb(request)
+    wb, tab = _wb(request), _tab(request)
+    if tab is None:
+        return _lost(request)
     index_ = int(request.path_params["index"])
-    if not 0 <= index_ < len(wb.bench.cards):
-        return _page(wb, "No such rule.", 404)
+    if not 0 <= index_ < len(tab.bench.cards):
+        return _page(wb, tab, "No such rule.", 404)
     from starlette.concurrency import run_in_threadpool
 
-    edited = await run_in_threadpool(wb.bench.edit, index_, await _form(request))
+    edited = await run_in_threadpool(tab.bench.edit, index_, await _form(request))
     if _fetched(request):
         return HTMLResponse(wb.env.get_template("_card.html").render(
-            card=edited, i=index_, sections=wb.sections, **_globals(wb)))
+            card=edited, i=index_, sections=wb.sections, tab=tab, **_globals(tab)))
     # without the script: the page again, at the card (its messages are in its state)
-    return RedirectResponse(f"/#card-{index_}", status_code=303)
+    return _to(tab, f"#card-{index_}")
 
 
 async def _add(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
-    wb = _wb(request)
+    wb, tab = _wb(request), _tab(request)
+    if tab is None:
+        return _lost(request)
     data = dict(await _form(request))
     try:
-        i = await run_in_threadpool(wb.bench.add, data.get("template", ""))
+        i = await run_in_threadpool(tab.bench.add, data.get("template", ""))
     except engine.UserError as err:
-        return _page(wb, err.format(), 400)
-    return RedirectResponse(f"/#card-{i}", status_code=303)
+        return _page(wb, tab, err.format(), 400)
+    return _to(tab, f"#card-{i}")
 
 
 async def _reset(request: Request) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
-    wb = _wb(request)
-    await run_in_threadpool(wb.bench.reset)
-    return RedirectResponse("/", status_code=303)
+    tab = _tab(request)
+    if tab is None:
+        return _lost(request)
+    _wb(request).tabs.reset(tab)
+    return _to(tab)
 
 
 async def _save(request: Request) -> Response:
-    wb = _wb(request)
+    wb, tab = _wb(request), _tab(request)
+    if tab is None:
+        return _lost(request)
     data = dict(await _form(request))
     try:
-        wb.save(data.get("filename", ""))
+        tab.save(data.get("filename", ""))
     except engine.UserError as err:
-        return _page(wb, err.format(), 400)
-    return RedirectResponse("/#saved", status_code=303)
+        return _page(wb, tab, err.format(), 400)
+    return _to(tab, "#saved")
 
 
 async def _study_page(request: Request) -> Response:
     """Start the full study (POST) or show its progress."""
-    wb = _wb(request)
+    wb, tab = _wb(request), _tab(request)
+    if tab is None:
+        return _lost(request)
     if request.method == "POST":
-        if wb.study is None or wb.study.state != "running":
-            try:
-                path = wb.save(wb.save_name())
-            except engine.UserError as err:
-                return _page(wb, err.format(), 400)
-            name = path_name(wb.bench.base.name)
+        if tab.study is None or tab.study.state != "running":
+            name = path_name(tab.bench.base.name)
             out = wb.study_dir / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-            wb.study = _study.start(path, out)
-        return RedirectResponse("/#study", status_code=303)
+            try:
+                wb.tabs.start_study(tab, out)
+            except engine.UserError as err:
+                return _page(wb, tab, err.format(), 400)
+        return _to(tab, "#study")
     if _fetched(request):
-        return HTMLResponse(wb.render("_study.html"))
-    return _page(wb)
+        return HTMLResponse(wb.render("_study.html", tab))
+    return _page(wb, tab)
 
 
 async def _report(request: Request) -> Response:
-    wb = _wb(request)
-    if wb.study is None or wb.study.state != "done":
-        return _page(wb, "No finished study yet.", 404)
-    response = FileResponse(wb.study.report, media_type="text/html")
+    wb, tab = _wb(request), _tab(request)
+    if tab is None:
+        return _lost(request)
+    if tab.study is None or tab.study.state != "done":
+        return _page(wb, tab, "No finished study yet.", 404)
+    response = FileResponse(tab.study.report, media_type="text/html")
     response.headers["Content-Security-Policy"] = REPORT_CSP
     return response
 
@@ -269,6 +261,6 @@ async def _guard(request: Request, call_next: Any) -> Response:
     return _security(response)
 
 
-def _globals(wb: Workbench) -> dict[str, Any]:
-    b = wb.bench
+def _globals(tab: Tab) -> dict[str, Any]:
+    b = tab.bench
     return {"bench": b, "city": b.city, "scenario": b.scenario}

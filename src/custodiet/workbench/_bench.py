@@ -3,6 +3,7 @@ by recompiling that one rule and auditing its alerts over the cached days."""
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -55,16 +56,28 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, Any, Any]
 class Bench:
     """Cards over a :class:`~custodiet.workbench._engine.City`; ``scenario`` is the scenario as
     written (with its police response: what Save writes; the city is its no-response twin).
-    Safe to use from several request threads (one edit at a time)."""
+    ``source`` is the text of the scenario's file, if any (Save edits it in place, keeping
+    its comments). Safe to use from several request threads (one answer at a time, across
+    every fork: they share the city, whose lists each answer sets)."""
 
     def __init__(self, city: engine.City, scenario: engine.Scenario | None = None, *,
-                 threads: int = 2):
+                 threads: int = 2, limit: int | None = None, source: str | None = None):
         self.city = city
         self.base = scenario or city.scenario
+        self.source = source
         self.threads = threads
-        self.lock = threading.Lock()
+        self.limit = limit  # the most cards :meth:`add` allows (None: no limit)
+        self.lock = threading.RLock()
         self.cards = [Card(r.template, r, r.model_dump(mode="json")) for r in self.base.rules]
         self.scenario = self.base
+
+    def fork(self, *, limit: int | None = None) -> Bench:
+        """Another bench over the same city and lock with a copy of these cards and their
+        answers (a browser tab's own; nothing is answered again)."""
+        other = copy.copy(self)
+        other.cards = copy.deepcopy(self.cards)
+        other.limit = limit
+        return other
 
     # ------------------------------------------------------------------ composition
     def _new_lists(self, cards: Sequence[Card]) -> list[dict[str, Any]]:
@@ -88,14 +101,16 @@ class Bench:
     # ------------------------------------------------------------------ answers
     def answer(self, index: int) -> Card:
         """Compute (or recompute) card ``index``'s answer for its current rule."""
-        card = self.cards[index]
-        started = time.perf_counter()
-        self.city.set_lists(self.scenario.lists)
-        rule = self.scenario.rules[index]
-        alerts = engine.run_alerts(self.city, rule, self.scenario.rules, threads=self.threads)
-        card.answer = rule_answer(self.city, rule, alerts)
-        card.seconds = time.perf_counter() - started
-        return card
+        with self.lock:
+            card = self.cards[index]
+            started = time.perf_counter()
+            self.city.set_lists(self.scenario.lists)
+            rule = self.scenario.rules[index]
+            alerts = engine.run_alerts(self.city, rule, self.scenario.rules,
+                                       threads=self.threads)
+            card.answer = rule_answer(self.city, rule, alerts)
+            card.seconds = time.perf_counter() - started
+            return card
 
     def answer_all(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Answer every card (at start)."""
@@ -150,6 +165,9 @@ class Bench:
             models = engine.rule_models()
             if template not in models:
                 raise engine.UserError(f"unknown template {template!r}", field="template")
+            if self.limit is not None and len(self.cards) >= self.limit:
+                raise engine.UserError(f"at most {self.limit} rules at once; start again "
+                                       "from the scenario's rules", field="template")
             taken = {c.rule.name for c in self.cards}
             n = 1
             while f"new_{template}_{n}" in taken:
@@ -179,4 +197,4 @@ class Bench:
                   "scenario's own.")
         scenario = self.scenario if name is None else \
             self.scenario.model_copy(update={"name": name})
-        return engine.scenario_toml(scenario, header)
+        return engine.scenario_toml(scenario, header, self.source)

@@ -46,6 +46,7 @@ from custodiet.workbench._scenarios import (
     common_fields,
     compose,
     load,
+    load_with_source,
     rule_models,
     scenario_toml,
     validate,
@@ -59,7 +60,7 @@ Progress = Callable[[int, int], None]
 
 __all__ = [
     "LIST_ATTRIBUTES", "TEMPLATES", "City", "KeyList", "Scenario", "UserError", "choices",
-    "common_fields", "compose", "load", "prepare_city", "rule_models",
+    "common_fields", "compose", "load", "load_with_source", "prepare_city", "rule_models",
     "run_alerts", "scenario_toml", "sized", "validate",
 ]
 

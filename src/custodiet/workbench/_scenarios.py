@@ -14,9 +14,14 @@ from custodiet.scenario.models import LIST_ATTRIBUTES, TEMPLATES
 
 def load(spec: str | Path) -> Scenario:
     """A built-in scenario's name or a TOML path, validated by the scenario loader."""
+    return load_with_source(spec)[0]
+
+
+def load_with_source(spec: str | Path) -> tuple[Scenario, str | None]:
+    """:func:`load`'s scenario and the text of its file (what Save edits)."""
     from custodiet.study import resolve_scenario
 
-    return resolve_scenario(spec)[0]
+    return resolve_scenario(spec)
 
 
 def validate(data: Mapping[str, Any]) -> Scenario:
@@ -63,16 +68,22 @@ def choices() -> dict[str, tuple[str, ...]]:
             "attributes": LIST_ATTRIBUTES, "category": CATEGORIES, "action": ACTIONS}
 
 
-def scenario_toml(scenario: Scenario, header: str = "") -> str:
-    """The scenario as TOML that ``custodiet run`` loads unchanged (checked by loading it)."""
+def scenario_toml(scenario: Scenario, header: str = "", source: str | None = None) -> str:
+    """The scenario as TOML that ``custodiet run`` loads unchanged (checked by loading it):
+    ``source`` (the file it was loaded from) edited in place, keeping its comments and order,
+    or, without one, the scenario's fields that differ from their defaults."""
     import tomli_w
 
     from custodiet.scenario import parse_scenario
+    from custodiet.workbench._tomldoc import edited
 
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     for key in ("name", "description"):
         data.setdefault(key, getattr(scenario, key))
-    text = "".join(f"# {line}\n" for line in header.splitlines()) + tomli_w.dumps(data)
+    body = tomli_w.dumps(data) if source is None else \
+        edited(source, scenario.model_dump(mode="json"), data)
+    text = "".join(f"# {line}\n" for line in header.splitlines()) + \
+        ("\n" if header and source is not None else "") + body
     if parse_scenario(text, source="saved scenario") != scenario:  # pragma: no cover
         raise RuntimeError("the saved scenario does not load back to the same scenario")
     return text

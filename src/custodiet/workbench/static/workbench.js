@@ -2,9 +2,24 @@
 // this script (each form posts and the server renders the page again); with it, a change to
 // a blank posts the card's form in the background and swaps in the answer and the messages
 // beside the fields, leaving the form (and the keyboard focus) where it is.
+//
+// Each tab has its own rules: the server names the tab in the page's addresses (?s=ID), and
+// this script keeps the id in the tab's sessionStorage, so that the workbench's bare address
+// opened again in the same tab comes back to the tab's own rules, not to a fresh copy.
 "use strict";
 
 (function () {
+  const KEY = "custodiet-workbench-tab";
+  const tab = document.body.dataset.tab;
+  const mine = sessionStorage.getItem(KEY);
+  if (document.body.hasAttribute("data-fresh") && mine && mine !== tab) {
+    // a fresh tab on the server, but this browser tab had one: go back to it (forgetting
+    // it first, so a tab the server no longer holds is not asked for twice)
+    sessionStorage.removeItem(KEY);
+    location.replace("/?s=" + encodeURIComponent(mine) + location.hash);
+    return;
+  }
+  sessionStorage.setItem(KEY, tab);
   const timers = new Map();
   let pending = new Map();
 
@@ -26,6 +41,10 @@
                   "X-Requested-With": "fetch"},
         body: encode(form),
       });
+      if (response.redirected) {  // the server no longer holds this tab: its page, afresh
+        location.assign(response.url);
+        return;
+      }
       const html = await response.text();
       if (pending.get(index) !== seq) return;  // a later edit is on its way
       const doc = new DOMParser().parseFromString(html, "text/html");
@@ -70,7 +89,7 @@
   const study = document.getElementById("study");
   function poll() {
     if (!study.querySelector("[data-running]")) return;
-    fetch("/study", {headers: {"X-Requested-With": "fetch"}})
+    fetch("/study?s=" + encodeURIComponent(tab), {headers: {"X-Requested-With": "fetch"}})
       .then(function (r) { return r.text(); })
       .then(function (html) {
         const doc = new DOMParser().parseFromString(html, "text/html");
