@@ -119,3 +119,10 @@ def test_a_command_describes_its_own_files_in_its_own_words(tmp_path: Path) -> N
     assert "beside the paper's" in usual
     own = wrote(tmp_path, what={"results.json": "the four answers, for other programs"})
     assert "beside the paper's" not in own and "the four answers" in own
+
+
+def test_world_of_one_day_says_one_day(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "city"
+    assert main(["world", "--people", "1500", "--days", "1", "--seed", "2", "--out", str(out),
+                 "--quiet"]) == 0
+    assert "places over 1 day: " in capsys.readouterr().out

@@ -108,8 +108,10 @@ def world_findings(out: Path) -> list[str]:
         m = run_.manifest
     lawful = sum(n for _, n in kinds)
     which = f" ({', '.join(f'{k} {n:,}' for k, n in kinds)})" if kinds else ""
+    days = m.get("days", 0)
     return [f"a city of {m.get('people', 0):,} people in {rows.get('places', 0):,} places over "
-            f"{m.get('days', 0)} days: {rows.get('stays', 0):,} stays, {rows.get('calls', 0):,} "
+            f"{days} day{'s' * (days != 1)}: {rows.get('stays', 0):,} stays, "
+            f"{rows.get('calls', 0):,} "
             f"calls, {rows.get('tickets', 0):,} tickets",
             f"{rows.get('incidents', 0):,} incidents (ground truth), {lawful:,} of them "
             f"lawful{which}"]
