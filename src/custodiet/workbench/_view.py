@@ -53,6 +53,9 @@ def lift_text(answer: dict[str, Any]) -> str:
     (the report's words: ``custodiet.audit.sentence``)."""
     if not answer["metrics"]["alerts"]:
         return "undefined: no alert"
+    if not answer["metrics"]["true_alerts"] and answer["chance_precision"] == 0:
+        return ("not known: neither its alerts nor as many alerts drawn by chance found what "
+                "it claims")
     bound = answer.get("lift_high") is None and answer.get("lift_low") is not None
     fig = Quoted.of(answer["lift"], answer.get("lift_low"), answer.get("lift_high"),
                     lower_bound_only=bound, n_units=answer["metrics"]["alerts"])
@@ -75,20 +78,49 @@ def status_text(answer: dict[str, Any]) -> str | None:
     return text + ": wrongs nobody, not counted as a true alert"
 
 
+def _compared_innocents(a: dict[str, Any]) -> str:
+    m = a["metrics"]
+    if m["alerts"] and not m["true_alerts"]:
+        return "none: no true alert"
+    return number(m["innocents_per_true_alert"])
+
+
+def _compared_lift(a: dict[str, Any]) -> str:
+    if a["lift"] is not None:
+        return f"{a['lift']:.2f}×"
+    return "no alert" if not a["metrics"]["alerts"] else "not known"
+
+
+def _compared_status(a: dict[str, Any]) -> str:
+    m = a["metrics"]
+    if m.get("status_precision") is None:
+        return "claims none"
+    return f"{share(m['status_precision'])} ({count(m['status_alerts'])} alerts)"
+
+
 #: The figures compared before and after a change: (label, how to read it from an answer).
 COMPARED: tuple[tuple[str, Any], ...] = (
     ("Alerts per day", lambda a: number(a["metrics"]["alerts_per_day"])),
     ("Precision", lambda a: share(a["metrics"]["precision"])),
-    ("Lift over chance", lambda a: "undefined" if a["lift"] is None else f"{a['lift']:.2f}×"),
-    ("Innocents per true alert", lambda a: number(a["metrics"]["innocents_per_true_alert"])),
+    ("Lift over chance", _compared_lift),
+    ("Innocents per true alert", _compared_innocents),
     ("People flagged", lambda a: count(a["metrics"]["persons_flagged"])),
     ("Innocent people flagged", lambda a: count(a["metrics"]["innocents_flagged"])),
 )
 
+#: Compared only when the rule claims an administrative status (the digital whistle's
+#: crowded rentals): the one figure such a rule moves that precision never shows.
+STATUS_COMPARED = ("Alerts finding an administrative status", _compared_status)
+
 
 def before_after(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """Rows (figure, before, after) for the comparison table."""
-    return [(label, read(before), read(after)) for label, read in COMPARED]
+    """Rows (figure, before, after) for the comparison table; the share of alerts finding an
+    administrative status too when either side claims one."""
+    rows = [(label, read(before), read(after)) for label, read in COMPARED]
+    if any(a["metrics"].get("status_precision") is not None for a in (before, after)):
+        label, read = STATUS_COMPARED
+        rows.insert(2, (label, read(before), read(after)))
+    return rows
 
 
 @dataclass
