@@ -13,6 +13,13 @@ phase of the watch, and the machine's load average before and after (``os.getloa
 the machine may be shared, so compare ratios measured within one run. With two lengths it
 prints the watch's cost per day of the longer over the shorter (1.0: the cost of a day does
 not grow with the run).
+
+    python bench/study.py --one-run                        # the watched run alone, 7 and 28 days
+
+``--one-run`` simulates only the scenario's watched run (world, watch and store; no twin, audit
+or report), so an old and a new build can be alternated in a few seconds each: it prints the
+world's and the watch's CPU seconds (the watch by phase and its five costliest rules), their
+ratio and the watch's CPU a day, with the load.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from typing import Any
 
 import custodiet
 import custodiet.watch as watch_package
+from custodiet.study import resolve_scenario, simulate, sized
 from custodiet.world import World
 
 _WATCHES: list[Any] = []
@@ -114,6 +122,45 @@ def measure(people: int, days: int, seeds: int, removal_rates: list[float] | Non
     }
 
 
+def measure_one(people: int, days: int, seed: int, workdir: Path) -> dict[str, Any]:
+    """The default scenario's watched run alone, timed: world steps and watch by phase."""
+    _WATCHES.clear()
+    _WORLD_CPU[0] = 0.0
+    scenario = sized(resolve_scenario("default")[0], people=people, days=days, seed=seed)
+    load_before = os.getloadavg()
+    out = simulate(scenario, workdir / f"one-{people}-{days}", force=True)
+    load_after = os.getloadavg()
+    seconds = json.loads((Path(out) / "manifest.json").read_text())["seconds"]
+    cpu = _WATCHES[-1].cpu_seconds
+    watch_cpu, world_cpu = sum(cpu.values()), _WORLD_CPU[0]
+    rules = {k: v for k, v in cpu.items() if k.startswith("rule:")}
+    return {
+        "people": people, "days": days, "seed": seed, "wall_s": seconds,
+        "world_cpu_s": round(world_cpu, 3), "watch_cpu_s": round(watch_cpu, 3),
+        "watch_over_world_cpu": round(watch_cpu / world_cpu, 2) if world_cpu else None,
+        "watch_cpu_s_per_day": round(watch_cpu / days, 4),
+        "watch_phases_cpu_s": {k: round(v, 3) for k, v in cpu.items() if k not in rules}
+        | {"rules": round(sum(rules.values()), 3)},
+        "costliest_rules_cpu_s": {k: round(v, 3) for k, v in sorted(
+            rules.items(), key=lambda kv: -kv[1])[:5]},
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in load_after],
+    }
+
+
+def _print_one(r: dict[str, Any]) -> None:
+    print(f"\nthe watched run of default, {r['people']} people x {r['days']} days, seed "
+          f"{r['seed']}   (load before {r['load_before'][0]:.2f}, after "
+          f"{r['load_after'][0]:.2f}); wall s: {r['wall_s']}")
+    print(f"  CPU: world steps {r['world_cpu_s']:.2f} s, watch {r['watch_cpu_s']:.2f} s, "
+          f"watch / world {r['watch_over_world_cpu']}x, watch {r['watch_cpu_s_per_day']:.3f} "
+          "CPU s a day")
+    print("  watch by phase (CPU s): " + ", ".join(
+        f"{k} {v:.2f}" for k, v in r["watch_phases_cpu_s"].items()))
+    print("  costliest rules (CPU s): " + ", ".join(
+        f"{k[5:]} {v:.2f}" for k, v in r["costliest_rules_cpu_s"].items()))
+
+
 def _print(r: dict[str, Any]) -> None:
     print(f"\nrun default --people {r['people']} --days {r['days']} --seeds {r['seeds']} "
           f"--jobs 1   (load before {r['load_before'][0]:.2f}, after {r['load_after'][0]:.2f})")
@@ -142,18 +189,35 @@ def main() -> None:
     ap.add_argument("--removal-rates", default=None,
                     help="comma-separated, or 'none' (default: the study's)")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
+    ap.add_argument("--one-run", action="store_true",
+                    help="time the watched run alone (seed 1; no twin, audit or report)")
     args = ap.parse_args()
     rates = None
     if args.removal_rates is not None:
         rates = [] if args.removal_rates == "none" else [
             float(x) for x in args.removal_rates.split(",")]
     _record_watches()
+    if args.one_run:  # loaded once a process: kept out of both lengths' watch
+        started = time.process_time()
+        import sklearn.linear_model  # the learned scorer's model
+        import sklearn.pipeline
+        import sklearn.preprocessing  # noqa: F401
+        print(f"loading scikit-learn (the learned scorer's first fit, once a process): "
+              f"{time.process_time() - started:.2f} CPU s")
     results = []
     with tempfile.TemporaryDirectory(prefix="custodiet-bench-study-") as tmp:
         for days in args.days:
+            if args.one_run:
+                results.append(measure_one(args.people, days, 1, Path(tmp)))
+                _print_one(results[-1])
+                continue
             results.append(measure(args.people, days, args.seeds, rates, Path(tmp)))
             _print(results[-1])
-    if len(results) > 1:
+    if len(results) > 1 and args.one_run:
+        short, long_ = results[0], results[-1]
+        print(f"\nwatch CPU a day, {long_['days']} days over {short['days']} days: "
+              f"{long_['watch_cpu_s_per_day'] / short['watch_cpu_s_per_day']:.2f}x")
+    elif len(results) > 1:
         short, long_ = results[0], results[-1]
         print(f"\nwatch cost a day, {long_['days']} days over {short['days']} days: "
               f"{long_['watch_s_per_day'] / short['watch_s_per_day']:.2f}x wall, "

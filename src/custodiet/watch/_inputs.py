@@ -5,7 +5,7 @@ Observed event tables carry one extra column, ``seen_day``: the day the watch re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
 
@@ -52,10 +52,22 @@ def refuse_truth(tables: Mapping[str, object]) -> None:
         raise TruthLeak(f"the watch must never read ground truth, got {', '.join(leaked)}")
 
 
-def register(session: Session, tables: Mapping[str, pa.Table]) -> None:
-    """Register ``tables`` (missing relations as empty tables) in ``session`` by name."""
+#: The relations that change from day to day beside the observed events.
+PER_DAY = ("members", "member_homes", "scores")
+#: The relations the watch registers that are the same every day (places, homes, records …):
+#: registered once, when the watch is built.
+STATIC_RELATIONS = tuple(n for n in RELATIONS if n not in OBSERVED and n not in PER_DAY)
+#: The relations the watch registers again each day: the events it holds, the lists, scores.
+DAILY_RELATIONS = (*OBSERVED, *PER_DAY)
+
+
+def register(session: Session, tables: Mapping[str, pa.Table],
+             names: Iterable[str] | None = None) -> None:
+    """Register ``tables`` (missing relations as empty tables) in ``session`` by name: every
+    relation of ``RELATIONS``, or only those in ``names``."""
     refuse_truth(tables)
-    for name, sch in RELATIONS.items():
+    wanted = RELATIONS if names is None else {name: RELATIONS[name] for name in names}
+    for name, sch in wanted.items():
         table = tables.get(name)
         if table is None:
             table = sch.empty_table()

@@ -19,14 +19,9 @@ import pyarrow as pa
 
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
-from custodiet.watch._inputs import OBSERVED, RELATIONS
+from custodiet.watch._inputs import STATIC_RELATIONS
 from custodiet.watch._rules import compile_rule, run_rule
 from custodiet.watch._watch import Watch, alert_table
-
-#: The relations that change from day to day beside the observed events.
-PER_DAY = ("members", "member_homes", "scores")
-#: The relations the watch registers that are the same every day (places, homes, records …).
-STATIC_RELATIONS = tuple(n for n in RELATIONS if n not in OBSERVED and n not in PER_DAY)
 
 
 @dataclass(frozen=True)

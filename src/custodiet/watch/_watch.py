@@ -29,12 +29,14 @@ from custodiet import schema
 from custodiet.engine import Session
 from custodiet.scenario import Scenario
 from custodiet.watch._inputs import (
+    DAILY_RELATIONS,
     HOMES,
     MEMBER_HOMES,
     OBSERVED,
     RECORDS,
     SCORES,
     SPOUSES,
+    STATIC_RELATIONS,
     refuse_truth,
     register,
 )
@@ -173,6 +175,11 @@ class Watch:
         self._today = Session(threads=1) if any(self._today_only.values()) else None
         """Where the rules that read only today's rows run: the same relations, with the
         event tables holding today's rows alone rather than the whole buffer."""
+        for session in (self.session, self._today):
+            if session is not None:  # the same every day: registered once
+                register(session, self._static, STATIC_RELATIONS)
+        self._members: tuple[pa.Table, pa.Table] | None = None
+        """The last lists' members and their households (unchanged on most days)."""
         self.day = 0
         self.observed: dict[str, pa.Table] = {}
         """The last day's observed events, as the sensors handed them over."""
@@ -213,14 +220,13 @@ class Watch:
             scores.append(scores_table(name, level, self._prev_level[name]))
             self._prev_level[name] = level
         t = self._clock("scorers", t)
-        members = self.registry.members_table()
-        tables = {**window, **self._static, "members": members,
-                  "member_homes": member_homes(members, self._household),
+        members, homes = self._member_homes()
+        tables = {**window, **self._static, "members": members, "member_homes": homes,
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
-        register(self.session, tables)
+        register(self.session, tables, DAILY_RELATIONS)
         self.observed, self.relations = observed, tables
         if self._today is not None:
-            register(self._today, {**tables, **observed})
+            register(self._today, {**tables, **observed}, DAILY_RELATIONS)
         self._clock("relations", t)
         alerts = self._alerts(day)
         t = _now()
@@ -237,6 +243,14 @@ class Watch:
         self.day += 1
         return {"alerts": alerts, "actions": actions, "list_membership": membership,
                 "list_changes": self.registry.changes}
+
+    def _member_homes(self) -> tuple[pa.Table, pa.Table]:
+        """Today's ``members`` and ``member_homes``: the last day's tables while the lists'
+        members are the same (the households are computed again only when they change)."""
+        members = self.registry.members_table()
+        if self._members is None or not self._members[0].equals(members):
+            self._members = (members, member_homes(members, self._household))
+        return self._members
 
     def _alerts(self, day: int) -> pa.Table:
         parts = []
