@@ -116,3 +116,13 @@ def test_the_yellow_panels_markers_keep_a_dark_edge() -> None:
 
     assert PALETTE.index("#F0E442") == 7
     assert "#333333" not in svg(7) and "#333333" in svg(8)
+
+
+def test_figures_keep_their_words_as_text_not_outlines() -> None:
+    """A figure's labels are SVG text (searchable, read aloud, small), not glyph paths."""
+    from custodiet.report._figures import bars, export
+
+    svg = export(bars([("flag rate", [Bar("petitioners", 0.2), Bar("everyone else", 0.1)])],
+                      xlabel="share flagged"), "words")
+    assert "<text" in svg and "petitioners" in svg and "share flagged" in svg
+    assert "glyph" not in svg.lower()

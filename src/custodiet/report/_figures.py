@@ -83,7 +83,11 @@ def export(fig: MplFigure, name: str, folder: Path | None = None) -> str:
     """The figure as inline SVG markup; also written as ``name.svg`` and ``name.png`` into
     ``folder`` when given. Closes the figure."""
     bbox = _tight(fig)
-    svg = _svg(fig, name, bbox)
+    # The text as text, not as glyph outlines: searchable, read by screen readers, and a
+    # fraction of the size. The SVG backend reads the setting when it saves, not when the
+    # figure was drawn, so it is set here.
+    with plt.rc_context({"svg.fonttype": _RC["svg.fonttype"]}):
+        svg = _svg(fig, name, bbox)
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.svg").write_text(
