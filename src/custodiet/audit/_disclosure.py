@@ -69,6 +69,7 @@ class Disclosure:
     thresholds_dropped: int
     thresholds: int
     perturbed: int | None = None  # values given cell-key noise; None when off
+    secret: bool = False  # the perturbation's table key carries a publisher's secret
 
     @property
     def withheld_share(self) -> float:
@@ -89,7 +90,8 @@ class Disclosure:
                           "built from one; complementary suppression until no such count is "
                           "a linear combination of the published counts and rates",
                 **({} if self.perturbed is None else
-                   {"perturbation": {**noise_summary(), "values": self.perturbed}})}
+                   {"perturbation": {**noise_summary(), "values": self.perturbed,
+                                     "publisher_secret": self.secret}})}
 
 
 class _Model:
@@ -281,11 +283,12 @@ def _costs(m: _Model, live: list[tuple[Any, list[int]]], published: list[int]) -
 
 
 def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
-            min_cell: float, perturb: bool = False) -> Disclosure:
+            min_cell: float, perturb: bool = False, secret: bool = False) -> Disclosure:
     """Suppress (in place) every value of ``result`` and ``sweep`` from which a count below
     ``min_cell`` could be derived; drop sweep thresholds that would isolate a small interval.
     With ``perturb`` (the joint cells carry record keys), every published count then gets its
-    cell-key noise and every published rate is recomputed from perturbed counts."""
+    cell-key noise and every published rate is recomputed from perturbed counts; ``secret``
+    records whether the record keys were made under a publisher's secret."""
     n_thr = dropped = 0
     kept = np.zeros(1, np.int64)
     if sweep is not None and joint.grid is not None:
@@ -327,6 +330,7 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
         if joint.cells.keys is None:
             raise ValueError("perturbation needs the cells' record keys")
         out.perturbed = perturb_counts(m, joint.cells.keys, joint.cells.count, frames, sweep)
+        out.secret = secret
     return out
 
 
