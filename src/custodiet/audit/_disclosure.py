@@ -28,6 +28,7 @@ from custodiet.audit._cells import Cells, Grouping
 from custodiet.audit._derivable import derivable_small, outcome_family
 from custodiet.audit._frame import AuditResult, GroupFrame
 from custodiet.audit._sweep import Grid, Sweep, SweepFrame
+from custodiet.audit._unlisted import listed_values, merge_unlisted
 from custodiet.errors import UserError
 
 #: Share of withheld values from which the report warns that suppression is heavy.
@@ -97,9 +98,11 @@ class Disclosure:
 class _Model:
     """Atoms, the published items and the counts (functionals) each reveals."""
 
-    def __init__(self, joint: Joint, bounds: np.ndarray, labelled: bool):
+    def __init__(self, joint: Joint, bounds: np.ndarray, labelled: bool,
+                 listed: dict[str, set[Any]] | None = None):
         c = joint.cells
-        combos, self.u = np.unique(c.codes, axis=0, return_inverse=True)
+        codes = c.codes if listed is None else merge_unlisted(c, listed)
+        combos, self.u = np.unique(codes, axis=0, return_inverse=True)
         self.u = self.u.reshape(-1)
         self.combos = combos
         self.keys = [tuple(c.levels[j][combos[i, j]] for j in range(combos.shape[1]))
@@ -300,7 +303,8 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
     if joint.cut is not None and joint.grid is not None:
         b_cut = int(np.searchsorted(joint.grid.thresholds, joint.cut, side="left"))
         bounds = np.union1d(kept, [b_cut]) if b_cut < len(joint.grid.thresholds) else kept
-    m = _Model(joint, bounds.astype(np.int64), result.labelled)
+    published = [*result.frames.values(), *(sweep.frames.values() if sweep else [])]
+    m = _Model(joint, bounds.astype(np.int64), result.labelled, listed_values(published))
     _check_size(m)
     frames = {"": result.overall_frame, **result.frames}
     for name, fr in frames.items():
