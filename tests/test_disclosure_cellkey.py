@@ -184,3 +184,123 @@ def test_cli_perturb_states_the_method_and_survey_weights_scale_the_noise(tmp_pa
     assert err.max() <= 2 * 2.5 and (err > 0).any()
     assert set(np.round(err / 2.5, 9)) <= {0.0, 1.0, 2.0}  # whole respondents of weight 2.5
 
+
+
+SECRET = b"a publisher's secret, 32 bytes!!"
+
+
+def _small(n: int = 120, seed: int = 5) -> list[tuple[str, int, int]]:
+    rng = np.random.default_rng(seed)
+    g = rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2])
+    f = (rng.random(n) < 0.4).astype(int)
+    y = (rng.random(n) < 0.5).astype(int)
+    return [(str(a), int(b), int(c)) for a, b, c in zip(g, f, y, strict=True)]
+
+
+def _published(path: Path, rows: list[tuple], secret: bytes = b"",
+               extra: str | None = None) -> dict:
+    """What a flag audit by ``g`` publishes (the noisy counts and rates); ``extra`` adds a
+    column that is not audited but is part of every row's content."""
+    head = "g,f,y" + (",batch" if extra is not None else "")
+    tail = "" if extra is None else ",0"
+    body = "".join(f"{a},{b},{c}{tail}\n" for a, b, c in rows)
+    path.write_text(head + "\n" + body + ("" if extra is None else f"c,1,1,{extra}\n"))
+    spec = AuditSpec(path=path, groups=["g"], flag="f", label="y", min_cell=5, perturb=True,
+                     perturb_secret=secret)
+    d = json.loads(json.dumps(clean(audit_file(spec).to_dict())))
+    return {"overall": d["overall"], "groupings": d["groupings"]}
+
+
+def test_without_the_secret_trying_every_value_of_the_missing_row_fails(tmp_path):
+    """Someone holding every row but one tries each value of the missing row (its group, flag
+    and outcome: 12 candidates), recomputes the perturbed output as custodiet would, and keeps
+    the candidates that reproduce the published one. Without a publisher's secret exactly the
+    true row survives; with one (unknown to the attacker) none does."""
+    rows = _small()
+    candidates = [(g, f, y) for g in "abc" for f in (0, 1) for y in (0, 1)]
+    for victim in (7, 61):
+        truth = rows[victim]
+        others = rows[:victim] + rows[victim + 1:]
+        plain = _published(tmp_path / "p.csv", rows)
+        keyed = _published(tmp_path / "k.csv", rows, secret=SECRET)
+        tries = {c: _published(tmp_path / "t.csv", [*others, c]) for c in candidates}
+        assert [c for c, out in tries.items() if out == plain] == [truth]
+        assert [c for c, out in tries.items() if out == keyed] == []
+        assert _published(tmp_path / "again.csv", rows[::-1], secret=SECRET) == keyed
+
+
+def test_the_secret_is_never_written_nor_printed(tmp_path, capsys, monkeypatch):
+    """``--perturb-secret FILE`` and the environment variable give the same noise; the secret
+    appears in no output; metrics.json and the report say whether one was used."""
+    from custodiet.audit import SECRET_VARIABLE
+
+    rows = _small(200)
+    src = tmp_path / "t.csv"
+    src.write_text("g,f,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+    key = tmp_path / "secret"
+    key.write_bytes(SECRET + b"\n")
+    base = ["audit", str(src), "--label", "y", "--flag", "f", "--group", "g", "--min-cell", "5",
+            "--perturb"]
+    assert main([*base, "--out", str(tmp_path / "file"), "--perturb-secret", str(key)]) == 0
+    monkeypatch.setenv(SECRET_VARIABLE, SECRET.decode())
+    assert main([*base, "--out", str(tmp_path / "env")]) == 0
+    monkeypatch.delenv(SECRET_VARIABLE)
+    assert main([*base, "--out", str(tmp_path / "none")]) == 0
+    said = capsys.readouterr()
+    out = {k: json.loads((tmp_path / k / "metrics.json").read_text())
+           for k in ("file", "env", "none")}
+    for k in ("overall", "groupings"):
+        assert out["file"][k] == out["env"][k] != out["none"][k]
+    flags = [out[k]["disclosure"]["perturbation"]["publisher_secret"] for k in out]
+    assert flags == [True, True, False]
+    assert "are made under the publisher" in (tmp_path / "file" / "report.html").read_text()
+    assert "made without a publisher" in (tmp_path / "none" / "report.html").read_text()
+    for needle in (SECRET, SECRET[:12], SECRET.hex().encode()):
+        assert needle.decode("latin-1") not in said.out + said.err
+        for p in tmp_path.rglob("*"):
+            if p.is_file() and p != key:
+                assert needle not in p.read_bytes(), p
+
+
+@pytest.mark.parametrize(("extra", "content", "needle"), [
+    (["--perturb"], b"tiny-key\n", "--perturb-secret: must be at least 16 bytes"),
+    ([], SECRET, "a perturbation secret needs --perturb"),
+    (["--perturb"], b"\n\n", "is empty"),
+    (["--perturb"], b"x" * 5000, "not a secret file"),
+    (["--perturb"], None, "cannot be read"),
+])
+def test_a_bad_secret_is_one_line(tmp_path, capsys, extra, content, needle):
+    src = tmp_path / "t.csv"
+    src.write_text("g,f,y\n" + "".join(f"{a},{b},{c}\n" for a, b, c in _small()))
+    key = tmp_path / "secret"
+    if content is not None:
+        key.write_bytes(content)
+    rc = main(["audit", str(src), "--out", str(tmp_path / "o"), "--flag", "f", "--group", "g",
+               "--perturb-secret", str(key), *extra])
+    err = capsys.readouterr().err
+    assert rc == 2 and needle in err and len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()
+    if content and content.strip():  # the secret is never printed
+        assert content.strip().decode() not in err
+
+
+def test_averaging_outputs_of_one_table_gains_nothing_but_of_many_tables_does(tmp_path):
+    """What the noise does and does not protect against averaging. Outputs of one table give
+    the same count of the same people the same noise, so their average keeps the noise. Tables
+    that differ (here the same rows plus one extra row, different each time, in another group)
+    give the same people fresh noise, so averaging K of them converges on the exact count
+    (a documented limit, docs/audit.md): the mean of K noises of variance 1.2 lies within
+    4 standard deviations, 4 * sqrt(1.2 / K), of 0."""
+    rows = _small()
+    exact = sum(1 for g, f, _ in rows if g == "a" and f == 1)
+
+    def flagged_a(out: dict) -> float:
+        (a,) = [e for e in out["groupings"]["g"]["groups"] if e["group"] == {"g": "a"}]
+        return a["counts"]["flagged"]
+
+    one = [flagged_a(_published(tmp_path / "o.csv", rows[::s])) for s in (1, -1)]
+    assert one[0] == one[1]  # the same table, reversed: the same noise
+    k = 20
+    many = [flagged_a(_published(tmp_path / "m.csv", rows, extra=str(i))) for i in range(k)]
+    assert len(set(many)) > 1  # fresh noise in each table
+    assert abs(np.mean(many) - exact) <= 4 * np.sqrt(1.2 / k)

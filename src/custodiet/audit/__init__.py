@@ -3,6 +3,7 @@ group with a pass band, bootstrap intervals on aggregated cells, small-cell supp
 threshold sweeps. Used by the simulation audit and by ``custodiet audit`` on real tables."""
 
 from custodiet.audit._bootstrap import percentile_interval, resample_counts
+from custodiet.audit._cellkey import MIN_SECRET_BYTES, SECRET_VARIABLE
 from custodiet.audit._cells import Cells, Grouping, cells_from_arrow, cells_from_relation
 from custodiet.audit._clustered import ClusteredSample
 from custodiet.audit._disclosure import Disclosure, protect
@@ -46,6 +47,8 @@ __all__ = [
     "HALF",
     "LABELLED",
     "LIFT",
+    "MIN_SECRET_BYTES",
+    "SECRET_VARIABLE",
     "UNLABELLED",
     "AuditResult",
     "AuditSpec",

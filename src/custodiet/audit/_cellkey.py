@@ -14,11 +14,19 @@ count keeps its people, so its noise), and the counts that changed would name th
 cells. Keyed by the whole table, every count of the second file gets fresh noise, while every
 output of one table (other groupings, other thresholds, other flag rules, reruns) gives the
 same count of the same people the same noise, so averaging outputs of one table gains nothing.
+
+Why a publisher's secret: the table key is a function of the data alone, so someone holding
+every row but one can compute it for each possible value of the missing row and keep the value
+whose noise reproduces the published counts. With a secret (``--perturb-secret FILE`` or the
+environment variable :data:`SECRET_VARIABLE`), the table key is an HMAC of the data's digest
+under the secret; without the secret the noise cannot be recomputed. The secret is never
+printed nor stored; the same secret must be used for every output of a table.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any
 
 import duckdb
@@ -35,23 +43,35 @@ _VERSION = b"custodiet cell key v1"
 
 #: SQL that hashes a row's full content, for ``copy_needed`` (the row is the alias ``t``).
 ROW_HASH = "md5_number(to_json(t)::VARCHAR) AS __h"
+#: The environment variable that may hold the publisher's secret (its text).
+SECRET_VARIABLE = "CUSTODIET_PERTURB_SECRET"
+#: The shortest secret accepted: a short one can be tried along with the missing row's values.
+MIN_SECRET_BYTES = 16
+
+
+def table_key(digest: bytes, secret: bytes = b"") -> str:
+    """The table key from the data's digest: its SHA-256 without a secret (anyone holding the
+    data can recompute it), an HMAC-SHA-256 under the publisher's secret with one."""
+    if not secret:
+        return hashlib.sha256(digest).hexdigest()
+    return hmac.new(secret, digest, hashlib.sha256).hexdigest()
 
 
 def add_record_keys(con: duckdb.DuckDBPyConnection, secret: bytes = b"") -> None:
-    """Replace ``src``'s row hash ``__h`` by the record key ``__rk`` (see the module's text).
-    Identical rows are told apart by their rank among themselves, which is the same whatever
-    the row order."""
+    """Replace ``src``'s row hash ``__h`` by the record key ``__rk`` (see the module's text),
+    under the publisher's ``secret`` when one is given. Identical rows are told apart by their
+    rank among themselves, which is the same whatever the row order."""
     con.execute("CREATE OR REPLACE TABLE src AS SELECT * EXCLUDE (__h), "
                 "md5_number(__h::VARCHAR || '#' || row_number() OVER (PARTITION BY __h)::VARCHAR)"
                 " AS __g FROM src")
     lo, hi, n = con.execute(
         "SELECT bit_xor((__g % 18446744073709551616)::UBIGINT), "
         "bit_xor((__g // 18446744073709551616)::UBIGINT), count(*) FROM src").fetchone()
-    table_key = hashlib.sha256(b"\0".join([_VERSION, secret, str(lo).encode(),
-                                          str(hi).encode(), str(n).encode()])).hexdigest()
+    digest = b"\0".join([_VERSION, b"", str(lo).encode(), str(hi).encode(), str(n).encode()])
+    key = table_key(digest, secret)
     con.execute("CREATE OR REPLACE TABLE src AS SELECT * EXCLUDE (__g), "
                 "(md5_number($k || __g::VARCHAR) % 4294967296)::BIGINT AS __rk FROM src",
-                {"k": table_key})
+                {"k": key})
 
 
 def noise(keys: np.ndarray, people: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from custodiet.audit._cells import Cells, Grouping
 from custodiet.audit._derivable import derivable_small, outcome_family
 from custodiet.audit._frame import AuditResult, GroupFrame
 from custodiet.audit._sweep import Grid, Sweep, SweepFrame
+from custodiet.audit._unlisted import listed_values, merge_unlisted
 from custodiet.errors import UserError
 
 #: Share of withheld values from which the report warns that suppression is heavy.
@@ -69,6 +70,7 @@ class Disclosure:
     thresholds_dropped: int
     thresholds: int
     perturbed: int | None = None  # values given cell-key noise; None when off
+    secret: bool = False  # the perturbation's table key carries a publisher's secret
 
     @property
     def withheld_share(self) -> float:
@@ -89,15 +91,18 @@ class Disclosure:
                           "built from one; complementary suppression until no such count is "
                           "a linear combination of the published counts and rates",
                 **({} if self.perturbed is None else
-                   {"perturbation": {**noise_summary(), "values": self.perturbed}})}
+                   {"perturbation": {**noise_summary(), "values": self.perturbed,
+                                     "publisher_secret": self.secret}})}
 
 
 class _Model:
     """Atoms, the published items and the counts (functionals) each reveals."""
 
-    def __init__(self, joint: Joint, bounds: np.ndarray, labelled: bool):
+    def __init__(self, joint: Joint, bounds: np.ndarray, labelled: bool,
+                 listed: dict[str, set[Any]] | None = None):
         c = joint.cells
-        combos, self.u = np.unique(c.codes, axis=0, return_inverse=True)
+        codes = c.codes if listed is None else merge_unlisted(c, listed)
+        combos, self.u = np.unique(codes, axis=0, return_inverse=True)
         self.u = self.u.reshape(-1)
         self.combos = combos
         self.keys = [tuple(c.levels[j][combos[i, j]] for j in range(combos.shape[1]))
@@ -281,11 +286,12 @@ def _costs(m: _Model, live: list[tuple[Any, list[int]]], published: list[int]) -
 
 
 def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
-            min_cell: float, perturb: bool = False) -> Disclosure:
+            min_cell: float, perturb: bool = False, secret: bool = False) -> Disclosure:
     """Suppress (in place) every value of ``result`` and ``sweep`` from which a count below
     ``min_cell`` could be derived; drop sweep thresholds that would isolate a small interval.
     With ``perturb`` (the joint cells carry record keys), every published count then gets its
-    cell-key noise and every published rate is recomputed from perturbed counts."""
+    cell-key noise and every published rate is recomputed from perturbed counts; ``secret``
+    records whether the record keys were made under a publisher's secret."""
     n_thr = dropped = 0
     kept = np.zeros(1, np.int64)
     if sweep is not None and joint.grid is not None:
@@ -297,7 +303,8 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
     if joint.cut is not None and joint.grid is not None:
         b_cut = int(np.searchsorted(joint.grid.thresholds, joint.cut, side="left"))
         bounds = np.union1d(kept, [b_cut]) if b_cut < len(joint.grid.thresholds) else kept
-    m = _Model(joint, bounds.astype(np.int64), result.labelled)
+    published = [*result.frames.values(), *(sweep.frames.values() if sweep else [])]
+    m = _Model(joint, bounds.astype(np.int64), result.labelled, listed_values(published))
     _check_size(m)
     frames = {"": result.overall_frame, **result.frames}
     for name, fr in frames.items():
@@ -327,6 +334,7 @@ def protect(result: AuditResult, sweep: Sweep | None, joint: Joint, *,
         if joint.cells.keys is None:
             raise ValueError("perturbation needs the cells' record keys")
         out.perturbed = perturb_counts(m, joint.cells.keys, joint.cells.count, frames, sweep)
+        out.secret = secret
     return out
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from custodiet.audit._cellkey import ROW_HASH
+from custodiet.audit._cellkey import MIN_SECRET_BYTES, ROW_HASH
 from custodiet.audit._cells import quote
 from custodiet.audit._validate import suggest
 from custodiet.errors import UserError
@@ -80,6 +80,11 @@ def check_spec(spec: AuditSpec) -> None:
     if not spec.min_cell >= MIN_CELL_FLOOR:
         raise UserError(f"must be at least {MIN_CELL_FLOOR} on real data (smaller cells could "
                         f"single out people), got {spec.min_cell:g}", field="--min-cell")
+    if spec.perturb_secret and not spec.perturb:
+        raise UserError("a perturbation secret needs --perturb", field="--perturb-secret")
+    if spec.perturb_secret and len(spec.perturb_secret) < MIN_SECRET_BYTES:
+        raise UserError(f"must be at least {MIN_SECRET_BYTES} bytes (a short secret can be "
+                        "guessed); e.g. head -c 32 /dev/urandom > FILE", field="--perturb-secret")
     if spec.glob:
         return
     if not spec.path.exists():

@@ -89,7 +89,7 @@ def load_table(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
                         "nothing could be published", where=where)
     refuse_identifiers(spec, con, survey)
     if spec.perturb:
-        add_record_keys(con)
+        add_record_keys(con, spec.perturb_secret)
     info: dict[str, Any] = {"rows": int(rows), "people": float(people),
                             "weights": None if not spec.weight else (
                                 "survey" if survey else "counts")}
@@ -201,7 +201,8 @@ def _audit_loaded(spec: AuditSpec, con: duckdb.DuckDBPyConnection,
         sweep.score = spec.score
     joint = _joint(rel, groups, label, weight, grid, cut, survey,
                    "__rk" if spec.perturb else None)
-    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell, perturb=spec.perturb)
+    disclosure = protect(result, sweep, joint, min_cell=spec.min_cell, perturb=spec.perturb,
+                         secret=bool(spec.perturb_secret))
     info["groups"] = groups
     return RealAudit(result, sweep, info, disclosure, cut)
 

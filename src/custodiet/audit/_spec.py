@@ -31,6 +31,10 @@ class AuditSpec:
     perturb: bool = False
     """Add cell-key noise to every published count (rates from the noisy counts), so that
     outputs of two similar tables cannot be subtracted to reveal one person."""
+    perturb_secret: bytes = field(default=b"", repr=False, compare=False)
+    """The publisher's secret mixed into the perturbation's table key (at least 16 bytes; the
+    same for every output of a table), so that someone holding every row but one cannot
+    recompute the noise for each value of the missing row. Never printed nor stored."""
     glob: bool = False
     """Read ``path`` as a pattern of several files (``data/*.csv``); by default the path is
     that one file, whatever characters its name holds."""

@@ -61,7 +61,44 @@ def register(sub: Any) -> None:
     p.add_argument("--perturb", action="store_true",
                    help="add cell-key noise (at most 2 people) to every published count, so "
                         "that outputs of similar tables cannot be subtracted (docs/audit.md)")
+    p.add_argument("--perturb-secret", metavar="FILE",
+                   help="a file holding the publisher's secret (at least 16 bytes, the same "
+                        "for every output of a table), mixed into the perturbation's keys so "
+                        "that nobody without it can recompute the noise; never printed nor "
+                        "stored (default: the environment variable CUSTODIET_PERTURB_SECRET, "
+                        "else none)")
     p.set_defaults(handler=run)
+
+
+#: The largest secret file read (a secret is a few dozen bytes).
+MAX_SECRET_BYTES = 4096
+
+
+def perturb_secret(path: str | None, perturb: bool) -> bytes:
+    """The publisher's secret: the file's bytes (a trailing newline dropped), else the
+    environment variable's text when perturbing, else none. Never printed."""
+    import os
+    import stat
+
+    from custodiet.audit import SECRET_VARIABLE
+
+    if path is None:
+        text = os.environ.get(SECRET_VARIABLE, "") if perturb else ""
+        return text.rstrip("\r\n").encode("utf-8", "surrogateescape")
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise UserError("is not a regular file", where=path, field="--perturb-secret")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SECRET_BYTES + 1)
+    except OSError as err:
+        raise UserError(f"cannot be read ({err.strerror})", where=path,
+                        field="--perturb-secret") from None
+    if len(data) > MAX_SECRET_BYTES:
+        raise UserError(f"is more than {MAX_SECRET_BYTES:,} bytes: not a secret file",
+                        where=path, field="--perturb-secret")
+    if not data.strip():
+        raise UserError("is empty", where=path, field="--perturb-secret")
+    return data.rstrip(b"\r\n")
 
 
 def _references(items: list[str], groups: list[str]) -> dict[str, str]:
@@ -90,7 +127,8 @@ def run(args: argparse.Namespace) -> int:
         top_pct=args.top_pct, weight=args.weight,
         reference=_references(args.reference, list(dict.fromkeys(args.group))),
         bootstrap=args.bootstrap, seed=args.seed, min_cell=args.min_cell,
-        band=tuple(args.band), glob=args.glob, perturb=args.perturb)
+        band=tuple(args.band), glob=args.glob, perturb=args.perturb,
+        perturb_secret=perturb_secret(args.perturb_secret, args.perturb))
     real = audit_file(spec)
 
     def build(figures: Path) -> tuple[Any, dict[str, Any]]:

@@ -279,7 +279,12 @@ def add_method_section(report: Report, result: AuditResult,
             "people, fixed by the people it counts and by the table, and rates are computed "
             "from the perturbed counts, so that subtracting two outputs (of this table and a "
             "copy with one person fewer, or of two groupings) does not give one person. "
-            "Counts therefore need not add up to their totals.")
+            "Counts therefore need not add up to their totals. " + (
+                "Its keys are made under the publisher's secret, so the noise cannot be "
+                "recomputed without it." if disclosure.secret else
+                "Its keys are made without a publisher's secret (--perturb-secret): someone "
+                "holding every row but one could recompute the noise for each value of the "
+                "missing row and keep the one that gives these counts."))
     if result.bootstrap:
         sec.paragraph(f"Intervals: {result.bootstrap} bootstrap resamples (seed {result.seed})"
                       " drawn as multinomial counts of the aggregated cells, which is the same "
