@@ -125,7 +125,10 @@ def test_a_damaged_store_is_noticed_on_open(tmp_path, capsys):
     (cases["deep"] / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
     needles = {"truncated": "bytes, the manifest says", "wal": "write-ahead log",
                "rows": "the manifest says", "flipped": "SHA-256",
-               "hugeint": "manifest.json cannot be read", "deep": "manifest.json cannot be read"}
+               "hugeint": "manifest.json cannot be read: it holds a number of more than 4,300 "
+                          "digits", "deep": "manifest.json cannot be read"}
     for case, run in cases.items():
         assert main(["inspect", str(run)]) == 2, case
         _one_line(capsys, needles[case])
+    assert main(["inspect", str(cases["hugeint"])]) == 2
+    assert "set_int_max_str_digits" not in capsys.readouterr().err  # advice for programmers

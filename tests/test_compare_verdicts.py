@@ -223,3 +223,17 @@ def test_compared_reads_the_registry_unit() -> None:
     d = compared(REGISTRY["alerts"], Spread(**a), Spread(**b), paired=True)
     assert d.words == ("the same in every city compared (B \u2212 A = 0 in each), too few "
                        "cities to tell")
+
+
+def test_a_metrics_file_with_a_huge_number_is_said_plainly(tmp_path, capsys) -> None:
+    """A number of 50,000 digits: one line in the user's words, not Python's advice."""
+    from custodiet.cli import main
+
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "metrics.json").write_text(
+            '{"headline": {"alerts": {"mean": ' + "9" * 50_000 + "}}}")
+    assert main(["compare", str(tmp_path / "a"), str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert "it holds a number of more than 4,300 digits" in err
+    assert "set_int_max_str_digits" not in err and len(err.strip().splitlines()) == 1

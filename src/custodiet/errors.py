@@ -20,3 +20,13 @@ class UserError(Exception):
         """The single line the CLI prints: ``where: field: message``."""
         parts = [p for p in (self.where, self.field) if p]
         return ": ".join([*parts, self.message])
+
+
+def parse_error_text(err: BaseException) -> str:
+    """What a parser's error says, in one line a user can act on: Python's advice for a
+    number of more than 4,300 digits (``sys.set_int_max_str_digits``) is for programmers,
+    so such a number is said as one."""
+    text = str(err)
+    if "integer string conversion" in text:
+        return "it holds a number of more than 4,300 digits"
+    return text.splitlines()[0][:160] if text else type(err).__name__

@@ -9,7 +9,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from custodiet.errors import UserError
+from custodiet.errors import UserError, parse_error_text
 from custodiet.store import printable
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def load_metrics(folder: str) -> StudyMetrics:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError) as err:
-        msg = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        msg = parse_error_text(err)
         raise UserError(f"metrics.json is not valid JSON: {msg}", where=str(path)) from None
     if not isinstance(data, dict) or not isinstance(data.get("headline"), dict):
         raise UserError("metrics.json has no headline figures (not written by custodiet run)",

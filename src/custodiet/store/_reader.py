@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from custodiet._labels import decoded
 from custodiet.engine import connect, quote_ident
-from custodiet.errors import UserError
+from custodiet.errors import UserError, parse_error_text
 from custodiet.store._atomic import is_partial
 from custodiet.store._writer import DATABASE, MANIFEST, database_facts
 
@@ -128,7 +128,7 @@ def _read_manifest(manifest: Path) -> dict[str, Any]:
                             where=str(manifest))
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError, OSError, RecursionError) as err:
-        msg = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+        msg = parse_error_text(err)
         raise UserError(f"manifest.json cannot be read: {msg}", where=str(manifest)) from None
     if not isinstance(data, dict):
         raise UserError("manifest.json is not an object", where=str(manifest))
