@@ -111,11 +111,12 @@ class LearnedScorer:
     from zero, so a warm start would change the daily-refit levels (``refit_days = 1``).
 
     The features are few and take few values (flags and counts), so a day's training rows are
-    kept as their distinct rows with a count (at 50k people, 50,000 rows a day fall into about
-    150): the scaler is fitted with the counts as weights and the regression with count ×
-    sampling weight, the same objective as over every row, so a fit costs the same on day 28 as
-    on day 2 rather than growing with the rows kept. The fit runs in float64 (the rows as kept
-    are float32: a float32 fit of a million rows sums its gradient to float32 precision).
+    kept as their distinct rows with a count (at 50k people × 28 days, 50,000 rows a day fell
+    into 31 to 122): the scaler is fitted with the counts as weights and the regression with
+    count × sampling weight, the same objective as over every row, so a fit costs about the same
+    on day 28 as on day 2 rather than growing with the rows kept. The fit runs in float64 (the
+    rows as kept are float32: a float32 fit of a million rows sums its gradient to float32
+    precision).
 
     The fit and the prediction run on one BLAS thread: a simulation is one process on one core
     (a study runs one per core), so a second BLAS thread only contends with the other
