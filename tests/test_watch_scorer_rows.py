@@ -1,0 +1,113 @@
+"""The learned scorer's training rows kept as distinct rows with counts: the rows and counts match
+a brute-force count, and the weighted fit on them is the fit on every row."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from custodiet.watch import _scorers
+from custodiet.watch._scorers import distinct_rows
+
+
+def _brute_force(x: np.ndarray, y: np.ndarray) -> Counter:
+    """How often each (row, label) occurs, row by row."""
+    return Counter((tuple(row), bool(label)) for row, label in zip(x.tolist(), y.tolist(),
+                                                                  strict=True))
+
+
+def _check(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows, labels, count = distinct_rows(x, y)
+    got = Counter({(tuple(r), bool(lab)): c for r, lab, c in zip(
+        rows.tolist(), labels.tolist(), count.tolist(), strict=True)})
+    # Each distinct row once (a repeat would collapse in the Counter) with every row's count.
+    assert len(got) == rows.shape[0]
+    assert got == _brute_force(x, y)
+    assert rows.dtype == x.dtype and labels.dtype == np.bool_ and count.dtype == np.float64
+    assert count.sum() == x.shape[0]
+    return rows, labels, count
+
+
+def test_distinct_rows_count_each_row_once() -> None:
+    x = np.array([[1, 0], [0, 2], [1, 0], [1, 0], [0, 2]], np.float32)
+    y = np.array([True, False, True, False, False])
+    rows, labels, count = _check(x, y)
+    got = sorted(zip(map(tuple, rows.tolist()), labels.tolist(), count.tolist(), strict=True))
+    assert got == [((0.0, 2.0), False, 2.0), ((1.0, 0.0), False, 1.0),
+                   ((1.0, 0.0), True, 2.0)]
+
+
+def test_distinct_rows_match_a_brute_force_count_of_random_rows() -> None:
+    rng = np.random.default_rng(5)
+    n = 4000
+    x = np.column_stack([rng.random(n) < 0.3, rng.poisson(1.5, n), rng.integers(0, 4, n),
+                         rng.random(n) < 0.05]).astype(np.float32)
+    y = rng.random(n) < 0.1
+    rows, _, _ = _check(x, y)
+    assert rows.shape[0] < 200
+
+
+def test_distinct_rows_of_many_valued_columns_sort_whole_rows(monkeypatch) -> None:
+    """Six columns of 1,500 values each make more combinations (1.1e19) than an int64 code
+    packs: the fallback sorts whole rows, and still counts every row (repeats included)."""
+    calls = []
+    sorted_rows = _scorers._distinct_rows_sorted
+
+    def spy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        calls.append(x.shape)
+        return sorted_rows(x, y)
+
+    monkeypatch.setattr(_scorers, "_distinct_rows_sorted", spy)
+    rng = np.random.default_rng(6)
+    n = 3000
+    x = rng.random((n, 6)).astype(np.float32)
+    x[n // 2:] = x[:n // 2]  # every row twice, some with a different label
+    y = rng.random(n) < 0.5
+    _check(x, y)
+    assert calls == [(n, 6)]
+
+
+def test_the_sorted_fallback_agrees_with_the_packed_codes() -> None:
+    rng = np.random.default_rng(7)
+    n = 2000
+    x = np.column_stack([rng.integers(0, 3, n), rng.poisson(0.7, n)]).astype(np.float32)
+    y = rng.random(n) < 0.2
+    packed = distinct_rows(x, y)
+    by_sort = _scorers._distinct_rows_sorted(x, y)
+    for a, b in zip(packed, by_sort, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_distinct_rows_of_no_rows() -> None:
+    x = np.zeros((0, 3), np.float32)
+    rows, labels, count = distinct_rows(x, np.zeros(0, bool))
+    assert rows.shape == (0, 3) and rows.dtype == np.float32
+    assert labels.shape == (0,) and count.shape == (0,) and count.dtype == np.float64
+
+
+def test_the_fit_on_distinct_rows_is_the_fit_on_every_row() -> None:
+    """Counts as weights give the objective of the rows repeated: the coefficients of a fit on
+    every row (float64, as the scorer fits) and on the distinct rows agree to lbfgs's
+    precision, far below what moves a level."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    x = np.column_stack([rng.random(n) < 0.2, rng.poisson(1.0, n)]).astype(np.float32)
+    y = rng.random(n) < np.where(x[:, 0] > 0, 0.2, 0.02) * (1 + x[:, 1]) / 2
+    w = np.where(y, 1.0, 2.0)  # sampled negatives weighed back, as the scorer does
+    every = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    every.fit(x.astype(np.float64), y, logisticregression__sample_weight=w)
+    rows, labels, count = distinct_rows(x, y)
+    assert rows.shape[0] < 50
+    once = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    once.fit(rows.astype(np.float64), labels, standardscaler__sample_weight=count,
+             logisticregression__sample_weight=count * np.where(labels, 1.0, 2.0))
+    assert np.allclose(once[0].mean_, every[0].mean_, rtol=1e-12)
+    assert np.allclose(once[0].scale_, every[0].scale_, rtol=1e-9)
+    assert np.allclose(once[-1].coef_, every[-1].coef_, atol=1e-6)
+    assert np.allclose(once[-1].intercept_, every[-1].intercept_, atol=1e-6)
+    assert np.allclose(once.predict_proba(x)[:, 1], every.predict_proba(x)[:, 1], rtol=1e-5)
