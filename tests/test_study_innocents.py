@@ -10,12 +10,8 @@ import dataclasses
 import pyarrow as pa
 
 from custodiet.audit.sim import StudyInfo, pool_study
-from custodiet.audit.sim._rules import (
-    innocent_rows,
-    overall_metrics,
-    rule_innocent_rows,
-    rule_metrics,
-)
+from custodiet.audit.sim._innocent_rows import innocent_rows, rule_innocent_rows
+from custodiet.audit.sim._rules import overall_metrics, rule_metrics
 from custodiet.audit.sim._sections import Twins
 from custodiet.report import summary
 from custodiet.report._aggregation import pooled
@@ -160,7 +156,7 @@ def test_a_systems_rows_are_its_rules_rows_added_up_person_by_person() -> None:
     set: a person innocent under one rule and guilty under another is not innocent."""
     from types import SimpleNamespace
 
-    from custodiet.audit.sim._pooled import innocents_interval
+    from custodiet.audit.sim._pooled_innocents import innocents_interval
 
     by_rule = pa.table({"rule": ["a", "a", "b", "b", "b"], "person": [1, 2, 2, 3, 4],
                         "innocent": [True, False, True, False, True],
@@ -182,7 +178,7 @@ def test_no_innocent_counted_gives_a_bound_that_can_pass_one() -> None:
     import math
     from types import SimpleNamespace
 
-    from custodiet.audit.sim._pooled import innocents_interval
+    from custodiet.audit.sim._pooled_innocents import innocents_interval
 
     rows = pa.table({"rule": ["a", "a"], "person": [1, 2], "innocent": [False, False],
                      "true_alerts": [1, 1]})

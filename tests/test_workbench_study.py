@@ -99,27 +99,32 @@ def _fake_run(monkeypatch) -> None:
         sys.executable, "-c", _LOADS_THEN_REPORTS.format(src=src), str(scenario), str(out)])
 
 
-def _run_study(client, wb) -> None:
-    started = client.post("/study", follow_redirects=False)
+def _run_study(tab) -> None:
+    """Start the full study from one tab (``tests.test_workbench_form._Client``) and wait."""
+    started = tab.post("/study", follow_redirects=False)
     assert started.status_code == 303, started.text[-500:]
-    assert wb.study is not None
-    _wait(wb.study)
+    assert tab.tab.study is not None
+    _wait(tab.tab.study)
 
 
 @pytest.mark.parametrize("name", ["My Study", "../../x", "default"])
 def test_run_the_full_study_over_http_for_any_scenario_name(monkeypatch, tmp_path, name):
+    from tests.test_workbench_form import _Client
+
     _fake_run(monkeypatch)
     client, wb = _app(tmp_path, name)
     with client:
-        _run_study(client, wb)
-        assert wb.study.state == "done", wb.study.error
-        saved = wb.study.scenario
+        tab = _Client(client, wb)
+        _run_study(tab)
+        study = tab.tab.study
+        assert study.state == "done", study.error
+        saved = study.scenario
         assert saved.parent == tmp_path / "saved" and is_path_name(saved.name)
-        assert wb.study.out.parent == tmp_path / "studies" and is_path_name(wb.study.out.name)
-        assert load_scenario(saved).rules == wb.bench.scenario.rules
-        page = client.get("/study", headers={"x-requested-with": "fetch"})
+        assert study.out.parent == tmp_path / "studies" and is_path_name(study.out.name)
+        assert load_scenario(saved).rules == tab.tab.bench.scenario.rules
+        page = tab.get("/study", headers={"x-requested-with": "fetch"})
         assert page.status_code == 200
-        report = client.get("/study/report")
+        report = tab.get("/study/report")
         assert report.status_code == 200 and "Study of" in report.text
     assert {p.name for p in tmp_path.iterdir()} == {"saved", "studies"}
 
@@ -129,37 +134,41 @@ def test_run_the_full_study_after_a_card_refused_a_non_finite_value(monkeypatch,
                                                                    bad):
     from urllib.parse import urlencode
 
-    from tests.test_workbench_form import form_of
+    from tests.test_workbench_form import _Client, form_of
 
     _fake_run(monkeypatch)
     client, wb = _app(tmp_path, "My Study")
-    bench = wb.bench
-    index = next(i for i, c in enumerate(bench.cards) if "radius_m" in c.values)
-    before = bench.cards[index].rule
-    pairs = [(k, bad if k == "radius_m" else v) for k, v in
-             form_of(bench.cards[index], bench.list_names, bench.scorer_names)]
     with client:
-        edited = client.post(f"/card/{index}", content=urlencode(pairs),
-                             headers={"x-requested-with": "fetch",
-                                      "content-type": "application/x-www-form-urlencoded"})
+        tab = _Client(client, wb)
+        bench = tab.tab.bench
+        index = next(i for i, c in enumerate(bench.cards) if "radius_m" in c.values)
+        before = bench.cards[index].rule
+        pairs = [(k, bad if k == "radius_m" else v) for k, v in
+                 form_of(bench.cards[index], bench.list_names, bench.scorer_names)]
+        edited = tab.post(f"/card/{index}", content=urlencode(pairs),
+                          headers={"x-requested-with": "fetch",
+                                   "content-type": "application/x-www-form-urlencoded"})
         assert edited.status_code == 200 and 'aria-invalid="true"' in edited.text
         assert bench.cards[index].rule == before  # the last valid rule is kept
-        _run_study(client, wb)
-        assert wb.study.state == "done", wb.study.error
-        assert load_scenario(wb.study.scenario).rules[index] == before
+        _run_study(tab)
+        assert tab.tab.study.state == "done", tab.tab.study.error
+        assert load_scenario(tab.tab.study.scenario).rules[index] == before
 
 
 @pytest.mark.slow
 def test_run_the_full_study_end_to_end_for_my_study(tmp_path):
     """The real ``custodiet run`` on the saved file of a scenario named "My Study"."""
+    from tests.test_workbench_form import _Client
+
     client, wb = _app(tmp_path, "My Study")
     with client:
-        started = client.post("/study", follow_redirects=False)
+        tab = _Client(client, wb)
+        started = tab.post("/study", follow_redirects=False)
         assert started.status_code == 303
         for _ in range(3000):
-            if wb.study.state != "running":
+            if tab.tab.study.state != "running":
                 break
             time.sleep(0.2)
-        assert wb.study.state == "done", wb.study.error
-        report = client.get("/study/report")
+        assert tab.tab.study.state == "done", tab.tab.study.error
+        report = tab.get("/study/report")
         assert report.status_code == 200 and "<title>Study of" in report.text

@@ -13,10 +13,15 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
+from custodiet.audit.sim._pooled_innocents import (
+    INTERVAL_REPLICATES,
+    counted,
+    finite,
+    innocents_interval,
+)
 from custodiet.audit.sim._pooled_rows import (
     KindEffect,
     Knowability,
@@ -37,9 +42,6 @@ from custodiet.audit.sim._sections import (
 from custodiet.audit.sim._study import SeedAudit
 
 Z95 = 1.959964
-#: Bootstrap replicates of the clustered intervals of pooled precision and lift (assumption:
-#: enough for the 2.5% and 97.5% quantiles to be stable to about a percentage point).
-INTERVAL_REPLICATES = 1000
 
 
 def wilson(hits: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
@@ -133,20 +135,16 @@ def _intervals(cities: _Cities, rules: set[str], *, seed: int = 0) -> dict[str, 
     w_low, w_high = wilson(hits, n)
     low, high = min(p.low, w_low), max(p.high, w_high)
     out: dict[str, Any] = {"precision_low": low, "precision_high": high,
-                           "precision_design_effect": _finite(p.design_effect)}
+                           "precision_design_effect": finite(p.design_effect)}
     if chance.n_units:
         lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES, seed=seed)
         c_low, c_high = wilson(int(chance.num.sum()), chance.n_units)
         lift_low = min(lift.low, low / c_high) if c_high else lift.low
         lift_high = max(lift.high, high / c_low) if c_low else math.inf
-        out.update({"lift": _finite(lift.estimate),
-                    "lift_low": _finite(lift_low), "lift_high": _finite(lift_high),
+        out.update({"lift": finite(lift.estimate),
+                    "lift_low": finite(lift_low), "lift_high": finite(lift_high),
                     "lift_lower_bound_only": math.isinf(lift_high)})
     return out
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
 
 
 def _pool(rows: Iterable[Any], lift: Iterable[Any] = ()) -> dict[str, Any]:
@@ -198,11 +196,6 @@ def _status(rows: list[Any], lift: list[Any]) -> dict[str, Any]:
     return out
 
 
-def _counts(pooled: dict[str, Any]) -> tuple[int, int]:
-    """The counts a pooled row's innocents per true alert divides (innocents, true alerts)."""
-    return int(pooled["innocents_flagged"]), int(pooled["true_alerts"])
-
-
 def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     """Per rule (name order): the pooled figures (see the module docstring)."""
     names = sorted({r.rule for a in audits for r in a.rules if r.rule is not None})
@@ -213,7 +206,7 @@ def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
         pooled = _pool(rows, lift)
         out.append(PooledRule(rule=n, **{**pooled, **_clustered(cities, {n}),
                                          **innocents_interval(audits, rules={n},
-                                                              expected=_counts(pooled))}))
+                                                              expected=counted(pooled))}))
     return out
 
 
@@ -231,56 +224,6 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
                            "with_chance": "lift_low" in clustered})
 
 
-def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0,
-                       rules: set[str] | None = None,
-                       expected: tuple[int, int] | None = None) -> dict[str, Any]:
-    """Innocents per true alert over every city with its interval from the bootstrap nested
-    by city and person (:class:`custodiet.audit.ClusteredSample`): one row per person flagged,
-    1 if innocent over the true alerts first naming them, so Σ num / Σ den is the pooled
-    figure exactly. Without ``rules``: the rules claiming wrongdoing (``SeedAudit.innocents``);
-    with them: those rules' rows (``SeedAudit.rule_innocents``) added up person by person.
-    ``expected`` (innocents, true alerts) is the pooled figure's own count: rows that do not
-    add up to it give no interval rather than an interval around another figure. Empty when a
-    seed kept no rows or no alert was true."""
-    parts = [(a.seed, _flagged(a, rules)) for a in audits]
-    if not parts or any(t is None for _, t in parts):
-        return {}
-    city = np.concatenate([np.full(t[0].size, s, np.int64) for s, t in parts])
-    person, innocent, true = (np.concatenate([t[i] for _, t in parts]) for i in range(3))
-    if not true.sum() or (expected is not None and
-                          (int(innocent.sum()), int(true.sum())) != expected):
-        return {}
-    sample = ClusteredSample.from_arrays(
-        city, person, innocent.astype(np.float64), true.astype(np.float64),
-        cities=np.asarray([a.seed for a in audits], np.int64))
-    # innocents per true alert can pass 1 however the rows fall: never capped as a share
-    r = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed, proportion=False)
-    return {"innocents_per_true_alert_low": _finite(r.low),
-            "innocents_per_true_alert_high": _finite(r.high)}
-
-
-def _flagged(audit: SeedAudit, rules: set[str] | None
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """One city's flagged people (person, innocent, true alerts) for ``rules`` (None: the
-    rules claiming wrongdoing); a person flagged by several of them is innocent only when
-    innocent under each, and the true alerts first naming them add up."""
-    table = audit.innocents if rules is None else audit.rule_innocents
-    if table is None:
-        return None
-    if rules is not None:
-        table = table.filter(pc.is_in(table["rule"],
-                                              value_set=pa.array(sorted(rules), pa.string())))
-    person = table["person"].to_numpy(zero_copy_only=False)
-    innocent = table["innocent"].to_numpy(zero_copy_only=False).astype(np.int64)
-    true = table["true_alerts"].to_numpy(zero_copy_only=False)
-    if rules is None or len(rules) == 1:
-        return person, innocent, true
-    people, at = np.unique(person, return_inverse=True)
-    every = np.ones(people.size, np.int64)
-    np.minimum.at(every, at, innocent)
-    return people, every, np.bincount(at, weights=true, minlength=people.size).astype(np.int64)
-
-
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
     """Per system: its rules and the pooled figures over its rules' alerts."""
     names = sorted({s.system for a in audits for s in (a.systems or [])})
@@ -293,7 +236,7 @@ def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
         out.append(PooledSystem(system=n, rules=rows[0].rules,
                                 **{**pooled, **_clustered(cities, members),
                                    **innocents_interval(audits, rules=members,
-                                                        expected=_counts(pooled))}))
+                                                        expected=counted(pooled))}))
     return out
 
 

@@ -15,8 +15,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from custodiet.audit.sim._innocent_rows import rule_innocent_rows
 from custodiet.audit.sim._lift import lift_with_hits
-from custodiet.audit.sim._rules import Claim, rule_innocent_rows, rule_metrics
+from custodiet.audit.sim._rules import Claim, rule_metrics
 
 #: Police actions that prevent what an alert predicts (``schema.POLICE_ACTIONS``' names).
 PREVENTIVE_ACTIONS: frozenset[str] = frozenset({"block_travel", "detain"})

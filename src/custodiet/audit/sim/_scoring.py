@@ -9,11 +9,12 @@ from collections.abc import Mapping
 import duckdb
 import pyarrow as pa
 
+from custodiet.audit.sim._innocent_rows import rule_innocent_rows
 from custodiet.audit.sim._lift import lift_with_hits
 from custodiet.audit.sim._null import aim_of
 from custodiet.audit.sim._pooled_rows import RuleClaim
 from custodiet.audit.sim._preventive import PREVENTIVE_ACTIONS, against_twin, replace_rules
-from custodiet.audit.sim._rules import Claim, claim_for, rule_innocent_rows, rule_metrics
+from custodiet.audit.sim._rules import Claim, claim_for, rule_metrics
 from custodiet.scenario import Scenario
 from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS
 

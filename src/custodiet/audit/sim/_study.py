@@ -22,6 +22,7 @@ from custodiet.audit.sim._burden import (
     lists_by_category,
 )
 from custodiet.audit.sim._figures import REGISTRY
+from custodiet.audit.sim._innocent_rows import innocent_rows
 from custodiet.audit.sim._lists import (
     contact_listed_alerts,
     feedback_by_list,
@@ -32,7 +33,7 @@ from custodiet.audit.sim._lists import (
 from custodiet.audit.sim._null import null_alerts, null_world_figures
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._redlist import redlist_metrics, suppressed_would_find
-from custodiet.audit.sim._rules import innocent_rows, overall_metrics
+from custodiet.audit.sim._rules import overall_metrics
 from custodiet.audit.sim._scoring import claims, scored, wrongdoing_claims
 from custodiet.audit.sim._sections import (
     AlertsOnDay,

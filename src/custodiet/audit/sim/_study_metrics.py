@@ -28,8 +28,8 @@ from custodiet.audit.sim._pooled_rows import (
     PooledWorkload,
     Spread,
     StudyInfo,
-    from_dict,
 )
+from custodiet.audit.sim._row import from_dict
 from custodiet.audit.sim._section_modules import SECTION_MODULES
 from custodiet.audit.sim._sections import PetitionTrips, RedList, Row, Stopped
 
