@@ -79,7 +79,7 @@ def test_a_measured_result_ranks_the_two_settings_that_move_precision_most() -> 
     assert "`world.incidents.pickpocket_share` (bounded, 0.0002 here)" in text
     assert "across 0.15 to 0.6 the figure moves by about 5 ± 1 percentage points" in text
     assert "measured by FILE.json (20,000 people × 7 days)" in text
-    assert "not stable" in text
+    assert "do not agree on which two settings lead, so this order is not stable" in text
     # Bayes: odds 0.25 doubled is 0.5, precision 1/3; halved 0.125, 1/9; innocents halve.
     assert "were twice as common, precision would be about 33.3%" in text
     assert "and 2.0 innocent people per true alert; half as common, 11.1%." in text

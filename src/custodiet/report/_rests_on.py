@@ -65,8 +65,8 @@ def _where(m: Measured, scenario: str) -> str:
 
 
 _STABLE = {"agree": "the same two lead in every independent design",
-           "disagree": "independent designs rank other settings first, so this order is not "
-                       "stable"}
+           "disagree": "independent designs do not agree on which two settings lead, so this "
+                       "order is not stable"}
 
 
 #: How the assumptions named without a measurement are introduced, per question.
