@@ -15,9 +15,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
+from custodiet._executor import Task, run_all, settings
+from custodiet._memory import run_bytes
 from custodiet.audit import AuditResult
 from custodiet.audit.sim import (
     FeedbackRate,
@@ -97,18 +100,24 @@ def audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int) -> S
             r.close()
 
 
-def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None
-                 ) -> dict[Bundle, SeedAudit]:
+def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None, *,
+                 jobs: int | None = None, cluster: Any = None) -> dict[Bundle, SeedAudit]:
     """Audit the stores of a plan, the runs of one bundle (a seed's watch and its twins)
     together, against ``scenario`` (default: each bundle's watch scenario), in plan order.
-    ``run``, ``sweep`` and ``sensitivity`` all go through here."""
+    ``run``, ``sweep`` and ``sensitivity`` all go through here. The bundles are independent,
+    so they are audited on the executor the simulations ran on (``jobs``, ``cluster``: as
+    :func:`custodiet.study.execute` takes them); the audits are the same either way."""
     bundles: dict[Bundle, dict[Variant, RunSpec]] = {}
     for spec in stores:
         key = Bundle(spec.group, spec.seed, spec.removal_rate)
         bundles.setdefault(key, {})[spec.variant] = spec
-    return {key: audit_runs({v: stores[spec] for v, spec in specs.items()},
-                            scenario or specs[Variant.WATCH].scenario, seed=key.seed)
-            for key, specs in bundles.items()}
+    tasks = [Task(f"audit of {specs[Variant.WATCH].path}", audit_runs,
+                  {"paths": {v: stores[spec] for v, spec in specs.items()},
+                   "scenario": scenario or specs[Variant.WATCH].scenario, "seed": key.seed})
+             for key, specs in bundles.items()]
+    need = max((run_bytes(s.scenario.world.people, watch=True) for s in stores), default=None)
+    jobs, cluster = settings(jobs, cluster, task_bytes=need)
+    return dict(zip(bundles, run_all(tasks, jobs=jobs, cluster=cluster), strict=True))
 
 
 def _composition_at_end(seed_audits: Sequence[SeedAudit]) -> dict[str, dict[str, float]]:
