@@ -216,3 +216,22 @@ def test_a_section_module_is_computed_pooled_written_read_back_and_rendered(
     sec = report.section(WORKS)
     _study_views.render_views(sec, WORKS, m, audits[0], None)
     assert any("toy alerts" in b and "<dd>7</dd>" in b for b in sec.blocks if isinstance(b, str))
+
+
+def test_a_workload_category_nobody_answered_says_so_instead_of_undefined() -> None:
+    """The mean delay of a category with no alert answered has no value: the table says
+    "none answered", never "undefined"."""
+    from custodiet.audit.sim import CategoryWorkload, PooledWorkload
+    from custodiet.audit.sim._section_modules.workload import SECTION
+    from custodiet.report import Report
+
+    w = PooledWorkload(candidates=17, answered=4, answered_share=4 / 17, unanswered=13,
+                       mean_delay_hours=2.5, capacity_per_day=10, days_at_capacity=7, days=7,
+                       by_category=[
+                           CategoryWorkload(10, 4, 0.4, 6, 2.5, category="crime"),
+                           CategoryWorkload(7, 0, 0.0, 7, None, category="social")])
+    sec = Report("t").section("workload")
+    SECTION.render(sec, w)
+    html = sec.render()
+    assert "none answered" in html and "undefined" not in html
+    assert "2.5" in html

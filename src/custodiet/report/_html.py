@@ -185,9 +185,10 @@ class Section:
              caption: str | None = None) -> Section:
         """Add a table of raw values, each column formatted by its kind (``text``, or
         ``count``, ``share``, ``number`` as the report formats figures): for sections written
-        in the simulation audit, which does not know the report's formatting."""
-        cells = [[v if k == "text" else fmt(v, k) for v, k in zip(row, kinds, strict=True)]
-                 for row in rows]
+        in the simulation audit, which does not know the report's formatting. A value given
+        as text (what there is to say where a figure has no meaning) is shown as it is."""
+        cells = [[v if k == "text" or isinstance(v, str) else fmt(v, k)
+                  for v, k in zip(row, kinds, strict=True)] for row in rows]
         return self.table(Table(header, cells, caption))
 
     def figure(self, figure: Figure) -> Section:

@@ -40,14 +40,19 @@ def pool(rows: Sequence[Workload | None]) -> PooledWorkload | None:
                               for c in cats])
 
 
+def _delay(hours: float | None) -> float | str:
+    """A mean delay, or why there is none (no alert of the category was answered)."""
+    return "none answered" if hours is None else hours
+
+
 def _render(sec: Any, w: PooledWorkload | None) -> None:
     if not w or not w.candidates:
         return
     kinds = ["text", "count", "count", "share", "count", "number"]
     rows = [[c.category, c.candidates, c.answered, c.answered_share, c.unanswered,
-             c.mean_delay_hours] for c in w.by_category]
+             _delay(c.mean_delay_hours)] for c in w.by_category]
     rows.append(["all", w.candidates, w.answered, w.answered_share, w.unanswered,
-                 w.mean_delay_hours])
+                 _delay(w.mean_delay_hours)])
     sec.rows(["Category", "Alerts × persons calling for action", "Answered", "Share answered",
               "Left unanswered", "Mean delay (hours)"], rows, kinds=kinds,
              caption=f"Officers' workload (added over seeds): capacity "
