@@ -29,6 +29,7 @@ from custodiet.places._grid import Grid, grid
 from custodiet.places._patrol import DEFAULT_REPORTING, PatrolConfig, PatrolRun, Seen, patrol
 from custodiet.scenario import WorldConfig
 from custodiet.schema import MINUTES_PER_DAY
+from custodiet.world import square_of
 
 #: The world's incident kinds that happen at a place a patrol could stand at: a burglary (at the
 #: victim's home), a pickpocket's theft (at a station: the world's street theft; it has no street
@@ -140,11 +141,8 @@ def crime_of_store(path: str | Path) -> CityCrime:
 
 
 def cells_of(crime: CityCrime, g: Grid) -> np.ndarray:
-    """The cell of each incident, by the same floor division the world uses for districts."""
-    side, n = crime.side_m, g.per_side
-    col = np.clip((crime.x // (side / n)).astype(np.int64), 0, n - 1)
-    row = np.clip((crime.y // (side / n)).astype(np.int64), 0, n - 1)
-    return row * n + col
+    """The cell of each incident, by the squares the world's districts are drawn with."""
+    return square_of(crime.x, crime.y, crime.side_m, g.per_side).astype(np.int64)
 
 
 def _uniform(crime: CityCrime, stream: str) -> np.ndarray:

@@ -38,7 +38,10 @@ class Places:
         return int(self.kind.size)
 
 
-def _district_of(x: np.ndarray, y: np.ndarray, side_m: float, per_side: int) -> np.ndarray:
+def square_of(x: np.ndarray, y: np.ndarray, side_m: float, per_side: int) -> np.ndarray:
+    """The square of a ``per_side`` × ``per_side`` grid over a city ``side_m`` wide that each
+    point (metres) lies in, row by row; points on or past an edge fall in the edge square.
+    The city's districts are such a grid, and so is the hot-spot predictor's."""
     cell = side_m / per_side
     col = np.clip((x // cell).astype(np.int64), 0, per_side - 1)
     row = np.clip((y // cell).astype(np.int64), 0, per_side - 1)
@@ -112,7 +115,7 @@ def build_places(cfg: WorldConfig, people: People, seed: int) -> tuple[Places, n
 
     kind = np.concatenate(kinds).astype(np.int8)
     x, y = np.concatenate(xs), np.concatenate(ys)
-    dist = _district_of(np.nan_to_num(x), np.nan_to_num(y), side, per_side)
+    dist = square_of(np.nan_to_num(x), np.nan_to_num(y), side, per_side)
     out_of_city = np.isin(kind, [KIND[k] for k in OUT_OF_CITY_KINDS])
     dist[out_of_city] = -1
     places = Places(kind=kind, x=x, y=y, district=dist,
