@@ -7,7 +7,9 @@ the heaviest load. Day 0 is 13 February 2026, so the week holds the Spring Festi
     python bench/watch.py --people 100000 --list-share 0.05
     python bench/watch.py --people 200000 --days 14 --refit 1 3 7   # the learned scorer
 
-Target: every template at most 3× its floor at a 1% list.
+Target: every template at most 3× its floor at a 1% list. A template that also evaluates its
+rules in numpy is timed that way too, on the same rows (``native_seconds``, and the SQL's
+seconds over the numpy's), and its alert count must equal the SQL's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ import pyarrow.compute as pc
 
 from custodiet.engine import Session, quote_ident
 from custodiet.scenario import scenario_from_mapping
-from custodiet.watch import buffer_days, compile_rule, observable, rule_inputs
+from custodiet.watch import (
+    HeldTables,
+    buffer_days,
+    compile_rule,
+    native_of,
+    observable,
+    rule_inputs,
+    run_native,
+)
 from custodiet.watch._inputs import MEMBERS, OBSERVED, SCORES, SPOUSES, register
 from custodiet.watch._sensors import Coverage
 from custodiet.watch._watch import _homes, member_homes, records
@@ -156,6 +166,8 @@ def _time(rule: Any, session: Session, days: list[dict[str, pa.Table]],
     """The rule evaluated day by day on the watch's rolling window, and the floor (reading its
     input columns) over the same windows: events read, alerts, seconds of each."""
     compiled = compile_rule(rule, holidays=holidays)
+    native = native_of(rule)
+    native_s = 0.0
     floor = _floor_sql(rule)
     buffer: deque[dict[str, pa.Table]] = deque(maxlen=buffer_days([rule]))
     rule_s = floor_s = 0.0
@@ -171,13 +183,22 @@ def _time(rule: Any, session: Session, days: list[dict[str, pa.Table]],
             session.rows(query)
         floor_s += time.perf_counter() - t
         t = time.perf_counter()
-        alerts += session.scalar(f"SELECT count(*) FROM ({compiled.sql})", day=day,
-                                 **compiled.params)
+        count = session.scalar(f"SELECT count(*) FROM ({compiled.sql})", day=day,
+                               **compiled.params)
         rule_s += time.perf_counter() - t
+        alerts += count
+        if native is not None:  # the same rule evaluated in numpy, on the same rows
+            t = time.perf_counter()
+            got = run_native(native, rule, HeldTables(
+                day, {**window, **base, "scores": scores[day]}, observed)).num_rows
+            native_s += time.perf_counter() - t
+            assert got == count, f"{rule.template}: numpy {got} alerts, SQL {count}"
     return {"template": rule.template, "events": events, "alerts": alerts,
             "seconds": round(rule_s, 3), "events_per_s": round(events / max(rule_s, 1e-9)),
             "floor_seconds": round(floor_s, 3),
-            "ratio_to_floor": round(rule_s / max(floor_s, 1e-9), 2)}
+            "ratio_to_floor": round(rule_s / max(floor_s, 1e-9), 2),
+            "native_seconds": round(native_s, 3) if native else None,
+            "sql_over_native": round(rule_s / max(native_s, 1e-9), 1) if native else None}
 
 
 def main() -> None:

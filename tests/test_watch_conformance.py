@@ -56,6 +56,10 @@ RULES: list[dict[str, Any]] = [
     {"template": "travel", "destination": "any"},
     {"template": "travel", "destination": "any", "min_tickets": 2, "window_minutes": 4 * DAY},
     {"template": "score", "scorer": "tj", "min_level": 1},
+    {"template": "frequency", "event": "entries", "place_kind": "park", "n": 2, "distinct": 2,
+     "window_minutes": 3 * DAY, "lists": ["watched"]},
+    {"template": "frequency", "event": "calls", "n": 2, "distinct": 2, "new_only": True,
+     "window_minutes": 3 * DAY},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 

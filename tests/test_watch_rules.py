@@ -28,6 +28,7 @@ from custodiet.scenario._watch import (
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE
 from custodiet.watch import TEMPLATES
 from custodiet.watch._inputs import RELATIONS, register
+from custodiet.watch._native import HeldTables, native_of, run_native
 from custodiet.watch._rules import compile_rule, run_rule
 from tests._reference import REFERENCES, reference
 
@@ -208,3 +209,34 @@ def test_engine_agrees_with_reference(session: Session, template: str, data: st.
     for day in range(DAYS + 1):
         expected = reference(rule, log, day, start, holidays)
         assert got[day] == expected, (template, day)
+
+
+def native_days(rule: Any, log: dict[str, list[dict[str, Any]]], days: int,
+                start_weekday: int = 0) -> list[list[tuple]]:
+    """The rule's alerts on each day, evaluated in numpy (``Template.native``)."""
+    native = native_of(rule)
+    assert native is not None
+    tables = arrow(log)
+    return [sorted((r["t"], tuple(r["persons"]), r["place"]) for r in run_native(
+        native, rule, HeldTables(day, tables), start_weekday=start_weekday).to_pylist())
+        for day in range(days)]
+
+
+NATIVE = [name for name, t in TEMPLATES.items() if t.native is not None]
+
+
+@pytest.mark.parametrize("template", NATIVE)
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), log=logs())
+def test_native_agrees_with_reference(template: str, data: st.DataObject,
+                                      log: dict[str, list[dict[str, Any]]]) -> None:
+    """A template evaluated in numpy agrees with the brute-force reference on the same random
+    logs as its SQL (rules asking for the holiday calendar keep the SQL: none to compare)."""
+    rule = data.draw(RULES[template], label="rule")
+    if native_of(rule) is None:
+        return
+    start = data.draw(st.integers(0, 6), label="start_weekday")
+    got = native_days(rule, log, DAYS + 1, start)
+    for day in range(DAYS + 1):
+        assert got[day] == reference(rule, log, day, start, ()), (template, day)

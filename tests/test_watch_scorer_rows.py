@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from custodiet.watch import _scorers
-from custodiet.watch._scorers import distinct_rows
+from custodiet.watch._scorers import _dense_codes, distinct_rows
 
 
 def _brute_force(x: np.ndarray, y: np.ndarray) -> Counter:
@@ -111,3 +112,18 @@ def test_the_fit_on_distinct_rows_is_the_fit_on_every_row() -> None:
     assert np.allclose(once[-1].coef_, every[-1].coef_, atol=1e-6)
     assert np.allclose(once[-1].intercept_, every[-1].intercept_, atol=1e-6)
     assert np.allclose(once.predict_proba(x)[:, 1], every.predict_proba(x)[:, 1], rtol=1e-5)
+
+
+@pytest.mark.parametrize("column", [
+    np.array([3, 0, 3, 7, 0, 2], np.float32),             # counts
+    np.array([-2, 5, -2, 1], np.float64),                  # whole, negative
+    np.array([True, False, True]),                         # flags
+    np.array([0.5, 0.25, 0.5, 3.0], np.float32),           # fractions: sorted path
+    np.array([0.0, 1e9, 5.0], np.float64),                 # a range far wider than the column
+    np.array([4.0], np.float32),
+])
+def test_dense_codes_are_what_unique_gives(column: np.ndarray) -> None:
+    code, size = _dense_codes(column)
+    values, expected = np.unique(column, return_inverse=True)
+    assert size == values.size
+    assert np.array_equal(code, expected.ravel())

@@ -30,14 +30,11 @@ import pyarrow as pa
 
 from custodiet.engine import Session
 from custodiet.schema import MINUTES_PER_DAY
-from custodiet.watch._template import Compiled
+from custodiet.watch._template import RULE_OUTPUT, Compiled
 from custodiet.watch._templates import TEMPLATES
 
 DAY = MINUTES_PER_DAY
 
-#: What a compiled rule returns.
-RULE_OUTPUT = pa.schema([("t", pa.int64()), ("persons", pa.list_(pa.int64())),
-                         ("place", pa.int64())])
 
 
 def compile_rule(rule: Any, *, start_weekday: int = 0, holidays: Sequence[int] = ()

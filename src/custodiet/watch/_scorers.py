@@ -198,13 +198,29 @@ def distinct_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     codes = np.zeros(x.shape[0], np.int64)
     radix = 1
     for col in (*x.T, y):
-        values, code = np.unique(col, return_inverse=True)
-        if radix * values.size >= 2**62:  # too many combinations to pack: sort whole rows
+        code, size = _dense_codes(col)
+        if radix * size >= 2**62:  # too many combinations to pack: sort whole rows
             return _distinct_rows_sorted(x, y)
-        codes = codes * values.size + code
-        radix *= values.size
+        codes = codes * size + code
+        radix *= size
     _, first, count = np.unique(codes, return_index=True, return_counts=True)
     return x[first], y[first], count.astype(np.float64)
+
+
+def _dense_codes(col: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's rank among the column's distinct values, and how many there are (what
+    ``np.unique(col, return_inverse=True)`` gives): without sorting when the values are whole
+    numbers in a range no wider than the column is long (counts, flags), else by sorting."""
+    low, high = col.min(), col.max()
+    if col.dtype == bool or (np.isfinite(low) and np.isfinite(high)
+                             and high - low <= 4 * col.size):
+        whole = col.astype(np.int64) - np.int64(low)
+        if col.dtype == bool or np.array_equal(whole + np.int64(low), col):
+            present = np.bincount(whole, minlength=1) > 0
+            rank = np.cumsum(present) - 1
+            return rank[whole], int(present.sum())
+    values, code = np.unique(col, return_inverse=True)
+    return code.ravel(), values.size
 
 
 def _distinct_rows_sorted(x: np.ndarray, y: np.ndarray

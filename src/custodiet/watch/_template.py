@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
 
 from custodiet.engine import quote_ident
 
@@ -52,6 +55,27 @@ class Query:
         return Compiled(sql, dict(self.params))
 
 
+RULE_OUTPUT = pa.schema([("t", pa.int64()), ("persons", pa.list_(pa.int64())),
+                         ("place", pa.int64())])
+"""What a rule returns, from its SQL or evaluated in numpy."""
+
+
+class Held(Protocol):
+    """What a rule evaluated in numpy reads on a day: the relations the SQL reads (the event
+    rows the watch holds, the static relations, lists and scores) and the event rows received
+    that day."""
+
+    day: int
+
+    def relation(self, name: str) -> pa.Table:
+        """The relation ``name`` as the SQL reads it (an empty table when none was given)."""
+        ...
+
+    def today(self, name: str) -> pa.Table:
+        """The rows of the event relation ``name`` received on :attr:`day`."""
+        ...
+
+
 @dataclass(frozen=True)
 class Compiled:
     """A compiled rule: SQL reading ``$day`` and the parameters in ``params``."""
@@ -88,6 +112,11 @@ class Template:
     """Minutes of earlier events a rule needs to judge today's rows."""
     examples: tuple[Example, ...]
     """Worked examples (the first is the one ``docs/rules.md`` shows)."""
+    native: Callable[[Any], Callable[[Held], pa.Table]] | None = None
+    """Rule → the rule evaluated in numpy: a function of the day's held relations
+    (:class:`Held`) returning its alerts (``t``, ``persons``, ``place``, in any order, before
+    the rule's ``hours`` and ``weekdays``). It must give exactly the alerts of ``compile``'s
+    SQL, which stays the reference: the conformance suite runs both on every check."""
     holds_all: Callable[[Any], bool] = lambda rule: False
     """Whether a rule judges against everything the watch holds rather than a bounded window
     (``frequency`` with ``new_only``: "a number not called before"), so the look-back check
@@ -133,3 +162,16 @@ def place(place_id: int, kind: str, x: float = 0.0, y: float = 0.0, district: in
 def members(name: str, *persons: int) -> list[dict[str, Any]]:
     """Rows of ``members`` for a worked example."""
     return [{"list": name, "person": p} for p in persons]
+
+
+def alerts_table(t: np.ndarray, persons: pa.Array | pa.ChunkedArray, place: np.ndarray
+                 ) -> pa.Table:
+    """A native evaluator's output from its columns."""
+    return pa.table({"t": pa.array(np.asarray(t, np.int64)),
+                     "persons": persons.cast(pa.list_(pa.int64())),
+                     "place": pa.array(np.asarray(place, np.int64))}, schema=RULE_OUTPUT)
+
+
+def no_alerts() -> pa.Table:
+    """An evaluator's output when nothing is raised."""
+    return RULE_OUTPUT.empty_table()

@@ -33,6 +33,7 @@ from custodiet.watch._inputs import (
     HOMES,
     MEMBER_HOMES,
     OBSERVED,
+    PER_DAY,
     RECORDS,
     SCORES,
     SPOUSES,
@@ -40,9 +41,10 @@ from custodiet.watch._inputs import (
     refuse_truth,
     register,
 )
+from custodiet.watch._native import HeldTables, native_of, run_native
 from custodiet.watch._registry import Registry
 from custodiet.watch._response import Intervention, interventions
-from custodiet.watch._rules import buffer_days, compile_rule
+from custodiet.watch._rules import buffer_days, compile_rule, rule_inputs
 from custodiet.watch._scorers import SCORERS, Features, scores_table
 from custodiet.watch._sensors import Coverage
 from custodiet.watch._templates import TEMPLATES
@@ -122,6 +124,16 @@ def _homes(persons: pa.Table) -> pa.Table:
     return table.cast(HOMES)
 
 
+def _read_in_sql(rules: Sequence[Any]) -> tuple[str, ...]:
+    """The relations registered each day for ``rules`` evaluated in SQL: the event relations
+    their templates declare (the conformance suite checks the declarations), the lists and
+    the scores; none when no rule is."""
+    if not rules:
+        return ()
+    events = {name for rule in rules for name in rule_inputs(rule)}
+    return tuple(name for name in DAILY_RELATIONS if name in PER_DAY or name in events)
+
+
 class Watch:
     """The system under audit, built from a scenario and the static tables the records hold
     (``persons``, ``places``, ``ties``; never ``person_truth``).
@@ -160,6 +172,10 @@ class Watch:
         self._sql = {rule.name: compile_rule(rule, start_weekday=start_weekday,
                                              holidays=holidays)
                      for rule in self.rules}
+        self._native = {rule.name: native_of(rule) for rule in self.rules}
+        """Each rule's evaluator in numpy, where its template has one (the same alerts as its
+        SQL, held to it by the conformance suite; a fraction of the cost)."""
+        self._start_weekday = int(start_weekday)
         spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
         self._static = {
             "places": places, "homes": _homes(persons), "records": records(persons),
@@ -170,8 +186,13 @@ class Watch:
         # One thread: a simulation is one process on one core (a study runs one per core), and
         # a rule's query over a day is too small to gain from a second thread.
         self.session = Session(threads=1)
+        in_sql = [rule for rule in self.rules if self._native[rule.name] is None]
         self._today_only = {rule.name: TEMPLATES[rule.template].today_only(rule)
-                            for rule in self.rules}
+                            for rule in in_sql}
+        self._daily = _read_in_sql([r for r in in_sql if not self._today_only[r.name]])
+        self._daily_today = _read_in_sql([r for r in in_sql if self._today_only[r.name]])
+        """The relations registered each day in each session: the events only the rules
+        evaluated there read (registering costs milliseconds a relation), lists and scores."""
         self._today = Session(threads=1) if any(self._today_only.values()) else None
         """Where the rules that read only today's rows run: the same relations, with the
         event tables holding today's rows alone rather than the whole buffer."""
@@ -223,10 +244,10 @@ class Watch:
         members, homes = self._member_homes()
         tables = {**window, **self._static, "members": members, "member_homes": homes,
                   "scores": pa.concat_tables(scores) if scores else SCORES.empty_table()}
-        register(self.session, tables, DAILY_RELATIONS)
+        register(self.session, tables, self._daily)
         self.observed, self.relations = observed, tables
         if self._today is not None:
-            register(self._today, {**tables, **observed}, DAILY_RELATIONS)
+            register(self._today, {**tables, **observed}, self._daily_today)
         self._clock("relations", t)
         alerts = self._alerts(day)
         t = _now()
@@ -254,12 +275,19 @@ class Watch:
 
     def _alerts(self, day: int) -> pa.Table:
         parts = []
+        held = HeldTables(day, self.relations, self.observed)
         for rule in self.rules:
             t = _now()
+            native = self._native[rule.name]
+            if native is not None:
+                table = run_native(native, rule, held, start_weekday=self._start_weekday)
+                parts.append(table.add_column(0, "rule", pa.array([rule.name] * table.num_rows,
+                                                                  pa.string())))
+                self._clock(f"rule:{rule.name}", t)
+                continue
             compiled = self._sql[rule.name]
             sql = f"SELECT $rule_name AS rule, * FROM ({compiled.sql}) ORDER BY t, persons, place"
-            session = self._today if self._today_only[rule.name] and self._today else \
-                self.session
+            session = self._today if self._today_only[rule.name] else self.session
             parts.append(session.query(sql, day=day, rule_name=rule.name, **compiled.params))
             self._clock(f"rule:{rule.name}", t)
         t = _now()

@@ -12,7 +12,9 @@ over every registered template and scorer unless told otherwise::
     def test_conformance(subject, check):
         check(subject)
 
-Checks run on small synthetic inputs (``watch/_synthetic.py``), so they need no world.
+Checks run on small synthetic inputs (``watch/_synthetic.py``), so they need no world. A
+template that also evaluates its rules in numpy (``Template.native``) is held to its SQL on
+every evaluation of every check: any difference fails the check.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pydantic import BaseModel, TypeAdapter
 from custodiet.engine import Session
 from custodiet.scenario.models import Rule, Scorer
 from custodiet.watch._inputs import OBSERVED, RELATIONS, SCORES, register
+from custodiet.watch._native import HeldTables, native_of, run_native
 from custodiet.watch._rules import RULE_OUTPUT, buffer_days, compile_rule, rule_inputs, run_rule
 from custodiet.watch._scorers import SCORERS, Features, scores_table
 from custodiet.watch._synthetic import (
@@ -66,6 +69,7 @@ class _Engine:
 
     def __init__(self) -> None:
         self.session: Session | None = None
+        self.tables: dict[str, pa.Table] = {}
         self.rows: Rows | None = None  # held, so that its identity is not reused
 
     def alerts(self, rule: Any, rows: Rows, day: int, start_weekday: int,
@@ -73,10 +77,26 @@ class _Engine:
         if self.session is None:
             self.session = Session(threads=1)
         if rows is not self.rows:
-            register(self.session, arrow(rows))
+            self.tables = arrow(rows)
+            register(self.session, self.tables)
             self.rows = rows
         compiled = compile_rule(rule, start_weekday=start_weekday, holidays=holidays)
-        return run_rule(self.session, rule, day, compiled)
+        table = run_rule(self.session, rule, day, compiled)
+        native = native_of(rule)
+        if native is not None:  # the SQL is the reference the numpy evaluation must match
+            mine = run_native(native, rule, HeldTables(day, self.tables),
+                              start_weekday=start_weekday)
+            assert mine.schema == RULE_OUTPUT, f"{rule.template}: native schema {mine.schema}"
+            assert mine.to_pylist() == table.to_pylist(), \
+                f"{rule.template}: evaluated in numpy on day {day}, {_diff(mine, table)}"
+        return table
+
+
+def _diff(native: pa.Table, sql: pa.Table) -> str:
+    """What a native evaluation raised that the SQL did not, and the reverse."""
+    a = {(r["t"], tuple(r["persons"]), r["place"]) for r in native.to_pylist()}
+    b = {(r["t"], tuple(r["persons"]), r["place"]) for r in sql.to_pylist()}
+    return f"only in numpy {sorted(a - b)[:5]}, only in SQL {sorted(b - a)[:5]}"
 
 
 _ENGINE = _Engine()

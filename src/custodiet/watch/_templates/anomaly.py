@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+
 from custodiet.scenario.models import Anomaly
 from custodiet.schema import MINUTES_PER_DAY as DAY
-from custodiet.watch._template import Compiled, Example, Query, Template, reads
+from custodiet.watch._template import (
+    Compiled,
+    Example,
+    Held,
+    Query,
+    Template,
+    alerts_table,
+    no_alerts,
+    reads,
+)
 
 
 def compile_anomaly(rule: Anomaly) -> Compiled:
@@ -49,6 +63,85 @@ WHERE a.v > {q.bind("factor", float(rule.factor))} * base.base
 """)
 
 
+def listed_households(held: Held, lists: list[str]) -> np.ndarray:
+    """The households with a member of one of ``lists`` (``member_homes``)."""
+    homes = held.relation("member_homes")
+    chosen = np.isin(homes.column("list").to_numpy(zero_copy_only=False), lists)
+    return np.unique(homes.column("household").to_numpy()[chosen])
+
+
+def dense_index(ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``values``, its position in ``ids`` (distinct non-negative ids) and whether
+    it is there: a join on an id by a dense look-up table."""
+    if len(ids) == 0:
+        return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
+    top = int(ids.max())
+    lookup = np.full(top + 2, -1, np.int64)
+    lookup[ids] = np.arange(len(ids))
+    pos = lookup[np.where((values >= 0) & (values <= top), values, top + 1)]
+    return np.maximum(pos, 0), pos >= 0
+
+
+def _group_mean(key: np.ndarray, v: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sum and count of ``v`` by ``key`` (0 … size - 1)."""
+    return (np.bincount(key, weights=v, minlength=size),
+            np.bincount(key, minlength=size).astype(np.float64))
+
+
+def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
+    """:func:`compile_anomaly` in numpy: each reading received today against its baseline,
+    summed by household and reading day (own) or district and day (district)."""
+    own, factor = rule.baseline == "own", float(rule.factor)
+    back = int(rule.baseline_days) if own else 0
+
+    def evaluate(held: Held) -> pa.Table:
+        u = held.relation("utility")
+        today = u.column("seen_day").to_numpy() == held.day
+        if not today.any():
+            return no_alerts()
+        day = u.column("day").to_numpy().astype(np.int64)
+        lo, hi = int(day[today].min()) - back, int(day[today].max())
+        u = u.filter(pa.array((day >= lo) & (day <= hi)))  # all a reading's baseline reads
+        homes = held.relation("homes")
+        hh = u.column("household").to_numpy()
+        row, known = dense_index(homes.column("household").to_numpy(), hh)
+        today = known & (u.column("seen_day").to_numpy() == held.day)
+        day = u.column("day").to_numpy().astype(np.int64)
+        v = u.column(rule.meter).to_numpy().astype(np.float64)
+        if rule.per_resident:
+            v = v / np.maximum(homes.column("residents").to_numpy()[row], 1)
+        anchor = today.copy()
+        if rule.lists:
+            anchor &= np.isin(hh, listed_households(held, list(rule.lists)))
+        anchor = np.flatnonzero(anchor)
+        keep = known.copy()
+        span = hi - lo + 1
+        if own:  # one slot per anchor household and day
+            groups, of_anchor = np.unique(hh[anchor], return_inverse=True)
+            slot, ours = dense_index(groups, hh)
+            keep &= ours
+            sums, counts = _group_mean(slot[keep] * span + day[keep] - lo, v[keep],
+                                       len(groups) * span)
+            cell = of_anchor * span + day[anchor] - lo
+            total = sum(sums[cell - k] for k in range(1, back + 1))
+            count = sum(counts[cell - k] for k in range(1, back + 1))
+        else:  # one slot per district and day
+            district = homes.column("district").to_numpy().astype(np.int64)[row]
+            low = int(district[keep].min())
+            width = int(district[keep].max()) - low + 1
+            key = (district - low) * span + day - lo
+            total, count = _group_mean(key[keep], v[keep], width * span)
+            total, count = total[key[anchor]], count[key[anchor]]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base = total / count
+        hit = anchor[(count > 0) & (v[anchor] > factor * base)]
+        rows = pa.array(row[hit])
+        return alerts_table(day[hit] * DAY + DAY - 1, homes.column("persons").take(rows),
+                            homes.column("home_place").take(rows).to_numpy())
+
+    return evaluate
+
+
 def _home(household: int) -> dict[str, object]:
     return {"household": household, "home_place": 3, "district": 0, "residents": 1,
             "persons": [household]}
@@ -61,6 +154,7 @@ def _reading(household: int, water: float) -> dict[str, object]:
 TEMPLATE = Template(
     name="anomaly",
     compile=compile_anomaly,
+    native=native_anomaly,
     inputs=reads(utility=("household", "day", "water", "power", "seen_day")),
     lookback=lambda rule: rule.baseline_days * DAY if rule.baseline == "own" else 0,
     examples=(

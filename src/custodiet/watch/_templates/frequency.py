@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pyarrow as pa
+
 from custodiet.scenario.models import Frequency
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
+from custodiet.watch import _native_frequency as native
 from custodiet.watch._template import (
     STAYS,
     Compiled,
     Example,
+    Held,
     Query,
     Template,
     members,
@@ -96,6 +102,14 @@ HAVING count(*) >= {n}
 """
 
 
+def native_frequency(rule: Frequency) -> Callable[[Held], pa.Table]:
+    """:func:`compile_frequency` in numpy (``watch/_native_frequency.py``)."""
+    if rule.event == "calls":
+        return (native.same_number if rule.counterpart == "same"
+                else native.distinct_numbers)(rule)
+    return native.entries(rule)
+
+
 def _call(caller: int, callee: int, t: int, seen: int = 0) -> dict[str, object]:
     return {"caller": caller, "callee": callee, "t": t, "out_of_town": callee >= OOT,
             "seen_day": seen}
@@ -104,6 +118,7 @@ def _call(caller: int, callee: int, t: int, seen: int = 0) -> dict[str, object]:
 TEMPLATE = Template(
     name="frequency",
     compile=compile_frequency,
+    native=native_frequency,
     inputs=lambda rule: (
         {"calls": ("caller", "callee", "t", "out_of_town", "seen_day")}
         if rule.event == "calls" else {"stays": STAYS}),

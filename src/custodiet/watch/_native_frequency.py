@@ -1,0 +1,236 @@
+"""``frequency`` evaluated in numpy: the template's three kinds of rule (calls to distinct
+numbers, calls to the same number, entries with companions) over the held rows, each alert
+exactly one the SQL of ``_templates/frequency.py`` raises.
+
+Windows become ranges of rows sorted by (person, time), found with ``searchsorted``; a count
+of distinct counterparts expands each anchor's range into (anchor, row) pairs and counts the
+distinct pairs, so nothing loops over persons or events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+
+from custodiet.scenario.models import Frequency
+from custodiet.watch._template import Held, alerts_table, no_alerts
+
+
+def in_set(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Which of ``values`` (non-negative ids) are among ``members``: a look-up table indexed
+    by id, one pass over ``values`` (``np.isin`` sorts them)."""
+    if len(members) == 0 or len(values) == 0:
+        return np.zeros(len(values), bool)
+    top = int(max(members.max(), values.max()))
+    table = np.zeros(top + 1, bool)
+    table[members[members >= 0]] = True
+    return table[np.maximum(values, 0)] & (values >= 0)
+
+
+def listed_mask(held: Held, lists: list[str], person: np.ndarray) -> np.ndarray:
+    """Which of ``person`` are on one of ``lists`` (every one when the rule has no list)."""
+    if not lists:
+        return np.ones(len(person), bool)
+    members = held.relation("members")
+    chosen = np.isin(members.column("list").to_numpy(zero_copy_only=False), lists)
+    return in_set(person, members.column("person").to_numpy()[chosen])
+
+
+def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (owner, position) for every position in each owner's range ``[lo, hi)``."""
+    size = np.maximum(hi - lo, 0)
+    owner = np.repeat(np.arange(len(lo)), size)
+    position = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size) \
+        + np.repeat(lo, size)
+    return owner, position
+
+
+def distinct_per(owner: np.ndarray, value: np.ndarray, owners: int) -> np.ndarray:
+    """For each owner 0 … owners - 1, how many distinct values it has."""
+    if len(owner) == 0:
+        return np.zeros(owners, np.int64)
+    pairs = np.unique(np.stack([owner, value]), axis=1)
+    return np.bincount(pairs[0], minlength=owners)
+
+
+def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """One sortable int64 key per (group, time), with the time's offset and span."""
+    t0 = int(t.min()) if len(t) else 0
+    span = (int(t.max()) - t0 + 2) if len(t) else 1
+    return group.astype(np.int64) * span + (t - t0), t0, span
+
+
+def _window(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarray,
+            w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sorted by (group, t), and for each anchor the range of those with its group and
+    ``t`` in ``(a_t - w, a_t]``: (order, lo, hi). Bounds are clipped into the group's own
+    keys (offsets -1 … span - 1), so a range never reaches a neighbouring group."""
+    key, t0, span = _keyed(group, t)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    base = a_group.astype(np.int64) * span
+    hi = np.searchsorted(sorted_key, base + np.clip(a_t - t0, -1, span - 1), side="right")
+    lo = np.searchsorted(sorted_key, base + np.clip(a_t - w - t0, -1, span - 1), side="right")
+    return order, lo, hi
+
+
+def _calls(held: Held, rule: Frequency) -> tuple[pa.Table, np.ndarray]:
+    """The listed callers' held calls, and which were received today."""
+    calls = held.relation("calls")
+    calls = calls.filter(pa.array(listed_mask(held, list(rule.lists),
+                                              calls.column("caller").to_numpy())))
+    return calls, calls.column("seen_day").to_numpy() == held.day
+
+
+def _pair_group(caller: np.ndarray, callee: np.ndarray) -> np.ndarray:
+    """One id per (caller, number called)."""
+    if len(caller) == 0:
+        return np.zeros(0, np.int64)
+    return np.unique(np.stack([caller, callee]), axis=1, return_inverse=True)[1].ravel()
+
+
+def _out(t: np.ndarray, person: np.ndarray) -> pa.Table:
+    persons = pa.ListArray.from_arrays(pa.array(np.arange(len(person) + 1, dtype=np.int32)),
+                                       pa.array(person.astype(np.int64)))
+    return alerts_table(t, persons, np.full(len(t), -1, np.int64))
+
+
+def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
+    """``counterpart = "same"``: calls to the anchor's number in its window."""
+    w, n = int(rule.window_minutes), int(rule.n)
+
+    def evaluate(held: Held) -> pa.Table:
+        calls, today = _calls(held, rule)
+        if rule.out_of_town:
+            keep = calls.column("out_of_town").to_numpy(zero_copy_only=False)
+            calls, today = calls.filter(pa.array(keep)), today[keep]
+        if not today.any():
+            return no_alerts()
+        caller, t = calls.column("caller").to_numpy(), calls.column("t").to_numpy()
+        group = _pair_group(caller, calls.column("callee").to_numpy())
+        anchor = np.flatnonzero(today)
+        _, lo, hi = _window(group, t, group[anchor], t[anchor], w)
+        hit = hi - lo >= n
+        if rule.new_only:  # no call to the number at or before the window's start
+            _, first, before = _window(group, t, group[anchor], t[anchor] - w,
+                                       int(t.max() - t.min()) + w + 1)
+            hit &= before == first
+        return _out(t[anchor[hit]], caller[anchor[hit]])
+
+    return evaluate
+
+
+def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
+    """``event = "calls"``: ≥ n counting calls to ≥ m distinct numbers in the window."""
+    w, n, m = int(rule.window_minutes), int(rule.n), int(rule.distinct)
+
+    def evaluate(held: Held) -> pa.Table:
+        calls, today = _calls(held, rule)
+        if not today.any():
+            return no_alerts()
+        caller, callee = calls.column("caller").to_numpy(), calls.column("callee").to_numpy()
+        t = calls.column("t").to_numpy()
+        counts = np.ones(len(t), bool)
+        if rule.out_of_town:
+            counts &= calls.column("out_of_town").to_numpy(zero_copy_only=False)
+        if rule.new_only:  # no earlier call to the number among the listed callers' calls
+            group = _pair_group(caller, callee)
+            first = np.full(int(group.max()) + 1, np.iinfo(np.int64).max)
+            np.minimum.at(first, group, t)
+            counts &= t == first[group]
+        caller, callee, t, today = caller[counts], callee[counts], t[counts], today[counts]
+        anchor = np.flatnonzero(today)
+        order, lo, hi = _window(caller, t, caller[anchor], t[anchor], w)
+        hit = hi - lo >= n
+        if m > 0 and hit.any():
+            owner, position = expand(lo[hit], hi[hit])
+            many = distinct_per(owner, callee[order[position]], int(hit.sum())) >= m
+            hit[np.flatnonzero(hit)[~many]] = False
+        return _out(t[anchor[hit]], caller[anchor[hit]])
+
+    return evaluate
+
+
+def _overlapping_others(stays: pa.Table, place: np.ndarray, start: np.ndarray,
+                        end: np.ndarray, person: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For stays given by (place, start, end, person), the pairs (stay, other person) with an
+    observed stay at the same place overlapping it: (index into the given stays, person)."""
+    if stays.num_rows == 0 or len(place) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    stays = stays.filter(pa.array(in_set(stays.column("place").to_numpy(), place)))
+    o_place, o_start = stays.column("place").to_numpy(), stays.column("start").to_numpy()
+    o_end, o_person = stays.column("end").to_numpy(), stays.column("person").to_numpy()
+    longest = np.zeros(int(max(o_place.max(), place.max())) + 1, np.int64)
+    np.maximum.at(longest, o_place, o_end - o_start)
+    # An overlapping stay starts in (start - longest there, end): a range by (place, start).
+    order, lo, hi = _window(o_place, o_start, place, end - 1, 0)
+    _, lo, _ = _window(o_place, o_start, place, start - longest[place], 0)
+    owner, position = expand(lo, hi)
+    other = order[position]
+    keep = (o_end[other] > start[owner]) & (o_person[other] != person[owner]) \
+        & (o_start[other] < end[owner])
+    return owner[keep], o_person[other[keep]]
+
+
+def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
+    """``event = "entries"``: ≥ n stays at places of the kind ending in the window, with
+    ≥ m distinct persons seen there with them."""
+    w, n, m = int(rule.window_minutes), int(rule.n), int(rule.distinct)
+
+    def evaluate(held: Held) -> pa.Table:
+        stays, places = held.relation("stays"), held.relation("places")
+        kinds = places.column("kind").to_numpy(zero_copy_only=False)
+        of_kind = places.column("place_id").to_numpy()[kinds == rule.place_kind]
+        person, place = stays.column("person").to_numpy(), stays.column("place").to_numpy()
+        mine = in_set(place, of_kind) & listed_mask(held, list(rule.lists), person)
+        e = stays.filter(pa.array(mine))
+        person, place = e.column("person").to_numpy(), e.column("place").to_numpy()
+        start, end = e.column("start").to_numpy(), e.column("end").to_numpy()
+        today = np.flatnonzero(e.column("seen_day").to_numpy() == held.day)
+        if len(today) == 0:
+            return no_alerts()
+        # One alert per distinct (person, place, start, end) anchored today.
+        anchors = np.unique(np.stack([person[today], place[today], start[today], end[today]]),
+                            axis=1)
+        a_person, a_end = anchors[0], anchors[3]
+        order, lo, hi = _window(person, end, a_person, a_end, w)
+        owner, position = expand(lo, hi)
+        b_start = start[order[position]]
+        hit = distinct_per(owner, b_start, anchors.shape[1]) >= n
+        if m > 0 and hit.any():
+            hit &= _companions(e, stays, owner, b_start, a_person, hit) >= m
+        return alerts_table(a_end[hit], _singletons(a_person[hit]), anchors[1][hit])
+
+    return evaluate
+
+
+def _singletons(person: np.ndarray) -> pa.Array:
+    return pa.ListArray.from_arrays(pa.array(np.arange(len(person) + 1, dtype=np.int32)),
+                                    pa.array(person.astype(np.int64)))
+
+
+def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.ndarray,
+                a_person: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """For each anchor, how many distinct persons were seen overlapping a stay of its person's
+    (any of the rule's stays with a start among those counted in its window)."""
+    take = wanted[owner]
+    owner, b_start = owner[take], b_start[take]
+    # (person, start) keys of the counted stays, and the rule's stays that have one.
+    key_person, key_start = a_person[owner], b_start
+    keys, of_pair = np.unique(np.stack([key_person, key_start]), axis=1, return_inverse=True)
+    of_pair = of_pair.ravel()
+    person, start = e.column("person").to_numpy(), e.column("start").to_numpy()
+    _, lo, hi = _window(keys[0], keys[1], person, start, 1)
+    x = np.flatnonzero(hi > lo)
+    x_key = lo[x]  # the key's index (keys are distinct and sorted)
+    stay, other = _overlapping_others(stays, e.column("place").to_numpy()[x], start[x],
+                                      e.column("end").to_numpy()[x], person[x])
+    key_other = np.unique(np.stack([x_key[stay], other]), axis=1)
+    # anchors → their keys → the keys' others
+    anchor_key = np.unique(np.stack([owner, of_pair]), axis=1)
+    first = np.searchsorted(key_other[0], anchor_key[1], side="left")
+    last = np.searchsorted(key_other[0], anchor_key[1], side="right")
+    which, position = expand(first, last)
+    return distinct_per(anchor_key[0][which], key_other[1][position], len(a_person))
