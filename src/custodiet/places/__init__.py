@@ -52,6 +52,12 @@ from custodiet.places._predictors import (
     make_predictor,
     top_k,
 )
+from custodiet.places._scenario import (
+    SeedHotspots,
+    pool_hotspots,
+    scenario_settings,
+    seed_hotspots,
+)
 from custodiet.places._settings import (
     BACKGROUND,
     CITY_PEOPLE,
@@ -87,6 +93,7 @@ __all__ = [
     "PatrolRun",
     "Predictor",
     "Retrospective",
+    "SeedHotspots",
     "Seen",
     "SelfExciting",
     "areas",
@@ -116,11 +123,14 @@ __all__ = [
     "mirrored_background",
     "patrol",
     "patrol_share",
+    "pool_hotspots",
     "recorded_shares",
     "records_over_truth",
     "run_cities",
     "run_city",
     "run_in_city",
+    "scenario_settings",
+    "seed_hotspots",
     "seen_in_city",
     "simulate",
     "standard_errors",
