@@ -1,7 +1,7 @@
 """A scenario's ``[hotspots]`` section: validated with errors naming file, line and field, and
 run by ``custodiet run``: the predictor over the watch run's own place-based incidents, its
 figures and four answers in metrics.json and the report, equal to ``audit_city`` over the
-same run stores."""
+same run stores; with stops, the people its patrols stopped."""
 
 from __future__ import annotations
 
@@ -81,9 +81,14 @@ def test_the_builtin_scenario_fills_every_blank_as_the_defaults_do() -> None:
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("hot") / "study"
-    assert main(["run", "neighbourhood_hotspots", "--out", str(out), "--people", "8000",
-                 "--days", "8", "--seeds", "2", "--removal-rates", "none", "--bootstrap", "0",
+    """The built-in scenario whose patrols also stop 3 people a cell-day."""
+    tmp = tmp_path_factory.mktemp("hot")
+    text = builtin_scenarios()["neighbourhood_hotspots"].read_text().replace(
+        'correction = "none"', 'correction = "none"\nstops_per_patrol_day = 3')
+    (tmp / "stops.toml").write_text(text)
+    out = tmp / "study"
+    assert main(["run", str(tmp / "stops.toml"), "--out", str(out), "--people", "6000",
+                 "--days", "6", "--seeds", "2", "--removal-rates", "none", "--bootstrap", "0",
                  "--quiet"]) == 0
     return out
 
@@ -92,7 +97,7 @@ def test_run_writes_the_predictors_figures_and_answers(study: Path) -> None:
     metrics = json.loads((study / "metrics.json").read_text())
     h = metrics["hotspots"]
     assert set(h["answers"]) == {"works", "burdens", "hides", "knowable"}
-    assert h["settings"]["cities"] == 2 and h["settings"]["history_days"] == 4
+    assert h["settings"]["cities"] == 2 and h["settings"]["history_days"] == 3
     assert h["settings"]["predictor"] == "hawkes" and h["settings"]["discovery"] == 0.5
     for seed in metrics["seeds"]:
         assert set(seed["hotspots"]["incidents"]) == {"burglary", "pickpocket", "drug_deal"}
@@ -115,4 +120,17 @@ def test_the_study_agrees_with_audit_city_over_the_same_stores(study: Path) -> N
             if isinstance(value, float) and not math.isfinite(value):
                 value = None
             assert h["figures"][name][key] == value, (name, key)
+    works = h["answers"].pop("works")  # and, since this study's patrols stop people:
+    assert works.startswith(direct["answers"].pop("works") + " Where patrols stop people: ")
     assert h["answers"] == direct["answers"]
+
+
+def test_a_study_with_stops_writes_them(study: Path) -> None:
+    m = json.loads((study / "metrics.json").read_text())
+    h, s = m["hotspots"], m["hotspots"]["settings"]
+    stops = h["stops"]
+    assert s["stops_per_patrol_day"] == 3
+    assert 0 < stops["stopped"] <= 3 * s["k"] * s["system_days"] * s["cities"]
+    assert stops["innocent"] <= stops["stopped"]
+    assert stops["stopped"] == sum(x["hotspots"]["stopped"] for x in m["seeds"])
+    assert "Where patrols stop people" in h["answers"]["works"]

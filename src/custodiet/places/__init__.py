@@ -67,6 +67,7 @@ from custodiet.places._settings import (
     discovery_feedback,
     mirrored_background,
 )
+from custodiet.places._stops import Stops, pooled_stops, stops_in_city
 
 __all__ = [
     "BACKGROUND",
@@ -96,6 +97,7 @@ __all__ = [
     "SeedHotspots",
     "Seen",
     "SelfExciting",
+    "Stops",
     "areas",
     "audit",
     "audit_city",
@@ -124,6 +126,7 @@ __all__ = [
     "patrol",
     "patrol_share",
     "pool_hotspots",
+    "pooled_stops",
     "recorded_shares",
     "records_over_truth",
     "run_cities",
@@ -134,5 +137,6 @@ __all__ = [
     "seen_in_city",
     "simulate",
     "standard_errors",
+    "stops_in_city",
     "top_k",
 ]

@@ -24,6 +24,7 @@ from custodiet.places._city import (
 )
 from custodiet.places._city_audit import audit_of_runs, city_runs
 from custodiet.places._patrol import PatrolRun
+from custodiet.places._stops import Stops, pooled_stops, stops_in_city
 from custodiet.scenario import WorldConfig
 from custodiet.scenario.models import Hotspots
 
@@ -53,6 +54,7 @@ class SeedHotspots:
     settings: CitySettings
     crime: CityCrime
     runs: dict[str, PatrolRun] = field(default_factory=dict)
+    stops: Stops | None = None
 
     def to_dict(self) -> dict[str, Any]:
         deployed = self.runs["deployed"]
@@ -61,16 +63,25 @@ class SeedHotspots:
                 "k": deployed.config.k,
                 "incidents": {k: int(n) for k, n in zip(CITY_KINDS, counts, strict=True)},
                 "true_in_system_days": float(deployed.true.sum()),
-                "recorded_in_system_days": float(deployed.recorded.sum())}
+                "recorded_in_system_days": float(deployed.recorded.sum()),
+                **({} if self.stops is None else {
+                    "stopped": float(self.stops.stopped.sum()),
+                    "innocent_stopped": float(self.stops.innocent.sum())})}
 
 
 def seed_hotspots(incidents: pa.Table, places: pa.Table, world: WorldConfig, h: Hotspots,
-                  seed: int) -> SeedHotspots:
-    """The predictor and its twins over one city's ``incidents`` and ``places`` (Arrow)."""
+                  seed: int, stays: pa.Table | None = None) -> SeedHotspots:
+    """The predictor and its twins over one city's ``incidents`` and ``places`` (Arrow);
+    with ``stays`` (person, place, start, end) and ``h.stops_per_patrol_day`` above 0, the
+    people its patrols stop (``incidents`` then needs ``persons`` and ``lawful``)."""
     settings = scenario_settings(h, world)
     crime = crime_of_tables(incidents, places, world, seed)
     runs = {name: rs[0] for name, rs in city_runs([crime], settings).items()}
-    return SeedHotspots(seed, settings, crime, runs)
+    stops = None
+    if h.stops_per_patrol_day and stays is not None:
+        stops = stops_in_city(stays, places, incidents, crime, runs["deployed"],
+                              h.stops_per_patrol_day)
+    return SeedHotspots(seed, settings, crime, runs, stops)
 
 
 def pool_hotspots(rows: Sequence[SeedHotspots | None], *,
@@ -81,5 +92,12 @@ def pool_hotspots(rows: Sequence[SeedHotspots | None], *,
     if not got:
         return None
     runs = {name: [r.runs[name] for r in got] for name in got[0].runs}
-    return audit_of_runs([r.crime for r in got], runs, got[0].settings,
-                         replicates=replicates, seed=got[0].seed)
+    result = audit_of_runs([r.crime for r in got], runs, got[0].settings,
+                           replicates=replicates, seed=got[0].seed)
+    stops = [r.stops for r in got if r.stops is not None]
+    result["settings"]["stops_per_patrol_day"] = stops[0].per_patrol_day if stops else 0
+    if stops and len(stops) == len(got):
+        result["stops"] = pooled_stops(stops, replicates=replicates, seed=got[0].seed)
+        result["answers"]["works"] += (" Where patrols stop people: "
+                                       f"{result['stops']['sentence']}.")
+    return result

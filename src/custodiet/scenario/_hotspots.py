@@ -79,6 +79,10 @@ class Hotspots(_Strict):
     random_share: Share = 0.0
     """Share of the k patrols sent to cells at random outside the top cells (assumption: none,
     as a deployed system sends every patrol to its hot spots)."""
+    stops_per_patrol_day: Annotated[int, Field(ge=0, le=100_000)] = 0
+    """People a patrol stops in its cell each day, drawn among everyone present there that
+    day (assumption: 0, no stops; a scenario that turns patrols into stops sets it, and the
+    audit counts the innocent people stopped per true incident found)."""
 
     @model_validator(mode="after")
     def _weighted(self) -> Hotspots:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from custodiet.audit.sim._row import Row
+from custodiet.audit.sim._row import OPTIONAL, Row
 from custodiet.audit.sim._section_module import (
     BURDENS,
     HIDES,
@@ -43,6 +43,10 @@ class PooledHotspots(Row):
     figures: dict[str, Any] = field(default_factory=dict)
     twins: dict[str, Any] = field(default_factory=dict)
     answers: dict[str, str] = field(default_factory=dict)
+    stops: dict[str, Any] | None = field(default=None, metadata=OPTIONAL)
+    """Where patrols stop people (``stops_per_patrol_day`` above 0): people stopped, the
+    innocent among them, true incidents found, innocents stopped per incident found with its
+    interval and sentence."""
 
 
 def _finite(value: Any) -> Any:
@@ -66,7 +70,14 @@ def _compute(runs: Any, scenario: Any, seed: int) -> Any:
         "SELECT incident_id, kind, t, place FROM incidents ORDER BY incident_id").to_arrow_table()
     places = runs.watch.execute(
         "SELECT place_id, x, y FROM places ORDER BY place_id").to_arrow_table()
-    return seed_hotspots(incidents, places, scenario.world, h, seed)
+    stays = None
+    if h.stops_per_patrol_day:
+        incidents = runs.watch.execute(
+            "SELECT incident_id, kind, t, place, persons, lawful FROM incidents "
+            "ORDER BY incident_id").to_arrow_table()
+        stays = runs.watch.execute(
+            'SELECT person, place, start, "end" FROM stays').to_arrow_table()
+    return seed_hotspots(incidents, places, scenario.world, h, seed, stays)
 
 
 def pool(rows: Sequence[Any]) -> PooledHotspots | None:
@@ -79,7 +90,8 @@ def pool(rows: Sequence[Any]) -> PooledHotspots | None:
     if result is None:
         return None
     return PooledHotspots(**{k: _finite(result[k]) for k in (
-        "settings", "incidents", "recorded", "figures", "twins", "answers")})
+        "settings", "incidents", "recorded", "figures", "twins", "answers")},
+                          stops=_finite(result.get("stops")))
 
 
 def _render(sec: Any, h: PooledHotspots | None) -> None:
