@@ -134,3 +134,12 @@ def test_a_study_with_stops_writes_them(study: Path) -> None:
     assert stops["innocent"] <= stops["stopped"]
     assert stops["stopped"] == sum(x["hotspots"]["stopped"] for x in m["seeds"])
     assert "Where patrols stop people" in h["answers"]["works"]
+
+
+def test_a_run_too_short_for_the_predictor_is_one_line_exit_2(tmp_path, capsys) -> None:
+    out = tmp_path / "never"
+    assert main(["run", "neighbourhood_hotspots", "--days", "1", "--people", "2000",
+                 "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "world.days: must be at least 2 with [hotspots]" in err
+    assert not out.exists()
