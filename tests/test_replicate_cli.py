@@ -120,3 +120,18 @@ def test_the_city_replications_write_figure_numbers_and_verdicts(tmp_path, name)
     figure = next(v for v in first.values() if isinstance(v, dict))
     assert {"estimate", "low", "high", "decision", "sentence"} <= set(figure)
     assert "docs/replications/" in (out / "README.md").read_text()
+
+
+def test_the_city_runaway_has_the_weighted_remedy_beside_the_others(tmp_path):
+    out = tmp_path / "ensign"
+    assert main(["replicate", "ensign2018_city", "--out", str(out), "--runs", "2", "--days",
+                 "4", "--quiet"]) == 0
+    report = json.loads((out / "results.json").read_text())
+    variants = report["variants"]
+    assert list(variants) == ["none", "reported", "weighted"]
+    assert variants["weighted"]["random_share"] == 0.25
+    assert variants["none"]["random_share"] == 0.0
+    growth = variants["weighted"]["patrol_share_growth"]
+    assert growth["low"] <= growth["estimate"] <= growth["high"]
+    assert len(variants["weighted"]["daily_patrol_share"]) == 4
+    assert "## weighted" in (out / "README.md").read_text()

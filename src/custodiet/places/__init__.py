@@ -52,6 +52,12 @@ from custodiet.places._predictors import (
     make_predictor,
     top_k,
 )
+from custodiet.places._scenario import (
+    SeedHotspots,
+    pool_hotspots,
+    scenario_settings,
+    seed_hotspots,
+)
 from custodiet.places._settings import (
     BACKGROUND,
     CITY_PEOPLE,
@@ -61,6 +67,7 @@ from custodiet.places._settings import (
     discovery_feedback,
     mirrored_background,
 )
+from custodiet.places._stops import Stops, pooled_stops, stops_in_city
 
 __all__ = [
     "BACKGROUND",
@@ -87,8 +94,10 @@ __all__ = [
     "PatrolRun",
     "Predictor",
     "Retrospective",
+    "SeedHotspots",
     "Seen",
     "SelfExciting",
+    "Stops",
     "areas",
     "audit",
     "audit_city",
@@ -116,13 +125,18 @@ __all__ = [
     "mirrored_background",
     "patrol",
     "patrol_share",
+    "pool_hotspots",
+    "pooled_stops",
     "recorded_shares",
     "records_over_truth",
     "run_cities",
     "run_city",
     "run_in_city",
+    "scenario_settings",
+    "seed_hotspots",
     "seen_in_city",
     "simulate",
     "standard_errors",
+    "stops_in_city",
     "top_k",
 ]

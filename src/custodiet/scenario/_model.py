@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from custodiet.scenario._hotspots import Hotspots, city_side_m
 from custodiet.scenario._watch import (
     AuditConfig,
     BadReference,
@@ -89,6 +90,8 @@ class Scenario(BaseModel):
     scorers: list[Scorer] = []
     response: Response = Response()
     audit: AuditConfig = AuditConfig()
+    hotspots: Hotspots | None = None
+    """A place-based hot-spot predictor audited over the world's own incidents; absent: none."""
 
     @model_validator(mode="before")
     @classmethod
@@ -99,4 +102,32 @@ class Scenario(BaseModel):
     def _references(self) -> Scenario:
         check_watch_references(self.lists, self.rules, self.scorers, self.sensors, self.redlist)
         check_temperament_features(self.scorers, self.world.history.temperament_labels)
+        if self.hotspots is not None:
+            check_hotspots(self.hotspots, self.world)
         return self
+
+
+def check_hotspots(h: Hotspots, world: WorldConfig) -> None:
+    """The predictor's blanks against the city they run in: one reporting rate per district,
+    k within the cells, the history within the run, at least one random patrol where the
+    weighted correction needs it."""
+    dps = world.geography.districts_per_side
+    if h.district_reporting and len(h.district_reporting) != dps * dps:
+        raise BadReference(("hotspots", "district_reporting"),
+                           f"needs one rate per district: {dps * dps}, got "
+                           f"{len(h.district_reporting)}")
+    per_side = h.cells_per_side(city_side_m(world.people, world.geography.density_per_km2), dps)
+    cells = per_side * per_side
+    k = h.k if h.k is not None else max(1, round(h.k_share * cells))
+    if k > cells:
+        raise BadReference(("hotspots", "k"), f"must be at most the city's {cells:,} cells "
+                           f"(cells of about {h.cell_m:g} m), got {k:,}")
+    if h.history_days is not None and h.history_days >= world.days:
+        raise BadReference(("hotspots", "history_days"), "must be less than the run's "
+                           f"{world.days} days (the predictor needs days to run)")
+    if world.days < 2:
+        raise BadReference(("world", "days"), "must be at least 2 with [hotspots]: the "
+                           "first days are reports only")
+    if h.correction == "weighted" and round(h.random_share * k) < 1:
+        raise BadReference(("hotspots", "random_share"), f"sends none of the {k} patrols at "
+                           "random; the weighted correction needs at least one")

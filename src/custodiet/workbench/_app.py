@@ -91,6 +91,7 @@ def create_app(wb: Workbench) -> Starlette:
         Route("/", _index), Route("/card/{index:int}", _card, methods=["POST"]),
         Route("/add", _add, methods=["POST"]), Route("/save", _save, methods=["POST"]),
         Route("/reset", _reset, methods=["POST"]),
+        Route("/hotspots", _hotspots, methods=["POST"]),
         Route("/study", _study_page, methods=["GET", "POST"]), Route("/study/report", _report),
         Mount("/static", StaticFiles(packages=[("custodiet.workbench", "static")]),
               name="static"),
@@ -173,6 +174,21 @@ async def _card(request: Request) -> Response:
             card=edited, i=index_, sections=wb.sections, tab=tab, **_globals(tab)))
     # without the script: the page again, at the card (its messages are in its state)
     return _to(tab, f"#card-{index_}")
+
+
+async def _hotspots(request: Request) -> Response:
+    """The predictor card's edit (``[hotspots]``): the page again, at the card."""
+    from starlette.concurrency import run_in_threadpool
+
+    from custodiet.workbench._hotspots import edit
+
+    wb, tab = _wb(request), _tab(request)
+    if tab is None:
+        return _lost(request)
+    if tab.bench.hotspot is None:
+        return _page(wb, tab, "This scenario has no hot-spot predictor.", 404)
+    await run_in_threadpool(edit, tab.bench, await _form(request))
+    return _to(tab, "#hotspots")
 
 
 async def _add(request: Request) -> Response:

@@ -13,6 +13,7 @@ from typing import Any
 from custodiet.workbench import _engine as engine
 from custodiet.workbench._answer import rule_answer
 from custodiet.workbench._form import field_of, new_list_name, rule_from_form
+from custodiet.workbench._hotspots import hotspot_card
 
 
 @dataclass
@@ -70,12 +71,14 @@ class Bench:
         self.lock = threading.RLock()
         self.cards = [Card(r.template, r, r.model_dump(mode="json")) for r in self.base.rules]
         self.scenario = self.base
+        self.hotspot = hotspot_card(self.base)  # the [hotspots] predictor's card, if any
 
     def fork(self, *, limit: int | None = None) -> Bench:
         """Another bench over the same city and lock with a copy of these cards and their
         answers (a browser tab's own; nothing is answered again)."""
         other = copy.copy(self)
         other.cards = copy.deepcopy(self.cards)
+        other.hotspot = copy.deepcopy(self.hotspot)
         other.limit = limit
         return other
 
@@ -118,6 +121,10 @@ class Bench:
             self.answer(i)
             if progress:
                 progress(i + 1, len(self.cards))
+        if self.hotspot is not None:
+            from custodiet.workbench._hotspots import answer
+
+            answer(self)
 
     def reset(self) -> None:
         """Start again from the scenario's own rules (every edit and added rule dropped), each

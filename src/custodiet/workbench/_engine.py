@@ -104,7 +104,7 @@ class City:
     scores: list[pa.Table]
     redlisted: np.ndarray
     stored_alerts: pa.Table
-    _lists: tuple = ()
+    _lists: tuple | None = None  # None: no membership computed yet (not even for no list)
     _members: list[pa.Table] = field(default_factory=list)
     _changes: pa.Table | None = None
     _homes: list[pa.Table] = field(default_factory=list)
