@@ -56,6 +56,8 @@ RULES: list[dict[str, Any]] = [
     {"template": "travel", "destination": "any"},
     {"template": "travel", "destination": "any", "min_tickets": 2, "window_minutes": 4 * DAY},
     {"template": "score", "scorer": "tj", "min_level": 1},
+    {"template": "near", "place_kind": "park", "radius_m": 0, "min_minutes": 60, "min_times": 2,
+     "window_minutes": 2 * DAY, "exclude_own": False},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 
