@@ -58,6 +58,10 @@ RULES: list[dict[str, Any]] = [
     {"template": "score", "scorer": "tj", "min_level": 1},
     {"template": "near", "place_kind": "park", "radius_m": 0, "min_minutes": 60, "min_times": 2,
      "window_minutes": 2 * DAY, "exclude_own": False},
+    {"template": "gathering", "k": 3, "place_kind": "park", "radius_m": 300,
+     "window_minutes": 60},
+    {"template": "gathering", "k": 2, "place_kind": "hotel", "radius_m": 500,
+     "lists": ["watched"]},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 
