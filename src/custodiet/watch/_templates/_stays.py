@@ -24,16 +24,6 @@ def column(table: pa.Table, name: str) -> np.ndarray:
     return np.concatenate([c.to_numpy(zero_copy_only=False) for c in chunks])
 
 
-def columns(table: pa.Table, names: tuple[str, ...], rows: np.ndarray | None = None
-            ) -> dict[str, np.ndarray]:
-    """``names`` of ``table`` as int64 arrays (only ``rows``, when given)."""
-    out = {}
-    for name in names:
-        values = column(table, name).astype(np.int64, copy=False)
-        out[name] = values if rows is None else values[rows]
-    return out
-
-
 def in_set(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Whether each of ``values`` (integers) is among ``ids``, by a dense look-up table over
     the ids' range (ids of persons and places are small non-negative integers)."""
@@ -47,6 +37,17 @@ def in_set(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     table[ids - low] = True
     inside = (values >= low) & (values <= top)
     return table[np.where(inside, values - low, top - low + 1)]
+
+
+def run_starts(sorted_columns: list[np.ndarray]) -> np.ndarray:
+    """For rows sorted by ``sorted_columns``, whether each begins a run of equal rows."""
+    n = len(sorted_columns[0])
+    first = np.ones(n, bool)
+    if n > 1:
+        first[1:] = False
+        for values in sorted_columns:
+            first[1:] |= values[1:] != values[:-1]
+    return first
 
 
 def ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,19 +108,29 @@ class Memo:
 
 
 class Lookup:
-    """Rows of a table by an id column of distinct non-negative integers (``place_id``): a
-    join on the id by a dense table."""
+    """Rows of a table by an id column of distinct integers (``place_id``): a join on the id
+    by a dense table (ids are small non-negative integers), by sorting where they are not."""
 
     def __init__(self, ids: np.ndarray) -> None:
         ids = np.asarray(ids, np.int64)
-        self.size = int(ids.max()) + 1 if len(ids) else 0
-        self._row = np.full(self.size + 1, -1, np.int64)
-        self._row[ids] = np.arange(len(ids))
+        self.dense = len(ids) == 0 or (ids.min() >= 0 and ids.max() < 4 * len(ids) + 1_000_000)
+        if self.dense:
+            self.size = int(ids.max()) + 1 if len(ids) else 0
+            self._row = np.full(self.size + 1, -1, np.int64)
+            self._row[ids] = np.arange(len(ids))
+        else:
+            self._order = np.argsort(ids, kind="stable")
+            self._ids = ids[self._order]
 
     def __call__(self, values: np.ndarray) -> np.ndarray:
         """The row of each value, -1 where none has it."""
-        inside = (values >= 0) & (values < self.size)
-        return self._row[np.where(inside, values, self.size)]
+        if self.dense:
+            if len(values) and values.min() >= 0 and values.max() < self.size:
+                return self._row[values]  # every value in the table's range: one pass
+            inside = (values >= 0) & (values < self.size)
+            return self._row[np.where(inside, values, self.size)]
+        pos = np.minimum(np.searchsorted(self._ids, values), len(self._ids) - 1)
+        return np.where(self._ids[pos] == values, self._order[pos], -1)
 
 
 def listed(lists: list[str]) -> Memo:
@@ -131,3 +142,15 @@ def listed(lists: list[str]) -> Memo:
         return np.unique(members.column("person").filter(chosen).to_numpy())
 
     return Memo(make)
+
+
+_HELD = Memo(lambda table: {})
+
+
+def held_column(table: pa.Table, name: str) -> np.ndarray:
+    """A column of an event relation the watch holds (``stays``) as int64, converted once a
+    table and shared by every rule that reads it that day."""
+    converted = _HELD(table)
+    if name not in converted:
+        converted[name] = column(table, name).astype(np.int64, copy=False)
+    return converted[name]

@@ -29,10 +29,11 @@ from custodiet.watch._templates._stays import (
     Memo,
     cell_pairs,
     column,
-    columns,
+    held_column,
     in_set,
     listed,
     ranges,
+    run_starts,
 )
 
 
@@ -178,12 +179,12 @@ def native_gathering(rule: Gathering) -> Callable[[Held], pa.Table]:
 
     def evaluate(held: Held) -> pa.Table:
         stays, day = held.relation("stays"), held.day
-        seen = column(stays, "seen_day")
+        seen = held_column(stays, "seen_day")
         if not (seen == day).any():
             return no_alerts()
         kind = pairs(held.relation("places"))
-        keep = (seen <= day) & (kind.rank(column(stays, "place")) >= 0)
-        s = columns(stays.select(list(_COLS)).filter(pa.array(keep)), _COLS)
+        rows = np.flatnonzero((seen <= day) & (kind.rank(held_column(stays, "place")) >= 0))
+        s = {c: held_column(stays, c)[rows] for c in _COLS}
         if rule.lists:
             mine = in_set(s["person"], persons_listed(held.relation("members")))
             s = {c: v[mine] for c, v in s.items()}
@@ -209,8 +210,7 @@ def _anchors(a: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     cols = ("person", "place", "start", "end")
     order = np.lexsort([a[c] for c in reversed(cols)])
     a = {c: v[order] for c, v in a.items()}
-    first = np.r_[True, np.any([np.diff(a[c]) != 0 for c in cols], axis=0)] \
-        if len(order) else np.zeros(0, bool)
+    first = run_starts([a[c] for c in cols])
     return {c: v[first] for c, v in a.items()}
 
 
@@ -228,7 +228,7 @@ def _alerts(a: dict[str, np.ndarray], i: np.ndarray, companion: np.ndarray, k: i
     mine = met[in_set(met // n, hit)]
     key = np.sort(np.concatenate([mine, hit * n + np.searchsorted(who, a["person"][hit])]))
     sizes = np.bincount(np.searchsorted(hit, key // n), minlength=len(hit))
-    persons = pa.ListArray.from_arrays(pa.array(np.r_[0, np.cumsum(sizes)]),
+    persons = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(sizes)])),
                                        pa.array(who[key % n]))
     return alerts_table(a["end"][hit], persons, a["place"][hit])
 

@@ -28,9 +28,10 @@ from custodiet.watch._templates._stays import (
     Memo,
     cell_pairs,
     column,
-    columns,
+    held_column,
     in_set,
     listed,
+    run_starts,
 )
 
 
@@ -162,21 +163,20 @@ def native_near(rule: Near) -> Callable[[Held], pa.Table]:
 
     def evaluate(held: Held) -> pa.Table:
         stays = held.relation("stays")
-        today = column(stays, "seen_day") == held.day
-        if not today.any():
+        today = np.flatnonzero(held_column(stays, "seen_day") == held.day)
+        if len(today) == 0:
             return no_alerts()
-        stays = stays.select(list(_COLS))
-        a = columns(stays.filter(pa.array(today)), _COLS)
+        a = {c: held_column(stays, c)[today] for c in _COLS}
         keep = counting(held, a, all_listed=False)
         if not keep.any():
             return no_alerts()
         a, times = _anchors({k: v[keep] for k, v in a.items()})
-        end = column(stays, "end")
+        end = held_column(stays, "end")
         lo, hi = int(a["end"].min()) - w, int(a["end"].max())
-        b = columns(stays.filter(pa.array((end > lo) & (end <= hi))), _COLS)
+        near = np.flatnonzero((end > lo) & (end <= hi))
         who = np.unique(a["person"])
-        mine = in_set(b["person"], who)
-        b = {k: v[mine] for k, v in b.items()}
+        near = near[in_set(held_column(stays, "person")[near], who)]
+        b = {c: held_column(stays, c)[near] for c in _COLS}
         mine = counting(held, b, all_listed=True)
         b = {k: v[mine] for k, v in b.items()}
         # Stays sorted by (person, end): the counting ones of a person in (end - W, end].
@@ -198,8 +198,8 @@ def _anchors(a: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarra
     each stands for (each duplicate joins every companion row again)."""
     order = np.lexsort([a[c] for c in reversed(_COLS)])
     a = {k: v[order] for k, v in a.items()}
-    first = np.r_[True, np.any([np.diff(a[c]) != 0 for c in _COLS], axis=0)]
-    times = np.diff(np.r_[np.flatnonzero(first), len(first)])
+    first = run_starts([a[c] for c in _COLS])
+    times = np.diff(np.append(np.flatnonzero(first), len(first)))
     return {k: v[first] for k, v in a.items()}, times
 
 
