@@ -60,6 +60,12 @@ RULES: list[dict[str, Any]] = [
      "window_minutes": 3 * DAY, "lists": ["watched"]},
     {"template": "frequency", "event": "calls", "n": 2, "distinct": 2, "new_only": True,
      "window_minutes": 3 * DAY},
+    {"template": "near", "place_kind": "park", "radius_m": 0, "min_minutes": 60, "min_times": 2,
+     "window_minutes": 2 * DAY, "exclude_own": False},
+    {"template": "gathering", "k": 3, "place_kind": "park", "radius_m": 300,
+     "window_minutes": 60},
+    {"template": "gathering", "k": 2, "place_kind": "hotel", "radius_m": 500,
+     "lists": ["watched"]},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from custodiet.scenario.models import Gathering
 from custodiet.schema import MINUTES_PER_DAY as DAY
 from custodiet.watch._template import (
     STAYS,
     Compiled,
     Example,
+    Held,
     Query,
     Template,
+    alerts_table,
     members,
+    no_alerts,
     place,
     reads,
     stay,
+)
+from custodiet.watch._templates._stays import (
+    Lookup,
+    Memo,
+    cell_pairs,
+    column,
+    held_column,
+    in_set,
+    listed,
+    ranges,
+    run_starts,
 )
 
 
@@ -59,10 +79,165 @@ HAVING count(DISTINCT b.person) >= {q.bind("k", int(rule.k))} - 1
 """)
 
 
+class _Pairs:
+    """The places of the kind (by rank) and the SQL's ``pairs`` of them: each with itself
+    and, with r > 0, every ordered pair passing its box and distance tests, computed as the
+    SQL computes them on the candidates of a grid of side 2r (a pair passing them lies in
+    neighbouring cells)."""
+
+    def __init__(self, rule: Gathering, places: pa.Table) -> None:
+        ids = places.column("place_id").to_numpy()
+        kind = np.flatnonzero(pc.equal(places.column("kind"), rule.place_kind)
+                              .to_numpy(zero_copy_only=False))
+        self.ids = ids[kind]
+        self.rank = Lookup(self.ids)
+        self.p = self.q = None
+        r = float(rule.radius_m)
+        if r <= 0:
+            return
+        x, y = (column(places, c).astype(np.float64)[kind] for c in ("x", "y"))
+        fin = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        span = float(max(1.0, np.abs(x[fin]).max(), np.abs(y[fin]).max())) if len(fin) else 1.0
+        if r > 1e-6 * span:  # cells far wider than the rounding of a coordinate
+            cx, cy = (np.floor(v[fin] / (2 * r)).astype(np.int64) for v in (x, y))
+            i, j = cell_pairs(cx, cy, cx, cy)
+            p, q = fin[i], fin[j]
+        else:
+            p, q = np.repeat(fin, len(fin)), np.tile(fin, len(fin))
+        dx, dy = x[q] - x[p], y[q] - y[p]
+        ok = ((x[q] >= x[p] - r) & (x[q] <= x[p] + r) & (y[q] >= y[p] - r)
+              & (y[q] <= y[p] + r) & (dx * dx + dy * dy <= r * r))
+        self_pairs = np.arange(len(kind))
+        key = np.unique(np.concatenate([p[ok] * len(kind) + q[ok],
+                                        self_pairs * len(kind) + self_pairs]))
+        self.p, self.q = key // len(kind), key % len(kind)  # sorted by p
+        self._by_q = np.lexsort((self.p, self.q))
+
+    def of_p(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair (p, q) of the given ``p``: the index of its ``p`` and its ``q``."""
+        if self.p is None:
+            return np.arange(len(p)), p
+        i, pos = ranges(np.searchsorted(self.p, p, "left"), np.searchsorted(self.p, p, "right"))
+        return i, self.q[pos]
+
+    def of_q(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair (p, q) of the given ``q``: the index of its ``q`` and its ``p``."""
+        if self.q is None:
+            return np.arange(len(q)), q
+        qs = self.q[self._by_q]
+        i, pos = ranges(np.searchsorted(qs, q, "left"), np.searchsorted(qs, q, "right"))
+        return i, self.p[self._by_q[pos]]
+
+
+def _sorted_keys(group: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                  Callable]:
+    """Rows sorted by ``(group, value)`` as one int64 key, their order, and the key of a
+    (group, value) query, clamped so that a query below or above every value of a group
+    stays within it."""
+    low = int(value.min()) - 1 if len(value) else 0
+    width = (int(value.max()) if len(value) else 0) - low + 2
+    key = group * width + value - low
+    order = np.argsort(key, kind="stable")
+
+    def query(g: np.ndarray, v: np.ndarray) -> np.ndarray:
+        return g * width + np.clip(v - low, 0, width - 1)
+
+    return key[order], order, query
+
+
+_COLS = ("person", "place", "start", "end", "seen_day")
+
+
+def _together(a: dict[str, np.ndarray], b: dict[str, np.ndarray], pairs: _Pairs, w: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Every (anchor, stay) at paired places whose times overlap with the anchor widened by
+    ``w``, as two index arrays: the stays that begin inside the widened anchor, found by
+    sorting stays by (place, start), and those that begin before it and are still there at
+    its start, found by sorting anchors by (place, widened start)."""
+    keys, order, query = _sorted_keys(b["rank"], b["start"])
+    i, q = pairs.of_p(a["rank"])
+    lo = np.searchsorted(keys, query(q, a["start"][i] - w), "left")
+    hi = np.searchsorted(keys, query(q, a["end"][i] + w), "left")
+    owner, pos = ranges(lo, hi)
+    inside = (i[owner], order[pos])
+    keys, order, query = _sorted_keys(a["rank"], a["start"] - w)
+    j, p = pairs.of_q(b["rank"])
+    lo = np.searchsorted(keys, query(p, b["start"][j] + 1), "left")
+    hi = np.searchsorted(keys, query(p, b["end"][j]), "left")
+    owner, pos = ranges(lo, hi)
+    return (np.concatenate([inside[0], order[pos]]),
+            np.concatenate([inside[1], j[owner]]))
+
+
+def native_gathering(rule: Gathering) -> Callable[[Held], pa.Table]:
+    """:func:`compile_gathering` in numpy: the listed persons' stays at places of the kind up
+    to today, today's as anchors; the pairs of an anchor and a companion's stay found by
+    sorting (:func:`_together`), then the SQL's conditions, companions counted once."""
+    w, k = int(rule.window_minutes), int(rule.k)
+    pairs = Memo(lambda places: _Pairs(rule, places))
+    persons_listed = listed(list(rule.lists))
+
+    def evaluate(held: Held) -> pa.Table:
+        stays, day = held.relation("stays"), held.day
+        seen = held_column(stays, "seen_day")
+        if not (seen == day).any():
+            return no_alerts()
+        kind = pairs(held.relation("places"))
+        rows = np.flatnonzero((seen <= day) & (kind.rank(held_column(stays, "place")) >= 0))
+        s = {c: held_column(stays, c)[rows] for c in _COLS}
+        if rule.lists:
+            mine = in_set(s["person"], persons_listed(held.relation("members")))
+            s = {c: v[mine] for c, v in s.items()}
+        s["rank"] = kind.rank(s["place"])
+        a = _anchors({c: v[s["seen_day"] == day] for c, v in s.items()})
+        if len(a["person"]) == 0:
+            return no_alerts()
+        i, j = _together(a, s, kind, w)
+        ap, bp, a_end, b_end, b_seen = a["person"][i], s["person"][j], a["end"][i], \
+            s["end"][j], s["seen_day"][j]
+        # Received before the anchor (every stay here was received by today; the persons
+        # differ, so the order's last key, start, never decides).
+        before = (b_seen < day) | (b_end < a_end) | ((b_end == a_end) & (bp < ap))
+        ok = ((bp != ap) & (s["start"][j] < a_end + w) & (b_end > a["start"][i] - w)
+              & before)
+        return _alerts(a, i[ok], bp[ok], k)
+
+    return evaluate
+
+
+def _anchors(a: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Today's stays, one per (person, place, start, end), as the SQL groups them."""
+    cols = ("person", "place", "start", "end")
+    order = np.lexsort([a[c] for c in reversed(cols)])
+    a = {c: v[order] for c, v in a.items()}
+    first = run_starts([a[c] for c in cols])
+    return {c: v[first] for c, v in a.items()}
+
+
+def _alerts(a: dict[str, np.ndarray], i: np.ndarray, companion: np.ndarray, k: int
+            ) -> pa.Table:
+    """The anchors with at least ``k - 1`` distinct companions, each naming its person and
+    them, sorted."""
+    who = np.unique(np.concatenate([a["person"], companion]))
+    n = len(who)
+    met = np.unique(i * n + np.searchsorted(who, companion))
+    count = np.bincount(met // n, minlength=len(a["person"]))
+    hit = np.flatnonzero(count >= k - 1)
+    if len(hit) == 0:
+        return no_alerts()
+    mine = met[in_set(met // n, hit)]
+    key = np.sort(np.concatenate([mine, hit * n + np.searchsorted(who, a["person"][hit])]))
+    sizes = np.bincount(np.searchsorted(hit, key // n), minlength=len(hit))
+    persons = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(sizes)])),
+                                       pa.array(who[key % n]))
+    return alerts_table(a["end"][hit], persons, a["place"][hit])
+
+
 _PLACES = [place(7, "hotel"), place(8, "hotel", x=100.0)]
 TEMPLATE = Template(
     name="gathering",
     compile=compile_gathering,
+    native=native_gathering,
     inputs=reads(stays=STAYS),
     # A companion's stay may have begun the day before it was received.
     lookback=lambda rule: rule.window_minutes + DAY,
@@ -86,5 +261,13 @@ TEMPLATE = Template(
             tables={"places": _PLACES, "members": members("x", 1, 2),
                     "stays": [stay(1, 7, 0, 100), stay(2, 8, 50, 150)]},
             alerts=[(150, (1, 2), 8)]),
+        Example(
+            doc="k = 3, W = 30: 1 in hotel 7 over [0, 100), 2 over [50, 200), 3 over [120, "
+                "300). 1 left 20 minutes before 3 arrived, within W: stay 3, ending last, "
+                "raises one alert naming all three; stay 2 has only 1 before it.",
+            rule={"k": 3, "place_kind": "hotel", "window_minutes": 30, "lists": ["x"]},
+            tables={"places": _PLACES, "members": members("x", 1, 2, 3),
+                    "stays": [stay(1, 7, 0, 100), stay(2, 7, 50, 200), stay(3, 7, 120, 300)]},
+            alerts=[(300, (1, 2, 3), 7)]),
     ),
 )

@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from custodiet.scenario.models import Near
 from custodiet.watch._template import (
     STAYS,
     Compiled,
     Example,
+    Held,
     Query,
     Template,
+    alerts_table,
     members,
+    no_alerts,
     place,
     reads,
     stay,
+)
+from custodiet.watch._templates._stays import (
+    Lookup,
+    Memo,
+    cell_pairs,
+    column,
+    held_column,
+    in_set,
+    listed,
+    run_starts,
 )
 
 
@@ -62,6 +81,128 @@ HAVING count(*) >= {q.bind("n", int(rule.min_times))}
 """)
 
 
+class _Zone:
+    """Which places are in the SQL's ``zone`` for a rule, over one ``places`` table: with
+    known coordinates and within ``radius_m`` of a place of the kind (tested, as the SQL does,
+    on the targets in the 3 × 3 grid cells of side r around the place, the cells computed
+    alike), or at a target's very coordinates when r = 0. Judged once for every place, a
+    block of places at a time (a block's candidate pairs stay few)."""
+
+    BLOCK = 1024
+
+    def __init__(self, rule: Near, places: pa.Table) -> None:
+        self.row = Lookup(places.column("place_id").to_numpy())
+        x, y = (column(places, c).astype(np.float64) for c in ("x", "y"))
+        known = ~np.isnan(x) & ~np.isnan(y)
+        kind = pc.equal(places.column("kind"), rule.place_kind).to_numpy(zero_copy_only=False)
+        r = float(rule.radius_m)
+        size = r if r > 0 else 1.0
+        cx, cy = (np.floor(np.where(known, v, 0.0) / size).astype(np.int64) for v in (x, y))
+        target = np.flatnonzero(known & kind)
+        self.inside = np.zeros(len(x) + 1, bool)  # the last: no such place
+        rows = np.flatnonzero(known)
+        for block in range(0, len(rows), self.BLOCK):
+            row = rows[block:block + self.BLOCK]
+            i, j = cell_pairs(cx[row], cy[row], cx[target], cy[target])
+            ci, tj = row[i], target[j]
+            if r > 0:
+                dx, dy = x[ci] - x[tj], y[ci] - y[tj]
+                near = dx * dx + dy * dy <= r * r
+            else:
+                near = (x[ci] == x[tj]) & (y[ci] == y[tj])
+            self.inside[ci[near]] = True
+
+    def __call__(self, place: np.ndarray) -> np.ndarray:
+        return self.inside[self.row(place)]
+
+
+class _Own:
+    """Each person's recorded home and workplace (``records``), as sorted keys of
+    (person, place) pairs."""
+
+    def __init__(self, records: pa.Table) -> None:
+        who = column(records, "person").astype(np.int64)
+        owned = [(who, column(records, c).astype(np.int64)) for c in ("home_place",
+                                                                       "work_place")]
+        self.base = max([int(p.max()) for _, p in owned if len(p)], default=0) + 2
+        self.keys = np.unique(np.concatenate(
+            [w[p >= -1] * self.base + p[p >= -1] + 1 for w, p in owned]))
+
+    def __call__(self, person: np.ndarray, place: np.ndarray) -> np.ndarray:
+        """Whether each stay is at its person's recorded home or workplace."""
+        if len(self.keys) == 0:
+            return np.zeros(len(person), bool)
+        inside = (place >= -1) & (place + 1 < self.base)
+        key = person * self.base + np.where(inside, place + 1, 0)
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        return inside & (self.keys[pos] == key)
+
+
+_COLS = ("person", "place", "start", "end")
+
+
+def native_near(rule: Near) -> Callable[[Held], pa.Table]:
+    """:func:`compile_near` in numpy: today's counting stays, each with the number of its
+    person's counting stays ending in ``(end - W, end]``, found by sorting them by person and
+    end."""
+    w, n = int(rule.window_minutes), int(rule.min_times)
+    zone = Memo(lambda places: _Zone(rule, places))
+    own, persons_listed = Memo(_Own), listed(list(rule.lists))
+
+    def counting(held: Held, s: dict[str, np.ndarray], all_listed: bool) -> np.ndarray:
+        """Which stays count (the SQL's ``q``): long enough, by a listed person (unless
+        ``all_listed`` says they are), not at the person's own places, in the zone."""
+        keep = s["end"] - s["start"] >= int(rule.min_minutes)
+        if rule.lists and not all_listed:
+            keep &= in_set(s["person"], persons_listed(held.relation("members")))
+        if rule.exclude_own and keep.any():
+            keep[keep] = ~own(held.relation("records"))(s["person"][keep], s["place"][keep])
+        if keep.any():
+            keep[keep] = zone(held.relation("places"))(s["place"][keep])
+        return keep
+
+    def evaluate(held: Held) -> pa.Table:
+        stays = held.relation("stays")
+        today = np.flatnonzero(held_column(stays, "seen_day") == held.day)
+        if len(today) == 0:
+            return no_alerts()
+        a = {c: held_column(stays, c)[today] for c in _COLS}
+        keep = counting(held, a, all_listed=False)
+        if not keep.any():
+            return no_alerts()
+        a, times = _anchors({k: v[keep] for k, v in a.items()})
+        end = held_column(stays, "end")
+        lo, hi = int(a["end"].min()) - w, int(a["end"].max())
+        near = np.flatnonzero((end > lo) & (end <= hi))
+        who = np.unique(a["person"])
+        near = near[in_set(held_column(stays, "person")[near], who)]
+        b = {c: held_column(stays, c)[near] for c in _COLS}
+        mine = counting(held, b, all_listed=True)
+        b = {k: v[mine] for k, v in b.items()}
+        # Stays sorted by (person, end): the counting ones of a person in (end - W, end].
+        span = hi - lo + 2
+        key = np.sort(np.searchsorted(who, b["person"]) * span + b["end"] - lo)
+        base = np.searchsorted(who, a["person"]) * span - lo
+        count = (np.searchsorted(key, base + a["end"], "right")
+                 - np.searchsorted(key, base + a["end"] - w, "right"))
+        hit = (count > 0) & (times * count >= n)
+        persons = pa.ListArray.from_arrays(pa.array(np.arange(int(hit.sum()) + 1)),
+                                           pa.array(a["person"][hit]))
+        return alerts_table(a["end"][hit], persons, a["place"][hit])
+
+    return evaluate
+
+
+def _anchors(a: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """One anchor per (person, place, start, end), as the SQL groups them, and how many rows
+    each stands for (each duplicate joins every companion row again)."""
+    order = np.lexsort([a[c] for c in reversed(_COLS)])
+    a = {k: v[order] for k, v in a.items()}
+    first = run_starts([a[c] for c in _COLS])
+    times = np.diff(np.append(np.flatnonzero(first), len(first)))
+    return {k: v[first] for k, v in a.items()}, times
+
+
 def _records(*rows: tuple[int, int, int]) -> list[dict[str, int]]:
     return [{"person": p, "home_place": h, "work_place": w, "district": 0} for p, h, w in rows]
 
@@ -69,6 +210,7 @@ def _records(*rows: tuple[int, int, int]) -> list[dict[str, int]]:
 TEMPLATE = Template(
     name="near",
     compile=compile_near,
+    native=native_near,
     inputs=reads(stays=STAYS),
     lookback=lambda rule: rule.window_minutes,
     examples=(
