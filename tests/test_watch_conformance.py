@@ -57,6 +57,7 @@ RULES: list[dict[str, Any]] = [
     {"template": "travel", "destination": "any", "min_tickets": 2, "window_minutes": 4 * DAY},
     {"template": "score", "scorer": "tj", "min_level": 1},
     {"template": "travel", "destination": "any", "cash_only": True},
+    {"template": "dwell", "place_kind": "home", "min_minutes": 600, "lists": ["watched"]},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 
