@@ -58,6 +58,8 @@ RULES: list[dict[str, Any]] = [
     {"template": "score", "scorer": "tj", "min_level": 1},
     {"template": "travel", "destination": "any", "cash_only": True},
     {"template": "dwell", "place_kind": "home", "min_minutes": 600, "lists": ["watched"]},
+    {"template": "apart", "window_days": 2, "min_observed": 1, "max_share": 0.7,
+     "night_minute": 0},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 
