@@ -60,6 +60,7 @@ RULES: list[dict[str, Any]] = [
     {"template": "dwell", "place_kind": "home", "min_minutes": 600, "lists": ["watched"]},
     {"template": "apart", "window_days": 2, "min_observed": 1, "max_share": 0.7,
      "night_minute": 0},
+    {"template": "checkpoint", "destination": "out_of_town"},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 
