@@ -69,3 +69,18 @@ def join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ordered = right[order]
     i, at = spans(np.searchsorted(ordered, left, "left"), np.searchsorted(ordered, left, "right"))
     return i, order[at]
+
+
+def distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows distinct in ``columns`` (one row's index for each, in the columns' order) and,
+    for each row, the number of its distinct row: ``np.unique(axis=0)`` by one lexsort,
+    without its slow sort of structured rows."""
+    order = np.lexsort(columns[::-1])
+    new = np.zeros(len(order), bool)
+    new[:1] = True
+    for c in columns:
+        c = c[order]
+        new[1:] |= c[1:] != c[:-1]
+    inverse = np.empty(len(order), np.int64)
+    inverse[order] = np.cumsum(new) - 1
+    return order[new], inverse

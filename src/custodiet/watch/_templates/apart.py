@@ -21,7 +21,7 @@ from custodiet.watch._template import (
     reads,
     stay,
 )
-from custodiet.watch._templates._select import column, on_lists, pairs, spans
+from custodiet.watch._templates._select import column, distinct, on_lists, pairs, spans
 
 
 def compile_apart(rule: Apart) -> Compiled:
@@ -86,9 +86,10 @@ def _judged(held: Held, rule: Apart) -> tuple[np.ndarray, np.ndarray, np.ndarray
     sp = held.relation("spouses")
     a, b = column(sp, "a"), column(sp, "b")
     keep = on_lists(held, rule.lists, a) | on_lists(held, rule.lists, b)
-    couples, times = np.unique(np.column_stack([a[keep], b[keep]]).reshape(-1, 2), axis=0,
-                               return_counts=True)
-    return couples, times, np.unique(couples)
+    a, b = a[keep], b[keep]
+    first, inverse = distinct(a, b)
+    couples = np.column_stack([a[first], b[first]]).reshape(-1, 2)
+    return couples, np.bincount(inverse, minlength=len(first)), np.unique(couples)
 
 
 def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:

@@ -20,7 +20,7 @@ from custodiet.watch._template import (
     place,
     reads,
 )
-from custodiet.watch._templates._select import column, of_kind, on_lists, single
+from custodiet.watch._templates._select import column, distinct, of_kind, on_lists, single
 
 
 def compile_travel(rule: Travel) -> Compiled:
@@ -82,12 +82,10 @@ def native_travel(rule: Travel) -> Callable[[Held], pa.Table]:
         upper = who[a].astype(np.int64) * span + (t[a] - lo)
         count = (np.searchsorted(key, upper, side="right")
                  - np.searchsorted(key, upper - w, side="right"))
-        group = np.column_stack([column(tk, "ticket_id")[a], person[a], t[a],
-                                 column(tk, "destination")[a]])
-        groups, of_group = np.unique(group, axis=0, return_inverse=True)
-        total = np.bincount(of_group.ravel(), weights=count, minlength=len(groups))
-        hit = groups[total >= n]
-        return alerts_table(hit[:, 2], single(hit[:, 1]), hit[:, 3])
+        destination = column(tk, "destination")[a]
+        first, group = distinct(column(tk, "ticket_id")[a], person[a], t[a], destination)
+        hit = first[np.bincount(group, weights=count, minlength=len(first)) >= n]
+        return alerts_table(t[a][hit], single(person[a][hit]), destination[hit])
 
     return evaluate
 
