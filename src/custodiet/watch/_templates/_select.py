@@ -64,7 +64,15 @@ def spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def join(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every pair ``(i, j)`` with ``left[i] == right[j]`` (an inner join on one key, every
-    match kept), by the rows of ``left``."""
+    match kept), by the rows of ``left``: by a dense look-up table when ``right`` holds
+    distinct non-negative ids, else by binary search."""
+    if len(right) and right.min() >= 0 and right.max() < 4 * len(right) + 1024:
+        lookup = np.full(int(right.max()) + 2, -1, np.int64)
+        lookup[right] = np.arange(len(right))
+        if np.array_equal(lookup[right], np.arange(len(right))):  # distinct ids
+            at = lookup[np.where((left >= 0) & (left < len(lookup)), left, -1)]
+            i = np.flatnonzero(at >= 0)
+            return i, at[i]
     order = np.argsort(right, kind="stable")
     ordered = right[order]
     i, at = spans(np.searchsorted(ordered, left, "left"), np.searchsorted(ordered, left, "right"))
