@@ -66,6 +66,11 @@ RULES: list[dict[str, Any]] = [
      "window_minutes": 60},
     {"template": "gathering", "k": 2, "place_kind": "hotel", "radius_m": 500,
      "lists": ["watched"]},
+    {"template": "travel", "destination": "any", "cash_only": True},
+    {"template": "dwell", "place_kind": "home", "min_minutes": 600, "lists": ["watched"]},
+    {"template": "apart", "window_days": 2, "min_observed": 1, "max_share": 0.7,
+     "night_minute": 0},
+    {"template": "checkpoint", "destination": "out_of_town"},
 ]
 IDS = [f"{r['template']}-{i}" for i, r in enumerate(RULES)]
 

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+
 from custodiet.scenario.models import Absence
-from custodiet.watch._template import Compiled, Example, Query, Template, no_lookback, reads
+from custodiet.watch._template import (
+    Compiled,
+    Example,
+    Held,
+    Query,
+    Template,
+    alerts_table,
+    no_lookback,
+    reads,
+)
+from custodiet.watch._templates._select import column, on_lists, single
 
 
 def compile_absence(rule: Absence) -> Compiled:
@@ -21,9 +36,25 @@ WHERE p.seen_day = $day AND p."end" - p.start >= {d} AND {q.listed(rule, "p.pers
 """)
 
 
+def native_absence(rule: Absence) -> Callable[[Held], pa.Table]:
+    """:func:`compile_absence` in numpy, over the spells received today."""
+    d = int(rule.min_minutes)
+
+    def evaluate(held: Held) -> pa.Table:
+        p = held.today("phone_off")
+        person, start = column(p, "person"), column(p, "start")
+        keep = column(p, "end") - start >= d
+        keep[keep] = on_lists(held, rule.lists, person[keep])
+        return alerts_table(start[keep] + d, single(person[keep]),
+                            np.full(int(keep.sum()), -1))
+
+    return evaluate
+
+
 TEMPLATE = Template(
     name="absence",
     compile=compile_absence,
+    native=native_absence,
     inputs=reads(phone_off=("person", "start", "end", "seen_day")),
     lookback=no_lookback,
     today_only=lambda rule: True,

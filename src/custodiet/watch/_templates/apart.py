@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+
 from custodiet.scenario.models import Apart
 from custodiet.schema import MINUTES_PER_DAY as DAY
-from custodiet.watch._template import Compiled, Example, Query, Template, place, reads, stay
+from custodiet.watch._template import (
+    Compiled,
+    Example,
+    Held,
+    Query,
+    Template,
+    alerts_table,
+    no_alerts,
+    place,
+    reads,
+    stay,
+)
+from custodiet.watch._templates._select import column, distinct, on_lists, pairs, spans
 
 
 def compile_apart(rule: Apart) -> Compiled:
@@ -47,6 +64,69 @@ FROM j WHERE observed >= {q.bind("min_observed", int(rule.min_observed))}
 """)
 
 
+def _located(held: Held, people: np.ndarray, first: int, nights: int, night_minute: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``loc``: for each held stay of one of ``people`` (sorted) and each night ``n`` of
+    ``first … first + nights - 1`` whose minute ``n·1440 + night_minute`` it covers, the
+    person's position in ``people``, ``n - first`` and the place."""
+    st = held.relation("stays")
+    person = column(st, "person")
+    mine = np.isin(person, people)
+    start, end = column(st, "start")[mine], column(st, "end")[mine]
+    n0 = np.maximum(-((night_minute - start) // DAY), first)  # ceil((start - nm) / DAY)
+    n1 = np.minimum(-((night_minute - end) // DAY), first + nights)
+    row, night = spans(n0, n1)
+    return (np.searchsorted(people, person[mine][row]), night - first,
+            column(st, "place")[mine][row])
+
+
+def _judged(held: Held, rule: Apart) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The couples judged (``sp`` grouped by ``(a, b)``: distinct rows, each row's count)
+    and their members, sorted."""
+    sp = held.relation("spouses")
+    a, b = column(sp, "a"), column(sp, "b")
+    keep = on_lists(held, rule.lists, a) | on_lists(held, rule.lists, b)
+    a, b = a[keep], b[keep]
+    first, inverse = distinct(a, b)
+    couples = np.column_stack([a[first], b[first]]).reshape(-1, 2)
+    return couples, np.bincount(inverse, minlength=len(first)), np.unique(couples)
+
+
+def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:
+    """:func:`compile_apart` in numpy (not for ``holiday_only``): each couple's nights both
+    observed (the products of each night's located stays of the two) and together (the
+    same, at one place), summed over the window's nights."""
+    w, nm = int(rule.window_days), int(rule.night_minute)
+    least, share = int(rule.min_observed), float(rule.max_share)
+
+    def evaluate(held: Held) -> pa.Table:
+        day = held.day
+        if (day + 1) % w != 0:
+            return no_alerts()
+        couples, times, people = _judged(held, rule)
+        if not len(couples):
+            return no_alerts()
+        who, night, at = _located(held, people, day - w + 1, w, nm)
+        cell = who * w + night  # one per person and night
+        per_night = np.bincount(cell, minlength=len(people) * w).reshape(len(people), w)
+        ia, ib = np.searchsorted(people, couples[:, 0]), np.searchsorted(people, couples[:, 1])
+        observed = (per_night[ia] * per_night[ib]).sum(axis=1) * times
+        places, at = np.unique(at, return_inverse=True)
+        width = w * max(len(places), 1)
+        keys, counts = np.unique(cell * len(places) + at, return_counts=True)
+        lo, hi = np.searchsorted(keys, ia * width), np.searchsorted(keys, (ia + 1) * width)
+        couple, mine = spans(lo, hi)  # each of a's (night, place) keys
+        theirs = keys[mine] + (ib - ia)[couple] * width
+        pos = np.minimum(np.searchsorted(keys, theirs), max(len(keys) - 1, 0))
+        both = counts[mine] * np.where(keys[pos] == theirs, counts[pos], 0)
+        together = np.bincount(couple, weights=both, minlength=len(couples)) * times
+        hit = (observed >= least) & (together < share * observed)
+        return alerts_table(np.full(int(hit.sum()), day * DAY + DAY - 1),
+                            pairs(couples[hit, 0], couples[hit, 1]), np.full(int(hit.sum()), -1))
+
+    return evaluate
+
+
 def _nights() -> list[dict[str, object]]:
     """Spouses 1 and 2 both seen on nights 0-4, at the same place only on night 0."""
     rows = []
@@ -62,6 +142,7 @@ _TOGETHER_TWICE[3] = stay(2, 3, DAY + 170, DAY + 190, 1)
 TEMPLATE = Template(
     name="apart",
     compile=compile_apart,
+    native=native_apart,
     inputs=reads(stays=("person", "place", "start", "end")),
     lookback=lambda rule: rule.window_days * DAY,
     examples=(

@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pyarrow as pa
+
 from custodiet.scenario.models import Checkpoint
 from custodiet.watch._template import (
     Compiled,
     Example,
+    Held,
     Query,
     Template,
+    alerts_table,
     members,
     no_lookback,
     place,
     reads,
 )
+from custodiet.watch._templates._select import column, of_kind, on_lists, single
 
 
 def compile_checkpoint(rule: Checkpoint) -> Compiled:
@@ -35,6 +42,20 @@ WHERE c.seen_day = $day AND {dest} AND {q.listed(rule, "c.person")}
 """)
 
 
+def native_checkpoint(rule: Checkpoint) -> Callable[[Held], pa.Table]:
+    """:func:`compile_checkpoint` in numpy, over the readings received today."""
+
+    def evaluate(held: Held) -> pa.Table:
+        c = held.today("checkpoints")
+        person, to = column(c, "person"), column(c, "place")
+        keep = on_lists(held, rule.lists, person)
+        if rule.destination != "any":
+            keep &= of_kind(held, rule.destination, to)
+        return alerts_table(column(c, "t")[keep], single(person[keep]), to[keep])
+
+    return evaluate
+
+
 def _read(person: int, t: int, to: int, seen: int = 0) -> dict[str, int]:
     """A row of ``checkpoints`` for a worked example."""
     return {"person": person, "t": t, "place": to, "seen_day": seen}
@@ -45,6 +66,7 @@ _AWAY = [place(4, "capital", x=float("nan"), y=float("nan"), district=-1),
 TEMPLATE = Template(
     name="checkpoint",
     compile=compile_checkpoint,
+    native=native_checkpoint,
     inputs=reads(checkpoints=("person", "t", "place", "seen_day")),
     lookback=no_lookback,
     today_only=lambda rule: True,

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pyarrow as pa
+
 from custodiet.scenario.models import Dwell
 from custodiet.watch._template import (
     STAYS,
     Compiled,
     Example,
+    Held,
     Query,
     Template,
+    alerts_table,
     no_lookback,
     place,
     reads,
     stay,
 )
+from custodiet.watch._templates._select import column, of_kind, on_lists, single
 
 
 def compile_dwell(rule: Dwell) -> Compiled:
@@ -34,9 +41,25 @@ WHERE st.seen_day = $day AND st."end" - st.start >= {d}
 """)
 
 
+def native_dwell(rule: Dwell) -> Callable[[Held], pa.Table]:
+    """:func:`compile_dwell` in numpy, over the stays received today."""
+    d = int(rule.min_minutes)
+
+    def evaluate(held: Held) -> pa.Table:
+        st = held.today("stays")
+        person, at, start = column(st, "person"), column(st, "place"), column(st, "start")
+        keep = column(st, "end") - start >= d
+        keep &= of_kind(held, rule.place_kind, at)
+        keep[keep] = on_lists(held, rule.lists, person[keep])
+        return alerts_table(start[keep] + d, single(person[keep]), at[keep])
+
+    return evaluate
+
+
 TEMPLATE = Template(
     name="dwell",
     compile=compile_dwell,
+    native=native_dwell,
     inputs=reads(stays=STAYS),
     lookback=no_lookback,
     today_only=lambda rule: True,

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from custodiet.scenario.models import Score
 from custodiet.schema import MINUTES_PER_DAY as DAY
-from custodiet.watch._template import Compiled, Example, Query, Template, no_lookback, reads
+from custodiet.watch._template import (
+    Compiled,
+    Example,
+    Held,
+    Query,
+    Template,
+    alerts_table,
+    no_lookback,
+    reads,
+)
+from custodiet.watch._templates._select import column, on_lists, single
 
 
 def compile_score(rule: Score) -> Compiled:
@@ -23,6 +39,22 @@ WHERE s.scorer = {q.bind("scorer", rule.scorer)} AND s.level >= {lvl} AND s.prev
 """)
 
 
+def native_score(rule: Score) -> Callable[[Held], pa.Table]:
+    """:func:`compile_score` in numpy: the scorer's rows whose level rises to the threshold."""
+    level = int(rule.min_level)
+
+    def evaluate(held: Held) -> pa.Table:
+        s = held.relation("scores")
+        s = s.filter(pc.fill_null(pc.equal(s.column("scorer"), rule.scorer), False))
+        person = column(s, "person")
+        hit = person[(column(s, "level") >= level) & (column(s, "prev_level") < level)]
+        hit = hit[on_lists(held, rule.lists, hit)]
+        return alerts_table(np.full(len(hit), held.day * DAY + DAY - 1), single(hit),
+                            np.full(len(hit), -1))
+
+    return evaluate
+
+
 def _levels(day: int, levels: tuple[int, ...] = (1, 2, 3, 1, 2)) -> Example:
     fired = day in (1, 4)  # the days the level rises to 2 or above
     return Example(
@@ -37,6 +69,7 @@ def _levels(day: int, levels: tuple[int, ...] = (1, 2, 3, 1, 2)) -> Example:
 TEMPLATE = Template(
     name="score",
     compile=compile_score,
+    native=native_score,
     inputs=reads(scores=("scorer", "person", "level", "prev_level")),
     lookback=no_lookback,
     today_only=lambda rule: True,

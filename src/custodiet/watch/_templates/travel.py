@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from custodiet.scenario.models import Travel
-from custodiet.watch._template import Compiled, Example, Query, Template, place, reads
+from custodiet.watch._template import (
+    Compiled,
+    Example,
+    Held,
+    Query,
+    Template,
+    alerts_table,
+    no_alerts,
+    place,
+    reads,
+)
+from custodiet.watch._templates._select import column, distinct, of_kind, on_lists, single
 
 
 def compile_travel(rule: Travel) -> Compiled:
@@ -31,9 +48,52 @@ HAVING count(*) >= {q.bind("n", int(rule.min_tickets))}
 """)
 
 
+def _counting(held: Held, rule: Travel) -> pa.Table:
+    """The tickets that count (``tk``): the destination's kind, cash, a listed buyer."""
+    k = held.relation("tickets")
+    keep = on_lists(held, rule.lists, column(k, "person"))
+    if rule.destination != "any":
+        keep &= of_kind(held, rule.destination, column(k, "destination"))
+    if rule.cash_only:
+        keep &= pc.fill_null(k.column("cash"), False).to_numpy()
+    return k.filter(pa.array(keep))
+
+
+def native_travel(rule: Travel) -> Callable[[Held], pa.Table]:
+    """:func:`compile_travel` in numpy: the counting tickets sorted by buyer and time, each
+    anchor's count in its window by two binary searches. Anchors alike in (ticket, buyer,
+    time, destination) are one group of the SQL, their counts summed."""
+    w, n = int(rule.window_minutes), int(rule.min_tickets)
+
+    def evaluate(held: Held) -> pa.Table:
+        if not (column(held.relation("tickets"), "seen_day") == held.day).any():
+            return no_alerts()
+        tk = _counting(held, rule)
+        today = column(tk, "seen_day") == held.day
+        if not today.any():
+            return no_alerts()
+        person, t = column(tk, "person"), column(tk, "t")
+        who = np.unique(person, return_inverse=True)[1]
+        lo = int(t.min()) - w
+        span = int(t.max()) - lo + 1
+        key = who.astype(np.int64) * span + (t - lo)
+        key.sort()
+        a = np.flatnonzero(today)
+        upper = who[a].astype(np.int64) * span + (t[a] - lo)
+        count = (np.searchsorted(key, upper, side="right")
+                 - np.searchsorted(key, upper - w, side="right"))
+        destination = column(tk, "destination")[a]
+        first, group = distinct(column(tk, "ticket_id")[a], person[a], t[a], destination)
+        hit = first[np.bincount(group, weights=count, minlength=len(first)) >= n]
+        return alerts_table(t[a][hit], single(person[a][hit]), destination[hit])
+
+    return evaluate
+
+
 TEMPLATE = Template(
     name="travel",
     compile=compile_travel,
+    native=native_travel,
     inputs=reads(tickets=("ticket_id", "person", "t", "destination", "cash", "seen_day")),
     lookback=lambda rule: rule.window_minutes,
     examples=(
