@@ -190,7 +190,8 @@ def _time(rule: Any, session: Session, days: list[dict[str, pa.Table]],
         if native is not None:  # the same rule evaluated in numpy, on the same rows
             t = time.perf_counter()
             got = run_native(native, rule, HeldTables(
-                day, {**window, **base, "scores": scores[day]}, observed)).num_rows
+                day, {**window, **base, "scores": scores[day]}, observed,
+                holidays=holidays)).num_rows
             native_s += time.perf_counter() - t
             assert got == count, f"{rule.template}: numpy {got} alerts, SQL {count}"
     return {"template": rule.template, "events": events, "alerts": alerts,

@@ -30,8 +30,10 @@ class HeldTables:
     ``relations`` whose ``seen_day`` is ``day``)."""
 
     def __init__(self, day: int, relations: Mapping[str, pa.Table],
-                 today: Mapping[str, pa.Table] | None = None) -> None:
+                 today: Mapping[str, pa.Table] | None = None, *,
+                 holidays: Sequence[int] = ()) -> None:
         self.day = int(day)
+        self.holidays = tuple(sorted({int(d) for d in holidays}))
         self._relations = relations
         self._today = today
 
@@ -50,12 +52,9 @@ class HeldTables:
 
 
 def native_of(rule: Any) -> Native | None:
-    """The rule's evaluator in numpy, or None where its template has none (or the rule asks
-    for the holiday calendar, which only the SQL reads)."""
+    """The rule's evaluator in numpy, or None where its template has none."""
     make = TEMPLATES[rule.template].native
-    if make is None or getattr(rule, "holiday_only", False):
-        return None
-    return make(rule)
+    return None if make is None else make(rule)
 
 
 def in_hours(t: np.ndarray, hours: tuple[int, int] | None, weekdays: Sequence[int],

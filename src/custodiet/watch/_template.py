@@ -66,6 +66,8 @@ class Held(Protocol):
     that day."""
 
     day: int
+    holidays: tuple[int, ...]
+    """The days of the public calendar's Spring Festival holiday (for ``holiday_only``)."""
 
     def relation(self, name: str) -> pa.Table:
         """The relation ``name`` as the SQL reads it (an empty table when none was given)."""

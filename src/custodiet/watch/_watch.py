@@ -176,6 +176,7 @@ class Watch:
         """Each rule's evaluator in numpy, where its template has one (the same alerts as its
         SQL, held to it by the conformance suite; a fraction of the cost)."""
         self._start_weekday = int(start_weekday)
+        self._holidays = tuple(holidays)
         spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
         self._static = {
             "places": places, "homes": _homes(persons), "records": records(persons),
@@ -275,7 +276,7 @@ class Watch:
 
     def _alerts(self, day: int) -> pa.Table:
         parts = []
-        held = HeldTables(day, self.relations, self.observed)
+        held = HeldTables(day, self.relations, self.observed, holidays=self._holidays)
         for rule in self.rules:
             t = _now()
             native = self._native[rule.name]

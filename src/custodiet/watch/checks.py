@@ -84,7 +84,7 @@ class _Engine:
         table = run_rule(self.session, rule, day, compiled)
         native = native_of(rule)
         if native is not None:  # the SQL is the reference the numpy evaluation must match
-            mine = run_native(native, rule, HeldTables(day, self.tables),
+            mine = run_native(native, rule, HeldTables(day, self.tables, holidays=holidays),
                               start_weekday=start_weekday)
             assert mine.schema == RULE_OUTPUT, f"{rule.template}: native schema {mine.schema}"
             assert mine.to_pylist() == table.to_pylist(), \

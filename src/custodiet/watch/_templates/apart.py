@@ -93,9 +93,10 @@ def _judged(held: Held, rule: Apart) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:
-    """:func:`compile_apart` in numpy (not for ``holiday_only``): each couple's nights both
+    """:func:`compile_apart` in numpy: each couple's nights both
     observed (the products of each night's located stays of the two) and together (the
-    same, at one place), summed over the window's nights."""
+    same, at one place), summed over the window's nights (with ``holiday_only``, the holiday
+    nights of ``held.holidays``)."""
     w, nm = int(rule.window_days), int(rule.night_minute)
     least, share = int(rule.min_observed), float(rule.max_share)
 
@@ -107,6 +108,9 @@ def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:
         if not len(couples):
             return no_alerts()
         who, night, at = _located(held, people, day - w + 1, w, nm)
+        if rule.holiday_only:  # only the nights that are holiday days count
+            counted = np.isin(night + day - w + 1, np.asarray(held.holidays, np.int64))
+            who, night, at = who[counted], night[counted], at[counted]
         cell = who * w + night  # one per person and night
         per_night = np.bincount(cell, minlength=len(people) * w).reshape(len(people), w)
         ia, ib = np.searchsorted(people, couples[:, 0]), np.searchsorted(people, couples[:, 1])
