@@ -1,5 +1,7 @@
-"""The selections the templates' numpy evaluators share: a column as numpy, the persons on a
-rule's lists, the places of a kind, and the ``persons`` lists of one or two persons.
+"""What the templates' numpy evaluators share: a column as numpy, set membership and joins on
+ids by dense look-up tables, the persons on a rule's lists, the places of a kind, ranges
+expanded into rows, distinct rows, values made once a table, and the ``persons`` lists of one
+or two persons. Not a template (the name starts with an underscore, so discovery skips it).
 
 Each is the numpy reading of a condition the templates' SQL writes (``Query.listed``,
 ``place IN (SELECT place_id FROM places WHERE kind = $kind)``).
@@ -7,7 +9,8 @@ Each is the numpy reading of a condition the templates' SQL writes (``Query.list
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -17,8 +20,40 @@ from custodiet.watch._template import Held
 
 
 def column(table: pa.Table, name: str) -> np.ndarray:
-    """A column of ``table`` as numpy (one copy when it has several chunks)."""
-    return table.column(name).to_numpy()
+    """A column of ``table`` as a numpy array, chunk by chunk (``ChunkedArray.to_numpy`` of a
+    many-chunk column, such as the watch's held days, costs many times more)."""
+    chunks = table.column(name).chunks
+    if len(chunks) == 1:
+        return chunks[0].to_numpy(zero_copy_only=False)
+    if not chunks:
+        return np.zeros(0, table.schema.field(name).type.to_pandas_dtype())
+    return np.concatenate([c.to_numpy(zero_copy_only=False) for c in chunks])
+
+
+def in_set(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` (integers) is among ``ids``, by a dense look-up table over
+    the ids' range (ids of persons and places are small non-negative integers)."""
+    ids = np.asarray(ids, np.int64)
+    if len(ids) == 0 or len(values) == 0:
+        return np.zeros(len(values), bool)
+    low, top = int(ids.min()), int(ids.max())
+    if top - low > 4 * (len(ids) + len(values)) + 1_000_000:  # too sparse for a table
+        return np.isin(values, ids)
+    table = np.zeros(top - low + 2, bool)
+    table[ids - low] = True
+    inside = (values >= low) & (values <= top)
+    return table[np.where(inside, values - low, top - low + 1)]
+
+
+def run_starts(sorted_columns: list[np.ndarray]) -> np.ndarray:
+    """For rows sorted by ``sorted_columns``, whether each begins a run of equal rows."""
+    n = len(sorted_columns[0])
+    first = np.ones(n, bool)
+    if n > 1:
+        first[1:] = False
+        for values in sorted_columns:
+            first[1:] |= values[1:] != values[:-1]
+    return first
 
 
 def on_lists(held: Held, lists: Sequence[str], persons: np.ndarray) -> np.ndarray:
@@ -29,14 +64,14 @@ def on_lists(held: Held, lists: Sequence[str], persons: np.ndarray) -> np.ndarra
     members = held.relation("members")
     chosen = pc.is_in(members.column("list"), value_set=pa.array(list(lists), pa.string()))
     listed = column(members.filter(pc.fill_null(chosen, False)), "person")
-    return np.isin(persons, listed)
+    return in_set(persons, listed)
 
 
 def of_kind(held: Held, kind: str, place_ids: np.ndarray) -> np.ndarray:
     """Which of ``place_ids`` are places of ``kind``."""
     places = held.relation("places")
     chosen = pc.fill_null(pc.equal(places.column("kind"), kind), False)
-    return np.isin(place_ids, column(places.filter(chosen), "place_id"))
+    return in_set(place_ids, column(places.filter(chosen), "place_id"))
 
 
 def single(persons: np.ndarray) -> pa.Array:
@@ -92,3 +127,68 @@ def distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = np.empty(len(order), np.int64)
     inverse[order] = np.cumsum(new) - 1
     return order[new], inverse
+
+
+class Memo:
+    """A value derived from a table, made again only when a different table is given (the
+    watch hands its rules the same static tables every day). The table is held, so that its
+    identity cannot be reused by another."""
+
+    def __init__(self, make: Callable[[pa.Table], Any]) -> None:
+        self._make = make
+        self._table: pa.Table | None = None
+        self._value: Any = None
+
+    def __call__(self, table: pa.Table) -> Any:
+        if table is not self._table:
+            self._table, self._value = table, self._make(table)
+        return self._value
+
+
+class Lookup:
+    """Rows of a table by an id column of distinct integers (``place_id``): a join on the id
+    by a dense table (ids are small non-negative integers), by sorting where they are not."""
+
+    def __init__(self, ids: np.ndarray) -> None:
+        ids = np.asarray(ids, np.int64)
+        self.dense = len(ids) == 0 or (ids.min() >= 0 and ids.max() < 4 * len(ids) + 1_000_000)
+        if self.dense:
+            self.size = int(ids.max()) + 1 if len(ids) else 0
+            self._row = np.full(self.size + 1, -1, np.int64)
+            self._row[ids] = np.arange(len(ids))
+        else:
+            self._order = np.argsort(ids, kind="stable")
+            self._ids = ids[self._order]
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        """The row of each value, -1 where none has it."""
+        if self.dense:
+            if len(values) and values.min() >= 0 and values.max() < self.size:
+                return self._row[values]  # every value in the table's range: one pass
+            inside = (values >= 0) & (values < self.size)
+            return self._row[np.where(inside, values, self.size)]
+        pos = np.minimum(np.searchsorted(self._ids, values), len(self._ids) - 1)
+        return np.where(self._ids[pos] == values, self._order[pos], -1)
+
+
+def listed(lists: list[str]) -> Memo:
+    """The sorted distinct persons on one of ``lists``, from a ``members`` table."""
+    value_set = pa.array(lists, pa.string())
+
+    def make(members: pa.Table) -> np.ndarray:
+        chosen = pc.is_in(members.column("list"), value_set=value_set)
+        return np.unique(members.column("person").filter(chosen).to_numpy())
+
+    return Memo(make)
+
+
+_HELD = Memo(lambda table: {})
+
+
+def held_column(table: pa.Table, name: str) -> np.ndarray:
+    """A column of an event relation the watch holds (``stays``) as int64, converted once a
+    table and shared by every rule that reads it that day."""
+    converted = _HELD(table)
+    if name not in converted:
+        converted[name] = column(table, name).astype(np.int64, copy=False)
+    return converted[name]

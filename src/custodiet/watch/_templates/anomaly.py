@@ -19,6 +19,7 @@ from custodiet.watch._template import (
     no_alerts,
     reads,
 )
+from custodiet.watch._templates._select import Lookup, column, in_set
 
 
 def compile_anomaly(rule: Anomaly) -> Compiled:
@@ -66,20 +67,8 @@ WHERE a.v > {q.bind("factor", float(rule.factor))} * base.base
 def listed_households(held: Held, lists: list[str]) -> np.ndarray:
     """The households with a member of one of ``lists`` (``member_homes``)."""
     homes = held.relation("member_homes")
-    chosen = np.isin(homes.column("list").to_numpy(zero_copy_only=False), lists)
-    return np.unique(homes.column("household").to_numpy()[chosen])
-
-
-def dense_index(ids: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``values``, its position in ``ids`` (distinct non-negative ids) and whether
-    it is there: a join on an id by a dense look-up table."""
-    if len(ids) == 0:
-        return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
-    top = int(ids.max())
-    lookup = np.full(top + 2, -1, np.int64)
-    lookup[ids] = np.arange(len(ids))
-    pos = lookup[np.where((values >= 0) & (values <= top), values, top + 1)]
-    return np.maximum(pos, 0), pos >= 0
+    chosen = np.isin(column(homes, "list"), lists)
+    return column(homes, "household")[chosen]
 
 
 def _group_mean(key: np.ndarray, v: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -96,37 +85,38 @@ def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
 
     def evaluate(held: Held) -> pa.Table:
         u = held.relation("utility")
-        today = u.column("seen_day").to_numpy() == held.day
+        today = column(u, "seen_day") == held.day
         if not today.any():
             return no_alerts()
-        day = u.column("day").to_numpy().astype(np.int64)
+        day = column(u, "day").astype(np.int64)
         lo, hi = int(day[today].min()) - back, int(day[today].max())
         u = u.filter(pa.array((day >= lo) & (day <= hi)))  # all a reading's baseline reads
         homes = held.relation("homes")
-        hh = u.column("household").to_numpy()
-        row, known = dense_index(homes.column("household").to_numpy(), hh)
-        today = known & (u.column("seen_day").to_numpy() == held.day)
-        day = u.column("day").to_numpy().astype(np.int64)
-        v = u.column(rule.meter).to_numpy().astype(np.float64)
+        hh = column(u, "household")
+        row = Lookup(column(homes, "household"))(hh)
+        known, row = row >= 0, np.maximum(row, 0)
+        today = known & (column(u, "seen_day") == held.day)
+        day = column(u, "day").astype(np.int64)
+        v = column(u, rule.meter).astype(np.float64)
         if rule.per_resident:
-            v = v / np.maximum(homes.column("residents").to_numpy()[row], 1)
+            v = v / np.maximum(column(homes, "residents")[row], 1)
         anchor = today.copy()
         if rule.lists:
-            anchor &= np.isin(hh, listed_households(held, list(rule.lists)))
+            anchor &= in_set(hh, listed_households(held, list(rule.lists)))
         anchor = np.flatnonzero(anchor)
         keep = known.copy()
         span = hi - lo + 1
         if own:  # one slot per anchor household and day
             groups, of_anchor = np.unique(hh[anchor], return_inverse=True)
-            slot, ours = dense_index(groups, hh)
-            keep &= ours
+            slot = Lookup(groups)(hh)
+            keep &= slot >= 0
             sums, counts = _group_mean(slot[keep] * span + day[keep] - lo, v[keep],
                                        len(groups) * span)
             cell = of_anchor * span + day[anchor] - lo
             total = sum(sums[cell - k] for k in range(1, back + 1))
             count = sum(counts[cell - k] for k in range(1, back + 1))
         else:  # one slot per district and day
-            district = homes.column("district").to_numpy().astype(np.int64)[row]
+            district = column(homes, "district").astype(np.int64)[row]
             low = int(district[keep].min())
             width = int(district[keep].max()) - low + 1
             key = (district - low) * span + day - lo

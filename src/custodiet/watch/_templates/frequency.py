@@ -8,7 +8,6 @@ import pyarrow as pa
 
 from custodiet.scenario.models import Frequency
 from custodiet.schema import OUT_OF_TOWN_NUMBER_BASE as OOT
-from custodiet.watch import _native_frequency as native
 from custodiet.watch._template import (
     STAYS,
     Compiled,
@@ -20,6 +19,7 @@ from custodiet.watch._template import (
     place,
     stay,
 )
+from custodiet.watch._templates import _frequency as native
 
 
 def compile_frequency(rule: Frequency) -> Compiled:
@@ -103,7 +103,7 @@ HAVING count(*) >= {n}
 
 
 def native_frequency(rule: Frequency) -> Callable[[Held], pa.Table]:
-    """:func:`compile_frequency` in numpy (``watch/_native_frequency.py``)."""
+    """:func:`compile_frequency` in numpy (``_templates/_frequency.py``)."""
     if rule.event == "calls":
         return (native.same_number if rule.counterpart == "same"
                 else native.distinct_numbers)(rule)

@@ -24,17 +24,17 @@ from custodiet.watch._template import (
     reads,
     stay,
 )
-from custodiet.watch._templates._stays import (
+from custodiet.watch._templates._select import (
     Lookup,
     Memo,
-    cell_pairs,
     column,
     held_column,
     in_set,
     listed,
-    ranges,
     run_starts,
+    spans,
 )
+from custodiet.watch._templates._stays import cell_pairs
 
 
 def compile_gathering(rule: Gathering) -> Compiled:
@@ -117,7 +117,7 @@ class _Pairs:
         """Each pair (p, q) of the given ``p``: the index of its ``p`` and its ``q``."""
         if self.p is None:
             return np.arange(len(p)), p
-        i, pos = ranges(np.searchsorted(self.p, p, "left"), np.searchsorted(self.p, p, "right"))
+        i, pos = spans(np.searchsorted(self.p, p, "left"), np.searchsorted(self.p, p, "right"))
         return i, self.q[pos]
 
     def of_q(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +125,7 @@ class _Pairs:
         if self.q is None:
             return np.arange(len(q)), q
         qs = self.q[self._by_q]
-        i, pos = ranges(np.searchsorted(qs, q, "left"), np.searchsorted(qs, q, "right"))
+        i, pos = spans(np.searchsorted(qs, q, "left"), np.searchsorted(qs, q, "right"))
         return i, self.p[self._by_q[pos]]
 
 
@@ -158,13 +158,13 @@ def _together(a: dict[str, np.ndarray], b: dict[str, np.ndarray], pairs: _Pairs,
     i, q = pairs.of_p(a["rank"])
     lo = np.searchsorted(keys, query(q, a["start"][i] - w), "left")
     hi = np.searchsorted(keys, query(q, a["end"][i] + w), "left")
-    owner, pos = ranges(lo, hi)
+    owner, pos = spans(lo, hi)
     inside = (i[owner], order[pos])
     keys, order, query = _sorted_keys(a["rank"], a["start"] - w)
     j, p = pairs.of_q(b["rank"])
     lo = np.searchsorted(keys, query(p, b["start"][j] + 1), "left")
     hi = np.searchsorted(keys, query(p, b["end"][j]), "left")
-    owner, pos = ranges(lo, hi)
+    owner, pos = spans(lo, hi)
     return (np.concatenate([inside[0], order[pos]]),
             np.concatenate([inside[1], j[owner]]))
 

@@ -23,16 +23,16 @@ from custodiet.watch._template import (
     reads,
     stay,
 )
-from custodiet.watch._templates._stays import (
+from custodiet.watch._templates._select import (
     Lookup,
     Memo,
-    cell_pairs,
     column,
     held_column,
     in_set,
     listed,
     run_starts,
 )
+from custodiet.watch._templates._stays import cell_pairs
 
 
 def compile_near(rule: Near) -> Compiled:

@@ -1,6 +1,7 @@
 """``frequency`` evaluated in numpy: the template's three kinds of rule (calls to distinct
 numbers, calls to the same number, entries with companions) over the held rows, each alert
-exactly one the SQL of ``_templates/frequency.py`` raises.
+exactly one the SQL of ``frequency.py`` raises. Not a template (the name starts with an
+underscore, so discovery skips it).
 
 Windows become ranges of rows sorted by (person, time), found with ``searchsorted``; a count
 of distinct counterparts expands each anchor's range into (anchor, row) pairs and counts the
@@ -16,35 +17,7 @@ import pyarrow as pa
 
 from custodiet.scenario.models import Frequency
 from custodiet.watch._template import Held, alerts_table, no_alerts
-
-
-def in_set(values: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """Which of ``values`` (non-negative ids) are among ``members``: a look-up table indexed
-    by id, one pass over ``values`` (``np.isin`` sorts them)."""
-    if len(members) == 0 or len(values) == 0:
-        return np.zeros(len(values), bool)
-    top = int(max(members.max(), values.max()))
-    table = np.zeros(top + 1, bool)
-    table[members[members >= 0]] = True
-    return table[np.maximum(values, 0)] & (values >= 0)
-
-
-def listed_mask(held: Held, lists: list[str], person: np.ndarray) -> np.ndarray:
-    """Which of ``person`` are on one of ``lists`` (every one when the rule has no list)."""
-    if not lists:
-        return np.ones(len(person), bool)
-    members = held.relation("members")
-    chosen = np.isin(members.column("list").to_numpy(zero_copy_only=False), lists)
-    return in_set(person, members.column("person").to_numpy()[chosen])
-
-
-def expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs (owner, position) for every position in each owner's range ``[lo, hi)``."""
-    size = np.maximum(hi - lo, 0)
-    owner = np.repeat(np.arange(len(lo)), size)
-    position = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size) \
-        + np.repeat(lo, size)
-    return owner, position
+from custodiet.watch._templates._select import column, in_set, on_lists, single, spans
 
 
 def distinct_per(owner: np.ndarray, value: np.ndarray, owners: int) -> np.ndarray:
@@ -79,9 +52,8 @@ def _window(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarr
 def _calls(held: Held, rule: Frequency) -> tuple[pa.Table, np.ndarray]:
     """The listed callers' held calls, and which were received today."""
     calls = held.relation("calls")
-    calls = calls.filter(pa.array(listed_mask(held, list(rule.lists),
-                                              calls.column("caller").to_numpy())))
-    return calls, calls.column("seen_day").to_numpy() == held.day
+    calls = calls.filter(pa.array(on_lists(held, rule.lists, column(calls, "caller"))))
+    return calls, column(calls, "seen_day") == held.day
 
 
 def _pair_group(caller: np.ndarray, callee: np.ndarray) -> np.ndarray:
@@ -92,9 +64,7 @@ def _pair_group(caller: np.ndarray, callee: np.ndarray) -> np.ndarray:
 
 
 def _out(t: np.ndarray, person: np.ndarray) -> pa.Table:
-    persons = pa.ListArray.from_arrays(pa.array(np.arange(len(person) + 1, dtype=np.int32)),
-                                       pa.array(person.astype(np.int64)))
-    return alerts_table(t, persons, np.full(len(t), -1, np.int64))
+    return alerts_table(t, single(person), np.full(len(t), -1, np.int64))
 
 
 def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
@@ -104,12 +74,12 @@ def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
     def evaluate(held: Held) -> pa.Table:
         calls, today = _calls(held, rule)
         if rule.out_of_town:
-            keep = calls.column("out_of_town").to_numpy(zero_copy_only=False)
+            keep = column(calls, "out_of_town")
             calls, today = calls.filter(pa.array(keep)), today[keep]
         if not today.any():
             return no_alerts()
-        caller, t = calls.column("caller").to_numpy(), calls.column("t").to_numpy()
-        group = _pair_group(caller, calls.column("callee").to_numpy())
+        caller, t = column(calls, "caller"), column(calls, "t")
+        group = _pair_group(caller, column(calls, "callee"))
         anchor = np.flatnonzero(today)
         _, lo, hi = _window(group, t, group[anchor], t[anchor], w)
         hit = hi - lo >= n
@@ -130,11 +100,11 @@ def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
         calls, today = _calls(held, rule)
         if not today.any():
             return no_alerts()
-        caller, callee = calls.column("caller").to_numpy(), calls.column("callee").to_numpy()
-        t = calls.column("t").to_numpy()
+        caller, callee = column(calls, "caller"), column(calls, "callee")
+        t = column(calls, "t")
         counts = np.ones(len(t), bool)
         if rule.out_of_town:
-            counts &= calls.column("out_of_town").to_numpy(zero_copy_only=False)
+            counts &= column(calls, "out_of_town")
         if rule.new_only:  # no earlier call to the number among the listed callers' calls
             group = _pair_group(caller, callee)
             first = np.full(int(group.max()) + 1, np.iinfo(np.int64).max)
@@ -145,7 +115,7 @@ def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
         order, lo, hi = _window(caller, t, caller[anchor], t[anchor], w)
         hit = hi - lo >= n
         if m > 0 and hit.any():
-            owner, position = expand(lo[hit], hi[hit])
+            owner, position = spans(lo[hit], hi[hit])
             many = distinct_per(owner, callee[order[position]], int(hit.sum())) >= m
             hit[np.flatnonzero(hit)[~many]] = False
         return _out(t[anchor[hit]], caller[anchor[hit]])
@@ -159,15 +129,15 @@ def _overlapping_others(stays: pa.Table, place: np.ndarray, start: np.ndarray,
     observed stay at the same place overlapping it: (index into the given stays, person)."""
     if stays.num_rows == 0 or len(place) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    stays = stays.filter(pa.array(in_set(stays.column("place").to_numpy(), place)))
-    o_place, o_start = stays.column("place").to_numpy(), stays.column("start").to_numpy()
-    o_end, o_person = stays.column("end").to_numpy(), stays.column("person").to_numpy()
+    stays = stays.filter(pa.array(in_set(column(stays, "place"), place)))
+    o_place, o_start = column(stays, "place"), column(stays, "start")
+    o_end, o_person = column(stays, "end"), column(stays, "person")
     longest = np.zeros(int(max(o_place.max(), place.max())) + 1, np.int64)
     np.maximum.at(longest, o_place, o_end - o_start)
     # An overlapping stay starts in (start - longest there, end): a range by (place, start).
     order, lo, hi = _window(o_place, o_start, place, end - 1, 0)
     _, lo, _ = _window(o_place, o_start, place, start - longest[place], 0)
-    owner, position = expand(lo, hi)
+    owner, position = spans(lo, hi)
     other = order[position]
     keep = (o_end[other] > start[owner]) & (o_person[other] != person[owner]) \
         & (o_start[other] < end[owner])
@@ -181,14 +151,14 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
 
     def evaluate(held: Held) -> pa.Table:
         stays, places = held.relation("stays"), held.relation("places")
-        kinds = places.column("kind").to_numpy(zero_copy_only=False)
-        of_kind = places.column("place_id").to_numpy()[kinds == rule.place_kind]
-        person, place = stays.column("person").to_numpy(), stays.column("place").to_numpy()
-        mine = in_set(place, of_kind) & listed_mask(held, list(rule.lists), person)
+        kinds = column(places, "kind")
+        of_kind = column(places, "place_id")[kinds == rule.place_kind]
+        person, place = column(stays, "person"), column(stays, "place")
+        mine = in_set(place, of_kind) & on_lists(held, rule.lists, person)
         e = stays.filter(pa.array(mine))
-        person, place = e.column("person").to_numpy(), e.column("place").to_numpy()
-        start, end = e.column("start").to_numpy(), e.column("end").to_numpy()
-        today = np.flatnonzero(e.column("seen_day").to_numpy() == held.day)
+        person, place = column(e, "person"), column(e, "place")
+        start, end = column(e, "start"), column(e, "end")
+        today = np.flatnonzero(column(e, "seen_day") == held.day)
         if len(today) == 0:
             return no_alerts()
         # One alert per distinct (person, place, start, end) anchored today.
@@ -196,19 +166,14 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
                             axis=1)
         a_person, a_end = anchors[0], anchors[3]
         order, lo, hi = _window(person, end, a_person, a_end, w)
-        owner, position = expand(lo, hi)
+        owner, position = spans(lo, hi)
         b_start = start[order[position]]
         hit = distinct_per(owner, b_start, anchors.shape[1]) >= n
         if m > 0 and hit.any():
             hit &= _companions(e, stays, owner, b_start, a_person, hit) >= m
-        return alerts_table(a_end[hit], _singletons(a_person[hit]), anchors[1][hit])
+        return alerts_table(a_end[hit], single(a_person[hit]), anchors[1][hit])
 
     return evaluate
-
-
-def _singletons(person: np.ndarray) -> pa.Array:
-    return pa.ListArray.from_arrays(pa.array(np.arange(len(person) + 1, dtype=np.int32)),
-                                    pa.array(person.astype(np.int64)))
 
 
 def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.ndarray,
@@ -221,16 +186,16 @@ def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.nda
     key_person, key_start = a_person[owner], b_start
     keys, of_pair = np.unique(np.stack([key_person, key_start]), axis=1, return_inverse=True)
     of_pair = of_pair.ravel()
-    person, start = e.column("person").to_numpy(), e.column("start").to_numpy()
+    person, start = column(e, "person"), column(e, "start")
     _, lo, hi = _window(keys[0], keys[1], person, start, 1)
     x = np.flatnonzero(hi > lo)
     x_key = lo[x]  # the key's index (keys are distinct and sorted)
-    stay, other = _overlapping_others(stays, e.column("place").to_numpy()[x], start[x],
-                                      e.column("end").to_numpy()[x], person[x])
+    stay, other = _overlapping_others(stays, column(e, "place")[x], start[x],
+                                      column(e, "end")[x], person[x])
     key_other = np.unique(np.stack([x_key[stay], other]), axis=1)
     # anchors → their keys → the keys' others
     anchor_key = np.unique(np.stack([owner, of_pair]), axis=1)
     first = np.searchsorted(key_other[0], anchor_key[1], side="left")
     last = np.searchsorted(key_other[0], anchor_key[1], side="right")
-    which, position = expand(first, last)
+    which, position = spans(first, last)
     return distinct_per(anchor_key[0][which], key_other[1][position], len(a_person))
