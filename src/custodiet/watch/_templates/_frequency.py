@@ -17,7 +17,16 @@ import pyarrow as pa
 
 from custodiet.scenario.models import Frequency
 from custodiet.watch._template import Held, alerts_table, no_alerts
-from custodiet.watch._templates._select import column, in_set, on_lists, single, spans
+from custodiet.watch._templates._select import (
+    HeldRows,
+    Memo,
+    column,
+    in_set,
+    listed,
+    on_lists,
+    single,
+    spans,
+)
 
 
 def distinct_per(owner: np.ndarray, value: np.ndarray, owners: int) -> np.ndarray:
@@ -49,11 +58,23 @@ def _window(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarr
     return order, lo, hi
 
 
-def _calls(held: Held, rule: Frequency) -> tuple[pa.Table, np.ndarray]:
-    """The listed callers' held calls, and which were received today."""
-    calls = held.relation("calls")
-    calls = calls.filter(pa.array(on_lists(held, rule.lists, column(calls, "caller"))))
-    return calls, column(calls, "seen_day") == held.day
+def _by_caller(batch: pa.RecordBatch, persons: np.ndarray | None) -> np.ndarray:
+    """Which of a chunk's calls were made by one of ``persons`` (None: anyone)."""
+    caller = batch.column("caller").to_numpy(zero_copy_only=False)
+    return np.ones(len(caller), bool) if persons is None else in_set(caller, persons)
+
+
+def listed_calls(rule: Frequency) -> Callable[[Held], tuple[pa.Table, np.ndarray]]:
+    """The listed callers' held calls, and which were received today (each held day's calls
+    filtered once while the lists are the same)."""
+    persons, rows = listed(list(rule.lists)), HeldRows(_by_caller)
+
+    def select(held: Held) -> tuple[pa.Table, np.ndarray]:
+        calls = rows(held.relation("calls"),
+                     persons(held.relation("members")) if rule.lists else None)
+        return calls, column(calls, "seen_day") == held.day
+
+    return select
 
 
 def _pair_group(caller: np.ndarray, callee: np.ndarray) -> np.ndarray:
@@ -70,9 +91,10 @@ def _out(t: np.ndarray, person: np.ndarray) -> pa.Table:
 def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
     """``counterpart = "same"``: calls to the anchor's number in its window."""
     w, n = int(rule.window_minutes), int(rule.n)
+    select = listed_calls(rule)
 
     def evaluate(held: Held) -> pa.Table:
-        calls, today = _calls(held, rule)
+        calls, today = select(held)
         if rule.out_of_town:
             keep = column(calls, "out_of_town")
             calls, today = calls.filter(pa.array(keep)), today[keep]
@@ -95,9 +117,10 @@ def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
 def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
     """``event = "calls"``: ≥ n counting calls to ≥ m distinct numbers in the window."""
     w, n, m = int(rule.window_minutes), int(rule.n), int(rule.distinct)
+    select = listed_calls(rule)
 
     def evaluate(held: Held) -> pa.Table:
-        calls, today = _calls(held, rule)
+        calls, today = select(held)
         if not today.any():
             return no_alerts()
         caller, callee = column(calls, "caller"), column(calls, "callee")
@@ -148,14 +171,15 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
     """``event = "entries"``: ≥ n stays at places of the kind ending in the window, with
     ≥ m distinct persons seen there with them."""
     w, n, m = int(rule.window_minutes), int(rule.n), int(rule.distinct)
+    kind = Memo(lambda places: column(places, "place_id")[column(places, "kind")
+                                                           == rule.place_kind])
+    rows = HeldRows(lambda batch, of_kind: in_set(
+        batch.column("place").to_numpy(zero_copy_only=False), of_kind))
 
     def evaluate(held: Held) -> pa.Table:
-        stays, places = held.relation("stays"), held.relation("places")
-        kinds = column(places, "kind")
-        of_kind = column(places, "place_id")[kinds == rule.place_kind]
-        person, place = column(stays, "person"), column(stays, "place")
-        mine = in_set(place, of_kind) & on_lists(held, rule.lists, person)
-        e = stays.filter(pa.array(mine))
+        # Every held stay at a place of the kind (the companions' stays are among them too).
+        stays = rows(held.relation("stays"), kind(held.relation("places")))
+        e = stays.filter(pa.array(on_lists(held, rule.lists, column(stays, "person"))))
         person, place = column(e, "person"), column(e, "place")
         start, end = column(e, "start"), column(e, "end")
         today = np.flatnonzero(column(e, "seen_day") == held.day)

@@ -192,3 +192,38 @@ def held_column(table: pa.Table, name: str) -> np.ndarray:
     if name not in converted:
         converted[name] = column(table, name).astype(np.int64, copy=False)
     return converted[name]
+
+
+class HeldRows:
+    """The rows of a held event relation that meet ``condition``, judged once per held chunk:
+    the watch holds each day's rows for days and only the day just received is new, so a rule
+    that reads a few of them (the listed persons' calls, the stays at places of a kind) need
+    not scan the whole window again each day.
+
+    ``condition(batch, given)`` returns the mask of a chunk's rows and may depend only on the
+    chunk and on ``given`` (the persons listed, the places of a kind): a different ``given``
+    object judges every chunk again. A chunk is known by the buffers of its columns; the
+    chunks and ``given`` are held while cached, so no other can take their addresses."""
+
+    def __init__(self, condition: Callable[[pa.RecordBatch, Any], np.ndarray]) -> None:
+        self._condition = condition
+        self._cache: dict[tuple, tuple[pa.RecordBatch, Any, pa.RecordBatch]] = {}
+
+    @staticmethod
+    def _key(batch: pa.RecordBatch, given: Any) -> tuple:
+        return (id(given), batch.num_rows, tuple(
+            (array.offset, *(b.address if b is not None else 0 for b in array.buffers()))
+            for array in batch.columns))
+
+    def __call__(self, table: pa.Table, given: Any) -> pa.Table:
+        cache: dict[tuple, tuple[pa.RecordBatch, Any, pa.RecordBatch]] = {}
+        kept = []
+        for batch in table.to_batches():
+            key = self._key(batch, given)
+            hit = self._cache.get(key)
+            if hit is None:
+                hit = (batch, given, batch.filter(pa.array(self._condition(batch, given))))
+            cache[key] = hit
+            kept.append(hit[2])
+        self._cache = cache
+        return pa.Table.from_batches(kept, schema=table.schema)
