@@ -22,7 +22,6 @@ from custodiet.watch._templates._select import (
     Memo,
     column,
     in_set,
-    listed,
     on_lists,
     single,
     spans,
@@ -58,20 +57,24 @@ def _window(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarr
     return order, lo, hi
 
 
-def _by_caller(batch: pa.RecordBatch, persons: np.ndarray | None) -> np.ndarray:
-    """Which of a chunk's calls were made by one of ``persons`` (None: anyone)."""
-    caller = batch.column("caller").to_numpy(zero_copy_only=False)
-    return np.ones(len(caller), bool) if persons is None else in_set(caller, persons)
+def _out_of_town(batch: pa.RecordBatch, wanted: bool) -> np.ndarray:
+    """Which of a chunk's calls count before the lists are applied: those to out-of-town
+    numbers when ``wanted``, else all."""
+    if not wanted:
+        return np.ones(batch.num_rows, bool)
+    return batch.column("out_of_town").to_numpy(zero_copy_only=False)
 
 
-def listed_calls(rule: Frequency) -> Callable[[Held], tuple[pa.Table, np.ndarray]]:
-    """The listed callers' held calls, and which were received today (each held day's calls
-    filtered once while the lists are the same)."""
-    persons, rows = listed(list(rule.lists)), HeldRows(_by_caller)
+def listed_calls(rule: Frequency, out_of_town: bool = False
+                 ) -> Callable[[Held], tuple[pa.Table, np.ndarray]]:
+    """The listed callers' held calls (only those to out-of-town numbers if ``out_of_town``),
+    and which were received today. The out-of-town calls are picked once per held day (a
+    twentieth of the calls); the lists, which change from day to day, are applied to those."""
+    rows = HeldRows(_out_of_town)
 
     def select(held: Held) -> tuple[pa.Table, np.ndarray]:
-        calls = rows(held.relation("calls"),
-                     persons(held.relation("members")) if rule.lists else None)
+        calls = rows(held.relation("calls"), out_of_town)
+        calls = calls.filter(pa.array(on_lists(held, rule.lists, column(calls, "caller"))))
         return calls, column(calls, "seen_day") == held.day
 
     return select
@@ -91,13 +94,10 @@ def _out(t: np.ndarray, person: np.ndarray) -> pa.Table:
 def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
     """``counterpart = "same"``: calls to the anchor's number in its window."""
     w, n = int(rule.window_minutes), int(rule.n)
-    select = listed_calls(rule)
+    select = listed_calls(rule, out_of_town=rule.out_of_town)
 
     def evaluate(held: Held) -> pa.Table:
         calls, today = select(held)
-        if rule.out_of_town:
-            keep = column(calls, "out_of_town")
-            calls, today = calls.filter(pa.array(keep)), today[keep]
         if not today.any():
             return no_alerts()
         caller, t = column(calls, "caller"), column(calls, "t")
