@@ -4,6 +4,7 @@ train machine-learning models")."""
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from typing import Any
 
@@ -73,11 +74,19 @@ class Features:
             np.zeros((self.n, 0), np.float32)
 
 
+@functools.cache
+def _thread_pools() -> Any:
+    """The process's BLAS and OpenMP thread pools, found once (finding them reads the loaded
+    libraries' files: milliseconds a call), after scikit-learn has loaded its own."""
+    import sklearn.linear_model  # noqa: F401 - its libraries are among those found
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def one_thread() -> Any:
     """A context in which BLAS and OpenMP libraries use one thread."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
+    return _thread_pools().limit(limits=1)
 
 
 def _levels(value: np.ndarray, thresholds: list[float]) -> np.ndarray:
