@@ -21,6 +21,7 @@ from custodiet.watch._templates._select import (
     HeldRows,
     Memo,
     column,
+    distinct,
     in_set,
     on_lists,
     single,
@@ -32,8 +33,15 @@ def distinct_per(owner: np.ndarray, value: np.ndarray, owners: int) -> np.ndarra
     """For each owner 0 … owners - 1, how many distinct values it has."""
     if len(owner) == 0:
         return np.zeros(owners, np.int64)
-    pairs = np.unique(np.stack([owner, value]), axis=1)
-    return np.bincount(pairs[0], minlength=owners)
+    return np.bincount(owner[distinct(owner, value)[0]], minlength=owners)
+
+
+def unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of ``columns`` in sorted order, stacked (one row of the result per
+    column), and each row's distinct row: ``np.unique(np.stack(columns), axis=1,
+    return_inverse=True)`` by one lexsort."""
+    first, inverse = distinct(*columns)
+    return np.stack([c[first] for c in columns]).reshape(len(columns), -1), inverse
 
 
 def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -84,7 +92,7 @@ def _pair_group(caller: np.ndarray, callee: np.ndarray) -> np.ndarray:
     """One id per (caller, number called)."""
     if len(caller) == 0:
         return np.zeros(0, np.int64)
-    return np.unique(np.stack([caller, callee]), axis=1, return_inverse=True)[1].ravel()
+    return distinct(caller, callee)[1]
 
 
 def _out(t: np.ndarray, person: np.ndarray) -> pa.Table:
@@ -186,8 +194,7 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
         if len(today) == 0:
             return no_alerts()
         # One alert per distinct (person, place, start, end) anchored today.
-        anchors = np.unique(np.stack([person[today], place[today], start[today], end[today]]),
-                            axis=1)
+        anchors = unique_rows(person[today], place[today], start[today], end[today])[0]
         a_person, a_end = anchors[0], anchors[3]
         order, lo, hi = _window(person, end, a_person, a_end, w)
         owner, position = spans(lo, hi)
@@ -208,7 +215,7 @@ def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.nda
     owner, b_start = owner[take], b_start[take]
     # (person, start) keys of the counted stays, and the rule's stays that have one.
     key_person, key_start = a_person[owner], b_start
-    keys, of_pair = np.unique(np.stack([key_person, key_start]), axis=1, return_inverse=True)
+    keys, of_pair = unique_rows(key_person, key_start)
     of_pair = of_pair.ravel()
     person, start = column(e, "person"), column(e, "start")
     _, lo, hi = _window(keys[0], keys[1], person, start, 1)
@@ -216,9 +223,9 @@ def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.nda
     x_key = lo[x]  # the key's index (keys are distinct and sorted)
     stay, other = _overlapping_others(stays, column(e, "place")[x], start[x],
                                       column(e, "end")[x], person[x])
-    key_other = np.unique(np.stack([x_key[stay], other]), axis=1)
+    key_other = unique_rows(x_key[stay], other)[0]
     # anchors → their keys → the keys' others
-    anchor_key = np.unique(np.stack([owner, of_pair]), axis=1)
+    anchor_key = unique_rows(owner, of_pair)[0]
     first = np.searchsorted(key_other[0], anchor_key[1], side="left")
     last = np.searchsorted(key_other[0], anchor_key[1], side="right")
     which, position = spans(first, last)
