@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from custodiet.engine import Session, quote_ident
+from custodiet.engine import Session, connect, quote_ident
 
 
 def test_parameters_are_bound_not_pasted() -> None:
@@ -29,3 +29,16 @@ def test_quoted_identifiers_round_trip(name: str) -> None:
 def test_impossible_identifiers_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         quote_ident(bad)
+
+
+def test_connections_draw_no_progress_bar() -> None:
+    """DuckDB's own progress bar, drawn on standard output for a query that runs for seconds,
+    is off in every connection the project opens (a large audit printed it among the
+    command's output)."""
+    con = connect()
+    try:
+        assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0] is False
+    finally:
+        con.close()
+    with Session() as session:
+        assert session.scalar("SELECT current_setting('enable_progress_bar')") is False

@@ -13,7 +13,7 @@ from custodiet.errors import UserError
 def connect(path: str | Path | None = None, *, read_only: bool = False,
             threads: int | None = None, memory_limit: str | None = None
             ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to ``path`` (in memory when None).
+    """A DuckDB connection to ``path`` (in memory when None), without DuckDB's progress bar.
 
     ``threads`` defaults to the ``CUSTODIET_THREADS`` environment variable or DuckDB's own
     choice; ``memory_limit`` (e.g. ``"4GB"``) to ``CUSTODIET_MEMORY_LIMIT`` or DuckDB's default.
@@ -21,6 +21,9 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
     threads = threads or _env_threads()
     memory_limit = memory_limit or os.environ.get("CUSTODIET_MEMORY_LIMIT") or None
     con = duckdb.connect(str(path) if path is not None else ":memory:", read_only=read_only)
+    # DuckDB draws its own progress bar on standard output for a query that runs for seconds
+    # (a large study's audit): noise in the commands' output, which has its own progress.
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
