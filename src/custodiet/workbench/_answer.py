@@ -1,6 +1,7 @@
 """The answer to one rule's alerts, all of it computed by the audit: per-rule precision against
 the claimed kinds within the horizon (with a bootstrap interval), lift over chance, innocents
-per true alert, flags by group, alerts by day, and what the red list suppressed."""
+per true alert, flags by group, alerts by day, and what the red list suppressed; and the
+aggregates of the report's map of the city (where the alerts fall, who is named by group)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from custodiet.audit.sim import (
     person_outcomes,
     rule_metrics,
 )
+from custodiet.report import city_data
 from custodiet.workbench._engine import City
 
 #: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
@@ -94,7 +96,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
             "chance_precision": lift["chance_precision"],
             "status_base_rate": lift["status_base_rate"], "status_lift": lift["status_lift"],
             "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
-            "days": days}
+            "days": days, "map": city_data(city.store, alerts=alerts)}
 
 
 def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
