@@ -94,7 +94,7 @@ def create_app(wb: Workbench) -> Starlette:
         Route("/", _index), Route("/card/{index:int}", _card, methods=["POST"]),
         Route("/card/{index:int}/map.svg", _map),
         Route("/add", _add, methods=["POST"]), Route("/save", _save, methods=["POST"]),
-        Route("/reset", _reset, methods=["POST"]),
+        Route("/reset", _reset, methods=["POST"]), Route("/copy", _copy),
         Route("/study", _study_page, methods=["GET", "POST"]), Route("/study/report", _report),
         Mount("/static", StaticFiles(packages=[("custodiet.workbench", "static")]),
               name="static"),
@@ -207,6 +207,15 @@ async def _add(request: Request) -> Response:
     except engine.UserError as err:
         return _page(wb, tab, err.format(), 400)
     return _to(tab, f"#card-{i}")
+
+
+async def _copy(request: Request) -> Response:
+    """A new tab holding a copy of the tab's rules (asked for by a duplicated browser tab,
+    which found the tab it copies still open)."""
+    tab = _tab(request)
+    if tab is None:
+        return _lost(request)
+    return _to(_wb(request).tabs.new(like=tab))  # (a redirect keeps the address's #part)
 
 
 async def _reset(request: Request) -> Response:
