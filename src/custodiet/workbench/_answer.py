@@ -38,6 +38,18 @@ from custodiet.workbench._engine import City
 #: the standard error of the chance precision by 0.5 percentage points).
 CHANCE_ALERTS: int = 10_000
 
+@dataclasses.dataclass(frozen=True)
+class CityMap:
+    """The report's map aggregates for one answer (``custodiet.report.city_data``), never
+    changed once computed: a tab's copy of the cards shares them (copying their thousands of
+    rows made opening a tab 60 times slower)."""
+
+    data: dict[str, list[tuple]]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CityMap:
+        return self
+
+
 def _none(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
@@ -96,7 +108,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
             "chance_precision": lift["chance_precision"],
             "status_base_rate": lift["status_base_rate"], "status_lift": lift["status_lift"],
             "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
-            "days": days, "map": city_data(city.store, alerts=alerts)}
+            "days": days, "map": CityMap(city_data(city.store, alerts=alerts))}
 
 
 def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:

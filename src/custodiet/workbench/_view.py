@@ -181,7 +181,7 @@ def map_note(answer: dict[str, Any]) -> str:
     if not alerts:
         return (f"No alert of this rule fell in the city in {answer['days']} days: the map "
                 "shows its districts, enclaves and cameras, and nobody named.")
-    drawn = sum(int(row[3]) for row in answer["map"]["alerts"])
+    drawn = sum(int(row[3]) for row in answer["map"].data["alerts"])
     text = f"Where its {count(alerts)} alert{'s' * (alerts != 1)} fall"
     if drawn < alerts:
         text += (f" ({count(alerts - drawn)} at places outside the city's districts, not "
@@ -196,5 +196,5 @@ _DRAWING = threading.Lock()
 def map_image(answer: dict[str, Any]) -> str:
     """The answer's map as an SVG document (the report's map, drawn for this rule)."""
     with _DRAWING:
-        svg = map_svg(answer["map"], "map")
+        svg = map_svg(answer["map"].data, "map")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + svg
