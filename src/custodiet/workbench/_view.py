@@ -179,8 +179,10 @@ def map_note(answer: dict[str, Any]) -> str:
     city's districts, which have no position)."""
     alerts = answer["metrics"]["alerts"]
     if not alerts:
-        return (f"No alert of this rule fell in the city in {answer['days']} days: the map "
-                "shows its districts, enclaves and cameras, and nobody named.")
+        hidden = answer["redlist"]["suppressed"]
+        why = f" (the red list suppressed its {count(hidden)})" if hidden else ""
+        return (f"No alert of this rule fell in the city in {answer['days']} days{why}: the "
+                "map shows its districts, enclaves and cameras, and nobody named.")
     drawn = sum(int(row[3]) for row in answer["map"].data["alerts"])
     text = f"Where its {count(alerts)} alert{'s' * (alerts != 1)} fall"
     if drawn < alerts:
