@@ -11,9 +11,10 @@ within 2× of what the README walk-through test measures"), wide enough for what
 machine does to one wall time (``mkdocs build`` measured 3.1 s and then 5.0 s a few seconds
 later at a load of 5 to 6; the README's figures were measured at loads of 0.3 to 2.4), and
 narrow enough to catch a figure left from before a change that halved or doubled a command's
-time. A machine whose load average exceeds twice its cores during the walk measures the
-queue, not the command: then a figure out of bounds skips, with the figures, instead of
-failing."""
+time. A machine whose load average exceeds twice its cores before or after a command
+measures the queue, not the command: a command measured slower than stated then skips, with
+the figures, instead of failing; one measured faster than stated fails whatever the load (a
+load slows a command, never speeds it)."""
 
 from __future__ import annotations
 
@@ -239,7 +240,12 @@ class _Walk:
                     "XDG_CACHE_HOME": str(where / ".cache"), "NO_MKDOCS_2_WARNING": "1"}
         for name in ("CUSTODIET_JOBS", "CUSTODIET_CLUSTER"):
             self.env.pop(name, None)
-        self.loads: list[str] = []
+        self.busy: dict[str, str] = {}  # command: the load it was measured under, if too high
+
+    def note(self, command: str) -> None:
+        """Keep the load before and after a command when it is too high to time it."""
+        if why := _overloaded():
+            self.busy.setdefault(command, why)
 
     def argv(self, command: str) -> tuple[list[str], Path]:
         if command.startswith("custodiet "):
@@ -251,8 +257,7 @@ class _Walk:
 
     def time(self, command: str) -> dict[str, float]:
         """Wall and CPU seconds of ``command`` (its processes' own and their children's)."""
-        if why := _overloaded():
-            self.loads.append(f"{why} before {command[:40]}")
+        self.note(command)
         argv, cwd = self.argv(command)
         cpu = _children_cpu()
         started = time.perf_counter()
@@ -260,13 +265,13 @@ class _Walk:
                               timeout=1800, check=False)
         wall = time.perf_counter() - started
         assert done.returncode == 0, f"{command}\n{done.stderr[-2000:]}"
+        self.note(command)
         return {"wall": wall, "cpu": _children_cpu() - cpu}
 
     def workbench(self, command: str) -> dict[str, float]:
         """Until the page answers, then one edit of the README's picture (the digital
         whistle's factor 2 → 1.5 → 2 → 1.5: the median of three answers)."""
-        if why := _overloaded():
-            self.loads.append(f"{why} before {command[:40]}")
+        self.note(command)
         argv, cwd = self.argv(command)
         argv += ["--port", "0", "--quiet"]
         started = time.perf_counter()
@@ -286,7 +291,9 @@ class _Walk:
         finally:
             proc.terminate()
             proc.wait(timeout=60)
-        return {"wall": wall, "edit": _edit_seconds(self.where / ".cache")}
+        edit = _edit_seconds(self.where / ".cache")
+        self.note(command)
+        return {"wall": wall, "edit": edit}
 
 
 def _children_cpu() -> float:
@@ -339,7 +346,7 @@ def test_the_readme_timings_hold(tmp_path):
     for c in order:  # each measure printed as it comes (-s shows them)
         measured[c] = walk.workbench(c) if c.startswith("custodiet workbench") else walk.time(c)
         print(f"measured {measured[c]} (load {os.getloadavg()[0]:.1f}): {c[:70]}", flush=True)
-    rows, wrong = [], []
+    rows, wrong, queued = [], [], []
     for claim in claims():
         command = measured_command(claim)
         if command is None:
@@ -347,10 +354,14 @@ def test_the_readme_timings_hold(tmp_path):
         value = measured[command][claim.what]
         rows.append(f"line {claim.line}: {claim.phrase!r} ({claim.what}) measured "
                     f"{value:.1f} s: {command[:70]}")
-        if not claim.holds(value):
+        if claim.holds(value):
+            continue
+        # a load can make a command slower, never faster than it is
+        if value > claim.seconds and command in walk.busy:
+            queued.append(f"{rows[-1]} ({walk.busy[command]})")
+        else:
             wrong.append(rows[-1])
     print("\n".join(rows))
-    if wrong and walk.loads:
-        pytest.skip("the machine was overloaded (" + "; ".join(walk.loads) + "), and "
-                    + "; ".join(wrong))
     assert not wrong, "README timings off by more than 2×:\n" + "\n".join(wrong)
+    if queued:
+        pytest.skip("slower than stated, on a machine too busy to tell: " + "; ".join(queued))
