@@ -1,9 +1,10 @@
 """The README's picture of the workbench, made again: start ``custodiet workbench`` on the default
 scenario at its default size (20,000 people × 7 days, seed 0), lower the digital whistle's
 factor (rule ``power_above_own_normal``) from 2 to 1.5 in Debian's Chromium driven by
-Playwright, and screenshot the rule's card. The figures the card shows are written beside the
-picture (``workbench.figures.json``), so the text describing the picture can be checked
-against it and a test can tell when the picture is stale.
+Playwright, and screenshot the rule's card (its answer's map of the city included). The
+figures the card shows are written beside the picture (``workbench.figures.json``), so the
+text describing the picture can be checked against it and a test can tell when the picture
+is stale.
 
     python scripts/workbench_picture.py [--out docs/img] [--cache DIR]
 
@@ -81,6 +82,10 @@ def picture(url: str, out: Path) -> dict[str, object]:
         factor.press("Tab")
         card.locator("table.compare").wait_for(timeout=120_000)
         page.locator("body").click(position={"x": 1, "y": 1})  # no focus ring in the picture
+        drawn = card.locator("figure.map img")
+        drawn.scroll_into_view_if_needed()  # the map is drawn when it comes into view
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=drawn.element_handle(), timeout=120_000)
         card.scroll_into_view_if_needed()
         out.mkdir(parents=True, exist_ok=True)
         card.screenshot(path=str(out / "workbench.png"))

@@ -143,3 +143,53 @@ def test_run_the_full_study_links_its_report(server) -> None:
         assert page.title().startswith("Study of")
         browser.close()
     assert messages == []
+
+
+@pytest.mark.slow
+def test_a_duplicated_tab_gets_a_copy_of_the_rules_under_an_id_of_its_own(server) -> None:
+    """Duplicating a browser tab copies its address and its sessionStorage: both pages held
+    one tab id, and each edit of one changed the other's rules."""
+    url, _, _ = server
+    messages: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        context = browser.new_context()
+        first = context.new_page()
+        first.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+        first.goto(url)
+        tab = first.evaluate("document.body.dataset.tab")
+        card = first.locator("section.card",
+                             has=first.get_by_role("heading", name=re.compile(RULE)))
+        factor = card.get_by_label("Above this multiple of normal")
+        factor.fill("4")
+        factor.press("Tab")
+        card.locator("table.compare").wait_for(timeout=20_000)
+        time.sleep(0.5)  # the first page has kept its id
+        # the duplicate: the same address, the same sessionStorage
+        second = context.new_page()
+        second.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+        second.add_init_script(  # what the browser copies, at the first load only
+            "if (!sessionStorage.getItem('copied')) { sessionStorage.setItem('copied', '1'); "
+            f"sessionStorage.setItem('custodiet-workbench-tab', {tab!r}); }}")
+        second.goto(first.url)
+        second.wait_for_url(lambda u: "/?s=" in u and f"s={tab}" not in u, timeout=20_000)
+        second.wait_for_load_state()
+        copy = second.evaluate("document.body.dataset.tab")
+        assert second.evaluate("sessionStorage.getItem('custodiet-workbench-tab')") == copy
+        assert f"s={copy}" in second.url
+        twin = second.locator("section.card",
+                              has=second.get_by_role("heading", name=re.compile(RULE)))
+        twin_factor = twin.get_by_label("Above this multiple of normal")
+        assert twin_factor.input_value() == "4"  # a copy of the first page's rules
+        twin_factor.fill("3")
+        twin_factor.press("Tab")
+        twin.locator("table.compare caption").filter(has_text="4.0 → 3.0").wait_for(
+            timeout=20_000)
+        # the first page keeps its id and its rules; reloaded, it stays itself
+        first.reload()
+        assert first.evaluate("document.body.dataset.tab") == tab
+        time.sleep(0.5)
+        assert first.evaluate("document.body.dataset.tab") == tab
+        assert factor.input_value() == "4"
+        browser.close()
+    assert messages == []

@@ -420,3 +420,29 @@ def test_tabs_held_and_rules_per_tab_are_bounded(tmp_path) -> None:
         tab.tab.bench.cards = tab.tab.bench.cards * (MAX_CARDS // len(bench.cards) + 1)
         refused = tab.post("/add", data={"template": "gathering"})
         assert refused.status_code == 400 and f"at most {MAX_CARDS} rules" in refused.text
+
+
+def test_a_copy_of_a_tab_holds_its_rules_under_an_id_of_its_own(app) -> None:
+    """What a duplicated browser tab asks for (/copy) when the tab it copies is still open."""
+    c, wb = app
+    one = _Client(c, wb)
+    g = next(i for i, k in enumerate(wb.origin.cards) if k.template == "gathering")
+    k0 = wb.origin.cards[g].rule.k
+    _edit(one, g, "k", str(k0 + 1))
+    assert one.post("/save", data={"filename": "copied-from.toml"},
+                    follow_redirects=False).status_code == 303
+    moved = one.get("/copy", follow_redirects=False)
+    assert moved.status_code == 303
+    copy_id = moved.headers["location"].removeprefix("/?s=")
+    copy = wb.tabs.get(copy_id)
+    assert copy_id != one.tab_id and copy is not None and copy.bench is not one.tab.bench
+    assert copy.bench.cards[g].rule.k == k0 + 1  # the rules as they were in the tab copied
+    assert copy.bench.cards[g].answer == one.tab.bench.cards[g].answer
+    assert copy.saved is None and copy.study is None  # its Save may not replace the file
+    two = _Client(c, wb)
+    two.tab_id, two.tab = copy_id, copy
+    _edit(two, g, "k", str(k0 + 2))
+    assert one.tab.bench.cards[g].rule.k == k0 + 1
+    lost = c.get("/copy?s=" + "y" * 22, follow_redirects=False)  # a tab no longer held
+    assert lost.status_code == 303 and wb.tabs.get(
+        lost.headers["location"].removeprefix("/?s=")).lost

@@ -39,3 +39,20 @@ def test_lift_with_nothing_found_on_either_side_says_so() -> None:
     text = lift_text(_answer(100, 0))
     assert text.startswith("not known: neither its alerts nor")
     assert "undefined" not in text
+
+
+def test_the_map_says_why_no_alert_is_drawn() -> None:
+    from custodiet.workbench._answer import CityMap
+    from custodiet.workbench._view import map_note
+
+    def answer(alerts: int, suppressed: int, drawn: list[tuple]) -> dict:
+        return {"metrics": {"alerts": alerts}, "days": 7, "redlist": {"suppressed": suppressed},
+                "map": CityMap({"alerts": drawn})}
+
+    assert map_note(answer(0, 0, [])).startswith("No alert of this rule fell in the city in "
+                                                 "7 days: the map shows")
+    assert "(the red list suppressed its 3)" in map_note(answer(0, 3, []))
+    assert map_note(answer(5, 0, [("r", 1.0, 2.0, 3), ("r", 4.0, 5.0, 2)])) == \
+        "Where its 5 alerts fall, and who they name, by group."
+    assert "(2 at places outside the city's districts, not drawn)" in \
+        map_note(answer(5, 0, [("r", 1.0, 2.0, 3)]))

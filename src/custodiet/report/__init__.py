@@ -19,7 +19,7 @@ from custodiet.report._compare_report import (
 from custodiet.report._figures import PALETTE, Bar, bars, export, sweep
 from custodiet.report._html import Figure, Report, Section, Table, esc
 from custodiet.report._json import clean, write_json
-from custodiet.report._map import world_map
+from custodiet.report._map import MAP_KEY, city_data, map_svg, world_map
 from custodiet.report._rests_on import rests_on_lines
 from custodiet.report._study_format import headline_text
 from custodiet.report._study_report import study_report, summary
@@ -31,6 +31,7 @@ from custodiet.report._sweep_report import (
 )
 
 __all__ = [
+    "MAP_KEY",
     "PALETTE",
     "Bar",
     "Figure",
@@ -42,6 +43,7 @@ __all__ = [
     "add_overview",
     "add_sweep_section",
     "bars",
+    "city_data",
     "clean",
     "compare_report",
     "esc",
@@ -50,6 +52,7 @@ __all__ = [
     "headline_differences",
     "headline_pairs",
     "headline_text",
+    "map_svg",
     "pooled",
     "publish",
     "real_audit_report",

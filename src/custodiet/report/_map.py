@@ -57,14 +57,18 @@ FROM persons r LEFT JOIN named n ON n.person = r.person_id
 GROUP_LABELS = ("minority", "migrants", "foreigners", "officials", "petition history")
 
 
-def city_data(store: Path, cameras: np.ndarray | None = None) -> dict[str, list[tuple]]:
+def city_data(store: Path, cameras: np.ndarray | None = None,
+              alerts: pa.Table | None = None) -> dict[str, list[tuple]]:
     """The aggregates the map draws: per district (box, residents, group shares, people
     named), alerts per rule and place, cameras, and group shares among residents and named.
     A store without alerts (a world run) names nobody; its cameras are ``cameras`` (place
-    ids) when given, none otherwise."""
+    ids) when given, none otherwise. ``alerts`` (``schema.ALERTS``: one rule's alerts
+    replayed over the stored city, say) are drawn in place of the store's own."""
     with open_run(store) as run:
         tables = run.tables()
-        watched = "alerts" in tables
+        if alerts is not None:  # shadows the stored table for this connection
+            run.con.register("alerts", alerts)
+        watched = "alerts" in tables or alerts is not None
         run.con.execute(_NAMED if watched else
                         "CREATE TEMP TABLE named AS SELECT NULL::BIGINT AS person LIMIT 0")
         if "cameras" not in tables and cameras is not None:
@@ -200,6 +204,21 @@ def world_map(store: Path, out: Path, cameras: np.ndarray | None = None) -> Path
     return Path(out)
 
 
+#: How to read the map (the report's caption after "The first city: ", the workbench's).
+MAP_KEY: str = (
+    "each square is a district (its shade and number: residents named by an alert per 1,000 "
+    "living there; a black outline: an enclave, where the minority's or migrants' share is at "
+    f"least {ENCLAVE_FACTOR:g} times the city's); + a camera outside a home; each marker the "
+    "alerts of one rule at one place, larger for more. Right: each group's share among "
+    "residents and among the people named (no person is shown).")
+
+
+def map_svg(data: dict[str, list[tuple]], name: str = "map") -> str:
+    """The map of :func:`city_data`'s aggregates as compact SVG markup (its ids prefixed by
+    ``name``, so several maps may share a page)."""
+    return compact(export(_figure(data), name))
+
+
 def city_map(store: Path, figures_dir: Path | None) -> tuple[str, str] | None:
     """The map figure as inline SVG and its caption; None when the store is not there."""
     if not (store / "manifest.json").is_file():
@@ -208,12 +227,7 @@ def city_map(store: Path, figures_dir: Path | None) -> tuple[str, str] | None:
     if not data["districts"]:
         return None
     fig = _figure(data)
-    caption = ("The first city: each square is a district (its shade and number: residents "
-               "named by an alert per 1,000 living there; a black outline: an enclave, where "
-               f"the minority's or migrants' share is at least {ENCLAVE_FACTOR:g} times the "
-               "city's); + a camera outside a home; each marker the alerts of one rule at one "
-               "place, larger for more. Right: each group's share among residents and among "
-               "the people named (no person is shown).")
+    caption = f"The first city: {MAP_KEY}"
     svg = compact(export(fig, "city-map", figures_dir))
     if figures_dir is not None:
         (figures_dir / "city-map.svg").write_text(_XML + svg, encoding="utf-8")

@@ -1,6 +1,7 @@
 """The answer to one rule's alerts, all of it computed by the audit: per-rule precision against
 the claimed kinds within the horizon (with a bootstrap interval), lift over chance, innocents
-per true alert, flags by group, alerts by day, and what the red list suppressed."""
+per true alert, flags by group, alerts by day, and what the red list suppressed; and the
+aggregates of the report's map of the city (where the alerts fall, who is named by group)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,25 @@ from custodiet.audit.sim import (
     person_outcomes,
     rule_metrics,
 )
+from custodiet.report import city_data
 from custodiet.workbench._engine import City
 
 #: Chance alerts drawn per edit for the lift over chance: the audit's 20 replicates of every
 #: alert, fewer for a rule with more than 500 alerts (assumption: 10,000 chance alerts bound
 #: the standard error of the chance precision by 0.5 percentage points).
 CHANCE_ALERTS: int = 10_000
+
+@dataclasses.dataclass(frozen=True)
+class CityMap:
+    """The report's map aggregates for one answer (``custodiet.report.city_data``), never
+    changed once computed: a tab's copy of the cards shares them (copying their thousands of
+    rows made opening a tab 60 times slower)."""
+
+    data: dict[str, list[tuple]]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CityMap:
+        return self
+
 
 def _none(x: Any) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
@@ -94,7 +108,7 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
             "chance_precision": lift["chance_precision"],
             "status_base_rate": lift["status_base_rate"], "status_lift": lift["status_lift"],
             "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
-            "days": days}
+            "days": days, "map": CityMap(city_data(city.store, alerts=alerts))}
 
 
 def _redlist(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from custodiet.report import MAP_KEY
 from custodiet.store import path_name
 from custodiet.workbench import _engine as engine
 from custodiet.workbench import _view
@@ -32,6 +33,8 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';
        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 #: The study's own report has inline styles and no script.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+#: A map of the city is an SVG image with inline styles and nothing else.
+MAP_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 #: The largest form post accepted (a card's form is about 2 kB; 200 MB used to be read whole
 #: into memory, and what a card holds as typed is kept with its tab).
 MAX_POST_BYTES: int = 64_000
@@ -45,7 +48,7 @@ def environment() -> Environment:
     env.globals.update(number=_view.number, share=_view.share, count=_view.count,
                        precision_text=_view.precision_text, lift_text=_view.lift_text,
                        innocents_text=_view.innocents_text, status_text=_view.status_text,
-                       charts=_view.charts,
+                       charts=_view.charts, map_note=_view.map_note, map_key=MAP_KEY,
                        before_after=_view.before_after, weekday_names=WEEKDAYS)
     return env
 
@@ -89,8 +92,9 @@ def create_app(wb: Workbench) -> Starlette:
     """The Starlette app serving ``wb`` (its handlers find it in ``app.state.workbench``)."""
     routes = [
         Route("/", _index), Route("/card/{index:int}", _card, methods=["POST"]),
+        Route("/card/{index:int}/map.svg", _map),
         Route("/add", _add, methods=["POST"]), Route("/save", _save, methods=["POST"]),
-        Route("/reset", _reset, methods=["POST"]),
+        Route("/reset", _reset, methods=["POST"]), Route("/copy", _copy),
         Route("/hotspots", _hotspots, methods=["POST"]),
         Route("/study", _study_page, methods=["GET", "POST"]), Route("/study/report", _report),
         Mount("/static", StaticFiles(packages=[("custodiet.workbench", "static")]),
@@ -191,6 +195,22 @@ async def _hotspots(request: Request) -> Response:
     return _to(tab, "#hotspots")
 
 
+async def _map(request: Request) -> Response:
+    """The map of a card's answer (an image the card's answer shows; no tab is opened for
+    it: a tab not held, a card not there or not answered is not found)."""
+    from starlette.concurrency import run_in_threadpool
+
+    tab = _tab(request)
+    index_ = int(request.path_params["index"])
+    if tab is None or not 0 <= index_ < len(tab.bench.cards) or \
+            tab.bench.cards[index_].answer is None:
+        return Response("no such map", status_code=404)
+    svg = await run_in_threadpool(_view.map_image, tab.bench.cards[index_].answer)
+    response = _security(Response(svg, media_type="image/svg+xml"))
+    response.headers["Content-Security-Policy"] = MAP_CSP
+    return response
+
+
 async def _add(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
@@ -203,6 +223,15 @@ async def _add(request: Request) -> Response:
     except engine.UserError as err:
         return _page(wb, tab, err.format(), 400)
     return _to(tab, f"#card-{i}")
+
+
+async def _copy(request: Request) -> Response:
+    """A new tab holding a copy of the tab's rules (asked for by a duplicated browser tab,
+    which found the tab it copies still open)."""
+    tab = _tab(request)
+    if tab is None:
+        return _lost(request)
+    return _to(_wb(request).tabs.new(like=tab))  # (a redirect keeps the address's #part)
 
 
 async def _reset(request: Request) -> Response:

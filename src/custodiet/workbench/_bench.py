@@ -30,6 +30,7 @@ class Card:
     before: dict[str, Any] | None = None
     changed: list[tuple[str, Any, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    answered: int = 0  # answers given so far (the address of the answer's map changes with it)
 
     @property
     def stale(self) -> str:
@@ -112,6 +113,7 @@ class Bench:
             alerts = engine.run_alerts(self.city, rule, self.scenario.rules,
                                        threads=self.threads)
             card.answer = rule_answer(self.city, rule, alerts)
+            card.answered += 1
             card.seconds = time.perf_counter() - started
             return card
 

@@ -1,6 +1,8 @@
 """Each browser tab's own workbench: its cards, the file it saved and its study, under a tab
 id the server draws (carried in the page's addresses as ``?s=ID``; the page's script keeps it
-in the tab's sessionStorage). Two tabs never see each other's edits.
+in the tab's sessionStorage). Two tabs never see each other's edits: a browser tab duplicated
+(its address and sessionStorage copied) finds the tab it copies alive and asks for a copy of
+its rules under an id of its own.
 
 The number of tabs held is bounded (the least recently used is dropped), as is each tab's
 number of rules, so a client opening tabs or adding rules cannot grow the server's memory
@@ -98,10 +100,12 @@ class Tabs:
     def __len__(self) -> int:
         return len(self._tabs)
 
-    def new(self) -> Tab:
-        """A fresh tab at the scenario's own rules (the oldest tab dropped when full)."""
-        tab = Tab(secrets.token_urlsafe(16), self.origin.fork(limit=MAX_CARDS),
-                  self.save_dir)
+    def new(self, like: Tab | None = None) -> Tab:
+        """A fresh tab at the scenario's own rules, or at a copy of the rules of tab ``like``
+        (a browser tab duplicated: not its saved file nor its study); the oldest tab is
+        dropped when full."""
+        bench = (like.bench if like is not None else self.origin).fork(limit=MAX_CARDS)
+        tab = Tab(secrets.token_urlsafe(16), bench, self.save_dir)
         with self._lock:
             self._tabs[tab.id] = tab
             while len(self._tabs) > self.limit:

@@ -1,12 +1,15 @@
-"""How answers read on the page: numbers in words people use, the before/after rows and the
-flag-rate chart's geometry (drawn as inline SVG by the templates)."""
+"""How answers read on the page: numbers in words people use, the before/after rows, the
+flag-rate chart's geometry (drawn as inline SVG by the templates) and the map of the city (the
+report's, drawn for one rule's alerts)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from custodiet.audit import LIFT, Quoted, Scale, decide, sentence
+from custodiet.report import map_svg
 
 
 def share(x: float | None) -> str:
@@ -168,3 +171,32 @@ def charts(answer: dict[str, Any]) -> list[Chart]:
              if g["flag_rate"] is not None]
     top = max(rates, default=0.0)
     return [chart(c, top) for c in answer["groups"]]
+
+
+def map_note(answer: dict[str, Any]) -> str:
+    """What the map of the answer shows: where the rule's alerts fall, or that none fell
+    (the map then shows the city alone), and how many fell off the map (places outside the
+    city's districts, which have no position)."""
+    alerts = answer["metrics"]["alerts"]
+    if not alerts:
+        hidden = answer["redlist"]["suppressed"]
+        why = f" (the red list suppressed its {count(hidden)})" if hidden else ""
+        return (f"No alert of this rule fell in the city in {answer['days']} days{why}: the "
+                "map shows its districts, enclaves and cameras, and nobody named.")
+    drawn = sum(int(row[3]) for row in answer["map"].data["alerts"])
+    text = f"Where its {count(alerts)} alert{'s' * (alerts != 1)} fall"
+    if drawn < alerts:
+        text += (f" ({count(alerts - drawn)} at places outside the city's districts, not "
+                 "drawn)")
+    return text + ", and who they name, by group."
+
+
+#: matplotlib draws one figure at a time (the app answers requests on several threads).
+_DRAWING = threading.Lock()
+
+
+def map_image(answer: dict[str, Any]) -> str:
+    """The answer's map as an SVG document (the report's map, drawn for this rule)."""
+    with _DRAWING:
+        svg = map_svg(answer["map"].data, "map")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + svg

@@ -6,10 +6,15 @@
 // Each tab has its own rules: the server names the tab in the page's addresses (?s=ID), and
 // this script keeps the id in the tab's sessionStorage, so that the workbench's bare address
 // opened again in the same tab comes back to the tab's own rules, not to a fresh copy.
+// A browser tab duplicated copies both the address and the sessionStorage: on load, each page
+// asks the workbench's other pages (a BroadcastChannel) whether one of them holds its id; a
+// page that does answers, and the duplicate asks the server for a copy of those rules under
+// an id of its own (/copy).
 "use strict";
 
 (function () {
   const KEY = "custodiet-workbench-tab";
+  const ASK_MS = 300;  // how long a page waits for another to say it holds its id
   const tab = document.body.dataset.tab;
   const mine = sessionStorage.getItem(KEY);
   if (document.body.hasAttribute("data-fresh") && mine && mine !== tab) {
@@ -20,6 +25,7 @@
     return;
   }
   sessionStorage.setItem(KEY, tab);
+  claim(tab);
   const timers = new Map();
   let pending = new Map();
 
@@ -85,6 +91,28 @@
       schedule(form, 0);
     });
   });
+
+  // A page answers for its id once it has kept it (a page still asking answers nobody, so
+  // two pages asking at once both keep theirs rather than both leaving).
+  function claim(id) {
+    if (!("BroadcastChannel" in window)) return;
+    const channel = new BroadcastChannel("custodiet-workbench-tabs");
+    const nonce = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    let kept = false;
+    channel.onmessage = function (event) {
+      const m = event.data || {};
+      if (m.ask === id && m.nonce !== nonce && kept) {
+        channel.postMessage({held: id, nonce: m.nonce});
+      } else if (m.held === id && m.nonce === nonce && !kept) {
+        kept = true;  // never twice
+        channel.close();
+        sessionStorage.removeItem(KEY);
+        location.replace("/copy?s=" + encodeURIComponent(id) + location.hash);
+      }
+    };
+    channel.postMessage({ask: id, nonce: nonce});
+    setTimeout(function () { kept = true; }, ASK_MS);
+  }
 
   const study = document.getElementById("study");
   function poll() {
