@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -21,9 +22,7 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
     threads = threads or _env_threads()
     memory_limit = memory_limit or os.environ.get("CUSTODIET_MEMORY_LIMIT") or None
     con = duckdb.connect(str(path) if path is not None else ":memory:", read_only=read_only)
-    # DuckDB draws its own progress bar on standard output for a query that runs for seconds
-    # (a large study's audit): noise in the commands' output, which has its own progress.
-    con.execute("SET enable_progress_bar = false")
+    _no_progress_bar(con)
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
@@ -34,6 +33,15 @@ def connect(path: str | Path | None = None, *, read_only: bool = False,
             raise UserError(f"is not a memory size like 4GB or 512MB: {memory_limit!r}",
                             field="CUSTODIET_MEMORY_LIMIT") from None
     return con
+
+
+def _no_progress_bar(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn off DuckDB's own progress bar, which it draws on standard output for a query that
+    runs for seconds (a large study's audit): noise among a command's own progress. Inside
+    Jupyter DuckDB refuses to change the setting unless ipywidgets is installed (its bar
+    there is a widget, not text on standard output), so a refusal leaves it as it is."""
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("SET enable_progress_bar = false")
 
 
 def _env_threads() -> int | None:

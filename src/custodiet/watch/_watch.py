@@ -169,6 +169,33 @@ class Watch:
             s.name: SCORERS[s.kind](s, self.features, self.seed) for s in scenario.scorers}
         self._prev_level = {name: np.zeros(self.people, np.int32) for name in self.scorers}
         self.rules = list(scenario.rules)
+        spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
+        self._static = {
+            "places": places, "homes": _homes(persons), "records": records(persons),
+            "spouses": spouse.select(["a", "b"]).cast(SPOUSES),
+        }
+        self.keep_days = buffer_days(self.rules)
+        self._buffer: deque[dict[str, pa.Table]] = deque(maxlen=self.keep_days)
+        self._prepare_rules(start_weekday, holidays)
+        self._members: tuple[pa.Table, pa.Table] | None = None
+        """The last lists' members and their households (unchanged on most days)."""
+        self.day = 0
+        self.observed: dict[str, pa.Table] = {}
+        """The last day's observed events, as the sensors handed them over."""
+        self.relations: dict[str, pa.Table] = {}
+        """The relations registered for the rules on the last day (``RELATIONS`` by name)."""
+        self._next_alert = 0
+        self._next_action = 0
+        self._actions = schema.ACTIONS.empty_table()
+        self.seconds: dict[str, float] = {}
+        """Seconds spent so far by phase (``sensors``: the lists and the sensors; ``scorers``,
+        ``relations``, ``alerts``, ``triage``) and by rule (``rule:NAME``), for benchmarks."""
+        self.cpu_seconds: dict[str, float] = {}
+        """The same in CPU seconds of the process (a shared machine's load inflates the wall)."""
+
+    def _prepare_rules(self, start_weekday: int, holidays: Sequence[int]) -> None:
+        """Each rule's SQL and numpy evaluation, and the engine sessions for the rules that
+        are evaluated in SQL, with the relations they read."""
         self._sql = {rule.name: compile_rule(rule, start_weekday=start_weekday,
                                              holidays=holidays)
                      for rule in self.rules}
@@ -177,13 +204,6 @@ class Watch:
         SQL, held to it by the conformance suite; a fraction of the cost)."""
         self._start_weekday = int(start_weekday)
         self._holidays = tuple(holidays)
-        spouse = ties.filter(pc.equal(ties.column("kind"), "spouse"))
-        self._static = {
-            "places": places, "homes": _homes(persons), "records": records(persons),
-            "spouses": spouse.select(["a", "b"]).cast(SPOUSES),
-        }
-        self.keep_days = buffer_days(self.rules)
-        self._buffer: deque[dict[str, pa.Table]] = deque(maxlen=self.keep_days)
         # One thread: a simulation is one process on one core (a study runs one per core), and
         # a rule's query over a day is too small to gain from a second thread.
         self.session = Session(threads=1)
@@ -200,21 +220,6 @@ class Watch:
         for session in (self.session, self._today):
             if session is not None:  # the same every day: registered once
                 register(session, self._static, STATIC_RELATIONS)
-        self._members: tuple[pa.Table, pa.Table] | None = None
-        """The last lists' members and their households (unchanged on most days)."""
-        self.day = 0
-        self.observed: dict[str, pa.Table] = {}
-        """The last day's observed events, as the sensors handed them over."""
-        self.relations: dict[str, pa.Table] = {}
-        """The relations registered for the rules on the last day (``RELATIONS`` by name)."""
-        self._next_alert = 0
-        self._next_action = 0
-        self._actions = schema.ACTIONS.empty_table()
-        self.seconds: dict[str, float] = {}
-        """Seconds spent so far by phase (``sensors``: the lists and the sensors; ``scorers``,
-        ``relations``, ``alerts``, ``triage``) and by rule (``rule:NAME``), for benchmarks."""
-        self.cpu_seconds: dict[str, float] = {}
-        """The same in CPU seconds of the process (a shared machine's load inflates the wall)."""
 
     def _clock(self, key: str, since: tuple[float, float]) -> tuple[float, float]:
         """Add the wall and CPU seconds since ``since`` to ``key``; return now."""
