@@ -110,6 +110,11 @@ class Verdict:
         return self.decision in (Decision.ABOVE, Decision.BELOW)
 
 
+#: Below this many cities, a figure that is the same in every city gets no interval: a
+#: zero-width interval from two cities would decide what two cities cannot (assumption).
+MIN_SAME_CITIES: int = 3
+
+
 def decide(interval: IntervalLike | None, threshold: float, *,
            absent: str = "no alerts") -> Verdict:
     """The verdict of ``interval`` against ``threshold``; ``None`` (suppressed, not computed)
@@ -185,7 +190,7 @@ def number(value: float, scale: Scale, digits: int = 1) -> str:
 
 def quote(interval: IntervalLike, scale: Scale, digits: int = 1) -> str:
     """The figure with its interval: ``12.3% (95% interval 8.1% to 17.0%)``; a lower bound
-    only: ``at least 3.1× (95% lower bound)``."""
+    only: ``at least 3.1× (95% lower bound)``; none: ``2.00× (no interval)``."""
     level = f"{round(100 * getattr(interval, 'confidence', 0.95))}%"
     est, low, high = interval.estimate, interval.low, interval.high
     if math.isnan(est):
@@ -193,6 +198,8 @@ def quote(interval: IntervalLike, scale: Scale, digits: int = 1) -> str:
             return "not known (nothing on either side to compare)"
         return "not known"
     e, lo, hi = (number(v, scale, digits) for v in (est, low, high))
+    if math.isnan(low) and math.isnan(high):
+        return f"{e} (no interval)"
     if math.isinf(est) and math.isinf(high):
         return f"at least {lo} ({level} lower bound)"
     if math.isinf(high):

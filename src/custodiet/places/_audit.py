@@ -19,6 +19,8 @@ interval decides it (:func:`custodiet.audit.decide`).
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,7 @@ import numpy as np
 
 from custodiet.audit import (
     LIFT,
+    MIN_SAME_CITIES,
     ClusteredSample,
     Interval,
     Scale,
@@ -82,7 +85,15 @@ def crime_share(runs: list[PatrolRun], cells: np.ndarray, days: slice = slice(No
 
 
 def _figure(name: str, interval: Interval, above: str, below: str) -> Figure:
-    verdict = decide(interval, LIFT, absent="nothing counted")
+    absent = "nothing counted"
+    if interval.width == 0 and math.isfinite(interval.estimate) and \
+            interval.n_cities < MIN_SAME_CITIES:
+        # Every resample gives the same ratio (the same cells patrolled day after day): a
+        # zero-width interval from so few cities would decide what they cannot.
+        interval = dataclasses.replace(interval, low=math.nan, high=math.nan)
+        absent = (f"{interval.estimate:.2f}× in each of the {interval.n_cities} cities, the "
+                  "same on every day resampled: too few cities for an interval")
+    verdict = decide(interval, LIFT, absent=absent)
     return Figure(name, interval, verdict,
                   sentence(verdict, Scale.TIMES, above=above, below=below, unit="city-days",
                            digits=2))

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from custodiet.audit import Quoted
+from custodiet.audit import MIN_SAME_CITIES, Quoted
 from custodiet.audit._cells import Grouping, cells_from_arrow
 from custodiet.audit._frame import DEFAULT_MIN_CELL, AuditResult, group_metrics
 from custodiet.audit._verdict import t_quantile
@@ -19,9 +19,6 @@ from custodiet.audit.sim._pooled_rows import Spread
 #: Per-person values whose group means the study reports beside the rates.
 PERSON_VALUES: tuple[str, ...] = ("flags", "contacts", "list_days", "camera_days")
 
-#: Below this many cities, a difference that is the same in every city gets no interval:
-#: a zero-width interval from two cities would decide what two cities cannot (assumption).
-MIN_SAME_CITIES: int = 3
 
 #: What each spread of ``summarise`` describes (written into ``metrics.json``).
 SPREADS: dict[str, str] = {
