@@ -26,7 +26,17 @@ from custodiet.replicate._places import (
     places_report,
     run_places,
 )
+from custodiet.report import clean
 from custodiet.store import check_destination, publish_directory
+
+
+def _write_results(folder: Path, report: dict[str, Any]) -> None:
+    """``results.json``: strict JSON for other programs, a figure with no value (no interval
+    from too few cities, say) as null rather than a NaN token."""
+    (folder / "results.json").write_text(
+        json.dumps(clean(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8")
+
 
 REPLICATIONS = ("ensign2018", "damour2020", "akpinar2021", "ensign2018_city", "hotspots_city")
 #: (runs, days) when none are given: the abstract models run fast, the city's refit daily.
@@ -76,8 +86,7 @@ def replicate(name: str, out: str | Path, *, runs: int, days: int, seed: int,
         else:
             figures = damour_figure(attention, [(k, a.label) for k, a in AGENTS.items()], tmp)
         report["figures"] = figures
-        (tmp / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False)
-                                          + "\n", encoding="utf-8")
+        _write_results(tmp, report)
         text = _ensign_readme(report) if name == "ensign2018" else _damour_readme(report)
         (tmp / "README.md").write_text(text, encoding="utf-8")
 
@@ -93,8 +102,7 @@ def _replicate_places(name: str, out: str | Path, *, runs: int, days: int, seed:
 
     def fill(tmp: Path) -> None:
         report["figures"] = places_figure(name, report, tmp)
-        (tmp / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False)
-                                          + "\n", encoding="utf-8")
+        _write_results(tmp, report)
         (tmp / "README.md").write_text(places_readme(name, report), encoding="utf-8")
 
     return publish_directory(check_destination(out, force=force), fill)
@@ -113,8 +121,7 @@ def _replicate_hotspots(out: str | Path, *, runs: int, days: int, seed: int, for
 
     def fill(tmp: Path) -> None:
         report["figure_files"] = hotspots_figure(report, tmp)
-        (tmp / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False)
-                                          + "\n", encoding="utf-8")
+        _write_results(tmp, report)
         (tmp / "README.md").write_text(hotspots_readme(report), encoding="utf-8")
 
     return publish_directory(check_destination(out, force=force), fill)
