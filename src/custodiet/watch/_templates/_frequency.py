@@ -26,6 +26,7 @@ from custodiet.watch._templates._select import (
     on_lists,
     single,
     spans,
+    window_ranges,
 )
 
 
@@ -42,27 +43,6 @@ def unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return_inverse=True)`` by one lexsort."""
     first, inverse = distinct(*columns)
     return np.stack([c[first] for c in columns]).reshape(len(columns), -1), inverse
-
-
-def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
-    """One sortable int64 key per (group, time), with the time's offset and span."""
-    t0 = int(t.min()) if len(t) else 0
-    span = (int(t.max()) - t0 + 2) if len(t) else 1
-    return group.astype(np.int64) * span + (t - t0), t0, span
-
-
-def _window(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarray,
-            w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows sorted by (group, t), and for each anchor the range of those with its group and
-    ``t`` in ``(a_t - w, a_t]``: (order, lo, hi). Bounds are clipped into the group's own
-    keys (offsets -1 … span - 1), so a range never reaches a neighbouring group."""
-    key, t0, span = _keyed(group, t)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    base = a_group.astype(np.int64) * span
-    hi = np.searchsorted(sorted_key, base + np.clip(a_t - t0, -1, span - 1), side="right")
-    lo = np.searchsorted(sorted_key, base + np.clip(a_t - w - t0, -1, span - 1), side="right")
-    return order, lo, hi
 
 
 def _out_of_town(batch: pa.RecordBatch, wanted: bool) -> np.ndarray:
@@ -111,10 +91,10 @@ def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
         caller, t = column(calls, "caller"), column(calls, "t")
         group = _pair_group(caller, column(calls, "callee"))
         anchor = np.flatnonzero(today)
-        _, lo, hi = _window(group, t, group[anchor], t[anchor], w)
+        _, lo, hi = window_ranges(group, t, group[anchor], t[anchor], w)
         hit = hi - lo >= n
         if rule.new_only:  # no call to the number at or before the window's start
-            _, first, before = _window(group, t, group[anchor], t[anchor] - w,
+            _, first, before = window_ranges(group, t, group[anchor], t[anchor] - w,
                                        int(t.max() - t.min()) + w + 1)
             hit &= before == first
         return _out(t[anchor[hit]], caller[anchor[hit]])
@@ -143,7 +123,7 @@ def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
             counts &= t == first[group]
         caller, callee, t, today = caller[counts], callee[counts], t[counts], today[counts]
         anchor = np.flatnonzero(today)
-        order, lo, hi = _window(caller, t, caller[anchor], t[anchor], w)
+        order, lo, hi = window_ranges(caller, t, caller[anchor], t[anchor], w)
         hit = hi - lo >= n
         if m > 0 and hit.any():
             owner, position = spans(lo[hit], hi[hit])
@@ -166,8 +146,8 @@ def _overlapping_others(stays: pa.Table, place: np.ndarray, start: np.ndarray,
     longest = np.zeros(int(max(o_place.max(), place.max())) + 1, np.int64)
     np.maximum.at(longest, o_place, o_end - o_start)
     # An overlapping stay starts in (start - longest there, end): a range by (place, start).
-    order, lo, hi = _window(o_place, o_start, place, end - 1, 0)
-    _, lo, _ = _window(o_place, o_start, place, start - longest[place], 0)
+    order, lo, hi = window_ranges(o_place, o_start, place, end - 1, 0)
+    _, lo, _ = window_ranges(o_place, o_start, place, start - longest[place], 0)
     owner, position = spans(lo, hi)
     other = order[position]
     keep = (o_end[other] > start[owner]) & (o_person[other] != person[owner]) \
@@ -196,7 +176,7 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
         # One alert per distinct (person, place, start, end) anchored today.
         anchors = unique_rows(person[today], place[today], start[today], end[today])[0]
         a_person, a_end = anchors[0], anchors[3]
-        order, lo, hi = _window(person, end, a_person, a_end, w)
+        order, lo, hi = window_ranges(person, end, a_person, a_end, w)
         owner, position = spans(lo, hi)
         b_start = start[order[position]]
         hit = distinct_per(owner, b_start, anchors.shape[1]) >= n
@@ -218,7 +198,7 @@ def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.nda
     keys, of_pair = unique_rows(key_person, key_start)
     of_pair = of_pair.ravel()
     person, start = column(e, "person"), column(e, "start")
-    _, lo, hi = _window(keys[0], keys[1], person, start, 1)
+    _, lo, hi = window_ranges(keys[0], keys[1], person, start, 1)
     x = np.flatnonzero(hi > lo)
     x_key = lo[x]  # the key's index (keys are distinct and sorted)
     stay, other = _overlapping_others(stays, column(e, "place")[x], start[x],

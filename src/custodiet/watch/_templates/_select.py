@@ -194,6 +194,28 @@ def held_column(table: pa.Table, name: str) -> np.ndarray:
     return converted[name]
 
 
+def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """One sortable int64 key per (group, time), with the time's offset and span."""
+    t0 = int(t.min()) if len(t) else 0
+    span = (int(t.max()) - t0 + 2) if len(t) else 1
+    return group.astype(np.int64) * span + (t - t0), t0, span
+
+
+def window_ranges(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarray,
+                  w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows sorted by (group, t), and for each anchor the range of those with its group and
+    ``t`` in ``(a_t - w, a_t]``: (order, lo, hi); ``hi - lo`` counts them. Bounds are clipped
+    into the group's own keys (offsets -1 … span - 1), so a range never reaches a
+    neighbouring group."""
+    key, t0, span = _keyed(group, t)
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    base = a_group.astype(np.int64) * span
+    hi = np.searchsorted(sorted_key, base + np.clip(a_t - t0, -1, span - 1), side="right")
+    lo = np.searchsorted(sorted_key, base + np.clip(a_t - w - t0, -1, span - 1), side="right")
+    return order, lo, hi
+
+
 class HeldRows:
     """The rows of a held event relation that meet ``condition``, judged once per held chunk:
     the watch holds each day's rows for days and only the day just received is new, so a rule

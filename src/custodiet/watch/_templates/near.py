@@ -31,6 +31,8 @@ from custodiet.watch._templates._select import (
     in_set,
     listed,
     run_starts,
+    single,
+    window_ranges,
 )
 from custodiet.watch._templates._stays import cell_pairs
 
@@ -179,16 +181,11 @@ def native_near(rule: Near) -> Callable[[Held], pa.Table]:
         b = {c: held_column(stays, c)[near] for c in _COLS}
         mine = counting(held, b, all_listed=True)
         b = {k: v[mine] for k, v in b.items()}
-        # Stays sorted by (person, end): the counting ones of a person in (end - W, end].
-        span = hi - lo + 2
-        key = np.sort(np.searchsorted(who, b["person"]) * span + b["end"] - lo)
-        base = np.searchsorted(who, a["person"]) * span - lo
-        count = (np.searchsorted(key, base + a["end"], "right")
-                 - np.searchsorted(key, base + a["end"] - w, "right"))
+        # The counting stays of an anchor's person ending in (end - W, end].
+        _, first, last = window_ranges(b["person"], b["end"], a["person"], a["end"], w)
+        count = last - first
         hit = (count > 0) & (times * count >= n)
-        persons = pa.ListArray.from_arrays(pa.array(np.arange(int(hit.sum()) + 1)),
-                                           pa.array(a["person"][hit]))
-        return alerts_table(a["end"][hit], persons, a["place"][hit])
+        return alerts_table(a["end"][hit], single(a["person"][hit]), a["place"][hit])
 
     return evaluate
 

@@ -20,7 +20,14 @@ from custodiet.watch._template import (
     place,
     reads,
 )
-from custodiet.watch._templates._select import column, distinct, of_kind, on_lists, single
+from custodiet.watch._templates._select import (
+    column,
+    distinct,
+    of_kind,
+    on_lists,
+    single,
+    window_ranges,
+)
 
 
 def compile_travel(rule: Travel) -> Compiled:
@@ -73,15 +80,9 @@ def native_travel(rule: Travel) -> Callable[[Held], pa.Table]:
         if not today.any():
             return no_alerts()
         person, t = column(tk, "person"), column(tk, "t")
-        who = np.unique(person, return_inverse=True)[1]
-        lo = int(t.min()) - w
-        span = int(t.max()) - lo + 1
-        key = who.astype(np.int64) * span + (t - lo)
-        key.sort()
         a = np.flatnonzero(today)
-        upper = who[a].astype(np.int64) * span + (t[a] - lo)
-        count = (np.searchsorted(key, upper, side="right")
-                 - np.searchsorted(key, upper - w, side="right"))
+        _, lo, hi = window_ranges(person, t, person[a], t[a], w)
+        count = hi - lo
         destination = column(tk, "destination")[a]
         first, group = distinct(column(tk, "ticket_id")[a], person[a], t[a], destination)
         hit = first[np.bincount(group, weights=count, minlength=len(first)) >= n]
