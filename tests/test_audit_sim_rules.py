@@ -9,12 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodiet import schema
+from custodiet.audit.sim._lift import chance_figures
 from custodiet.audit.sim._rules import (
     DETECTION_WINDOW,
     PLACE_TEMPLATES,
     SCORED_AS,
     TEMPLATE_SCORING,
     Claim,
+    alert_hits,
     claim_for,
     overall_metrics,
     rule_metrics,
@@ -254,3 +256,29 @@ def test_the_sql_agrees_with_the_definition(data: st.DataObject) -> None:
     got = _rows(rule_metrics(_con(a, inc), rules={"r": claim}, days=7, horizon=horizon))["r"]
     want = _reference(a, inc, claim, horizon)
     assert {k: got[k] for k in want} == want
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_chance_figures_from_the_outcomes_equal_the_rule_metrics(data: st.DataObject) -> None:
+    """Lift over chance reads a rule's chance precision off the chance alerts' outcomes
+    (``alert_hits``) instead of scoring them again: the same figures to the bit."""
+    times = st.integers(0, 6 * DAY)
+    people = st.lists(st.integers(0, 6), min_size=0, max_size=3)
+    alerts = data.draw(st.lists(st.tuples(st.sampled_from("rs"), times, people,
+                                          st.integers(0, 2)), max_size=12))
+    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), people, times,
+                                             st.integers(0, 2), st.booleans()), max_size=8))
+    claims = {r: Claim(tuple(data.draw(st.lists(st.sampled_from(_KINDS), min_size=1,
+                                                  max_size=3, unique=True))),
+                       data.draw(st.sampled_from(SCORED_AS)), same_place=data.draw(st.booleans()))
+              for r in ("r", "s", "never")}
+    a = [(i, r, t, ps, at, False) for i, (r, t, ps, at) in enumerate(alerts)]
+    inc = [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
+           for i, (k, ps, t, at, lawful) in enumerate(incidents)]
+    con = _con(a, inc)
+    want = _rows(rule_metrics(con, rules=claims, days=7))
+    got = chance_figures(alert_hits(con, rules=claims), claims)
+    assert set(got) == set(want)
+    for rule, figures in got.items():
+        assert figures == {k: want[rule][k] for k in figures}

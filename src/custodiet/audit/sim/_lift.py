@@ -35,9 +35,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet.audit.sim._lists import prepare_spells
-from custodiet.audit.sim._rules import DEFAULT_HORIZON, Claims, alert_hits, rule_metrics
+from custodiet.audit.sim._rules import (
+    DEFAULT_HORIZON,
+    Claims,
+    alert_hits,
+    claim_of,
+    rule_metrics,
+)
 from custodiet.engine import Session
-from custodiet.schema import ALERTS, MINUTES_PER_DAY
+from custodiet.schema import ADMINISTRATIVE_INCIDENT_KINDS, ALERTS, MINUTES_PER_DAY
 
 #: Draws of every alert's chance version (assumption: the standard error of ``C`` is then at
 #: most ``0.5 / sqrt(20 |A|)``, under 1.2 percentage points for a rule with 100 alerts).
@@ -175,7 +181,6 @@ def lift_with_hits(source: Session | duckdb.DuckDBPyConnection, *,
     try:
         scratch.register("alerts", pa.concat_tables(parts) if parts else ALERTS.empty_table())
         scratch.register("incidents", incidents)
-        chance = rule_metrics(scratch, rules=rules, days=days, horizon=horizon)
         chance_hits = alert_hits(scratch, rules=rules, horizon=horizon)
     finally:
         scratch.close()
@@ -183,14 +188,33 @@ def lift_with_hits(source: Session | duckdb.DuckDBPyConnection, *,
         t.append_column("chance", pa.array(np.full(t.num_rows, flag), pa.bool_()))
         for t, flag in ((alert_hits(con, rules=rules, horizon=horizon), False),
                         (chance_hits, True))])
-    return _lift_rows(real, chance), hits
+    return _lift_rows(real, chance_figures(chance_hits, rules)), hits
 
 
-def _lift_rows(real: pa.Table, chance: pa.Table) -> pa.Table:
-    by_rule = {row["rule"]: row for row in chance.to_pylist()}
+def chance_figures(hits: pa.Table, rules: Claims) -> dict[str, dict]:
+    """Each rule's ``alerts``, ``precision`` and ``status_precision`` over its chance alerts'
+    outcomes (``ALERT_HITS``), as :func:`rule_metrics` computes them over the chance alerts
+    (which would match them all again): a ratio is None when the rule has no chance alert,
+    and the status precision also when the rule claims no administrative status."""
+    rule = hits.column("rule").to_numpy(zero_copy_only=False)
+    hit = hits.column("hit").to_numpy(zero_copy_only=False)
+    status = hits.column("status").to_numpy(zero_copy_only=False)
+    out = {}
+    for name, kinds in rules.items():
+        mine = rule == name
+        n = int(mine.sum())
+        claims_status = any(k in ADMINISTRATIVE_INCIDENT_KINDS for k in claim_of(kinds).kinds)
+        out[name] = {"alerts": n,
+                     "precision": int(hit[mine].sum()) / n if n else None,
+                     "status_precision": (int(status[mine].sum()) / n
+                                          if n and claims_status else None)}
+    return out
+
+
+def _lift_rows(real: pa.Table, chance: Mapping[str, dict]) -> pa.Table:
     rows = []
     for row in real.to_pylist():
-        c = by_rule[row["rule"]]
+        c = chance[row["rule"]]
         p, cp = row["precision"], c["precision"]
         sp, sb = row["status_precision"], c["status_precision"]
         rows.append({"rule": row["rule"], "alerts": row["alerts"], "precision": p,
