@@ -4,6 +4,7 @@ overall answer reading the clustered interval of the all-rules row."""
 
 from __future__ import annotations
 
+import math
 import types
 from typing import Any
 
@@ -219,3 +220,20 @@ def test_the_overall_answer_reads_the_clustered_interval_of_all_rules() -> None:
 def test_a_seed_without_the_counts_pools_to_nothing() -> None:
     assert burden_pooled([]) is None
     assert burden_pooled(_audits({1: None})) is None  # type: ignore[dict-item]
+
+
+@pytest.mark.parametrize("flagged, others_flagged", [
+    (1, 1), (39, 1), (0, 5), (5, 0), (12, 340), (2_000, 31), (150_000, 120_000)])
+def test_the_exact_interval_is_clopper_pearson_by_the_beta_quantile(
+        flagged: int, others_flagged: int) -> None:
+    """Clopper-Pearson's bounds are beta quantiles; the interval takes them from
+    scipy.special and must equal scipy.stats' beta.ppf, which it spares importing."""
+    from scipy.stats import beta
+
+    people, others, alpha = 200_000, 600_000, 1 - 0.95
+    p_low = beta.ppf(alpha / 2, flagged, others_flagged + 1) if flagged else 0.0
+    p_high = beta.ppf(1 - alpha / 2, flagged + 1, others_flagged) if others_flagged else 1.0
+    scale = others / people
+    want = (p_low / (1 - p_low) * scale,
+            p_high / (1 - p_high) * scale if p_high < 1 else math.inf)
+    assert exact_ratio_interval(flagged, people, others_flagged, others) == want

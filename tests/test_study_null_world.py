@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from custodiet.audit.sim import (
     ACT_AIM,
@@ -25,6 +28,7 @@ from custodiet.audit.sim import (
     rule_metrics,
 )
 from custodiet.audit.sim._null import NULL_ALERTS, null_rows
+from custodiet.audit.sim._null_pooled import _pair_index
 from custodiet.audit.sim._sections import NullWorldAlerts, Twins
 from custodiet.report._works import null_world_words
 from custodiet.scenario import builtin_scenarios, load_scenario
@@ -172,3 +176,13 @@ def test_the_headline_ratio_is_the_act_rules_over_their_baseline() -> None:
     assert h["null_to_actual_alerts"] == pytest.approx(10 / 50)
     assert isinstance(null_rows(_table([]), {"x": "status"}, has_base=False)[0],
                       NullWorldAlerts)
+
+
+@settings(max_examples=50, deadline=None)
+@given(pairs=st.lists(st.tuples(st.integers(0, 3), st.integers(-1, 20)), max_size=60))
+def test_pairs_are_numbered_as_numpy_numbers_distinct_rows(pairs: list[tuple[int, int]]) -> None:
+    """The discordant-pair floor groups alerts by (city, person) with one lexsort: the same
+    numbering as ``np.unique(axis=0, return_inverse=True)``, the definition it replaces."""
+    rows = np.asarray(pairs, np.int64).reshape(-1, 2)
+    _, want = np.unique(rows, axis=0, return_inverse=True)
+    assert _pair_index(rows[:, 0], rows[:, 1]).tolist() == want.reshape(-1).tolist()

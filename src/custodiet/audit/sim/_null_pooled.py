@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._null import ACT_AIM, WORLD
@@ -25,14 +26,17 @@ def _sample(tables: Sequence[tuple[int, pa.Table]], rules: set[str], top: str, b
     """One row per alert of ``rules``: an alert of run ``top`` counts 1 in the numerator, one
     of ``bottom`` 1 in the denominator, clustered by city and lowest named person."""
     city, cluster, num, den = [], [], [], []
+    wanted = pa.array(sorted(rules), pa.string())
     for s, t in tables:
-        run = t["run"].to_numpy(zero_copy_only=False)
-        keep = np.isin(t["rule"].to_numpy(zero_copy_only=False), list(rules)) & \
-            np.isin(run, [top, bottom])
-        city.append(np.full(int(keep.sum()), s, np.int64))
-        cluster.append(t["cluster"].to_numpy(zero_copy_only=False)[keep])
-        num.append((run[keep] == top).astype(np.float64))
-        den.append((run[keep] == bottom).astype(np.float64))
+        # compared in Arrow: the columns never become Python strings
+        keep = pc.and_(pc.is_in(t["rule"], value_set=wanted),
+                       pc.is_in(t["run"], value_set=pa.array([top, bottom], pa.string())))
+        kept = t.filter(keep)
+        city.append(np.full(kept.num_rows, s, np.int64))
+        cluster.append(kept["cluster"].to_numpy())
+        num.append(pc.equal(kept["run"], top).to_numpy(zero_copy_only=False).astype(np.float64))
+        den.append(pc.equal(kept["run"], bottom).to_numpy(zero_copy_only=False)
+                   .astype(np.float64))
     return ClusteredSample.from_arrays(np.concatenate(city), np.concatenate(cluster),
                                        np.concatenate(num), np.concatenate(den), cities=seeds)
 
@@ -58,6 +62,18 @@ def count_ratio(tables: Sequence[tuple[int, pa.Table]], rules: set[str], top: st
     return n_top / n_bottom, _finite(low), _finite(high), _finite(iv.design_effect)
 
 
+def _pair_index(city: np.ndarray, cluster: np.ndarray) -> np.ndarray:
+    """Each row's (city, cluster) pair numbered in sorted order, as ``np.unique(axis=0,
+    return_inverse=True)`` numbers them, by one lexsort instead of a sort of row views."""
+    order = np.lexsort((cluster, city))
+    c, k = city[order], cluster[order]
+    new = np.r_[True, (c[1:] != c[:-1]) | (k[1:] != k[:-1])] if len(order) else \
+        np.zeros(0, bool)
+    index = np.empty(len(order), np.int64)
+    index[order] = np.cumsum(new) - 1
+    return index
+
+
 def _paired_floor(s: ClusteredSample) -> tuple[float, float]:
     """The interval below which the bootstrap's may not go, as the clustered precision is
     never narrower than Wilson's: a handful of alerts on one or two people cannot vary in a
@@ -65,10 +81,9 @@ def _paired_floor(s: ClusteredSample) -> tuple[float, float]:
     anyway; the excess of one run over the other is discordant, ``N'`` on top and ``B'`` below,
     treated as two Poisson counts: Wilson's interval of ``N' / (N' + B')`` mapped through
     ``(C + p M) / (C + (1 - p) M)``, ``M = N' + B'``. No discordant alert: no width."""
-    keys = np.stack([s.city, s.cluster], axis=1)
-    _, inverse = np.unique(keys, axis=0, return_inverse=True)
-    top = np.bincount(inverse.reshape(-1), weights=s.num)
-    bottom = np.bincount(inverse.reshape(-1), weights=s.den)
+    inverse = _pair_index(s.city, s.cluster)
+    top = np.bincount(inverse, weights=s.num)
+    bottom = np.bincount(inverse, weights=s.den)
     both = float(np.minimum(top, bottom).sum())
     n_top, n_bottom = float((top - np.minimum(top, bottom)).sum()), \
         float((bottom - np.minimum(top, bottom)).sum())

@@ -68,12 +68,15 @@ class _Outcomes:
     without scanning the whole table again for each rule, system and pooled set."""
 
     def __init__(self, table: pa.Table) -> None:
-        names, code = np.unique(table["rule"].to_numpy(zero_copy_only=False),
-                                return_inverse=True)
+        # Rule names coded by Arrow in order of appearance (np.unique would sort a million
+        # Python strings); the rows of a rule come out the same whatever its code.
+        coded = table["rule"].combine_chunks().dictionary_encode()
+        names = coded.dictionary.to_pylist()
+        code = coded.indices.to_numpy(zero_copy_only=False)
         key = 2 * code.astype(np.int64) + table["chance"].to_numpy(zero_copy_only=False)
         self._order = np.argsort(key, kind="stable")
         self._edges = np.searchsorted(key[self._order], np.arange(2 * len(names) + 1))
-        self._index = {n: i for i, n in enumerate(names.tolist())}
+        self._index = {n: i for i, n in enumerate(names)}
         self.cluster = table["cluster"].to_numpy(zero_copy_only=False)
         self.hit = table["hit"].to_numpy(zero_copy_only=False)
 

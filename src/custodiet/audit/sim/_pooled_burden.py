@@ -67,14 +67,17 @@ def exact_ratio_interval(flagged: int, people: int, others_flagged: int, others:
     person flagged among 11,925: the others' count rarely passes 3 in a resample), so the
     burden interval is never narrower than this one, as pooled precision is never narrower
     than Wilson's."""
-    from scipy.stats import beta
+    # beta's quantile from scipy.special (what scipy.stats.beta.ppf calls, to the bit),
+    # which spares a study importing scipy.stats: about a second of a small study's audit
+    from scipy.special import betaincinv
 
     alpha = 1.0 - confidence
     total = flagged + others_flagged
     if total == 0 or people == 0 or others == 0:
         return math.nan, math.nan
-    p_low = beta.ppf(alpha / 2, flagged, others_flagged + 1) if flagged else 0.0
-    p_high = beta.ppf(1 - alpha / 2, flagged + 1, others_flagged) if others_flagged else 1.0
+    p_low = betaincinv(flagged, others_flagged + 1, alpha / 2) if flagged else 0.0
+    p_high = (betaincinv(flagged + 1, others_flagged, 1 - alpha / 2) if others_flagged
+              else 1.0)
     scale = others / people
     low = p_low / (1.0 - p_low) * scale
     high = p_high / (1.0 - p_high) * scale if p_high < 1.0 else math.inf
