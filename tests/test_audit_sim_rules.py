@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodiet import schema
-from custodiet.audit.sim._lift import chance_figures
+from custodiet.audit.sim._lift import chance_figures, sample_subsets
 from custodiet.audit.sim._rules import (
     DETECTION_WINDOW,
     PLACE_TEMPLATES,
@@ -282,3 +283,34 @@ def test_chance_figures_from_the_outcomes_equal_the_rule_metrics(data: st.DataOb
     assert set(got) == set(want)
     for rule, figures in got.items():
         assert figures == {k: want[rule][k] for k in figures}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_alerts_naming_distinct_people_match_the_same_without_removing_duplicates(
+        data: st.DataObject) -> None:
+    """Chance alerts name people drawn without replacement under distinct ids, so their
+    outcomes are matched without the DISTINCT that real alerts need: the same rows."""
+    people = st.lists(st.integers(0, 6), min_size=0, max_size=4, unique=True)
+    alerts = data.draw(st.lists(st.tuples(st.sampled_from("rs"), st.integers(0, 6 * DAY),
+                                          people, st.integers(0, 2)), max_size=12))
+    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), people,
+                                             st.integers(0, 6 * DAY), st.integers(0, 2),
+                                             st.booleans()), max_size=8))
+    claims = {r: Claim(tuple(data.draw(st.lists(st.sampled_from(_KINDS), min_size=1,
+                                                  max_size=3, unique=True))),
+                       data.draw(st.sampled_from(SCORED_AS)), same_place=data.draw(st.booleans()))
+              for r in "rs"}
+    con = _con([(i, r, t, ps, at, False) for i, (r, t, ps, at) in enumerate(alerts)],
+               [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
+                for i, (k, ps, t, at, lawful) in enumerate(incidents)])
+    assert alert_hits(con, rules=claims, distinct=True).equals(alert_hits(con, rules=claims))
+
+
+def test_chance_alerts_name_distinct_people() -> None:
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(0, 35, 500)
+    named = sample_subsets(np.arange(10, 40), sizes, rng).to_pylist()
+    assert [len(p) for p in named] == np.minimum(sizes, 30).tolist()  # a pool of 30
+    assert all(len(set(p)) == len(p) for p in named)
+    assert all(p == sorted(p) and set(p) <= set(range(10, 40)) for p in named)

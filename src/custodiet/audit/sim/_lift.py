@@ -181,7 +181,8 @@ def lift_with_hits(source: Session | duckdb.DuckDBPyConnection, *,
     try:
         scratch.register("alerts", pa.concat_tables(parts) if parts else ALERTS.empty_table())
         scratch.register("incidents", incidents)
-        chance_hits = alert_hits(scratch, rules=rules, horizon=horizon)
+        # chance alerts name distinct people (drawn without replacement) under distinct ids
+        chance_hits = alert_hits(scratch, rules=rules, horizon=horizon, distinct=True)
     finally:
         scratch.close()
     hits = pa.concat_tables([
@@ -196,17 +197,23 @@ def chance_figures(hits: pa.Table, rules: Claims) -> dict[str, dict]:
     outcomes (``ALERT_HITS``), as :func:`rule_metrics` computes them over the chance alerts
     (which would match them all again): a ratio is None when the rule has no chance alert,
     and the status precision also when the rule claims no administrative status."""
-    rule = hits.column("rule").to_numpy(zero_copy_only=False)
-    hit = hits.column("hit").to_numpy(zero_copy_only=False)
-    status = hits.column("status").to_numpy(zero_copy_only=False)
+    coded = hits.column("rule").combine_chunks().dictionary_encode()
+    code = coded.indices.to_numpy(zero_copy_only=False)
+    size = len(coded.dictionary)
+    count = np.bincount(code, minlength=size)
+    true = np.bincount(code, weights=hits.column("hit").to_numpy(zero_copy_only=False),
+                       minlength=size)
+    found = np.bincount(code, weights=hits.column("status").to_numpy(zero_copy_only=False),
+                        minlength=size)
+    at = {name: i for i, name in enumerate(coded.dictionary.to_pylist())}
     out = {}
     for name, kinds in rules.items():
-        mine = rule == name
-        n = int(mine.sum())
+        i = at.get(name)
+        n = int(count[i]) if i is not None else 0
         claims_status = any(k in ADMINISTRATIVE_INCIDENT_KINDS for k in claim_of(kinds).kinds)
         out[name] = {"alerts": n,
-                     "precision": int(hit[mine].sum()) / n if n else None,
-                     "status_precision": (int(status[mine].sum()) / n
+                     "precision": int(true[i]) / n if n else None,
+                     "status_precision": (int(found[i]) / n
                                           if n and claims_status else None)}
     return out
 
