@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pytest
 
-from custodiet.engine import Session, connect, quote_ident
+from custodiet.engine import Session, connect, quote_ident, threads_by_default
 
 
 def test_parameters_are_bound_not_pasted() -> None:
@@ -42,3 +42,23 @@ def test_connections_draw_no_progress_bar() -> None:
         con.close()
     with Session() as session:
         assert session.scalar("SELECT current_setting('enable_progress_bar')") is False
+
+
+def _threads(con) -> int:
+    return int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+
+
+def test_threads_by_default_holds_inside_and_yields_to_the_environment(monkeypatch) -> None:
+    monkeypatch.delenv("CUSTODIET_THREADS", raising=False)
+    own = _threads(connect())
+    with threads_by_default(1):
+        assert _threads(connect()) == 1
+        with Session() as s:
+            assert _threads(s.con) == 1
+        assert _threads(connect(threads=2)) == 2  # a caller's own choice wins
+        monkeypatch.setenv("CUSTODIET_THREADS", "3")
+        assert _threads(connect()) == 3  # and so does the user's
+        monkeypatch.delenv("CUSTODIET_THREADS")
+    assert _threads(connect()) == own
+    with threads_by_default(None):
+        assert _threads(connect()) == own

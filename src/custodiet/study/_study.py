@@ -36,6 +36,7 @@ from custodiet.audit.sim import (
     rule_claims,
     spreads,
 )
+from custodiet.engine import threads_by_default
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
 from custodiet.study._execute import Progress, execute
@@ -86,9 +87,15 @@ def simulate_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
     return execute(plan_study(scenario, seeds, removal_rates), folder, progress=progress)
 
 
-def audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int) -> SeedAudit:
+def audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int,
+               threads: int | None = None) -> SeedAudit:
     """Open the stores of one seed (``watch`` and any twins, by :class:`Variant`) and audit
-    them as one :class:`SeedRuns` bundle."""
+    them as one :class:`SeedRuns` bundle, on ``threads`` DuckDB threads (None: one a core)."""
+    with threads_by_default(threads):
+        return _audit_runs(paths, scenario, seed=seed)
+
+
+def _audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int) -> SeedAudit:
     opened: dict[str, Run] = {}
     try:
         for name, path in paths.items():
@@ -111,12 +118,15 @@ def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = Non
     for spec in stores:
         key = Bundle(spec.group, spec.seed, spec.removal_rate)
         bundles.setdefault(key, {})[spec.variant] = spec
-    tasks = [Task(f"audit of {specs[Variant.WATCH].path}", audit_runs,
-                  {"paths": {v: stores[spec] for v, spec in specs.items()},
-                   "scenario": scenario or specs[Variant.WATCH].scenario, "seed": key.seed})
-             for key, specs in bundles.items()]
     need = max((run_bytes(s.scenario.world.people, watch=True) for s in stores), default=None)
     jobs, cluster = settings(jobs, cluster, task_bytes=need)
+    # bundles audited side by side, one process a core: one DuckDB thread each
+    threads = 1 if len(bundles) > 1 and (cluster is not None or jobs > 1) else None
+    tasks = [Task(f"audit of {specs[Variant.WATCH].path}", audit_runs,
+                  {"paths": {v: stores[spec] for v, spec in specs.items()},
+                   "scenario": scenario or specs[Variant.WATCH].scenario, "seed": key.seed,
+                   "threads": threads})
+             for key, specs in bundles.items()]
     return dict(zip(bundles, run_all(tasks, jobs=jobs, cluster=cluster), strict=True))
 
 
