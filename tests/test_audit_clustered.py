@@ -235,3 +235,31 @@ def test_share_and_bad_rows():
         ClusteredSample.from_arrays([0], [0], [-1.0])
     nothing = ClusteredSample.from_arrays([], [], [], cities=[0]).ratio()
     assert math.isnan(nothing.estimate) and nothing.n_units == 0
+
+
+def _clusters_by_definition(samples: list[ClusteredSample]) -> tuple[np.ndarray, ...]:
+    """Rows on one cluster space as first written: ranks of ids, then ranks of pairs."""
+    cities = np.unique(np.concatenate([s.cities for s in samples]))
+    city = np.searchsorted(cities, np.concatenate([s.city for s in samples]))
+    ids, member = np.unique(np.concatenate([s.cluster for s in samples]), return_inverse=True)
+    pairs, inverse = np.unique(city * max(len(ids), 1) + member.reshape(-1),
+                               return_inverse=True)
+    return inverse.reshape(-1), pairs // max(len(ids), 1), cities
+
+
+@pytest.mark.parametrize("span", [3, 5_000, 2**61])
+def test_the_cluster_layout_is_the_definition_and_is_kept_per_set_of_samples(span: int) -> None:
+    from custodiet.audit._nested import clusters
+
+    rng = np.random.default_rng(span % 97)
+    make = [ClusteredSample.from_arrays(rng.integers(0, 4, n), rng.integers(-1, span, n),
+                                        rng.random(n), cities=np.arange(6))
+            for n in (0, 1, 300, 300)]
+    for samples in ([make[2]], [make[2], make[3]], [make[3], make[2]], [make[1], make[0]],
+                    [make[0]], [make[2], make[3], make[1]]):
+        want = _clusters_by_definition(samples)
+        for _ in range(2):  # computed, then kept
+            got = clusters(samples)
+            assert all(np.array_equal(w, g) for w, g in zip(want, got, strict=True))
+    # the same first sample beside another: not the kept layout
+    assert len(clusters([make[2], make[1]])[0]) == 301

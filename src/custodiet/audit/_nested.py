@@ -40,9 +40,10 @@ rows laid out one per cluster would.
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -113,12 +114,47 @@ class Design:
 
 def clusters(samples: Sequence[Rows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The samples' rows (concatenated) on one cluster space: each row's cluster index, each
-    cluster's city index, and the sorted cities. A cluster is a (city, cluster id) pair."""
+    cluster's city index, and the sorted cities. A cluster is a (city, cluster id) pair,
+    numbered in (city, id) order.
+
+    An interval asks for the same samples' layout several times (its cluster count, its
+    bootstrap design, its design effect), and a study's chance alerts run to millions of rows,
+    so the layout is kept with the first sample for the same others (held, so that their ids
+    stay theirs); the samples' arrays are never changed once made."""
+    first, rest = samples[0], tuple(samples[1:])
+    memo = _LAYOUTS.get(first)
+    if memo is None:
+        memo = _LAYOUTS[first] = []
+    for others, layout in memo:
+        if len(others) == len(rest) and all(a is b for a, b in zip(others, rest, strict=True)):
+            return layout
+    layout = _layout(samples)
+    memo.append((rest, layout))
+    del memo[:-_LAYOUTS_KEPT]
+    return layout
+
+
+_LAYOUTS: weakref.WeakKeyDictionary[Any, list[tuple[tuple[Any, ...], Any]]] = \
+    weakref.WeakKeyDictionary()
+_LAYOUTS_KEPT = 4
+
+
+def _layout(samples: Sequence[Rows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`clusters`, computed: the (city, id) pairs as one whole number each, so one sort
+    numbers them (ranks of ids, then of pairs, took two)."""
     cities = np.unique(np.concatenate([s.cities for s in samples]))
     city = np.searchsorted(cities, np.concatenate([s.city for s in samples]))
-    ids, member = np.unique(np.concatenate([s.cluster for s in samples]), return_inverse=True)
-    pairs, inverse = np.unique(city * max(len(ids), 1) + member, return_inverse=True)
-    return inverse.reshape(-1), pairs // max(len(ids), 1), cities
+    ids = np.concatenate([s.cluster for s in samples]).astype(np.int64)
+    if len(ids) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), cities
+    low = int(ids.min())
+    span = int(ids.max()) - low + 1
+    if span * len(cities) >= 2**62:  # ids too far apart to pack: rank them first
+        _, member = np.unique(ids, return_inverse=True)
+        member, low, span = member.reshape(-1), 0, int(member.max()) + 1
+        ids = member
+    pairs, inverse = np.unique(city * span + (ids - low), return_inverse=True)
+    return inverse.reshape(-1), pairs // span, cities
 
 
 def cluster_weight(samples: Sequence[Rows], inverse: np.ndarray, n_clusters: int

@@ -74,6 +74,8 @@ class _Outcomes:
         names = coded.dictionary.to_pylist()
         code = coded.indices.to_numpy(zero_copy_only=False)
         key = 2 * code.astype(np.int64) + table["chance"].to_numpy(zero_copy_only=False)
+        if 2 * len(names) < 2**15:  # numpy's stable sort of 16-bit keys is a radix sort
+            key = key.astype(np.int16)
         self._order = np.argsort(key, kind="stable")
         self._edges = np.searchsorted(key[self._order], np.arange(2 * len(names) + 1))
         self._index = {n: i for i, n in enumerate(names)}
