@@ -140,8 +140,9 @@ _LAYOUTS_KEPT = 4
 
 
 def _layout(samples: Sequence[Rows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`clusters`, computed: the (city, id) pairs as one whole number each, so one sort
-    numbers them (ranks of ids, then of pairs, took two)."""
+    """:func:`clusters`, computed: the (city, id) pairs as one whole number each, ranked by a
+    table of every possible pair where there are few enough (people's ids in a few cities),
+    else by one sort (ranks of ids, then of pairs, took two sorts)."""
     cities = np.unique(np.concatenate([s.cities for s in samples]))
     city = np.searchsorted(cities, np.concatenate([s.city for s in samples]))
     ids = np.concatenate([s.cluster for s in samples]).astype(np.int64)
@@ -153,7 +154,14 @@ def _layout(samples: Sequence[Rows]) -> tuple[np.ndarray, np.ndarray, np.ndarray
         _, member = np.unique(ids, return_inverse=True)
         member, low, span = member.reshape(-1), 0, int(member.max()) + 1
         ids = member
-    pairs, inverse = np.unique(city * span + (ids - low), return_inverse=True)
+    key = city * span + (ids - low)
+    size = span * len(cities)
+    if size <= 4 * len(key) + 1024:  # a table of every possible pair: ranks without sorting
+        present = np.zeros(size, bool)
+        present[key] = True
+        rank = np.cumsum(present) - 1
+        return rank[key], np.flatnonzero(present) // span, cities
+    pairs, inverse = np.unique(key, return_inverse=True)
     return inverse.reshape(-1), pairs // span, cities
 
 
