@@ -5,6 +5,11 @@ simulation at a time (``--jobs 1``, so every run's watch is measured in this pro
     python bench/study.py                                  # 50k people, 7 and 28 days
     python bench/study.py --people 200000 --days 14 --removal-rates none
     python bench/study.py --json runs/bench-study.json     # the figures, for docs/scale.md
+    python bench/study.py --people 200000 --days 14 --seeds 10 --removal-rates none --jobs 2
+
+With ``--jobs N`` above 1 the simulations run in N worker processes, as ``custodiet run``
+runs them: the per-rule and CPU-a-run figures (read in this process) are then left out, and
+the CPU line counts this process and its workers.
 
 It prints, for each length: the study's wall and its phases (``seconds`` of ``metrics.json``),
 the world's and the watch's seconds summed over the watched runs (``seconds`` of each run's
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -72,20 +78,27 @@ def _manifests(out: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in sorted(out.glob("runs/**/manifest.json"))]
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished workers."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), \
+        resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def measure(people: int, days: int, seeds: int, removal_rates: list[float] | None,
-            workdir: Path) -> dict[str, Any]:
+            workdir: Path, jobs: int = 1) -> dict[str, Any]:
     """One ``run default`` study, timed by phase."""
     _WATCHES.clear()
     _WORLD_CPU[0] = 0.0
     out = workdir / f"study-{people}-{days}"
     load_before = os.getloadavg()
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), _cpu()
     kwargs: dict[str, Any] = {}
     if removal_rates is not None:
         kwargs["removal_rates"] = removal_rates
-    custodiet.run("default", out, people=people, days=days, seeds=seeds, jobs=1, force=True,
+    custodiet.run("default", out, people=people, days=days, seeds=seeds, jobs=jobs, force=True,
                   **kwargs)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu_started
     load_after = os.getloadavg()
     phases = json.loads((out / "metrics.json").read_text()).get("seconds", {})
     runs = _manifests(out)
@@ -103,7 +116,7 @@ def measure(people: int, days: int, seeds: int, removal_rates: list[float] | Non
     watch_cpu = sum(cpu_parts.values()) / max(len(_WATCHES), 1)
     world_cpu = _WORLD_CPU[0] / max(len(runs), 1)
     return {
-        "people": people, "days": days, "seeds": seeds, "wall_s": round(wall, 2),
+        "people": people, "days": days, "seeds": seeds, "jobs": jobs, "wall_s": round(wall, 2),
         "phases_s": phases, "runs": len(runs), "watched_runs": len(watched),
         "world_s_per_run": round(world / max(len(watched), 1), 3),
         "watch_s_per_run": round(watch / max(len(watched), 1), 3),
@@ -163,12 +176,18 @@ def _print_one(r: dict[str, Any]) -> None:
 
 def _print(r: dict[str, Any]) -> None:
     print(f"\nrun default --people {r['people']} --days {r['days']} --seeds {r['seeds']} "
-          f"--jobs 1   (load before {r['load_before'][0]:.2f}, after {r['load_after'][0]:.2f})")
+          f"--jobs {r['jobs']}   (load before {r['load_before'][0]:.2f}, after "
+          f"{r['load_after'][0]:.2f})")
     print(f"  study wall {r['wall_s']:.1f} s; phases: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in r["phases_s"].items()))
+    tail = r["phases_s"].get("audit", 0.0) + r["phases_s"].get("report", 0.0)
+    print(f"  audit + report {tail:.1f} s: {100 * tail / r['wall_s']:.1f}% of the study's wall")
     print(f"  {r['watched_runs']} watched runs of {r['runs']}: world {r['world_s_per_run']:.2f} s"
           f" a run, watch {r['watch_s_per_run']:.2f} s a run, watch / world "
           f"{r['watch_over_world']}x, watch {r['watch_s_per_day']:.3f} s a day")
+    if r["jobs"] != 1:
+        print(f"  CPU: study {r['cpu_s']:.1f} s (this process and its workers)")
+        return
     print(f"  CPU: study {r['cpu_s']:.1f} s; a run: world steps {r['world_cpu_s_per_run']:.2f} s,"
           f" watch {r['watch_cpu_s_per_run']:.2f} s, watch / world {r['watch_over_world_cpu']}x,"
           f" watch {r['watch_cpu_s_per_day']:.3f} CPU s a day")
@@ -188,6 +207,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=1)
     ap.add_argument("--removal-rates", default=None,
                     help="comma-separated, or 'none' (default: the study's)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="simulations at once (1: in this process, with the watch's parts)")
     ap.add_argument("--json", type=Path, default=None, help="write the figures here")
     ap.add_argument("--one-run", action="store_true",
                     help="time the watched run alone (seed 1; no twin, audit or report)")
@@ -211,7 +232,7 @@ def main() -> None:
                 results.append(measure_one(args.people, days, 1, Path(tmp)))
                 _print_one(results[-1])
                 continue
-            results.append(measure(args.people, days, args.seeds, rates, Path(tmp)))
+            results.append(measure(args.people, days, args.seeds, rates, Path(tmp), args.jobs))
             _print(results[-1])
     if len(results) > 1 and args.one_run:
         short, long_ = results[0], results[-1]
