@@ -16,6 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 from matplotlib.transforms import Bbox
 
@@ -67,6 +68,18 @@ def _tight(fig: MplFigure) -> Bbox:
     return bbox.padded(plt.rcParams["savefig.pad_inches"])
 
 
+def _fixed(fig: MplFigure) -> None:
+    """Tell ``savefig`` that the figure's layout is done: ``tight_layout`` leaves a placeholder
+    layout engine behind, which does nothing but makes every ``savefig`` lay the whole figure
+    out once more before drawing it (half the cost of writing the SVG and the PNG), although
+    the box to save is given and nothing moves."""
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        # None means "as the rcParams say": say no layout engine, whatever matplotlibrc says
+        with plt.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+
+
 def _svg(fig: MplFigure, name: str, bbox: Bbox | str = "tight") -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
@@ -83,6 +96,7 @@ def export(fig: MplFigure, name: str, folder: Path | None = None) -> str:
     """The figure as inline SVG markup; also written as ``name.svg`` and ``name.png`` into
     ``folder`` when given. Closes the figure."""
     bbox = _tight(fig)
+    _fixed(fig)
     # The text as text, not as glyph outlines: searchable, read by screen readers, and a
     # fraction of the size. The SVG backend reads the setting when it saves, not when the
     # figure was drawn, so it is set here.
