@@ -74,3 +74,9 @@ def test_export_writes_what_savefig_draws(kind: str, tmp_path: Path) -> None:
     assert (tmp_path / "out" / "fig.png").read_bytes() == png_ref
     assert (tmp_path / "out" / "fig.svg").read_text(encoding="utf-8").endswith(svg)
     assert not plt.get_fignums()  # every figure closed
+
+
+def test_the_same_figure_is_the_same_markup() -> None:
+    """A study's report is the same bytes each time it is written: no random ids."""
+    first, second = (export(FIGURES["grouped"](), "same") for _ in range(2))
+    assert len(HASHED_ID.findall(first)) > 2 and first == second

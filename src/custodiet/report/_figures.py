@@ -33,6 +33,10 @@ _RC = {
     "svg.fonttype": "none", "legend.frameon": False, "figure.dpi": 100,
 }
 
+#: Salt of the ids the SVG backend hashes (clip boxes, markers, hatches): fixed, where
+#: matplotlib's default draws a random one per id, so that a study's report and figures are
+#: the same bytes each time they are written (ids are still unique: prefixed per figure).
+SVG_SALT: str = "custodiet"
 
 #: Longest label drawn in a figure; longer ones end with an ellipsis (a 100,000-character
 #: group value used to hang the layout).
@@ -98,9 +102,10 @@ def export(fig: MplFigure, name: str, folder: Path | None = None) -> str:
     bbox = _tight(fig)
     _fixed(fig)
     # The text as text, not as glyph outlines: searchable, read by screen readers, and a
-    # fraction of the size. The SVG backend reads the setting when it saves, not when the
-    # figure was drawn, so it is set here.
-    with plt.rc_context({"svg.fonttype": _RC["svg.fonttype"]}):
+    # fraction of the size; ids hashed with a fixed salt, not a random one, so that the same
+    # figure is the same markup. The SVG backend reads these settings when it saves, not when
+    # the figure was drawn, so they are set here.
+    with plt.rc_context({"svg.fonttype": _RC["svg.fonttype"], "svg.hashsalt": SVG_SALT}):
         svg = _svg(fig, name, bbox)
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
