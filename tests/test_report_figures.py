@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure as MplFigure
 
-from custodiet.report import Bar, bars, export, sweep
-from custodiet.report._figures import _tight
+from custodiet.report import Bar, _figures, bars, export, sweep
+from custodiet.report._figures import _tight, png_in_background
 from custodiet.report._study_figures import grouped_bars, lines, stacked, tradeoff
 
 #: An id matplotlib's SVG backend makes by hashing what it names (a clip box, a marker, a
@@ -80,3 +80,28 @@ def test_the_same_figure_is_the_same_markup() -> None:
     """A study's report is the same bytes each time it is written: no random ids."""
     first, second = (export(FIGURES["grouped"](), "same") for _ in range(2))
     assert len(HASHED_ID.findall(first)) > 2 and first == second
+
+
+def test_pngs_compressed_in_the_background_are_the_same_files(tmp_path: Path) -> None:
+    """Inside ``png_in_background`` each PNG is compressed on a thread: the same bytes, every
+    file written by the time the block ends."""
+    kinds = sorted(FIGURES)
+    for kind in kinds:
+        export(FIGURES[kind](), kind, tmp_path / "direct")
+    with png_in_background():
+        for kind in kinds:
+            export(FIGURES[kind](), kind, tmp_path / "background")
+    for kind in kinds:
+        for ext in ("png", "svg"):
+            direct = (tmp_path / "direct" / f"{kind}.{ext}").read_bytes()
+            assert (tmp_path / "background" / f"{kind}.{ext}").read_bytes() == direct
+
+
+def test_a_png_that_cannot_be_written_fails_the_block(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(_figures, "imsave", refuse)
+    with pytest.raises(OSError, match="disk full"), png_in_background():
+        export(FIGURES["stacked"](), "stacked", tmp_path)

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -16,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.image import imsave
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 from matplotlib.transforms import Bbox
@@ -111,10 +116,71 @@ def export(fig: MplFigure, name: str, folder: Path | None = None) -> str:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.svg").write_text(
             '<?xml version="1.0" encoding="utf-8"?>\n' + svg, encoding="utf-8")
-        fig.savefig(folder / f"{name}.png", format="png", dpi=150, bbox_inches=bbox,
-                    metadata={"Software": None})
+        _png(fig, folder / f"{name}.png", bbox)
     plt.close(fig)
     return svg
+
+
+#: PNG resolution of the figures written beside the report (dots per inch).
+PNG_DPI: int = 150
+#: Figures drawn but not yet compressed that a background writer holds at most (each a few MB).
+MAX_PENDING: int = 4
+_WRITER: ContextVar[tuple[ThreadPoolExecutor, list[Future[None]]] | None] = ContextVar(
+    "custodiet_png_writer", default=None)
+
+
+@contextmanager
+def png_in_background() -> Iterator[None]:
+    """Within it, :func:`export` draws each PNG at once but compresses and writes it on a
+    thread (zlib, in Pillow, releases the GIL: a second core does it while the next figure is
+    drawn); on leaving, every file is written, or the first error raised."""
+    pending: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="custodiet-png") as pool:
+        token = _WRITER.set((pool, pending))
+        try:
+            yield
+        finally:
+            _WRITER.reset(token)
+    for done in pending:
+        done.result()
+
+
+class _Pixels:
+    """A file to which ``savefig(format="rgba")`` writes the drawn canvas: kept as an array of
+    rows × columns × RGBA, as the PNG writer gets it."""
+
+    rgba: np.ndarray | None = None
+
+    def seek(self, *args: Any) -> int:
+        return 0
+
+    def write(self, data: Any) -> int:
+        self.rgba = np.array(data, dtype=np.uint8, copy=True)
+        return self.rgba.nbytes
+
+
+def _png(fig: MplFigure, path: Path, bbox: Bbox) -> None:
+    """Write the figure as a PNG: the same bytes as ``savefig(path, format="png")``, which
+    draws the canvas and hands its RGBA buffer to :func:`matplotlib.image.imsave`; inside
+    :func:`png_in_background`, that last step (the compression) runs on its thread."""
+    writer = _WRITER.get()
+    if writer is None:
+        fig.savefig(path, format="png", dpi=PNG_DPI, bbox_inches=bbox,
+                    metadata={"Software": None})
+        return
+    pixels = _Pixels()
+    fig.savefig(pixels, format="rgba", dpi=PNG_DPI, bbox_inches=bbox)
+    rgba = pixels.rgba
+    if rgba is None or rgba.ndim != 3 or rgba.shape[2] != 4:  # not the buffer as drawn
+        fig.savefig(path, format="png", dpi=PNG_DPI, bbox_inches=bbox,
+                    metadata={"Software": None})
+        return
+    pool, pending = writer
+    while sum(not f.done() for f in pending) >= MAX_PENDING:
+        next(f for f in pending if not f.done()).result()
+    pending.append(pool.submit(
+        imsave, path, memoryview(rgba), format="png", origin="upper",
+        dpi=PNG_DPI, metadata={"Software": None}))
 
 
 def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = None,
