@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.image import imsave
 
 from custodiet.report import Bar, _figures, bars, export, sweep
 from custodiet.report._figures import _tight, png_in_background
@@ -82,15 +85,24 @@ def test_the_same_figure_is_the_same_markup() -> None:
     assert len(HASHED_ID.findall(first)) > 2 and first == second
 
 
-def test_pngs_compressed_in_the_background_are_the_same_files(tmp_path: Path) -> None:
+def test_pngs_compressed_in_the_background_are_the_same_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Inside ``png_in_background`` each PNG is compressed on a thread: the same bytes, every
     file written by the time the block ends."""
     kinds = sorted(FIGURES)
     for kind in kinds:
         export(FIGURES[kind](), kind, tmp_path / "direct")
+    threads: list[str] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> None:
+        threads.append(threading.current_thread().name)
+        imsave(*args, **kwargs)
+
+    monkeypatch.setattr(_figures, "imsave", recorded)
     with png_in_background():
         for kind in kinds:
             export(FIGURES[kind](), kind, tmp_path / "background")
+    assert len(threads) == len(kinds) and all(t.startswith("custodiet-png") for t in threads)
     for kind in kinds:
         for ext in ("png", "svg"):
             direct = (tmp_path / "direct" / f"{kind}.{ext}").read_bytes()

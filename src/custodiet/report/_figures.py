@@ -150,11 +150,13 @@ class _Pixels:
     rows × columns × RGBA, as the PNG writer gets it."""
 
     rgba: np.ndarray | None = None
+    writes: int = 0
 
     def seek(self, *args: Any) -> int:
         return 0
 
     def write(self, data: Any) -> int:
+        self.writes += 1
         self.rgba = np.array(data, dtype=np.uint8, copy=True)
         return self.rgba.nbytes
 
@@ -163,15 +165,15 @@ def _png(fig: MplFigure, path: Path, bbox: Bbox) -> None:
     """Write the figure as a PNG: the same bytes as ``savefig(path, format="png")``, which
     draws the canvas and hands its RGBA buffer to :func:`matplotlib.image.imsave`; inside
     :func:`png_in_background`, that last step (the compression) runs on its thread."""
-    writer = _WRITER.get()
-    if writer is None:
-        fig.savefig(path, format="png", dpi=PNG_DPI, bbox_inches=bbox,
-                    metadata={"Software": None})
-        return
-    pixels = _Pixels()
-    fig.savefig(pixels, format="rgba", dpi=PNG_DPI, bbox_inches=bbox)
-    rgba = pixels.rgba
-    if rgba is None or rgba.ndim != 3 or rgba.shape[2] != 4:  # not the buffer as drawn
+    writer, rgba = _WRITER.get(), None
+    if writer is not None:
+        pixels = _Pixels()
+        fig.savefig(pixels, format="rgba", dpi=PNG_DPI, bbox_inches=bbox)
+        # the canvas's buffer in one piece, rows × columns × RGBA (else: savefig writes it)
+        if pixels.writes == 1 and pixels.rgba is not None and pixels.rgba.ndim == 3 \
+                and pixels.rgba.shape[2] == 4:
+            rgba = pixels.rgba
+    if writer is None or rgba is None:
         fig.savefig(path, format="png", dpi=PNG_DPI, bbox_inches=bbox,
                     metadata={"Software": None})
         return
