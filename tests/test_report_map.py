@@ -81,3 +81,10 @@ def test_compact_hoists_a_shared_style_and_rounds_positions() -> None:
                    '\n <use xlink:href="#m1" x="3.5" y="2.12"/>'
                    '\n <use xlink:href="#m1" x="-7.13" y="2.12"/></g>'
                    '\n <use xlink:href="#m2" x="10.00" y="0.5" style="fill: red"/>\n</g>')
+
+
+def test_the_maps_alerts_come_in_one_order(study) -> None:
+    """Overlapping markers are drawn in the order the rows come: the same study draws the
+    same map only if the alerts per rule and place are always in the same order."""
+    rows = city_data(study.run_path())["alerts"]
+    assert len(rows) > 1 and rows == sorted(rows, key=lambda r: (r[0], r[1], r[2]))

@@ -11,7 +11,7 @@ import numpy as np
 
 from custodiet._versions import __version__
 from custodiet.audit import AuditResult, Disclosure, Estimate, GroupFrame, RealAudit, Sweep
-from custodiet.report._figures import Bar, bars, export, figure_text, sweep
+from custodiet.report._figures import Bar, bars, export, figure_text, png_in_background, sweep
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._json import write_json
 from custodiet.store import check_destination, publish_directory
@@ -332,7 +332,8 @@ def publish(out: str | Path, build: Callable[[Path], tuple[Report, dict[str, Any
     out = check_destination(out, force=force)
 
     def fill(tmp: Path) -> None:
-        report, metrics = build(tmp / "figures")
+        with png_in_background():  # every PNG written before the folder is renamed
+            report, metrics = build(tmp / "figures")
         write_json(tmp / "metrics.json", metrics)
         report.write(tmp / "report.html")
 

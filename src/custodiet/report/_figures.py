@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -16,6 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure as MplFigure
+from matplotlib.image import imsave
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 from matplotlib.transforms import Bbox
 
@@ -32,6 +38,10 @@ _RC = {
     "svg.fonttype": "none", "legend.frameon": False, "figure.dpi": 100,
 }
 
+#: Salt of the ids the SVG backend hashes (clip boxes, markers, hatches): fixed, where
+#: matplotlib's default draws a random one per id, so that a study's report and figures are
+#: the same bytes each time they are written (ids are still unique: prefixed per figure).
+SVG_SALT: str = "custodiet"
 
 #: Longest label drawn in a figure; longer ones end with an ellipsis (a 100,000-character
 #: group value used to hang the layout).
@@ -67,6 +77,18 @@ def _tight(fig: MplFigure) -> Bbox:
     return bbox.padded(plt.rcParams["savefig.pad_inches"])
 
 
+def _fixed(fig: MplFigure) -> None:
+    """Tell ``savefig`` that the figure's layout is done: ``tight_layout`` leaves a placeholder
+    layout engine behind, which does nothing but makes every ``savefig`` lay the whole figure
+    out once more before drawing it (half the cost of writing the SVG and the PNG), although
+    the box to save is given and nothing moves."""
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        # None means "as the rcParams say": say no layout engine, whatever matplotlibrc says
+        with plt.rc_context({"figure.autolayout": False,
+                             "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+
+
 def _svg(fig: MplFigure, name: str, bbox: Bbox | str = "tight") -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=bbox)
@@ -83,19 +105,84 @@ def export(fig: MplFigure, name: str, folder: Path | None = None) -> str:
     """The figure as inline SVG markup; also written as ``name.svg`` and ``name.png`` into
     ``folder`` when given. Closes the figure."""
     bbox = _tight(fig)
+    _fixed(fig)
     # The text as text, not as glyph outlines: searchable, read by screen readers, and a
-    # fraction of the size. The SVG backend reads the setting when it saves, not when the
-    # figure was drawn, so it is set here.
-    with plt.rc_context({"svg.fonttype": _RC["svg.fonttype"]}):
+    # fraction of the size; ids hashed with a fixed salt, not a random one, so that the same
+    # figure is the same markup. The SVG backend reads these settings when it saves, not when
+    # the figure was drawn, so they are set here.
+    with plt.rc_context({"svg.fonttype": _RC["svg.fonttype"], "svg.hashsalt": SVG_SALT}):
         svg = _svg(fig, name, bbox)
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{name}.svg").write_text(
             '<?xml version="1.0" encoding="utf-8"?>\n' + svg, encoding="utf-8")
-        fig.savefig(folder / f"{name}.png", format="png", dpi=150, bbox_inches=bbox,
-                    metadata={"Software": None})
+        _png(fig, folder / f"{name}.png", bbox)
     plt.close(fig)
     return svg
+
+
+#: PNG resolution of the figures written beside the report (dots per inch).
+PNG_DPI: int = 150
+#: Figures drawn but not yet compressed that a background writer holds at most (each a few MB).
+MAX_PENDING: int = 4
+_WRITER: ContextVar[tuple[ThreadPoolExecutor, list[Future[None]]] | None] = ContextVar(
+    "custodiet_png_writer", default=None)
+
+
+@contextmanager
+def png_in_background() -> Iterator[None]:
+    """Within it, :func:`export` draws each PNG at once but compresses and writes it on a
+    thread (zlib, in Pillow, releases the GIL: a second core does it while the next figure is
+    drawn); on leaving, every file is written, or the first error raised."""
+    pending: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="custodiet-png") as pool:
+        token = _WRITER.set((pool, pending))
+        try:
+            yield
+        finally:
+            _WRITER.reset(token)
+    for done in pending:
+        done.result()
+
+
+class _Pixels:
+    """A file to which ``savefig(format="rgba")`` writes the drawn canvas: kept as an array of
+    rows × columns × RGBA, as the PNG writer gets it."""
+
+    rgba: np.ndarray | None = None
+    writes: int = 0
+
+    def seek(self, *args: Any) -> int:
+        return 0
+
+    def write(self, data: Any) -> int:
+        self.writes += 1
+        self.rgba = np.array(data, dtype=np.uint8, copy=True)
+        return self.rgba.nbytes
+
+
+def _png(fig: MplFigure, path: Path, bbox: Bbox) -> None:
+    """Write the figure as a PNG: the same bytes as ``savefig(path, format="png")``, which
+    draws the canvas and hands its RGBA buffer to :func:`matplotlib.image.imsave`; inside
+    :func:`png_in_background`, that last step (the compression) runs on its thread."""
+    writer, rgba = _WRITER.get(), None
+    if writer is not None:
+        pixels = _Pixels()
+        fig.savefig(pixels, format="rgba", dpi=PNG_DPI, bbox_inches=bbox)
+        # the canvas's buffer in one piece, rows × columns × RGBA (else: savefig writes it)
+        if pixels.writes == 1 and pixels.rgba is not None and pixels.rgba.ndim == 3 \
+                and pixels.rgba.shape[2] == 4:
+            rgba = pixels.rgba
+    if writer is None or rgba is None:
+        fig.savefig(path, format="png", dpi=PNG_DPI, bbox_inches=bbox,
+                    metadata={"Software": None})
+        return
+    pool, pending = writer
+    while sum(not f.done() for f in pending) >= MAX_PENDING:
+        next(f for f in pending if not f.done()).result()
+    pending.append(pool.submit(
+        imsave, path, memoryview(rgba), format="png", origin="upper",
+        dpi=PNG_DPI, metadata={"Software": None}))
 
 
 def bars(panels: Sequence[tuple[str, Sequence[Bar]]], *, title: str | None = None,

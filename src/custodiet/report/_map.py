@@ -40,6 +40,7 @@ _NAMED = ("CREATE TEMP TABLE named AS SELECT DISTINCT unnest(persons) AS person 
 _ALERTS = """
 SELECT a.rule, p.x, p.y, count(*) FROM alerts a JOIN places p ON a.place = p.place_id
 WHERE NOT a.suppressed_by_redlist AND p.x IS NOT NULL AND NOT isnan(p.x) GROUP BY ALL
+ORDER BY a.rule, p.x, p.y
 """
 _CAMERAS = ("SELECT p.x, p.y, p.kind = 'home' FROM cameras c JOIN places p "
             "ON c.place_id = p.place_id WHERE p.x IS NOT NULL AND NOT isnan(p.x) "
@@ -60,10 +61,12 @@ GROUP_LABELS = ("minority", "migrants", "foreigners", "officials", "petition his
 def city_data(store: Path, cameras: np.ndarray | None = None,
               alerts: pa.Table | None = None) -> dict[str, list[tuple]]:
     """The aggregates the map draws: per district (box, residents, group shares, people
-    named), alerts per rule and place, cameras, and group shares among residents and named.
-    A store without alerts (a world run) names nobody; its cameras are ``cameras`` (place
-    ids) when given, none otherwise. ``alerts`` (``schema.ALERTS``: one rule's alerts
-    replayed over the stored city, say) are drawn in place of the store's own."""
+    named), alerts per rule and place (in that order: markers overlap, and drawn in the order
+    a parallel aggregation returns them the same study drew a different map), cameras, and
+    group shares among residents and named. A store without alerts (a world run) names
+    nobody; its cameras are ``cameras`` (place ids) when given, none otherwise. ``alerts``
+    (``schema.ALERTS``: one rule's alerts replayed over the stored city, say) are drawn in
+    place of the store's own."""
     with open_run(store) as run:
         tables = run.tables()
         if alerts is not None:  # shadows the stored table for this connection

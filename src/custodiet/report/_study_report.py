@@ -43,7 +43,7 @@ from custodiet.report._answers import (
 )
 from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
-from custodiet.report._figures import Bar, bars, export
+from custodiet.report._figures import Bar, bars, export, png_in_background
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._map import city_map
 from custodiet.report._rests_on import deterrence_rests_on, rests_on_text
@@ -309,7 +309,16 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     """The report of ``custodiet run``: ``metrics`` across seeds and the first seed's typed
     sections from ``audits``; below each answer, what ``rests_on`` (a
     :class:`custodiet.study.RestsOn`) says it rests on; with ``city`` (the first seed's watch
-    run store), a map."""
+    run store), a map. Its PNG figures are compressed on a second thread while the next
+    figures are drawn; all are written when it returns."""
+    with png_in_background():
+        return _report(metrics, groups, scenario, audits=audits, scenario_text=scenario_text,
+                       figures_dir=figures_dir, rests_on=rests_on, city=city)
+
+
+def _report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario, *,
+            audits: Sequence[SeedAudit], scenario_text: str | None, figures_dir: Path | None,
+            rests_on: Any, city: Path | None) -> Report:
     first = audits[0]
     sc = metrics.scenario
     report = Report(f"Study of {sc.name}",
