@@ -98,7 +98,9 @@ class Features:
 def _thread_pools() -> Any:
     """The process's BLAS and OpenMP thread pools, found once (finding them reads the loaded
     libraries' files: milliseconds a call), after scikit-learn has loaded its own."""
-    import sklearn.linear_model  # noqa: F401 - its libraries are among those found
+    # the fit's modules; their libraries are among those found
+    import sklearn.linear_model
+    import sklearn.preprocessing  # noqa: F401
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
@@ -169,6 +171,9 @@ class LearnedScorer:
         self.full_days = 0
         """Days scored row by row, a probability lying within rounding reach of a level's
         threshold (see :meth:`Fitted.levels`)."""
+        # scikit-learn loaded and the thread pools found now, once a process (about a CPU
+        # second), as the watch is built, rather than in the first day's scoring
+        _thread_pools()
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
         x_now = self.features.matrix(self.spec.features)
