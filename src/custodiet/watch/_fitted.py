@@ -13,8 +13,8 @@ REACH = 1e-12
 """How far, relative to its size, a row's decision value is taken to move when BLAS sums the
 row's products in another order (the same row among other rows, at another position in the
 matrix): f features' products and the intercept, multiplied and summed in any order (fused or
-not), differ by at most about 2 (f + 1) × 2⁻⁵³ of the sum of their magnitudes, 2.4e-15 for the
-7 default features; 1e-12 covers that for up to 400 features."""
+not), differ by at most about 2 (f + 1) × 2⁻⁵³ of the sum of their magnitudes, 1.8e-15 for the
+7 default features; 1e-12 covers that for thousands of features."""
 
 
 class Fitted:
