@@ -8,8 +8,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from custodiet.watch import _scorers
-from custodiet.watch._scorers import _dense_codes, distinct_rows
+from custodiet.watch import _rows
+from custodiet.watch._rows import dense_codes, distinct, distinct_rows, labelled
 
 
 def _brute_force(x: np.ndarray, y: np.ndarray) -> Counter:
@@ -27,6 +27,11 @@ def _check(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nda
     assert got == _brute_force(x, y)
     assert rows.dtype == x.dtype and labels.dtype == np.bool_ and count.dtype == np.float64
     assert count.sum() == x.shape[0]
+    # In the order the fit sums them: whole rows sorted, then the label (False first).
+    whole, whole_count = np.unique(np.column_stack([x.astype(np.float64), y]), axis=0,
+                                   return_counts=True)
+    assert np.array_equal(rows, whole[:, :-1]) and np.array_equal(labels, whole[:, -1] > 0)
+    assert np.array_equal(count, whole_count)
     return rows, labels, count
 
 
@@ -53,30 +58,63 @@ def test_distinct_rows_of_many_valued_columns_sort_whole_rows(monkeypatch) -> No
     """Six columns of 1,500 values each make more combinations (1.1e19) than an int64 code
     packs: the fallback sorts whole rows, and still counts every row (repeats included)."""
     calls = []
-    sorted_rows = _scorers._distinct_rows_sorted
+    packed = _rows._packed_codes
 
-    def spy(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        calls.append(x.shape)
-        return sorted_rows(x, y)
+    def spy(columns: list, n: int) -> np.ndarray | None:
+        calls.append(packed(columns, n) is None)
+        return packed(columns, n)
 
-    monkeypatch.setattr(_scorers, "_distinct_rows_sorted", spy)
+    monkeypatch.setattr(_rows, "_packed_codes", spy)
     rng = np.random.default_rng(6)
     n = 3000
     x = rng.random((n, 6)).astype(np.float32)
     x[n // 2:] = x[:n // 2]  # every row twice, some with a different label
     y = rng.random(n) < 0.5
     _check(x, y)
-    assert calls == [(n, 6)]
+    assert calls == [True]
 
 
-def test_the_sorted_fallback_agrees_with_the_packed_codes() -> None:
+def test_the_sorted_fallback_agrees_with_the_packed_codes(monkeypatch) -> None:
     rng = np.random.default_rng(7)
     n = 2000
     x = np.column_stack([rng.integers(0, 3, n), rng.poisson(0.7, n)]).astype(np.float32)
     y = rng.random(n) < 0.2
-    packed = distinct_rows(x, y)
-    by_sort = _scorers._distinct_rows_sorted(x, y)
-    for a, b in zip(packed, by_sort, strict=True):
+    packed = distinct(x)
+    by_codes = distinct_rows(x, y)
+    monkeypatch.setattr(_rows, "_packed_codes", lambda columns, n: None)
+    by_sort = distinct(x)
+    assert np.array_equal(packed.rows, by_sort.rows) and packed.rows.dtype == x.dtype
+    assert np.array_equal(packed.index, by_sort.index) and by_sort.index.dtype == np.int64
+    for a, b in zip(by_codes, distinct_rows(x, y), strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_distinct_rows_are_sorted_and_index_every_row() -> None:
+    """``rows[index]`` gives the matrix back, each distinct row once, in lexicographic order
+    (the order the fit sums its rows in), whether the columns' codes are given or found."""
+    rng = np.random.default_rng(8)
+    n = 5000
+    x = np.column_stack([rng.poisson(2.0, n), rng.random(n) < 0.3,
+                         rng.integers(-3, 3, n)]).astype(np.float32)
+    given = distinct(x, [dense_codes(col) for col in x.T])
+    for found in (distinct(x), given):
+        assert np.array_equal(found.rows[found.index], x)
+        assert np.array_equal(found.rows, np.unique(x, axis=0))
+
+
+def test_labelled_rows_of_a_sample_are_the_distinct_rows_of_the_sample() -> None:
+    """The training rows kept from the day's distinct rows (:func:`labelled`) are, to the bit
+    and in the same order, the distinct rows of the kept rows found afresh."""
+    rng = np.random.default_rng(9)
+    n = 6000
+    x = np.column_stack([rng.poisson(0.5, n), rng.random(n) < 0.1,
+                         rng.poisson(3.0, n)]).astype(np.float32)
+    y = rng.random(n) < 0.05
+    keep = y | (rng.random(n) < 0.3)
+    got = labelled(distinct(x), keep, y)
+    expected = distinct_rows(x[keep], y[keep])
+    assert not np.array_equal(got[2], distinct_rows(x, y)[2])  # the sample is not everything
+    for a, b in zip(got, expected, strict=True):
         assert a.dtype == b.dtype and np.array_equal(a, b)
 
 
@@ -123,7 +161,7 @@ def test_the_fit_on_distinct_rows_is_the_fit_on_every_row() -> None:
     np.array([4.0], np.float32),
 ])
 def test_dense_codes_are_what_unique_gives(column: np.ndarray) -> None:
-    code, size = _dense_codes(column)
+    code, size = dense_codes(column)
     values, expected = np.unique(column, return_inverse=True)
     assert size == values.size
     assert np.array_equal(code, expected.ravel())

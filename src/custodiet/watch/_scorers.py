@@ -18,9 +18,11 @@ from custodiet.scenario.models import (
     Learned,
     temperament_feature,
 )
+from custodiet.watch._fitted import Fitted, threshold_levels
 from custodiet.watch._inputs import SCORES
 from custodiet.watch._registry import attributes, equals
 from custodiet.watch._rng import watch_rng
+from custodiet.watch._rows import Distinct, dense_codes, distinct, labelled
 
 
 class Features:
@@ -47,6 +49,7 @@ class Features:
                         for name in ("past_trips", "phone_off", "past_alerts")}
         self.capital = np.flatnonzero(equals(places, "kind", "capital"))
         self.n = n
+        self._static_codes: dict[str, tuple[np.ndarray, int]] = {}
 
     def capital_buyers(self, tickets: pa.Table) -> np.ndarray:
         """Persons who bought a ticket to the capital in ``tickets``."""
@@ -64,21 +67,40 @@ class Features:
         flat = pc.list_flatten(kept.column("persons")).to_numpy()
         self.dynamic["past_alerts"] += np.bincount(flat, minlength=n).astype(np.float32)
 
+    def column(self, name: str) -> np.ndarray:
+        """One feature of every person (float32)."""
+        if name in self.dynamic:
+            return self.dynamic[name]
+        if name not in self.static and name.startswith(TEMPERAMENT_FEATURE):
+            # a temperament label nobody in this city carries is a column of zeros
+            return np.zeros(self.n, np.float32)
+        return self.static[name]
+
     def matrix(self, names: list[str]) -> np.ndarray:
         """The named features as columns of a float32 matrix."""
-        both = {**self.static, **self.dynamic}
-        # a temperament label nobody in this city carries is a column of zeros
-        zeros = np.zeros(self.n, np.float32)
-        return np.column_stack([both[name] if name in both or not name.startswith(
-            TEMPERAMENT_FEATURE) else zeros for name in names]) if names else \
+        return np.column_stack([self.column(name) for name in names]) if names else \
             np.zeros((self.n, 0), np.float32)
+
+    def codes(self, names: list[str]) -> list[tuple[np.ndarray, int]]:
+        """Each named feature's :func:`dense_codes`, a static one's found once."""
+        out = []
+        for name in names:
+            if name in self.dynamic:
+                out.append(dense_codes(self.dynamic[name]))
+                continue
+            if name not in self._static_codes:
+                self._static_codes[name] = dense_codes(self.column(name))
+            out.append(self._static_codes[name])
+        return out
 
 
 @functools.cache
 def _thread_pools() -> Any:
     """The process's BLAS and OpenMP thread pools, found once (finding them reads the loaded
     libraries' files: milliseconds a call), after scikit-learn has loaded its own."""
-    import sklearn.linear_model  # noqa: F401 - its libraries are among those found
+    # the fit's modules; their libraries are among those found
+    import sklearn.linear_model
+    import sklearn.preprocessing  # noqa: F401
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
@@ -87,11 +109,6 @@ def _thread_pools() -> Any:
 def one_thread() -> Any:
     """A context in which BLAS and OpenMP libraries use one thread."""
     return _thread_pools().limit(limits=1)
-
-
-def _levels(value: np.ndarray, thresholds: list[float]) -> np.ndarray:
-    """Level = number of thresholds reached (0 … len(thresholds))."""
-    return np.searchsorted(np.sort(np.asarray(thresholds)), value, side="right").astype(np.int32)
 
 
 class ChecklistScorer:
@@ -108,7 +125,7 @@ class ChecklistScorer:
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
         del day, observed
-        return _levels(self.features.matrix(self.names) @ self.weights, self.spec.levels)
+        return threshold_levels(self.features.matrix(self.names) @ self.weights, self.spec.levels)
 
 
 class LearnedScorer:
@@ -127,9 +144,13 @@ class LearnedScorer:
     rows as kept are float32: a float32 fit of a million rows sums its gradient to float32
     precision).
 
-    The fit and the prediction run on one BLAS thread: a simulation is one process on one core
-    (a study runs one per core), so a second BLAS thread only contends with the other
-    simulations (at 20k people × 13 days of rows the fit took 3.4 times the CPU with two
+    A day's persons are scored by their distinct feature rows, each row once (a few hundred
+    rows, not 50,000), and every person given their row's level: the level scoring every row
+    gives, checked (:meth:`Fitted.levels`; where it cannot be sure, every row is scored).
+
+    The fit (and a day scored row by row) runs on one BLAS thread: a simulation is one process
+    on one core (a study runs one per core), so a second BLAS thread only contends with the
+    other simulations (at 20k people × 13 days of rows the fit took 3.4 times the CPU with two
     threads, for the same coefficients to the bit), and the sums of the gradient do not then
     depend on how many cores the machine has."""
 
@@ -137,32 +158,43 @@ class LearnedScorer:
         self.spec = spec
         self.features = features
         self.seed = seed
-        self._prev: np.ndarray | None = None
+        self._prev: Distinct | None = None
         keep = spec.train_days
         self._x: deque[np.ndarray] = deque(maxlen=keep)
         self._y: deque[np.ndarray] = deque(maxlen=keep)
         self._w: deque[np.ndarray] = deque(maxlen=keep)
         self._count: deque[np.ndarray] = deque(maxlen=keep)
-        self._model: Any = None
+        self._model: Fitted | None = None
         self._fitted_day = 0
         self.fits = 0
         """Fits so far (for benchmarks)."""
+        self.full_days = 0
+        """Days scored row by row, a probability lying within rounding reach of a level's
+        threshold (see :meth:`Fitted.levels`)."""
+        # scikit-learn loaded and the thread pools found now, once a process (about a CPU
+        # second), as the watch is built, rather than in the first day's scoring
+        _thread_pools()
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
         x_now = self.features.matrix(self.spec.features)
-        self._collect(day, observed, x_now)
-        with one_thread():
-            if self._model is None or day - self._fitted_day >= self.spec.refit_days:
-                # A due refit that cannot be made (no positive or no negative left in the
-                # window) leaves no model, as a daily refit would.
-                self._model, self._fitted_day = self._fit(), day
-            if self._model is None:
-                return np.zeros(x_now.shape[0], np.int32)
-            return _levels(self._model.predict_proba(x_now)[:, 1], self.spec.levels)
+        now = distinct(x_now, self.features.codes(self.spec.features))
+        self._collect(day, observed, now)
+        if self._model is None or day - self._fitted_day >= self.spec.refit_days:
+            # A due refit that cannot be made (no positive or no negative left in the
+            # window) leaves no model, as a daily refit would.
+            self._model, self._fitted_day = self._fit(), day
+        if self._model is None:
+            return np.zeros(x_now.shape[0], np.int32)
+        level = self._model.levels(now, self.spec.levels)
+        if level is None:
+            self.full_days += 1
+            with one_thread():
+                level = threshold_levels(self._model.proba(x_now), self.spec.levels)
+        return level
 
-    def _collect(self, day: int, observed: dict[str, pa.Table], x_now: np.ndarray) -> None:
+    def _collect(self, day: int, observed: dict[str, pa.Table], now: Distinct) -> None:
         """Keep yesterday's features labelled with today's capital tickets (sampled)."""
-        n = x_now.shape[0]
+        n = now.index.size
         if self._prev is not None:
             y = np.zeros(n, bool)
             y[self.features.capital_buyers(observed["tickets"])] = True
@@ -170,74 +202,26 @@ class LearnedScorer:
             cap = self.spec.max_train_rows
             rate = min(1.0, cap / max(n, 1))
             keep = y | (rng.random(n) < rate)
-            x, y, count = distinct_rows(self._prev[keep], y[keep])
+            x, y, count = labelled(self._prev, keep, y)
             self._x.append(x)
             self._y.append(y)
             # Negatives are sampled: weigh them back so probabilities stay calibrated.
             self._w.append(count * np.where(y, 1.0, 1.0 / rate))
             self._count.append(count)
-        self._prev = x_now
+        self._prev = now
 
-    def _fit(self) -> Any:
+    def _fit(self) -> Fitted | None:
         """A model fitted on the kept rows, or None until they hold a positive and a negative."""
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
         if not self._y:
             return None
         y_all = np.concatenate(self._y)
         if y_all.all() or not y_all.any():
             return None
-        # Standardised inputs: with rare positives, unscaled counts leave lbfgs far from the
-        # optimum after its iteration budget.
-        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
-        model.fit(np.concatenate(self._x).astype(np.float64), y_all,
-                  standardscaler__sample_weight=np.concatenate(self._count),
-                  logisticregression__sample_weight=np.concatenate(self._w))
+        with one_thread():
+            model = Fitted.fit(np.concatenate(self._x).astype(np.float64), y_all,
+                               np.concatenate(self._count), np.concatenate(self._w))
         self.fits += 1
         return model
-
-
-def distinct_rows(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct rows of ``(x, y)`` (in sorted order) and how often each occurs, as float64
-    counts."""
-    if x.shape[0] == 0:
-        return x, y, np.zeros(0)
-    codes = np.zeros(x.shape[0], np.int64)
-    radix = 1
-    for col in (*x.T, y):
-        code, size = _dense_codes(col)
-        if radix * size >= 2**62:  # too many combinations to pack: sort whole rows
-            return _distinct_rows_sorted(x, y)
-        codes = codes * size + code
-        radix *= size
-    _, first, count = np.unique(codes, return_index=True, return_counts=True)
-    return x[first], y[first], count.astype(np.float64)
-
-
-def _dense_codes(col: np.ndarray) -> tuple[np.ndarray, int]:
-    """Each value's rank among the column's distinct values, and how many there are (what
-    ``np.unique(col, return_inverse=True)`` gives): without sorting when the values are whole
-    numbers in a range no wider than the column is long (counts, flags), else by sorting."""
-    low, high = col.min(), col.max()
-    if col.dtype == bool or (np.isfinite(low) and np.isfinite(high)
-                             and high - low <= 4 * col.size):
-        whole = col.astype(np.int64) - np.int64(low)
-        if col.dtype == bool or np.array_equal(whole + np.int64(low), col):
-            present = np.bincount(whole, minlength=1) > 0
-            rank = np.cumsum(present) - 1
-            return rank[whole], int(present.sum())
-    values, code = np.unique(col, return_inverse=True)
-    return code.ravel(), values.size
-
-
-def _distinct_rows_sorted(x: np.ndarray, y: np.ndarray
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`distinct_rows` by sorting whole rows (slow; for features of many values)."""
-    rows, count = np.unique(np.column_stack([x.astype(np.float64), y]), axis=0,
-                            return_counts=True)
-    return rows[:, :-1].astype(x.dtype), rows[:, -1].astype(bool), count.astype(np.float64)
 
 
 def scores_table(name: str, level: np.ndarray, prev: np.ndarray) -> pa.Table:
