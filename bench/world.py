@@ -6,6 +6,15 @@ rows of the same columns appended to the same store).
     python bench/world.py --sizes 1000000 --days 30
     python bench/world.py --sizes 1000000 --repeat 3   # median of 3
     python bench/world.py --sizes 1000000 --cpu        # CPU seconds of World.step alone
+    python bench/world.py --peers --people 1000000 --rounds 3   # against Covasim and Mesa
+    python bench/world.py --peers --custodiet before ../main/src --custodiet after src
+
+``--peers`` times whole processes, interleaved round by round: ``custodiet world`` (each
+``--custodiet`` label and src folder), Covasim's ``cv.Sim(pop_size=N, n_days=D)`` (``peers/
+covasim_city.py``) and the Mesa 3 peer (``peers/mesa_city.py``), the two peers each from a
+virtual environment of its own (``--venvs``, created with pip on first use), after an untimed
+small run of each (numba compiles and caches kernels once). CPU seconds are the kernel's
+accounting of each child (user + system), with the load average beside each run.
 
 Per-person common random numbers (every draw keyed by seed, day, decision and person), measured
 on a shared 2-core machine under a load average of 10-12, before and after, interleaved:
@@ -23,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -119,8 +129,120 @@ def step_cpu(people: int, days: int) -> float:
     return time.process_time() - started
 
 
+# ------------------------------------------------------------------ the peers, interleaved
+PEERS = Path(__file__).resolve().parent / "peers"
+#: What each peer's own virtual environment gets (pip requirements): Covasim pins its own
+#: dependencies and Mesa is not one of custodiet's, so neither goes into custodiet's.
+PEER_REQUIREMENTS = {"covasim": ["covasim"], "mesa": ["mesa>=3.1,<4", "numpy", "pyarrow"]}
+
+
+def peer_python(peer: str, venvs: Path) -> Path:
+    """The Python of ``peer``'s virtual environment under ``venvs``, created on first use."""
+    env = venvs / peer
+    python = env / "bin" / "python"
+    if not python.exists():
+        print(f"creating {env} (pip install {' '.join(PEER_REQUIREMENTS[peer])})", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet",
+                        *PEER_REQUIREMENTS[peer]], check=True)
+    return python
+
+
+def timed_child(argv: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
+    """Run ``argv`` in a child process: its wall seconds, CPU seconds (user + system, from the
+    kernel's accounting of that child alone), peak RSS and the last line it printed."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=env)
+    out, err = child.communicate()
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # cumulative: differenced by caller
+    if child.returncode != 0:
+        raise RuntimeError(f"{argv[:3]} failed ({child.returncode}):\n{err[-2000:]}")
+    lines = out.strip().splitlines()
+    return {"wall_s": wall, "usage": usage, "last": lines[-1] if lines else ""}
+
+
+def _cpu(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def peer_jobs(args: argparse.Namespace, work: Path, people: int, mesa_people: int
+              ) -> list[tuple[str, list[str], dict]]:
+    """(label, argv, environment) of every run of one round, in the order they alternate."""
+    jobs = []
+    for label, src in args.custodiet:
+        env = dict(os.environ)
+        if src:
+            env["PYTHONPATH"] = str(Path(src).resolve())
+        out = work / f"custodiet-{label}"
+        jobs.append((f"custodiet {label}".strip(), [
+            sys.executable, "-c", "import sys; from custodiet.cli import main; sys.exit(main())",
+            "world", "--people", str(people), "--days", str(args.days), "--seed", "1",
+            "--out", str(out), "--quiet"], env))
+    if args.covasim:
+        jobs.append(("covasim", [str(peer_python("covasim", args.venvs)),
+                                 str(PEERS / "covasim_city.py"), "--people", str(people),
+                                 "--days", str(args.days)], dict(os.environ, PYTHONPATH="")))
+    if mesa_people:
+        jobs.append(("mesa", [str(peer_python("mesa", args.venvs)), str(PEERS / "mesa_city.py"),
+                              "--people", str(mesa_people), "--days", str(args.days),
+                              "--out", str(work / "mesa")], dict(os.environ, PYTHONPATH="")))
+    return jobs
+
+
+def peers(args: argparse.Namespace) -> None:
+    """custodiet ``world`` against Covasim and the Mesa peer, interleaved round by round, each
+    run a process of its own timed whole (imports included): CPU seconds and their ratios."""
+    people_days = {"mesa": args.mesa_people * args.days}
+    cpu: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(dir=os.environ.get("CUSTODIET_BENCH_TMP")) as tmp:
+        work = Path(tmp)
+        # the peers' environments are created before any timing
+        jobs = peer_jobs(args, work, args.people, args.mesa_people)
+        if args.warm_up:  # numba compiles (and caches) Covasim's and custodiet's kernels once
+            for _, argv, env in peer_jobs(args, work, 10_000, min(args.mesa_people, 10_000)):
+                timed_child(argv, env)
+                for path in work.glob("*"):
+                    shutil.rmtree(path, ignore_errors=True)
+        print(f"{'round':>5} {'model':<18} {'people':>10} {'wall s':>8} {'CPU s':>8} "
+              f"{'load (1, 5, 15 min)':>20}", flush=True)
+        for r in range(1, args.rounds + 1):
+            for label, argv, env in jobs:
+                load = os.getloadavg()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                got = timed_child(argv, env)
+                seconds = _cpu(before, got["usage"])
+                cpu.setdefault(label, []).append(seconds)
+                for path in work.glob("*"):
+                    shutil.rmtree(path, ignore_errors=True)
+                people = args.mesa_people if label == "mesa" else args.people
+                loads = ", ".join(f"{x:.1f}" for x in load)
+                print(f"{r:>5} {label:<18} {people:>10,} {got['wall_s']:>8.1f} {seconds:>8.2f} "
+                      f"{loads:>20}", flush=True)
+                if args.json:
+                    with open(args.json, "a") as fh:
+                        fh.write(json.dumps({"round": r, "model": label, "people": people,
+                                             "days": args.days, "wall_s": got["wall_s"],
+                                             "cpu_s": seconds, "load": load,
+                                             "output": got["last"]}) + "\n")
+    _ratios(cpu, {k: people_days.get(k, args.people * args.days) for k in cpu})
+
+
+def _ratios(cpu: dict[str, list[float]], person_days: dict[str, int]) -> None:
+    """Median CPU seconds per model and, per person-day, each against the others."""
+    median = {k: sorted(v)[len(v) // 2] for k, v in cpu.items()}
+    per = {k: median[k] / person_days[k] for k in median}
+    print("\nmedian CPU s: " + ", ".join(f"{k} {v:.2f}" for k, v in median.items()))
+    for k in per:
+        if k.startswith("custodiet"):
+            others = [f"{o} {per[o] / per[k]:.2f}×" for o in per if o != k]
+            print(f"CPU per person-day, {k} = 1: " + ", ".join(others))
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--days", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=1,
@@ -128,7 +250,30 @@ def main() -> None:
     parser.add_argument("--cpu", action="store_true",
                         help="CPU seconds of World.step alone (median of --repeat)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    peer = parser.add_argument_group("peers (--peers): custodiet world, Covasim and Mesa, "
+                                     "interleaved")
+    peer.add_argument("--peers", action="store_true",
+                      help="compare `custodiet world` with the Covasim and Mesa peers")
+    peer.add_argument("--people", type=int, default=1_000_000)
+    peer.add_argument("--rounds", type=int, default=1, help="rounds of every run, interleaved")
+    peer.add_argument("--custodiet", nargs=2, action="append", metavar=("LABEL", "SRC"),
+                      help="a custodiet to time: a label and the src folder put on PYTHONPATH "
+                           "('' for the installed one); repeatable (before and after)")
+    peer.add_argument("--no-covasim", dest="covasim", action="store_false")
+    peer.add_argument("--mesa-people", type=int, default=None,
+                      help="people of the Mesa peer (default --people; 0: leave it out)")
+    peer.add_argument("--venvs", type=Path, default=Path(os.environ.get(
+        "CUSTODIET_PEER_VENVS", Path(tempfile.gettempdir()) / "custodiet-peers")),
+        help="where the peers' virtual environments are (created if absent)")
+    peer.add_argument("--json", help="append every run as a JSON line to this file")
+    peer.add_argument("--no-warm-up", dest="warm_up", action="store_false",
+                      help="skip the untimed small run of each model first (numba's caches)")
     args = parser.parse_args()
+    if args.peers:
+        args.custodiet = args.custodiet or [("", "")]
+        args.mesa_people = args.people if args.mesa_people is None else args.mesa_people
+        peers(args)
+        return
     if args.cpu:
         for people in args.sizes:
             runs = sorted(step_cpu(people, args.days) for _ in range(args.repeat))
