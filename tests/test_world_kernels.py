@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodiet.world._crn import neighbour
+from custodiet.world._kernels import calls_on
+from custodiet.world._state import Phones
 from custodiet.world._ties import _csr
 
 
@@ -34,3 +36,27 @@ def test_neighbour_equals_the_plain_draw(n: int, m: int, k: int, seed: int) -> N
     assert got.dtype == np.int64
     assert np.array_equal(got, _plain_neighbour(indptr, nbrs, persons, u))
     assert ((got == -1) == (indptr[persons + 1] == indptr[persons])).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 40), m=st.integers(0, 300), x=st.integers(0, 50),
+       seed=st.integers(0, 2**32 - 1))
+def test_calls_on_equals_concatenating_and_dropping_calls_while_off(n: int, m: int, x: int,
+                                                                    seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    phones = Phones.on(n)
+    off = rng.random(n) < 0.4
+    phones.start[off] = rng.integers(0, 100, off.sum())
+    phones.end[off] = phones.start[off] + rng.integers(1, 60, off.sum())
+    caller, t = np.sort(rng.integers(0, n, m)), rng.integers(0, 160, m)
+    callee, out = rng.integers(0, 1 << 40, m), rng.random(m) < 0.3
+    x_caller, x_t, x_callee = rng.integers(0, n, x), rng.integers(0, 160, x), rng.integers(0, 99, x)
+    got = calls_on(caller, t, callee, out, x_caller, x_t, x_callee, phones.start, phones.end)
+
+    all_caller, all_t = np.concatenate([caller, x_caller]), np.concatenate([t, x_t])
+    on = ~phones.is_off(all_caller, all_t)
+    want = (all_caller[on], np.concatenate([callee, x_callee])[on], all_t[on],
+            np.concatenate([out, np.ones(x, bool)])[on])
+    for g, w in zip(got, want, strict=True):
+        assert g.dtype == w.dtype
+        assert np.array_equal(g, w)

@@ -109,7 +109,11 @@ class Draws:
 
     def integers(self, decision: str, lo: int, hi: int) -> np.ndarray:
         """One integer in [lo, hi) per person."""
-        return lo + np.floor(self.uniform(decision) * (hi - lo)).astype(np.int64)
+        u = self.uniform(decision)
+        u *= hi - lo
+        got = np.floor(u, out=u).astype(np.int64)
+        got += lo
+        return got
 
     def at(self, decision: str, persons: np.ndarray, index: np.ndarray | None = None
            ) -> np.ndarray:

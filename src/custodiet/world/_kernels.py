@@ -102,3 +102,38 @@ def closed_stays(open_place: np.ndarray, open_start: np.ndarray, place: np.ndarr
                 prev, since = p, t
         new_place[r], new_start[r] = prev, since
     return person, where, begin, end, new_place, new_start
+
+
+@_compiled
+def calls_on(caller: np.ndarray, t: np.ndarray, callee: np.ndarray, out: np.ndarray,
+             x_caller: np.ndarray, x_t: np.ndarray, x_callee: np.ndarray,
+             off_start: np.ndarray, off_end: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The ordinary calls followed by the extra ones (out of town), less those made while the
+    caller's phone is off (``off_start <= t < off_end``, ``off_start`` -1: on): caller, callee,
+    t and out_of_town, in that order."""
+    m, x = caller.size, x_caller.size
+    kept = 0
+    for i in range(m):
+        s = off_start[caller[i]]
+        kept += not (s >= 0 and s <= t[i] < off_end[caller[i]])
+    for i in range(x):
+        s = off_start[x_caller[i]]
+        kept += not (s >= 0 and s <= x_t[i] < off_end[x_caller[i]])
+    k_caller = np.empty(kept, np.int64)
+    k_callee = np.empty(kept, np.int64)
+    k_t = np.empty(kept, np.int64)
+    k_out = np.empty(kept, np.bool_)
+    j = 0
+    for i in range(m):
+        p = caller[i]
+        s = off_start[p]
+        if not (s >= 0 and s <= t[i] < off_end[p]):
+            k_caller[j], k_callee[j], k_t[j], k_out[j] = p, callee[i], t[i], out[i]
+            j += 1
+    for i in range(x):
+        p = x_caller[i]
+        s = off_start[p]
+        if not (s >= 0 and s <= x_t[i] < off_end[p]):
+            k_caller[j], k_callee[j], k_t[j], k_out[j] = p, x_callee[i], x_t[i], True
+            j += 1
+    return k_caller, k_callee, k_t, k_out
