@@ -60,3 +60,22 @@ def test_calls_on_equals_concatenating_and_dropping_calls_while_off(n: int, m: i
     for g, w in zip(got, want, strict=True):
         assert g.dtype == w.dtype
         assert np.array_equal(g, w)
+
+
+def test_a_kernel_is_compiled_without_a_cache_folder(monkeypatch) -> None:
+    import numba
+
+    from custodiet.world import _kernels
+
+    real = numba.njit
+
+    def njit(*args, cache=False, **kwargs):  # numba finds no folder it can write
+        if cache:
+            raise RuntimeError("cannot cache function: no locator available")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(numba, "njit", njit)
+    uncached = _kernels._compiled(_kernels.neighbour_of.__wrapped__)
+    indptr, nbrs = np.array([0, 2, 2, 3]), np.array([1, 2, 0], np.int32)
+    got = uncached(indptr, nbrs, np.array([0, 1, 2]), np.array([0.6, 0.5, 0.1]))
+    assert got.tolist() == [2, -1, 0]

@@ -16,7 +16,8 @@ import numpy as np
 
 
 def _compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` compiled by numba on its first call (cached on disk; the GIL released)."""
+    """``fn`` compiled by numba on its first call (cached on disk where numba finds a writable
+    cache folder, else compiled in each process; the GIL released)."""
     jitted: list[Callable[..., Any]] = []
 
     @wraps(fn)
@@ -24,7 +25,10 @@ def _compiled(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not jitted:
             import numba
 
-            jitted.append(numba.njit(cache=True, nogil=True)(fn))
+            try:
+                jitted.append(numba.njit(cache=True, nogil=True)(fn))
+            except RuntimeError:  # no cache folder numba can write (a read-only install)
+                jitted.append(numba.njit(nogil=True)(fn))
         return jitted[0](*args)
 
     return call
