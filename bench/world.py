@@ -13,8 +13,8 @@ rows of the same columns appended to the same store).
 ``--custodiet`` label and src folder), Covasim's ``cv.Sim(pop_size=N, n_days=D)`` (``peers/
 covasim_city.py``) and the Mesa 3 peer (``peers/mesa_city.py``), the two peers each from a
 virtual environment of its own (``--venvs``, created with pip on first use), after an untimed
-small run of each (numba compiles and caches kernels once). CPU seconds are the kernel's
-accounting of each child (user + system), with the load average beside each run.
+small run of each (numba compiles and caches kernels once). CPU seconds (user + system) and
+peak RSS are the kernel's accounting of each child, with the load average beside each run.
 
 Per-person common random numbers (every draw keyed by seed, day, decision and person), measured
 on a shared 2-core machine under a load average of 10-12, before and after, interleaved:
@@ -42,6 +42,11 @@ static tables 0.2, the days 3.3; before: 2.2, 0.1, 5.1), the store's thread and 
 inserts 6.6, imports and the argument parser 1.9, the run's map 1.2, closing the store 0.3.
 Covasim keeps no event log; custodiet stores 32.8M event rows (30.0M of them stays and
 calls), the Mesa peer writes 30.8M stays and calls to Parquet.
+
+numba costs every process that builds a world a fixed 0.45 CPU s (its import and first
+kernel, after the command's own imports) and about 130 MB of resident memory: a 20k × 3 city,
+two rounds at load 2.1-2.4, took 3.41-3.56 CPU s and 330 MB before, 4.01-4.03 s and 463 MB
+after; the kernels pay for it from about 200k × 7.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -164,23 +170,22 @@ def peer_python(peer: str, venvs: Path) -> Path:
     return python
 
 
-def timed_child(argv: list[str], env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run ``argv`` in a child process: its wall seconds, CPU seconds (user + system, from the
-    kernel's accounting of that child alone), peak RSS and the last line it printed."""
-    started = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=env)
-    out, err = child.communicate()
-    wall = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # cumulative: differenced by caller
-    if child.returncode != 0:
-        raise RuntimeError(f"{argv[:3]} failed ({child.returncode}):\n{err[-2000:]}")
-    lines = out.strip().splitlines()
-    return {"wall_s": wall, "usage": usage, "last": lines[-1] if lines else ""}
-
-
-def _cpu(before: resource.struct_rusage, after: resource.struct_rusage) -> float:
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+def timed_child(argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run ``argv`` in a child process: its wall seconds, CPU seconds (user + system) and peak
+    RSS from the kernel's accounting of that child alone, and the last line it printed."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        lines = out.read().strip().splitlines()
+        if child.returncode != 0:
+            raise RuntimeError(f"{argv[:3]} failed ({child.returncode}):\n{err.read()[-2000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / 1024.0, "last": lines[-1] if lines else ""}
 
 
 def peer_jobs(args: argparse.Namespace, work: Path, people: int, mesa_people: int
@@ -222,25 +227,25 @@ def peers(args: argparse.Namespace) -> None:
                 for path in work.glob("*"):
                     shutil.rmtree(path, ignore_errors=True)
         print(f"{'round':>5} {'model':<18} {'people':>10} {'wall s':>8} {'CPU s':>8} "
-              f"{'load (1, 5, 15 min)':>20}", flush=True)
+              f"{'peak MB':>8} {'load (1, 5, 15 min)':>20}", flush=True)
         for r in range(1, args.rounds + 1):
             for label, argv, env in jobs:
                 load = os.getloadavg()
-                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 got = timed_child(argv, env)
-                seconds = _cpu(before, got["usage"])
+                seconds = got["cpu_s"]
                 cpu.setdefault(label, []).append(seconds)
                 for path in work.glob("*"):
                     shutil.rmtree(path, ignore_errors=True)
                 people = args.mesa_people if label == "mesa" else args.people
                 loads = ", ".join(f"{x:.1f}" for x in load)
                 print(f"{r:>5} {label:<18} {people:>10,} {got['wall_s']:>8.1f} {seconds:>8.2f} "
-                      f"{loads:>20}", flush=True)
+                      f"{got['peak_mb']:>8,.0f} {loads:>20}", flush=True)
                 if args.json:
                     with open(args.json, "a") as fh:
                         fh.write(json.dumps({"round": r, "model": label, "people": people,
                                              "days": args.days, "wall_s": got["wall_s"],
-                                             "cpu_s": seconds, "load": load,
+                                             "cpu_s": seconds, "peak_mb": got["peak_mb"],
+                                             "load": load,
                                              "output": got["last"]}) + "\n")
     _ratios(cpu, {k: people_days.get(k, args.people * args.days) for k in cpu})
 
