@@ -46,7 +46,8 @@ calls), the Mesa peer writes 30.8M stays and calls to Parquet.
 numba costs every process that builds a world a fixed 0.45 CPU s (its import and first
 kernel, after the command's own imports) and about 130 MB of resident memory: a 20k × 3 city,
 two rounds at load 2.1-2.4, took 3.41-3.56 CPU s and 330 MB before, 4.01-4.03 s and 463 MB
-after; the kernels pay for it from about 200k × 7.
+after. At the 1M × 7 saving (3.2 CPU s for 7M person-days) the kernels repay it from about
+1M person-days (150k × 7), an estimate, not a measurement.
 """
 
 from __future__ import annotations
