@@ -37,6 +37,11 @@ s, user + system; median of 3, the runs beside it):
     Covasim 4.0.1 cv.Sim:      8.89 CPU s  (8.82-8.95)    0.57x custodiet's, per person-day
     Mesa 3 peer:              66.36 CPU s  (65.96-67.41)  4.28x custodiet's
 
+A second run, before and after only (``--no-covasim --mesa-people 0``), at load 4.4-5.7:
+19.61 CPU s (19.59-20.81) before, 17.42 (15.97-17.99) after; peak RSS 1,367-1,421 MB before,
+1,442-1,475 MB after. Under this load the CPU seconds of one command vary by about 15% from
+run to run: compare only runs interleaved in one call.
+
 Of the 15.5 s (one run of the command, CPU by thread): the world itself 5.2 (build 1.7,
 static tables 0.2, the days 3.3; before: 2.2, 0.1, 5.1), the store's thread and DuckDB's
 inserts 6.6, imports and the argument parser 1.9, the run's map 1.2, closing the store 0.3.
