@@ -13,6 +13,7 @@ import pyarrow as pa
 from custodiet import schema
 from custodiet.world._context import Day
 from custodiet.world._crn import integers, neighbour, poisson
+from custodiet.world._kernels import calls_on
 
 _FRESH = schema.OUT_OF_TOWN_NUMBER_BASE + (1 << 38)
 
@@ -55,10 +56,8 @@ def calls(day: Day) -> None:
     x_t = t0 + integers(draws.at("drug_call_minute", x_caller, nth), 420, 1320)
     x_callee = _FRESH + integers(draws.at("drug_call_number", x_caller, nth), 0, 1 << 37)
 
-    caller = np.concatenate([caller, x_caller])
-    t = np.concatenate([t, x_t])
-    callee = np.concatenate([callee, x_callee])
-    out = np.concatenate([out, np.ones(x_caller.size, bool)])
-    on = ~phones.is_off(caller, t)
-    day.tables["calls"] = pa.table({"caller": caller[on], "callee": callee[on], "t": t[on],
-                                    "out_of_town": out[on]}, schema=schema.CALLS)
+    # Both kinds in that order, less the calls made while the caller's phone was off.
+    caller, callee, t, out = calls_on(caller, t, callee, out, x_caller, np.asarray(x_t, np.int64),
+                                      np.asarray(x_callee, np.int64), phones.start, phones.end)
+    day.tables["calls"] = pa.table({"caller": caller, "callee": callee, "t": t,
+                                    "out_of_town": out}, schema=schema.CALLS)

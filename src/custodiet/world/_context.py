@@ -45,7 +45,7 @@ class Day:
     """One day of one world: the context every behaviour reads and the buffers they fill.
 
     Buffers, in the order they are filled: ``together`` (the groups' events), ``plan`` (every
-    person's slots, minutes after midnight until the stays are closed), ``works`` (who works
+    person's slots, minutes after midnight), ``works`` (who works
     or is at school today) and ``tables`` (the day's event tables, by name). The outings are
     the outing step's own (written into ``plan``), so they are freed with it."""
 

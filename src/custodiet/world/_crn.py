@@ -25,6 +25,8 @@ import hashlib
 
 import numpy as np
 
+from custodiet.world._kernels import neighbour_of
+
 DECISIONS: tuple[str, ...] = (
     # the day's slots and work
     "wake", "work_start", "after_work", "night_start", "errand_after_work", "errand_free",
@@ -107,7 +109,11 @@ class Draws:
 
     def integers(self, decision: str, lo: int, hi: int) -> np.ndarray:
         """One integer in [lo, hi) per person."""
-        return lo + np.floor(self.uniform(decision) * (hi - lo)).astype(np.int64)
+        u = self.uniform(decision)
+        u *= hi - lo
+        got = np.floor(u, out=u).astype(np.int64)
+        got += lo
+        return got
 
     def at(self, decision: str, persons: np.ndarray, index: np.ndarray | None = None
            ) -> np.ndarray:
@@ -166,17 +172,4 @@ def poisson(u: np.ndarray, lam: np.ndarray | float) -> np.ndarray:
 def neighbour(indptr: np.ndarray, neighbours: np.ndarray, persons: np.ndarray,
               u: np.ndarray) -> np.ndarray:
     """One tie of each person drawn with their uniform from CSR adjacency (-1 for none)."""
-    start = indptr[persons]
-    deg = indptr[persons + 1]
-    deg -= start
-    u = u * deg
-    np.floor(u, out=u)
-    at = u.astype(np.int64)
-    del u
-    at += start
-    del start
-    np.minimum(at, max(neighbours.size - 1, 0), out=at)
-    got = neighbours[at].astype(np.int64)
-    del at
-    got[deg == 0] = -1
-    return got
+    return neighbour_of(indptr, neighbours, np.asarray(persons), np.asarray(u, np.float64))

@@ -78,8 +78,8 @@ class Appetite:
 
 @dataclass
 class Schedule:
-    """Every person's slots for the day: place (-1 = unused) and start (minutes after midnight
-    until :meth:`absolute`)."""
+    """Every person's slots for the day: place (-1 = unused) and start (minutes after
+    midnight)."""
 
     place: np.ndarray
     start: np.ndarray

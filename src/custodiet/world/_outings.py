@@ -50,12 +50,13 @@ def outings(day: Day, chain: Sequence[OutingKind]) -> None:
 def _place(day: Day, out: Outings) -> None:
     """The outing and the way back home before the night, in the schedule."""
     plan, home = day.plan, day.city.home
-    has = out.place >= 0
+    has = np.flatnonzero(out.place >= 0)
+    start = out.start[has]
     plan.place[has, ERRAND] = out.place[has]
-    plan.start[has, ERRAND] = out.start[has]
-    back = np.minimum(out.start + out.dur, plan.start[:, NIGHT] - 1)
+    plan.start[has, ERRAND] = start
     plan.place[has, BACK] = home[has]
-    plan.start[has, BACK] = back[has]
+    start += out.dur[has]
+    plan.start[has, BACK] = np.minimum(start, plan.start[has, NIGHT] - 1)
 
 
 def leisure(day: Day, available: np.ndarray) -> Claim:
@@ -70,22 +71,23 @@ def leisure(day: Day, available: np.ndarray) -> Claim:
                        beh.language_school_visit_rate, beh.station_visit_rate]
                       for bar in (0.0, beh.bar_visit_rate)])
     total = rates.sum(axis=1)
-    goes = available & (draws.uniform("outing") < (-np.expm1(-total))[adult.view(np.int8)])
+    goes = np.flatnonzero(
+        available & (draws.uniform("outing") < (-np.expm1(-total))[adult.view(np.int8)]))
     cum = np.cumsum(rates, axis=1) / np.maximum(total, 1e-12)[:, None]
-    u_kind = draws.uniform("outing_kind")
-    choice = np.where(adult, np.searchsorted(cum[1], u_kind, side="left"),
+    u_kind = draws.uniform("outing_kind")[goes]  # a kind only for those who go out
+    choice = np.where(adult[goes], np.searchsorted(cum[1], u_kind, side="left"),
                       np.searchsorted(cum[0], u_kind, side="left"))
     u_place, u_minutes = draws.uniform("outing_place"), draws.uniform("outing_minutes")
     place = np.full(people.n, -1, np.int64)
     dur = np.zeros(people.n, np.int64)
     for code, kind, lo, hi in _LEISURE:
-        m = np.flatnonzero(goes & (choice == code))
+        m = goes[choice == code]
         place[m] = pick_place(places, kind, u_place[m])
         dur[m] = integers(u_minutes[m], lo, hi)
-    m = np.flatnonzero(goes & (choice == _STATION))
+    m = goes[choice == _STATION]
     place[m] = pick_place(places, "station", u_place[m])
     dur[m] = np.clip(exponential(u_minutes[m], beh.station_dwell_minutes), 5, 240)
-    visitors = np.flatnonzero(goes & (choice == _FRIEND))
+    visitors = goes[choice == _FRIEND]
     ties = city.ties
     friend = neighbour(ties.friend_indptr, ties.friends, visitors, u_place[visitors])
     has_friend = friend >= 0

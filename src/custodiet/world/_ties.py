@@ -10,6 +10,7 @@ import numpy as np
 from custodiet.scenario import WorldConfig
 from custodiet.schema import TIE_KINDS
 from custodiet.world._geography import Places
+from custodiet.world._kernels import csr_fill
 from custodiet.world._population import People
 from custodiet.world._rng import setup_rng
 
@@ -46,8 +47,6 @@ class Ties:
         return np.where(deg > 0, found, -1)
 
 
-#: Edges gathered per slice when filling adjacency (bounds the temporaries of the gather).
-_CHUNK = 1 << 22
 #: Populations below this size keep adjacency keys and neighbours in int32.
 _INT32_IDS = 2**31
 
@@ -69,26 +68,19 @@ def _household_pairs(people: People) -> tuple[np.ndarray, np.ndarray]:
 def _csr(lo: np.ndarray, hi: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR adjacency of the undirected edges (lo, hi): each edge listed under both ends.
 
-    Equal to sorting ``src = lo ++ hi`` (int32 keys: faster; not stable, but deterministic: the
-    same input, the same order) and taking ``dst = hi ++ lo`` in that order, but without
-    materialising ``dst`` in int64: the neighbours are gathered slice by slice into the buffer
-    of the sort keys, and are int32 when ids fit (about 12 bytes per directed edge at the peak).
+    Equal to a stable sort of ``src = lo ++ hi`` taking ``dst = hi ++ lo`` in that order (each
+    person's neighbours in edge-list order), filled by a counting sort (:func:`._kernels.
+    csr_fill`) without materialising ``src`` or the sort's order; the neighbours are int32
+    when ids fit (4 bytes per directed edge).
     """
-    m = lo.size
     key = np.int32 if n < _INT32_IDS else np.int64
-    src = np.empty(2 * m, key)
-    src[:m], src[m:] = lo, hi
     indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
-    order = np.argsort(src, kind="stable")  # the same neighbour order on every CPU
-    out = src  # the keys are not needed any more: reuse their memory for the neighbours
-    for i in range(0, 2 * m, _CHUNK):
-        o = order[i:i + _CHUNK]
-        first = o < m
-        part = np.empty(o.size, key)
-        part[first] = hi[o[first]]
-        part[~first] = lo[o[~first] - m]
-        out[i:i + o.size] = part
+    counts = np.bincount(lo, minlength=n)
+    counts += np.bincount(hi, minlength=n)
+    np.cumsum(counts, out=indptr[1:])
+    del counts
+    out = np.empty(2 * lo.size, key)
+    csr_fill(lo, hi, indptr, out)
     return indptr, out
 
 

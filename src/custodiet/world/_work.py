@@ -26,8 +26,9 @@ def work(day: Day) -> None:
     works = (status.free & ~status.weekend & (people.work_place >= 0)
              & (people.employed | people.student | illegal))
     works = illegal_work(day, works)
-    plan.place[works, WORK] = people.work_place[works]
-    plan.place[works, AFTER_WORK] = city.home[works]
+    at_work = np.flatnonzero(works)
+    plan.place[at_work, WORK] = people.work_place[at_work]
+    plan.place[at_work, AFTER_WORK] = city.home[at_work]
     plan.start[:, ERRAND] = np.where(works, draws.integers("errand_after_work",
                                                            *ERRAND_AFTER_WORK),
                                      draws.integers("errand_free", *ERRAND_FREE))
