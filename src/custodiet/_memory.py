@@ -20,8 +20,10 @@ from custodiet.errors import UserError
 #: busy machine adds: the line through a fresh process's peaks of ``custodiet world`` × 2 days
 #: meets zero people at about 350 MiB, but at 300k people the peak ranged 490-680 MiB between
 #: runs of one build (more of the day's tables wait for the store when the cores are busy), so
-#: the base carries that 190 MiB spread (measured, 2026-12-02).
-BASE_BYTES = 540 * 2**20
+#: the base carries that 190 MiB spread (measured, 2026-12-02). numba's compiler and the
+#: world's compiled kernels add about 130 MiB to every simulating process (300k × 2 days:
+#: 772-780 MiB, measured 2026-12-05), which the base now carries too.
+BASE_BYTES = 670 * 2**20
 #: Peak bytes per resident of a city streamed into its store: people, places, ties and
 #: adjacency, a day's working arrays, the tables waiting for the store and the store's buffer
 #: pool, which grows with the days up to its cap. Measured peaks since freed memory is kept for
