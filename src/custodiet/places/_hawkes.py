@@ -23,8 +23,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize_scalar
-from scipy.signal import lfilter
 
 #: Bounds on q = exp(-ω) during the fit (ω between about 0.0001 and 9 per day).
 _Q_MIN, _Q_MAX = 1e-4, 0.9999
@@ -56,6 +54,8 @@ class HawkesFit:
 def excitation(counts: np.ndarray, q: float) -> tuple[np.ndarray, np.ndarray]:
     """``A[t] = Σ_{d≥1} N[t-d] q^(d-1)`` and ``B[t] = Σ_{d≥1} (d-1) N[t-d] q^(d-1)`` for every
     day and cell (``counts`` is days × cells), plus one day past the end (the forecast day)."""
+    from scipy.signal import lfilter  # imported here: every command line would pay its 0.5 s
+
     padded = np.vstack([counts, np.zeros((1, counts.shape[1]))])
     a = lfilter([0.0, 1.0], [1.0, -q], padded, axis=0)
     b = lfilter([0.0, q], [1.0, -q], a, axis=0)
@@ -130,6 +130,8 @@ def _mstep_q(triggered: float, lags: float, totals: np.ndarray) -> tuple[float, 
 
     if triggered <= 0.0:
         return 0.0, 0.5
+    from scipy.optimize import minimize_scalar
+
     q = float(minimize_scalar(negative, bounds=(_Q_MIN, _Q_MAX), method="bounded",
                               options={"xatol": 1e-10}).x)
     return triggered / exposure(q), q
