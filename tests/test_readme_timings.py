@@ -56,7 +56,7 @@ NOT_MEASURED = {
 #: Timings in prose, and the command whose measure they state.
 PROSE = {
     "About 5 s for 1000 runs": "custodiet replicate ensign2018 --out runs/ensign2018",
-    "About 70 s for 1000 runs": "custodiet replicate damour2020 --out runs/damour2020",
+    "About 130 s for 1000 runs": "custodiet replicate damour2020 --out runs/damour2020",
     "(3 cities of 100,000 × 28 days, about 10 s)":
         "custodiet replicate hotspots_city --out runs/hotspots_city",
 }
