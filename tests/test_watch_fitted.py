@@ -4,15 +4,13 @@ levels from each distinct feature row scored once the levels of scoring every ro
 from __future__ import annotations
 
 import numpy as np
-import pyarrow as pa
 
 from custodiet.scenario._watch import Learned
-from custodiet.schema import ALERTS, TICKETS, TIES
+from custodiet.schema import TIES
 from custodiet.watch._fitted import Fitted, threshold_levels
-from custodiet.watch._inputs import OBSERVED
 from custodiet.watch._rows import distinct, distinct_rows
 from custodiet.watch._scorers import Features, LearnedScorer
-from tests.test_watch_scorers import _persons, _places
+from tests.test_watch_scorers import _persons, _places, petition_days
 
 
 def _rows(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -81,17 +79,7 @@ def _days(n: int, days: int, levels: list[float]) -> tuple[list[np.ndarray], Lea
     scorer = LearnedScorer(Learned(kind="learned", name="m",
                                    features=["petition_history", "past_trips"], levels=levels),
                            features, seed=1)
-    out = []
-    for day in range(days):
-        buys = np.flatnonzero(rng.random(n) < np.where(petition, 0.2, 0.01))
-        tickets = pa.table({"ticket_id": np.arange(buys.size), "person": buys,
-                            "t": np.full(buys.size, day * 1440), "destination": np.zeros(
-                                buys.size, np.int64), "depart": np.full(buys.size, 1),
-                            "cash": np.zeros(buys.size, bool)}, schema=TICKETS)
-        observed = {"tickets": tickets, "phone_off": OBSERVED["phone_off"].empty_table()}
-        out.append(scorer.levels(day, observed))
-        features.update(observed, ALERTS.empty_table())
-    return out, scorer
+    return petition_days(scorer, petition, rng, days, features=features), scorer
 
 
 def test_the_scorer_gives_the_levels_of_scoring_every_row(monkeypatch) -> None:

@@ -6,7 +6,15 @@ import numpy as np
 import pyarrow as pa
 
 from custodiet.scenario._watch import Checklist, Learned
-from custodiet.schema import HISTORY_FLAGS, PERSONS, PLACES, RECORD_LABELS, TICKETS, TIES
+from custodiet.schema import (
+    ALERTS,
+    HISTORY_FLAGS,
+    PERSONS,
+    PLACES,
+    RECORD_LABELS,
+    TICKETS,
+    TIES,
+)
 from custodiet.watch._inputs import OBSERVED
 from custodiet.watch._scorers import ChecklistScorer, Features, LearnedScorer
 
@@ -43,6 +51,25 @@ def test_checklist_worked_example() -> None:
     assert scorer.levels(0, {}).tolist() == [2, 1, 0]
 
 
+def petition_days(scorer: LearnedScorer, petition: np.ndarray, rng: np.random.Generator,
+                  days: int, *, features: Features | None = None) -> list[np.ndarray]:
+    """The scorer's levels over ``days`` days on which petitioners buy tickets to the capital
+    at 20% a day and others at 1% (drawn from ``rng``); ``features``, when given, also see each
+    day's observations (the trips counted so far)."""
+    n, out = len(petition), []
+    for day in range(days):
+        buys = np.flatnonzero(rng.random(n) < np.where(petition, 0.2, 0.01))
+        tickets = pa.table({"ticket_id": np.arange(buys.size), "person": buys,
+                            "t": np.full(buys.size, day * 1440), "destination": np.zeros(
+                                buys.size, np.int64), "depart": np.full(buys.size, 1),
+                            "cash": np.zeros(buys.size, bool)}, schema=TICKETS)
+        observed = {"tickets": tickets, "phone_off": OBSERVED["phone_off"].empty_table()}
+        out.append(scorer.levels(day, observed))
+        if features is not None:
+            features.update(observed, ALERTS.empty_table())
+    return out
+
+
 def test_learned_scorer_ranks_the_people_who_travel_higher() -> None:
     n = 5000
     rng = np.random.default_rng(0)
@@ -50,17 +77,7 @@ def test_learned_scorer_ranks_the_people_who_travel_higher() -> None:
     features = Features(_persons(n, petition, [""] * n), TIES.empty_table(), _places())
     scorer = LearnedScorer(Learned(kind="learned", name="m", features=["petition_history"],
                                    levels=[0.02, 0.1]), features, seed=1)
-    levels = None
-    for day in range(4):
-        # Petitioners buy tickets to the capital at 20% a day, others at 1%.
-        buys = np.flatnonzero(rng.random(n) < np.where(petition, 0.2, 0.01))
-        tickets = pa.table({"ticket_id": np.arange(buys.size), "person": buys,
-                            "t": np.full(buys.size, day * 1440), "destination": np.zeros(
-                                buys.size, np.int64), "depart": np.full(buys.size, 1),
-                            "cash": np.zeros(buys.size, bool)}, schema=TICKETS)
-        observed = {"tickets": tickets, "phone_off": OBSERVED["phone_off"].empty_table()}
-        levels = scorer.levels(day, observed)
-    assert levels is not None
+    levels = petition_days(scorer, petition, rng, 4)[-1]
     # Fitted on ~3 × 5000 rows: the rates' standard errors (≤ 0.008 for 0.2, ≤ 0.001 for 0.01)
     # are far from the level thresholds 0.1 and 0.02.
     assert set(levels[petition].tolist()) == {2} and set(levels[~petition].tolist()) == {0}
@@ -74,16 +91,7 @@ def _learned_days(refit_days: int, days: int = 7) -> tuple[list[np.ndarray], Lea
     features = Features(_persons(n, petition, [""] * n), TIES.empty_table(), _places())
     scorer = LearnedScorer(Learned(kind="learned", name="m", features=["petition_history"],
                                    levels=[0.02, 0.1], refit_days=refit_days), features, seed=1)
-    out = []
-    for day in range(days):
-        buys = np.flatnonzero(rng.random(n) < np.where(petition, 0.2, 0.01))
-        tickets = pa.table({"ticket_id": np.arange(buys.size), "person": buys,
-                            "t": np.full(buys.size, day * 1440), "destination": np.zeros(
-                                buys.size, np.int64), "depart": np.full(buys.size, 1),
-                            "cash": np.zeros(buys.size, bool)}, schema=TICKETS)
-        observed = {"tickets": tickets, "phone_off": OBSERVED["phone_off"].empty_table()}
-        out.append(scorer.levels(day, observed))
-    return out, scorer
+    return petition_days(scorer, petition, rng, days), scorer
 
 
 def test_learned_scorer_refits_every_k_days() -> None:
