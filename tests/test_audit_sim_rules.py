@@ -5,12 +5,13 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from custodiet import schema
-from custodiet.audit.sim._lift import chance_figures, sample_subsets
+from custodiet.audit.sim._lift import chance_alert_hits, chance_figures, sample_subsets
 from custodiet.audit.sim._rules import (
     DETECTION_WINDOW,
     PLACE_TEMPLATES,
@@ -305,6 +306,33 @@ def test_alerts_naming_distinct_people_match_the_same_without_removing_duplicate
                [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
                 for i, (k, ps, t, at, lawful) in enumerate(incidents)])
     assert alert_hits(con, rules=claims, distinct=True).equals(alert_hits(con, rules=claims))
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_chance_alerts_naming_nobody_involved_are_misses_without_matching(
+        data: st.DataObject) -> None:
+    """Chance alerts are matched in SQL only where they name someone who took part in an
+    incident of a kind their rule claims; the others are misses in the cluster of their lowest
+    id: the same outcomes, row for row, as matching them all."""
+    people = st.lists(st.integers(0, 9), min_size=0, max_size=4, unique=True)
+    alerts = data.draw(st.lists(st.tuples(st.sampled_from("rs"), st.integers(0, 6 * DAY),
+                                          people, st.integers(0, 2)), max_size=16))
+    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), people,
+                                             st.integers(0, 6 * DAY), st.integers(0, 2),
+                                             st.booleans()), max_size=8))
+    claims = {r: Claim(tuple(data.draw(st.lists(st.sampled_from(_KINDS), min_size=1,
+                                                  max_size=3, unique=True))),
+                       data.draw(st.sampled_from(SCORED_AS)), same_place=data.draw(st.booleans()))
+              for r in "rs"}
+    rows = [(i, r, t, ps, at, False) for i, (r, t, ps, at) in enumerate(alerts)]
+    con = _con(rows, [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
+                      for i, (k, ps, t, at, lawful) in enumerate(incidents)])
+    table = con.execute("SELECT * FROM alerts").to_arrow_table()
+    parts = [table.filter(pc.equal(table.column("rule"), r)) for r in "rs"]
+    got = chance_alert_hits(con, parts, con.execute("SELECT * FROM incidents").to_arrow_table(),
+                            rules=claims)
+    assert got.equals(alert_hits(con, rules=claims, distinct=True))
 
 
 def test_chance_alerts_name_distinct_people() -> None:
