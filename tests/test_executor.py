@@ -106,6 +106,50 @@ def _fails(out: Path, bad: bool) -> Path:
     return out
 
 
+def _write(out: Path, text: str) -> str:
+    out.write_text(text)
+    return text
+
+
+def _read(paths: list[Path], out: Path) -> str:
+    """What the tasks it comes after wrote (they have finished when it starts), kept in
+    ``out``."""
+    return _write(out, "".join(p.read_text() for p in paths))
+
+
+def _waiting_tasks(root: Path, *, bad: bool = False) -> list[Task]:
+    """Two writers, a reader after both (of a failing one when ``bad``), a lone writer."""
+    first = (Task("a", _fails, {"out": root / "failed", "bad": True}) if bad
+             else Task("a", _write, {"out": root / "a", "text": "A"}))
+    return [first, Task("b", _write, {"out": root / "b", "text": "B"}),
+            Task("read", _read, {"paths": [root / "a", root / "b"], "out": root / "read"},
+                 after=("a", "b")),
+            Task("c", _write, {"out": root / "c", "text": "C"})]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_task_starts_after_the_tasks_it_waits_for(tmp_path, jobs) -> None:
+    assert run_all(_waiting_tasks(tmp_path), jobs=jobs) == ["A", "B", "AB", "C"]
+
+
+def test_a_task_waits_on_the_cluster_too(cluster, tmp_path) -> None:
+    assert run_all(_waiting_tasks(tmp_path), cluster=cluster) == ["A", "B", "AB", "C"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_task_waiting_for_a_failed_one_never_starts(tmp_path, jobs) -> None:
+    with pytest.raises(TaskError, match=r"'a' failed: ValueError: boom"):
+        run_all(_waiting_tasks(tmp_path, bad=True), jobs=jobs)
+    assert not (tmp_path / "read").exists()
+
+
+def test_a_task_must_come_after_the_tasks_it_waits_for() -> None:
+    with pytest.raises(ValueError, match="must come after"):
+        run_all([Task("x", _user_mistake, after=("y",)), Task("y", _user_mistake)], jobs=1)
+    with pytest.raises(ValueError, match="must come after"):
+        run_all([Task("x", _user_mistake, after=("nobody",))], jobs=2)
+
+
 def _user_mistake() -> None:
     raise UserError("no such field", where="x.toml:3")
 

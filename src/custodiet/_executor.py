@@ -15,7 +15,7 @@ import queue
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -44,6 +44,9 @@ class Task:
     function: Callable[..., Any]
     kwargs: dict[str, Any] = field(default_factory=dict)
     progress_arg: str | None = None
+    after: tuple[str, ...] = ()
+    """Names of earlier tasks that must have finished before this one starts (a seed's audit
+    after its simulations): a worker takes the first task in order whose are all done."""
 
 
 class TaskError(RuntimeError):
@@ -123,6 +126,9 @@ def run_all(tasks: Iterable[Task], *, jobs: int | None = None, cluster: Any = No
     names = [t.name for t in tasks]
     if len(set(names)) != len(names):
         raise ValueError("task names must be unique")
+    for i, t in enumerate(tasks):
+        if not set(t.after) <= set(names[:i]):
+            raise ValueError(f"task {t.name!r} must come after the tasks it waits for")
     cluster = resolve_cluster(cluster)
     if cluster is not None:
         return _run_dask(tasks, cluster, progress)
@@ -226,30 +232,51 @@ def _run_pool(tasks: Sequence[Task], jobs: int, progress: Progress | None) -> li
     try:
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                  initargs=(progress_queue,)) as pool:
-            futures = [pool.submit(_pool_call, t) for t in tasks]
-            wait(futures, return_when=FIRST_EXCEPTION)
+            futures = _schedule(tasks, jobs, lambda t: pool.submit(_pool_call, t))
             failed = _first_failure(tasks, futures)
             if failed is not None:
-                # As a serial run would: the first failure in task order wins. Later tasks are
-                # cancelled; earlier ones finish, since one of them may fail too.
-                first = tasks.index(failed[0])
-                for f in futures[first + 1:]:
-                    f.cancel()
-                wait(futures[:first])
-                task, err = _first_failure(tasks, futures)  # type: ignore[misc]
-                raise _named(task.name, err) from err
-            return [f.result() for f in futures]
+                raise _named(failed[0].name, failed[1]) from failed[1]
+            return [f.result() for f in futures]  # type: ignore[union-attr]
     finally:
         stop.set()
         if drainer is not None:
             drainer.join()
 
 
-def _first_failure(tasks: Sequence[Task], futures: Sequence[Future[Any]]
+def _schedule(tasks: Sequence[Task], jobs: int, submit: Callable[[Task], Future[Any]]
+              ) -> list[Future[Any] | None]:
+    """Keep ``jobs`` tasks running, each time starting the first in order whose ``after`` are
+    done, until every task has run; each task's future (None: never started).
+
+    As a serial run would, the first failure in task order wins: once a task fails no later
+    one starts, and earlier ones still run, since one of them may fail too."""
+    futures: list[Future[Any] | None] = [None] * len(tasks)
+    done: set[str] = set()
+    stop_at = len(tasks)
+    while True:
+        running = [f for f in futures if f is not None and not f.done()]
+        for i, task in enumerate(tasks[:stop_at]):
+            if len(running) >= jobs:
+                break
+            if futures[i] is None and done.issuperset(task.after):
+                futures[i] = submit(task)
+                running.append(futures[i])  # type: ignore[arg-type]
+        if not running:
+            return futures
+        wait(running, return_when=FIRST_COMPLETED)
+        for i, f in enumerate(futures):
+            if f is not None and f.done() and tasks[i].name not in done:
+                if f.exception() is None:
+                    done.add(tasks[i].name)
+                else:
+                    stop_at = min(stop_at, i)
+
+
+def _first_failure(tasks: Sequence[Task], futures: Sequence[Future[Any] | None]
                    ) -> tuple[Task, BaseException] | None:
     """The first task (in task order) among the finished ones that raised, if any."""
     for task, f in zip(tasks, futures, strict=True):
-        if f.done() and not f.cancelled() and f.exception() is not None:
+        if f is not None and f.done() and not f.cancelled() and f.exception() is not None:
             return task, f.exception()  # type: ignore[return-value]
     return None
 
@@ -260,8 +287,9 @@ _TOPIC = "custodiet-progress"
 CONNECT_TIMEOUT = "30s"
 
 
-def _dask_call(task: Task) -> Any:
-    """Run one task on a Dask worker; progress goes out as events on the scheduler."""
+def _dask_call(task: Task, *_after: Any) -> Any:
+    """Run one task on a Dask worker (once the tasks it comes ``after``, passed as arguments,
+    have finished); progress goes out as events on the scheduler."""
     kwargs = dict(task.kwargs)
     if task.progress_arg:
         from distributed import get_worker
@@ -298,8 +326,12 @@ def _run_dask(tasks: Sequence[Task], cluster: Any, progress: Progress | None) ->
         client.subscribe_topic(_TOPIC, lambda event: progress(event[1]["name"],
                                                                event[1]["day"]))
     try:
-        futures = [client.submit(_dask_call, t, key=f"custodiet-{i}-{t.name}", pure=False)
-                   for i, t in enumerate(tasks)]
+        futures: list[Any] = []
+        by_name: dict[str, Any] = {}
+        for i, t in enumerate(tasks):  # a task's ``after`` travel as arguments Dask waits for
+            by_name[t.name] = client.submit(_dask_call, t, *(by_name[n] for n in t.after),
+                                            key=f"custodiet-{i}-{t.name}", pure=False)
+            futures.append(by_name[t.name])
         task_of = {f.key: t for f, t in zip(futures, tasks, strict=True)}
         for f in as_completed(futures):
             if f.status == "error":
