@@ -181,7 +181,13 @@ def _print(r: dict[str, Any]) -> None:
     print(f"  study wall {r['wall_s']:.1f} s; phases: " + ", ".join(
         f"{k} {v:.1f} s" for k, v in r["phases_s"].items()))
     tail = r["phases_s"].get("audit", 0.0) + r["phases_s"].get("report", 0.0)
-    print(f"  audit + report {tail:.1f} s: {100 * tail / r['wall_s']:.1f}% of the study's wall")
+    print(f"  audit + report {tail:.1f} s: {100 * tail / r['wall_s']:.1f}% of the study's wall"
+          " (the audit: after the last simulated day; each seed's audit runs beside the next"
+          " seed's simulations)")
+    audit_cpu = r["phases_s"].get("audit_cpu")
+    if audit_cpu is not None and r["cpu_s"]:
+        print(f"  the audit's CPU {audit_cpu:.1f} s: {100 * audit_cpu / r['cpu_s']:.1f}% of the "
+              f"study's CPU ({r['cpu_s']:.1f} s)")
     print(f"  {r['watched_runs']} watched runs of {r['runs']}: world {r['world_s_per_run']:.2f} s"
           f" a run, watch {r['watch_s_per_run']:.2f} s a run, watch / world "
           f"{r['watch_over_world']}x, watch {r['watch_s_per_day']:.3f} s a day")

@@ -39,7 +39,7 @@ from custodiet.audit.sim import (
 from custodiet.engine import threads_by_default
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
-from custodiet.study._execute import Progress, execute
+from custodiet.study._execute import Progress, execute, execute_then
 from custodiet.study._plan import RunSpec, plan_study
 from custodiet.study._variants import Variant
 
@@ -107,27 +107,50 @@ def _audit_runs(paths: Mapping[str, Path], scenario: Scenario, *, seed: int) -> 
             r.close()
 
 
+def _bundles(stores: Mapping[RunSpec, Path]) -> dict[Bundle, dict[Variant, RunSpec]]:
+    bundles: dict[Bundle, dict[Variant, RunSpec]] = {}
+    for spec in stores:
+        bundles.setdefault(Bundle(spec.group, spec.seed, spec.removal_rate), {})[
+            spec.variant] = spec
+    return bundles
+
+
+def audit_tasks(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None, *,
+                threads: int | None = None, waits: bool = True) -> dict[Bundle, Task]:
+    """One task a bundle (a seed's watch and its twins), auditing its stores against
+    ``scenario`` (default: the bundle's watch scenario) on ``threads`` DuckDB threads and
+    returning its :class:`SeedAudit` and the CPU seconds it took. Named ``audit of <watch
+    path>``; with ``waits``, it comes after the bundle's simulations (named ``spec.path``)."""
+    return {key: Task(f"audit of {specs[Variant.WATCH].path}", timed_audit_runs,
+                      {"paths": {v: stores[spec] for v, spec in specs.items()},
+                       "scenario": scenario or specs[Variant.WATCH].scenario, "seed": key.seed,
+                       "threads": threads},
+                      after=tuple(spec.path for spec in specs.values()) if waits else ())
+            for key, specs in _bundles(stores).items()}
+
+
+def timed_audit_runs(**kwargs: Any) -> tuple[SeedAudit, float]:
+    """:func:`audit_runs`, and the CPU seconds it took (in the process that ran it)."""
+    started = time.process_time()
+    audit = audit_runs(**kwargs)
+    return audit, time.process_time() - started
+
+
 def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None, *,
                  jobs: int | None = None, cluster: Any = None) -> dict[Bundle, SeedAudit]:
     """Audit the stores of a plan, the runs of one bundle (a seed's watch and its twins)
     together, against ``scenario`` (default: each bundle's watch scenario), in plan order.
-    ``run``, ``sweep`` and ``sensitivity`` all go through here. The bundles are independent,
+    ``sweep``, ``sensitivity`` and a study run until decided go through here (``run`` audits
+    each bundle as soon as it is simulated: :func:`run_study`). The bundles are independent,
     so they are audited on the executor the simulations ran on (``jobs``, ``cluster``: as
     :func:`custodiet.study.execute` takes them); the audits are the same either way."""
-    bundles: dict[Bundle, dict[Variant, RunSpec]] = {}
-    for spec in stores:
-        key = Bundle(spec.group, spec.seed, spec.removal_rate)
-        bundles.setdefault(key, {})[spec.variant] = spec
     need = max((run_bytes(s.scenario.world.people, watch=True) for s in stores), default=None)
     jobs, cluster = settings(jobs, cluster, task_bytes=need)
     # bundles audited side by side, one process a core: one DuckDB thread each
-    threads = 1 if len(bundles) > 1 and (cluster is not None or jobs > 1) else None
-    tasks = [Task(f"audit of {specs[Variant.WATCH].path}", audit_runs,
-                  {"paths": {v: stores[spec] for v, spec in specs.items()},
-                   "scenario": scenario or specs[Variant.WATCH].scenario, "seed": key.seed,
-                   "threads": threads})
-             for key, specs in bundles.items()]
-    return dict(zip(bundles, run_all(tasks, jobs=jobs, cluster=cluster), strict=True))
+    side = len(_bundles(stores)) > 1 and (cluster is not None or jobs > 1)
+    tasks = audit_tasks(stores, scenario, threads=1 if side else None, waits=False)
+    results = run_all(tasks.values(), jobs=jobs, cluster=cluster)
+    return {key: audit for key, (audit, _) in zip(tasks, results, strict=True)}
 
 
 def _composition_at_end(seed_audits: Sequence[SeedAudit]) -> dict[str, dict[str, float]]:
@@ -204,13 +227,27 @@ def run_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
               bootstrap: int = DEFAULT_BOOTSTRAP, progress: Progress | None = None,
               plan: Sequence[RunSpec] | None = None) -> Study:
     """Simulate (``plan``, by default the study's own) and audit a study inside ``folder``
-    (which the caller publishes)."""
+    (which the caller publishes). Each bundle (a seed's watch and twins) is audited on the
+    simulations' workers as soon as its runs are written, beside the next seed's simulations;
+    then the audits are pooled. ``seconds``: ``simulate`` (the simulations and the bundles'
+    audits beside them), ``audit`` (what is left after the last simulation: the last audits
+    and the pooling) and ``audit_cpu`` (the CPU seconds of every bundle's audit and of the
+    pooling)."""
     t0 = time.perf_counter()
     if plan is None:
         plan = plan_study(scenario, seeds, removal_rates)
-    runs = execute(plan, folder, progress=progress)
-    t1 = time.perf_counter()
-    metrics, groups, audits = audit_study(scenario, runs, bootstrap=bootstrap)
+    stores = {spec: Path(folder) / spec.path for spec in plan}
+    need = max((run_bytes(s.scenario.world.people, watch=True) for s in plan), default=None)
+    jobs, cluster = settings(task_bytes=need)
+    side = len(_bundles(stores)) > 1 and (cluster is not None or jobs > 1)
+    tasks = audit_tasks(stores, scenario, threads=1 if side else None)
+    done = execute_then(plan, folder, list(tasks.values()), jobs=jobs, cluster=cluster,
+                        progress=progress, follower_bytes=need or 0)
+    cpu = time.process_time()
+    audits = {key: audit for key, (audit, _) in zip(tasks, done.results, strict=True)}
+    metrics, groups, per_seed = pool_audits(scenario, audits, done.stores, bootstrap=bootstrap)
     t2 = time.perf_counter()
-    seconds = {"simulate": round(t1 - t0, 3), "audit": round(t2 - t1, 3)}
-    return Study(scenario, list(seeds), metrics, groups, runs, seconds, audits)
+    seconds = {"simulate": round(done.simulated_at - t0, 3),
+               "audit": round(t2 - done.simulated_at, 3),
+               "audit_cpu": round(sum(c for _, c in done.results) + time.process_time() - cpu, 3)}
+    return Study(scenario, list(seeds), metrics, groups, done.stores, seconds, per_seed)
