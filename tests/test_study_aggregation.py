@@ -177,3 +177,30 @@ def test_no_alert_gives_no_precision_sentence_rather_than_undefined() -> None:
                    runs={})
     assert "undefined" not in summary(m)
     assert "would compute a precision" not in summary(m)
+
+
+def test_a_citys_outcomes_are_split_once_while_they_live() -> None:
+    """The rules, the systems and the rules claiming wrongdoing pool the same outcome
+    tables: each is split by rule once, and forgotten with its table."""
+    import gc
+
+    import pyarrow as pa
+
+    from custodiet.audit.sim import _pooled
+
+    def outcomes(hits: list[bool]) -> pa.Table:
+        n = len(hits)
+        return pa.table({"alert_id": list(range(n)), "rule": ["r", "s"] * (n // 2),
+                         "cluster": list(range(n)), "hit": hits, "chance": [False] * n})
+
+    first, second = outcomes([True, False, True, True]), outcomes([False, False, True, True])
+    split = _pooled._split(first)
+    assert _pooled._split(first) is split
+    other = _pooled._split(second)
+    assert other is not split
+    assert split.hit[split.rows({"r"}, False)].tolist() == [True, True]
+    assert other.hit[other.rows({"r"}, False)].tolist() == [False, True]
+    key = id(first)
+    del first, split
+    gc.collect()
+    assert key not in _pooled._SPLIT

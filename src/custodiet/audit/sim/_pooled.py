@@ -8,6 +8,7 @@ seeds."""
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -94,13 +95,27 @@ class _Outcomes:
 
 _Cities = list[tuple[int, _Outcomes]]
 
+_SPLIT: dict[int, _Outcomes] = {}
+"""Each outcomes table's split, by the table's id, while the table lives: the rules, the
+systems and the rules claiming wrongdoing are pooled from the same seeds' tables."""
+
+
+def _split(table: pa.Table) -> _Outcomes:
+    """``table`` split by rule and by real or chance, once while it lives."""
+    key = id(table)
+    split = _SPLIT.get(key)
+    if split is None:
+        split = _SPLIT[key] = _Outcomes(table)
+        weakref.finalize(table, _SPLIT.pop, key, None)  # before the id can be reused
+    return split
+
 
 def _outcomes(audits: Sequence[SeedAudit]) -> _Cities | None:
     """Every seed's alert outcomes, split once; None unless every seed has them."""
     tables = [(a.seed, a.alert_hits) for a in audits if a.alert_hits is not None]
     if not tables or len(tables) < len(audits):
         return None
-    return [(s, _Outcomes(t)) for s, t in tables]
+    return [(s, _split(t)) for s, t in tables]
 
 
 def _clustered(cities: _Cities | None, rules: set[str]) -> dict[str, Any]:
