@@ -50,6 +50,9 @@ def test_one_day_is_refused_in_one_line(tmp_path, capsys):
 
 def test_cities_are_keyed_by_seed_and_differ():
     assert "hotspots_city" in REPLICATIONS
+    from custodiet.cli import _replicate
+
+    assert _replicate.REPLICATIONS == REPLICATIONS  # the command line offers every one
     crimes, runs = run_hotspots(runs=2, days=4, seed=1, people=20_000)
     assert [c.seed for c in crimes] == [10_000, 10_001]
     assert not np.array_equal(runs["deployed"][0].true, runs["deployed"][1].true)

@@ -19,10 +19,12 @@ from custodiet.cli._summary import wrote
 from custodiet.errors import UserError
 from custodiet.store import check_destination
 
+#: The replications by name, as :data:`custodiet.replicate.REPLICATIONS` lists them (written out
+#: here so that every other command starts without loading the replications and the report).
+REPLICATIONS = ("ensign2018", "damour2020", "akpinar2021", "ensign2018_city", "hotspots_city")
+
 
 def register(sub: Any) -> None:
-    from custodiet.replicate import REPLICATIONS
-
     p = sub.add_parser("replicate", help="reproduce a published feedback-loop result",
                        description=__doc__)
     p.add_argument("replication", choices=REPLICATIONS,
