@@ -19,7 +19,8 @@ from custodiet.watch._template import (
     no_alerts,
     reads,
 )
-from custodiet.watch._templates._select import Lookup, column, in_set
+from custodiet.watch._templates._chunks import Part, PerChunk, int64, joined, within
+from custodiet.watch._templates._select import Lookup, Memo, column, in_set
 
 
 def compile_anomaly(rule: Anomaly) -> Compiled:
@@ -77,46 +78,76 @@ def _group_mean(key: np.ndarray, v: np.ndarray, size: int) -> tuple[np.ndarray, 
             np.bincount(key, minlength=size).astype(np.float64))
 
 
-def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
-    """:func:`compile_anomaly` in numpy: each reading received today against its baseline,
-    summed by household and reading day (own) or district and day (district)."""
-    own, factor = rule.baseline == "own", float(rule.factor)
-    back = int(rule.baseline_days) if own else 0
+_READING = ("household", "day", "seen_day", "v", "row", "known", "district")
+_EMPTY = {"v": np.float64, "known": bool}
 
-    def evaluate(held: Held) -> pa.Table:
-        u = held.relation("utility")
-        today = column(u, "seen_day") == held.day
-        if not today.any():
-            return no_alerts()
-        day = column(u, "day").astype(np.int64)
-        lo, hi = int(day[today].min()) - back, int(day[today].max())
-        u = u.filter(pa.array((day >= lo) & (day <= hi)))  # all a reading's baseline reads
-        homes = held.relation("homes")
-        hh = column(u, "household")
-        row = Lookup(column(homes, "household"))(hh)
+
+def _readings(rule: Anomaly) -> PerChunk:
+    """Each held chunk of ``utility`` as the rule reads it, with the reading days it spans:
+    the household's row of ``homes`` (``known``: it has one), the meter's value (per
+    resident if asked) and the home's district."""
+
+    def make(batch: pa.RecordBatch, given: tuple[pa.Table, Lookup]) -> Part:
+        homes, rows = given
+        hh = int64(batch, "household")
+        row = rows(hh)
         known, row = row >= 0, np.maximum(row, 0)
-        today = known & (column(u, "seen_day") == held.day)
-        day = column(u, "day").astype(np.int64)
-        v = column(u, rule.meter).astype(np.float64)
+        v = batch.column(rule.meter).to_numpy(zero_copy_only=False).astype(np.float64)
         if rule.per_resident:
             v = v / np.maximum(column(homes, "residents")[row], 1)
+        day = int64(batch, "day")
+        district = (np.zeros(len(hh), np.int64) if rule.baseline == "own"  # not read
+                    else column(homes, "district").astype(np.int64)[row])
+        out = {"household": hh, "day": day, "seen_day": int64(batch, "seen_day"), "v": v,
+               "row": row, "known": known, "district": district}
+        return Part.of(out, ("seen_day", "day"))
+
+    return PerChunk(make, givens=1)
+
+
+def _window(parts: list[Part], day: int, back: int
+            ) -> tuple[dict[str, np.ndarray], int, int] | None:
+    """The held readings of the days from ``back`` days before the first reading received on
+    ``day`` to the last (all a reading's baseline reads), and those days' bounds; None when
+    nothing was received on ``day``."""
+    days = [p["day"] for p in within(parts, "seen_day", day, day) if len(p["day"])]
+    if not days:
+        return None
+    lo, hi = min(int(d.min()) for d in days) - back, max(int(d.max()) for d in days)
+    return joined(within(parts, "day", lo, hi), _READING, _EMPTY), lo, hi
+
+
+def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
+    """:func:`compile_anomaly` in numpy: each reading received today against its baseline,
+    summed by household and reading day (own) or district and day (district). A held day's
+    readings are looked up in ``homes`` once, when they are received."""
+    own, factor = rule.baseline == "own", float(rule.factor)
+    back = int(rule.baseline_days) if own else 0
+    readings = _readings(rule)
+    households = Memo(lambda homes: (homes, Lookup(column(homes, "household"))))
+
+    def evaluate(held: Held) -> pa.Table:
+        homes = held.relation("homes")
+        found = _window(readings(held.relation("utility"), households(homes)), held.day, back)
+        if found is None:
+            return no_alerts()
+        u, lo, hi = found
+        hh, day, v, row, known = u["household"], u["day"], u["v"], u["row"], u["known"]
+        today = known & (u["seen_day"] == held.day)
         anchor = today.copy()
         if rule.lists:
             anchor &= in_set(hh, listed_households(held, list(rule.lists)))
         anchor = np.flatnonzero(anchor)
         keep = known.copy()
         span = hi - lo + 1
-        if own:  # one slot per anchor household and day
-            groups, of_anchor = np.unique(hh[anchor], return_inverse=True)
-            slot = Lookup(groups)(hh)
-            keep &= slot >= 0
-            sums, counts = _group_mean(slot[keep] * span + day[keep] - lo, v[keep],
-                                       len(groups) * span)
-            cell = of_anchor * span + day[anchor] - lo
+        if own:  # one slot per household (its row of homes) and day
+            sums, counts = _group_mean(row[keep] * span + day[keep] - lo, v[keep],
+                                       homes.num_rows * span)
+            cell = row[anchor] * span + day[anchor] - lo
             total = sum(sums[cell - k] for k in range(1, back + 1))
             count = sum(counts[cell - k] for k in range(1, back + 1))
         else:  # one slot per district and day
-            district = column(homes, "district").astype(np.int64)[row]
+            district = u["district"]
             low = int(district[keep].min())
             width = int(district[keep].max()) - low + 1
             key = (district - low) * span + day - lo

@@ -23,11 +23,11 @@ from custodiet.watch._template import (
     reads,
     stay,
 )
+from custodiet.watch._templates._chunks import Part, PerChunk, int64, joined, taken, within
 from custodiet.watch._templates._select import (
     Lookup,
     Memo,
     column,
-    held_column,
     in_set,
     listed,
     run_starts,
@@ -141,47 +141,45 @@ class _Own:
 
 
 _COLS = ("person", "place", "start", "end")
+_HELD = (*_COLS, "seen_day")
 
 
 def native_near(rule: Near) -> Callable[[Held], pa.Table]:
     """:func:`compile_near` in numpy: today's counting stays, each with the number of its
     person's counting stays ending in ``(end - W, end]``, found by sorting them by person and
-    end."""
+    end. Whether a stay counts but for the lists is judged once per held chunk."""
     w, n = int(rule.window_minutes), int(rule.min_times)
     zone = Memo(lambda places: _Zone(rule, places))
     own, persons_listed = Memo(_Own), listed(list(rule.lists))
 
-    def counting(held: Held, s: dict[str, np.ndarray], all_listed: bool) -> np.ndarray:
-        """Which stays count (the SQL's ``q``): long enough, by a listed person (unless
-        ``all_listed`` says they are), not at the person's own places, in the zone."""
+    def counting(batch: pa.RecordBatch, given: tuple[_Zone, _Own | None]) -> Part:
+        """A chunk's stays that count but for the lists (the SQL's ``q`` before
+        ``Query.listed``): long enough, not at the person's own places, in the zone."""
+        s = {c: int64(batch, c) for c in _HELD}
         keep = s["end"] - s["start"] >= int(rule.min_minutes)
-        if rule.lists and not all_listed:
-            keep &= in_set(s["person"], persons_listed(held.relation("members")))
-        if rule.exclude_own and keep.any():
-            keep[keep] = ~own(held.relation("records"))(s["person"][keep], s["place"][keep])
+        in_zone, owned = given
+        if owned is not None and keep.any():
+            keep[keep] = ~owned(s["person"][keep], s["place"][keep])
         if keep.any():
-            keep[keep] = zone(held.relation("places"))(s["place"][keep])
-        return keep
+            keep[keep] = in_zone(s["place"][keep])
+        return Part.of(taken(s, keep), ("seen_day", "end"))
+
+    counted = PerChunk(counting, givens=1)
 
     def evaluate(held: Held) -> pa.Table:
-        stays = held.relation("stays")
-        today = np.flatnonzero(held_column(stays, "seen_day") == held.day)
-        if len(today) == 0:
+        given = (zone(held.relation("places")),
+                 own(held.relation("records")) if rule.exclude_own else None)
+        parts = counted(held.relation("stays"), given)
+        a = joined(within(parts, "seen_day", held.day, held.day), _HELD)
+        if rule.lists:
+            a = taken(a, in_set(a["person"], persons_listed(held.relation("members"))))
+        if len(a["person"]) == 0:
             return no_alerts()
-        a = {c: held_column(stays, c)[today] for c in _COLS}
-        keep = counting(held, a, all_listed=False)
-        if not keep.any():
-            return no_alerts()
-        a, times = _anchors({k: v[keep] for k, v in a.items()})
-        end = held_column(stays, "end")
-        lo, hi = int(a["end"].min()) - w, int(a["end"].max())
-        near = np.flatnonzero((end > lo) & (end <= hi))
-        who = np.unique(a["person"])
-        near = near[in_set(held_column(stays, "person")[near], who)]
-        b = {c: held_column(stays, c)[near] for c in _COLS}
-        mine = counting(held, b, all_listed=True)
-        b = {k: v[mine] for k, v in b.items()}
+        a, times = _anchors({c: a[c] for c in _COLS})
         # The counting stays of an anchor's person ending in (end - W, end].
+        lo, hi = int(a["end"].min()) - w, int(a["end"].max())
+        b = joined(within(parts, "end", lo + 1, hi), _HELD)
+        b = taken(b, in_set(b["person"], np.unique(a["person"])))
         _, first, last = window_ranges(b["person"], b["end"], a["person"], a["end"], w)
         count = last - first
         hit = (count > 0) & (times * count >= n)
