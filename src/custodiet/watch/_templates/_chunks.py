@@ -70,9 +70,12 @@ class PerChunk:
         return values
 
 
-def int64(batch: pa.RecordBatch, name: str) -> np.ndarray:
-    """A chunk's column as int64 numpy."""
-    return batch.column(name).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+def int64(batch: pa.RecordBatch, name: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """A chunk's column as int64 numpy (only the given ``rows``, taken before converting)."""
+    values = batch.column(name).to_numpy(zero_copy_only=False)
+    if rows is not None:
+        values = values[rows]
+    return values.astype(np.int64, copy=False)
 
 
 def joined(parts: Sequence[Columns], names: Sequence[str],

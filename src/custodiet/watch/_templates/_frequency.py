@@ -52,8 +52,9 @@ def _calls(batch: pa.RecordBatch, wanted: bool) -> dict[str, np.ndarray]:
     """A chunk's calls that count before the lists are applied (those to out-of-town numbers
     when ``wanted``, else all) as numpy columns."""
     out_of_town = batch.column("out_of_town").to_numpy(zero_copy_only=False).astype(bool)
-    rows = np.flatnonzero(out_of_town) if wanted else slice(None)
-    return {c: int64(batch, c)[rows] for c in _CALLS[:-1]} | {"out_of_town": out_of_town[rows]}
+    rows = np.flatnonzero(out_of_town) if wanted else None
+    return {c: int64(batch, c, rows) for c in _CALLS[:-1]} | {
+        "out_of_town": out_of_town if rows is None else out_of_town[rows]}
 
 
 def listed_calls(rule: Frequency, out_of_town: bool = False

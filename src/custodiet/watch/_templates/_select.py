@@ -205,7 +205,7 @@ def kind_ids(places: pa.Table, kind: str) -> Lookup:
 
 def _at_kind(batch: pa.RecordBatch, ids: Lookup) -> dict[str, np.ndarray]:
     rows = np.flatnonzero(ids(int64(batch, "place")) >= 0)
-    out = {c: int64(batch, c)[rows] for c in STAY_COLUMNS}
+    out = {c: int64(batch, c, rows) for c in STAY_COLUMNS}
     for values in out.values():  # shared by every rule of the kind: never written
         values.flags.writeable = False
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -82,12 +83,21 @@ _READING = ("household", "day", "seen_day", "v", "row", "known", "district")
 _EMPTY = {"v": np.float64, "known": bool}
 
 
+@dataclass(frozen=True)
+class _Readings:
+    """A held chunk of ``utility`` as a rule reads it (``part``) and, for an own baseline,
+    the sums and counts of its known readings by home row, for each reading day in it."""
+
+    part: Part
+    daily: dict[int, tuple[np.ndarray, np.ndarray]]
+
+
 def _readings(rule: Anomaly) -> PerChunk:
     """Each held chunk of ``utility`` as the rule reads it, with the reading days it spans:
     the household's row of ``homes`` (``known``: it has one), the meter's value (per
-    resident if asked) and the home's district."""
+    resident if asked) and the home's district; with an own baseline, its daily sums."""
 
-    def make(batch: pa.RecordBatch, given: tuple[pa.Table, Lookup]) -> Part:
+    def make(batch: pa.RecordBatch, given: tuple[pa.Table, Lookup]) -> _Readings:
         homes, rows = given
         hh = int64(batch, "household")
         row = rows(hh)
@@ -96,31 +106,41 @@ def _readings(rule: Anomaly) -> PerChunk:
         if rule.per_resident:
             v = v / np.maximum(column(homes, "residents")[row], 1)
         day = int64(batch, "day")
-        district = (np.zeros(len(hh), np.int64) if rule.baseline == "own"  # not read
+        own = rule.baseline == "own"
+        district = (np.zeros(len(hh), np.int64) if own  # not read
                     else column(homes, "district").astype(np.int64)[row])
         out = {"household": hh, "day": day, "seen_day": int64(batch, "seen_day"), "v": v,
                "row": row, "known": known, "district": district}
-        return Part.of(out, ("seen_day", "day"))
+        daily = {}
+        for d in np.unique(day[known]) if own else ():  # the days of one chunk: one or two
+            mine = known & (day == d)
+            daily[int(d)] = _group_mean(row[mine], v[mine], homes.num_rows)
+        return _Readings(Part.of(out, ("seen_day", "day")), daily)
 
     return PerChunk(make, givens=1)
 
 
-def _window(parts: list[Part], day: int, back: int
-            ) -> tuple[dict[str, np.ndarray], int, int] | None:
-    """The held readings of the days from ``back`` days before the first reading received on
-    ``day`` to the last (all a reading's baseline reads), and those days' bounds; None when
-    nothing was received on ``day``."""
-    days = [p["day"] for p in within(parts, "seen_day", day, day) if len(p["day"])]
-    if not days:
-        return None
-    lo, hi = min(int(d.min()) for d in days) - back, max(int(d.max()) for d in days)
-    return joined(within(parts, "day", lo, hi), _READING, _EMPTY), lo, hi
+def _stacked(chunks: list[_Readings], lo: int, hi: int, size: int
+             ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The sums and counts by reading day (``lo`` … ``hi``) and home row, from the chunks'
+    daily sums: what summing the window's readings by (row, day) gives, in the same order,
+    where each day's readings lie in one chunk; None where one lies in two or more (their
+    sums, added, could differ from the readings' sum in its last bits)."""
+    sums, counts = np.zeros((hi - lo + 1, size)), np.zeros((hi - lo + 1, size))
+    for d in range(lo, hi + 1):
+        found = [c.daily[d] for c in chunks if d in c.daily]
+        if len(found) > 1:
+            return None
+        if found:
+            sums[d - lo], counts[d - lo] = found[0]
+    return sums, counts
 
 
 def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
     """:func:`compile_anomaly` in numpy: each reading received today against its baseline,
     summed by household and reading day (own) or district and day (district). A held day's
-    readings are looked up in ``homes`` once, when they are received."""
+    readings are looked up in ``homes`` once, when they are received, and summed by home
+    then (own)."""
     own, factor = rule.baseline == "own", float(rule.factor)
     back = int(rule.baseline_days) if own else 0
     readings = _readings(rule)
@@ -128,39 +148,55 @@ def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
 
     def evaluate(held: Held) -> pa.Table:
         homes = held.relation("homes")
-        found = _window(readings(held.relation("utility"), households(homes)), held.day, back)
-        if found is None:
+        chunks = readings(held.relation("utility"), households(homes))
+        parts = [c.part for c in chunks]
+        u = joined(within(parts, "seen_day", held.day, held.day), _READING, _EMPTY)
+        if len(u["day"]) == 0:
             return no_alerts()
-        u, lo, hi = found
-        hh, day, v, row, known = u["household"], u["day"], u["v"], u["row"], u["known"]
-        today = known & (u["seen_day"] == held.day)
-        anchor = today.copy()
+        lo, hi = int(u["day"].min()) - back, int(u["day"].max())
+        stacked = _stacked(chunks, lo, hi, homes.num_rows) if own else None
+        if stacked is None:  # all a reading's baseline reads
+            u = joined(within(parts, "day", lo, hi), _READING, _EMPTY)
+        anchor = u["known"] & (u["seen_day"] == held.day)
         if rule.lists:
-            anchor &= in_set(hh, listed_households(held, list(rule.lists)))
+            anchor &= in_set(u["household"], listed_households(held, list(rule.lists)))
         anchor = np.flatnonzero(anchor)
-        keep = known.copy()
-        span = hi - lo + 1
-        if own:  # one slot per household (its row of homes) and day
-            sums, counts = _group_mean(row[keep] * span + day[keep] - lo, v[keep],
-                                       homes.num_rows * span)
-            cell = row[anchor] * span + day[anchor] - lo
-            total = sum(sums[cell - k] for k in range(1, back + 1))
-            count = sum(counts[cell - k] for k in range(1, back + 1))
-        else:  # one slot per district and day
-            district = u["district"]
-            low = int(district[keep].min())
-            width = int(district[keep].max()) - low + 1
-            key = (district - low) * span + day - lo
-            total, count = _group_mean(key[keep], v[keep], width * span)
-            total, count = total[key[anchor]], count[key[anchor]]
+        if stacked is not None:
+            d, r = u["day"][anchor] - lo, u["row"][anchor]
+            total = sum(stacked[0][d - k, r] for k in range(1, back + 1))
+            count = sum(stacked[1][d - k, r] for k in range(1, back + 1))
+        else:
+            total, count = _baseline(u, anchor, (lo, hi), back if own else None,
+                                     homes.num_rows)
         with np.errstate(invalid="ignore", divide="ignore"):
             base = total / count
-        hit = anchor[(count > 0) & (v[anchor] > factor * base)]
-        rows = pa.array(row[hit])
-        return alerts_table(day[hit] * DAY + DAY - 1, homes.column("persons").take(rows),
+        hit = anchor[(count > 0) & (u["v"][anchor] > factor * base)]
+        rows = pa.array(u["row"][hit])
+        return alerts_table(u["day"][hit] * DAY + DAY - 1, homes.column("persons").take(rows),
                             homes.column("home_place").take(rows).to_numpy())
 
     return evaluate
+
+
+def _baseline(u: dict[str, np.ndarray], anchor: np.ndarray, days: tuple[int, int],
+              back: int | None, homes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each anchor's baseline sum and count from the window's readings ``u`` of the reading
+    days ``days``: its home's readings of the ``back`` days before (own), or with ``back``
+    None its district's that day."""
+    keep, day, v, row = u["known"], u["day"], u["v"], u["row"]
+    lo, hi = days
+    span = hi - lo + 1
+    if back is not None:  # one slot per household (its row of homes) and day
+        sums, counts = _group_mean(row[keep] * span + day[keep] - lo, v[keep], homes * span)
+        cell = row[anchor] * span + day[anchor] - lo
+        return (sum(sums[cell - k] for k in range(1, back + 1)),
+                sum(counts[cell - k] for k in range(1, back + 1)))
+    district = u["district"]  # one slot per district and day
+    low = int(district[keep].min())
+    width = int(district[keep].max()) - low + 1
+    key = (district - low) * span + day - lo
+    total, count = _group_mean(key[keep], v[keep], width * span)
+    return total[key[anchor]], count[key[anchor]]
 
 
 def _home(household: int) -> dict[str, object]:

@@ -88,9 +88,9 @@ class _Zone:
     known coordinates and within ``radius_m`` of a place of the kind (tested, as the SQL does,
     on the targets in the 3 × 3 grid cells of side r around the place, the cells computed
     alike), or at a target's very coordinates when r = 0. Judged once for every place, a
-    block of places at a time (a block's candidate pairs stay few)."""
+    block of places at a time (a block's candidate pairs stay few: at most ``PAIRS``)."""
 
-    BLOCK = 1024
+    PAIRS = 1 << 22
 
     def __init__(self, rule: Near, places: pa.Table) -> None:
         self.row = Lookup(places.column("place_id").to_numpy())
@@ -103,8 +103,9 @@ class _Zone:
         target = np.flatnonzero(known & kind)
         self.inside = np.zeros(len(x) + 1, bool)  # the last: no such place
         rows = np.flatnonzero(known)
-        for block in range(0, len(rows), self.BLOCK):
-            row = rows[block:block + self.BLOCK]
+        step = max(1024, self.PAIRS // max(len(target), 1))
+        for block in range(0, len(rows), step):
+            row = rows[block:block + step]
             i, j = cell_pairs(cx[row], cy[row], cx[target], cy[target])
             ci, tj = row[i], target[j]
             if r > 0:
@@ -113,25 +114,41 @@ class _Zone:
             else:
                 near = (x[ci] == x[tj]) & (y[ci] == y[tj])
             self.inside[ci[near]] = True
+        self.by_id = None  # by place id, where ids are dense: one look-up, not two
+        if self.row.dense:
+            self.by_id = np.zeros(self.row.size + 1, bool)
+            self.by_id[places.column("place_id").to_numpy()] = self.inside[:-1]
 
     def __call__(self, place: np.ndarray) -> np.ndarray:
-        return self.inside[self.row(place)]
+        if self.by_id is None:
+            return self.inside[self.row(place)]
+        size = len(self.by_id) - 1
+        if len(place) and place.min() >= 0 and place.max() < size:
+            return self.by_id[place]
+        return self.by_id[np.where((place >= 0) & (place < size), place, size)]
 
 
 class _Own:
-    """Each person's recorded home and workplace (``records``), as sorted keys of
-    (person, place) pairs."""
+    """Each person's recorded home and workplace (``records``): by the person's row where
+    each person has one record, else as sorted keys of (person, place) pairs."""
 
     def __init__(self, records: pa.Table) -> None:
         who = column(records, "person").astype(np.int64)
-        owned = [(who, column(records, c).astype(np.int64)) for c in ("home_place",
-                                                                       "work_place")]
-        self.base = max([int(p.max()) for _, p in owned if len(p)], default=0) + 2
+        owned = [column(records, c).astype(np.int64) for c in ("home_place", "work_place")]
+        self.row = Lookup(who) if len(np.unique(who)) == len(who) else None
+        if self.row is not None:  # a place below -1 is no place: it matches no stay
+            self.places = [np.append(np.where(p >= -1, p, np.iinfo(np.int64).min),
+                                     np.iinfo(np.int64).min) for p in owned]
+            return
+        self.base = max([int(p.max()) for p in owned if len(p)], default=0) + 2
         self.keys = np.unique(np.concatenate(
-            [w[p >= -1] * self.base + p[p >= -1] + 1 for w, p in owned]))
+            [who[p >= -1] * self.base + p[p >= -1] + 1 for p in owned]))
 
     def __call__(self, person: np.ndarray, place: np.ndarray) -> np.ndarray:
         """Whether each stay is at its person's recorded home or workplace."""
+        if self.row is not None:  # a person without a record: the last, no place
+            row = self.row(person)
+            return (self.places[0][row] == place) | (self.places[1][row] == place)
         if len(self.keys) == 0:
             return np.zeros(len(person), bool)
         inside = (place >= -1) & (place + 1 < self.base)
