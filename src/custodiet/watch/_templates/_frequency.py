@@ -19,6 +19,9 @@ from custodiet.scenario.models import Frequency
 from custodiet.watch._template import Held, alerts_table, no_alerts
 from custodiet.watch._templates._chunks import Columns, PerChunk, int64, joined, taken
 from custodiet.watch._templates._select import (
+    Lookup,
+    Memo,
+    Windows,
     distinct,
     in_set,
     listed,
@@ -66,11 +69,13 @@ def listed_calls(rule: Frequency, out_of_town: bool = False
     rows = PerChunk(_calls, givens=1)
     persons_listed = listed(list(rule.lists))
 
+    member = Memo(Lookup)  # of the listed persons, while they are the same
+
     def select(held: Held) -> tuple[dict[str, np.ndarray], np.ndarray]:
         parts = rows(held.relation("calls"), bool(out_of_town))
         if rule.lists:
-            who = persons_listed(held.relation("members"))
-            parts = [taken(p, in_set(p["caller"], who)) for p in parts]
+            who = member(persons_listed(held.relation("members")))
+            parts = [taken(p, who(p["caller"]) >= 0) for p in parts]
         calls = joined(parts, _CALLS, {"out_of_town": bool})
         return calls, calls["seen_day"] == held.day
 
@@ -153,8 +158,9 @@ def _overlapping_others(stays: Columns, place: np.ndarray, start: np.ndarray,
     longest = np.zeros(int(max(o_place.max(), place.max())) + 1, np.int64)
     np.maximum.at(longest, o_place, o_end - o_start)
     # An overlapping stay starts in (start - longest there, end): a range by (place, start).
-    order, lo, hi = window_ranges(o_place, o_start, place, end - 1, 0)
-    _, lo, _ = window_ranges(o_place, o_start, place, start - longest[place], 0)
+    windows = Windows(o_place, o_start)  # one sort for both ends of the range
+    order, (_, hi) = windows.order, windows(place, end - 1, 0)
+    lo, _ = windows(place, start - longest[place], 0)
     owner, position = spans(lo, hi)
     other = order[position]
     keep = (o_end[other] > start[owner]) & (o_person[other] != person[owner]) \

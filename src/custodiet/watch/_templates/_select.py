@@ -233,19 +233,34 @@ def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
     return group.astype(np.int64) * span + (t - t0), t0, span
 
 
+class Windows:
+    """Rows sorted by (group, t) once, for the windows of any anchors (:func:`window_ranges`
+    with the sort shared by several queries)."""
+
+    def __init__(self, group: np.ndarray, t: np.ndarray) -> None:
+        key, self._t0, self._span = _keyed(group, t)
+        self.order = np.argsort(key, kind="stable")
+        self._sorted = key[self.order]
+
+    def __call__(self, a_group: np.ndarray, a_t: np.ndarray, w: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """For each anchor the range (lo, hi) of the sorted rows with its group and ``t`` in
+        ``(a_t - w, a_t]``."""
+        t0, span = self._t0, self._span
+        base = a_group.astype(np.int64) * span
+        hi = np.searchsorted(self._sorted, base + np.clip(a_t - t0, -1, span - 1), "right")
+        lo = np.searchsorted(self._sorted, base + np.clip(a_t - w - t0, -1, span - 1), "right")
+        return lo, hi
+
+
 def window_ranges(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarray,
                   w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows sorted by (group, t), and for each anchor the range of those with its group and
     ``t`` in ``(a_t - w, a_t]``: (order, lo, hi); ``hi - lo`` counts them. Bounds are clipped
     into the group's own keys (offsets -1 … span - 1), so a range never reaches a
     neighbouring group."""
-    key, t0, span = _keyed(group, t)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    base = a_group.astype(np.int64) * span
-    hi = np.searchsorted(sorted_key, base + np.clip(a_t - t0, -1, span - 1), side="right")
-    lo = np.searchsorted(sorted_key, base + np.clip(a_t - w - t0, -1, span - 1), side="right")
-    return order, lo, hi
+    windows = Windows(group, t)
+    return windows.order, *windows(a_group, a_t, w)
 
 
 class HeldRows:

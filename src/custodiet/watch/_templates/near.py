@@ -135,7 +135,9 @@ class _Own:
     def __init__(self, records: pa.Table) -> None:
         who = column(records, "person").astype(np.int64)
         owned = [column(records, c).astype(np.int64) for c in ("home_place", "work_place")]
-        self.row = Lookup(who) if len(np.unique(who)) == len(who) else None
+        self.row: Lookup | None = Lookup(who)
+        if not np.array_equal(self.row(who), np.arange(len(who))):  # a person twice
+            self.row = None
         if self.row is not None:  # a place below -1 is no place: it matches no stay
             self.places = [np.append(np.where(p >= -1, p, np.iinfo(np.int64).min),
                                      np.iinfo(np.int64).min) for p in owned]
