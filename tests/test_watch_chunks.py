@@ -161,3 +161,33 @@ def test_a_rule_fed_day_by_day_raises_its_sql_alerts(rule: Any) -> None:
                 want = run_rule(session, rule, day, compiled).to_pylist()
                 got = run_native(native, rule, HeldTables(day, tables, holidays=HOLIDAYS))
                 assert got.to_pylist() == want, f"{rule.name}, {variant}, day {day}"
+
+
+def test_every_rule_on_one_window_raises_its_sql_alerts() -> None:
+    """All the rules read the same window each day, as in the watch, so that what one rule
+    derives and another reuses (the stays at a kind's places, the nights located, a list's
+    members) is shared across rules of other settings, kinds, lists and night minutes."""
+    apart = [r for r in RULES if r.template == "apart"]
+    rules = [*RULES, *[r.model_copy(update={"night_minute": 0, "name": f"{r.name}_0"})
+                       for r in apart],
+             *[r.model_copy(update={"lists": [], "name": f"{r.name}_all"})
+               for r in apart if r.lists]]
+    lists = sorted({name for r in rules for name in r.lists} | {"watched"})
+    rows = synthetic_log(12, lists=lists)
+    static = {k: v for k, v in arrow(rows).items() if k not in OBSERVED}
+    natives = {r.name: native_of(r) for r in rules}
+    days = _days(rows, "days")
+    with Session(threads=1) as session:
+        for day in range(DAYS):
+            held = {name: pa.Table.from_batches(
+                [b for d in range(max(0, day - KEEP + 1), day + 1)
+                 for t in days[d][name] for b in t.to_batches()],
+                schema=OBSERVED[name]) for name in OBSERVED}
+            tables = {**static, **held}
+            register(session, tables)
+            for rule in rules:
+                want = run_rule(session, rule, day,
+                                compile_rule(rule, holidays=HOLIDAYS)).to_pylist()
+                got = run_native(natives[rule.name], rule,
+                                 HeldTables(day, tables, holidays=HOLIDAYS))
+                assert got.to_pylist() == want, f"{rule.name}, day {day}"

@@ -22,7 +22,15 @@ from custodiet.watch._template import (
     stay,
 )
 from custodiet.watch._templates._chunks import Part, PerChunk, int64, joined, taken, within
-from custodiet.watch._templates._select import Lookup, column, distinct, on_lists, pairs, spans
+from custodiet.watch._templates._select import (
+    Lookup,
+    Memo,
+    column,
+    distinct,
+    on_lists,
+    pairs,
+    spans,
+)
 
 
 def compile_apart(rule: Apart) -> Compiled:
@@ -80,6 +88,8 @@ def _night_rows(batch: pa.RecordBatch, night_minute: int) -> Part:
 _NIGHTS = PerChunk(_night_rows, givens=4)
 _NIGHT_MINUTES: dict[int, int] = {}
 """One object for each night minute: the rules that share it share their chunks' nights."""
+_LOCATED = Memo(lambda stays: {})
+"""What :func:`_located` found on the last day's stays, by night minute and nights."""
 
 
 def _located(held: Held, people: np.ndarray, first: int, nights: int, night_minute: int
@@ -88,13 +98,19 @@ def _located(held: Held, people: np.ndarray, first: int, nights: int, night_minu
     ``first … first + nights - 1`` whose minute ``n·1440 + night_minute`` it covers, the
     person's position in ``people``, ``n - first`` and the place. Each held chunk's nights
     are found once, for every rule of the night minute."""
+    stays = held.relation("stays")
     nm = _NIGHT_MINUTES.setdefault(int(night_minute), int(night_minute))
-    parts = within(_NIGHTS(held.relation("stays"), nm), "night", first, first + nights - 1)
+    today = _LOCATED(stays)  # rules alike on a day (the same persons) share what they find
+    known = today.get((nm, first, nights))
+    if known is not None and (known[0] is people or np.array_equal(known[0], people)):
+        return known[1]
+    parts = within(_NIGHTS(stays, nm), "night", first, first + nights - 1)
     position = Lookup(people)  # people are distinct: each one's position, -1 for others
     found = [(position(p["person"]), p) for p in parts]
     loc = joined([taken(p, who >= 0) | {"who": who[who >= 0]} for who, p in found],
                  ("who", "night", "place"))
-    return loc["who"], loc["night"] - first, loc["place"]
+    today[(nm, first, nights)] = (people, (loc["who"], loc["night"] - first, loc["place"]))
+    return today[(nm, first, nights)][1]
 
 
 def _judged(held: Held, rule: Apart) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
