@@ -5,6 +5,7 @@ objects while they are held), raises exactly the alerts of its SQL on every day.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from custodiet.watch._inputs import OBSERVED, register
 from custodiet.watch._native import HeldTables, native_of, run_native
 from custodiet.watch._rules import compile_rule, run_rule
 from custodiet.watch._synthetic import DAYS, arrow, synthetic_log
-from custodiet.watch._templates._chunks import Part, PerChunk, within
+from custodiet.watch._templates._chunks import _KEYED, Part, PerChunk, keyed_chunks, within
 
 DAY = 1440
 HOLIDAYS = (2, 3, 4, 5)
@@ -60,6 +61,19 @@ def test_per_chunk_makes_each_chunk_once_and_never_answers_for_another() -> None
     count = len(made)
     values(pa.concat_tables([days[1], again]), two)
     assert len(made) == count + 2
+
+
+def test_a_tables_chunk_keys_are_found_once_and_forgotten_with_it() -> None:
+    table = pa.concat_tables([_day([1, 2]), _day([3])])
+    batches, keys = keyed_chunks(table)
+    assert [b.num_rows for b in batches] == [2, 1] and len(set(keys)) == 2
+    assert keyed_chunks(table)[0] is batches  # the same table: not split again
+    other = pa.concat_tables([_day([1, 2]), _day([3])])  # equal rows, other buffers
+    assert keyed_chunks(other)[1] != keys
+    key = id(table)
+    del table, batches
+    gc.collect()
+    assert key not in _KEYED
 
 
 def test_part_within_matches_a_mask_and_skips_by_bounds() -> None:

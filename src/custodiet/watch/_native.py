@@ -96,7 +96,9 @@ def sql_order(table: pa.Table) -> pa.Table:
 def run_native(native: Native, rule: Any, held: Held, *, start_weekday: int = 0
                ) -> pa.Table:
     """The rule's alerts on ``held.day``, as its SQL returns them (``run_rule``)."""
-    table = native(held).cast(RULE_OUTPUT)
+    table = native(held)
+    if not table.schema.equals(RULE_OUTPUT):
+        table = table.cast(RULE_OUTPUT)
     hours, weekdays = getattr(rule, "hours", None), getattr(rule, "weekdays", [])
     if (hours is not None or weekdays) and table.num_rows:
         table = table.filter(pa.array(in_hours(table.column("t").to_numpy(), hours, weekdays,

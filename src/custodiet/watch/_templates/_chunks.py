@@ -8,6 +8,7 @@ name starts with an underscore, so discovery skips it).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +26,22 @@ def chunk_key(batch: pa.RecordBatch) -> tuple:
     return (batch.num_rows, tuple(
         (array.offset, *(b.address if b is not None else 0 for b in array.buffers()))
         for array in batch.columns))
+
+
+_KEYED: dict[int, tuple[weakref.ref, list[pa.RecordBatch], list[tuple]]] = {}
+"""The chunks and chunk keys of the tables alive that were asked about, by identity."""
+
+
+def keyed_chunks(table: pa.Table) -> tuple[list[pa.RecordBatch], list[tuple]]:
+    """A table's chunks and their keys (:func:`chunk_key`), found once a table (every rule
+    asks about the same held tables each day) and forgotten when the table is."""
+    known = _KEYED.get(id(table))
+    if known is not None and known[0]() is table:
+        return known[1], known[2]
+    batches = table.to_batches()
+    _KEYED[id(table)] = (weakref.ref(table), batches, [chunk_key(b) for b in batches])
+    weakref.finalize(table, _KEYED.pop, id(table), None)
+    return _KEYED[id(table)][1], _KEYED[id(table)][2]
 
 
 class PerChunk:
@@ -56,8 +73,7 @@ class PerChunk:
         _, known = self._cache.pop(gkey, (given, {}))
         kept: dict[tuple, tuple[pa.RecordBatch, Any]] = {}
         values = []
-        for batch in table.to_batches():
-            key = chunk_key(batch)
+        for batch, key in zip(*keyed_chunks(table), strict=True):
             hit = known.get(key) or kept.get(key)
             if hit is None:
                 hit = (batch, self._make(batch, given))
