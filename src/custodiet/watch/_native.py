@@ -80,6 +80,10 @@ def sql_order(table: pa.Table) -> pa.Table:
     persons = table.column("persons").combine_chunks()
     lengths = pc.list_value_length(persons).to_numpy(zero_copy_only=False)
     width = int(lengths.max()) if len(lengths) else 0
+    if width == 1 and lengths.min() == 1:  # one person each: the list is its person
+        keys = [table.column("place").to_numpy(), pc.list_flatten(persons).to_numpy(),
+                table.column("t").to_numpy()]
+        return table.take(pa.array(np.lexsort(keys)))
     padded = np.full((table.num_rows, max(width, 1)), -1, np.int64)
     rows = np.repeat(np.arange(table.num_rows), lengths)
     cols = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
@@ -92,7 +96,9 @@ def sql_order(table: pa.Table) -> pa.Table:
 def run_native(native: Native, rule: Any, held: Held, *, start_weekday: int = 0
                ) -> pa.Table:
     """The rule's alerts on ``held.day``, as its SQL returns them (``run_rule``)."""
-    table = native(held).cast(RULE_OUTPUT)
+    table = native(held)
+    if not table.schema.equals(RULE_OUTPUT):
+        table = table.cast(RULE_OUTPUT)
     hours, weekdays = getattr(rule, "hours", None), getattr(rule, "weekdays", [])
     if (hours is not None or weekdays) and table.num_rows:
         table = table.filter(pa.array(in_hours(table.column("t").to_numpy(), hours, weekdays,

@@ -111,6 +111,20 @@ def one_thread() -> Any:
     return _thread_pools().limit(limits=1)
 
 
+@functools.cache
+def _numpy_blas() -> Any:
+    """The BLAS thread pools loaded so far (numpy's), found once without loading
+    scikit-learn, for the products numpy computes."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController().select(user_api="blas")
+
+
+def one_blas_thread() -> Any:
+    """A context in which numpy's BLAS uses one thread."""
+    return _numpy_blas().limit(limits=1)
+
+
 class ChecklistScorer:
     """Score = Σ weight × feature; level = thresholds reached. Worked example: weights
     ``petition_history = 3, tragedy = 2``, levels ``[2, 4]``: a recorded petitioner with a
@@ -125,7 +139,11 @@ class ChecklistScorer:
 
     def levels(self, day: int, observed: dict[str, pa.Table]) -> np.ndarray:
         del day, observed
-        return threshold_levels(self.features.matrix(self.names) @ self.weights, self.spec.levels)
+        # One BLAS thread: with more, a product over every person wakes the library's other
+        # threads, which then spin for a while, taking a core from the world and the store.
+        with one_blas_thread():
+            score = self.features.matrix(self.names) @ self.weights
+        return threshold_levels(score, self.spec.levels)
 
 
 class LearnedScorer:

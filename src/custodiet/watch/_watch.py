@@ -86,7 +86,8 @@ def alert_table(parts: Sequence[pa.Table], redlisted: np.ndarray, redlist: bool,
     go through it."""
     if not parts:
         return schema.ALERTS.empty_table()
-    table = pa.concat_tables([p.cast(parts[0].schema) for p in parts])
+    first = parts[0].schema
+    table = pa.concat_tables([p if p.schema.equals(first) else p.cast(first) for p in parts])
     table = table.sort_by([("t", "ascending"), ("rule", "ascending"), ("place", "ascending")])
     persons = table.column("persons")
     suppressed = redlist_hits(persons, redlisted)

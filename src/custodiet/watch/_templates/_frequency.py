@@ -17,15 +17,18 @@ import pyarrow as pa
 
 from custodiet.scenario.models import Frequency
 from custodiet.watch._template import Held, alerts_table, no_alerts
+from custodiet.watch._templates._chunks import Columns, PerChunk, int64, joined, taken
 from custodiet.watch._templates._select import (
-    HeldRows,
+    Lookup,
     Memo,
-    column,
+    Windows,
     distinct,
     in_set,
+    listed,
     on_lists,
     single,
     spans,
+    stays_at,
     window_ranges,
 )
 
@@ -45,25 +48,36 @@ def unique_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.stack([c[first] for c in columns]).reshape(len(columns), -1), inverse
 
 
-def _out_of_town(batch: pa.RecordBatch, wanted: bool) -> np.ndarray:
-    """Which of a chunk's calls count before the lists are applied: those to out-of-town
-    numbers when ``wanted``, else all."""
-    if not wanted:
-        return np.ones(batch.num_rows, bool)
-    return batch.column("out_of_town").to_numpy(zero_copy_only=False)
+_CALLS = ("caller", "callee", "t", "seen_day", "out_of_town")
+
+
+def _calls(batch: pa.RecordBatch, wanted: bool) -> dict[str, np.ndarray]:
+    """A chunk's calls that count before the lists are applied (those to out-of-town numbers
+    when ``wanted``, else all) as numpy columns."""
+    out_of_town = batch.column("out_of_town").to_numpy(zero_copy_only=False).astype(bool)
+    rows = np.flatnonzero(out_of_town) if wanted else None
+    return {c: int64(batch, c, rows) for c in _CALLS[:-1]} | {
+        "out_of_town": out_of_town if rows is None else out_of_town[rows]}
 
 
 def listed_calls(rule: Frequency, out_of_town: bool = False
-                 ) -> Callable[[Held], tuple[pa.Table, np.ndarray]]:
+                 ) -> Callable[[Held], tuple[dict[str, np.ndarray], np.ndarray]]:
     """The listed callers' held calls (only those to out-of-town numbers if ``out_of_town``),
-    and which were received today. The out-of-town calls are picked once per held day (a
-    twentieth of the calls); the lists, which change from day to day, are applied to those."""
-    rows = HeldRows(_out_of_town)
+    and which were received today. The calls are picked and converted once per held day
+    (the out-of-town ones are a twentieth of the calls); the lists, which change from day to
+    day, are applied to those."""
+    rows = PerChunk(_calls, givens=1)
+    persons_listed = listed(list(rule.lists))
 
-    def select(held: Held) -> tuple[pa.Table, np.ndarray]:
-        calls = rows(held.relation("calls"), out_of_town)
-        calls = calls.filter(pa.array(on_lists(held, rule.lists, column(calls, "caller"))))
-        return calls, column(calls, "seen_day") == held.day
+    member = Memo(Lookup)  # of the listed persons, while they are the same
+
+    def select(held: Held) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        parts = rows(held.relation("calls"), bool(out_of_town))
+        if rule.lists:
+            who = member(persons_listed(held.relation("members")))
+            parts = [taken(p, who(p["caller"]) >= 0) for p in parts]
+        calls = joined(parts, _CALLS, {"out_of_town": bool})
+        return calls, calls["seen_day"] == held.day
 
     return select
 
@@ -88,8 +102,8 @@ def same_number(rule: Frequency) -> Callable[[Held], pa.Table]:
         calls, today = select(held)
         if not today.any():
             return no_alerts()
-        caller, t = column(calls, "caller"), column(calls, "t")
-        group = _pair_group(caller, column(calls, "callee"))
+        caller, t = calls["caller"], calls["t"]
+        group = _pair_group(caller, calls["callee"])
         anchor = np.flatnonzero(today)
         _, lo, hi = window_ranges(group, t, group[anchor], t[anchor], w)
         hit = hi - lo >= n
@@ -111,11 +125,10 @@ def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
         calls, today = select(held)
         if not today.any():
             return no_alerts()
-        caller, callee = column(calls, "caller"), column(calls, "callee")
-        t = column(calls, "t")
+        caller, callee, t = calls["caller"], calls["callee"], calls["t"]
         counts = np.ones(len(t), bool)
         if rule.out_of_town:
-            counts &= column(calls, "out_of_town")
+            counts &= calls["out_of_town"]
         if rule.new_only:  # no earlier call to the number among the listed callers' calls
             group = _pair_group(caller, callee)
             first = np.full(int(group.max()) + 1, np.iinfo(np.int64).max)
@@ -134,20 +147,20 @@ def distinct_numbers(rule: Frequency) -> Callable[[Held], pa.Table]:
     return evaluate
 
 
-def _overlapping_others(stays: pa.Table, place: np.ndarray, start: np.ndarray,
+def _overlapping_others(stays: Columns, place: np.ndarray, start: np.ndarray,
                         end: np.ndarray, person: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For stays given by (place, start, end, person), the pairs (stay, other person) with an
     observed stay at the same place overlapping it: (index into the given stays, person)."""
-    if stays.num_rows == 0 or len(place) == 0:
+    if len(stays["place"]) == 0 or len(place) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    stays = stays.filter(pa.array(in_set(column(stays, "place"), place)))
-    o_place, o_start = column(stays, "place"), column(stays, "start")
-    o_end, o_person = column(stays, "end"), column(stays, "person")
+    stays = taken(stays, in_set(stays["place"], place))
+    o_place, o_start, o_end, o_person = (stays[c] for c in ("place", "start", "end", "person"))
     longest = np.zeros(int(max(o_place.max(), place.max())) + 1, np.int64)
     np.maximum.at(longest, o_place, o_end - o_start)
     # An overlapping stay starts in (start - longest there, end): a range by (place, start).
-    order, lo, hi = window_ranges(o_place, o_start, place, end - 1, 0)
-    _, lo, _ = window_ranges(o_place, o_start, place, start - longest[place], 0)
+    windows = Windows(o_place, o_start)  # one sort for both ends of the range
+    order, (_, hi) = windows.order, windows(place, end - 1, 0)
+    lo, _ = windows(place, start - longest[place], 0)
     owner, position = spans(lo, hi)
     other = order[position]
     keep = (o_end[other] > start[owner]) & (o_person[other] != person[owner]) \
@@ -159,18 +172,13 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
     """``event = "entries"``: ≥ n stays at places of the kind ending in the window, with
     ≥ m distinct persons seen there with them."""
     w, n, m = int(rule.window_minutes), int(rule.n), int(rule.distinct)
-    kind = Memo(lambda places: column(places, "place_id")[column(places, "kind")
-                                                           == rule.place_kind])
-    rows = HeldRows(lambda batch, of_kind: in_set(
-        batch.column("place").to_numpy(zero_copy_only=False), of_kind))
 
     def evaluate(held: Held) -> pa.Table:
         # Every held stay at a place of the kind (the companions' stays are among them too).
-        stays = rows(held.relation("stays"), kind(held.relation("places")))
-        e = stays.filter(pa.array(on_lists(held, rule.lists, column(stays, "person"))))
-        person, place = column(e, "person"), column(e, "place")
-        start, end = column(e, "start"), column(e, "end")
-        today = np.flatnonzero(column(e, "seen_day") == held.day)
+        stays = stays_at(held, rule.place_kind)
+        e = taken(stays, on_lists(held, rule.lists, stays["person"]))
+        person, place, start, end = (e[c] for c in ("person", "place", "start", "end"))
+        today = np.flatnonzero(e["seen_day"] == held.day)
         if len(today) == 0:
             return no_alerts()
         # One alert per distinct (person, place, start, end) anchored today.
@@ -187,7 +195,7 @@ def entries(rule: Frequency) -> Callable[[Held], pa.Table]:
     return evaluate
 
 
-def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.ndarray,
+def _companions(e: Columns, stays: Columns, owner: np.ndarray, b_start: np.ndarray,
                 a_person: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     """For each anchor, how many distinct persons were seen overlapping a stay of its person's
     (any of the rule's stays with a start among those counted in its window)."""
@@ -197,12 +205,11 @@ def _companions(e: pa.Table, stays: pa.Table, owner: np.ndarray, b_start: np.nda
     key_person, key_start = a_person[owner], b_start
     keys, of_pair = unique_rows(key_person, key_start)
     of_pair = of_pair.ravel()
-    person, start = column(e, "person"), column(e, "start")
+    person, start = e["person"], e["start"]
     _, lo, hi = window_ranges(keys[0], keys[1], person, start, 1)
     x = np.flatnonzero(hi > lo)
     x_key = lo[x]  # the key's index (keys are distinct and sorted)
-    stay, other = _overlapping_others(stays, column(e, "place")[x], start[x],
-                                      column(e, "end")[x], person[x])
+    stay, other = _overlapping_others(stays, e["place"][x], start[x], e["end"][x], person[x])
     key_other = unique_rows(x_key[stay], other)[0]
     # anchors → their keys → the keys' others
     anchor_key = unique_rows(owner, of_pair)[0]

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet.watch._template import Held
+from custodiet.watch._templates._chunks import PerChunk, int64, joined
 
 
 def column(table: pa.Table, name: str) -> np.ndarray:
@@ -58,20 +59,21 @@ def run_starts(sorted_columns: list[np.ndarray]) -> np.ndarray:
 
 def on_lists(held: Held, lists: Sequence[str], persons: np.ndarray) -> np.ndarray:
     """Which of ``persons`` are members of one of ``lists`` (all of them when there are no
-    lists): ``Query.listed``."""
+    lists): ``Query.listed``. The members of some lists are found once a ``members`` table."""
     if not lists:
         return np.ones(len(persons), bool)
     members = held.relation("members")
-    chosen = pc.is_in(members.column("list"), value_set=pa.array(list(lists), pa.string()))
-    listed = column(members.filter(pc.fill_null(chosen, False)), "person")
-    return in_set(persons, listed)
+    found = _LISTED(members)
+    key = tuple(lists)
+    if key not in found:
+        chosen = pc.is_in(members.column("list"), value_set=pa.array(list(lists), pa.string()))
+        found[key] = column(members.filter(pc.fill_null(chosen, False)), "person")
+    return in_set(persons, found[key])
 
 
 def of_kind(held: Held, kind: str, place_ids: np.ndarray) -> np.ndarray:
     """Which of ``place_ids`` are places of ``kind``."""
-    places = held.relation("places")
-    chosen = pc.fill_null(pc.equal(places.column("kind"), kind), False)
-    return in_set(place_ids, column(places.filter(chosen), "place_id"))
+    return kind_ids(held.relation("places"), kind)(np.asarray(place_ids, np.int64)) >= 0
 
 
 def single(persons: np.ndarray) -> pa.Array:
@@ -182,16 +184,46 @@ def listed(lists: list[str]) -> Memo:
     return Memo(make)
 
 
-_HELD = Memo(lambda table: {})
+_LISTED = Memo(lambda members: {})
+"""The members of each set of lists, by ``members`` table (:func:`on_lists`)."""
+
+STAY_COLUMNS = ("person", "place", "start", "end", "seen_day")
+"""The columns of ``stays`` :func:`stays_at` gives, as int64."""
+
+_KIND_IDS = Memo(lambda places: {})
 
 
-def held_column(table: pa.Table, name: str) -> np.ndarray:
-    """A column of an event relation the watch holds (``stays``) as int64, converted once a
-    table and shared by every rule that reads it that day."""
-    converted = _HELD(table)
-    if name not in converted:
-        converted[name] = column(table, name).astype(np.int64, copy=False)
-    return converted[name]
+def kind_ids(places: pa.Table, kind: str) -> Lookup:
+    """The places of ``kind`` by id (a :class:`Lookup` giving each one's rank, -1 for a place
+    of another kind), made once a ``places`` table and shared by every rule of the kind."""
+    kinds = _KIND_IDS(places)
+    if kind not in kinds:
+        chosen = pc.fill_null(pc.equal(places.column("kind"), kind), False)
+        kinds[kind] = Lookup(column(places.filter(chosen), "place_id"))
+    return kinds[kind]
+
+
+def _at_kind(batch: pa.RecordBatch, ids: Lookup) -> dict[str, np.ndarray]:
+    rows = np.flatnonzero(ids(int64(batch, "place")) >= 0)
+    out = {c: int64(batch, c, rows) for c in STAY_COLUMNS}
+    for values in out.values():  # shared by every rule of the kind: never written
+        values.flags.writeable = False
+    return out
+
+
+_STAYS_AT = PerChunk(_at_kind, givens=16)
+_STAYS_AT_DAY = Memo(lambda stays: {})
+
+
+def stays_at(held: Held, kind: str) -> dict[str, np.ndarray]:
+    """Every held stay at a place of ``kind`` (:data:`STAY_COLUMNS`): picked once per held
+    chunk (:class:`PerChunk`) and joined once a day for every rule of the kind."""
+    stays = held.relation("stays")
+    day = _STAYS_AT_DAY(stays)
+    if kind not in day:
+        day[kind] = joined(_STAYS_AT(stays, kind_ids(held.relation("places"), kind)),
+                           STAY_COLUMNS)
+    return day[kind]
 
 
 def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
@@ -201,19 +233,34 @@ def _keyed(group: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, int, int]:
     return group.astype(np.int64) * span + (t - t0), t0, span
 
 
+class Windows:
+    """Rows sorted by (group, t) once, for the windows of any anchors (:func:`window_ranges`
+    with the sort shared by several queries)."""
+
+    def __init__(self, group: np.ndarray, t: np.ndarray) -> None:
+        key, self._t0, self._span = _keyed(group, t)
+        self.order = np.argsort(key, kind="stable")
+        self._sorted = key[self.order]
+
+    def __call__(self, a_group: np.ndarray, a_t: np.ndarray, w: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """For each anchor the range (lo, hi) of the sorted rows with its group and ``t`` in
+        ``(a_t - w, a_t]``."""
+        t0, span = self._t0, self._span
+        base = a_group.astype(np.int64) * span
+        hi = np.searchsorted(self._sorted, base + np.clip(a_t - t0, -1, span - 1), "right")
+        lo = np.searchsorted(self._sorted, base + np.clip(a_t - w - t0, -1, span - 1), "right")
+        return lo, hi
+
+
 def window_ranges(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np.ndarray,
                   w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows sorted by (group, t), and for each anchor the range of those with its group and
     ``t`` in ``(a_t - w, a_t]``: (order, lo, hi); ``hi - lo`` counts them. Bounds are clipped
     into the group's own keys (offsets -1 … span - 1), so a range never reaches a
     neighbouring group."""
-    key, t0, span = _keyed(group, t)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    base = a_group.astype(np.int64) * span
-    hi = np.searchsorted(sorted_key, base + np.clip(a_t - t0, -1, span - 1), side="right")
-    lo = np.searchsorted(sorted_key, base + np.clip(a_t - w - t0, -1, span - 1), side="right")
-    return order, lo, hi
+    windows = Windows(group, t)
+    return windows.order, *windows(a_group, a_t, w)
 
 
 class HeldRows:
@@ -224,28 +271,11 @@ class HeldRows:
 
     ``condition(batch, given)`` returns the mask of a chunk's rows and may depend only on the
     chunk and on ``given`` (the persons listed, the places of a kind): a different ``given``
-    object judges every chunk again. A chunk is known by the buffers of its columns; the
-    chunks and ``given`` are held while cached, so no other can take their addresses."""
+    object judges every chunk again (:class:`PerChunk`)."""
 
     def __init__(self, condition: Callable[[pa.RecordBatch, Any], np.ndarray]) -> None:
-        self._condition = condition
-        self._cache: dict[tuple, tuple[pa.RecordBatch, Any, pa.RecordBatch]] = {}
-
-    @staticmethod
-    def _key(batch: pa.RecordBatch, given: Any) -> tuple:
-        return (id(given), batch.num_rows, tuple(
-            (array.offset, *(b.address if b is not None else 0 for b in array.buffers()))
-            for array in batch.columns))
+        self._chunks = PerChunk(
+            lambda batch, given: batch.filter(pa.array(condition(batch, given))), givens=1)
 
     def __call__(self, table: pa.Table, given: Any) -> pa.Table:
-        cache: dict[tuple, tuple[pa.RecordBatch, Any, pa.RecordBatch]] = {}
-        kept = []
-        for batch in table.to_batches():
-            key = self._key(batch, given)
-            hit = self._cache.get(key)
-            if hit is None:
-                hit = (batch, given, batch.filter(pa.array(self._condition(batch, given))))
-            cache[key] = hit
-            kept.append(hit[2])
-        self._cache = cache
-        return pa.Table.from_batches(kept, schema=table.schema)
+        return pa.Table.from_batches(self._chunks(table, given), schema=table.schema)

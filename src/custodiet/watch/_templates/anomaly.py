@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
@@ -19,7 +20,8 @@ from custodiet.watch._template import (
     no_alerts,
     reads,
 )
-from custodiet.watch._templates._select import Lookup, column, in_set
+from custodiet.watch._templates._chunks import Part, PerChunk, int64, joined, within
+from custodiet.watch._templates._select import Lookup, Memo, column, in_set
 
 
 def compile_anomaly(rule: Anomaly) -> Compiled:
@@ -77,59 +79,124 @@ def _group_mean(key: np.ndarray, v: np.ndarray, size: int) -> tuple[np.ndarray, 
             np.bincount(key, minlength=size).astype(np.float64))
 
 
-def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
-    """:func:`compile_anomaly` in numpy: each reading received today against its baseline,
-    summed by household and reading day (own) or district and day (district)."""
-    own, factor = rule.baseline == "own", float(rule.factor)
-    back = int(rule.baseline_days) if own else 0
+_READING = ("household", "day", "seen_day", "v", "row", "known", "district")
+_EMPTY = {"v": np.float64, "known": bool}
 
-    def evaluate(held: Held) -> pa.Table:
-        u = held.relation("utility")
-        today = column(u, "seen_day") == held.day
-        if not today.any():
-            return no_alerts()
-        day = column(u, "day").astype(np.int64)
-        lo, hi = int(day[today].min()) - back, int(day[today].max())
-        u = u.filter(pa.array((day >= lo) & (day <= hi)))  # all a reading's baseline reads
-        homes = held.relation("homes")
-        hh = column(u, "household")
-        row = Lookup(column(homes, "household"))(hh)
+
+@dataclass(frozen=True)
+class _Readings:
+    """A held chunk of ``utility`` as a rule reads it (``part``) and, for an own baseline,
+    the sums and counts of its known readings by home row, for each reading day in it."""
+
+    part: Part
+    daily: dict[int, tuple[np.ndarray, np.ndarray]]
+
+
+def _readings(rule: Anomaly) -> PerChunk:
+    """Each held chunk of ``utility`` as the rule reads it, with the reading days it spans:
+    the household's row of ``homes`` (``known``: it has one), the meter's value (per
+    resident if asked) and the home's district; with an own baseline, its daily sums."""
+
+    def make(batch: pa.RecordBatch, given: tuple[pa.Table, Lookup]) -> _Readings:
+        homes, rows = given
+        hh = int64(batch, "household")
+        row = rows(hh)
         known, row = row >= 0, np.maximum(row, 0)
-        today = known & (column(u, "seen_day") == held.day)
-        day = column(u, "day").astype(np.int64)
-        v = column(u, rule.meter).astype(np.float64)
+        v = batch.column(rule.meter).to_numpy(zero_copy_only=False).astype(np.float64)
         if rule.per_resident:
             v = v / np.maximum(column(homes, "residents")[row], 1)
-        anchor = today.copy()
+        day = int64(batch, "day")
+        own = rule.baseline == "own"
+        district = (np.zeros(len(hh), np.int64) if own  # not read
+                    else column(homes, "district").astype(np.int64)[row])
+        out = {"household": hh, "day": day, "seen_day": int64(batch, "seen_day"), "v": v,
+               "row": row, "known": known, "district": district}
+        daily = {}
+        for d in np.unique(day[known]) if own else ():  # the days of one chunk: one or two
+            mine = known & (day == d)
+            daily[int(d)] = _group_mean(row[mine], v[mine], homes.num_rows)
+        return _Readings(Part.of(out, ("seen_day", "day")), daily)
+
+    return PerChunk(make, givens=1)
+
+
+def _stacked(chunks: list[_Readings], lo: int, hi: int, size: int
+             ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The sums and counts by reading day (``lo`` … ``hi``) and home row, from the chunks'
+    daily sums: what summing the window's readings by (row, day) gives, in the same order,
+    where each day's readings lie in one chunk; None where one lies in two or more (their
+    sums, added, could differ from the readings' sum in its last bits)."""
+    sums, counts = np.zeros((hi - lo + 1, size)), np.zeros((hi - lo + 1, size))
+    for d in range(lo, hi + 1):
+        found = [c.daily[d] for c in chunks if d in c.daily]
+        if len(found) > 1:
+            return None
+        if found:
+            sums[d - lo], counts[d - lo] = found[0]
+    return sums, counts
+
+
+def native_anomaly(rule: Anomaly) -> Callable[[Held], pa.Table]:
+    """:func:`compile_anomaly` in numpy: each reading received today against its baseline,
+    summed by household and reading day (own) or district and day (district). A held day's
+    readings are looked up in ``homes`` once, when they are received, and summed by home
+    then (own)."""
+    own, factor = rule.baseline == "own", float(rule.factor)
+    back = int(rule.baseline_days) if own else 0
+    readings = _readings(rule)
+    households = Memo(lambda homes: (homes, Lookup(column(homes, "household"))))
+
+    def evaluate(held: Held) -> pa.Table:
+        homes = held.relation("homes")
+        chunks = readings(held.relation("utility"), households(homes))
+        parts = [c.part for c in chunks]
+        u = joined(within(parts, "seen_day", held.day, held.day), _READING, _EMPTY)
+        if len(u["day"]) == 0:
+            return no_alerts()
+        lo, hi = int(u["day"].min()) - back, int(u["day"].max())
+        stacked = _stacked(chunks, lo, hi, homes.num_rows) if own else None
+        if stacked is None:  # all a reading's baseline reads
+            u = joined(within(parts, "day", lo, hi), _READING, _EMPTY)
+        anchor = u["known"] & (u["seen_day"] == held.day)
         if rule.lists:
-            anchor &= in_set(hh, listed_households(held, list(rule.lists)))
+            anchor &= in_set(u["household"], listed_households(held, list(rule.lists)))
         anchor = np.flatnonzero(anchor)
-        keep = known.copy()
-        span = hi - lo + 1
-        if own:  # one slot per anchor household and day
-            groups, of_anchor = np.unique(hh[anchor], return_inverse=True)
-            slot = Lookup(groups)(hh)
-            keep &= slot >= 0
-            sums, counts = _group_mean(slot[keep] * span + day[keep] - lo, v[keep],
-                                       len(groups) * span)
-            cell = of_anchor * span + day[anchor] - lo
-            total = sum(sums[cell - k] for k in range(1, back + 1))
-            count = sum(counts[cell - k] for k in range(1, back + 1))
-        else:  # one slot per district and day
-            district = column(homes, "district").astype(np.int64)[row]
-            low = int(district[keep].min())
-            width = int(district[keep].max()) - low + 1
-            key = (district - low) * span + day - lo
-            total, count = _group_mean(key[keep], v[keep], width * span)
-            total, count = total[key[anchor]], count[key[anchor]]
+        if stacked is not None:
+            d, r = u["day"][anchor] - lo, u["row"][anchor]
+            total = sum(stacked[0][d - k, r] for k in range(1, back + 1))
+            count = sum(stacked[1][d - k, r] for k in range(1, back + 1))
+        else:
+            total, count = _baseline(u, anchor, (lo, hi), back if own else None,
+                                     homes.num_rows)
         with np.errstate(invalid="ignore", divide="ignore"):
             base = total / count
-        hit = anchor[(count > 0) & (v[anchor] > factor * base)]
-        rows = pa.array(row[hit])
-        return alerts_table(day[hit] * DAY + DAY - 1, homes.column("persons").take(rows),
+        hit = anchor[(count > 0) & (u["v"][anchor] > factor * base)]
+        rows = pa.array(u["row"][hit])
+        return alerts_table(u["day"][hit] * DAY + DAY - 1, homes.column("persons").take(rows),
                             homes.column("home_place").take(rows).to_numpy())
 
     return evaluate
+
+
+def _baseline(u: dict[str, np.ndarray], anchor: np.ndarray, days: tuple[int, int],
+              back: int | None, homes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each anchor's baseline sum and count from the window's readings ``u`` of the reading
+    days ``days``: its home's readings of the ``back`` days before (own), or with ``back``
+    None its district's that day."""
+    keep, day, v, row = u["known"], u["day"], u["v"], u["row"]
+    lo, hi = days
+    span = hi - lo + 1
+    if back is not None:  # one slot per household (its row of homes) and day
+        sums, counts = _group_mean(row[keep] * span + day[keep] - lo, v[keep], homes * span)
+        cell = row[anchor] * span + day[anchor] - lo
+        return (sum(sums[cell - k] for k in range(1, back + 1)),
+                sum(counts[cell - k] for k in range(1, back + 1)))
+    district = u["district"]  # one slot per district and day
+    low = int(district[keep].min())
+    width = int(district[keep].max()) - low + 1
+    key = (district - low) * span + day - lo
+    total, count = _group_mean(key[keep], v[keep], width * span)
+    return total[key[anchor]], count[key[anchor]]
 
 
 def _home(household: int) -> dict[str, object]:

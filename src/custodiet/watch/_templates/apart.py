@@ -21,7 +21,16 @@ from custodiet.watch._template import (
     reads,
     stay,
 )
-from custodiet.watch._templates._select import column, distinct, on_lists, pairs, spans
+from custodiet.watch._templates._chunks import Part, PerChunk, int64, joined, taken, within
+from custodiet.watch._templates._select import (
+    Lookup,
+    Memo,
+    column,
+    distinct,
+    on_lists,
+    pairs,
+    spans,
+)
 
 
 def compile_apart(rule: Apart) -> Compiled:
@@ -64,20 +73,44 @@ FROM j WHERE observed >= {q.bind("min_observed", int(rule.min_observed))}
 """)
 
 
+def _night_rows(batch: pa.RecordBatch, night_minute: int) -> Part:
+    """``loc`` of a chunk's stays, before the window and the persons are chosen: for each
+    stay and each night ``n`` whose minute ``n·1440 + night_minute`` it covers, the person,
+    ``n`` and the place."""
+    start, end = int64(batch, "start"), int64(batch, "end")
+    n0 = -((night_minute - start) // DAY)  # ceil((start - nm) / DAY)
+    n1 = -((night_minute - end) // DAY)
+    row, night = spans(n0, n1)
+    return Part.of({"person": int64(batch, "person")[row], "night": night,
+                    "place": int64(batch, "place")[row]}, ("night",))
+
+
+_NIGHTS = PerChunk(_night_rows, givens=4)
+_NIGHT_MINUTES: dict[int, int] = {}
+"""One object for each night minute: the rules that share it share their chunks' nights."""
+_LOCATED = Memo(lambda stays: {})
+"""What :func:`_located` found on the last day's stays, by night minute and nights."""
+
+
 def _located(held: Held, people: np.ndarray, first: int, nights: int, night_minute: int
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``loc``: for each held stay of one of ``people`` (sorted) and each night ``n`` of
     ``first … first + nights - 1`` whose minute ``n·1440 + night_minute`` it covers, the
-    person's position in ``people``, ``n - first`` and the place."""
-    st = held.relation("stays")
-    person = column(st, "person")
-    mine = np.isin(person, people)
-    start, end = column(st, "start")[mine], column(st, "end")[mine]
-    n0 = np.maximum(-((night_minute - start) // DAY), first)  # ceil((start - nm) / DAY)
-    n1 = np.minimum(-((night_minute - end) // DAY), first + nights)
-    row, night = spans(n0, n1)
-    return (np.searchsorted(people, person[mine][row]), night - first,
-            column(st, "place")[mine][row])
+    person's position in ``people``, ``n - first`` and the place. Each held chunk's nights
+    are found once, for every rule of the night minute."""
+    stays = held.relation("stays")
+    nm = _NIGHT_MINUTES.setdefault(int(night_minute), int(night_minute))
+    today = _LOCATED(stays)  # rules alike on a day (the same persons) share what they find
+    known = today.get((nm, first, nights))
+    if known is not None and (known[0] is people or np.array_equal(known[0], people)):
+        return known[1]
+    parts = within(_NIGHTS(stays, nm), "night", first, first + nights - 1)
+    position = Lookup(people)  # people are distinct: each one's position, -1 for others
+    found = [(position(p["person"]), p) for p in parts]
+    loc = joined([taken(p, who >= 0) | {"who": who[who >= 0]} for who, p in found],
+                 ("who", "night", "place"))
+    today[(nm, first, nights)] = (people, (loc["who"], loc["night"] - first, loc["place"]))
+    return today[(nm, first, nights)][1]
 
 
 def _judged(held: Held, rule: Apart) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -92,6 +125,41 @@ def _judged(held: Held, rule: Apart) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return couples, np.bincount(inverse, minlength=len(first)), np.unique(couples)
 
 
+class _Judged:
+    """:func:`_judged`, remembered while the rule reads the same ``spouses`` (and, with
+    lists, the same ``members``) table: the same on most days."""
+
+    def __init__(self, rule: Apart) -> None:
+        self._rule = rule
+        self._tables: tuple[pa.Table | None, ...] | None = None
+        self._value: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def __call__(self, held: Held) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        tables = (held.relation("spouses"),
+                  held.relation("members") if self._rule.lists else None)
+        if self._tables is None or any(
+                a is not b for a, b in zip(tables, self._tables, strict=True)):
+            self._tables, self._value = tables, _judged(held, self._rule)
+        assert self._value is not None
+        return self._value
+
+
+def _together(cell: np.ndarray, at: np.ndarray, ia: np.ndarray, ib: np.ndarray, w: int
+              ) -> np.ndarray:
+    """For each couple (``ia``, ``ib``: positions in the persons), the pairs of its two
+    persons' located stays on one night at one place (``cell``: person and night of each
+    located stay, ``at``: its place)."""
+    places, at = np.unique(at, return_inverse=True)
+    width = w * max(len(places), 1)
+    keys, counts = np.unique(cell * len(places) + at, return_counts=True)
+    lo, hi = np.searchsorted(keys, ia * width), np.searchsorted(keys, (ia + 1) * width)
+    couple, mine = spans(lo, hi)  # each of a's (night, place) keys
+    theirs = keys[mine] + (ib - ia)[couple] * width
+    pos = np.minimum(np.searchsorted(keys, theirs), max(len(keys) - 1, 0))
+    both = counts[mine] * np.where(keys[pos] == theirs, counts[pos], 0)
+    return np.bincount(couple, weights=both, minlength=len(ia))
+
+
 def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:
     """:func:`compile_apart` in numpy: each couple's nights both
     observed (the products of each night's located stays of the two) and together (the
@@ -99,12 +167,13 @@ def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:
     nights of ``held.holidays``)."""
     w, nm = int(rule.window_days), int(rule.night_minute)
     least, share = int(rule.min_observed), float(rule.max_share)
+    judged = _Judged(rule)
 
     def evaluate(held: Held) -> pa.Table:
         day = held.day
         if (day + 1) % w != 0:
             return no_alerts()
-        couples, times, people = _judged(held, rule)
+        couples, times, people = judged(held)
         if not len(couples):
             return no_alerts()
         who, night, at = _located(held, people, day - w + 1, w, nm)
@@ -115,15 +184,14 @@ def native_apart(rule: Apart) -> Callable[[Held], pa.Table]:
         per_night = np.bincount(cell, minlength=len(people) * w).reshape(len(people), w)
         ia, ib = np.searchsorted(people, couples[:, 0]), np.searchsorted(people, couples[:, 1])
         observed = (per_night[ia] * per_night[ib]).sum(axis=1) * times
-        places, at = np.unique(at, return_inverse=True)
-        width = w * max(len(places), 1)
-        keys, counts = np.unique(cell * len(places) + at, return_counts=True)
-        lo, hi = np.searchsorted(keys, ia * width), np.searchsorted(keys, (ia + 1) * width)
-        couple, mine = spans(lo, hi)  # each of a's (night, place) keys
-        theirs = keys[mine] + (ib - ia)[couple] * width
-        pos = np.minimum(np.searchsorted(keys, theirs), max(len(keys) - 1, 0))
-        both = counts[mine] * np.where(keys[pos] == theirs, counts[pos], 0)
-        together = np.bincount(couple, weights=both, minlength=len(couples)) * times
+        if per_night.max(initial=0) <= 1:  # a stay a night at most (stays do not overlap)
+            place = np.zeros(len(people) * w, np.int64)
+            place[cell] = at
+            place = place.reshape(len(people), w)
+            same = per_night[ia] * per_night[ib] * (place[ia] == place[ib])
+            together = same.sum(axis=1) * times
+        else:
+            together = _together(cell, at, ia, ib, w) * times
         hit = (observed >= least) & (together < share * observed)
         return alerts_table(np.full(int(hit.sum()), day * DAY + DAY - 1),
                             pairs(couples[hit, 0], couples[hit, 1]), np.full(int(hit.sum()), -1))

@@ -28,11 +28,11 @@ from custodiet.watch._templates._select import (
     Lookup,
     Memo,
     column,
-    held_column,
     in_set,
     listed,
     run_starts,
     spans,
+    stays_at,
 )
 from custodiet.watch._templates._stays import cell_pairs
 
@@ -145,9 +145,6 @@ def _sorted_keys(group: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.n
     return key[order], order, query
 
 
-_COLS = ("person", "place", "start", "end", "seen_day")
-
-
 def _together(a: dict[str, np.ndarray], b: dict[str, np.ndarray], pairs: _Pairs, w: int
               ) -> tuple[np.ndarray, np.ndarray]:
     """Every (anchor, stay) at paired places whose times overlap with the anchor widened by
@@ -178,13 +175,10 @@ def native_gathering(rule: Gathering) -> Callable[[Held], pa.Table]:
     persons_listed = listed(list(rule.lists))
 
     def evaluate(held: Held) -> pa.Table:
-        stays, day = held.relation("stays"), held.day
-        seen = held_column(stays, "seen_day")
-        if not (seen == day).any():
-            return no_alerts()
+        day = held.day
         kind = pairs(held.relation("places"))
-        rows = np.flatnonzero((seen <= day) & (kind.rank(held_column(stays, "place")) >= 0))
-        s = {c: held_column(stays, c)[rows] for c in _COLS}
+        s = stays_at(held, rule.place_kind)  # every held stay at a place of the kind
+        s = {c: v[s["seen_day"] <= day] for c, v in s.items()}
         if rule.lists:
             mine = in_set(s["person"], persons_listed(held.relation("members")))
             s = {c: v[mine] for c, v in s.items()}

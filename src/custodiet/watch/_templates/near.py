@@ -23,11 +23,11 @@ from custodiet.watch._template import (
     reads,
     stay,
 )
+from custodiet.watch._templates._chunks import Part, PerChunk, int64, joined, taken, within
 from custodiet.watch._templates._select import (
     Lookup,
     Memo,
     column,
-    held_column,
     in_set,
     listed,
     run_starts,
@@ -88,9 +88,9 @@ class _Zone:
     known coordinates and within ``radius_m`` of a place of the kind (tested, as the SQL does,
     on the targets in the 3 × 3 grid cells of side r around the place, the cells computed
     alike), or at a target's very coordinates when r = 0. Judged once for every place, a
-    block of places at a time (a block's candidate pairs stay few)."""
+    block of places at a time (a block's candidate pairs stay few: at most ``PAIRS``)."""
 
-    BLOCK = 1024
+    PAIRS = 1 << 22
 
     def __init__(self, rule: Near, places: pa.Table) -> None:
         self.row = Lookup(places.column("place_id").to_numpy())
@@ -103,8 +103,9 @@ class _Zone:
         target = np.flatnonzero(known & kind)
         self.inside = np.zeros(len(x) + 1, bool)  # the last: no such place
         rows = np.flatnonzero(known)
-        for block in range(0, len(rows), self.BLOCK):
-            row = rows[block:block + self.BLOCK]
+        step = max(1024, self.PAIRS // max(len(target), 1))
+        for block in range(0, len(rows), step):
+            row = rows[block:block + step]
             i, j = cell_pairs(cx[row], cy[row], cx[target], cy[target])
             ci, tj = row[i], target[j]
             if r > 0:
@@ -113,25 +114,43 @@ class _Zone:
             else:
                 near = (x[ci] == x[tj]) & (y[ci] == y[tj])
             self.inside[ci[near]] = True
+        self.by_id = None  # by place id, where ids are dense: one look-up, not two
+        if self.row.dense:
+            self.by_id = np.zeros(self.row.size + 1, bool)
+            self.by_id[places.column("place_id").to_numpy()] = self.inside[:-1]
 
     def __call__(self, place: np.ndarray) -> np.ndarray:
-        return self.inside[self.row(place)]
+        if self.by_id is None:
+            return self.inside[self.row(place)]
+        size = len(self.by_id) - 1
+        if len(place) and place.min() >= 0 and place.max() < size:
+            return self.by_id[place]
+        return self.by_id[np.where((place >= 0) & (place < size), place, size)]
 
 
 class _Own:
-    """Each person's recorded home and workplace (``records``), as sorted keys of
-    (person, place) pairs."""
+    """Each person's recorded home and workplace (``records``): by the person's row where
+    each person has one record, else as sorted keys of (person, place) pairs."""
 
     def __init__(self, records: pa.Table) -> None:
         who = column(records, "person").astype(np.int64)
-        owned = [(who, column(records, c).astype(np.int64)) for c in ("home_place",
-                                                                       "work_place")]
-        self.base = max([int(p.max()) for _, p in owned if len(p)], default=0) + 2
+        owned = [column(records, c).astype(np.int64) for c in ("home_place", "work_place")]
+        self.row: Lookup | None = Lookup(who)
+        if not np.array_equal(self.row(who), np.arange(len(who))):  # a person twice
+            self.row = None
+        if self.row is not None:  # a place below -1 is no place: it matches no stay
+            self.places = [np.append(np.where(p >= -1, p, np.iinfo(np.int64).min),
+                                     np.iinfo(np.int64).min) for p in owned]
+            return
+        self.base = max([int(p.max()) for p in owned if len(p)], default=0) + 2
         self.keys = np.unique(np.concatenate(
-            [w[p >= -1] * self.base + p[p >= -1] + 1 for w, p in owned]))
+            [who[p >= -1] * self.base + p[p >= -1] + 1 for p in owned]))
 
     def __call__(self, person: np.ndarray, place: np.ndarray) -> np.ndarray:
         """Whether each stay is at its person's recorded home or workplace."""
+        if self.row is not None:  # a person without a record: the last, no place
+            row = self.row(person)
+            return (self.places[0][row] == place) | (self.places[1][row] == place)
         if len(self.keys) == 0:
             return np.zeros(len(person), bool)
         inside = (place >= -1) & (place + 1 < self.base)
@@ -141,47 +160,45 @@ class _Own:
 
 
 _COLS = ("person", "place", "start", "end")
+_HELD = (*_COLS, "seen_day")
 
 
 def native_near(rule: Near) -> Callable[[Held], pa.Table]:
     """:func:`compile_near` in numpy: today's counting stays, each with the number of its
     person's counting stays ending in ``(end - W, end]``, found by sorting them by person and
-    end."""
+    end. Whether a stay counts but for the lists is judged once per held chunk."""
     w, n = int(rule.window_minutes), int(rule.min_times)
     zone = Memo(lambda places: _Zone(rule, places))
     own, persons_listed = Memo(_Own), listed(list(rule.lists))
 
-    def counting(held: Held, s: dict[str, np.ndarray], all_listed: bool) -> np.ndarray:
-        """Which stays count (the SQL's ``q``): long enough, by a listed person (unless
-        ``all_listed`` says they are), not at the person's own places, in the zone."""
+    def counting(batch: pa.RecordBatch, given: tuple[_Zone, _Own | None]) -> Part:
+        """A chunk's stays that count but for the lists (the SQL's ``q`` before
+        ``Query.listed``): long enough, not at the person's own places, in the zone."""
+        s = {c: int64(batch, c) for c in _HELD}
         keep = s["end"] - s["start"] >= int(rule.min_minutes)
-        if rule.lists and not all_listed:
-            keep &= in_set(s["person"], persons_listed(held.relation("members")))
-        if rule.exclude_own and keep.any():
-            keep[keep] = ~own(held.relation("records"))(s["person"][keep], s["place"][keep])
+        in_zone, owned = given
+        if owned is not None and keep.any():
+            keep[keep] = ~owned(s["person"][keep], s["place"][keep])
         if keep.any():
-            keep[keep] = zone(held.relation("places"))(s["place"][keep])
-        return keep
+            keep[keep] = in_zone(s["place"][keep])
+        return Part.of(taken(s, keep), ("seen_day", "end"))
+
+    counted = PerChunk(counting, givens=1)
 
     def evaluate(held: Held) -> pa.Table:
-        stays = held.relation("stays")
-        today = np.flatnonzero(held_column(stays, "seen_day") == held.day)
-        if len(today) == 0:
+        given = (zone(held.relation("places")),
+                 own(held.relation("records")) if rule.exclude_own else None)
+        parts = counted(held.relation("stays"), given)
+        a = joined(within(parts, "seen_day", held.day, held.day), _HELD)
+        if rule.lists:
+            a = taken(a, in_set(a["person"], persons_listed(held.relation("members"))))
+        if len(a["person"]) == 0:
             return no_alerts()
-        a = {c: held_column(stays, c)[today] for c in _COLS}
-        keep = counting(held, a, all_listed=False)
-        if not keep.any():
-            return no_alerts()
-        a, times = _anchors({k: v[keep] for k, v in a.items()})
-        end = held_column(stays, "end")
-        lo, hi = int(a["end"].min()) - w, int(a["end"].max())
-        near = np.flatnonzero((end > lo) & (end <= hi))
-        who = np.unique(a["person"])
-        near = near[in_set(held_column(stays, "person")[near], who)]
-        b = {c: held_column(stays, c)[near] for c in _COLS}
-        mine = counting(held, b, all_listed=True)
-        b = {k: v[mine] for k, v in b.items()}
+        a, times = _anchors({c: a[c] for c in _COLS})
         # The counting stays of an anchor's person ending in (end - W, end].
+        lo, hi = int(a["end"].min()) - w, int(a["end"].max())
+        b = joined(within(parts, "end", lo + 1, hi), _HELD)
+        b = taken(b, in_set(b["person"], np.unique(a["person"])))
         _, first, last = window_ranges(b["person"], b["end"], a["person"], a["end"], w)
         count = last - first
         hit = (count > 0) & (times * count >= n)
