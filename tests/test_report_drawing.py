@@ -5,7 +5,12 @@ one job is asked for or a worker could not be."""
 
 from __future__ import annotations
 
+import ast
 import multiprocessing as mp
+import os
+import subprocess
+import sys
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
@@ -98,3 +103,29 @@ def test_no_worker_in_a_daemon_process() -> None:
     ctx = mp.get_context("spawn")
     with ctx.Pool(1) as pool:  # a pool's workers are daemons: they may not have children
         assert pool.apply(drawing.workers) == 0
+
+
+def test_each_public_name_comes_from_the_module_it_is_said_to() -> None:
+    """``custodiet.report`` imports a name's module when the name is first used: the names it
+    lists, the modules it says and the imports type checkers read agree."""
+    import custodiet.report as report
+
+    assert sorted(report._SOURCES) == sorted(report.__all__)
+    typed = {alias.asname or alias.name: node.module.rpartition(".")[2]
+             for node in ast.walk(ast.parse(Path(report.__file__).read_text()))
+             if isinstance(node, ast.ImportFrom) and node.module
+             and node.module.startswith("custodiet.report.") for alias in node.names}
+    assert typed == report._SOURCES
+    for name, module in report._SOURCES.items():
+        assert getattr(report, name) is getattr(import_module(f"custodiet.report.{module}"), name)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        report.nothing  # noqa: B018
+
+
+def test_a_worker_imports_what_draws_figures_not_every_report() -> None:
+    code = ("import sys, custodiet.report._drawing, custodiet.report._map; "
+            "print(sorted(m for m in sys.modules if m.startswith('custodiet.report.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert out.stdout.split() == ["['custodiet.report._drawing',", "'custodiet.report._figures',",
+                                  "'custodiet.report._map']"]
