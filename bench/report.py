@@ -26,12 +26,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from custodiet.report import study_report
-from custodiet.study import audit_study, prepare, rests_on
+# custodiet is imported inside the functions: each worker process that draws the report's
+# figures imports this script again (a spawned process imports its parent's main script), and
+# should pay no more for it than the workers of `custodiet run`, which import its command line
 
 
 def audited(folder: Path, prepared: Any) -> tuple[Any, Any, Any]:
     """The study's metrics, pooled group metrics and seed audits (cached beside the runs)."""
+    from custodiet.study import audit_study
+
     cache = folder / "bench-report.pickle"
     if cache.exists():
         with cache.open("rb") as f:
@@ -61,6 +64,9 @@ def main() -> None:
     ap.add_argument("--figures", type=Path, help="write the figures here (default: nowhere)")
     ap.add_argument("--profile", type=Path, help="write a cProfile of the report phase here")
     args = ap.parse_args()
+    from custodiet.report import study_report
+    from custodiet.study import prepare, rests_on
+
     rates = [] if args.removal_rates == "none" else [
         float(x) for x in args.removal_rates.split(",")]
     prepared = prepare(args.scenario, people=args.people, days=args.days, seeds=args.seeds,
