@@ -10,6 +10,7 @@ import multiprocessing as mp
 import os
 import subprocess
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from importlib import import_module
 from pathlib import Path
 
@@ -129,3 +130,20 @@ def test_a_worker_imports_what_draws_figures_not_every_report() -> None:
                          check=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert out.stdout.split() == ["['custodiet.report._drawing',", "'custodiet.report._figures',",
                                   "'custodiet.report._map']"]
+
+
+def test_figures_are_drawn_here_when_the_worker_cannot_start(tmp_path: Path, one_worker: None,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    at_once = _draw_all(tmp_path / "here")
+    # a setting the worker refuses: its initialiser fails, and the pool breaks
+    monkeypatch.setattr(drawing, "_settings", lambda: {"lines.linewidth": "not a width"})
+    with on_cores() as drawings:
+        assert drawings is not None
+        got = _draw_all(tmp_path / "broken")
+        # the pool breaks before any figure is taken back to be drawn here (Python 3.11's pool
+        # reports a future cancelled while it breaks as an error of its own thread)
+        assert isinstance(drawings.pending[0].future.exception(timeout=60), BrokenProcessPool)
+        drawings.finish()
+    assert [g if isinstance(g, str) else g.svg for g in got] == at_once
+    assert _files(tmp_path / "broken") == _files(tmp_path / "here")

@@ -65,8 +65,12 @@ class Drawings:
     pool: ProcessPoolExecutor
     pending: list[Pending] = field(default_factory=list)
 
-    def submit(self, job: Job) -> Pending:
-        drawing = Pending(job, self.pool.submit(job))
+    def submit(self, job: Job) -> Pending | str:
+        """The job handed to a worker; drawn here where no worker can take it."""
+        try:
+            drawing = Pending(job, self.pool.submit(job))
+        except _CANNOT:
+            return job()
         self.pending.append(drawing)
         return drawing
 
@@ -82,13 +86,15 @@ class Drawings:
             if drawing.svg is None:
                 try:
                     drawing.svg = drawing.future.result()
-                except BrokenProcessPool:  # a worker died: the figure is drawn here
+                except BrokenProcessPool:  # a worker died or never started: drawn here
                     drawing.svg = drawing.job()
         for figure in figures:
             if isinstance(figure.svg, Pending):
                 figure.svg = figure.svg.svg
 
 
+#: What submitting to a pool raises when no worker can be started or take a task.
+_CANNOT = (BrokenProcessPool, OSError, RuntimeError)
 _DRAWINGS: ContextVar[Drawings | None] = ContextVar("custodiet_drawings", default=None)
 
 
@@ -118,6 +124,15 @@ def workers() -> int:
     return 0 if cluster is not None else max(0, min(jobs, cores, MAX_WORKERS + 1) - 1)
 
 
+def _settings() -> dict[str, Any]:
+    """This process's matplotlib settings, to draw with in a worker."""
+    import matplotlib
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return dict(matplotlib.rcParams)
+
+
 def _start(rc: dict[str, Any]) -> None:
     """Worker initialiser: the parent's matplotlib settings, so that a figure drawn here is
     the one the parent would draw."""
@@ -138,21 +153,22 @@ def on_cores() -> Iterator[Drawings | None]:
     yielded; None where there are none to spawn: then figures are drawn at once). Call its
     ``finish`` before leaving; on leaving, the workers are stopped."""
     n = workers()
-    if n == 0:
+    pool = None
+    if n:
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
+                                   initializer=_start, initargs=(_settings(),))
+        try:
+            for _ in range(n):
+                pool.submit(_ready)
+        except _CANNOT:  # no process can be started here: every figure is drawn here
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = None
+    if pool is None:
         yield None
         return
-    import matplotlib
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rc = dict(matplotlib.rcParams)
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context("spawn"),
-                               initializer=_start, initargs=(rc,))
     drawings = Drawings(pool)
     token = _DRAWINGS.set(drawings)
     try:
-        for _ in range(n):
-            pool.submit(_ready)
         yield drawings
     finally:
         _DRAWINGS.reset(token)
