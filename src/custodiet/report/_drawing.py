@@ -23,8 +23,10 @@ from typing import Any
 
 from custodiet.report._figures import export
 
-#: Worker processes that draw a report's figures at most (each spends about a second
-#: importing what draws them; a study report has about 25 figures of 0.1-0.5 s each).
+#: Worker processes that draw a report's figures at most. Each costs about 0.9 CPU seconds to
+#: start (importing custodiet and matplotlib) against a study report's 25 figures of 0.1-0.5 s
+#: each: with a free core the report takes about two thirds of the time, and where other work
+#: keeps every core busy about a second more (``--jobs 1`` or ``CUSTODIET_JOBS=1``: none).
 MAX_WORKERS: int = 3
 
 Finish = Callable[[str, str, "Path | None"], str]
