@@ -11,7 +11,8 @@ import numpy as np
 
 from custodiet._versions import __version__
 from custodiet.audit import AuditResult, Disclosure, Estimate, GroupFrame, RealAudit, Sweep
-from custodiet.report._figures import Bar, bars, export, figure_text, png_in_background, sweep
+from custodiet.report._drawing import draw
+from custodiet.report._figures import Bar, bars, figure_text, png_in_background, sweep
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._json import write_json
 from custodiet.store import check_destination, publish_directory
@@ -119,10 +120,10 @@ def add_group_metric_sections(report: Report, result: AuditResult, *,
         panels = _drawable(sec, [(_TITLES[m], [_bar(frame, g, frame.estimate(g, m))
                                                for g in drawn]) for m in shown], result)
         if panels:
-            fig = bars(panels, xlabel="share")
             fname = f"rates-{slug}"
+            svg = draw(fname, figures_dir, bars, panels, xlabel="share")
             ci = "; lines are 95% bootstrap intervals" if result.bootstrap else ""
-            sec.figure(Figure(export(fig, fname, figures_dir),
+            sec.figure(Figure(svg,
                               f"Rates by {name}{ci}. Missing points are suppressed or "
                               f"undefined (see the notes above).{_more(frame, drawn)}", fname))
         _disparities(sec, frame, result, figures_dir, slug)
@@ -214,9 +215,9 @@ def _disparities(sec: Any, frame: GroupFrame, result: AuditResult, figures_dir: 
     if not panels:
         return
     fname = f"disparity-{slug}"
-    fig = bars(panels, xlabel=f"ratio to {figure_text(ref)}", reference_line=1.0,
-               band=result.band, log=True)
-    sec.figure(Figure(export(fig, fname, figures_dir),
+    svg = draw(fname, figures_dir, bars, panels, xlabel=f"ratio to {figure_text(ref)}",
+               reference_line=1.0, band=result.band, log=True)
+    sec.figure(Figure(svg,
                       f"Ratio to the reference group ({ref}) on a log scale; the shaded band "
                       f"is {lo:g}–{hi:g}.{_more(frame, _largest(frame))}", fname))
 
@@ -240,10 +241,11 @@ def add_sweep_section(report: Report, sw: Sweep, *, chosen: float | None = None,
                 lines.append((" × ".join(frame.keys[g]), v))
             panels.append((_TITLES[m], lines))
         fname = f"sweep-{_slug(name)}"
-        fig = sweep(sw.thresholds, panels, xlabel=f"threshold on {sw.score}", chosen=chosen)
+        svg = draw(fname, figures_dir, sweep, sw.thresholds, panels,
+                   xlabel=f"threshold on {sw.score}", chosen=chosen)
         more = (f" The {len(order)} largest of {len(frame.keys)} groups are drawn."
                 if len(frame.keys) > len(order) else "")
-        sec.figure(Figure(export(fig, fname, figures_dir),
+        sec.figure(Figure(svg,
                           f"Threshold sweep by {name}; the dotted line marks the threshold in "
                           f"use.{more}", fname))
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from matplotlib.patches import Rectangle
 
+from custodiet.report._drawing import draw
 from custodiet.report._figures import _RC, MARKERS, PALETTE, export
 from custodiet.store import open_run
 
@@ -222,19 +224,25 @@ def map_svg(data: dict[str, list[tuple]], name: str = "map") -> str:
     return compact(export(_figure(data), name))
 
 
-def city_map(store: Path, figures_dir: Path | None) -> tuple[str, str] | None:
-    """The map figure as inline SVG and its caption; None when the store is not there."""
+def city_map(store: Path, figures_dir: Path | None) -> tuple[Any, str] | None:
+    """The map figure as inline SVG (a :class:`~custodiet.report._drawing.Pending` within
+    ``on_cores``) and its caption; None when the store is not there."""
     if not (store / "manifest.json").is_file():
         return None
     data = city_data(store)
     if not data["districts"]:
         return None
-    fig = _figure(data)
     caption = f"The first city: {MAP_KEY}"
-    svg = compact(export(fig, "city-map", figures_dir))
-    if figures_dir is not None:
-        (figures_dir / "city-map.svg").write_text(_XML + svg, encoding="utf-8")
-    return svg, caption
+    return draw("city-map", figures_dir, _figure, data, finish=_compacted), caption
+
+
+def _compacted(svg: str, name: str, folder: Path | None) -> str:
+    """The map's markup made :func:`compact`, and written so as ``name.svg`` into ``folder``
+    when given."""
+    svg = compact(svg)
+    if folder is not None:
+        (folder / f"{name}.svg").write_text(_XML + svg, encoding="utf-8")
+    return svg
 
 
 _XML = '<?xml version="1.0" encoding="utf-8"?>\n'

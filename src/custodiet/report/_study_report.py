@@ -43,7 +43,8 @@ from custodiet.report._answers import (
 )
 from custodiet.report._assumptions import add_assumptions
 from custodiet.report._audit_report import add_group_metric_sections, add_method_section
-from custodiet.report._figures import Bar, bars, export, png_in_background
+from custodiet.report._drawing import draw, on_cores
+from custodiet.report._figures import Bar, bars, png_in_background
 from custodiet.report._html import Figure, Report, Table
 from custodiet.report._map import city_map
 from custodiet.report._rests_on import deterrence_rests_on, rests_on_text
@@ -263,9 +264,9 @@ def _burden_section(report: Report, metrics: StudyMetrics, groups: AuditResult,
                                 "attributes, pooled over seeds"))
         panels = [(lab, [Bar(CATEGORY_LABELS.get(c.category, c.category), c.ratio(m))
                          for c in cats]) for m, lab in BURDENS]
-        fig = bars(panels, xlabel="per person, relative to everyone else", reference_line=1.0,
-                   log=True)
-        sec.figure(Figure(export(fig, "burden-by-category", fig_dir),
+        svg = draw("burden-by-category", fig_dir, bars, panels,
+                   xlabel="per person, relative to everyone else", reference_line=1.0, log=True)
+        sec.figure(Figure(svg,
                           "Flags, police contacts, days on a list and days under a camera per "
                           "person in each category, relative to everyone else (log scale).",
                           "burden-by-category"))
@@ -309,11 +310,16 @@ def study_report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario,
     """The report of ``custodiet run``: ``metrics`` across seeds and the first seed's typed
     sections from ``audits``; below each answer, what ``rests_on`` (a
     :class:`custodiet.study.RestsOn`) says it rests on; with ``city`` (the first seed's watch
-    run store), a map. Its PNG figures are compressed on a second thread while the next
-    figures are drawn; all are written when it returns."""
-    with png_in_background():
-        return _report(metrics, groups, scenario, audits=audits, scenario_text=scenario_text,
-                       figures_dir=figures_dir, rests_on=rests_on, city=city)
+    run store), a map. Its figures are drawn by worker processes beside this one where there
+    are cores for them (``on_cores``), and the PNG figures drawn here are compressed on a
+    second thread while the next figures are drawn; all are written when it returns."""
+    with png_in_background(), on_cores() as drawings:
+        report = _report(metrics, groups, scenario, audits=audits,
+                         scenario_text=scenario_text, figures_dir=figures_dir,
+                         rests_on=rests_on, city=city)
+        if drawings is not None:
+            drawings.finish(report.figures)
+        return report
 
 
 def _report(metrics: StudyMetrics, groups: AuditResult, scenario: Scenario, *,

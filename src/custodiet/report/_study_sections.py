@@ -10,7 +10,7 @@ from pathlib import Path
 
 from custodiet.audit.sim import REGISTRY, FeedbackRate, PooledRule, SeedAudit, Spread, StudyMetrics
 from custodiet.report._answers import statuses, unseen
-from custodiet.report._figures import export
+from custodiet.report._drawing import draw
 from custodiet.report._html import Figure, Section, Table
 from custodiet.report._study_figures import grouped_bars, lines, stacked
 from custodiet.report._study_format import fmt, headline_text
@@ -188,12 +188,12 @@ def lists_figures(sec: Section, metrics: StudyMetrics, first: SeedAudit,
     anyl = [r for r in lists.sizes if r.list == "(any list)"]
     days = [r.day for r in anyl]
     if anyl:
-        fig = stacked(days, [("listed by recorded attributes",
-                              [r.members - r.from_contact for r in anyl]),
-                             ("listed only because of a police contact",
-                              [r.from_contact for r in anyl])],
-                      xlabel="day", ylabel="people on a list")
-        sec.figure(Figure(export(fig, "list-size", fig_dir),
+        svg = draw("list-size", fig_dir, stacked, days,
+                   [("listed by recorded attributes", [r.members - r.from_contact for r in anyl]),
+                    ("listed only because of a police contact",
+                     [r.from_contact for r in anyl])],
+                   xlabel="day", ylabel="people on a list")
+        sec.figure(Figure(svg,
                           f"People on at least one key-person list each day, by why they are "
                           f"on it (seed {first.seed}).", "list-size"))
     comp = lists.composition
@@ -207,15 +207,17 @@ def lists_figures(sec: Section, metrics: StudyMetrics, first: SeedAudit,
                    [next((r.members / total[d] for r in rows
                           if r.day == d and r.value == v and total[d]), 0.0)
                     for d in days]) for v in values]
-        fig = lines(series, xlabel="day", ylabel="share of listed people", percent=True)
         fname = f"list-composition-{col}"
-        sec.figure(Figure(export(fig, fname, fig_dir),
+        svg = draw(fname, fig_dir, lines, series, xlabel="day", ylabel="share of listed people",
+                   percent=True)
+        sec.figure(Figure(svg,
                           f"Composition of the people on a list by {col}, each day.", fname))
     fb = lists.contact_listed_alerts
-    fig = lines([("alerts naming someone listed because of a contact", [r.day for r in fb],
-                  [r.contact_listed / r.alerts if r.alerts else None for r in fb])],
-                xlabel="day", ylabel="share of alerts", percent=True)
-    sec.figure(Figure(export(fig, "contact-listed-alerts", fig_dir),
+    svg = draw("contact-listed-alerts", fig_dir, lines,
+               [("alerts naming someone listed because of a contact", [r.day for r in fb],
+                 [r.contact_listed / r.alerts if r.alerts else None for r in fb])],
+               xlabel="day", ylabel="share of alerts", percent=True)
+    sec.figure(Figure(svg,
                       "Share of each day's alerts that name someone on a list only because "
                       "of an earlier police contact.", "contact-listed-alerts"))
     _removal_sweep(sec, metrics, fig_dir)
@@ -238,12 +240,13 @@ def _removal_sweep(sec: Section, metrics: StudyMetrics, fig_dir: Path | None) ->
                          "…because of a contact", "Alerts on contact-listed people",
                          "Days on a list per resident", "Alerts"], rows,
                         caption="The removal-rate sweep (every list at once)"))
-        fig = lines([("share of alerts on contact-listed people", x,
-                      [_mean(r.contact_listed_alert_share) for r in rates]),
-                     ("share of listed people listed by a contact", x,
-                      [_by_contact(r) for r in rates])],
-                    xlabel="daily removal rate", ylabel="share", percent=True)
-        sec.figure(Figure(export(fig, "removal-sweep", fig_dir),
+        svg = draw("removal-sweep", fig_dir, lines,
+                   [("share of alerts on contact-listed people", x,
+                     [_mean(r.contact_listed_alert_share) for r in rates]),
+                    ("share of listed people listed by a contact", x,
+                     [_by_contact(r) for r in rates])],
+                   xlabel="daily removal rate", ylabel="share", percent=True)
+        sec.figure(Figure(svg,
                           "How the feedback loop changes with the removal rate (mean over "
                           "seeds).", "removal-sweep"))
 
@@ -269,32 +272,32 @@ def twins_figures(sec: Section, first: SeedAudit, fig_dir: Path | None) -> None:
     prev = twins.prevented_by_kind or []
     if prev:
         kinds = [r.kind + (" (lawful)" if r.lawful else "") for r in prev]
-        fig = grouped_bars(kinds, [("with the watch", [r.with_watch for r in prev]),
-                                   ("twin without response",
-                                    [r.without_response for r in prev])],
-                           xlabel="incidents", log=True)
-        sec.figure(Figure(export(fig, "twins-incidents", fig_dir),
+        svg = draw("twins-incidents", fig_dir, grouped_bars, kinds,
+                   [("with the watch", [r.with_watch for r in prev]),
+                    ("twin without response", [r.without_response for r in prev])],
+                   xlabel="incidents", log=True)
+        sec.figure(Figure(svg,
                           "Incidents by kind with the watch and in its twin without any police "
                           "response (symmetric log scale).", "twins-incidents"))
     prec = [r for r in twins.precision_by_rule or [] if r.alerts]
     if prec:
-        fig = grouped_bars([r.rule for r in prec],
-                           [("precision the police see", [r.precision_seen for r in prec]),
-                            ("true precision", [r.precision_true for r in prec])],
-                           xlabel="precision")
-        sec.figure(Figure(export(fig, "twins-precision", fig_dir),
+        svg = draw("twins-precision", fig_dir, grouped_bars, [r.rule for r in prec],
+                   [("precision the police see", [r.precision_seen for r in prec]),
+                    ("true precision", [r.precision_true for r in prec])],
+                   xlabel="precision")
+        sec.figure(Figure(svg,
                           "Precision per rule as the police can compute it and as it truly "
                           "was (against the twin without response).", "twins-precision"))
     null = [r for r in twins.null_world_alerts_by_rule or [] if r.alerts or
             r.null_world_alerts or r.baseline_alerts]
     if null:
         based = all(r.baseline_alerts is not None for r in null)
-        fig = grouped_bars([r.rule for r in null],
-                           [("twin without response" if based else "actual run",
-                             [r.baseline_alerts if based else r.alerts for r in null]),
-                            ("null world", [r.null_world_alerts for r in null])],
-                           xlabel="alerts", log=True)
-        sec.figure(Figure(export(fig, "twins-null-world", fig_dir),
+        svg = draw("twins-null-world", fig_dir, grouped_bars, [r.rule for r in null],
+                   [("twin without response" if based else "actual run",
+                     [r.baseline_alerts if based else r.alerts for r in null]),
+                    ("null world", [r.null_world_alerts for r in null])],
+                   xlabel="alerts", log=True)
+        sec.figure(Figure(svg,
                           "Alerts per rule in the city without a police response and in a "
                           "twin where nobody does anything unlawful (lawful petitions and "
                           "protests and crowded rentals kept, no response either).",

@@ -24,7 +24,8 @@ from custodiet.audit.sim import (
 )
 from custodiet.report._answers import CATEGORY_LABELS
 from custodiet.report._burdens import burden_by_system_table
-from custodiet.report._figures import Bar, bars, export
+from custodiet.report._drawing import draw
+from custodiet.report._figures import Bar, bars
 from custodiet.report._html import Figure, Section, Table
 from custodiet.report._study_figures import grouped_bars, lines
 from custodiet.report._study_format import fmt, headline_text
@@ -167,11 +168,12 @@ def _rules(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: Path 
     lifted = [r for r in metrics.rules if r.lift is not None]
     if lifted:
         # a lift of 0 has no place on a log scale: written out instead of a blank row
-        fig = bars([("lift over chance", [Bar(r.rule, r.lift or None,
-                                               note=None if r.lift else "0× (no true alert)")
-                                           for r in lifted])],
+        svg = draw("lift-by-rule", fig_dir, bars,
+                   [("lift over chance", [Bar(r.rule, r.lift or None,
+                                              note=None if r.lift else "0× (no true alert)")
+                                          for r in lifted])],
                    xlabel="precision / chance precision", reference_line=1.0, log=True)
-        sec.figure(Figure(export(fig, "lift-by-rule", fig_dir),
+        sec.figure(Figure(svg,
                           "Lift over chance per rule (log scale; 1 = no better than naming "
                           "random listed people at the same times).", "lift-by-rule"))
     _alerts_by_day(sec, metrics, first, fig_dir)
@@ -215,10 +217,10 @@ def _alerts_by_day(sec: Section, metrics: StudyMetrics, first: SeedAudit,
     top = sorted(by_rule, key=lambda k: -sum(by_rule[k].values()))[:8]
     if top:
         series = [(k, days, [by_rule[k].get(d, 0) for d in days]) for k in top]
-        fig = lines(series, xlabel="day", ylabel="alerts")
+        svg = draw("alerts-by-rule", fig_dir, lines, series, xlabel="day", ylabel="alerts")
         more = (f" The {len(top)} rules with most alerts are drawn."
                 if len(by_rule) > len(top) else "")
-        sec.figure(Figure(export(fig, "alerts-by-rule", fig_dir),
+        sec.figure(Figure(svg,
                           f"Alerts per day by rule (seed {first.seed}).{more}",
                           "alerts-by-rule"))
 
@@ -231,9 +233,10 @@ def _lists_by_category(sec: Section, metrics: StudyMetrics, first: SeedAudit,
     if not rows:
         return
     share = {(r.list, r.category): r.share for r in rows}
-    fig = grouped_bars(names, [(CATEGORY_LABELS.get(c, c), [share.get((n, c)) for n in names])
-                               for c in cats], xlabel="share of the list's members")
-    sec.figure(Figure(export(fig, "lists-by-category", fig_dir),
+    svg = draw("lists-by-category", fig_dir, grouped_bars, names,
+               [(CATEGORY_LABELS.get(c, c), [share.get((n, c)) for n in names]) for c in cats],
+               xlabel="share of the list's members")
+    sec.figure(Figure(svg,
                       "Who is on which list: the share of each list's members (everyone on "
                       "it at some point of the run, pooled over seeds) in each category.",
                       "lists-by-category"))
