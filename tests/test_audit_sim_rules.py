@@ -286,25 +286,33 @@ def test_chance_figures_from_the_outcomes_equal_the_rule_metrics(data: st.DataOb
         assert figures == {k: want[rule][k] for k in figures}
 
 
-@settings(max_examples=60, deadline=None)
-@given(data=st.data())
-def test_alerts_naming_distinct_people_match_the_same_without_removing_duplicates(
-        data: st.DataObject) -> None:
-    """Chance alerts name people drawn without replacement under distinct ids, so their
-    outcomes are matched without the DISTINCT that real alerts need: the same rows."""
-    people = st.lists(st.integers(0, 6), min_size=0, max_size=4, unique=True)
-    alerts = data.draw(st.lists(st.tuples(st.sampled_from("rs"), st.integers(0, 6 * DAY),
-                                          people, st.integers(0, 2)), max_size=12))
-    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), people,
+def _distinct_named(data: st.DataObject, *, people: int, alerts: int
+                    ) -> tuple[duckdb.DuckDBPyConnection, dict[str, Claim]]:
+    """Alerts of rules ``r`` and ``s`` that name distinct people (of ``people``) under
+    distinct ids, as chance alerts do, random incidents and random claims of both rules."""
+    named = st.lists(st.integers(0, people - 1), min_size=0, max_size=4, unique=True)
+    drawn = data.draw(st.lists(st.tuples(st.sampled_from("rs"), st.integers(0, 6 * DAY),
+                                         named, st.integers(0, 2)), max_size=alerts))
+    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), named,
                                              st.integers(0, 6 * DAY), st.integers(0, 2),
                                              st.booleans()), max_size=8))
     claims = {r: Claim(tuple(data.draw(st.lists(st.sampled_from(_KINDS), min_size=1,
                                                   max_size=3, unique=True))),
                        data.draw(st.sampled_from(SCORED_AS)), same_place=data.draw(st.booleans()))
               for r in "rs"}
-    con = _con([(i, r, t, ps, at, False) for i, (r, t, ps, at) in enumerate(alerts)],
+    con = _con([(i, r, t, ps, at, False) for i, (r, t, ps, at) in enumerate(drawn)],
                [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
                 for i, (k, ps, t, at, lawful) in enumerate(incidents)])
+    return con, claims
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_alerts_naming_distinct_people_match_the_same_without_removing_duplicates(
+        data: st.DataObject) -> None:
+    """Chance alerts name people drawn without replacement under distinct ids, so their
+    outcomes are matched without the DISTINCT that real alerts need: the same rows."""
+    con, claims = _distinct_named(data, people=7, alerts=12)
     assert alert_hits(con, rules=claims, distinct=True).equals(alert_hits(con, rules=claims))
 
 
@@ -315,19 +323,7 @@ def test_chance_alerts_naming_nobody_involved_are_misses_without_matching(
     """Chance alerts are matched in SQL only where they name someone who took part in an
     incident of a kind their rule claims; the others are misses in the cluster of their lowest
     id: the same outcomes, row for row, as matching them all."""
-    people = st.lists(st.integers(0, 9), min_size=0, max_size=4, unique=True)
-    alerts = data.draw(st.lists(st.tuples(st.sampled_from("rs"), st.integers(0, 6 * DAY),
-                                          people, st.integers(0, 2)), max_size=16))
-    incidents = data.draw(st.lists(st.tuples(st.sampled_from(_KINDS), people,
-                                             st.integers(0, 6 * DAY), st.integers(0, 2),
-                                             st.booleans()), max_size=8))
-    claims = {r: Claim(tuple(data.draw(st.lists(st.sampled_from(_KINDS), min_size=1,
-                                                  max_size=3, unique=True))),
-                       data.draw(st.sampled_from(SCORED_AS)), same_place=data.draw(st.booleans()))
-              for r in "rs"}
-    rows = [(i, r, t, ps, at, False) for i, (r, t, ps, at) in enumerate(alerts)]
-    con = _con(rows, [(i, k, ps, t, at, lawful and k in schema.LAWFUL_INCIDENT_KINDS)
-                      for i, (k, ps, t, at, lawful) in enumerate(incidents)])
+    con, claims = _distinct_named(data, people=10, alerts=16)
     table = con.execute("SELECT * FROM alerts").to_arrow_table()
     parts = [table.filter(pc.equal(table.column("rule"), r)) for r in "rs"]
     got = chance_alert_hits(con, parts, con.execute("SELECT * FROM incidents").to_arrow_table(),

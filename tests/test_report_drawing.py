@@ -84,10 +84,21 @@ def test_a_finishing_step_runs_on_the_drawn_markup(tmp_path: Path, one_worker: N
 
 
 def test_an_error_in_a_worker_is_raised(tmp_path: Path, one_worker: None) -> None:
+    import matplotlib.pyplot as plt
+
     with pytest.raises(ValueError), on_cores() as drawings:
         assert drawings is not None
         draw("bad", None, lines, [("x", [1, 2], [1.0, 2.0, 3.0])], xlabel="", ylabel="")
         drawings.finish()
+    assert not plt.get_fignums()  # drawn here or by the worker, nothing is left open
+
+
+def test_a_figure_whose_drawing_fails_is_closed() -> None:
+    import matplotlib.pyplot as plt
+
+    with pytest.raises(ValueError):
+        draw("bad", None, lines, [("x", [1, 2], [1.0, 2.0, 3.0])], xlabel="", ylabel="")
+    assert not plt.get_fignums()
 
 
 def test_no_worker_where_one_job_is_asked_for() -> None:

@@ -48,7 +48,16 @@ class Job:
     finish: Finish | None = None
 
     def __call__(self) -> str:
-        svg = export(self.build(*self.args, **self.kwargs), self.name, self.folder)
+        import matplotlib.pyplot as plt
+
+        before = set(plt.get_fignums())
+        try:
+            figure = self.build(*self.args, **self.kwargs)
+        except BaseException:  # a figure the build opened before it failed is closed
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+        svg = export(figure, self.name, self.folder)
         return svg if self.finish is None else self.finish(svg, self.name, self.folder)
 
 
