@@ -1,5 +1,5 @@
 """A study that runs until it can answer (``custodiet run --until-stable``): seeds are added in
-batches, each batch simulated and audited as it comes, until every answer's verdict is decided
+batches, each seed audited as soon as it is simulated, until every answer's verdict is decided
 (:func:`custodiet.audit.sim.answer_verdicts`) or a budget runs out
 (:func:`custodiet.study.run_until`). The first ``k`` seeds are the same wherever it stops."""
 
@@ -12,15 +12,15 @@ from pathlib import Path
 from custodiet.audit import Verdict
 from custodiet.audit.sim import SeedAudit, answer_verdicts
 from custodiet.scenario import Scenario
-from custodiet.study._execute import Progress, execute
+from custodiet.study._execute import Progress
 from custodiet.study._plan import RunSpec, plan_study
 from custodiet.study._study import (
     DEFAULT_BOOTSTRAP,
     DEFAULT_REMOVAL_RATES,
     Bundle,
     Study,
-    audit_stores,
     pool_audits,
+    simulate_and_audit,
 )
 from custodiet.study._until import Budget, UntilResult, run_until
 
@@ -42,9 +42,9 @@ def run_study_until(scenario: Scenario, folder: Path, *, budget: Budget | None =
 
     def batch(seeds: Sequence[int]) -> Mapping[str, Verdict]:
         plan = plan_study(scenario, list(seeds), removal_rates)
-        stores = execute(plan, folder, progress=progress)
-        runs.update(stores)
-        audits.update(audit_stores(stores, scenario))
+        done, audited, _ = simulate_and_audit(plan, folder, scenario, progress=progress)
+        runs.update(done.stores)
+        audits.update(audited)
         metrics, _, _ = pool_audits(scenario, audits, runs, bootstrap=DECIDING_BOOTSTRAP)
         return answer_verdicts(metrics)
 

@@ -39,7 +39,7 @@ from custodiet.audit.sim import (
 from custodiet.engine import threads_by_default
 from custodiet.scenario import Scenario
 from custodiet.store import Run, open_run
-from custodiet.study._execute import Progress, execute, execute_then
+from custodiet.study._execute import Executed, Progress, execute, execute_then
 from custodiet.study._plan import RunSpec, plan_study
 from custodiet.study._variants import Variant
 
@@ -236,6 +236,22 @@ def run_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
     t0 = time.perf_counter()
     if plan is None:
         plan = plan_study(scenario, seeds, removal_rates)
+    done, audits, audit_cpu = simulate_and_audit(plan, folder, scenario, progress=progress)
+    cpu = time.process_time()
+    metrics, groups, per_seed = pool_audits(scenario, audits, done.stores, bootstrap=bootstrap)
+    t2 = time.perf_counter()
+    seconds = {"simulate": round(done.simulated_at - t0, 3),
+               "audit": round(t2 - done.simulated_at, 3),
+               "audit_cpu": round(audit_cpu + time.process_time() - cpu, 3)}
+    return Study(scenario, list(seeds), metrics, groups, done.stores, seconds, per_seed)
+
+
+def simulate_and_audit(plan: Sequence[RunSpec], folder: Path, scenario: Scenario, *,
+                       progress: Progress | None = None
+                       ) -> tuple[Executed, dict[Bundle, SeedAudit], float]:
+    """Simulate ``plan`` into ``folder`` and audit each bundle against ``scenario`` on the
+    simulations' workers as soon as its runs are written: what ran, each bundle's audit (the
+    same as :func:`audit_stores` gives afterwards) and the audits' CPU seconds."""
     stores = {spec: Path(folder) / spec.path for spec in plan}
     need = max((run_bytes(s.scenario.world.people, watch=True) for s in plan), default=None)
     jobs, cluster = settings(task_bytes=need)
@@ -243,11 +259,5 @@ def run_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
     tasks = audit_tasks(stores, scenario, threads=1 if side else None)
     done = execute_then(plan, folder, list(tasks.values()), jobs=jobs, cluster=cluster,
                         progress=progress, follower_bytes=need or 0)
-    cpu = time.process_time()
     audits = {key: audit for key, (audit, _) in zip(tasks, done.results, strict=True)}
-    metrics, groups, per_seed = pool_audits(scenario, audits, done.stores, bootstrap=bootstrap)
-    t2 = time.perf_counter()
-    seconds = {"simulate": round(done.simulated_at - t0, 3),
-               "audit": round(t2 - done.simulated_at, 3),
-               "audit_cpu": round(sum(c for _, c in done.results) + time.process_time() - cpu, 3)}
-    return Study(scenario, list(seeds), metrics, groups, done.stores, seconds, per_seed)
+    return done, audits, sum(cpu for _, cpu in done.results)
