@@ -1,11 +1,11 @@
 """Global sensitivity analysis of a study's headline figures: which assumptions move them, and
 by how much. The varied settings (``PATH=LO:HI``) span a box; SALib draws the design (Morris
 elementary effects by default, Sobol' indices on request), every point is one watch run (with
-its twins on request) planned, simulated through :func:`execute` and audited through
-:func:`audit_stores` like any study run, and SALib's analysis ranks the settings per headline
-figure. Also, per rule, a **break-even base rate**: the value of each varied
-``world.incidents.*`` rate at which the rule's precision would reach 50%, or that no valid
-value does (:mod:`custodiet.study._break_even`).
+its twins on request) planned, simulated and audited through :func:`simulate_and_audit`
+like any study run, and SALib's analysis ranks the settings per headline figure. Also, per
+rule, a **break-even base rate**: the value of each varied ``world.incidents.*`` rate at which
+the rule's precision would reach 50%, or that no valid value does
+(:mod:`custodiet.study._break_even`).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import numpy as np
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
 from custodiet.study._break_even import break_even
-from custodiet.study._execute import Progress, execute
+from custodiet.study._execute import Progress
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import RunSpec
 from custodiet.study._sensitivity_combine import combine, output_values, stability
-from custodiet.study._study import audit_stores
+from custodiet.study._study import simulate_and_audit
 from custodiet.study._variants import Variant
 
 METHODS = ("morris", "sobol")
@@ -161,7 +161,7 @@ def plan_points(scenario: Scenario, varied: Sequence[Vary], xs: np.ndarray,
                 twins: bool = False) -> list[RunSpec]:
     """One watch run per design point (checked before any simulation), each on its city seed;
     with ``twins``, its no-response, no-system and null-world twins too. A point is one plan
-    group (its index), so :func:`audit_stores` audits its runs together, as a study's seed."""
+    group (its index), so :func:`simulate_and_audit` audits its runs together, as a study's seed."""
     out = []
     for i, row in enumerate(xs):
         changes: dict[str, Any] = {v.path: _value(scenario, v.path, x)
@@ -205,7 +205,7 @@ def _replicate(scenario: Scenario, varied: Sequence[Vary], folder: Path, r: int,
                         scenario.seed + r * REPLICATE_SEED_STEP)
     plan = plan_points(scenario, varied, xs, seeds, prefix=f"runs/rep-{r}", twins=twins)
     # plan → stores → one bundle per point → its audit, in plan order (as run and sweep)
-    audits = list(audit_stores(execute(plan, folder, progress=progress)).values())
+    audits = list(simulate_and_audit(plan, folder, progress=progress)[1].values())
     outputs = {}
     for name, ys in output_values(audits, OUTPUTS).items():
         outputs[name] = {"values": ys.tolist(), "defined_runs": int(np.isfinite(ys).sum()),

@@ -140,8 +140,8 @@ def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = Non
                  jobs: int | None = None, cluster: Any = None) -> dict[Bundle, SeedAudit]:
     """Audit the stores of a plan, the runs of one bundle (a seed's watch and its twins)
     together, against ``scenario`` (default: each bundle's watch scenario), in plan order.
-    ``sweep``, ``sensitivity`` and a study run until decided go through here (``run`` audits
-    each bundle as soon as it is simulated: :func:`run_study`). The bundles are independent,
+    (The commands audit each bundle as soon as it is simulated: :func:`simulate_and_audit`.)
+    The bundles are independent,
     so they are audited on the executor the simulations ran on (``jobs``, ``cluster``: as
     :func:`custodiet.study.execute` takes them); the audits are the same either way."""
     need = max((run_bytes(s.scenario.world.people, watch=True) for s in stores), default=None)
@@ -246,12 +246,14 @@ def run_study(scenario: Scenario, folder: Path, *, seeds: Sequence[int],
     return Study(scenario, list(seeds), metrics, groups, done.stores, seconds, per_seed)
 
 
-def simulate_and_audit(plan: Sequence[RunSpec], folder: Path, scenario: Scenario, *,
-                       progress: Progress | None = None
+def simulate_and_audit(plan: Sequence[RunSpec], folder: Path, scenario: Scenario | None = None,
+                       *, progress: Progress | None = None
                        ) -> tuple[Executed, dict[Bundle, SeedAudit], float]:
-    """Simulate ``plan`` into ``folder`` and audit each bundle against ``scenario`` on the
-    simulations' workers as soon as its runs are written: what ran, each bundle's audit (the
-    same as :func:`audit_stores` gives afterwards) and the audits' CPU seconds."""
+    """Simulate ``plan`` into ``folder`` and audit each bundle against ``scenario`` (default:
+    the bundle's watch scenario) on the simulations' workers as soon as its runs are written:
+    what ran, each bundle's audit in plan order (the same as :func:`audit_stores` gives
+    afterwards) and the audits' CPU seconds. ``run``, ``--until-stable``, ``sweep`` and
+    ``sensitivity`` all go through here."""
     stores = {spec: Path(folder) / spec.path for spec in plan}
     need = max((run_bytes(s.scenario.world.people, watch=True) for s in plan), default=None)
     jobs, cluster = settings(task_bytes=need)

@@ -12,10 +12,9 @@ from custodiet.audit.sim import SeedAudit, summarise_headlines
 from custodiet.errors import UserError
 from custodiet.scenario import Scenario
 from custodiet.store import check_path_name, printable
-from custodiet.study._execute import execute
 from custodiet.study._overrides import with_changes
 from custodiet.study._plan import plan_sweep
-from custodiet.study._study import audit_stores
+from custodiet.study._study import simulate_and_audit
 
 
 def parse_setting(text: str) -> tuple[str, list[Any]]:
@@ -68,8 +67,8 @@ def sweep(scenario: Scenario, path: str, values: Sequence[Any], folder: Path, *,
     check_values(values)
     variants = [(v, apply_setting(scenario, path, v)) for v in values]
     rule = _scope(path)
-    audits = {(k.group, k.seed): a for k, a in audit_stores(
-        execute(plan_sweep(variants, seeds), folder, progress=progress)).items()}
+    audits = {(k.group, k.seed): a for k, a in simulate_and_audit(
+        plan_sweep(variants, seeds), folder, progress=progress)[1].items()}
     points = []
     for value, _ in variants:
         heads = [_head(audits[(str(value), s)], rule) for s in seeds]
