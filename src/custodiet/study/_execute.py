@@ -84,12 +84,13 @@ def execute_then(plan: Sequence[RunSpec], folder: Path, followers: Sequence[Task
             if progress is not None:
                 progress(label[name], day)
 
-        results = run_all(_interleaved(tasks, followers), jobs=jobs, cluster=cluster,
+        ordered = _interleaved(tasks, followers)
+        results = run_all(ordered, jobs=jobs, cluster=cluster,
                           progress=forward if progress is not None or followers else None)
     finally:
         if builds:
             shutil.rmtree(folder / CITIES, ignore_errors=True)
-    by_name = dict(zip((t.name for t in _interleaved(tasks, followers)), results, strict=True))
+    by_name = dict(zip((t.name for t in ordered), results, strict=True))
     return Executed(dict(zip(plan, paths, strict=True)), [by_name[t.name] for t in followers],
                     ending.at if ending.at is not None else time.perf_counter())
 

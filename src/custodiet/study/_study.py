@@ -136,19 +136,27 @@ def timed_audit_runs(**kwargs: Any) -> tuple[SeedAudit, float]:
     return audit, time.process_time() - started
 
 
+def _audit_settings(stores: Mapping[RunSpec, Path], jobs: int | None = None,
+                    cluster: Any = None) -> tuple[int, Any, int | None, int]:
+    """(jobs, cluster) to audit ``stores`` on, the DuckDB threads of each audit (one where
+    bundles are audited side by side, one process a core; else DuckDB's choice) and the
+    memory an audit needs (bytes)."""
+    need = max((run_bytes(s.scenario.world.people, watch=True) for s in stores), default=0)
+    jobs, cluster = settings(jobs, cluster, task_bytes=need or None)
+    side = len(_bundles(stores)) > 1 and (cluster is not None or jobs > 1)
+    return jobs, cluster, 1 if side else None, need
+
+
 def audit_stores(stores: Mapping[RunSpec, Path], scenario: Scenario | None = None, *,
                  jobs: int | None = None, cluster: Any = None) -> dict[Bundle, SeedAudit]:
     """Audit the stores of a plan, the runs of one bundle (a seed's watch and its twins)
     together, against ``scenario`` (default: each bundle's watch scenario), in plan order.
     (The commands audit each bundle as soon as it is simulated: :func:`simulate_and_audit`.)
-    The bundles are independent,
-    so they are audited on the executor the simulations ran on (``jobs``, ``cluster``: as
-    :func:`custodiet.study.execute` takes them); the audits are the same either way."""
-    need = max((run_bytes(s.scenario.world.people, watch=True) for s in stores), default=None)
-    jobs, cluster = settings(jobs, cluster, task_bytes=need)
-    # bundles audited side by side, one process a core: one DuckDB thread each
-    side = len(_bundles(stores)) > 1 and (cluster is not None or jobs > 1)
-    tasks = audit_tasks(stores, scenario, threads=1 if side else None, waits=False)
+    The bundles are independent, so they are audited on the executor the simulations ran on
+    (``jobs``, ``cluster``: as :func:`custodiet.study.execute` takes them); the audits are the
+    same either way."""
+    jobs, cluster, threads, _ = _audit_settings(stores, jobs, cluster)
+    tasks = audit_tasks(stores, scenario, threads=threads, waits=False)
     results = run_all(tasks.values(), jobs=jobs, cluster=cluster)
     return {key: audit for key, (audit, _) in zip(tasks, results, strict=True)}
 
@@ -255,11 +263,9 @@ def simulate_and_audit(plan: Sequence[RunSpec], folder: Path, scenario: Scenario
     afterwards) and the audits' CPU seconds. ``run``, ``--until-stable``, ``sweep`` and
     ``sensitivity`` all go through here."""
     stores = {spec: Path(folder) / spec.path for spec in plan}
-    need = max((run_bytes(s.scenario.world.people, watch=True) for s in plan), default=None)
-    jobs, cluster = settings(task_bytes=need)
-    side = len(_bundles(stores)) > 1 and (cluster is not None or jobs > 1)
-    tasks = audit_tasks(stores, scenario, threads=1 if side else None)
+    jobs, cluster, threads, need = _audit_settings(stores)
+    tasks = audit_tasks(stores, scenario, threads=threads)
     done = execute_then(plan, folder, list(tasks.values()), jobs=jobs, cluster=cluster,
-                        progress=progress, follower_bytes=need or 0)
+                        progress=progress, follower_bytes=need)
     audits = {key: audit for key, (audit, _) in zip(tasks, done.results, strict=True)}
     return done, audits, sum(cpu for _, cpu in done.results)
