@@ -261,21 +261,3 @@ def window_ranges(group: np.ndarray, t: np.ndarray, a_group: np.ndarray, a_t: np
     neighbouring group."""
     windows = Windows(group, t)
     return windows.order, *windows(a_group, a_t, w)
-
-
-class HeldRows:
-    """The rows of a held event relation that meet ``condition``, judged once per held chunk:
-    the watch holds each day's rows for days and only the day just received is new, so a rule
-    that reads a few of them (the listed persons' calls, the stays at places of a kind) need
-    not scan the whole window again each day.
-
-    ``condition(batch, given)`` returns the mask of a chunk's rows and may depend only on the
-    chunk and on ``given`` (the persons listed, the places of a kind): a different ``given``
-    object judges every chunk again (:class:`PerChunk`)."""
-
-    def __init__(self, condition: Callable[[pa.RecordBatch, Any], np.ndarray]) -> None:
-        self._chunks = PerChunk(
-            lambda batch, given: batch.filter(pa.array(condition(batch, given))), givens=1)
-
-    def __call__(self, table: pa.Table, given: Any) -> pa.Table:
-        return pa.Table.from_batches(self._chunks(table, given), schema=table.schema)
