@@ -114,6 +114,29 @@ def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
 
 
+def test_sigterm_inside_an_import_is_delivered_again_outside_it(monkeypatch) -> None:
+    """Python prints and drops an exception raised inside its import machinery's callbacks,
+    so a SIGTERM landing there is sent again a moment later instead of raised there."""
+    import types
+
+    import custodiet.cli as cli
+    from custodiet._interrupt import Terminated
+
+    sent: list[bool] = []
+    monkeypatch.setattr(cli, "SIGTERM_RETRY_S", 0.0)
+    monkeypatch.setattr(cli, "_send_sigterm", lambda: sent.append(True))
+    monkeypatch.setattr("custodiet._interrupt._requested", False)
+    inside = types.SimpleNamespace(f_code=types.SimpleNamespace(
+        co_filename="<frozen importlib._bootstrap>"))
+    cli._on_sigterm(signal.SIGTERM, inside)  # no exception here
+    deadline = time.time() + 5
+    while not sent and time.time() < deadline:
+        time.sleep(0.01)
+    assert sent == [True]
+    with pytest.raises(Terminated):
+        cli._on_sigterm(signal.SIGTERM, sys._getframe())
+
+
 def test_the_progress_bar_names_the_step_after_the_simulations() -> None:
     from custodiet.cli._run import progress_bar
 

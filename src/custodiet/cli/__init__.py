@@ -99,8 +99,22 @@ def command_list(parser: argparse.ArgumentParser) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Seconds after which a SIGTERM that arrived inside Python's import machinery is delivered
+#: again (there an exception raised by the handler is printed and dropped, not propagated).
+SIGTERM_RETRY_S = 0.05
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_filename.startswith("<frozen importlib"):
+        # an import's lock callback: Python would print the exception as "ignored" and go on
+        threading.Timer(SIGTERM_RETRY_S, _send_sigterm).start()
+        return
     request_termination()
+
+
+def _send_sigterm() -> None:
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _terminated() -> int:
