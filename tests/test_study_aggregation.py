@@ -198,8 +198,8 @@ def test_a_citys_outcomes_are_split_once_while_they_live() -> None:
     assert _pooled._split(first) is split
     other = _pooled._split(second)
     assert other is not split
-    assert split.hit[split.rows({"r"}, False)].tolist() == [True, True]
-    assert other.hit[other.rows({"r"}, False)].tolist() == [False, True]
+    assert split.outcome["hit"][split.rows({"r"}, False)].tolist() == [True, True]
+    assert other.outcome["hit"][other.rows({"r"}, False)].tolist() == [False, True]
     key = id(first)
     del first, split
     gc.collect()

@@ -34,10 +34,11 @@ def test_the_rows_add_up_to_the_innocents_and_true_alerts_counted() -> None:
     con = _con(alerts, incidents)
     rows = innocent_rows(con, rules=rules).to_pydict()
     assert rows == {"person": [1, 2, 3, 4, 5], "innocent": [True, False, True, False, True],
-                    "true_alerts": [0, 2, 1, 0, 0]}
+                    "true_alerts": [0, 2, 1, 0, 0], "innocent_days": [1, 0, 1, 0, 1]}
     o = overall_metrics(con, rules=rules, days=2)
     assert sum(rows["innocent"]) == o["innocents_flagged"] == 3
     assert sum(rows["true_alerts"]) == o["true_alerts"] == 3
+    assert sum(rows["innocent_days"]) / 2 == o["innocents_per_day"] == 1.5
 
 
 def _people(n: int, true: int, innocents: int) -> pa.Table:
@@ -113,7 +114,7 @@ def test_rows_per_rule_add_up_to_each_rules_figures_and_to_the_overall_rows() ->
         assert sum(rows["true_alerts"][k] for k in mine) == per_rule[rule]["true_alerts"]
     together = innocent_rows(con, rules=rules).to_pydict()
     assert together == {"person": [1, 2, 3], "innocent": [True, False, False],
-                        "true_alerts": [0, 2, 1]}
+                        "true_alerts": [0, 2, 1], "innocent_days": [1, 0, 0]}
 
 
 def _rule_rows(n: int, true: int, innocents: int, rule: str = "r") -> pa.Table:

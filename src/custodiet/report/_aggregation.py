@@ -1,8 +1,10 @@
 """One aggregation per figure, the same on every line of a study's report and printout.
 
 A count (alerts, innocents, incidents prevented) is a **mean per city** with the 95% interval
-of the mean over the cities, or a **total** said as "in total over N cities". A ratio of counts
-(precision, innocents per true alert, the lawful and status shares of alerts) is **pooled**:
+of the mean over the cities (innocents per day: from the bootstrap nested by city and person,
+which has one for a single city too), or a **total** said as "in total over N cities". A ratio
+of counts (precision, innocents per true alert, the lawful and status shares of alerts) is
+**pooled**:
 Σ numerator / Σ denominator over every city (the figure the answers quote, with the interval
 of the bootstrap nested by city and person where there is one), never the mean of the cities'
 ratios, which weighs a city of two alerts as much as a city of two thousand. The headline
@@ -27,6 +29,8 @@ class Pooled:
     interval: Quoted | None = None
     basis: str | None = None
     """What a figure with no interval rests on ("from 5 true alerts"), said beside it."""
+    per_city: bool = False
+    """A mean per city (innocents per day: Σ over cities / cities), said as one."""
 
 
 def _precision(m: StudyMetrics) -> Pooled | None:
@@ -49,10 +53,20 @@ def _innocents(m: StudyMetrics) -> Pooled | None:
 
 def _lawful(m: StudyMetrics) -> Pooled | None:
     w = m.wrongdoing
-    return None if w is None else Pooled(w.lawful_share)
+    return None if w is None else Pooled(w.lawful_share, w.lawful_interval(m.n_seeds))
+
+
+def _innocents_per_day(m: StudyMetrics) -> Pooled | None:
+    """Innocent people flagged per day, a mean per city, with its nested-bootstrap interval
+    (a study written before it was kept: the mean of the cities, as its spread gives it)."""
+    w = m.wrongdoing
+    quoted = None if w is None else w.innocents_per_day_interval(m.n_seeds)
+    return None if quoted is None else Pooled(w.innocents_per_day, quoted, per_city=True)
 
 
 def _status(m: StudyMetrics) -> Pooled | None:
+    if m.status is not None:
+        return Pooled(m.status.share, m.status.interval(m.n_seeds))
     if not any(r.status_precision is not None for r in m.rules):
         return None
     alerts = sum(r.alerts for r in m.rules)
@@ -113,6 +127,7 @@ POOLED: dict[str, Callable[[StudyMetrics], Pooled | None]] = {
     "precision": _precision,
     "innocents_per_true_alert": _innocents,
     "lawful_share": _lawful,
+    "innocents_per_day": _innocents_per_day,
     "status_precision": _status,
     "precision_seen": _seen,
     "precision_true": _weighted("precision_true", "wrongdoing_alerts", "true alerts"),
@@ -161,7 +176,10 @@ def pooled_text(metrics: StudyMetrics, name: str, unit: str, *, labelled: bool =
         text = fmt(p.value, unit)
     if p.basis and p.interval is None:
         text += f" ({p.basis})"
-    return text if metrics.n_seeds == 1 or not labelled else f"{text}, pooled {over(metrics)}"
+    if metrics.n_seeds == 1 or not labelled:
+        return text
+    return f"{text}, a mean per city {over(metrics)}" if p.per_city else \
+        f"{text}, pooled {over(metrics)}"
 
 
 def figure_text(metrics: StudyMetrics, f: StudyFigure) -> str:

@@ -105,7 +105,7 @@ def _wrongdoing_sentences(metrics: StudyMetrics) -> list[str]:
            f"({in_total(metrics)}), {prec} named someone who took part in unlawful "
            "wrongdoing of the kind the rule claims;"]
     inn = pooled(metrics, "innocents_per_true_alert")
-    day = _said(metrics, "innocents_per_day", "number")
+    day = _ratio(metrics, "innocents_per_day", "number")
     if w.true_alerts and inn is not None and inn.value is not None:
         where = f" {over(metrics)} together" if metrics.n_seeds > 1 else ""
         if inn.interval is not None:

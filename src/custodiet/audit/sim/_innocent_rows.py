@@ -19,13 +19,16 @@ from custodiet.audit.sim._rules import (
 
 INNOCENT_ROWS = pa.schema([
     ("person", pa.int64()), ("innocent", pa.bool_()), ("true_alerts", pa.int64()),
+    ("innocent_days", pa.int64()),
 ])
 """One row per person flagged by an unsuppressed alert of a claimed rule: innocent as
-:func:`overall_metrics` counts them, and the true alerts whose lowest named id is theirs
-(each true alert to one person, so the column adds up to the true alerts)."""
+:func:`overall_metrics` counts them, the true alerts whose lowest named id is theirs (each
+true alert to one person, so the column adds up to the true alerts) and, for an innocent,
+the days they were named (0 for the guilty: the column adds up to innocents per day × days)."""
 
 _INNOCENT = "WITH " + _MATCH + "," + _PER_ALERT + "," + _per_person("") + """
-SELECT p.person, NOT p.ever_guilty AS innocent, coalesce(a.true_alerts, 0) AS true_alerts
+SELECT p.person, NOT p.ever_guilty AS innocent, coalesce(a.true_alerts, 0) AS true_alerts,
+       CASE WHEN p.ever_guilty THEN 0 ELSE p.days_named END AS innocent_days
 FROM per_person p
 LEFT JOIN (SELECT first, count(*) FILTER (WHERE hit) AS true_alerts FROM per_alert
            GROUP BY first) a ON a.first = p.person

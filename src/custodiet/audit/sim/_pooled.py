@@ -22,8 +22,10 @@ from custodiet.audit.sim._pooled_innocents import (
     counted,
     finite,
     innocents_interval,
+    innocents_per_day_interval,
 )
 from custodiet.audit.sim._pooled_rows import (
+    AlertShare,
     KindEffect,
     Knowability,
     ListCategoryShare,
@@ -81,7 +83,10 @@ class _Outcomes:
         self._edges = np.searchsorted(key[self._order], np.arange(2 * len(names) + 1))
         self._index = {n: i for i, n in enumerate(names)}
         self.cluster = table["cluster"].to_numpy(zero_copy_only=False)
-        self.hit = table["hit"].to_numpy(zero_copy_only=False)
+        self.outcome = {name: table[name].to_numpy(zero_copy_only=False)
+                        for name in ("hit", "lawful", "status") if name in table.column_names}
+        """Per alert: a true alert, caught only a lawful act, found an administrative status
+        (``hit`` always; the others where the table has them)."""
 
     def rows(self, rules: set[str], chance: bool) -> np.ndarray:
         """Row numbers, ascending, of the real (or chance) alerts of ``rules``."""
@@ -131,31 +136,41 @@ def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str],
     return _intervals([(s, _Outcomes(t)) for s, t in tables], rules, seed=seed)
 
 
+def _sample(cities: _Cities, rules: set[str], *, chance: bool = False,
+            outcome: str = "hit") -> ClusteredSample:
+    """The real (or chance) alerts of ``rules`` in every city, one row per alert in the
+    cluster of the person it belongs to, counting 1 where it had ``outcome`` (``hit``,
+    ``lawful`` or ``status``)."""
+    city, cluster, counted_ = [], [], []
+    for s, o in cities:
+        at = o.rows(rules, chance)
+        city.append(np.full(at.size, s, np.int64))
+        cluster.append(o.cluster[at])
+        counted_.append(o.outcome[outcome][at])
+    return ClusteredSample.from_arrays(
+        np.concatenate(city), np.concatenate(cluster),
+        np.concatenate(counted_).astype(np.float64),
+        cities=np.asarray([s for s, _ in cities], np.int64))
+
+
+def share_interval(sample: ClusteredSample, *, seed: int = 0) -> tuple[float, float, float]:
+    """A share of alerts (true, lawful, status) with its interval from the bootstrap nested by
+    city and person, never narrower than Wilson's for the alerts as independent: clustering
+    only widens, and a bootstrap of a handful of alerts can collapse (one of two gives 50% to
+    50%). Returns (low, high, design effect)."""
+    p = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
+    w_low, w_high = wilson(int(sample.num.sum()), sample.n_units)
+    return min(p.low, w_low), max(p.high, w_high), p.design_effect
+
+
 def _intervals(cities: _Cities, rules: set[str], *, seed: int = 0) -> dict[str, Any]:
     """:func:`clustered_intervals` over outcomes already split by rule."""
-    seeds = np.asarray([s for s, _ in cities], np.int64)
-
-    def sample(chance: bool) -> ClusteredSample:
-        city, cluster, hit = [], [], []
-        for s, o in cities:
-            at = o.rows(rules, chance)
-            city.append(np.full(at.size, s, np.int64))
-            cluster.append(o.cluster[at])
-            hit.append(o.hit[at])
-        return ClusteredSample.from_arrays(np.concatenate(city), np.concatenate(cluster),
-                                           np.concatenate(hit).astype(np.float64), cities=seeds)
-
-    real, chance = sample(False), sample(True)
+    real, chance = _sample(cities, rules), _sample(cities, rules, chance=True)
     if not real.n_units:
         return {}
-    p = real.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
-    # Never narrower than the interval of alerts as independent: clustering only widens, and
-    # a bootstrap of a handful of alerts can collapse (one hit of two gives 50% to 50%).
-    hits, n = int(real.num.sum()), real.n_units
-    w_low, w_high = wilson(hits, n)
-    low, high = min(p.low, w_low), max(p.high, w_high)
+    low, high, design_effect = share_interval(real, seed=seed)
     out: dict[str, Any] = {"precision_low": low, "precision_high": high,
-                           "precision_design_effect": finite(p.design_effect)}
+                           "precision_design_effect": finite(design_effect)}
     if chance.n_units:
         lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES, seed=seed)
         c_low, c_high = wilson(int(chance.num.sum()), chance.n_units)
@@ -232,16 +247,56 @@ def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
 
 def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
     """The rules that claim some wrongdoing, together, over the seeds: the figures the
-    headline's precision and innocents pool, with the nested-bootstrap interval of their
-    precision; None when no seed says which rules they are."""
+    headline's precision and innocents pool, with the nested-bootstrap intervals of their
+    precision, innocents per true alert and per day, and the share of alerts that caught only
+    a lawful act; None when no seed says which rules they are."""
     if not audits or any(a.wrongdoing_rules is None for a in audits):
         return None
     names = sorted({r for a in audits for r in (a.wrongdoing_rules or [])})
-    clustered = _clustered(_outcomes(audits), set(names))
+    cities = _outcomes(audits)
+    pooled = _pool([a.overall for a in audits])
+    clustered = _clustered(cities, set(names))
     return PooledSystem(system="(rules claiming wrongdoing)", rules=names,
-                        **{**_pool([a.overall for a in audits]), **clustered,
-                           **innocents_interval(audits),
+                        **{**pooled, **clustered, **innocents_interval(audits),
+                           **innocents_per_day_interval(
+                               audits, expected=pooled["innocents_per_day"]),
+                           **_lawful_interval(cities, set(names), pooled),
                            "with_chance": "lift_low" in clustered})
+
+
+def _lawful_interval(cities: _Cities | None, rules: set[str], pooled: dict[str, Any]
+                     ) -> dict[str, Any]:
+    """The share of the alerts of ``rules`` that caught only a lawful act, with its
+    nested-bootstrap interval (:func:`share_interval`); empty without alert outcomes, or when
+    they do not add up to the pooled counts."""
+    if cities is None or any("lawful" not in o.outcome for _, o in cities):
+        return {}
+    sample = _sample(cities, rules, outcome="lawful")
+    if not sample.n_units or (sample.n_units, int(sample.num.sum())) != (
+            pooled["alerts"], pooled["lawful_alerts"]):
+        return {}
+    low, high, _ = share_interval(sample)
+    return {"lawful_share_low": low, "lawful_share_high": high}
+
+
+def status_pooled(audits: Sequence[SeedAudit]) -> AlertShare | None:
+    """The share of every rule's alerts that found an administrative status over the seeds,
+    with its nested-bootstrap interval (:func:`share_interval`); None when no rule claims a
+    status, or the seeds kept no alert outcomes that add up to the rules' counts."""
+    rows = [r for a in audits for r in a.rules]
+    if not any(r.status_precision is not None for r in rows):
+        return None
+    cities = _outcomes(audits)
+    if cities is None or any("status" not in o.outcome for _, o in cities):
+        return None
+    alerts, found = sum(r.alerts for r in rows), sum(r.status_alerts for r in rows)
+    names = {r.rule for r in rows if r.rule is not None}
+    sample = _sample(cities, names, outcome="status")
+    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, found):
+        return None
+    low, high, design_effect = share_interval(sample)
+    return AlertShare(alerts=alerts, counted=found, share=found / alerts, low=low, high=high,
+                      design_effect=finite(design_effect))
 
 
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:

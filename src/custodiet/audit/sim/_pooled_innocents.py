@@ -54,6 +54,35 @@ def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0,
             "innocents_per_true_alert_high": finite(r.high)}
 
 
+def innocents_per_day_interval(audits: Sequence[SeedAudit], *, expected: float | None,
+                               seed: int = 0) -> dict[str, Any]:
+    """Innocent people flagged per day by the rules claiming wrongdoing, a mean per city, with
+    its interval from the bootstrap nested by city and person: one row per person flagged,
+    the days they were named while innocent, resampled as a mean per city over every city
+    (``ClusteredSample.per_city``: the residents never flagged count 0; none flagged gives
+    the one-sided Poisson bound), over the days watched. ``expected`` is the pooled figure:
+    rows that do not add up to it give no interval. Empty when a seed kept no rows, or the
+    cities were watched for different numbers of days."""
+    days = {a.days for a in audits}
+    if not audits or len(days) != 1 or None in days or expected is None or \
+            any(a.innocents is None or "innocent_days" not in a.innocents.column_names
+                for a in audits):
+        return {}
+    (watched,) = days
+    city = np.concatenate([np.full(a.innocents.num_rows, a.seed, np.int64) for a in audits])
+    person, innocent_days = (
+        np.concatenate([a.innocents[c].to_numpy(zero_copy_only=False) for a in audits])
+        for c in ("person", "innocent_days"))
+    if not math.isclose(innocent_days.sum() / len(audits) / watched, expected,
+                        rel_tol=1e-9, abs_tol=1e-12):
+        return {}
+    sample = ClusteredSample.from_arrays(city, person, innocent_days.astype(np.float64),
+                                         cities=np.asarray([a.seed for a in audits], np.int64))
+    r = sample.per_city(replicates=INTERVAL_REPLICATES, seed=seed)
+    return {"innocents_per_day_low": finite(r.low / watched),
+            "innocents_per_day_high": finite(r.high / watched)}
+
+
 def _flagged(audit: SeedAudit, rules: set[str] | None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """One city's flagged people (person, innocent, true alerts) for ``rules`` (None: the

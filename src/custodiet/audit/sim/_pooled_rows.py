@@ -40,7 +40,9 @@ _CHANCE = ("chance_precision", "lift", "status_base_rate", "status_lift", "lift_
 
 #: Fields of a pooled row present only where computed (some alert was true and each city
 #: kept the rows its people were flagged by).
-_INNOCENTS = ("innocents_per_true_alert_low", "innocents_per_true_alert_high")
+_INNOCENTS = ("innocents_per_true_alert_low", "innocents_per_true_alert_high",
+              "innocents_per_day_low", "innocents_per_day_high", "lawful_share_low",
+              "lawful_share_high")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class PooledFigures(Row):
     lift_lower_bound_only: bool | None = None
     innocents_per_true_alert_low: float | None = None
     innocents_per_true_alert_high: float | None = None
+    innocents_per_day_low: float | None = None
+    innocents_per_day_high: float | None = None
+    lawful_share_low: float | None = None
+    lawful_share_high: float | None = None
     with_chance: bool = field(default=False, metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,7 +92,7 @@ class PooledFigures(Row):
         if not self.with_chance:
             for k in _CHANCE:
                 del out[k]
-        for k in _INNOCENTS:  # computed only where some alert was true
+        for k in _INNOCENTS:  # computed only where the rows behind them were kept
             if out[k] is None:
                 del out[k]
         return out
@@ -113,6 +119,23 @@ class PooledFigures(Row):
                          self.innocents_per_true_alert_high, n_cities=cities,
                          n_units=self.persons_flagged)
 
+    def innocents_per_day_interval(self, cities: int) -> Quoted | None:
+        """Innocent people flagged per day (a mean per city) with its nested-bootstrap
+        interval; None when none was computed."""
+        if self.innocents_per_day is None or self.innocents_per_day_low is None:
+            return None
+        return Quoted.of(self.innocents_per_day, self.innocents_per_day_low,
+                         self.innocents_per_day_high, n_cities=cities,
+                         n_units=self.persons_flagged)
+
+    def lawful_interval(self, cities: int) -> Quoted | None:
+        """The share of alerts that caught only a lawful act, with its nested-bootstrap
+        interval; None when none was computed."""
+        if not self.alerts or self.lawful_share is None or self.lawful_share_low is None:
+            return None
+        return Quoted.of(self.lawful_share, self.lawful_share_low, self.lawful_share_high,
+                         n_cities=cities, n_units=self.alerts)
+
     def precision_interval(self, cities: int) -> Quoted | None:
         """Precision with its interval; None when nothing was raised or no interval kept."""
         if not self.alerts or self.precision is None or self.precision_low is None:
@@ -120,6 +143,26 @@ class PooledFigures(Row):
         return Quoted.of(self.precision, self.precision_low, self.precision_high,
                          n_cities=cities, n_units=self.alerts)
 
+
+
+@dataclass(frozen=True)
+class AlertShare(Row):
+    """A share of every unsuppressed alert over the seeds (those that found an administrative
+    status): the alerts, those counted, the pooled share, and its interval from the bootstrap
+    nested by city and person, never narrower than Wilson's for the alerts as independent."""
+
+    alerts: int
+    counted: int
+    share: float | None
+    low: float | None
+    high: float | None
+    design_effect: float | None = None
+
+    def interval(self, cities: int) -> Quoted | None:
+        """The share with its interval; None when no alert was raised."""
+        if not self.alerts or self.share is None or self.low is None:
+            return None
+        return Quoted.of(self.share, self.low, self.high, n_cities=cities, n_units=self.alerts)
 
 
 @dataclass(frozen=True)

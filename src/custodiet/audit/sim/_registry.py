@@ -20,6 +20,7 @@ from custodiet.audit.sim._pooled import (
     lists_pooled,
     redlist_pooled,
     rules_pooled,
+    status_pooled,
     stopped_pooled,
     systems_pooled,
     trips_pooled,
@@ -57,6 +58,9 @@ SECTIONS: tuple[PooledSection, ...] = (
     PooledSection("systems", WORKS, systems_pooled, (), "per system: the same over its rules"),
     PooledSection("wrongdoing", WORKS, wrongdoing_pooled, (),
                   "the rules that claim some wrongdoing, together (the headline's rules)"),
+    PooledSection("status", WORKS, status_pooled, (),
+                  "every rule's alerts that found an administrative status (a crowded rental), "
+                  "their share with its interval nested by city and person"),
     PooledSection("null_world", WORKS, null_world_pooled,
                   ("null_world_alerts", "null_to_actual_alerts"),
                   "per rule: alerts in a world where nobody does anything unlawful, over the "

@@ -103,6 +103,8 @@ class SeedAudit:
     the clustered intervals of precision and lift resample; not part of ``metrics``."""
     wrongdoing_rules: list[str] | None = None
     """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
+    days: int | None = None
+    """The days the city was watched (what ``innocents_per_day`` divides by)."""
     innocents: pa.Table | None = None
     """Every person the ``overall`` rules flagged (``_rules.INNOCENT_ROWS``): what the
     clustered interval of innocents per true alert resamples; not part of ``metrics``."""
@@ -300,7 +302,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
         redlist=red, twins=twins_of(runs, overall, rules=rules, days=days, horizon=horizon,
                                     nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
-        wrongdoing_rules=sorted(wrongdoing),
+        wrongdoing_rules=sorted(wrongdoing), days=days,
         innocents=innocent_rows(watch, rules=wrongdoing, horizon=horizon),
         rule_innocents=flagged,
         systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,

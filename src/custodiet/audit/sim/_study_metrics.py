@@ -17,6 +17,7 @@ from typing import Any
 from custodiet.audit.sim._burden import ALL_RULES
 from custodiet.audit.sim._figures import figure
 from custodiet.audit.sim._pooled_rows import (
+    AlertShare,
     FeedbackSweep,
     KindEffect,
     Knowability,
@@ -82,6 +83,7 @@ class StudyMetrics(Row):
     rules: list[PooledRule] = field(default_factory=list)
     systems: list[PooledSystem] = field(default_factory=list)
     wrongdoing: PooledSystem | None = None
+    status: AlertShare | None = None
     null_world: NullWorld | None = None
     lists: PooledLists = field(default_factory=PooledLists)
     burden_by_system: list[PooledBurden] | None = None
