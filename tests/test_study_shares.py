@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from custodiet.audit.sim import AlertShare, StudyInfo, pool_study, status_pooled, wilson
 from custodiet.audit.sim._pooled_innocents import innocents_per_day_interval
+from custodiet.audit.sim._sections import Twins
 from custodiet.report import summary
 from custodiet.report._aggregation import pooled, pooled_text
 from tests.test_study_aggregation import _figures
@@ -156,3 +157,34 @@ def test_the_one_city_summary_quotes_every_headline_share_with_its_interval() ->
     assert json_["status"]["counted"] == 20 and json_["status"]["alerts"] == n
     assert "innocents_per_day_low" in json_["wrongdoing"]
     assert "lawful_share_low" in json_["wrongdoing"]
+
+
+def test_true_precision_against_the_twin_is_quoted_with_its_interval() -> None:
+    """The precision of the same alerts against the twin without response: its estimate the
+    pooled Σ true / Σ alerts over the cities, with an interval once every city kept those
+    alerts' outcomes there; outcomes that do not add up give the counts instead."""
+    def audit(seed: int, n: int, true: int, hits: pa.Table | None):  # type: ignore[no-untyped-def]
+        overall = _figures(n, 1, 1, 0, None)
+        return dataclasses.replace(
+            hand_built(seed=seed), overall=overall, rules=[dataclasses.replace(overall, rule="r")],
+            wrongdoing_rules=["r"],
+            twins=Twins(precision_seen=1 / n, precision_true=true / n, prevented_by_kind=[],
+                        precision_by_rule=[], true_hits=hits))
+
+    def hits(n: int, true: int) -> pa.Table:
+        return _hits("r", list(range(n)), [False] * n).set_column(
+            3, "hit", pa.array([k < true for k in range(n)]))
+
+    cities = [audit(1, 40, 6, hits(40, 6)), audit(2, 20, 5, hits(20, 5))]
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2]), cities, groups={},
+                   runs={})
+    p = pooled(m, "precision_true")
+    assert p is not None and p.value == 11 / 60 and p.interval is not None
+    w_low, w_high = wilson(11, 60)
+    assert p.interval.low <= w_low and p.interval.high >= w_high
+    assert "95% interval" in pooled_text(m, "precision_true", "share")
+    short = [cities[0], audit(2, 20, 5, hits(19, 5))]
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1, 2]), short, groups={},
+                   runs={})
+    p = pooled(m, "precision_true")
+    assert p is not None and p.interval is None and p.basis == "11 true alerts of 60 alerts"

@@ -106,6 +106,16 @@ def _parts(part: str, other: str) -> Callable[[StudyMetrics], Pooled | None]:
     return read
 
 
+def _true_precision(m: StudyMetrics) -> Pooled | None:
+    """Precision against the twin without response, pooled with its nested-bootstrap interval;
+    a study written before the interval was kept says the counts it rests on instead."""
+    w = m.wrongdoing
+    quoted = None if w is None else w.precision_true_interval(m.n_seeds)
+    if quoted is not None:
+        return Pooled(w.precision_true, quoted)
+    return _weighted("precision_true", "wrongdoing_alerts", "true alerts")(m)
+
+
 def _null_ratio(m: StudyMetrics) -> Pooled | None:
     """The null-world ratio of the rules aimed at unlawful acts, pooled with its interval
     from the bootstrap nested by city and person (the figure the answer quotes)."""
@@ -130,7 +140,7 @@ POOLED: dict[str, Callable[[StudyMetrics], Pooled | None]] = {
     "innocents_per_day": _innocents_per_day,
     "status_precision": _status,
     "precision_seen": _seen,
-    "precision_true": _weighted("precision_true", "wrongdoing_alerts", "true alerts"),
+    "precision_true": _true_precision,
     "null_to_actual_alerts": _null_ratio,
     # every unsuppressed alert of a city is the share's denominator: Σ named / Σ alerts
     "contact_listed_alert_share": _weighted("contact_listed_alert_share", "alerts"),
@@ -186,10 +196,16 @@ def figure_text(metrics: StudyMetrics, f: StudyFigure) -> str:
     """A headline figure as the report and the printout write it: pooled for a ratio of
     counts, else the mean per city with its interval and the range of single cities."""
     said = pooled_text(metrics, f.name, f.unit)
-    if said is not None:
-        return said
-    spread = metrics.spread(f.name)
-    text = headline_text(spread, f.unit)
-    if metrics.n_seeds == 1 or spread is None or spread.mean is None:
-        return text
-    return f"mean per city {text}"
+    if said is None:
+        spread = metrics.spread(f.name)
+        said = headline_text(spread, f.unit)
+        if metrics.n_seeds > 1 and spread is not None and spread.mean is not None:
+            return f"mean per city {said}"
+    if metrics.n_seeds == 1 and f.unit != "count" and "(" not in said and said != "undefined":
+        # an estimate of one city with nothing beside it: said to be that city's alone
+        return f"{said} ({ONE_CITY})"
+    return said
+
+
+#: What a ratio or rate of a one-city study without an interval is said to be.
+ONE_CITY = "this city only, no interval"

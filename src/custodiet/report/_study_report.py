@@ -215,7 +215,9 @@ def _headline_table(metrics: StudyMetrics) -> Table:
            "answers quote them, with what a figure without an interval rests on; a ratio "
            "whose counts are not kept is marked \"mean per city\""
            if seeds > 1
-           else "One seed; run with --seeds K for intervals across simulated cities")
+           else "One seed: an interval shown is from the people of this one city (a bootstrap "
+                "over them, for what they would give again); a figure without one describes "
+                "this city only; run with --seeds K for intervals across simulated cities")
     return Table(["Figure", "Value"], rows, caption=cap)
 
 

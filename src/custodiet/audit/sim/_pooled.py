@@ -261,7 +261,31 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
                            **innocents_per_day_interval(
                                audits, expected=pooled["innocents_per_day"]),
                            **_lawful_interval(cities, set(names), pooled),
+                           **_true_precision(audits),
                            "with_chance": "lift_low" in clustered})
+
+
+def _true_precision(audits: Sequence[SeedAudit]) -> dict[str, Any]:
+    """The precision of the rules claiming wrongdoing against the twin without any response,
+    pooled over the seeds, with its nested-bootstrap interval (:func:`share_interval`); empty
+    unless every seed kept those alerts' outcomes there, adding up to its own counts."""
+    hits = [a.twins.true_hits if a.twins is not None else None for a in audits]
+    if not audits or any(h is None for h in hits):
+        return {}
+    alerts = sum(a.overall.alerts for a in audits)
+    true = sum(round((a.twins.precision_true or 0.0) * a.overall.alerts) for a in audits)
+    city = [np.full(h.num_rows, a.seed, np.int64) for a, h in zip(audits, hits, strict=True)]
+    sample = ClusteredSample.from_arrays(
+        np.concatenate(city),
+        np.concatenate([h["cluster"].to_numpy(zero_copy_only=False) for h in hits]),
+        np.concatenate([h["hit"].to_numpy(zero_copy_only=False) for h in hits]
+                       ).astype(np.float64),
+        cities=np.asarray([a.seed for a in audits], np.int64))
+    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, true):
+        return {}
+    low, high, _ = share_interval(sample)
+    return {"precision_true": true / alerts, "precision_true_low": low,
+            "precision_true_high": high}
 
 
 def _lawful_interval(cities: _Cities | None, rules: set[str], pooled: dict[str, Any]

@@ -38,11 +38,12 @@ _CHANCE = ("chance_precision", "lift", "status_base_rate", "status_lift", "lift_
            "lift_lower_bound_only")
 
 
-#: Fields of a pooled row present only where computed (some alert was true and each city
-#: kept the rows its people were flagged by).
-_INNOCENTS = ("innocents_per_true_alert_low", "innocents_per_true_alert_high",
-              "innocents_per_day_low", "innocents_per_day_high", "lawful_share_low",
-              "lawful_share_high")
+#: Fields of a pooled row present only where computed (innocents per true alert: some alert
+#: was true; each: every city kept the rows its interval resamples).
+_OPTIONAL_INTERVALS = (
+    "innocents_per_true_alert_low", "innocents_per_true_alert_high", "innocents_per_day_low",
+    "innocents_per_day_high", "lawful_share_low", "lawful_share_high", "precision_true",
+    "precision_true_low", "precision_true_high")
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,10 @@ class PooledFigures(Row):
     innocents_per_day_high: float | None = None
     lawful_share_low: float | None = None
     lawful_share_high: float | None = None
+    precision_true: float | None = None
+    """The same alerts' precision against the twin without any response (``wrongdoing``)."""
+    precision_true_low: float | None = None
+    precision_true_high: float | None = None
     with_chance: bool = field(default=False, metadata={"internal": True})
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,7 +97,7 @@ class PooledFigures(Row):
         if not self.with_chance:
             for k in _CHANCE:
                 del out[k]
-        for k in _INNOCENTS:  # computed only where the rows behind them were kept
+        for k in _OPTIONAL_INTERVALS:  # computed only where the rows behind them were kept
             if out[k] is None:
                 del out[k]
         return out
@@ -134,6 +139,14 @@ class PooledFigures(Row):
         if not self.alerts or self.lawful_share is None or self.lawful_share_low is None:
             return None
         return Quoted.of(self.lawful_share, self.lawful_share_low, self.lawful_share_high,
+                         n_cities=cities, n_units=self.alerts)
+
+    def precision_true_interval(self, cities: int) -> Quoted | None:
+        """Precision against the twin without response with its nested-bootstrap interval;
+        None when none was computed."""
+        if not self.alerts or self.precision_true is None or self.precision_true_low is None:
+            return None
+        return Quoted.of(self.precision_true, self.precision_true_low, self.precision_true_high,
                          n_cities=cities, n_units=self.alerts)
 
     def precision_interval(self, cities: int) -> Quoted | None:

@@ -12,7 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from custodiet.audit.sim._null import aim_of, null_rows
-from custodiet.audit.sim._rules import Claim, overall_metrics
+from custodiet.audit.sim._rules import Claim, alert_hits, overall_metrics
 from custodiet.audit.sim._scoring import wrongdoing_claims
 from custodiet.audit.sim._sections import (
     Prevented,
@@ -59,16 +59,18 @@ def _response_twin(watch: Con, twin: Con, overall: RuleFigures, *, rules: dict[s
     actual = watch.execute("SELECT * FROM incidents").to_arrow_table()
     without = twin.execute("SELECT * FROM incidents").to_arrow_table()
     alerts = watch.execute("SELECT * FROM alerts").to_arrow_table()
+    wrongdoing = wrongdoing_claims(rules)
     with Session() as s:
         s.register_all({"alerts": alerts, "incidents": without})
-        true_overall = overall_metrics(s.con, rules=wrongdoing_claims(rules), days=days,
-                                       horizon=horizon)
+        true_overall = overall_metrics(s.con, rules=wrongdoing, days=days, horizon=horizon)
+        true_hits = alert_hits(s.con, rules=wrongdoing, horizon=horizon)
     stopped = Stopped(**stopped_by_acting(watch, twin, rules=rules, horizon=horizon))
     return {"prevented_by_kind": Prevented.of(prevented_by_kind(actual, without)),
             "stopped": stopped,
             "precision_by_rule": TwinPrecision.of(seen_versus_true_precision(
                 alerts, actual, without, rules=rules, days=days, horizon=horizon)),
-            "precision_seen": overall.precision, "precision_true": true_overall["precision"]}
+            "precision_seen": overall.precision, "precision_true": true_overall["precision"],
+            "true_hits": true_hits}
 
 
 def _incidents(con: Con) -> pa.Table:

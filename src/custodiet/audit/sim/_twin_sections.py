@@ -102,6 +102,10 @@ class Twins(Row):
     """``no_system`` against ``no_response``: touched = persons exposed to the watch."""
     stopped: Stopped | None = None
     """What acting on the alerts stopped, in incidents and people (``no_response`` ran)."""
+    true_hits: Any = field(default=None, compare=False, metadata={"internal": True})
+    """Each alert of the rules claiming wrongdoing matched against the ``no_response`` twin's
+    incidents (``_rules.ALERT_HITS``): what the interval of ``precision_true`` resamples;
+    not part of ``metrics``."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
