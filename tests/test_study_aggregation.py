@@ -186,7 +186,7 @@ def test_a_citys_outcomes_are_split_once_while_they_live() -> None:
 
     import pyarrow as pa
 
-    from custodiet.audit.sim import _pooled
+    from custodiet.audit.sim import _alert_shares
 
     def outcomes(hits: list[bool]) -> pa.Table:
         n = len(hits)
@@ -194,13 +194,13 @@ def test_a_citys_outcomes_are_split_once_while_they_live() -> None:
                          "cluster": list(range(n)), "hit": hits, "chance": [False] * n})
 
     first, second = outcomes([True, False, True, True]), outcomes([False, False, True, True])
-    split = _pooled._split(first)
-    assert _pooled._split(first) is split
-    other = _pooled._split(second)
+    split = _alert_shares._split(first)
+    assert _alert_shares._split(first) is split
+    other = _alert_shares._split(second)
     assert other is not split
     assert split.outcome["hit"][split.rows({"r"}, False)].tolist() == [True, True]
     assert other.outcome["hit"][other.rows({"r"}, False)].tolist() == [False, True]
     key = id(first)
     del first, split
     gc.collect()
-    assert key not in _pooled._SPLIT
+    assert key not in _alert_shares._SPLIT

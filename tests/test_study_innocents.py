@@ -187,3 +187,18 @@ def test_no_innocent_counted_gives_a_bound_that_can_pass_one() -> None:
     got = innocents_interval(city, rules={"a"}, expected=(0, 2))
     assert got["innocents_per_true_alert_low"] == 0.0
     assert math.isclose(got["innocents_per_true_alert_high"], -math.log(0.025) / 2)
+
+
+def test_the_rows_of_one_city_give_the_interval_its_audit_gives() -> None:
+    """The workbench's one rule over one city: ``innocents_rows_interval`` over the rows as
+    ``innocent_rows`` returns them is the interval the study's pooling computes from the same
+    rows kept on the seed's audit."""
+    from custodiet.audit.sim import innocents_rows_interval
+    from custodiet.audit.sim._pooled_innocents import innocents_interval
+
+    rows = _people(80, 8, 70)
+    audit = hand_built(seed=2, innocents=rows)
+    pooled_ = innocents_interval([audit], expected=(70, 8))
+    assert pooled_ and innocents_rows_interval([(2, rows)], expected=(70, 8)) == pooled_
+    assert innocents_rows_interval([(2, rows)], expected=(71, 8)) == {}
+    assert innocents_rows_interval([(2, _people(10, 0, 10))]) == {}  # no true alert

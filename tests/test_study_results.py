@@ -192,9 +192,16 @@ def test_status_table_puts_each_figure_in_its_column() -> None:
     assert dict(zip(table.header, table.rows[0], strict=True)) == {
         "Rule": "water", "Alerts": "200", "Status alerts": "110",
         "Status precision (95% interval)": "55.0% (48.1%–61.7%)",
-        "Base rate (random people it watches)": "25.0%", "Status lift": "2.2×",
+        "Base rate (random people it watches)": "25.0%", "Status lift (95% interval)": "2.2×",
         "People flagged for a status": "230", "People flagged": "410",
         "True alerts (wrongdoing)": "3"}
+    # with the status lift's interval (a study that kept it)
+    kept = Report("t")
+    status_section(kept.section("x"), {"rules": [{**water, "status_lift_low": 1.9,
+                                                   "status_lift_high": 2.5}, hotel]})
+    table = next(b for b in kept.sections[0].blocks if isinstance(b, Table))
+    assert table.rows[0][table.header.index("Status lift (95% interval)")] == \
+        "2.2× (95% interval 1.9× to 2.5×)"
     empty = Report("t")
     status_section(empty.section("x"), {"rules": [hotel]})
     assert not empty.sections[0].blocks

@@ -188,3 +188,33 @@ def test_true_precision_against_the_twin_is_quoted_with_its_interval() -> None:
                    runs={})
     p = pooled(m, "precision_true")
     assert p is not None and p.interval is None and p.basis == "11 true alerts of 60 alerts"
+
+
+def test_a_status_lift_is_said_to_beat_chance_only_where_its_interval_says_so() -> None:
+    from custodiet.report._answers import statuses
+
+    audit = _status_audit(1, list(range(40)), [k % 4 == 0 for k in range(40)])
+    m = pool_study(StudyInfo("toy", people=2000, days=5, seeds=[1]), [audit], groups={},
+                   runs={})
+    (rule,) = m.rules
+    assert rule.status_precision_low is not None  # the nested bootstrap's, not Wilson's alone
+
+    def said(lift: float, low: float, high: float | None, bound: bool = False) -> str:
+        r = dataclasses.replace(rule, status_base_rate=0.1, status_lift=lift,
+                                status_lift_low=low, status_lift_high=high,
+                                status_lift_lower_bound_only=bound)
+        text = statuses(dataclasses.replace(m, rules=[r]))
+        assert text is not None
+        return text
+
+    assert ": more often than chance, 2.5× (95% interval 1.4× to 3.9×)" in said(2.5, 1.4, 3.9)
+    assert ": less often than chance, 0.3× (95% interval 0.1× to 0.6×)" in said(0.3, 0.1, 0.6)
+    undecided = said(1.3, 0.7, 2.2)
+    assert "too few alerts to tell from one city" in undecided
+    assert "whether more or less often than chance, 1.3× (95% interval 0.7× to 2.2×)" \
+        in undecided and "more often than chance, 1.3" not in undecided
+    assert ": more often than chance, at least 1.6× (95% lower bound)" in \
+        said(math.inf, 1.6, None, bound=True)
+    # a study written before the interval was kept says the lift alone, without a verdict
+    r = dataclasses.replace(rule, status_base_rate=0.1, status_lift=2.5, status_lift_low=None)
+    assert "(2.5 times chance)" in statuses(dataclasses.replace(m, rules=[r]))

@@ -106,6 +106,13 @@ def test_answer_agrees_with_the_audit_on_the_same_alerts() -> None:
     assert sum(r["suppressed"] for r in answer["by_day"]) == m["suppressed"]
     if m["alerts"]:
         assert answer["precision_low"] <= m["precision"] <= answer["precision_high"]
+    if m["true_alerts"]:  # the report's interval of innocents per true alert, one city
+        assert answer["innocents_low"] <= m["innocents_per_true_alert"] <= \
+            answer["innocents_high"]
+    else:
+        assert answer["innocents_low"] is None
+    if answer["status_low"] is not None:
+        assert answer["status_low"] <= m["status_precision"] <= answer["status_high"]
     for grouping in answer["groups"]:
         shown = sum(g["n"] for g in grouping["groups"])
         assert shown <= PEOPLE
@@ -144,3 +151,8 @@ def test_status_text_reports_a_claimed_status_apart_from_true_alerts() -> None:
         "55.0% of alerts (110; 230 people) against a base rate of 25.0%: wrongs nobody, not "
         "counted as a true alert")
     assert status_text({"metrics": {**m, "status_precision": None}}) is None
+    # with the report's interval over the one city
+    said = status_text({"metrics": m, "status_base_rate": 0.25, "status_low": 0.481,
+                        "status_high": 0.62})
+    assert said is not None and said.startswith(
+        "55.0% of alerts (110; 230 people; 95% interval 48.1% to 62.0%) against")

@@ -81,20 +81,12 @@ def city_map(scenario: Scenario, out: Path) -> Path | None:
 
 def scenario_cameras(scenario: Scenario, store: Path) -> np.ndarray:
     """The places with a camera, as the scenario's watch places them over the city in
-    ``store`` (the same draws: its sensors, lists and seed; its rules and scorers play no
-    part, so they are left out)."""
-    from custodiet.watch import Watch
+    ``store`` (the same draws: its sensors, lists and seed)."""
+    from custodiet.watch import camera_places
 
     with open_run(store) as run_:
-        static = {k: run_.table(k) for k in ("persons", "places")}
-        # the ties feed only the scorers: none is needed, and a city's ties are its largest
-        # static table
-        static["ties"] = run_.con.execute("SELECT * FROM ties LIMIT 0").to_arrow_table()
-    bare = scenario.model_copy(update={"rules": [], "scorers": []})
-    world = scenario.world
-    sensors = Watch(bare, static, start_weekday=world.start_weekday,
-                    holidays=world.holiday_days).sensors
-    return np.flatnonzero(sensors.camera)
+        persons, places = run_.table("persons"), run_.table("places")
+    return camera_places(scenario, persons, places)
 
 
 def world_findings(out: Path) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from custodiet.audit import LIFT, Decision, Quoted, decide
+from custodiet.audit import LIFT, Decision, Quoted, Scale, decide, quote, undecided_words
 from custodiet.audit.sim import (
     BURDENS,
     HIDES,
@@ -16,6 +16,7 @@ from custodiet.audit.sim import (
     MIN_SAME_CITIES,
     WORKS,
     GroupContrast,
+    PooledRule,
     StudyMetrics,
     summarise,
 )
@@ -54,23 +55,38 @@ STATUS_OPENING = ("An administrative status (such as a crowded rental: more occu
 
 
 def statuses(metrics: StudyMetrics) -> str | None:
-    """What the rules that claim an administrative status found, against its base rate among
-    the people they could have named at random; None when no rule claims one."""
+    """What the rules that claim an administrative status found, with its interval, against
+    its base rate among the people they could have named at random: more or less often than
+    chance only where the interval of the status lift says so; None when no rule claims one."""
     rules = [r for r in metrics.rules if r.status_precision is not None]
     if not rules:
         return None
     parts = []
     for r in sorted(rules, key=lambda r: -r.alerts):
-        text = (f"{r.rule} found one in {pct(r.status_precision)} of its "
-                f"{_n(r.alerts)} alerts")
-        base = r.status_base_rate
-        if base is not None:
-            text += (f", against a base rate of {pct(base)} for the same alerts naming random "
-                     "people it watches")
-            if r.status_lift is not None:
-                text += f" ({times(r.status_lift)} chance)"
+        found = (quote(Quoted.of(r.status_precision, r.status_precision_low,
+                                 r.status_precision_high), Scale.PERCENT)
+                 if r.status_precision_low is not None else pct(r.status_precision))
+        text = f"{r.rule} found one in {found} of its {_n(r.alerts)} alerts"
+        if r.status_base_rate is not None:
+            text += (f", against a base rate of {pct(r.status_base_rate)} for the same alerts "
+                     "naming random people it watches")
+            text += _status_lift_words(r, metrics.n_seeds)
         parts.append(text)
     return f"{STATUS_OPENING} Of the rules that claim one, " + "; ".join(parts) + "."
+
+
+def _status_lift_words(rule: PooledRule, cities: int) -> str:
+    """The status lift said with its interval and what it decides ("", none computed)."""
+    lift = rule.status_lift_interval(cities)
+    if lift is None:  # a study written before the interval was kept
+        return f" ({times(rule.status_lift)} chance)" if rule.status_lift is not None else ""
+    said = quote(lift, Scale.TIMES)
+    verdict = decide(lift, LIFT)
+    if verdict.decision is Decision.ABOVE:
+        return f": more often than chance, {said}"
+    if verdict.decision is Decision.BELOW:
+        return f": less often than chance, {said}"
+    return f": {undecided_words(verdict)} whether more or less often than chance, {said}"
 
 
 def unseen(metrics: StudyMetrics) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from custodiet.audit import Scale, quote
 from custodiet.audit.sim import REGISTRY, FeedbackRate, PooledRule, SeedAudit, Spread, StudyMetrics
 from custodiet.report._answers import statuses, unseen
 from custodiet.report._drawing import draw
@@ -18,7 +19,7 @@ from custodiet.report._study_format import fmt, headline_text
 
 def status_section(sec: Section, metrics: StudyMetrics) -> None:
     """Per rule that claims an administrative status: its status alerts, status precision
-    with its Wilson interval, the base rate among random people it watches, the status lift and
+    with its interval, the base rate among random people it watches, the status lift and
     the people flagged for a status, apart from the true alerts."""
     said = statuses(metrics)
     rows = [r for r in metrics.rules if r.status_precision is not None]
@@ -28,16 +29,17 @@ def status_section(sec: Section, metrics: StudyMetrics) -> None:
     sec.paragraph(said)
     sec.table(Table(
         ["Rule", "Alerts", "Status alerts", "Status precision (95% interval)",
-         "Base rate (random people it watches)", "Status lift", "People flagged for a status",
+         "Base rate (random people it watches)", "Status lift (95% interval)",
+         "People flagged for a status",
          "People flagged", "True alerts (wrongdoing)"],
         [[r.rule, fmt(r.alerts, "count"), fmt(r.status_alerts, "count"),
           _status_interval(r), fmt(r.status_base_rate, "share"),
-          f"{r.status_lift:.2g}×" if r.status_lift is not None else "undefined",
+          _status_lift(r, metrics.n_seeds),
           fmt(r.status_persons_flagged, "count"), fmt(r.persons_flagged, "count"),
           fmt(r.true_alerts, "count")] for r in rows],
-        caption="Per rule that claims an administrative status, pooled over seeds (Wilson "
-                "intervals). These alerts are not true alerts; the people flagged for a status "
-                "are counted among the innocents"))
+        caption="Per rule that claims an administrative status, pooled over seeds (intervals "
+                "from the bootstrap nested by city and person). These alerts are not true "
+                "alerts; the people flagged for a status are counted among the innocents"))
 
 
 def trips_section(sec: Section, metrics: StudyMetrics) -> None:
@@ -67,6 +69,13 @@ def _status_interval(r: PooledRule) -> str:
         text += (f" ({fmt(r.status_precision_low, 'share')}–"
                  f"{fmt(r.status_precision_high, 'share')})")
     return text
+
+
+def _status_lift(r: PooledRule, cities: int) -> str:
+    lift = r.status_lift_interval(cities)
+    if lift is not None:
+        return quote(lift, Scale.TIMES)
+    return f"{r.status_lift:.2g}×" if r.status_lift is not None else "undefined"
 
 
 def redlist_section(sec: Section, metrics: StudyMetrics) -> None:

@@ -72,6 +72,28 @@ def _interval(r: PooledFigures) -> str:
     return text
 
 
+def _quoted(interval: Quoted | None, value: float | None, scale: Scale) -> str:
+    """A figure with its interval, or alone where none was computed (an older study)."""
+    if interval is not None:
+        return quote(interval, scale)
+    return fmt(value, "share" if scale is Scale.PERCENT else "number")
+
+
+def _status_share(sec: Section, metrics: StudyMetrics, first: SeedAudit,
+                  fig_dir: Path | None) -> None:
+    """Every rule's alerts together: the share that found an administrative status."""
+    s = metrics.status
+    if s is None:
+        return
+    sec.table(Table(["Alerts (every rule)", "Found an administrative status",
+                     "Share (95% interval)"],
+                    [[fmt(s.alerts, "count"), fmt(s.counted, "count"),
+                      _quoted(s.interval(metrics.n_seeds), s.share, Scale.PERCENT)]],
+                    caption="Every rule's alerts together (the share the summary quotes): a "
+                            "status wrongs nobody and is never a true alert; the interval "
+                            "from a bootstrap over cities and the people named"))
+
+
 _NOT_ACT_CELL = {"status": "no act: aims at a status, kept in the null world",
                  "lawful_act": "no unlawful act: aims at lawful acts, kept in the null world"}
 
@@ -125,12 +147,16 @@ def _wrongdoing(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: 
     w = metrics.wrongdoing
     if w is None:
         return
+    cities = metrics.n_seeds
     sec.table(Table(["Rules pooled", "Alerts", "Precision (95% interval)", "Lawful alerts",
-                     "Innocents per true alert (95% interval)", "Innocents flagged",
-                     "Innocents per day"],
+                     "Lawful share (95% interval)", "Innocents per true alert (95% interval)",
+                     "Innocents flagged", "Innocents per day (95% interval)"],
                     [[", ".join(w.rules) or "none", fmt(w.alerts, "count"), _interval(w),
-                      fmt(w.lawful_alerts, "count"), _true_alerts_cell(w),
-                      fmt(w.innocents_flagged, "count"), fmt(w.innocents_per_day, "number")]],
+                      fmt(w.lawful_alerts, "count"),
+                      _quoted(w.lawful_interval(cities), w.lawful_share, Scale.PERCENT),
+                      _true_alerts_cell(w), fmt(w.innocents_flagged, "count"),
+                      _quoted(w.innocents_per_day_interval(cities), w.innocents_per_day,
+                              Scale.NUMBER)]],
                     caption="The rules that claim some wrongdoing, together (the headline's "
                             "figures): rules that can only find an administrative status or "
                             "claim only lawful acts (petitions, protests) claim none and are "
@@ -291,6 +317,7 @@ def _null_world(sec: Section, metrics: StudyMetrics, first: SeedAudit, fig_dir: 
 VIEWS: tuple[View, ...] = (
     View("effects", WORKS, _effects_table),
     View("wrongdoing", WORKS, _wrongdoing),
+    View("status", WORKS, _status_share),
     View("systems", WORKS, _systems),
     View("rules", WORKS, _rules),
     View("null_world", WORKS, _null_world),

@@ -19,13 +19,21 @@ from custodiet.watch._rules import buffer_days, compile_rule, rule_inputs, run_r
 from custodiet.watch._scorers import SCORERS
 from custodiet.watch._template import Compiled, Example, Template
 from custodiet.watch._templates import TEMPLATES
-from custodiet.watch._watch import Watch, alert_table, member_homes, observable, redlist_hits
+from custodiet.watch._watch import (
+    Watch,
+    alert_table,
+    camera_places,
+    member_homes,
+    observable,
+    redlist_hits,
+)
 
 __all__ = [
     "LIST_CHANGES", "LIST_MEMBERSHIP", "OBSERVED", "RELATIONS", "SCORERS", "STATIC_RELATIONS",
     "TEMPLATES", "Compiled", "Example", "HeldTables", "Intervention", "Observations",
     "Registry", "Template",
-    "TruthLeak", "Watch", "alert_table", "buffer_days", "compile_rule", "interventions",
+    "TruthLeak", "Watch", "alert_table", "buffer_days", "camera_places", "compile_rule",
+    "interventions",
     "member_homes", "native_of", "observable", "record", "redlist_hits", "refuse_truth",
     "register", "replay_rule", "rule_inputs", "run_native", "run_rule",
 ]

@@ -135,6 +135,27 @@ def _read_in_sql(rules: Sequence[Any]) -> tuple[str, ...]:
     return tuple(name for name in DAILY_RELATIONS if name in PER_DAY or name in events)
 
 
+def lists_and_sensors(scenario: Scenario, persons: pa.Table, places: pa.Table, seed: int
+                      ) -> tuple[Registry, Coverage]:
+    """The key-person lists and the sensors a watch of ``scenario`` keeps over a city: the
+    lists first (a listed person's home may get a camera), then the cameras, with the draws of
+    ``seed`` (what :class:`Watch` holds as ``registry`` and ``sensors``)."""
+    registry = Registry(scenario.lists, scenario.redlist, persons, seed)
+    cams = registry.members_of(scenario.sensors.home_camera_lists)
+    return registry, Coverage(scenario.sensors, places, persons, cams, seed)
+
+
+def camera_places(scenario: Scenario, persons: pa.Table, places: pa.Table,
+                  seed: int | None = None) -> np.ndarray:
+    """The places (ids) with a camera, as a watch of ``scenario`` places them over the city of
+    ``persons`` and ``places`` (its sensors, lists and seed, default the scenario's: the same
+    draws as its :class:`Watch`; its rules and scorers play no part)."""
+    refuse_truth({"persons": persons, "places": places})
+    _, sensors = lists_and_sensors(scenario, persons, places,
+                                   int(scenario.seed if seed is None else seed))
+    return np.flatnonzero(sensors.camera)
+
+
 class Watch:
     """The system under audit, built from a scenario and the static tables the records hold
     (``persons``, ``places``, ``ties``; never ``person_truth``).
@@ -162,9 +183,7 @@ class Watch:
         ties = static_tables["ties"]
         self.people = persons.num_rows
         self._household = persons.column("household_id").to_numpy()
-        self.registry = Registry(scenario.lists, scenario.redlist, persons, self.seed)
-        cams = self.registry.members_of(scenario.sensors.home_camera_lists)
-        self.sensors = Coverage(scenario.sensors, places, persons, cams, self.seed)
+        self.registry, self.sensors = lists_and_sensors(scenario, persons, places, self.seed)
         self.features = Features(persons, ties, places)
         self.scorers: dict[str, Any] = {
             s.name: SCORERS[s.kind](s, self.features, self.seed) for s in scenario.scorers}

@@ -26,6 +26,8 @@ from custodiet.audit.sim import (
     alerts_by_day,
     claim_for,
     clustered_intervals,
+    innocent_rows,
+    innocents_rows_interval,
     lift_with_hits,
     person_outcomes,
     rule_metrics,
@@ -95,18 +97,26 @@ def rule_answer(city: City, rule: Any, alerts: pa.Table) -> dict[str, Any]:
         lift = lift_table.to_pylist()[0]
         by_day = [dataclasses.asdict(row) for row in alerts_by_day(con, days)]
         people = person_outcomes(con)
+        flagged = innocent_rows(con, rules=claims, horizon=horizon)
         groups = _groups(con, people, [*LISTED_CATEGORIES, *city.scenario.audit.groups])
     finally:
         con.unregister("alerts")
     # The report's intervals, over this one city: the bootstrap nested by person.
     intervals = clustered_intervals([(city.scenario.seed, hits)], {rule.name},
                                     seed=city.scenario.seed)
+    innocents = innocents_rows_interval(
+        [(city.scenario.seed, flagged)], seed=city.scenario.seed,
+        expected=(metrics["innocents_flagged"], metrics["true_alerts"]))
     return {"metrics": metrics, "precision_low": intervals.get("precision_low"),
             "precision_high": intervals.get("precision_high"),
             "lift": lift["lift"], "lift_low": intervals.get("lift_low"),
             "lift_high": intervals.get("lift_high"),
+            "innocents_low": innocents.get("innocents_per_true_alert_low"),
+            "innocents_high": innocents.get("innocents_per_true_alert_high"),
             "chance_precision": lift["chance_precision"],
             "status_base_rate": lift["status_base_rate"], "status_lift": lift["status_lift"],
+            "status_low": intervals.get("status_precision_low"),
+            "status_high": intervals.get("status_precision_high"),
             "by_day": by_day, "groups": groups, "redlist": _redlist(city, rule, alerts),
             "days": days, "map": CityMap(city_data(city.store, alerts=alerts))}
 

@@ -43,12 +43,16 @@ def precision_text(answer: dict[str, Any]) -> str:
 
 
 def innocents_text(answer: dict[str, Any]) -> str:
-    """Innocents per true alert; with no true alert, the innocents themselves (never a bare
-    "undefined")."""
+    """Innocents per true alert with its 95% interval where one was computed; with no true
+    alert, the innocents themselves (never a bare "undefined")."""
     m = answer["metrics"]
     if not m["true_alerts"]:
         return f"0 true alerts, {count(m['innocents_flagged'])} innocent people flagged"
-    return number(m["innocents_per_true_alert"])
+    text = number(m["innocents_per_true_alert"])
+    if answer.get("innocents_low") is not None:  # the report's interval, over this one city
+        text += f" (95% interval {number(answer['innocents_low'])} to " \
+                f"{number(answer['innocents_high'])})"
+    return text
 
 
 def lift_text(answer: dict[str, Any]) -> str:
@@ -74,8 +78,11 @@ def status_text(answer: dict[str, Any]) -> str | None:
     m = answer["metrics"]
     if m.get("status_precision") is None:
         return None
-    text = (f"{share(m['status_precision'])} of alerts ({count(m['status_alerts'])}; "
-            f"{count(m['status_persons_flagged'])} people)")
+    text = f"{share(m['status_precision'])} of alerts ({count(m['status_alerts'])}; " \
+        f"{count(m['status_persons_flagged'])} people"
+    if answer.get("status_low") is not None:  # the report's interval, over this one city
+        text += f"; 95% interval {share(answer['status_low'])} to {share(answer['status_high'])}"
+    text += ")"
     if answer.get("status_base_rate") is not None:
         text += f" against a base rate of {share(answer['status_base_rate'])}"
     return text + ": wrongs nobody, not counted as a true alert"

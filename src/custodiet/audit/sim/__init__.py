@@ -7,6 +7,7 @@ functions pool those over seeds; ``FIGURES`` is the registry of every headline f
 scored data is audited by :mod:`custodiet.audit` itself, whose group metrics this package uses.
 """
 
+from custodiet.audit.sim._alert_shares import clustered_intervals, status_pooled, wilson
 from custodiet.audit.sim._burden import (
     ALL_RULES,
     LISTED_CATEGORIES,
@@ -16,6 +17,7 @@ from custodiet.audit.sim._burden import (
     lists_by_category,
 )
 from custodiet.audit.sim._figures import FIGURES, REGISTRY, StudyFigure, docs_table, figure
+from custodiet.audit.sim._innocent_rows import innocent_rows
 from custodiet.audit.sim._lift import (
     DEFAULT_REPLICATES,
     chance_alerts,
@@ -29,20 +31,23 @@ from custodiet.audit.sim._null import ACT_AIM, AIMS, aim_of
 from custodiet.audit.sim._null_pooled import count_ratio, null_world_pooled
 from custodiet.audit.sim._people import burden_concentration, person_outcomes
 from custodiet.audit.sim._pooled import (
-    clustered_intervals,
     effects_by_kind,
     knowability_pooled,
     lists_pooled,
     redlist_pooled,
     rules_pooled,
-    status_pooled,
     stopped_pooled,
     systems_pooled,
     trips_pooled,
-    wilson,
 )
-from custodiet.audit.sim._pooled_rows import (
+from custodiet.audit.sim._pooled_figures import (
     AlertShare,
+    PooledFigures,
+    PooledRule,
+    PooledSystem,
+)
+from custodiet.audit.sim._pooled_innocents import innocents_rows_interval
+from custodiet.audit.sim._pooled_rows import (
     CategoryWorkload,
     FeedbackRate,
     FeedbackSweep,
@@ -53,10 +58,7 @@ from custodiet.audit.sim._pooled_rows import (
     NullRule,
     NullWorld,
     PooledBurden,
-    PooledFigures,
     PooledLists,
-    PooledRule,
-    PooledSystem,
     PooledWorkload,
     Spread,
     StudyInfo,
@@ -197,6 +199,8 @@ __all__ = [
     "feedback_by_list",
     "figure",
     "headline",
+    "innocent_rows",
+    "innocents_rows_interval",
     "knowability_pooled",
     "lift_over_chance",
     "lift_with_hits",

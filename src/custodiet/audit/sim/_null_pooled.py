@@ -14,8 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from custodiet.audit import ClusteredSample
+from custodiet.audit.sim._alert_shares import wilson
 from custodiet.audit.sim._null import ACT_AIM, WORLD
-from custodiet.audit.sim._pooled import INTERVAL_REPLICATES, wilson
+from custodiet.audit.sim._pooled_innocents import INTERVAL_REPLICATES
 from custodiet.audit.sim._pooled_rows import NullRule, NullWorld
 from custodiet.audit.sim._sections import NullWorldAlerts
 from custodiet.audit.sim._study import SeedAudit

@@ -1,38 +1,38 @@
 """Figures pooled over the seeds of a study (each seed a fresh city): per rule and per system,
-alerts and true alerts added up, precision with a Wilson 95% interval on the pooled alerts,
-lift over chance on the pooled chance alerts, and the administrative statuses found apart
-(status precision with its interval, the status base rate of chance alerts); the list feedback
-loop per list, who is on which list by category, and the officers' workload, added up over
-seeds."""
+alerts and true alerts added up, precision and lift over chance on the pooled alerts with the
+intervals of ``_alert_shares``, and the administrative statuses found apart (status
+precision, the status base rate of chance alerts); the list feedback loop per list, who is on
+which list by category, the red list, the petition trips, what acting stopped and what each
+incident kind lost, added up over seeds."""
 
 from __future__ import annotations
 
-import math
-import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
-import pyarrow as pa
-
-from custodiet.audit import ClusteredSample
+from custodiet.audit.sim._alert_shares import (
+    alert_outcomes,
+    clustered_figures,
+    lawful_interval,
+    true_precision,
+    wilson,
+)
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
+from custodiet.audit.sim._pooled_figures import (
+    PooledRule,
+    PooledSystem,
+)
 from custodiet.audit.sim._pooled_innocents import (
-    INTERVAL_REPLICATES,
     counted,
-    finite,
     innocents_interval,
     innocents_per_day_interval,
 )
 from custodiet.audit.sim._pooled_rows import (
-    AlertShare,
     KindEffect,
     Knowability,
     ListCategoryShare,
     ListTotals,
     PooledLists,
-    PooledRule,
-    PooledSystem,
     Spread,
 )
 from custodiet.audit.sim._sections import (
@@ -44,142 +44,9 @@ from custodiet.audit.sim._sections import (
 )
 from custodiet.audit.sim._study import SeedAudit
 
-Z95 = 1.959964
-
-
-def wilson(hits: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
-    """The Wilson score interval of a proportion ``hits / n`` (None, None when n = 0)."""
-    if n <= 0:
-        return None, None
-    p = hits / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    # At p = 0 (or 1) the bound is exactly 0 (or 1); rounding would put it a hair inside.
-    low = 0.0 if hits == 0 else max(0.0, centre - half)
-    high = 1.0 if hits == n else min(1.0, centre + half)
-    return low, high
-
 
 def _ratio(a: float, b: float) -> float | None:
     return a / b if b else None
-
-
-class _Outcomes:
-    """One city's alert outcomes (:func:`lift_with_hits`) split once by rule and by real or
-    chance (a stable sort), so that the rows of any set of rules are gathered in table order
-    without scanning the whole table again for each rule, system and pooled set."""
-
-    def __init__(self, table: pa.Table) -> None:
-        # Rule names coded by Arrow in order of appearance (np.unique would sort a million
-        # Python strings); the rows of a rule come out the same whatever its code.
-        coded = table["rule"].combine_chunks().dictionary_encode()
-        names = coded.dictionary.to_pylist()
-        code = coded.indices.to_numpy(zero_copy_only=False)
-        key = 2 * code.astype(np.int64) + table["chance"].to_numpy(zero_copy_only=False)
-        if 2 * len(names) < 2**15:  # numpy's stable sort of 16-bit keys is a radix sort
-            key = key.astype(np.int16)
-        self._order = np.argsort(key, kind="stable")
-        self._edges = np.searchsorted(key[self._order], np.arange(2 * len(names) + 1))
-        self._index = {n: i for i, n in enumerate(names)}
-        self.cluster = table["cluster"].to_numpy(zero_copy_only=False)
-        self.outcome = {name: table[name].to_numpy(zero_copy_only=False)
-                        for name in ("hit", "lawful", "status") if name in table.column_names}
-        """Per alert: a true alert, caught only a lawful act, found an administrative status
-        (``hit`` always; the others where the table has them)."""
-
-    def rows(self, rules: set[str], chance: bool) -> np.ndarray:
-        """Row numbers, ascending, of the real (or chance) alerts of ``rules``."""
-        parts = [self._order[self._edges[k]:self._edges[k + 1]]
-                 for k in sorted(2 * self._index[r] + int(chance) for r in rules
-                                 if r in self._index)]
-        if len(parts) == 1:
-            return parts[0]
-        return np.sort(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
-
-
-_Cities = list[tuple[int, _Outcomes]]
-
-_SPLIT: dict[int, _Outcomes] = {}
-"""Each outcomes table's split, by the table's id, while the table lives: the rules, the
-systems and the rules claiming wrongdoing are pooled from the same seeds' tables."""
-
-
-def _split(table: pa.Table) -> _Outcomes:
-    """``table`` split by rule and by real or chance, once while it lives."""
-    key = id(table)
-    split = _SPLIT.get(key)
-    if split is None:
-        split = _SPLIT[key] = _Outcomes(table)
-        weakref.finalize(table, _SPLIT.pop, key, None)  # before the id can be reused
-    return split
-
-
-def _outcomes(audits: Sequence[SeedAudit]) -> _Cities | None:
-    """Every seed's alert outcomes, split once; None unless every seed has them."""
-    tables = [(a.seed, a.alert_hits) for a in audits if a.alert_hits is not None]
-    if not tables or len(tables) < len(audits):
-        return None
-    return [(s, _split(t)) for s, t in tables]
-
-
-def _clustered(cities: _Cities | None, rules: set[str]) -> dict[str, Any]:
-    return _intervals(cities, rules) if cities is not None else {}
-
-
-def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str], *,
-                        seed: int = 0) -> dict[str, Any]:
-    """Precision and lift of the alerts of ``rules`` over every city (seed, alert outcomes
-    as :func:`lift_with_hits` gives them), with intervals from the bootstrap nested by city
-    and person (:class:`custodiet.audit.ClusteredSample`): repeated alerts on the same people
-    widen them. Empty when no alert was raised. The report and the workbench both use it."""
-    return _intervals([(s, _Outcomes(t)) for s, t in tables], rules, seed=seed)
-
-
-def _sample(cities: _Cities, rules: set[str], *, chance: bool = False,
-            outcome: str = "hit") -> ClusteredSample:
-    """The real (or chance) alerts of ``rules`` in every city, one row per alert in the
-    cluster of the person it belongs to, counting 1 where it had ``outcome`` (``hit``,
-    ``lawful`` or ``status``)."""
-    city, cluster, counted_ = [], [], []
-    for s, o in cities:
-        at = o.rows(rules, chance)
-        city.append(np.full(at.size, s, np.int64))
-        cluster.append(o.cluster[at])
-        counted_.append(o.outcome[outcome][at])
-    return ClusteredSample.from_arrays(
-        np.concatenate(city), np.concatenate(cluster),
-        np.concatenate(counted_).astype(np.float64),
-        cities=np.asarray([s for s, _ in cities], np.int64))
-
-
-def share_interval(sample: ClusteredSample, *, seed: int = 0) -> tuple[float, float, float]:
-    """A share of alerts (true, lawful, status) with its interval from the bootstrap nested by
-    city and person, never narrower than Wilson's for the alerts as independent: clustering
-    only widens, and a bootstrap of a handful of alerts can collapse (one of two gives 50% to
-    50%). Returns (low, high, design effect)."""
-    p = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
-    w_low, w_high = wilson(int(sample.num.sum()), sample.n_units)
-    return min(p.low, w_low), max(p.high, w_high), p.design_effect
-
-
-def _intervals(cities: _Cities, rules: set[str], *, seed: int = 0) -> dict[str, Any]:
-    """:func:`clustered_intervals` over outcomes already split by rule."""
-    real, chance = _sample(cities, rules), _sample(cities, rules, chance=True)
-    if not real.n_units:
-        return {}
-    low, high, design_effect = share_interval(real, seed=seed)
-    out: dict[str, Any] = {"precision_low": low, "precision_high": high,
-                           "precision_design_effect": finite(design_effect)}
-    if chance.n_units:
-        lift = real.ratio_of_ratios(chance, replicates=INTERVAL_REPLICATES, seed=seed)
-        c_low, c_high = wilson(int(chance.num.sum()), chance.n_units)
-        lift_low = min(lift.low, low / c_high) if c_high else lift.low
-        lift_high = max(lift.high, high / c_low) if c_low else math.inf
-        out.update({"lift": finite(lift.estimate),
-                    "lift_low": finite(lift_low), "lift_high": finite(lift_high),
-                    "lift_lower_bound_only": math.isinf(lift_high)})
-    return out
 
 
 def _pool(rows: Iterable[Any], lift: Iterable[Any] = ()) -> dict[str, Any]:
@@ -234,12 +101,12 @@ def _status(rows: list[Any], lift: list[Any]) -> dict[str, Any]:
 def rules_pooled(audits: Sequence[SeedAudit]) -> list[PooledRule]:
     """Per rule (name order): the pooled figures (see the module docstring)."""
     names = sorted({r.rule for a in audits for r in a.rules if r.rule is not None})
-    cities, out = _outcomes(audits), []
+    cities, out = alert_outcomes(audits), []
     for n in names:
         rows = [r for a in audits for r in a.rules if r.rule == n]
         lift = [x for a in audits for x in (a.lift or []) if x.rule == n]
         pooled = _pool(rows, lift)
-        out.append(PooledRule(rule=n, **{**pooled, **_clustered(cities, {n}),
+        out.append(PooledRule(rule=n, **{**pooled, **clustered_figures(cities, {n}),
                                          **innocents_interval(audits, rules={n},
                                                               expected=counted(pooled))}))
     return out
@@ -253,87 +120,29 @@ def wrongdoing_pooled(audits: Sequence[SeedAudit]) -> PooledSystem | None:
     if not audits or any(a.wrongdoing_rules is None for a in audits):
         return None
     names = sorted({r for a in audits for r in (a.wrongdoing_rules or [])})
-    cities = _outcomes(audits)
+    cities = alert_outcomes(audits)
     pooled = _pool([a.overall for a in audits])
-    clustered = _clustered(cities, set(names))
+    clustered = clustered_figures(cities, set(names))
     return PooledSystem(system="(rules claiming wrongdoing)", rules=names,
                         **{**pooled, **clustered, **innocents_interval(audits),
                            **innocents_per_day_interval(
                                audits, expected=pooled["innocents_per_day"]),
-                           **_lawful_interval(cities, set(names), pooled),
-                           **_true_precision(audits),
+                           **lawful_interval(cities, set(names), pooled),
+                           **true_precision(audits),
                            "with_chance": "lift_low" in clustered})
-
-
-def _true_precision(audits: Sequence[SeedAudit]) -> dict[str, Any]:
-    """The precision of the rules claiming wrongdoing against the twin without any response,
-    pooled over the seeds, with its nested-bootstrap interval (:func:`share_interval`); empty
-    unless every seed kept those alerts' outcomes there, adding up to its own counts."""
-    hits = [a.twins.true_hits if a.twins is not None else None for a in audits]
-    if not audits or any(h is None for h in hits):
-        return {}
-    alerts = sum(a.overall.alerts for a in audits)
-    true = sum(round((a.twins.precision_true or 0.0) * a.overall.alerts) for a in audits)
-    city = [np.full(h.num_rows, a.seed, np.int64) for a, h in zip(audits, hits, strict=True)]
-    sample = ClusteredSample.from_arrays(
-        np.concatenate(city),
-        np.concatenate([h["cluster"].to_numpy(zero_copy_only=False) for h in hits]),
-        np.concatenate([h["hit"].to_numpy(zero_copy_only=False) for h in hits]
-                       ).astype(np.float64),
-        cities=np.asarray([a.seed for a in audits], np.int64))
-    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, true):
-        return {}
-    low, high, _ = share_interval(sample)
-    return {"precision_true": true / alerts, "precision_true_low": low,
-            "precision_true_high": high}
-
-
-def _lawful_interval(cities: _Cities | None, rules: set[str], pooled: dict[str, Any]
-                     ) -> dict[str, Any]:
-    """The share of the alerts of ``rules`` that caught only a lawful act, with its
-    nested-bootstrap interval (:func:`share_interval`); empty without alert outcomes, or when
-    they do not add up to the pooled counts."""
-    if cities is None or any("lawful" not in o.outcome for _, o in cities):
-        return {}
-    sample = _sample(cities, rules, outcome="lawful")
-    if not sample.n_units or (sample.n_units, int(sample.num.sum())) != (
-            pooled["alerts"], pooled["lawful_alerts"]):
-        return {}
-    low, high, _ = share_interval(sample)
-    return {"lawful_share_low": low, "lawful_share_high": high}
-
-
-def status_pooled(audits: Sequence[SeedAudit]) -> AlertShare | None:
-    """The share of every rule's alerts that found an administrative status over the seeds,
-    with its nested-bootstrap interval (:func:`share_interval`); None when no rule claims a
-    status, or the seeds kept no alert outcomes that add up to the rules' counts."""
-    rows = [r for a in audits for r in a.rules]
-    if not any(r.status_precision is not None for r in rows):
-        return None
-    cities = _outcomes(audits)
-    if cities is None or any("status" not in o.outcome for _, o in cities):
-        return None
-    alerts, found = sum(r.alerts for r in rows), sum(r.status_alerts for r in rows)
-    names = {r.rule for r in rows if r.rule is not None}
-    sample = _sample(cities, names, outcome="status")
-    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, found):
-        return None
-    low, high, design_effect = share_interval(sample)
-    return AlertShare(alerts=alerts, counted=found, share=found / alerts, low=low, high=high,
-                      design_effect=finite(design_effect))
 
 
 def systems_pooled(audits: Sequence[SeedAudit]) -> list[PooledSystem]:
     """Per system: its rules and the pooled figures over its rules' alerts."""
     names = sorted({s.system for a in audits for s in (a.systems or [])})
-    cities, out = _outcomes(audits), []
+    cities, out = alert_outcomes(audits), []
     for n in names:
         rows = [s for a in audits for s in (a.systems or []) if s.system == n]
         members = set(rows[0].rules)
         lift = [x for a in audits for x in (a.lift or []) if x.rule in members]
         pooled = _pool(rows, lift)
         out.append(PooledSystem(system=n, rules=rows[0].rules,
-                                **{**pooled, **_clustered(cities, members),
+                                **{**pooled, **clustered_figures(cities, members),
                                    **innocents_interval(audits, rules=members,
                                                         expected=counted(pooled))}))
     return out

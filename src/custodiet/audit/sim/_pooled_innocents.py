@@ -40,6 +40,23 @@ def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0,
     parts = [(a.seed, _flagged(a, rules)) for a in audits]
     if not parts or any(t is None for _, t in parts):
         return {}
+    return _interval(parts, expected=expected, seed=seed)
+
+
+def innocents_rows_interval(rows: Sequence[tuple[int, pa.Table]], *, seed: int = 0,
+                            expected: tuple[int, int] | None = None) -> dict[str, Any]:
+    """:func:`innocents_interval` from each city's rows as ``innocent_rows`` gives them
+    (seed, table): the workbench's one rule over one city. Empty when no alert was true or the
+    rows do not add up to ``expected`` (innocents, true alerts)."""
+    parts = [(s, tuple(t[c].to_numpy(zero_copy_only=False).astype(np.int64)
+                       for c in ("person", "innocent", "true_alerts"))) for s, t in rows]
+    return _interval(parts, expected=expected, seed=seed) if parts else {}
+
+
+def _interval(parts: Sequence[tuple[int, tuple[np.ndarray, ...]]], *,
+              expected: tuple[int, int] | None, seed: int) -> dict[str, Any]:
+    """Innocents per true alert with its interval, from each city's flagged people (seed;
+    person, innocent, true alerts)."""
     city = np.concatenate([np.full(t[0].size, s, np.int64) for s, t in parts])
     person, innocent, true = (np.concatenate([t[i] for _, t in parts]) for i in range(3))
     if not true.sum() or (expected is not None and
@@ -47,7 +64,7 @@ def innocents_interval(audits: Sequence[SeedAudit], *, seed: int = 0,
         return {}
     sample = ClusteredSample.from_arrays(
         city, person, innocent.astype(np.float64), true.astype(np.float64),
-        cities=np.asarray([a.seed for a in audits], np.int64))
+        cities=np.asarray([s for s, _ in parts], np.int64))
     # innocents per true alert can pass 1 however the rows fall: never capped as a share
     r = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed, proportion=False)
     return {"innocents_per_true_alert_low": finite(r.low),

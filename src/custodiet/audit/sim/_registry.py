@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from custodiet.audit.sim._alert_shares import status_pooled
 from custodiet.audit.sim._null_pooled import null_world_pooled
 from custodiet.audit.sim._pooled import (
     effects_by_kind,
@@ -20,7 +21,6 @@ from custodiet.audit.sim._pooled import (
     lists_pooled,
     redlist_pooled,
     rules_pooled,
-    status_pooled,
     stopped_pooled,
     systems_pooled,
     trips_pooled,

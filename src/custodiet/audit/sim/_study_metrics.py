@@ -16,16 +16,18 @@ from typing import Any
 
 from custodiet.audit.sim._burden import ALL_RULES
 from custodiet.audit.sim._figures import figure
-from custodiet.audit.sim._pooled_rows import (
+from custodiet.audit.sim._pooled_figures import (
     AlertShare,
+    PooledRule,
+    PooledSystem,
+)
+from custodiet.audit.sim._pooled_rows import (
     FeedbackSweep,
     KindEffect,
     Knowability,
     NullWorld,
     PooledBurden,
     PooledLists,
-    PooledRule,
-    PooledSystem,
     PooledWorkload,
     Spread,
     StudyInfo,
