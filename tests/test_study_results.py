@@ -234,8 +234,9 @@ def test_summary_says_what_the_numbers_say() -> None:
         'is never counted as a true alert. 18.8% of all alerts found an administrative status (a '
         'crowded rental), which wrongs nobody and is not counted as a true alert. No listed '
         'category had enough people to compare (groups under the suppression threshold are not '
-        'shown). From one city there is no interval across cities for what follows: it describes '
-        'this city only. The police, who only see what still happened after they acted, would '
+        'shown). From one city there is no interval across cities for what follows: an interval '
+        "there is over this city's people, and a figure without one describes this city only. "
+        'The police, who only see what still happened after they acted, would '
         'compute a precision of 12.9% (95% interval 7.0% to 20.0%); against the twin city '
         'without any response it was 20.0% (20 true alerts of 101 alerts). In this city, what '
         'the response prevented: unlawful incidents 3; lawful acts (petitions, protests) 6. In a '

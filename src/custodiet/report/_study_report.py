@@ -187,7 +187,8 @@ def _effect_sentences(metrics: StudyMetrics) -> list[str]:
                      f"{' per city' if metrics.n_seeds > 1 else ''}{total}.")
     if parts and metrics.n_seeds == 1:
         parts.insert(0, "From one city there is no interval across cities for what follows: "
-                        "it describes this city only.")
+                        "an interval there is over this city's people, and a figure without "
+                        "one describes this city only.")
     return parts
 
 
