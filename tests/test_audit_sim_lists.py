@@ -9,6 +9,7 @@ import pytest
 
 from custodiet import schema
 from custodiet.audit.sim._lists import (
+    contact_alert_rows,
     contact_listed_alerts,
     list_composition,
     list_sizes,
@@ -101,6 +102,18 @@ def test_contact_listed_alerts(con: duckdb.DuckDBPyConnection) -> None:
     # day 1: alert 0 (0 on A by attribute); day 2: alert 2 (4 contact-only) and 3 (0 still on A
     # by attribute); day 3: alert 1 (0 contact-only); day 5: alert 5 (at the horizon).
     assert rows == [(0, 0), (1, 0), (2, 1), (1, 1), (0, 0), (1, 1)]
+
+
+
+def test_contact_alert_rows_add_up_to_the_days_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """One row per unsuppressed alert, in the cluster of the lowest id it names: the rows the
+    share's clustered interval resamples, adding up to the per-day counts above."""
+    rows = contact_alert_rows(con, days=DAYS).to_pylist()
+    assert [(r["alert_id"], r["cluster"], r["hit"]) for r in rows] == [
+        (0, 0, False), (1, 0, True), (2, 2, True), (3, 0, False), (5, 4, True)]
+    days = contact_listed_alerts(con, days=DAYS).to_pylist()
+    assert len(rows) == sum(r["alerts"] for r in days)
+    assert sum(r["hit"] for r in rows) == sum(r["contact_listed"] for r in days)
 
 
 RULES = {"r": Claim(("drug_deal",), "detection"), "r2": ["petition_trip"]}

@@ -218,3 +218,30 @@ def test_a_status_lift_is_said_to_beat_chance_only_where_its_interval_says_so() 
     # a study written before the interval was kept says the lift alone, without a verdict
     r = dataclasses.replace(rule, status_base_rate=0.1, status_lift=2.5, status_lift_low=None)
     assert "(2.5 times chance)" in statuses(dataclasses.replace(m, rules=[r]))
+
+
+def test_the_contact_listed_share_of_alerts_is_pooled_with_its_interval() -> None:
+    """The hand-built seed counts 101 alerts on two days, 9 naming someone listed only because
+    of a police contact: rows adding up to that give the share with an interval (the summary
+    and the answer quote it), rows that do not give the old figure without one."""
+    def rows(n: int, hits: int) -> pa.Table:
+        return pa.table({"alert_id": list(range(n)), "cluster": [k % 30 for k in range(n)],
+                         "hit": [k < hits for k in range(n)]})
+
+    info = StudyInfo("toy", people=2000, days=5, seeds=[4])
+    m = pool_study(info, [dataclasses.replace(hand_built(), contact_alerts=rows(101, 9))],
+                   groups={}, runs={})
+    share = m.lists.contact_share
+    assert share is not None and (share.alerts, share.counted) == (101, 9)
+    w_low, w_high = wilson(9, 101)
+    assert share.low <= w_low < 9 / 101 < w_high <= share.high
+    p = pooled(m, "contact_listed_alert_share")
+    assert p is not None and p.value == 9 / 101 and p.interval is not None
+    assert f"{pooled_text(m, 'contact_listed_alert_share', 'share', labelled=False)} of " \
+           "alerts named someone who was on a list only because" in summary(m)
+    assert "contact_share" in m.to_dict()["lists"]
+    off = pool_study(info, [dataclasses.replace(hand_built(), contact_alerts=rows(101, 8))],
+                     groups={}, runs={})
+    assert off.lists.contact_share is None and "contact_share" not in off.to_dict()["lists"]
+    p = pooled(off, "contact_listed_alert_share")
+    assert p is not None and p.value == 9 / 101 and p.interval is None

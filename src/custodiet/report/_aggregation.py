@@ -116,6 +116,16 @@ def _true_precision(m: StudyMetrics) -> Pooled | None:
     return _weighted("precision_true", "wrongdoing_alerts", "true alerts")(m)
 
 
+def _contact_share(m: StudyMetrics) -> Pooled | None:
+    """The share of alerts naming someone listed only because of a police contact, pooled
+    with its nested-bootstrap interval; a study written before it was kept: Σ named / Σ alerts
+    from the headline's per-seed values (every unsuppressed alert is the denominator)."""
+    share = m.lists.contact_share
+    if share is not None and m.spread("contact_listed_alert_share") is not None:
+        return Pooled(share.share, share.interval(m.n_seeds))
+    return _weighted("contact_listed_alert_share", "alerts")(m)
+
+
 def _null_ratio(m: StudyMetrics) -> Pooled | None:
     """The null-world ratio of the rules aimed at unlawful acts, pooled with its interval
     from the bootstrap nested by city and person (the figure the answer quotes)."""
@@ -143,7 +153,7 @@ POOLED: dict[str, Callable[[StudyMetrics], Pooled | None]] = {
     "precision_true": _true_precision,
     "null_to_actual_alerts": _null_ratio,
     # every unsuppressed alert of a city is the share's denominator: Σ named / Σ alerts
-    "contact_listed_alert_share": _weighted("contact_listed_alert_share", "alerts"),
+    "contact_listed_alert_share": _contact_share,
     "deterrence_lawful_share": _parts("lawful_deterred", "unlawful_deterred"),
     "interception_lawful_share": _parts("lawful_acts_prevented", "incidents_prevented"),
 }

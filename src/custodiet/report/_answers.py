@@ -309,8 +309,13 @@ def knowable(metrics: StudyMetrics) -> str:
                  "petition, a protest) in the twin than in the police's records: the "
                  "response stopped it")
     text += "."
+    pooled = metrics.lists.contact_share
     share = metrics.spread("contact_listed_alert_share")
-    if share is not None and share.mean:
+    if pooled is not None and pooled.counted and pooled.interval(metrics.n_seeds) is not None:
+        over = f" over {metrics.n_seeds} cities together" if metrics.n_seeds > 1 else ""
+        text += (f" {quote(pooled.interval(metrics.n_seeds), Scale.PERCENT)} of alerts{over} "
+                 "named someone on a list only because the police had acted on them before.")
+    elif share is not None and share.mean:  # a study written before the rows were kept
         interval = (f" (95% interval {pct(share.low)} to {pct(share.high)} over the cities)"
                     if share.low is not None and share.high is not None else "")
         if share.sd == 0 and share.n < MIN_SAME_CITIES:

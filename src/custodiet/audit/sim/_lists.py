@@ -108,29 +108,48 @@ def list_composition(con: duckdb.DuckDBPyConnection, *, days: int,
     return con.execute(sql, {f"col{i}": g for i, g in enumerate(groups)}).to_arrow_table()
 
 
+_CONTACT_ALERTS = """
+    WITH per AS (
+        SELECT day, list, person, bool_and(reason = 'contact') AS contact_only
+        FROM list_days_on GROUP BY day, list, person),
+    contact_on AS (SELECT day, person FROM per GROUP BY day, person
+                   HAVING bool_and(contact_only)),
+    fl AS (SELECT alert_id, least(t // $per_day, $last) AS day,
+                  unnest(persons) AS person
+           FROM alerts WHERE NOT suppressed_by_redlist),
+    pa AS (SELECT fl.alert_id, min(fl.day) AS day, min(fl.person) AS cluster,
+                  bool_or(c.person IS NOT NULL) AS on_contact
+           FROM fl LEFT JOIN contact_on c ON c.person = fl.person AND c.day = fl.day
+           GROUP BY fl.alert_id)
+"""
+"""Each unsuppressed alert naming someone (``pa``): its day, the lowest id it names and whether
+it named someone on a list that day only because of an earlier police contact."""
+
+
 def contact_listed_alerts(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Table:
     """Per day: unsuppressed alerts, and those naming someone who was on a list that day only
     because of an earlier police contact, on no list by a recorded attribute (the feedback
     loop)."""
     prepare_spells(con, days=days)
-    return con.execute("""
-        WITH per AS (
-            SELECT day, list, person, bool_and(reason = 'contact') AS contact_only
-            FROM list_days_on GROUP BY day, list, person),
-        contact_on AS (SELECT day, person FROM per GROUP BY day, person
-                       HAVING bool_and(contact_only)),
-        fl AS (SELECT alert_id, least(t // $per_day, $last) AS day,
-                      unnest(persons) AS person
-               FROM alerts WHERE NOT suppressed_by_redlist),
-        pa AS (SELECT fl.alert_id, min(fl.day) AS day,
-                      bool_or(c.person IS NOT NULL) AS on_contact
-               FROM fl LEFT JOIN contact_on c ON c.person = fl.person AND c.day = fl.day
-               GROUP BY fl.alert_id)
+    return con.execute(_CONTACT_ALERTS + """
         SELECT r.day::INTEGER AS day, count(pa.alert_id) AS alerts,
                count(pa.alert_id) FILTER (WHERE pa.on_contact) AS contact_listed
         FROM range(0, $days) r(day) LEFT JOIN pa ON pa.day = r.day
-        GROUP BY r.day ORDER BY r.day""",
-        {"per_day": MINUTES_PER_DAY, "last": int(days) - 1, "days": int(days)}).to_arrow_table()
+        GROUP BY r.day ORDER BY r.day""", _contact_params(days)).to_arrow_table()
+
+
+def contact_alert_rows(con: duckdb.DuckDBPyConnection, *, days: int) -> pa.Table:
+    """Per unsuppressed alert (``alert_id``, ``cluster``: the lowest id it names, ``hit``:
+    it named someone listed only because of a contact): the rows the clustered interval of the
+    contact-listed share of alerts resamples; they add up to :func:`contact_listed_alerts`."""
+    prepare_spells(con, days=days)
+    return con.execute(_CONTACT_ALERTS + """
+        SELECT alert_id, cluster, on_contact AS hit FROM pa ORDER BY alert_id""",
+        {k: v for k, v in _contact_params(days).items() if k != "days"}).to_arrow_table()
+
+
+def _contact_params(days: int) -> dict[str, int]:
+    return {"per_day": MINUTES_PER_DAY, "last": int(days) - 1, "days": int(days)}
 
 
 def feedback_by_list(con: duckdb.DuckDBPyConnection, *, days: int,

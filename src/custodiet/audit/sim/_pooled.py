@@ -10,20 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
+from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._alert_shares import (
     alert_outcomes,
     clustered_figures,
     lawful_interval,
+    share_interval,
     true_precision,
     wilson,
 )
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
 from custodiet.audit.sim._pooled_figures import (
+    AlertShare,
     PooledRule,
     PooledSystem,
 )
 from custodiet.audit.sim._pooled_innocents import (
     counted,
+    finite,
     innocents_interval,
     innocents_per_day_interval,
 )
@@ -184,7 +190,31 @@ def lists_pooled(audits: Sequence[SeedAudit]) -> PooledLists:
     by_cat = [ListCategoryShare(li, c, m, n, _ratio(n, m))
               for (li, c), (m, n) in sorted(cats.items(),
                                             key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
-    return PooledLists(by_list, by_cat)
+    return PooledLists(by_list, by_cat, contact_share=_contact_share(audits))
+
+
+def _contact_share(audits: Sequence[SeedAudit]) -> AlertShare | None:
+    """The share of every unsuppressed alert that named someone listed only because of a
+    police contact, over the seeds, with its nested-bootstrap interval; None unless every seed
+    with lists kept its per-alert rows, adding up to its per-day counts."""
+    listed = [a for a in audits if a.lists is not None]
+    if not listed or any(a.contact_alerts is None for a in listed):
+        return None
+    alerts = sum(r.alerts for a in listed for r in a.lists.contact_listed_alerts)
+    found = sum(r.contact_listed for a in listed for r in a.lists.contact_listed_alerts)
+    rows = [a.contact_alerts for a in listed]
+    sample = ClusteredSample.from_arrays(
+        np.concatenate([np.full(t.num_rows, a.seed, np.int64)
+                        for a, t in zip(listed, rows, strict=True)]),
+        np.concatenate([t["cluster"].to_numpy(zero_copy_only=False) for t in rows]),
+        np.concatenate([t["hit"].to_numpy(zero_copy_only=False) for t in rows]
+                       ).astype(np.float64),
+        cities=np.asarray([a.seed for a in audits], np.int64))
+    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, found):
+        return None
+    low, high, design_effect = share_interval(sample)
+    return AlertShare(alerts=alerts, counted=found, share=found / alerts, low=low, high=high,
+                      design_effect=finite(design_effect))
 
 
 def _added(parts: Sequence[Any]) -> dict[str, int]:

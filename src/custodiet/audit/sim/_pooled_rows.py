@@ -9,7 +9,8 @@ import math
 from dataclasses import dataclass, field
 
 from custodiet.audit import Quoted
-from custodiet.audit.sim._row import Row
+from custodiet.audit.sim._pooled_figures import AlertShare
+from custodiet.audit.sim._row import OPTIONAL, Row
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ class ListCategoryShare(Row):
 class PooledLists(Row):
     by_list: list[ListTotals] = field(default_factory=list)
     by_category: list[ListCategoryShare] = field(default_factory=list)
+    contact_share: AlertShare | None = field(default=None, metadata=OPTIONAL)
+    """Every unsuppressed alert over the seeds and those naming someone listed only because
+    of a police contact, with the share's nested-bootstrap interval (absent where the seeds
+    kept no per-alert rows)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from custodiet.audit.sim._burden import (
 from custodiet.audit.sim._figures import REGISTRY
 from custodiet.audit.sim._innocent_rows import innocent_rows
 from custodiet.audit.sim._lists import (
+    contact_alert_rows,
     contact_listed_alerts,
     feedback_by_list,
     list_composition,
@@ -105,6 +106,10 @@ class SeedAudit:
     """The rules the ``overall`` figures pool (those claiming some wrongdoing)."""
     days: int | None = None
     """The days the city was watched (what ``innocents_per_day`` divides by)."""
+    contact_alerts: pa.Table | None = None
+    """Every unsuppressed alert with whether it named someone listed only because of a police
+    contact (``_lists.contact_alert_rows``): what the clustered interval of the contact-listed
+    share of alerts resamples; not part of ``metrics``."""
     innocents: pa.Table | None = None
     """Every person the ``overall`` rules flagged (``_rules.INNOCENT_ROWS``): what the
     clustered interval of innocents per true alert resamples; not part of ``metrics``."""
@@ -303,6 +308,7 @@ def audit_seed(runs: SeedRuns | Mapping[str, Con], scenario: Scenario, *, seed: 
                                     nulls=nulls),
         lift=Lift.of(lift), alert_hits=hits, null_alerts=nulls,
         wrongdoing_rules=sorted(wrongdoing), days=days,
+        contact_alerts=(contact_alert_rows(watch, days=days) if lists is not None else None),
         innocents=innocent_rows(watch, rules=wrongdoing, horizon=horizon),
         rule_innocents=flagged,
         systems=SystemFigures.of(system_metrics(watch, systems=systems, rules=rules,
