@@ -59,6 +59,14 @@ class _Outcomes:
                         for name in ("hit", "lawful", "status") if name in table.column_names}
         """Per alert: a true alert, caught only a lawful act, found an administrative status
         (``hit`` always; the others where the table has them)."""
+        status = self.outcome.get("status")
+        self._with_status = ({names[k // 2] for k in np.unique(key[status]).tolist()}
+                             if status is not None else set())
+        """The rules with an alert, real or by chance, that found an administrative status."""
+
+    def found_status(self, rules: set[str]) -> bool:
+        """Whether an alert of ``rules``, real or by chance, found an administrative status."""
+        return not self._with_status.isdisjoint(rules)
 
     def rows(self, rules: set[str], chance: bool) -> np.ndarray:
         """Row numbers, ascending, of the real (or chance) alerts of ``rules``."""
@@ -168,7 +176,8 @@ def _status_intervals(cities: Cities, rules: set[str], *, seed: int = 0) -> dict
     intervals (``status_precision_low``/``_high``: never narrower than Wilson's, which they
     replace); empty where the outcomes say nothing of statuses or none was found, real or by
     chance (a rule claiming no status finds none)."""
-    if any("status" not in o.outcome for _, o in cities):
+    if any("status" not in o.outcome for _, o in cities) or \
+            not any(o.found_status(rules) for _, o in cities):
         return {}
     real = alerts_sample(cities, rules, outcome="status")
     chance = alerts_sample(cities, rules, chance=True, outcome="status")
