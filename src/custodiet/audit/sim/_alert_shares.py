@@ -192,6 +192,19 @@ def _status_intervals(cities: Cities, rules: set[str], *, seed: int = 0) -> dict
     return out
 
 
+def rows_sample(tables: Sequence[tuple[int, pa.Table]], *, cities: Sequence[int]
+                ) -> ClusteredSample:
+    """One row per alert of each city's table (seed, table with ``cluster`` and ``hit``):
+    the alert counting 1 where ``hit``, in the cluster of the person it belongs to."""
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([t[name].to_numpy(zero_copy_only=False) for _, t in tables])
+
+    return ClusteredSample.from_arrays(
+        np.concatenate([np.full(t.num_rows, s, np.int64) for s, t in tables]),
+        column("cluster"), column("hit").astype(np.float64),
+        cities=np.asarray(cities, np.int64))
+
+
 def true_precision(audits: Sequence[SeedAudit]) -> dict[str, Any]:
     """The precision of the rules claiming wrongdoing against the twin without any response,
     pooled over the seeds, with its nested-bootstrap interval (:func:`share_interval`); empty
@@ -201,13 +214,8 @@ def true_precision(audits: Sequence[SeedAudit]) -> dict[str, Any]:
         return {}
     alerts = sum(a.overall.alerts for a in audits)
     true = sum(round((a.twins.precision_true or 0.0) * a.overall.alerts) for a in audits)
-    city = [np.full(h.num_rows, a.seed, np.int64) for a, h in zip(audits, hits, strict=True)]
-    sample = ClusteredSample.from_arrays(
-        np.concatenate(city),
-        np.concatenate([h["cluster"].to_numpy(zero_copy_only=False) for h in hits]),
-        np.concatenate([h["hit"].to_numpy(zero_copy_only=False) for h in hits]
-                       ).astype(np.float64),
-        cities=np.asarray([a.seed for a in audits], np.int64))
+    sample = rows_sample([(a.seed, h) for a, h in zip(audits, hits, strict=True)],
+                         cities=[a.seed for a in audits])
     if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, true):
         return {}
     low, high, _ = share_interval(sample)

@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
-
-from custodiet.audit import ClusteredSample
 from custodiet.audit.sim._alert_shares import (
     alert_outcomes,
     clustered_figures,
     lawful_interval,
+    rows_sample,
     share_interval,
     true_precision,
     wilson,
@@ -202,14 +200,8 @@ def _contact_share(audits: Sequence[SeedAudit]) -> AlertShare | None:
         return None
     alerts = sum(r.alerts for a in listed for r in a.lists.contact_listed_alerts)
     found = sum(r.contact_listed for a in listed for r in a.lists.contact_listed_alerts)
-    rows = [a.contact_alerts for a in listed]
-    sample = ClusteredSample.from_arrays(
-        np.concatenate([np.full(t.num_rows, a.seed, np.int64)
-                        for a, t in zip(listed, rows, strict=True)]),
-        np.concatenate([t["cluster"].to_numpy(zero_copy_only=False) for t in rows]),
-        np.concatenate([t["hit"].to_numpy(zero_copy_only=False) for t in rows]
-                       ).astype(np.float64),
-        cities=np.asarray([a.seed for a in audits], np.int64))
+    sample = rows_sample([(a.seed, a.contact_alerts) for a in listed],
+                         cities=[a.seed for a in audits])
     if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, found):
         return None
     low, high, design_effect = share_interval(sample)
