@@ -204,15 +204,20 @@ def pooled_text(metrics: StudyMetrics, name: str, unit: str, *, labelled: bool =
 
 def figure_text(metrics: StudyMetrics, f: StudyFigure) -> str:
     """A headline figure as the report and the printout write it: pooled for a ratio of
-    counts, else the mean per city with its interval and the range of single cities."""
-    said = pooled_text(metrics, f.name, f.unit)
-    if said is None:
+    counts, else the mean per city with its interval and the range of single cities. From one
+    city, a ratio or rate with nothing beside it (no interval, no counts it rests on) is said
+    to describe that city only."""
+    p = pooled(metrics, f.name)
+    if p is not None:
+        said = pooled_text(metrics, f.name, f.unit) or ""
+        bare = p.value is not None and p.interval is None and p.basis is None
+    else:
         spread = metrics.spread(f.name)
         said = headline_text(spread, f.unit)
         if metrics.n_seeds > 1 and spread is not None and spread.mean is not None:
             return f"mean per city {said}"
-    if metrics.n_seeds == 1 and f.unit != "count" and "(" not in said and said != "undefined":
-        # an estimate of one city with nothing beside it: said to be that city's alone
+        bare = spread is not None and spread.mean is not None
+    if metrics.n_seeds == 1 and f.unit != "count" and bare:
         return f"{said} ({ONE_CITY})"
     return said
 

@@ -310,11 +310,12 @@ def knowable(metrics: StudyMetrics) -> str:
                  "response stopped it")
     text += "."
     pooled = metrics.lists.contact_share
+    quoted = pooled.interval(metrics.n_seeds) if pooled is not None and pooled.counted else None
     share = metrics.spread("contact_listed_alert_share")
-    if pooled is not None and pooled.counted and pooled.interval(metrics.n_seeds) is not None:
+    if quoted is not None:
         over = f" over {metrics.n_seeds} cities together" if metrics.n_seeds > 1 else ""
-        text += (f" {quote(pooled.interval(metrics.n_seeds), Scale.PERCENT)} of alerts{over} "
-                 "named someone on a list only because the police had acted on them before.")
+        text += (f" {quote(quoted, Scale.PERCENT)} of alerts{over} named someone on a list "
+                 "only because the police had acted on them before.")
     elif share is not None and share.mean:  # a study written before the rows were kept
         interval = (f" (95% interval {pct(share.low)} to {pct(share.high)} over the cities)"
                     if share.low is not None and share.high is not None else "")

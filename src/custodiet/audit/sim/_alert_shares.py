@@ -104,6 +104,7 @@ def alert_outcomes(audits: Sequence[SeedAudit]) -> Cities | None:
 
 
 def clustered_figures(cities: Cities | None, rules: set[str]) -> dict[str, Any]:
+    """:func:`clustered_intervals` of ``rules`` over split outcomes (empty without them)."""
     return _intervals(cities, rules) if cities is not None else {}
 
 
@@ -117,7 +118,7 @@ def clustered_intervals(tables: Sequence[tuple[int, pa.Table]], rules: set[str],
 
 
 def alerts_sample(cities: Cities, rules: set[str], *, chance: bool = False,
-            outcome: str = "hit") -> ClusteredSample:
+                  outcome: str = "hit") -> ClusteredSample:
     """The real (or chance) alerts of ``rules`` in every city, one row per alert in the
     cluster of the person it belongs to, counting 1 where it had ``outcome`` (``hit``,
     ``lawful`` or ``status``)."""
@@ -141,6 +142,17 @@ def share_interval(sample: ClusteredSample, *, seed: int = 0) -> tuple[float, fl
     p = sample.ratio(replicates=INTERVAL_REPLICATES, seed=seed)
     w_low, w_high = wilson(int(sample.num.sum()), sample.n_units)
     return min(p.low, w_low), max(p.high, w_high), p.design_effect
+
+
+def checked_share(sample: ClusteredSample, *, alerts: int, counted: int) -> AlertShare | None:
+    """``counted`` of ``alerts`` as a share with :func:`share_interval`'s interval, from rows
+    that add up to exactly those counts: rows that do not (or no alert) give None, never an
+    interval around another figure."""
+    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, counted):
+        return None
+    low, high, design_effect = share_interval(sample)
+    return AlertShare(alerts=alerts, counted=counted, share=counted / alerts, low=low,
+                      high=high, design_effect=finite(design_effect))
 
 
 def _intervals(cities: Cities, rules: set[str], *, seed: int = 0) -> dict[str, Any]:
@@ -212,30 +224,29 @@ def true_precision(audits: Sequence[SeedAudit]) -> dict[str, Any]:
     hits = [a.twins.true_hits if a.twins is not None else None for a in audits]
     if not audits or any(h is None for h in hits):
         return {}
-    alerts = sum(a.overall.alerts for a in audits)
-    true = sum(round((a.twins.precision_true or 0.0) * a.overall.alerts) for a in audits)
-    sample = rows_sample([(a.seed, h) for a, h in zip(audits, hits, strict=True)],
-                         cities=[a.seed for a in audits])
-    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, true):
+    share = checked_share(
+        rows_sample([(a.seed, h) for a, h in zip(audits, hits, strict=True)],
+                    cities=[a.seed for a in audits]),
+        alerts=sum(a.overall.alerts for a in audits),
+        counted=sum(round((a.twins.precision_true or 0.0) * a.overall.alerts)
+                    for a in audits))
+    if share is None:
         return {}
-    low, high, _ = share_interval(sample)
-    return {"precision_true": true / alerts, "precision_true_low": low,
-            "precision_true_high": high}
+    return {"precision_true": share.share, "precision_true_low": share.low,
+            "precision_true_high": share.high}
 
 
 def lawful_interval(cities: Cities | None, rules: set[str], pooled: dict[str, Any]
-                     ) -> dict[str, Any]:
+                    ) -> dict[str, Any]:
     """The share of the alerts of ``rules`` that caught only a lawful act, with its
     nested-bootstrap interval (:func:`share_interval`); empty without alert outcomes, or when
     they do not add up to the pooled counts."""
     if cities is None or any("lawful" not in o.outcome for _, o in cities):
         return {}
-    sample = alerts_sample(cities, rules, outcome="lawful")
-    if not sample.n_units or (sample.n_units, int(sample.num.sum())) != (
-            pooled["alerts"], pooled["lawful_alerts"]):
-        return {}
-    low, high, _ = share_interval(sample)
-    return {"lawful_share_low": low, "lawful_share_high": high}
+    share = checked_share(alerts_sample(cities, rules, outcome="lawful"),
+                          alerts=pooled["alerts"], counted=pooled["lawful_alerts"])
+    return {} if share is None else {"lawful_share_low": share.low,
+                                     "lawful_share_high": share.high}
 
 
 def status_pooled(audits: Sequence[SeedAudit]) -> AlertShare | None:
@@ -248,11 +259,21 @@ def status_pooled(audits: Sequence[SeedAudit]) -> AlertShare | None:
     cities = alert_outcomes(audits)
     if cities is None or any("status" not in o.outcome for _, o in cities):
         return None
-    alerts, found = sum(r.alerts for r in rows), sum(r.status_alerts for r in rows)
     names = {r.rule for r in rows if r.rule is not None}
-    sample = alerts_sample(cities, names, outcome="status")
-    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, found):
+    return checked_share(alerts_sample(cities, names, outcome="status"),
+                         alerts=sum(r.alerts for r in rows),
+                         counted=sum(r.status_alerts for r in rows))
+
+
+def contact_share(audits: Sequence[SeedAudit]) -> AlertShare | None:
+    """The share of every unsuppressed alert that named someone listed only because of a
+    police contact, over the seeds, with its nested-bootstrap interval; None unless every seed
+    with lists kept its per-alert rows, adding up to its per-day counts."""
+    listed = [a for a in audits if a.lists is not None]
+    if not listed or any(a.contact_alerts is None for a in listed):
         return None
-    low, high, design_effect = share_interval(sample)
-    return AlertShare(alerts=alerts, counted=found, share=found / alerts, low=low, high=high,
-                      design_effect=finite(design_effect))
+    days = [r for a in listed for r in a.lists.contact_listed_alerts]
+    return checked_share(rows_sample([(a.seed, a.contact_alerts) for a in listed],
+                                     cities=[a.seed for a in audits]),
+                         alerts=sum(r.alerts for r in days),
+                         counted=sum(r.contact_listed for r in days))

@@ -13,21 +13,18 @@ from typing import Any
 from custodiet.audit.sim._alert_shares import (
     alert_outcomes,
     clustered_figures,
+    contact_share,
     lawful_interval,
-    rows_sample,
-    share_interval,
     true_precision,
     wilson,
 )
 from custodiet.audit.sim._burden import LISTED_CATEGORIES
 from custodiet.audit.sim._pooled_figures import (
-    AlertShare,
     PooledRule,
     PooledSystem,
 )
 from custodiet.audit.sim._pooled_innocents import (
     counted,
-    finite,
     innocents_interval,
     innocents_per_day_interval,
 )
@@ -188,25 +185,7 @@ def lists_pooled(audits: Sequence[SeedAudit]) -> PooledLists:
     by_cat = [ListCategoryShare(li, c, m, n, _ratio(n, m))
               for (li, c), (m, n) in sorted(cats.items(),
                                             key=lambda kv: (kv[0][0], order.get(kv[0][1], 99)))]
-    return PooledLists(by_list, by_cat, contact_share=_contact_share(audits))
-
-
-def _contact_share(audits: Sequence[SeedAudit]) -> AlertShare | None:
-    """The share of every unsuppressed alert that named someone listed only because of a
-    police contact, over the seeds, with its nested-bootstrap interval; None unless every seed
-    with lists kept its per-alert rows, adding up to its per-day counts."""
-    listed = [a for a in audits if a.lists is not None]
-    if not listed or any(a.contact_alerts is None for a in listed):
-        return None
-    alerts = sum(r.alerts for a in listed for r in a.lists.contact_listed_alerts)
-    found = sum(r.contact_listed for a in listed for r in a.lists.contact_listed_alerts)
-    sample = rows_sample([(a.seed, a.contact_alerts) for a in listed],
-                         cities=[a.seed for a in audits])
-    if not alerts or (sample.n_units, int(sample.num.sum())) != (alerts, found):
-        return None
-    low, high, design_effect = share_interval(sample)
-    return AlertShare(alerts=alerts, counted=found, share=found / alerts, low=low, high=high,
-                      design_effect=finite(design_effect))
+    return PooledLists(by_list, by_cat, contact_share=contact_share(audits))
 
 
 def _added(parts: Sequence[Any]) -> dict[str, int]:
